@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/** Names of hosts and groups: lowercase words, digits, dashes, dots; what the command grammar accepts. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/** Absolute paths made of safe characters only: they are passed to remote commands (quoted, as arguments). */
+export const SAFE_PATH_PATTERN = /^\/[A-Za-z0-9._/+-]*$/;
+/** A host address: IPv4, IPv6 or a DNS name. */
+const ADDRESS_PATTERN = /^[A-Za-z0-9.:-]+$/;
+/** A Slack user id (immutable, unlike names). */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,20}$/;
+
+const port = z.number().int().min(1).max(65535);
+const safePath = z.string().regex(SAFE_PATH_PATTERN, 'must be an absolute path of letters, digits and . _ / + -');
+
+/** System paths on a host, as SRS's docs install it; configurable so that tests can run many hosts on one machine. */
+export const systemPathsSchema = z
+  .object({
+    /** Where `/etc/init.d/srs` lives. @defaultValue `/etc/init.d/srs` */
+    initdLink: safePath.default('/etc/init.d/srs'),
+    /** The directory holding rcN.d (update-rc.d) or rc.d/rcN.d (chkconfig) links. @defaultValue `/etc` */
+    rcRoot: safePath.default('/etc'),
+    /** Where the unit must be copied for `systemctl enable` to work. @defaultValue `/usr/lib/systemd/system` */
+    systemdUnitDir: safePath.default('/usr/lib/systemd/system'),
+    /** The systemctl binary. @defaultValue `systemctl` */
+    systemctl: z.string().regex(/^[A-Za-z0-9._/+-]+$/).default('systemctl'),
+  })
+  .strict();
+
+/** One SRS host. */
+export const hostSchema = z
+  .object({
+    /** Name used in commands (`edge-3`). */
+    name: z.string().regex(NAME_PATTERN, 'must be lowercase letters, digits, . _ - (max 63)'),
+    /** SSH address. */
+    address: z.string().regex(ADDRESS_PATTERN, 'must be an IP address or DNS name'),
+    /** SSH port. @defaultValue 22 */
+    port: port.default(22),
+    /** Groups the host belongs to (`edges`, `prod`). */
+    groups: z.array(z.string().regex(NAME_PATTERN)).default([]),
+    /** SRS install root (`ROOT` of the init.d script). @defaultValue `/usr/local/srs` */
+    srsRoot: safePath.default('/usr/local/srs'),
+    /** Config file, relative to srsRoot or absolute. @defaultValue `conf/srs.conf` */
+    srsConfig: z.string().regex(/^[A-Za-z0-9._/+-]+$/).default('conf/srs.conf'),
+    /** How SRS runs as a service: the init.d script, or the `srs.service` systemd unit. @defaultValue `initd` */
+    serviceManager: z.enum(['initd', 'systemd']).default('initd'),
+    /** The SRS HTTP API as seen from the host itself (reached through the SSH connection). @defaultValue `127.0.0.1:1985` */
+    api: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+      .default('127.0.0.1:1985'),
+    /** Media ports whose established connections count as clients (RTMP, HTTP-FLV). @defaultValue [1935, 8080] */
+    mediaPorts: z.array(port).default([1935, 8080]),
+    /** SSH user for this host, overriding `ssh.user`. */
+    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).optional(),
+    system: systemPathsSchema.default(systemPathsSchema.parse({})),
+  })
+  .strict();
+
+export const sshSchema = z
+  .object({
+    /** SSH login user. */
+    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/),
+    /** Private key file (must not be readable by group or others). */
+    privateKeyPath: z.string().min(1),
+    /** known_hosts file pinning every host's key. Hosts not in it are refused. */
+    knownHostsPath: z.string().min(1),
+    /** @defaultValue 5000 */
+    connectTimeoutMs: z.number().int().positive().default(5000),
+    /** Upper bound for one remote command. @defaultValue 60000 */
+    commandTimeoutMs: z.number().int().positive().default(60000),
+    /** @defaultValue 10000 */
+    keepaliveIntervalMs: z.number().int().nonnegative().default(10000),
+    /** Pooled connections close after this long unused. @defaultValue 60000 */
+    idleTimeoutMs: z.number().int().nonnegative().default(60000),
+    /** Channels used at once on one connection (sshd's MaxSessions is 10). @defaultValue 6 */
+    maxChannelsPerHost: z.number().int().min(1).max(10).default(6),
+  })
+  .strict();
+
+export const workerSchema = z
+  .object({
+    /** Hosts worked on at once by one worker process. @defaultValue 50 */
+    concurrency: z.number().int().min(1).max(1000).default(50),
+    /** How long after start/restart to wait before confirming (SRS dies ~1.2 s after a bind failure). @defaultValue 2500 */
+    startSettleMs: z.number().int().nonnegative().default(2500),
+    /** How long stop may take to be confirmed (init.d escalates to SIGKILL after ~32 s). @defaultValue 40000 */
+    stopTimeoutMs: z.number().int().positive().default(40000),
+    /** How long reload/rotate/grace have to show their log line. @defaultValue 3000 */
+    confirmTimeoutMs: z.number().int().positive().default(3000),
+    /** Output kept per result (characters). @defaultValue 2000 */
+    outputCapChars: z.number().int().min(100).max(100000).default(2000),
+  })
+  .strict();
+
+export const slackSchema = z
+  .object({
+    /** Channel ids where commands are accepted; empty means any channel. */
+    allowedChannels: z.array(z.string().regex(SLACK_CHANNEL_ID)).default([]),
+    /** Roles by immutable Slack user id. */
+    roles: z
+      .object({
+        admin: z.array(z.string().regex(SLACK_USER_ID)).default([]),
+        operator: z.array(z.string().regex(SLACK_USER_ID)).default([]),
+        viewer: z.array(z.string().regex(SLACK_USER_ID)).default([]),
+      })
+      .strict()
+      .default({ admin: [], operator: [], viewer: [] }),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    ssh: sshSchema,
+    worker: workerSchema.default(workerSchema.parse({})),
+    slack: slackSchema.default(slackSchema.parse({})),
+    hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
+  })
+  .strict();
+
+export type HostConfig = z.infer<typeof hostSchema>;
+export type SshConfig = z.infer<typeof sshSchema>;
+export type WorkerConfig = z.infer<typeof workerSchema>;
+export type SlackConfig = z.infer<typeof slackSchema>;
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,60 @@
+import type { Verb } from './verbs';
+
+/**
+ * What the host really is, as confirmed on the host itself (pid file, /proc, API), never from init.d's exit code.
+ * - `running`: the pid file's process is alive, not a zombie, and is SRS (cmdline has `objs/srs`).
+ * - `stopped`: no pid file.
+ * - `stale_pid`: a pid file whose process is gone (SRS never removes it: after grace, crash, SIGKILL).
+ * - `zombie`: the pid file's process is a zombie (dead, not reaped).
+ * - `foreign_pid`: the pid was recycled by a process that is not SRS.
+ * - `unknown`: the host could not be asked (unreachable, timeout).
+ */
+export type SrsState = 'running' | 'stopped' | 'stale_pid' | 'zombie' | 'foreign_pid' | 'unknown';
+
+/** A snapshot of one host's SRS, read on the host. */
+export interface HostSnapshot {
+  state: SrsState;
+  /** The pid from the pid file, when there is one. */
+  pid?: number;
+  /** Whether the HTTP API answered. */
+  apiUp: boolean;
+  /** From the API when it answers. */
+  version?: string;
+  /** API `service` id: new per process start. */
+  serviceId?: string;
+  uptimeSeconds?: number;
+  clients?: number;
+  publishers?: number;
+  streams?: number;
+}
+
+/**
+ * The confirmed outcome of a verb:
+ * - `ok`: the verb did what it should, confirmed on the host.
+ * - `noop`: nothing needed doing (start when running, stop when stopped); the host is in the wanted state.
+ * - `failed`: the host is not in the wanted state (evidence says why).
+ * - `refused`: the bot did not run the verb (e.g. reload with a config that fails `srs -t`).
+ * - `unknown`: the outcome could not be confirmed (host unreachable, connection cut, timeout).
+ */
+export type Outcome = 'ok' | 'noop' | 'failed' | 'refused' | 'unknown';
+
+/** The structured result of one verb on one host. Plain JSON: it crosses Redis. */
+export interface VerbResult {
+  v: 1;
+  host: string;
+  verb: Verb;
+  outcome: Outcome;
+  /** One line a human reads first, e.g. `running (pid 123), SRS 6.0.184, up 2s`. */
+  summary: string;
+  before: HostSnapshot;
+  after: HostSnapshot;
+  /** Facts that support the outcome, e.g. `log: reload config success`, `pid 123 gone`. */
+  evidence: string[];
+  /** The service command's exit code (init.d or systemctl); informative only. */
+  exitCode: number | null;
+  durationMs: number;
+  /** ANSI-stripped, size-capped output of the service command. */
+  output: string;
+  /** Set when outcome is failed/unknown because of an error (code from ErrorCode). */
+  errorCode?: string;
+}
