@@ -1,0 +1,68 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ChatopsError, ErrorCode } from '../../core/errors';
+import type { HostJob, JobQueuePort, QueuePosition } from '../../ports/job-queue-port';
+import { keys, QUEUE_NAME } from '../redis/keys';
+
+/** Completed jobs are kept this long for inspection; the audit log, not the queue, is the history. */
+const KEEP_COMPLETED = { age: 3600, count: 5000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600 };
+
+/**
+ * JobQueuePort on BullMQ. Each job is also appended to its host's FIFO list, which workers honour so that jobs for
+ * one host run one at a time, in the order they were accepted.
+ */
+export class BullmqJobQueue implements JobQueuePort {
+  private readonly queue: Queue;
+
+  constructor(private readonly redis: Redis) {
+    this.queue = new Queue(QUEUE_NAME, { connection: redis });
+    // Errors surface through enqueue(); an 'error' event without a listener would crash the process.
+    this.queue.on('error', () => undefined);
+  }
+
+  async enqueue(jobs: readonly HostJob[]): Promise<void> {
+    if (this.redis.status !== 'ready') {
+      throw new ChatopsError(ErrorCode.QueueUnavailable, 'the job queue (Redis) is unavailable right now; nothing was queued. Try again in a minute.', { retryable: true });
+    }
+    try {
+      const tx = this.redis.multi();
+      for (const job of jobs) {
+        tx.rpush(keys.hostQueue(job.host), job.jobId);
+        tx.hset(keys.jobInfo, job.jobId, JSON.stringify({ verb: job.verb, requestedBy: job.requestedBy, enqueuedAt: job.enqueuedAt, host: job.host }));
+      }
+      await tx.exec();
+      await this.queue.addBulk(
+        jobs.map((job) => ({
+          name: job.verb,
+          data: job,
+          opts: { jobId: job.jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
+        })),
+      );
+    } catch (err) {
+      throw new ChatopsError(ErrorCode.QueueUnavailable, 'the job queue (Redis) did not accept the request; nothing will run. Try again in a minute.', {
+        retryable: true,
+        cause: err,
+      });
+    }
+  }
+
+  async hostQueue(host: string): Promise<QueuePosition['ahead']> {
+    const ids = await this.redis.lrange(keys.hostQueue(host), 0, 50);
+    if (ids.length === 0) return [];
+    const infos = await this.redis.hmget(keys.jobInfo, ...ids);
+    const running = await this.redis.get(keys.hostLock(host));
+    const out: QueuePosition['ahead'] = [];
+    ids.forEach((jobId, i) => {
+      const raw = infos[i];
+      if (raw === null || raw === undefined) return;
+      const info = JSON.parse(raw) as { verb: HostJob['verb']; requestedBy: string; enqueuedAt: number };
+      out.push({ jobId, verb: info.verb, requestedBy: info.requestedBy, enqueuedAt: info.enqueuedAt, running: running === jobId });
+    });
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,16 @@
+/** Every Redis key and queue name the bot uses, in one place. Queue names may not contain `:` (BullMQ). */
+export const QUEUE_NAME = 'srs-chatops-verbs';
+export const PREFIX = 'srs-chatops';
+
+export const keys = {
+  /** FIFO of job ids waiting for or running on a host. */
+  hostQueue: (host: string) => `${PREFIX}:hostq:${host}`,
+  /** Owner token of the job running on a host. */
+  hostLock: (host: string) => `${PREFIX}:hostlock:${host}`,
+  /** Job summaries by id (verb, requester, time) for queue visibility. */
+  jobInfo: `${PREFIX}:jobinfo`,
+  /** Stream of job events (started, result) read by the bot's consumer group. */
+  events: `${PREFIX}:events`,
+  /** A chat request's thread and progress. */
+  request: (id: string) => `${PREFIX}:req:${id}`,
+} as const;

@@ -1,0 +1,105 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import type { JobEvent } from '../../ports/job-queue-port';
+import { keys } from './keys';
+
+/** Options of {@link RedisEventConsumer}. */
+export interface EventConsumerOptions {
+  /** A dedicated connection (blocking reads), `maxRetriesPerRequest: null`. */
+  redis: Redis;
+  group: string;
+  consumer: string;
+  /** Handles one event; throwing leaves it pending, to be retried. */
+  handle: (event: JobEvent) => Promise<void>;
+  logger: Logger;
+  /** Pending entries idle this long are taken over and retried (own failures, dead consumers). @defaultValue 1000 */
+  retryIdleMs?: number;
+}
+
+/**
+ * Reads job events from the Redis stream through a consumer group: at-least-once delivery to exactly one bot
+ * process, survives bot restarts (pending entries are retried) and Redis blips (the loop waits and goes on).
+ */
+export class RedisEventConsumer {
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly o: EventConsumerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let lastClaim = 0;
+    while (this.running) {
+      try {
+        await this.ensureGroup();
+        if (Date.now() - lastClaim >= (this.o.retryIdleMs ?? 1000) / 2) {
+          lastClaim = Date.now();
+          await this.retryPending();
+        }
+        const res = (await this.o.redis.xreadgroup('GROUP', this.o.group, this.o.consumer, 'COUNT', 100, 'BLOCK', 500, 'STREAMS', keys.events, '>')) as
+          | Array<[string, Array<[string, string[]]>]>
+          | null;
+        for (const [, entries] of res ?? []) await this.handleAll(entries);
+      } catch (err) {
+        if (!this.running) break;
+        this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'event consumer: redis error, retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private groupReady = false;
+
+  private async ensureGroup(): Promise<void> {
+    if (this.groupReady) return;
+    try {
+      await this.o.redis.xgroup('CREATE', keys.events, this.o.group, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes('BUSYGROUP')) throw err;
+    }
+    this.groupReady = true;
+  }
+
+  private async retryPending(): Promise<void> {
+    const res = (await this.o.redis.xautoclaim(keys.events, this.o.group, this.o.consumer, this.o.retryIdleMs ?? 1000, '0', 'COUNT', 100)) as [
+      string,
+      Array<[string, string[]] | null>,
+    ];
+    const entries = (res[1] ?? []).filter((e): e is [string, string[]] => e !== null);
+    await this.handleAll(entries);
+  }
+
+  private async handleAll(entries: Array<[string, string[]]>): Promise<void> {
+    for (const [id, fields] of entries) {
+      const i = fields.indexOf('event');
+      const raw = i >= 0 ? fields[i + 1] : undefined;
+      let event: JobEvent | undefined;
+      try {
+        event = raw === undefined ? undefined : (JSON.parse(raw) as JobEvent);
+      } catch {
+        event = undefined;
+      }
+      if (event === undefined || event.v !== 1) {
+        this.o.logger.error({ id }, 'event consumer: unreadable event dropped');
+        await this.o.redis.xack(keys.events, this.o.group, id);
+        continue;
+      }
+      try {
+        await this.o.handle(event);
+        await this.o.redis.xack(keys.events, this.o.group, id);
+      } catch (err) {
+        this.o.logger.info({ id, requestId: event.requestId, err: err instanceof Error ? err.message : String(err) }, 'event not delivered yet; will retry');
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import type { VerbResult } from '../../core/verb-result';
+import type { RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
+import { keys } from './keys';
+
+/** Requests are kept a week: long enough for late results and late button presses. */
+const TTL_SECONDS = 7 * 24 * 3600;
+
+/** RequestStorePort on a Redis hash per request: `meta`, `parent`, `result:<host>`, `posted:<host>`, `done`. */
+export class RedisRequestStore implements RequestStorePort {
+  constructor(private readonly redis: Redis) {}
+
+  async create(record: RequestRecord): Promise<void> {
+    const key = keys.request(record.requestId);
+    await this.redis.multi().hset(key, 'meta', JSON.stringify(record)).expire(key, TTL_SECONDS).exec();
+  }
+
+  async setParent(requestId: string, ts: string): Promise<void> {
+    await this.redis.hset(keys.request(requestId), 'parent', ts);
+  }
+
+  async get(requestId: string): Promise<RequestProgress | undefined> {
+    const all = await this.redis.hgetall(keys.request(requestId));
+    if (all.meta === undefined) return undefined;
+    const progress: RequestProgress = { record: JSON.parse(all.meta) as RequestRecord, results: [], posted: new Set(), done: all.done !== undefined };
+    if (all.parent !== undefined) progress.parentTs = all.parent;
+    const order = progress.record.hosts;
+    for (const [field, value] of Object.entries(all)) {
+      if (field.startsWith('result:')) progress.results.push(JSON.parse(value) as VerbResult);
+      else if (field.startsWith('posted:')) progress.posted.add(field.slice('posted:'.length));
+    }
+    progress.results.sort((a, b) => order.indexOf(a.host) - order.indexOf(b.host));
+    return progress;
+  }
+
+  async saveResult(requestId: string, result: VerbResult): Promise<void> {
+    await this.redis.hset(keys.request(requestId), `result:${result.host}`, JSON.stringify(result));
+  }
+
+  async markPosted(requestId: string, host: string, ts: string): Promise<void> {
+    await this.redis.hset(keys.request(requestId), `posted:${host}`, ts);
+  }
+
+  async markDone(requestId: string): Promise<boolean> {
+    return (await this.redis.hsetnx(keys.request(requestId), 'done', String(Date.now()))) === 1;
+  }
+}

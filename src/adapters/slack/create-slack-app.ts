@@ -1,0 +1,71 @@
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { ChatMessage } from '../../core/command';
+import type { Logger } from '../logger';
+
+/** A slash command as the bot's use cases see it. */
+export interface SlashCommandInput {
+  userId: string;
+  channelId: string;
+  text: string;
+}
+
+/** What the command handler returns: the ephemeral answer, and work to run after the ack. */
+export interface SlashCommandReply {
+  ephemeral: ChatMessage;
+  followUp?: () => Promise<void>;
+}
+
+/** Options of {@link createSlackApp}. */
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret: string;
+  /** Socket Mode when set (`xapp-...`). */
+  appToken?: string;
+  /** HTTP port (HTTP mode). @defaultValue 3000 */
+  port?: number;
+  /** Web API base URL (a local stand-in, a proxy, an enterprise gateway), ending in `/api/`. */
+  slackApiUrl?: string;
+  /** Skip `auth.test` at start by giving the bot's ids. */
+  botId?: string;
+  botUserId?: string;
+  /** Retries of Web API calls. @defaultValue WebClient's default (~30 min) */
+  retries?: number;
+  /** The slash command's name. @defaultValue `/srs` */
+  command?: string;
+  onCommand: (input: SlashCommandInput) => Promise<SlashCommandReply>;
+  logger: Logger;
+}
+
+/**
+ * The Bolt app: transport only. Verifies signatures (Bolt), maps the slash command to the handler, acks with the
+ * handler's ephemeral answer, then runs the follow-up. Business logic stays in the use cases.
+ */
+export function createSlackApp(o: SlackAppOptions): App {
+  const clientOptions = {
+    ...(o.slackApiUrl !== undefined ? { slackApiUrl: o.slackApiUrl } : {}),
+    ...(o.retries !== undefined ? { retryConfig: { retries: o.retries } } : {}),
+  };
+  const ids = { ...(o.botId !== undefined ? { botId: o.botId } : {}), ...(o.botUserId !== undefined ? { botUserId: o.botUserId } : {}) };
+  const app = o.appToken
+    ? new App({ token: o.botToken, appToken: o.appToken, socketMode: true, clientOptions, logLevel: LogLevel.WARN, ...ids })
+    : new App({
+        token: o.botToken,
+        receiver: new HTTPReceiver({ signingSecret: o.signingSecret, endpoints: '/slack/events', unhandledRequestTimeoutMillis: 2900, processBeforeResponse: false }),
+        clientOptions,
+        logLevel: LogLevel.WARN,
+        ...ids,
+      });
+
+  app.command(o.command ?? '/srs', async ({ command, ack }) => {
+    const reply = await o.onCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text });
+    await ack({ response_type: 'ephemeral', text: reply.ephemeral.text, ...(reply.ephemeral.blocks ? { blocks: reply.ephemeral.blocks as never } : {}) });
+    if (reply.followUp) {
+      reply.followUp().catch((err: unknown) => o.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'follow-up failed'));
+    }
+  });
+  app.error((err) => {
+    o.logger.error({ err: err.message, code: err.code }, 'slack app error');
+    return Promise.resolve();
+  });
+  return app;
+}

@@ -1,0 +1,17 @@
+import type { Config } from '../../config/schema';
+import type { Logger } from '../adapters/logger';
+import type { ChatPort } from '../ports/chat-port';
+import type { JobQueuePort } from '../ports/job-queue-port';
+import type { RequestStorePort } from '../ports/request-store-port';
+
+/** What the bot's use cases depend on: ports and pure config, no SDK. */
+export interface BotDeps {
+  config: Config;
+  chat: ChatPort;
+  queue: JobQueuePort;
+  requests: RequestStorePort;
+  logger: Logger;
+  /** New request ids (no `:`, not integer-like). */
+  newId: () => string;
+  now: () => number;
+}

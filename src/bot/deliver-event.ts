@@ -1,0 +1,42 @@
+import { renderHostResult, renderRequestParent, summarizeResults } from '../core/render';
+import type { JobEvent } from '../ports/job-queue-port';
+import type { BotDeps } from './bot-deps';
+
+/** Thrown when an event cannot be delivered yet (the parent message is not posted); the event is retried. */
+export class NotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotReadyError';
+  }
+}
+
+/**
+ * Delivers one job event into its request's thread: a reply per host result (once, even when the event is
+ * delivered twice), then the parent message edited with the summary when every host has answered.
+ */
+export async function deliverEvent(deps: BotDeps, event: JobEvent): Promise<void> {
+  if (event.type !== 'job.result') return;
+  const progress = await deps.requests.get(event.requestId);
+  if (!progress) {
+    deps.logger.warn({ requestId: event.requestId }, 'result for an unknown or expired request; dropped');
+    return;
+  }
+  const { record } = progress;
+  if (progress.parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
+  const parentTs = progress.parentTs;
+  await deps.requests.saveResult(record.requestId, event.result);
+  if (!progress.posted.has(event.host)) {
+    const reply = await deps.chat.post(record.channelId, renderHostResult(event.result), parentTs);
+    await deps.requests.markPosted(record.requestId, event.host, reply.ts);
+  }
+  const latest = await deps.requests.get(record.requestId);
+  if (!latest || latest.done || latest.results.length < record.hosts.length) return;
+  const summary = summarizeResults(latest.results, record.hosts.length);
+  const elapsedMs = Math.max(...latest.results.map((r) => r.durationMs), deps.now() - record.createdAt);
+  await deps.chat.update(
+    record.channelId,
+    parentTs,
+    renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'done', summary: summary.text, elapsedMs }),
+  );
+  await deps.requests.markDone(record.requestId);
+}

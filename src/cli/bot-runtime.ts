@@ -1,0 +1,54 @@
+import { hostname } from 'node:os';
+import type { Config } from '../../config/schema';
+import { BullmqJobQueue } from '../adapters/bullmq/bullmq-job-queue';
+import type { Logger } from '../adapters/logger';
+import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
+import { producerConnection, workerConnection } from '../adapters/redis/redis-connection';
+import { RedisRequestStore } from '../adapters/redis/redis-request-store';
+import type { BotDeps } from '../bot/bot-deps';
+import { deliverEvent } from '../bot/deliver-event';
+import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
+import { newRequestId } from '../bot/new-request-id';
+import type { ChatPort } from '../ports/chat-port';
+
+/** The bot's use cases wired to Redis and a chat: shared by `bot` (Slack) and `console`. */
+export interface BotRuntime {
+  deps: BotDeps;
+  onCommand: (input: CommandInput) => Promise<CommandReply>;
+  close: () => Promise<void>;
+}
+
+/** Connects to Redis, starts delivering job events into threads, and returns the command handler. */
+export function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string }): BotRuntime {
+  const producer = producerConnection(o.redisUrl);
+  producer.on('error', (err) => o.logger.warn({ err: err.message }, 'redis (producer) error'));
+  const reader = workerConnection(o.redisUrl);
+  reader.on('error', (err) => o.logger.warn({ err: err.message }, 'redis (events) error'));
+  const deps: BotDeps = {
+    config: o.config,
+    chat: o.chat,
+    queue: new BullmqJobQueue(producer),
+    requests: new RedisRequestStore(producer),
+    logger: o.logger,
+    newId: () => newRequestId(),
+    now: () => Date.now(),
+  };
+  const consumer = new RedisEventConsumer({
+    redis: reader,
+    group: 'bot',
+    consumer: o.consumer ?? `${hostname()}-${process.pid}`,
+    handle: (event) => deliverEvent(deps, event),
+    logger: o.logger,
+  });
+  consumer.start();
+  return {
+    deps,
+    onCommand: (input) => handleCommand(deps, input),
+    close: async () => {
+      await consumer.stop();
+      await deps.queue.close();
+      producer.disconnect();
+      reader.disconnect();
+    },
+  };
+}

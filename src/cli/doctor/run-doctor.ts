@@ -1,0 +1,79 @@
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../../config/load-config';
+import type { Config, HostConfig } from '../../../config/schema';
+import { createSshHost } from '../../../workers/create-ssh-host';
+import { DOCTOR_SCRIPT, scriptArgv } from '../../../workers/srs/remote-scripts';
+import { createLogger } from '../../adapters/logger';
+import { asChatopsError } from '../../core/errors';
+import type { HostPort } from '../../ports/host-port';
+import { assessLayout } from './assess-layout';
+import { formatFindings, type Finding } from './finding';
+
+async function checkRedis(url: string): Promise<Finding[]> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    const aof = ((await redis.config('GET', 'appendonly')) as string[])[1];
+    return [
+      { host: '-', check: 'redis', ok: true, detail: url.replace(/\/\/[^@]*@/, '//***@') },
+      {
+        host: '-',
+        check: 'redis persistence',
+        ok: aof === 'yes',
+        warnOnly: true,
+        detail: `appendonly ${aof ?? '?'}`,
+        fix: 'enable AOF so queued jobs survive a Redis restart: redis-cli CONFIG SET appendonly yes (and appendonly yes in redis.conf)',
+      },
+    ];
+  } catch (err) {
+    return [{ host: '-', check: 'redis', ok: false, detail: `${url}: ${err instanceof Error ? err.message : String(err)}`, fix: 'start Redis or set REDIS_URL' }];
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Promise<Finding[]> {
+  const target = { name: host.name, address: host.address, port: host.port, user: host.user ?? config.ssh.user };
+  try {
+    const s = host.system;
+    const res = await hosts.exec(target, {
+      argv: scriptArgv(DOCTOR_SCRIPT, 'srs-doctor', [host.srsRoot, host.srsConfig, s.initdLink, s.rcRoot, s.systemdUnitDir, s.systemctl, host.serviceManager]),
+      timeoutMs: 20000,
+    });
+    return [{ host: host.name, check: 'ssh', ok: true, detail: `${target.user}@${host.address}:${host.port}, host key pinned` }, ...assessLayout(host, res.stdout)];
+  } catch (err) {
+    const e = asChatopsError(err);
+    return [{ host: host.name, check: 'ssh', ok: false, detail: e.code, fix: e.userMessage }];
+  }
+}
+
+/** `srs-chatops doctor`: checks config, Redis and every host; prints a table with the fix for each problem. */
+export async function runDoctor(_args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    out.write(`${asChatopsError(err).userMessage}\n`);
+    return 1;
+  }
+  const findings: Finding[] = [{ host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts` }];
+  findings.push(...(await checkRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
+  let hosts: HostPort | undefined;
+  try {
+    hosts = createSshHost(config, createLogger('doctor', { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'silent' }));
+  } catch (err) {
+    findings.push({ host: '-', check: 'ssh key', ok: false, detail: 'unusable', fix: asChatopsError(err).userMessage });
+  }
+  if (hosts) {
+    const sshHosts = hosts;
+    const results = await Promise.all(config.hosts.map((h) => checkHost(sshHosts, config, h)));
+    findings.push(...results.flat());
+    await hosts.close();
+  }
+  out.write(formatFindings(findings));
+  const problems = findings.filter((f) => !f.ok && f.warnOnly !== true).length;
+  out.write(problems === 0 ? 'doctor: everything checked is fine\n' : `doctor: ${problems} problem${problems === 1 ? '' : 's'}; apply the fixes above\n`);
+  return problems === 0 ? 0 : 1;
+}

@@ -1,0 +1,43 @@
+import { loadConfig } from '../../config/load-config';
+import { createLogger } from '../adapters/logger';
+import { createSlackApp } from '../adapters/slack/create-slack-app';
+import { SlackChat } from '../adapters/slack/slack-chat';
+import { ChatopsError, ErrorCode } from '../core/errors';
+import { startBotRuntime } from './bot-runtime';
+
+/** `srs-chatops bot`: the Slack app, HTTP mode (PORT, POST /slack/events) or Socket Mode (SLACK_APP_TOKEN). */
+export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const logger = createLogger('bot', env);
+  const botToken = env.SLACK_BOT_TOKEN;
+  const signingSecret = env.SLACK_SIGNING_SECRET;
+  if (!botToken || !signingSecret) {
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set for the Slack bot (see README: Slack app setup). Without Slack, run `srs-chatops console`.',
+    );
+  }
+  const config = loadConfig(env);
+  const port = Number(env.PORT ?? 3000);
+  let onCommand: ReturnType<typeof startBotRuntime>['onCommand'] = () => Promise.reject(new Error('not started'));
+  const app = createSlackApp({
+    botToken,
+    signingSecret,
+    ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    ...(env.SLACK_BOT_ID ? { botId: env.SLACK_BOT_ID } : {}),
+    ...(env.SLACK_BOT_USER_ID ? { botUserId: env.SLACK_BOT_USER_ID } : {}),
+    port,
+    onCommand: (input) => onCommand(input),
+    logger,
+  });
+  const runtime = startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger });
+  onCommand = runtime.onCommand;
+  await app.start(port);
+  logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port }, 'bot started');
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await app.stop();
+  await runtime.close();
+}

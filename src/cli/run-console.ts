@@ -1,0 +1,54 @@
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../../config/load-config';
+import { ConsoleChat } from '../adapters/console/console-chat';
+import { createLogger } from '../adapters/logger';
+import { startBotRuntime } from './bot-runtime';
+
+/** How long, after stdin closes, the console waits for requests still running. */
+const DRAIN_MS = 120000;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/**
+ * `srs-chatops console [--user U..] [--channel C..]`: the bot in a terminal (like Hubot's shell). Each line is what
+ * you would type after `/srs`. Acts as a Slack user id (default: the first admin of the config).
+ */
+export async function runConsole(args: string[], env: NodeJS.ProcessEnv = process.env, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const config = loadConfig(env);
+  const logger = createLogger('console', { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' }, undefined);
+  const userId = option(args, '--user') ?? env.SRS_CHATOPS_CONSOLE_USER ?? config.slack.roles.admin[0] ?? 'UCONSOLE';
+  const channelId = option(args, '--channel') ?? env.SRS_CHATOPS_CONSOLE_CHANNEL ?? config.slack.allowedChannels[0] ?? 'CCONSOLE';
+  const chat = new ConsoleChat({ write: (t) => output.write(t) });
+  const runtime = startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` });
+  const pending = new Set<string>();
+  const interactive = 'isTTY' in input && input.isTTY === true;
+  output.write(`srs-chatops console: you are ${userId} in ${channelId}. Type \`help\`, \`hosts\`, \`status all\`; \`exit\` to quit.\n`);
+  const rl = createInterface({ input, terminal: interactive, ...(interactive ? { prompt: 'srs> ' } : {}) });
+  if (interactive) rl.prompt();
+  for await (const raw of rl) {
+    const line = raw.trim().replace(/^\/srs\b\s*/, '');
+    if (line === 'exit' || line === 'quit') break;
+    if (raw.trim() === '') {
+      if (interactive) rl.prompt();
+      continue;
+    }
+    const reply = await runtime.onCommand({ userId, channelId, text: line });
+    output.write(`(only you) ${reply.ephemeral.text}\n`);
+    if (reply.requestId !== undefined) pending.add(reply.requestId);
+    if (reply.followUp) await reply.followUp().catch((err: unknown) => output.write(`could not post: ${String(err)}\n`));
+    if (interactive) rl.prompt();
+  }
+  const deadline = Date.now() + DRAIN_MS;
+  while (pending.size > 0 && Date.now() < deadline) {
+    for (const id of [...pending]) {
+      const progress = await runtime.deps.requests.get(id).catch(() => undefined);
+      if (!progress || progress.done) pending.delete(id);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await runtime.close();
+  return pending.size === 0 ? 0 : 1;
+}

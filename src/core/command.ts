@@ -1,0 +1,32 @@
+import type { Verb } from './verbs';
+
+/** Commands the grammar understands. Plain data; nothing here has been authorized yet. */
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'hosts'; group?: string }
+  | { kind: 'verb'; verb: Verb; /** The target expression as typed, normalised (`edge-1,edge-2`, `edges`, `all`). */ target: string };
+
+/** A command or a usage error (a message for the user that says what was wrong and what to type instead). */
+export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };
+
+/** Roles, weakest first. viewer: status/hosts/help; operator: every verb; admin: everything. */
+export type Role = 'viewer' | 'operator' | 'admin';
+
+/** Who is asking, and where. Ids are Slack's immutable ids. */
+export interface Caller {
+  userId: string;
+  channelId: string;
+}
+
+/** The hosts a target expression resolved to, in inventory order, or why it did not resolve. */
+export type TargetResolution = { ok: true; hosts: string[] } | { ok: false; error: string };
+
+/** An authorization decision; `reason` says why, for the denied user and the audit log. */
+export type Decision = { allowed: true; role: Role } | { allowed: false; reason: string };
+
+/** A message for the chat: text always (notifications, fallbacks), blocks optional. */
+export interface ChatMessage {
+  text: string;
+  /** Slack Block Kit blocks (plain JSON). */
+  blocks?: unknown[];
+}

@@ -1,0 +1,42 @@
+import type { VerbResult } from '../core/verb-result';
+import type { Verb } from '../core/verbs';
+
+/** One verb on one host: the unit of work a worker runs. Plain, versioned JSON. */
+export interface HostJob {
+  v: 1;
+  /** Unique, no `:` and not integer-like (BullMQ rules). */
+  jobId: string;
+  /** The chat request this job belongs to. */
+  requestId: string;
+  host: string;
+  verb: Verb;
+  /** Immutable chat user id of the requester. */
+  requestedBy: string;
+  enqueuedAt: number;
+}
+
+/** Where a job waits: the host's FIFO position and what runs before it. */
+export interface QueuePosition {
+  /** 0 = running or next. */
+  position: number;
+  ahead: Array<{ jobId: string; verb: Verb; requestedBy: string; enqueuedAt: number; running: boolean }>;
+}
+
+/** Submitting host jobs; jobs for one host run one at a time in submission order, whichever worker takes them. */
+export interface JobQueuePort {
+  /** Queues the jobs; rejects with a ChatopsError (queue_unavailable) when Redis cannot take them. */
+  enqueue(jobs: readonly HostJob[]): Promise<void>;
+  /** Jobs queued or running for a host, oldest first. */
+  hostQueue(host: string): Promise<QueuePosition['ahead']>;
+  close(): Promise<void>;
+}
+
+/** What workers report back. Delivered at least once to the bot, whichever machine ran the job. */
+export type JobEvent =
+  | { v: 1; type: 'job.started'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string }
+  | { v: 1; type: 'job.result'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; result: VerbResult };
+
+/** Publishing job events (worker side). */
+export interface JobEventPublisher {
+  publish(event: JobEvent): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import type { VerbResult } from '../core/verb-result';
+import type { Verb } from '../core/verbs';
+
+/** A chat request and where its answers go. Plain, versioned JSON. */
+export interface RequestRecord {
+  v: 1;
+  requestId: string;
+  userId: string;
+  channelId: string;
+  verb: Verb;
+  hosts: string[];
+  /** The command text as typed (kept for the audit log; never sent to a host). */
+  text: string;
+  createdAt: number;
+}
+
+/** Progress of a request: its thread and the results delivered so far. */
+export interface RequestProgress {
+  record: RequestRecord;
+  /** ts of the parent message once posted. */
+  parentTs?: string;
+  results: VerbResult[];
+  /** Hosts whose result was already posted in the thread. */
+  posted: Set<string>;
+  done: boolean;
+}
+
+/** Requests and their progress, shared by every bot process (Redis). */
+export interface RequestStorePort {
+  create(record: RequestRecord): Promise<void>;
+  setParent(requestId: string, ts: string): Promise<void>;
+  get(requestId: string): Promise<RequestProgress | undefined>;
+  /** Stores a host's result (idempotent). */
+  saveResult(requestId: string, result: VerbResult): Promise<void>;
+  /** Marks a host's result as posted in the thread. */
+  markPosted(requestId: string, host: string, ts: string): Promise<void>;
+  /** Marks the request finished; true only for the first caller. */
+  markDone(requestId: string): Promise<boolean>;
+}

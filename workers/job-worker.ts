@@ -1,0 +1,124 @@
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/schema';
+import type { Logger } from '../src/adapters/logger';
+import { HostLock } from '../src/adapters/redis/host-lock';
+import { keys, QUEUE_NAME } from '../src/adapters/redis/keys';
+import { isVerb } from '../src/core/verbs';
+import type { VerbResult } from '../src/core/verb-result';
+import type { HostPort } from '../src/ports/host-port';
+import type { HostJob, JobEventPublisher } from '../src/ports/job-queue-port';
+import { runVerb } from './verbs/run-verb';
+
+/** What the worker needs; the composition root (workers/main.ts) or a test wires it. */
+export interface JobWorkerOptions {
+  /** A connection with `maxRetriesPerRequest: null` (BullMQ requirement). */
+  redis: Redis;
+  config: Config;
+  hosts: HostPort;
+  events: JobEventPublisher;
+  logger: Logger;
+  /** Identifies this worker process in events and logs. */
+  workerId: string;
+  /** How often a job waiting for its host looks again. @defaultValue 100 */
+  pollMs?: number;
+  /** Host lock time-to-live, renewed while the job runs. @defaultValue 30000 */
+  lockTtlMs?: number;
+}
+
+/** Starts a BullMQ worker running verb jobs: one job at a time per host (FIFO), many hosts in parallel. */
+export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close: () => Promise<void> } {
+  const { redis, config, logger } = opts;
+  const pollMs = opts.pollMs ?? 100;
+  const lockTtlMs = opts.lockTtlMs ?? 30000;
+  const lock = new HostLock(redis);
+  const queue = new Queue(QUEUE_NAME, { connection: redis });
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+  const hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
+
+  /** Waits (without using an attempt) until the job is first in its host's FIFO and holds the host lock. */
+  async function waitForTurn(job: Job<HostJob>, token: string | undefined): Promise<void> {
+    const data = job.data;
+    const listKey = keys.hostQueue(data.host);
+    const head = await redis.lindex(listKey, 0);
+    if (head !== data.jobId) {
+      if (head === null || (await redis.lpos(listKey, data.jobId)) === null) {
+        await redis.rpush(listKey, data.jobId);
+      } else if (await isFinished(queue, head)) {
+        await redis.lrem(listKey, 1, head);
+      }
+      await job.moveToDelayed(Date.now() + pollMs, token);
+      throw new DelayedError();
+    }
+    const acquired = await lock.acquire(data.host, data.jobId, lockTtlMs);
+    if (!acquired && (await lock.holder(data.host)) !== data.jobId) {
+      await job.moveToDelayed(Date.now() + pollMs, token);
+      throw new DelayedError();
+    }
+  }
+
+  async function process(job: Job<HostJob>, token?: string): Promise<VerbResult> {
+    const data = job.data;
+    const host = hostsByName.get(data.host);
+    if (data.v !== 1 || !isVerb(data.verb)) {
+      throw new UnrecoverableError(`job ${job.id ?? '?'} is not a v1 verb job`);
+    }
+    if (host === undefined) {
+      // The bot and this worker disagree about the inventory: answer the request rather than drop it.
+      const result = refusedResult(data, `this worker (${opts.workerId}) has no host ${data.host} in its inventory; nothing was run. Deploy the same config to bot and workers.`);
+      await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+      await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
+      return result;
+    }
+    await waitForTurn(job, token);
+    const renew = setInterval(() => {
+      lock.renew(data.host, data.jobId, lockTtlMs).catch((err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
+    }, lockTtlMs / 3);
+    try {
+      await opts.events.publish({ v: 1, type: 'job.started', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId });
+      const result = await runVerb(
+        {
+          host,
+          target: { name: host.name, address: host.address, port: host.port, user: host.user ?? config.ssh.user },
+          hosts: opts.hosts,
+          settings: config.worker,
+          commandTimeoutMs: config.ssh.commandTimeoutMs,
+          logger,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        },
+        data.verb,
+      );
+      logger.info({ host: data.host, verb: data.verb, jobId: data.jobId, outcome: result.outcome, ms: result.durationMs }, 'verb done');
+      await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+      return result;
+    } finally {
+      clearInterval(renew);
+      await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
+      await redis.hdel(keys.jobInfo, data.jobId);
+      await lock.release(data.host, data.jobId);
+    }
+  }
+
+  const worker = new Worker<HostJob, VerbResult>(QUEUE_NAME, process, { connection: redis, concurrency: config.worker.concurrency });
+  worker.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
+  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'job failed'));
+  return {
+    worker,
+    close: async () => {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
+
+async function isFinished(queue: Queue, jobId: string): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  if (!job) return true;
+  const state = await job.getState();
+  return state === 'completed' || state === 'failed' || state === 'unknown';
+}
+
+function refusedResult(data: HostJob, summary: string): VerbResult {
+  const unknown = { state: 'unknown' as const, apiUp: false };
+  return { v: 1, host: data.host, verb: data.verb, outcome: 'refused', summary, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode: 'config_invalid' };
+}

@@ -1,0 +1,22 @@
+import type { HostConfig, WorkerConfig } from '../../config/schema';
+import type { Logger } from '../../src/adapters/logger';
+import type { HostPort, HostTarget } from '../../src/ports/host-port';
+
+/** Everything a verb needs to act on one host. */
+export interface HostContext {
+  host: HostConfig;
+  target: HostTarget;
+  hosts: HostPort;
+  settings: WorkerConfig;
+  /** Upper bound for one ordinary remote command. */
+  commandTimeoutMs: number;
+  logger: Logger;
+  sleep: (ms: number) => Promise<void>;
+  /** Set when the job was cancelled or the worker is shutting down. */
+  signal?: AbortSignal;
+}
+
+/** The API port of a host (`127.0.0.1:1985` -> 1985). */
+export function apiPort(host: HostConfig): number {
+  return Number(host.api.slice(host.api.lastIndexOf(':') + 1));
+}

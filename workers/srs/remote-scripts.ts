@@ -1,0 +1,91 @@
+/**
+ * The only shell text the worker sends to hosts: constant scripts run as `sh -c SCRIPT NAME ARGS...`. Arguments are
+ * config values (validated paths, numbers) passed as positional parameters, quoted; never user text.
+ */
+
+/**
+ * Reads the host's SRS state the way SRS's init.d script does (pid from the config's unindented top-level `pid`
+ * line, else the default), then cross-checks /proc (zombie, recycled pid) and the sockets.
+ * Args: ROOT CONFIG API_PORT MEDIA_PORT...
+ */
+export const PROBE_SCRIPT = `
+root=$1; conf=$2; api=$3; shift 3
+cd "$root" 2>/dev/null || { echo "error=root_missing"; exit 0; }
+[ -f "$conf" ] || echo "error=config_missing"
+val() { sed -n "s/^$1[[:space:]][[:space:]]*\\([^;[:space:]]*\\).*/\\1/p" "$conf" 2>/dev/null | head -n 1; }
+pidf=$(val pid); [ -n "$pidf" ] || pidf=./objs/srs.pid
+logf=$(val srs_log_file); [ -n "$logf" ] || logf=./objs/srs.log
+echo "pid_file=$pidf"
+echo "log_file=$logf"
+if [ -f "$pidf" ]; then
+  pid=$(tr -cd '0-9' < "$pidf" | cut -c1-10)
+  echo "pid=$pid"
+  if [ -n "$pid" ] && [ -r "/proc/$pid/status" ]; then
+    echo "proc_state=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' "/proc/$pid/status")"
+    echo "proc_cmdline=$(tr '\\000' ' ' < "/proc/$pid/cmdline" 2>/dev/null | tr -cd '[:print:]' | cut -c1-300)"
+    echo "proc_cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null)"
+  fi
+fi
+[ -f "$logf" ] && echo "log_stat=$(stat -c '%i %s' "$logf")"
+filt=""; for p in "$@"; do filt="$filt\${filt:+ or }sport = :$p"; done
+if command -v ss >/dev/null 2>&1; then
+  [ -n "$filt" ] && echo "established=$(ss -Htn state established "( $filt )" 2>/dev/null | wc -l)"
+  ss -Hltn "( $filt\${filt:+ or }sport = :$api )" 2>/dev/null | awk '{print "listen=" $4}'
+fi
+echo "probe=done"
+`;
+
+/**
+ * Prints the log written since a position: `log_stat=INODE SIZE`, a `---` line, then at most MAX bytes. When the file
+ * was replaced (other inode) or truncated, reads the new file from its start.
+ * Args: ROOT LOGFILE INODE OFFSET MAX
+ */
+export const LOG_SINCE_SCRIPT = `
+cd "$1" 2>/dev/null || { echo "error=root_missing"; exit 0; }
+f=$2; ino=$3; off=$4; max=$5
+if [ ! -f "$f" ]; then echo "log_stat=0 0"; echo ---; exit 0; fi
+cur=$(stat -c '%i %s' "$f"); echo "log_stat=$cur"; echo ---
+set -- $cur
+if [ "$1" != "$ino" ] || [ "$2" -lt "$off" ]; then off=0; fi
+tail -c +$((off + 1)) "$f" | head -c "$max"
+`;
+
+/** Tests a config as SRS does (`objs/srs -t -c FILE` from ROOT). Args: ROOT CONFIG */
+export const CONFIG_TEST_SCRIPT = `cd "$1" || exit 3; exec ./objs/srs -t -c "$2" 2>&1`;
+
+/** Runs the install's init.d script with one verb (from the allowlist). Args: ROOT VERB */
+export const INITD_SCRIPT = `cd "$1" || exit 3; exec ./etc/init.d/srs "$2" 2>&1`;
+
+/** Builds the argv for one of the scripts above. */
+export function scriptArgv(script: string, name: string, args: readonly string[]): string[] {
+  return ['sh', '-c', script, name, ...args];
+}
+
+/**
+ * Reads how SRS is installed as a system service, as SRS's docs describe it: binary, config, script, the init.d link
+ * and the script's ROOT, update-rc.d/chkconfig registration, the systemd unit copy and whether it is enabled.
+ * Args: ROOT CONFIG INITD_LINK RC_ROOT UNIT_DIR SYSTEMCTL MANAGER
+ */
+export const DOCTOR_SCRIPT = `
+root=$1; conf=$2; link=$3; rc=$4; unitdir=$5; sysctl=$6; mgr=$7
+if [ -d "$root" ]; then echo "root=ok"; else echo "root=missing"; fi
+echo "root_real=$(readlink -f "$root" 2>/dev/null)"
+if [ -x "$root/objs/srs" ]; then echo "binary=ok"; else echo "binary=missing"; fi
+case "$conf" in /*) cf=$conf ;; *) cf=$root/$conf ;; esac
+if [ -f "$cf" ]; then echo "config=ok"; else echo "config=missing"; fi
+s=$root/etc/init.d/srs
+if [ -x "$s" ]; then echo "script=ok"; else echo "script=missing"; fi
+echo "script_root=$(sed -n 's/^ROOT=["]\\{0,1\\}\\([^"]*\\)["]\\{0,1\\}.*/\\1/p' "$s" 2>/dev/null | head -n 1)"
+if [ -L "$link" ]; then echo "link_target=$(readlink -f "$link")"; elif [ -e "$link" ]; then echo "link=not_a_link"; else echo "link=missing"; fi
+reg=0
+for f in "$rc"/rc[2345].d/S*srs "$rc"/rc.d/rc[2345].d/S*srs; do [ -e "$f" ] && reg=1; done
+echo "initd_registered=$reg"
+if [ "$mgr" = systemd ]; then
+  if [ -f "$unitdir/srs.service" ]; then echo "unit=ok"; else echo "unit=missing"; fi
+  echo "enabled=$("$sysctl" is-enabled srs 2>/dev/null | head -n 1)"
+fi
+if [ -x "$root/objs/srs" ] && [ -f "$cf" ]; then
+  out=$(cd "$root" && ./objs/srs -t -c "$conf" 2>&1 | tail -n 1 | tr -cd '[:print:]' | cut -c1-200); echo "config_test=$out"
+fi
+echo "doctor=done"
+`;

@@ -1,0 +1,69 @@
+import { asChatopsError, ErrorCode } from '../../src/core/errors';
+import type { HostSnapshot, VerbResult } from '../../src/core/verb-result';
+import type { Verb } from '../../src/core/verbs';
+import type { HostContext } from '../srs/host-context';
+import { observeHost } from '../srs/snapshot';
+import { grace } from './grace';
+import { reload } from './reload';
+import { restart } from './restart';
+import { rotate } from './rotate';
+import { start } from './start';
+import { status } from './status';
+import { stop } from './stop';
+import type { VerbRunner } from './verb-step';
+
+const RUNNERS: Readonly<Record<Verb, VerbRunner>> = { status, start, stop, restart, reload, rotate, grace };
+
+const UNKNOWN: HostSnapshot = { state: 'unknown', apiUp: false };
+
+/** Runs one verb on one host and returns its confirmed result; never throws (failures are results). */
+export async function runVerb(ctx: HostContext, verb: Verb): Promise<VerbResult> {
+  const started = Date.now();
+  let before: HostSnapshot = UNKNOWN;
+  try {
+    const observed = await observeHost(ctx);
+    before = observed.snapshot;
+    if (before.state === 'unknown') {
+      const lost = observed.probe.errors.join(', ') || 'probe failed';
+      return base(ctx, verb, started, before, { outcome: 'unknown', summary: `could not read SRS state (${lost}); nothing was run`, errorCode: ErrorCode.ConnectionLost });
+    }
+    if (observed.probe.errors.includes('root_missing')) {
+      return base(ctx, verb, started, before, { outcome: 'failed', summary: `SRS root ${ctx.host.srsRoot} does not exist on the host; nothing was run (check the inventory or run doctor)`, errorCode: ErrorCode.ConfigInvalid });
+    }
+    const step = await RUNNERS[verb](ctx, observed);
+    return { ...base(ctx, verb, started, before, step), after: step.after, evidence: step.evidence, exitCode: step.exitCode, output: step.output };
+  } catch (err) {
+    const e = asChatopsError(err);
+    ctx.logger.warn({ host: ctx.host.name, verb, code: e.code, err: e.cause instanceof Error ? e.cause.message : e.message }, 'verb failed');
+    const touched = before.state !== 'unknown';
+    return base(ctx, verb, started, before, {
+      outcome: 'unknown',
+      summary: touched ? `${e.userMessage} (the host's state after this is unconfirmed)` : e.userMessage,
+      errorCode: e.code,
+    });
+  }
+}
+
+function base(
+  ctx: HostContext,
+  verb: Verb,
+  started: number,
+  before: HostSnapshot,
+  part: Pick<VerbResult, 'outcome' | 'summary'> & { errorCode?: string },
+): VerbResult {
+  const result: VerbResult = {
+    v: 1,
+    host: ctx.host.name,
+    verb,
+    outcome: part.outcome,
+    summary: part.summary,
+    before,
+    after: before,
+    evidence: [],
+    exitCode: null,
+    durationMs: Date.now() - started,
+    output: '',
+  };
+  if (part.errorCode !== undefined) result.errorCode = part.errorCode;
+  return result;
+}

@@ -1,0 +1,13 @@
+import { describeSnapshot } from '../../src/core/describe-snapshot';
+import type { VerbRunner } from './verb-step';
+
+/** `status`: the state read on the host (pid file, /proc, API), never the init.d exit code. */
+export const status: VerbRunner = (_ctx, before) => {
+  const s = before.snapshot;
+  const evidence: string[] = [];
+  if (before.probe.established !== undefined) evidence.push(`${before.probe.established} established media connections`);
+  if (s.state === 'running' && !s.apiUp) evidence.push('API did not answer');
+  for (const e of before.probe.errors) evidence.push(`install problem: ${e.replace('_', ' ')}`);
+  const outcome = s.state === 'unknown' ? 'unknown' : 'ok';
+  return Promise.resolve({ outcome, summary: describeSnapshot(s), evidence, after: s, exitCode: null, output: '' });
+};
