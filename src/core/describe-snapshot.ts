@@ -17,7 +17,7 @@ export function describeSnapshot(s: HostSnapshot): string {
     case 'stale_pid':
       return `stopped (stale pid file: process ${s.pid ?? '?'} is gone)`;
     case 'zombie':
-      return `DEAD: pid ${s.pid ?? '?'} is a zombie (exited, not reaped)`;
+      return `stopped (pid ${s.pid ?? '?'} exited and is a zombie, not yet reaped by its parent)`;
     case 'foreign_pid':
       return `stopped (pid file names ${s.pid ?? '?'}, which is not SRS: recycled pid)`;
     case 'unknown':
@@ -37,7 +37,7 @@ export function describeSnapshot(s: HostSnapshot): string {
   }
 }
 
-/** True when SRS is not running (whatever the pid file says). */
+/** True when SRS is not running, whatever the pid file says (a zombie has exited: only its parent has not reaped it). */
 export function isDown(s: HostSnapshot): boolean {
-  return s.state === 'stopped' || s.state === 'stale_pid' || s.state === 'foreign_pid';
+  return s.state === 'stopped' || s.state === 'stale_pid' || s.state === 'foreign_pid' || s.state === 'zombie';
 }

@@ -279,7 +279,6 @@ function httpOverChannel(channel: NodeJS.ReadWriteStream & { close?: () => void 
         host,
         path,
         method: 'GET',
-        agent: false,
         headers: { Connection: 'close' },
         timeout: timeoutMs,
       },

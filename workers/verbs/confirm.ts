@@ -33,7 +33,7 @@ export async function confirmStarted(ctx: HostContext, mark: LogMark, previousSe
     failures.push(...log.lines.filter((l) => START_FAILURE.test(l)));
     const s = observed.snapshot;
     const evidence = failures.slice(0, 3).map((l) => `log: ${l.slice(0, 300)}`);
-    if (isDown(s) || s.state === 'zombie') {
+    if (isDown(s)) {
       return { ok: false, observed, evidence: [...evidence, `pid ${s.pid ?? '-'} is not running after ${ctx.settings.startSettleMs} ms`], reason: failures.length > 0 ? 'SRS exited right after starting' : 'SRS is not running' };
     }
     const fresh = previousServiceId === undefined || (s.serviceId !== undefined && s.serviceId !== previousServiceId);

@@ -7,7 +7,6 @@ import { runService, unchanged, type VerbRunner } from './verb-step';
 export const start: VerbRunner = async (ctx, before) => {
   const s = before.snapshot;
   if (s.state === 'running') return unchanged('noop', `already running: ${describeSnapshot(s)}`, before);
-  if (s.state === 'zombie') return unchanged('failed', `cannot start: ${describeSnapshot(s)}`, before);
   const mark = logMark(before.probe);
   const run = await runService(ctx, 'start');
   const confirmed = await confirmStarted(ctx, mark);

@@ -6,7 +6,6 @@ import { runService, unchanged, type VerbRunner } from './verb-step';
 export const stop: VerbRunner = async (ctx, before) => {
   const s = before.snapshot;
   if (isDown(s)) return unchanged('noop', `already stopped: ${describeSnapshot(s)}`, before);
-  if (s.state === 'zombie') return unchanged('noop', `already exited: ${describeSnapshot(s)}`, before);
   const run = await runService(ctx, 'stop', ctx.settings.stopTimeoutMs);
   const gone = await confirmGone(ctx, 5000);
   const after = gone.observed.snapshot;

@@ -1,0 +1,68 @@
+import type { SlackConfig } from '../../config/schema';
+import type { Caller, Command, Decision, Role } from './command';
+import { escapeSlackText } from './render/escape-slack-text';
+import { inlineCode } from './render/inline-code';
+import { VERBS, type Verb } from './verbs';
+
+/** What authorization looks at in a command: its name (`help`, `hosts`, or the verb). */
+export type CommandName = 'help' | 'hosts' | Verb;
+
+/** Roles, strongest first: the first one a user is listed under is theirs. */
+const ROLES_STRONGEST_FIRST: readonly Role[] = ['admin', 'operator', 'viewer'];
+
+const ALLOWED: Readonly<Record<Role, readonly CommandName[]>> = {
+  viewer: ['help', 'hosts', 'status'],
+  operator: ['help', 'hosts', ...VERBS],
+  admin: ['help', 'hosts', ...VERBS],
+};
+
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,20}$/;
+const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+/** The name authorization knows a command by. */
+export function commandName(command: Command): CommandName {
+  return command.kind === 'verb' ? command.verb : command.kind;
+}
+
+/** The commands a role may run, in help order (viewer: help, hosts, status; operator and admin: everything). */
+export function allowedCommands(role: Role): readonly CommandName[] {
+  return ALLOWED[role];
+}
+
+/** The weakest role that may run `name`. */
+export function minimumRole(name: CommandName): Role {
+  return (['viewer', 'operator', 'admin'] as const).find((r) => ALLOWED[r].includes(name)) ?? 'admin';
+}
+
+/** The role of a Slack user id; the highest wins when the config lists a user under several. */
+export function roleOf(userId: string, slack: Pick<SlackConfig, 'roles'>): Role | undefined {
+  return ROLES_STRONGEST_FIRST.find((role) => slack.roles[role].includes(userId));
+}
+
+/** `<#C123>` for a well-formed channel id (Slack shows the channel's name), escaped text otherwise. */
+function channelLink(id: string): string {
+  return CHANNEL_ID.test(id) ? `<#${id}>` : escapeSlackText(id);
+}
+
+/**
+ * Decides whether `caller` may run `command`: the channel must be one of `allowedChannels` (when that list is
+ * not empty), the user must have a role, and the role must allow the command. The reason is Slack mrkdwn,
+ * meant for the denied user (ephemeral) and the audit log.
+ */
+export function authorize(caller: Caller, command: Command, slack: SlackConfig): Decision {
+  if (slack.allowedChannels.length > 0 && !slack.allowedChannels.includes(caller.channelId)) {
+    return { allowed: false, reason: `commands are not allowed in this channel; use one of ${slack.allowedChannels.map(channelLink).join(', ')}` };
+  }
+  const role = roleOf(caller.userId, slack);
+  if (role === undefined) {
+    return { allowed: false, reason: `you are not in srs-chatops's user list; ask an admin to add your Slack user id ${USER_ID.test(caller.userId) ? caller.userId : inlineCode(caller.userId)}` };
+  }
+  const name = commandName(command);
+  if (!allowedCommands(role).includes(name)) {
+    return {
+      allowed: false,
+      reason: `\`${name}\` needs the ${minimumRole(name)} role; you are ${role === 'viewer' ? 'a' : 'an'} ${role}, who may run ${allowedCommands(role).join(', ')}`,
+    };
+  }
+  return { allowed: true, role };
+}

@@ -1,0 +1,25 @@
+import type { ChatMessage, Role } from '../command';
+import { allowedCommands, minimumRole, type CommandName } from '../policy';
+import { VERB_DESCRIPTIONS, VERBS, isVerb } from '../verbs';
+import { section } from './blocks';
+
+const TARGET_HELP =
+  '`&lt;target&gt;` is a host (`edge-3`), a group (`edges`), hosts and groups joined by commas (`edge-1,edge-2`) or `all`. ' +
+  'Each host then gets its own reply in the thread, with its state before and after.';
+
+function line(name: CommandName): string {
+  if (isVerb(name)) return `• \`/srs ${name} &lt;target&gt;\`: ${VERB_DESCRIPTIONS[name]}`;
+  if (name === 'hosts') return '• `/srs hosts [group]`: list the hosts, their address, groups and service manager';
+  return '• `/srs help`: this list';
+}
+
+/** `/srs help` for a role: the commands it may run, one line each, and what it may not. */
+export function renderHelp(role: Role): ChatMessage {
+  const allowed = allowedCommands(role);
+  const lines = [`*srs-chatops*: the commands you may run (role: ${role})`, ...allowed.map(line)];
+  if (allowed.some(isVerb)) lines.push(TARGET_HELP);
+  const others = VERBS.filter((v) => !allowed.includes(v));
+  if (others.length > 0) lines.push(`${others.join(', ')} need the ${minimumRole(others[0] ?? 'start')} role; ask an admin.`);
+  const text = lines.join('\n');
+  return { text, blocks: [section(text)] };
+}

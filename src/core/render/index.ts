@@ -1,0 +1,14 @@
+/** The chat renderers, one module per message kind. */
+export { capText, context, section, SECTION_TEXT_MAX, type Block, type ContextBlock, type MrkdwnText, type SectionBlock } from './blocks';
+export { renderCodeBlock } from './code-block';
+export { renderDenied, renderQueueUnavailable, renderUsageError } from './ephemerals';
+export { escapeSlackText, ZWSP } from './escape-slack-text';
+export { formatElapsed } from './format-elapsed';
+export { renderHelp } from './help';
+export { HOST_RESULT_MAX_CHARS, renderHostResult } from './host-result';
+export { renderHosts, type HostTable } from './hosts';
+export { ECHO_MAX_CHARS, inlineCode } from './inline-code';
+export { OUTCOME_EMOJI, OUTCOME_LABEL } from './outcome';
+export { slackToPlainText } from './plain-text';
+export { renderRequestParent, TARGETS_SHOWN, type RequestParent, type RequestState } from './request-parent';
+export { summarizeResults, type ResultSummary } from './summary';

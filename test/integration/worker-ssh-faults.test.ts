@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runVerb } from '../../workers/verbs/run-verb';
+import { SshHost } from '../../workers/ssh/ssh-host';
+import { createLogger } from '../../src/adapters/logger';
+import type { FleetHost } from '../support/fleet';
+import { claimHosts, getTestRun } from '../support/test-run';
+import { workerHarness, type WorkerHarness } from '../support/worker-harness';
+
+describe('SSH faults: host keys, dead hosts', () => {
+  let hosts: FleetHost[];
+  let h: WorkerHarness;
+
+  beforeAll(async () => {
+    hosts = await claimHosts(3, { serviceManager: 'initd', version: '6.0.184' });
+    h = workerHarness(hosts);
+  });
+  afterAll(async () => {
+    await h.close();
+    const fleet = getTestRun().fleet;
+    for (const host of hosts) await fleet.resetHost(host.name);
+  });
+
+  it('a changed host key is refused loudly and nothing runs on the host', async () => {
+    const host = hosts[0] as FleetHost;
+    await getTestRun().fleet.rotateHostKey(host.name);
+    const sentBefore = h.sent.filter((s) => s.host === host.name).length;
+    const r = await runVerb(h.ctx(host.name), 'stop');
+    expect(r.outcome).toBe('unknown');
+    expect(r.errorCode).toBe('host_key_mismatch');
+    expect(r.summary).toMatch(/REFUSED: the host key of .* has CHANGED/);
+    expect(h.sent.filter((s) => s.host === host.name).length).toBe(sentBefore);
+    // SRS is still running: the stop never happened.
+    expect(fs.readFileSync(host.pidFile, 'utf8').trim()).toMatch(/^\d+$/);
+    expect(() => process.kill(Number(fs.readFileSync(host.pidFile, 'utf8')), 0)).not.toThrow();
+  });
+
+  it('a host missing from known_hosts is refused (no trust on first use)', async () => {
+    const host = hosts[1] as FleetHost;
+    const kh = path.join(getTestRun().fleet.dir, `known_hosts.without-${host.name}`);
+    const lines = fs.readFileSync(getTestRun().fleet.knownHostsPath, 'utf8').split('\n');
+    fs.writeFileSync(kh, lines.filter((l) => !l.startsWith(`[127.0.0.1]:${host.sshPort} `)).join('\n'));
+    const ssh = new SshHost({
+      privateKeyPath: h.config.ssh.privateKeyPath,
+      knownHostsPath: kh,
+      connectTimeoutMs: 3000,
+      keepaliveIntervalMs: 0,
+      idleTimeoutMs: 1000,
+      maxChannelsPerHost: 4,
+      logger: createLogger('test'),
+    });
+    try {
+      const r = await runVerb({ ...h.ctx(host.name), hosts: ssh }, 'status');
+      expect(r.outcome).toBe('unknown');
+      expect(r.errorCode).toBe('host_key_unknown');
+      expect(r.summary).toMatch(/not in known_hosts .*SHA256:/);
+    } finally {
+      await ssh.close();
+    }
+  });
+
+  it('a hung host (TCP accepts, SSH never answers) gives a timeout result, not a stuck job', async () => {
+    const host = hosts[2] as FleetHost;
+    await getTestRun().fleet.freezeHost(host.name);
+    try {
+      const t0 = Date.now();
+      const r = await runVerb(h.ctx(host.name), 'restart');
+      expect(r.outcome).toBe('unknown');
+      expect(r.errorCode).toBe('ssh_connect_timeout');
+      expect(Date.now() - t0).toBeLessThan(h.config.ssh.connectTimeoutMs + 3000);
+    } finally {
+      await getTestRun().fleet.thawHost(host.name);
+    }
+  });
+
+  it('a dead host (connection refused) is reported as unreachable', async () => {
+    const host = hosts[2] as FleetHost;
+    await h.ssh.close();
+    await getTestRun().fleet.stopSshd(host.name);
+    const r = await runVerb(h.ctx(host.name), 'status');
+    expect(r.outcome).toBe('unknown');
+    expect(r.errorCode).toBe('ssh_connect_failed');
+    expect(r.summary).toMatch(/cannot reach/);
+  });
+
+  it('refuses a private key readable by others', () => {
+    const key = path.join(getTestRun().fleet.dir, 'loose_key');
+    fs.copyFileSync(h.config.ssh.privateKeyPath, key);
+    fs.chmodSync(key, 0o644);
+    expect(() => new SshHost({ privateKeyPath: key, knownHostsPath: h.config.ssh.knownHostsPath, connectTimeoutMs: 1, keepaliveIntervalMs: 0, idleTimeoutMs: 1, maxChannelsPerHost: 1, logger: createLogger('t') })).toThrow(
+      /readable by others .*chmod 600/,
+    );
+  });
+});
