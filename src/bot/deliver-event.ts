@@ -36,7 +36,7 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent): Promise<void
   await deps.chat.update(
     record.channelId,
     parentTs,
-    renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'done', summary: summary.text, elapsedMs }),
+    renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'done', summary, elapsedMs }),
   );
   await deps.requests.markDone(record.requestId);
 }

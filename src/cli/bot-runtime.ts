@@ -3,7 +3,7 @@ import type { Config } from '../../config/schema';
 import { BullmqJobQueue } from '../adapters/bullmq/bullmq-job-queue';
 import type { Logger } from '../adapters/logger';
 import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
-import { producerConnection, workerConnection } from '../adapters/redis/redis-connection';
+import { producerConnection, whenReady, workerConnection } from '../adapters/redis/redis-connection';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
 import type { BotDeps } from '../bot/bot-deps';
 import { deliverEvent } from '../bot/deliver-event';
@@ -18,8 +18,11 @@ export interface BotRuntime {
   close: () => Promise<void>;
 }
 
-/** Connects to Redis, starts delivering job events into threads, and returns the command handler. */
-export function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string }): BotRuntime {
+/**
+ * Connects to Redis, starts delivering job events into threads, and returns the command handler. Waits up to 5 s for
+ * Redis; if it is not there, commands are answered with a clear "queue unavailable" until it is.
+ */
+export async function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string }): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
   producer.on('error', (err) => o.logger.warn({ err: err.message }, 'redis (producer) error'));
   const reader = workerConnection(o.redisUrl);
@@ -41,6 +44,7 @@ export function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: s
     logger: o.logger,
   });
   consumer.start();
+  if (!(await whenReady(producer, 5000))) o.logger.warn({ redis: o.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'redis not reachable yet; commands will be refused until it is');
   return {
     deps,
     onCommand: (input) => handleCommand(deps, input),

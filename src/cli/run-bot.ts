@@ -18,7 +18,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   }
   const config = loadConfig(env);
   const port = Number(env.PORT ?? 3000);
-  let onCommand: ReturnType<typeof startBotRuntime>['onCommand'] = () => Promise.reject(new Error('not started'));
+  let onCommand: Awaited<ReturnType<typeof startBotRuntime>>['onCommand'] = () => Promise.reject(new Error('not started'));
   const app = createSlackApp({
     botToken,
     signingSecret,
@@ -30,7 +30,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     onCommand: (input) => onCommand(input),
     logger,
   });
-  const runtime = startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger });
+  const runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger });
   onCommand = runtime.onCommand;
   await app.start(port);
   logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port }, 'bot started');

@@ -22,7 +22,7 @@ export async function runConsole(args: string[], env: NodeJS.ProcessEnv = proces
   const userId = option(args, '--user') ?? env.SRS_CHATOPS_CONSOLE_USER ?? config.slack.roles.admin[0] ?? 'UCONSOLE';
   const channelId = option(args, '--channel') ?? env.SRS_CHATOPS_CONSOLE_CHANNEL ?? config.slack.allowedChannels[0] ?? 'CCONSOLE';
   const chat = new ConsoleChat({ write: (t) => output.write(t) });
-  const runtime = startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` });
+  const runtime = await startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` });
   const pending = new Set<string>();
   const interactive = 'isTTY' in input && input.isTTY === true;
   output.write(`srs-chatops console: you are ${userId} in ${channelId}. Type \`help\`, \`hosts\`, \`status all\`; \`exit\` to quit.\n`);

@@ -16,6 +16,16 @@ import { isProcessAlive } from './process-table';
 const RESERVATION_DIR = path.join(os.tmpdir(), 'srs-chatops-ports');
 const handedOut = new Set<number>();
 
+/** Owner pid of a reservation file; undefined while it is being written (empty) or unreadable. */
+function ownerOf(file: string): number | undefined {
+  try {
+    const text = fs.readFileSync(file, 'utf8').trim();
+    return text === '' ? undefined : Number(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function candidateRange(): { low: number; high: number } {
   let ephemeralLow = 32768;
   try {
@@ -28,8 +38,22 @@ function candidateRange(): { low: number; high: number } {
   return { low: Math.max(1024, high - 20000), high };
 }
 
-function reserve(port: number): boolean {
+let swept = false;
+
+/** Once per process: drop reservations whose owner is gone, so the directory does not grow run after run. */
+function sweepStaleReservations(): void {
+  if (swept) return;
+  swept = true;
   fs.mkdirSync(RESERVATION_DIR, { recursive: true });
+  for (const entry of fs.readdirSync(RESERVATION_DIR)) {
+    const file = path.join(RESERVATION_DIR, entry);
+    const owner = ownerOf(file);
+    if (owner !== undefined && !isProcessAlive(owner)) fs.rmSync(file, { force: true });
+  }
+}
+
+function reserve(port: number): boolean {
+  sweepStaleReservations();
   const file = path.join(RESERVATION_DIR, String(port));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -37,8 +61,8 @@ function reserve(port: number): boolean {
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(fs.readFileSync(file, 'utf8').trim());
-      if (owner === process.pid || isProcessAlive(owner)) return false;
+      const owner = ownerOf(file);
+      if (owner === undefined || owner === process.pid || isProcessAlive(owner)) return false;
       fs.rmSync(file, { force: true }); // stale: its owner is gone
     }
   }
@@ -90,10 +114,6 @@ export async function allocatePort(): Promise<number> {
 export function releasePorts(ports: readonly number[]): void {
   for (const port of ports) {
     const file = path.join(RESERVATION_DIR, String(port));
-    try {
-      if (Number(fs.readFileSync(file, 'utf8').trim()) === process.pid) fs.rmSync(file, { force: true });
-    } catch {
-      // already gone
-    }
+    if (ownerOf(file) === process.pid) fs.rmSync(file, { force: true });
   }
 }

@@ -48,6 +48,7 @@ describe('escapeSlackText', () => {
         expect(e).not.toMatch(/[!@](?:channel|here|everyone)/i);
         expect(e).not.toContain('```');
         expect(e).not.toMatch(/&(?!amp;|lt;|gt;)/);
+        // eslint-disable-next-line no-control-regex
         const printable = s.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u200B]/g, '');
         if (!/[\uD800-\uDFFF]/.test(printable)) expect(slackToPlainText(e)).toBe(printable);
       }),
@@ -106,6 +107,7 @@ describe('renderCodeBlock', () => {
         if (block === '') return;
         expect(block.startsWith('```\n') && block.endsWith('\n```')).toBe(true);
         expect(block.split('```').length).toBe(3);
+        // eslint-disable-next-line no-control-regex
         expect(block).not.toMatch(/[<>\u0000-\u0008\u000B-\u001F]/);
       }),
       { numRuns: 3000 },

@@ -70,6 +70,9 @@ describe('Slack Web API stand-in with a real WebClient', () => {
     await client.chat.update({ channel: CHANNEL, ts: parentTs, text: 'deploying', blocks: actionsBlocks });
     const reply = await client.chat.postMessage({ channel: CHANNEL, thread_ts: parentTs, text: 'step 1/2 ok' });
     expect(reply.message?.thread_ts).toBe(parentTs);
+    // Replying to a reply's ts lands in the parent's thread, as in Slack.
+    const nested = await client.chat.postMessage({ channel: CHANNEL, thread_ts: reply.ts ?? '', text: 'step 2/2 ok' });
+    expect(nested.message?.thread_ts).toBe(parentTs);
     const eph = await client.chat.postEphemeral({ channel: CHANNEL, user: USER, thread_ts: parentTs, text: 'only you' });
     expect(eph.message_ts).toMatch(/^\d+\.\d{6}$/);
 
@@ -80,7 +83,7 @@ describe('Slack Web API stand-in with a real WebClient', () => {
     expect(parent?.blocks).toEqual(actionsBlocks);
     expect(parent?.edits).toEqual([expect.objectContaining({ text: 'deploy queued', blocks: undefined })]);
     expect(parent?.edited?.user).toBe(standin.identity.botUserId);
-    expect(standin.thread(CHANNEL, parentTs).map((m) => m.text)).toEqual(['step 1/2 ok']);
+    expect(standin.thread(CHANNEL, parentTs).map((m) => m.text)).toEqual(['step 1/2 ok', 'step 2/2 ok']);
     expect(standin.ephemerals(USER)).toEqual([expect.objectContaining({ text: 'only you', thread_ts: parentTs })]);
     expect(standin.ephemerals('U0SOMEONEELSE')).toEqual([]);
 
@@ -265,8 +268,14 @@ describe('signed requests against a Bolt App on the HTTP receiver', () => {
   const command = (text: string): string =>
     slashCommandBody({ text, user_id: USER, user_name: 'alice', channel_id: CHANNEL, response_url: standin.responseUrl('cmd') });
 
-  it('signs exactly as documented', () => {
-    expect(signBody('8f742231b10e8888abcd99yyyzzz85a5', 'a=b', 1531420618)).toMatch(/^v0=[0-9a-f]{64}$/);
+  it('signs exactly like the example in Slack\'s request-verification docs', () => {
+    const body =
+      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar' +
+      '&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com' +
+      '%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    expect(signBody('8f742231b10e8888abcd99yyyzzz85a5', body, 1531420618)).toBe(
+      'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+    );
     expect(command('restart srs-1 now')).toMatch(/&command=%2Fsrs&text=restart\+srs-1\+now&/);
   });
 

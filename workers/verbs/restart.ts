@@ -38,7 +38,7 @@ function result(ok: boolean, reason: string | undefined, after: import('../../sr
   return {
     outcome: ok ? ('ok' as const) : ('failed' as const),
     summary: ok
-      ? `restarted: pid ${oldPid ?? '-'} -> ${after.pid ?? '?'}, ${describeSnapshot(after)}`
+      ? `restarted: pid ${oldPid ?? '-'} → ${after.pid ?? '?'}, ${describeSnapshot(after)}`
       : `restart FAILED: ${reason ?? 'not running'}; now ${describeSnapshot(after)}`,
     evidence,
     after,

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../core/command';
 import type { ChatPort, PostedMessage } from '../../ports/chat-port';
+import { slackToPlainText } from '../../core/render';
 
 /** Where console output goes (stdout, or a test's buffer). */
 export interface ConsoleOut {
@@ -36,7 +37,7 @@ export class ConsoleChat implements ChatPort {
   }
 
   private print(prefix: string, text: string, indent = '    '): void {
-    const lines = text.split('\n');
+    const lines = slackToPlainText(text).split('\n');
     this.out.write(`${prefix}${lines[0] ?? ''}\n${lines.slice(1).map((l) => `${indent}${l}\n`).join('')}`);
   }
 }

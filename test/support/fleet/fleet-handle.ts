@@ -47,10 +47,9 @@ export class FleetHandle implements Fleet {
   }
 
   async stop(): Promise<void> {
-    await mapLimit(this.manifest.hosts, 20, async (host) => {
-      await killSshd(host.sshd, true);
-      await killHostProcesses({ hostDir: host.hostDir });
-    });
+    await mapLimit(this.manifest.hosts, 20, (host) => killSshd(host.sshd, true));
+    // One scan for all hosts: every process mentioning or running in `fleetDir/hosts/...`.
+    await killHostProcesses({ hostDir: path.join(this.dir, 'hosts') });
     if (this.manifest.launcherPid === process.pid) {
       releasePorts(this.manifest.hosts.flatMap((h) => [h.sshPort, h.srs.ports.rtmp, h.srs.ports.http, h.srs.ports.api]));
     }

@@ -102,9 +102,14 @@ export async function launchFleet(options: LaunchFleetOptions): Promise<Fleet> {
   writeManifest(manifest);
   const fleet = new FleetHandle(manifest);
   try {
-    await mapLimit(hosts, options.sshdConcurrency ?? 20, (host) => spawnSshd(host.sshd, host.sshPort));
     const starting = hosts.filter((host) => host.spec.startSrs !== false);
-    await mapLimit(starting, options.srsConcurrency ?? 8, (host) => startSrsService(host, fleet.logDir));
+    const logDir = fleet.logDir;
+    // Independent: sshds and SRS services start side by side.
+    const results = await Promise.allSettled([
+      mapLimit(hosts, options.sshdConcurrency ?? 20, (host) => spawnSshd(host.sshd, host.sshPort)),
+      mapLimit(starting, options.srsConcurrency ?? 8, (host) => startSrsService(host, logDir)),
+    ]);
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
   } catch (err) {
     await fleet.stop().catch(() => undefined);
     throw err;

@@ -28,7 +28,7 @@ export function renderThread(model: WorkspaceModel, channel: string, ts: string)
   return lines.join('\n');
 }
 
-/** A whole channel: each visible top-level message with its thread, then the channel's non-thread ephemerals. */
+/** A whole channel: each visible top-level message with its thread, then the channel's ephemerals. */
 export function renderChannel(model: WorkspaceModel, channel: string): string {
   const lines = [`#${channel}`];
   for (const m of model.channelView(channel)) {
@@ -37,10 +37,13 @@ export function renderChannel(model: WorkspaceModel, channel: string): string {
       lines.push(...renderMessage(reply, `@${reply.user}`, '      '));
     }
   }
-  const ephemerals = model.ephemerals().filter((e) => e.channel === channel && e.thread_ts === undefined);
+  const ephemerals = model.ephemerals().filter((e) => e.channel === channel);
   if (ephemerals.length > 0) {
     lines.push('  ephemeral:');
-    for (const e of ephemerals) lines.push(...renderMessage(e, `(only @${e.user})`, '    '));
+    for (const e of ephemerals) {
+      const where = e.thread_ts === undefined ? '' : ` in thread ${e.thread_ts}`;
+      lines.push(...renderMessage(e, `(only @${e.user}${where})`, '    '));
+    }
   }
   return lines.join('\n');
 }

@@ -1,0 +1,108 @@
+import type { App } from '@slack/bolt';
+import { parseConfig } from '../../config/load-config';
+import type { Config } from '../../config/schema';
+import { createLogger } from '../../src/adapters/logger';
+import { createSlackApp } from '../../src/adapters/slack/create-slack-app';
+import { SlackChat } from '../../src/adapters/slack/slack-chat';
+import { startBotRuntime, type BotRuntime } from '../../src/cli/bot-runtime';
+import type { FleetConfigOptions, FleetHost } from './fleet';
+import { allocatePorts } from './free-port';
+import { startWorkers } from './queue-harness';
+import { postSigned, slashCommandBody, type SignedResponse } from './slack/sign-request';
+import { startSlackStandin, type SlackStandin } from './slack/slack-standin';
+import type { SlackMessage } from './slack/standin-types';
+import { getTestRun } from './test-run';
+import { workerHarness, type WorkerHarness } from './worker-harness';
+
+export const SECRET = 'test-signing-secret';
+export const USERS = { admin: 'U0ADMIN01', operator: 'U0OPER001', viewer: 'U0VIEW001', stranger: 'U0STRANGE' } as const;
+export const CHANNEL = 'C0OPS0001';
+export const OTHER_CHANNEL = 'C0RANDOM1';
+
+/** The whole chat path on real parts: Slack stand-in <- Bolt (HTTP, signed) -> Redis -> worker -> sshd -> SRS. */
+export interface BotHarness {
+  standin: SlackStandin;
+  app: App;
+  runtime: BotRuntime;
+  worker: WorkerHarness;
+  config: Config;
+  url: string;
+  slash: (text: string, opts?: { user?: string; channel?: string; secret?: string; ts?: number }) => Promise<SignedResponse>;
+  /** Waits for the parent message of a request to show its final summary; returns it and its thread. */
+  finished: (requestId: string, timeoutMs?: number) => Promise<{ parent: SlackMessage; replies: SlackMessage[] }>;
+  close: () => Promise<void>;
+}
+
+/** Starts the harness over claimed fleet hosts, on its own Redis database. */
+export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}): Promise<BotHarness> {
+  const redisUrl = `${getTestRun().redisUrl}/${db}`;
+  const fleet = getTestRun().fleet;
+  const doc = fleet.toConfigObject({
+    hostNames: hosts.map((h) => h.name),
+    ...options,
+    extra: {
+      worker: { concurrency: 20, startSettleMs: 1500 },
+      slack: { allowedChannels: [CHANNEL], roles: { admin: [USERS.admin], operator: [USERS.operator], viewer: [USERS.viewer] } },
+      ...(options.extra ?? {}),
+    },
+  });
+  const config = parseConfig(doc, 'bot harness');
+  const worker = workerHarness(hosts, options);
+  const standin = await startSlackStandin();
+  const [port] = await allocatePorts(1);
+  const logger = createLogger('test');
+  let onCommand: BotRuntime['onCommand'] = () => Promise.reject(new Error('not started'));
+  const app = createSlackApp({
+    botToken: standin.token,
+    signingSecret: SECRET,
+    port: port as number,
+    slackApiUrl: standin.url,
+    botId: standin.identity.botId,
+    botUserId: standin.identity.botUserId,
+    retries: 0,
+    onCommand: (input) => onCommand(input),
+    logger,
+  });
+  const runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger, consumer: `test-${db}` });
+  onCommand = runtime.onCommand;
+  const workers = startWorkers(worker, redisUrl, 1);
+  await app.start(port as number);
+  const url = `http://127.0.0.1:${port as number}/slack/events`;
+  return {
+    standin,
+    app,
+    runtime,
+    worker,
+    config,
+    url,
+    slash: (text, o = {}) =>
+      postSigned(url, slashCommandBody({ text, user_id: o.user ?? USERS.operator, channel_id: o.channel ?? CHANNEL, response_url: standin.responseUrl(`r${Date.now()}`) }), {
+        secret: o.secret ?? SECRET,
+        ...(o.ts !== undefined ? { ts: o.ts } : {}),
+      }),
+    finished: (requestId, timeoutMs = 40000) =>
+      standin.waitFor(
+        (s) => {
+          const parent = s.messages(CHANNEL).find((m) => m.text.includes(requestId));
+          if (!parent || !parent.text.includes(': done')) return undefined;
+          return { parent, replies: s.thread(CHANNEL, parent.ts) };
+        },
+        timeoutMs,
+        `request ${requestId} finished`,
+      ),
+    close: async () => {
+      await app.stop();
+      await workers.close();
+      await runtime.close();
+      await worker.close();
+      await standin.close();
+    },
+  };
+}
+
+/** The request id the ack announced (`request r-...`). */
+export function requestIdOf(ack: SignedResponse): string {
+  const m = /request (r-[a-z0-9]+-[a-f0-9]+)/.exec(ack.body);
+  if (!m?.[1]) throw new Error(`no request id in the ack: ${ack.body}`);
+  return m[1];
+}
