@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../src/adapters/logger';
-import { workerConnection } from '../src/adapters/redis/redis-connection';
+import { logConnectionHealth, workerConnection } from '../src/adapters/redis/redis-connection';
 import { RedisJobEvents } from '../src/adapters/redis/redis-job-events';
 import { startJobWorker } from './job-worker';
 import { createSshHost } from './create-ssh-host';
@@ -12,7 +12,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const config = loadConfig(env);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = workerConnection(redisUrl);
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  logConnectionHealth(redis, logger, 'worker');
   const hosts = createSshHost(config, logger);
   const workerId = env.WORKER_ID ?? `${hostname()}-${process.pid}`;
   const { close } = startJobWorker({ redis, config, hosts, events: new RedisJobEvents(redis), logger, workerId });

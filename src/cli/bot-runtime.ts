@@ -3,7 +3,7 @@ import type { Config } from '../../config/schema';
 import { BullmqJobQueue } from '../adapters/bullmq/bullmq-job-queue';
 import type { Logger } from '../adapters/logger';
 import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
-import { producerConnection, whenReady, workerConnection } from '../adapters/redis/redis-connection';
+import { logConnectionHealth, producerConnection, whenReady, workerConnection } from '../adapters/redis/redis-connection';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
 import type { BotDeps } from '../bot/bot-deps';
 import { deliverEvent } from '../bot/deliver-event';
@@ -24,9 +24,9 @@ export interface BotRuntime {
  */
 export async function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string }): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
-  producer.on('error', (err) => o.logger.warn({ err: err.message }, 'redis (producer) error'));
+  logConnectionHealth(producer, o.logger, 'producer');
   const reader = workerConnection(o.redisUrl);
-  reader.on('error', (err) => o.logger.warn({ err: err.message }, 'redis (events) error'));
+  logConnectionHealth(reader, o.logger, 'events');
   const deps: BotDeps = {
     config: o.config,
     chat: o.chat,
@@ -52,7 +52,6 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
       await consumer.stop();
       await deps.queue.close();
       producer.disconnect();
-      reader.disconnect();
     },
   };
 }

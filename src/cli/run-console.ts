@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import pino from 'pino';
 import { loadConfig } from '../../config/load-config';
 import { ConsoleChat } from '../adapters/console/console-chat';
 import { createLogger } from '../adapters/logger';
@@ -18,7 +19,8 @@ function option(args: string[], name: string): string | undefined {
  */
 export async function runConsole(args: string[], env: NodeJS.ProcessEnv = process.env, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = loadConfig(env);
-  const logger = createLogger('console', { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' }, undefined);
+  // Logs go to stderr, so that stdout is the conversation.
+  const logger = createLogger('console', { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const userId = option(args, '--user') ?? env.SRS_CHATOPS_CONSOLE_USER ?? config.slack.roles.admin[0] ?? 'UCONSOLE';
   const channelId = option(args, '--channel') ?? env.SRS_CHATOPS_CONSOLE_CHANNEL ?? config.slack.allowedChannels[0] ?? 'CCONSOLE';
   const chat = new ConsoleChat({ write: (t) => output.write(t) });
@@ -36,7 +38,7 @@ export async function runConsole(args: string[], env: NodeJS.ProcessEnv = proces
       continue;
     }
     const reply = await runtime.onCommand({ userId, channelId, text: line });
-    output.write(`(only you) ${reply.ephemeral.text}\n`);
+    await chat.postEphemeral(channelId, userId, reply.ephemeral);
     if (reply.requestId !== undefined) pending.add(reply.requestId);
     if (reply.followUp) await reply.followUp().catch((err: unknown) => output.write(`could not post: ${String(err)}\n`));
     if (interactive) rl.prompt();

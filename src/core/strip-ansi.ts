@@ -1,4 +1,5 @@
 /** ANSI escape sequences as SRS's init.d script writes them (colours, cursor moves). */
+// eslint-disable-next-line no-control-regex -- matching the ESC character is the point
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /** Removes ANSI escapes and other control characters except newline and tab. */

@@ -94,7 +94,7 @@ describe('/srs over signed HTTP into Bolt, through Redis and workers to real hos
     const posted = b.standin.callsTo('chat.postMessage').length;
     const ack = await b.slash('status edge-30');
     expect(ack.status).toBe(200);
-    expect(JSON.parse(ack.body).text).toMatch(/unknown host `?edge-30`? \(did you mean `?edge-3`?\?\)/);
+    expect((JSON.parse(ack.body) as { text: string }).text).toMatch(/unknown host `?edge-30`? \(did you mean `?edge-3`?\?\)/);
     await new Promise((r) => setTimeout(r, 300));
     expect(b.standin.callsTo('chat.postMessage').length).toBe(posted);
   });
@@ -107,7 +107,7 @@ describe('/srs over signed HTTP into Bolt, through Redis and workers to real hos
     const channel = JSON.parse((await b.slash('status edge-1', { channel: OTHER_CHANNEL })).body) as { text: string };
     expect(channel.text).toMatch(new RegExp(`not allowed in this channel.*<#${CHANNEL}>`));
     const viewerStatus = await b.slash('status edge-1', { user: USERS.viewer });
-    expect(JSON.parse(viewerStatus.body).text).toMatch(/Queued `status`/);
+    expect((JSON.parse(viewerStatus.body) as { text: string }).text).toMatch(/Queued `status`/);
     await b.finished(requestIdOf(viewerStatus));
   });
 

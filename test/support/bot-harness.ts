@@ -55,7 +55,7 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
   const app = createSlackApp({
     botToken: standin.token,
     signingSecret: SECRET,
-    port: port as number,
+    port: port,
     slackApiUrl: standin.url,
     botId: standin.identity.botId,
     botUserId: standin.identity.botUserId,

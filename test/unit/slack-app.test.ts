@@ -17,7 +17,7 @@ describe('createSlackApp (Bolt): transport only, acks with the use case answer',
     const app = createSlackApp({
       botToken: standin.token,
       signingSecret: 's3cret',
-      port: port as number,
+      port: port,
       slackApiUrl: standin.url,
       botId: standin.identity.botId,
       botUserId: standin.identity.botUserId,

@@ -3,7 +3,7 @@ import type { HostKeyVerdict } from './known-hosts';
 
 /** Turns a failed ssh2 connect into an error whose message tells the operator what to do. */
 export function connectError(host: string, err: unknown, verdict: HostKeyVerdict | undefined, presented: string | undefined): ChatopsError {
-  const level = typeof err === 'object' && err !== null && 'level' in err ? String((err as { level: unknown }).level) : '';
+  const level = typeof err === 'object' && err !== null && 'level' in err ? String((err).level) : '';
   const message = err instanceof Error ? err.message : String(err);
   if (verdict === 'mismatch' || verdict === 'revoked') {
     return new ChatopsError(

@@ -49,14 +49,14 @@ export async function confirmStarted(ctx: HostContext, mark: LogMark, previousSe
 }
 
 /** Confirms SRS is gone: the pid is not alive (and not a zombie) and its listening ports are closed. */
-export async function confirmGone(ctx: HostContext, timeoutMs: number): Promise<{ ok: boolean; observed: ObservedHost; evidence: string[] }> {
+export async function confirmGone(ctx: HostContext, timeoutMs: number, pid?: number): Promise<{ ok: boolean; observed: ObservedHost; evidence: string[] }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const observed = await observeHost(ctx);
     const s: HostSnapshot = observed.snapshot;
     const ports = observed.probe.listening;
     if (isDown(s) && ports.length === 0) {
-      return { ok: true, observed, evidence: [`pid ${s.pid ?? '-'} gone, ports closed`] };
+      return { ok: true, observed, evidence: [`pid ${pid ?? s.pid ?? '-'} gone, ports closed`] };
     }
     if (Date.now() >= deadline) {
       const why = s.state === 'zombie' ? `pid ${s.pid ?? '?'} is a zombie` : isDown(s) ? `ports still listening: ${ports.join(', ')}` : `pid ${s.pid ?? '?'} still running`;

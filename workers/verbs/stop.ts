@@ -7,7 +7,7 @@ export const stop: VerbRunner = async (ctx, before) => {
   const s = before.snapshot;
   if (isDown(s)) return unchanged('noop', `already stopped: ${describeSnapshot(s)}`, before);
   const run = await runService(ctx, 'stop', ctx.settings.stopTimeoutMs);
-  const gone = await confirmGone(ctx, 5000);
+  const gone = await confirmGone(ctx, 5000, s.pid);
   const after = gone.observed.snapshot;
   return {
     outcome: gone.ok ? 'ok' : 'failed',

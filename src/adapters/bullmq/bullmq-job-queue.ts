@@ -62,7 +62,10 @@ export class BullmqJobQueue implements JobQueuePort {
     return out;
   }
 
+  /** Closes the queue; does not wait more than 2 s on a Redis that is gone. */
   async close(): Promise<void> {
-    await this.queue.close();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.queue.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
   }
 }

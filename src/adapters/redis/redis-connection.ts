@@ -27,3 +27,18 @@ export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
     redis.on('ready', onReady);
   });
 }
+
+/** Logs a connection's trouble once per outage (not once per reconnect attempt), and its recovery. */
+export function logConnectionHealth(redis: Redis, logger: { warn: (o: object, m: string) => void; info: (o: object, m: string) => void }, name: string): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn({ connection: name, err: err.message }, 'redis unreachable; retrying');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info({ connection: name }, 'redis reachable again');
+  });
+}

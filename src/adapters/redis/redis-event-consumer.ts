@@ -5,7 +5,7 @@ import { keys } from './keys';
 
 /** Options of {@link RedisEventConsumer}. */
 export interface EventConsumerOptions {
-  /** A dedicated connection (blocking reads), `maxRetriesPerRequest: null`. */
+  /** A dedicated connection (blocking reads), `maxRetriesPerRequest: null`; the consumer owns it and closes it on stop. */
   redis: Redis;
   group: string;
   consumer: string;
@@ -23,6 +23,9 @@ export interface EventConsumerOptions {
 export class RedisEventConsumer {
   private running = false;
   private loop: Promise<void> | undefined;
+  private signalStop: () => void = () => undefined;
+  /** Resolves on stop(): a command queued on a Redis that is gone never settles, so every wait races this. */
+  private readonly stopped = new Promise<void>((resolve) => (this.signalStop = resolve));
 
   constructor(private readonly o: EventConsumerOptions) {}
 
@@ -32,8 +35,11 @@ export class RedisEventConsumer {
     this.loop = this.run();
   }
 
+  /** Stops reading and closes the connection (a read blocked on a dead Redis would otherwise never return). */
   async stop(): Promise<void> {
     this.running = false;
+    this.signalStop();
+    this.o.redis.disconnect();
     await this.loop;
   }
 
@@ -41,14 +47,14 @@ export class RedisEventConsumer {
     let lastClaim = 0;
     while (this.running) {
       try {
-        await this.ensureGroup();
+        await this.unlessStopped(this.ensureGroup());
         if (Date.now() - lastClaim >= (this.o.retryIdleMs ?? 1000) / 2) {
           lastClaim = Date.now();
-          await this.retryPending();
+          await this.unlessStopped(this.retryPending());
         }
-        const res = (await this.o.redis.xreadgroup('GROUP', this.o.group, this.o.consumer, 'COUNT', 100, 'BLOCK', 500, 'STREAMS', keys.events, '>')) as
-          | Array<[string, Array<[string, string[]]>]>
-          | null;
+        const res = (await this.unlessStopped(
+          this.o.redis.xreadgroup('GROUP', this.o.group, this.o.consumer, 'COUNT', 100, 'BLOCK', 500, 'STREAMS', keys.events, '>'),
+        )) as Array<[string, Array<[string, string[]]>]> | null | undefined;
         for (const [, entries] of res ?? []) await this.handleAll(entries);
       } catch (err) {
         if (!this.running) break;
@@ -59,6 +65,12 @@ export class RedisEventConsumer {
   }
 
   private groupReady = false;
+
+  /** The command's result, or undefined once stop() was called. */
+  private async unlessStopped<T>(p: Promise<T>): Promise<T | undefined> {
+    p.catch(() => undefined);
+    return Promise.race([p, this.stopped.then(() => undefined)]);
+  }
 
   private async ensureGroup(): Promise<void> {
     if (this.groupReady) return;

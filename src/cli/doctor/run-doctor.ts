@@ -15,7 +15,7 @@ async function checkRedis(url: string): Promise<Finding[]> {
   try {
     await redis.connect();
     await redis.ping();
-    const aof = ((await redis.config('GET', 'appendonly')) as string[])[1];
+    const aof = ((await redis.config('GET', 'appendonly')))[1];
     return [
       { host: '-', check: 'redis', ok: true, detail: url.replace(/\/\/[^@]*@/, '//***@') },
       {

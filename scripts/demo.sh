@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The bot on a local demo fleet (see scripts/demo.ts). Installs npm dependencies on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci
+exec node node_modules/tsx/dist/cli.mjs scripts/demo.ts "$@"
