@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { FleetHost } from '../support/fleet';
 import { CHANNEL, OTHER_CHANNEL, requestIdOf, startBotHarness, USERS, type BotHarness } from '../support/bot-harness';
 import { nowSec } from '../support/slack/sign-request';
-import { claimHosts, getTestRun } from '../support/test-run';
+import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -28,6 +28,7 @@ describe('/srs over signed HTTP into Bolt, through Redis and workers to real hos
   });
   afterAll(async () => {
     await b.close();
+    releaseHosts(hosts);
   });
 
   it('/srs status edge-1: ack within 3 s, a parent message, one reply with the confirmed state, then the summary', async () => {

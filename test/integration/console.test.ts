@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FleetHost } from '../support/fleet';
 import { redisUrlForDb, startWorkers } from '../support/queue-harness';
-import { claimHosts, getTestRun } from '../support/test-run';
+import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { workerHarness } from '../support/worker-harness';
 
 const DB = 4;
@@ -42,6 +42,8 @@ describe('srs-chatops console, driven through stdin', () => {
       }),
     );
   });
+
+  afterAll(() => releaseHosts(hosts));
 
   it('runs the same use cases: help, hosts, a verb with its thread shown indented, and a denial', async () => {
     const h = workerHarness(hosts, { rename: { [hosts[0]?.name ?? '']: 'edge-1', [hosts[1]?.name ?? '']: 'edge-2' } });

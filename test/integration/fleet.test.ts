@@ -6,7 +6,7 @@ import { configSchema } from '../../config/schema';
 import type { FleetHost } from '../support/fleet';
 import { runSsh } from '../support/ssh-client';
 import { isPortOpen } from '../support/tcp-probe';
-import { claimHosts, getTestRun } from '../support/test-run';
+import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 
 /** GET a path from the host's SRS API through the SSH connection (direct-tcpip), as the bot does. */
 function apiGetThroughSsh(fleetKey: string, host: FleetHost, path: string): Promise<string> {
@@ -49,6 +49,7 @@ describe('test fleet (real OpenSSH sshd + SRS simulator per host)', () => {
 
   afterAll(async () => {
     for (const host of initd) await fleet.thawHost(host.name).catch(() => undefined);
+    releaseHosts([...initd, systemd]);
   });
 
   const host = (index: number): FleetHost => initd[index] as FleetHost;

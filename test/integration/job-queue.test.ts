@@ -3,7 +3,7 @@ import type { HostJob } from '../../src/ports/job-queue-port';
 import type { Verb } from '../../src/core/verbs';
 import type { FleetHost } from '../support/fleet';
 import { producerQueue, redisUrlForDb, startWorkers, waitForResults } from '../support/queue-harness';
-import { claimHosts } from '../support/test-run';
+import { claimHosts, releaseHosts } from '../support/test-run';
 import { workerHarness, type WorkerHarness } from '../support/worker-harness';
 
 const DB = 2;
@@ -30,6 +30,7 @@ describe('job queue: two workers, per-host FIFO, results back through Redis', ()
     await queue.close();
     redis.disconnect();
     await h.close();
+    releaseHosts(hosts);
   });
 
   it('ten jobs on one host from two workers never overlap and run in submission order', async () => {

@@ -4,7 +4,7 @@ import { runVerb } from '../../workers/verbs/run-verb';
 import { SshHost } from '../../workers/ssh/ssh-host';
 import { createLogger } from '../../src/adapters/logger';
 import type { FleetHost } from '../support/fleet';
-import { claimHosts, getTestRun } from '../support/test-run';
+import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { workerHarness, type WorkerHarness } from '../support/worker-harness';
 
 describe('SSH faults: host keys, dead hosts', () => {
@@ -19,6 +19,7 @@ describe('SSH faults: host keys, dead hosts', () => {
     await h.close();
     const fleet = getTestRun().fleet;
     for (const host of hosts) await fleet.resetHost(host.name);
+    releaseHosts(hosts);
   });
 
   it('a changed host key is refused loudly and nothing runs on the host', async () => {

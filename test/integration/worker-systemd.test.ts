@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { runVerb } from '../../workers/verbs/run-verb';
 import type { FleetHost } from '../support/fleet';
-import { claimHosts } from '../support/test-run';
+import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';
 
 describe('worker verbs on a systemd host (srs.service, Restart=always)', () => {
@@ -14,6 +14,7 @@ describe('worker verbs on a systemd host (srs.service, Restart=always)', () => {
   });
   afterAll(async () => {
     await h.close();
+    releaseHosts([host]);
   });
 
   it('start/stop/restart go through systemctl and are confirmed on the host', async () => {

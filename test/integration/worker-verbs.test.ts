@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { runVerb } from '../../workers/verbs/run-verb';
 import type { FleetHost } from '../support/fleet';
-import { claimHosts } from '../support/test-run';
+import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +37,7 @@ describe('worker verbs on real sshd + simulated SRS (init.d)', () => {
   });
   afterAll(async () => {
     await h.close();
+    releaseHosts(hosts);
   });
 
   it('status tells running, with version, uptime and clients from the API', async () => {

@@ -35,9 +35,25 @@ function tryClaim(fleet: Fleet, name: string): boolean {
   }
 }
 
+/** How long a claim waits for other test files to release hosts. */
+const CLAIM_WAIT_MS = 180000;
+
+function claimOnce(fleet: Fleet, candidates: readonly FleetHost[], count: number): FleetHost[] | undefined {
+  const claimed: FleetHost[] = [];
+  for (const host of candidates) {
+    if (claimed.length === count) break;
+    if (tryClaim(fleet, host.name)) claimed.push(host);
+  }
+  if (claimed.length === count) return claimed;
+  for (const host of claimed) fs.rmSync(claimDir(fleet, host.name), { recursive: true, force: true }); // give them back
+  return undefined;
+}
+
 /**
- * Claims `count` unclaimed hosts matching `filter`, for good (a host is handed out at most once per fleet, whatever
- * process asks), resets each to its spec, and returns fresh snapshots. Throws when too few are left.
+ * Claims `count` unclaimed hosts matching `filter` (all at once, so two files never deadlock holding halves),
+ * waiting while other test files hold them; resets each to its spec and returns fresh snapshots. Release them
+ * with {@link releaseFleetHosts} when done. Throws when the fleet has too few matching hosts at all, or after
+ * waiting {@link CLAIM_WAIT_MS}.
  */
 export async function claimFleetHosts(
   fleet: Fleet,
@@ -47,20 +63,25 @@ export async function claimFleetHosts(
 ): Promise<FleetHost[]> {
   fs.mkdirSync(path.join(fleet.dir, 'claims'), { recursive: true });
   const candidates = fleet.hosts.filter((host) => matches(host, filter));
-  const claimed: FleetHost[] = [];
-  for (const host of candidates) {
-    if (claimed.length === count) break;
-    if (tryClaim(fleet, host.name)) claimed.push(host);
-  }
-  if (claimed.length < count) {
-    for (const host of claimed) fs.rmdirSync(claimDir(fleet, host.name)); // never handed out: give them back
+  if (candidates.length < count) {
     throw new Error(
-      `${owner} wants ${count} hosts matching the filter; only ${claimed.length} of ${candidates.length} are still free ` +
-        `(the shared fleet has ${fleet.hosts.length}: add hosts in test/support/integration-fleet-spec.ts)`,
+      `${owner} wants ${count} hosts matching the filter; the shared fleet has only ${candidates.length} (add hosts in test/support/integration-fleet-spec.ts)`,
     );
+  }
+  const deadline = Date.now() + CLAIM_WAIT_MS;
+  let claimed = claimOnce(fleet, candidates, count);
+  while (!claimed) {
+    if (Date.now() > deadline) throw new Error(`${owner} waited ${CLAIM_WAIT_MS / 1000}s for ${count} free hosts; other test files hold them`);
+    await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    claimed = claimOnce(fleet, candidates, count);
   }
   for (const host of claimed) {
     fs.writeFileSync(path.join(claimDir(fleet, host.name), 'owner'), `${owner}\n`);
   }
   return mapLimit(claimed, 8, (host) => fleet.resetHost(host.name));
+}
+
+/** Gives claimed hosts back to the run (the next claimer resets them). */
+export function releaseFleetHosts(fleet: Fleet, hosts: readonly { name: string }[]): void {
+  for (const host of hosts) fs.rmSync(claimDir(fleet, host.name), { recursive: true, force: true });
 }

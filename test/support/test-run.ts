@@ -1,5 +1,5 @@
 import { attachFleet, type Fleet, type FleetHost } from './fleet';
-import { claimFleetHosts, type HostFilter } from './host-claims';
+import { claimFleetHosts, releaseFleetHosts, type HostFilter } from './host-claims';
 import { readTestRunInfo, type TestRunInfo } from './test-run-info';
 
 export type { HostFilter } from './host-claims';
@@ -40,4 +40,9 @@ function testFileLabel(): string {
  */
 export function claimHosts(count: number, filter?: HostFilter): Promise<FleetHost[]> {
   return claimFleetHosts(getTestRun().fleet, count, filter, testFileLabel());
+}
+
+/** Gives hosts claimed with {@link claimHosts} back (call it in afterAll, after stopping what used them). */
+export function releaseHosts(hosts: readonly { name: string }[] | undefined): void {
+  if (hosts) releaseFleetHosts(getTestRun().fleet, hosts);
 }
