@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# Build stage: compile TypeScript, then keep production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src src
+COPY workers workers
+COPY config config
+RUN npm run build && npm prune --omit=dev
+
+# Runtime stage: no compiler, no dev dependencies, a non-root user.
+FROM node:20-bookworm-slim
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin srschatops
+WORKDIR /app
+COPY --from=build --chown=root:root /app/node_modules node_modules
+COPY --from=build --chown=root:root /app/dist dist
+COPY --chown=root:root package.json ./
+USER srschatops
+ENV NODE_ENV=production
+ENTRYPOINT ["node", "dist/src/cli/main.js"]
+CMD ["help"]
