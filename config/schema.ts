@@ -90,6 +90,36 @@ export const workerSchema = z
     confirmTimeoutMs: z.number().int().positive().default(3000),
     /** Output kept per result (characters). @defaultValue 2000 */
     outputCapChars: z.number().int().min(100).max(100000).default(2000),
+    /** A job whose worker died is taken over by another worker after this long (BullMQ lock). @defaultValue 30000 */
+    lockDurationMs: z.number().int().min(1000).default(30000),
+    /** How often workers look for jobs whose worker died. @defaultValue 15000 */
+    stalledIntervalMs: z.number().int().min(500).default(15000),
+  })
+  .strict();
+
+export const graceSchema = z
+  .object({
+    /** How long a graceful quit may drain before the bot asks what to do (per command: `--deadline 5m`). @defaultValue 600000 */
+    deadlineMs: z.number().int().positive().default(600000),
+    /** What the Extend button adds. @defaultValue 300000 */
+    extendMs: z.number().int().positive().default(300000),
+    /** How often the host is looked at while draining. @defaultValue 1000 */
+    pollMs: z.number().int().min(100).max(60000).default(1000),
+    /** After SIGINT, SIGKILL when the process still lives after grace_final_wait plus this. @defaultValue 3000 */
+    killMarginMs: z.number().int().nonnegative().default(3000),
+    /** Groups whose hosts escalate by themselves at the deadline (no buttons). @defaultValue [] */
+    autoEscalateGroups: z.array(z.string().regex(NAME_PATTERN)).default([]),
+    /** Make every `restart` a graceful restart (grace, wait for the exit, start), as `--graceful` does. @defaultValue false */
+    restartGraceful: z.boolean().default(false),
+    /** The bot stops following after this long, whatever the drain (the job then ends as unknown). @defaultValue 21600000 */
+    maxFollowMs: z.number().int().positive().default(6 * 3600 * 1000),
+  })
+  .strict();
+
+export const auditSchema = z
+  .object({
+    /** Also append every audit record to this file (JSON lines, fsync per record), e.g. for a SIEM. */
+    file: z.string().min(1).optional(),
   })
   .strict();
 
@@ -114,6 +144,8 @@ export const configSchema = z
     ssh: sshSchema,
     worker: workerSchema.default(workerSchema.parse({})),
     slack: slackSchema.default(slackSchema.parse({})),
+    grace: graceSchema.default(graceSchema.parse({})),
+    audit: auditSchema.default(auditSchema.parse({})),
     hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
   })
   .strict();
@@ -122,4 +154,5 @@ export type HostConfig = z.infer<typeof hostSchema>;
 export type SshConfig = z.infer<typeof sshSchema>;
 export type WorkerConfig = z.infer<typeof workerSchema>;
 export type SlackConfig = z.infer<typeof slackSchema>;
+export type GraceConfig = z.infer<typeof graceSchema>;
 export type Config = z.infer<typeof configSchema>;

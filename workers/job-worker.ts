@@ -9,6 +9,7 @@ import type { VerbResult } from '../src/core/verb-result';
 import type { HostPort } from '../src/ports/host-port';
 import type { HostJob, JobEventPublisher } from '../src/ports/job-queue-port';
 import { runVerb } from './verbs/run-verb';
+import { redisGraceJob } from './grace/redis-grace-job';
 
 /** What the worker needs; the composition root (workers/main.ts) or a test wires it. */
 export interface JobWorkerOptions {
@@ -24,13 +25,17 @@ export interface JobWorkerOptions {
   pollMs?: number;
   /** Host lock time-to-live, renewed while the job runs. @defaultValue 30000 */
   lockTtlMs?: number;
+  /** BullMQ lock: a job whose worker died is taken over after this long. @defaultValue config.worker.lockDurationMs */
+  lockDurationMs?: number;
+  /** How often BullMQ looks for stalled jobs. @defaultValue config.worker.stalledIntervalMs */
+  stalledIntervalMs?: number;
 }
 
 /** Starts a BullMQ worker running verb jobs: one job at a time per host (FIFO), many hosts in parallel. */
 export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close: () => Promise<void> } {
   const { redis, config, logger } = opts;
   const pollMs = opts.pollMs ?? 100;
-  const lockTtlMs = opts.lockTtlMs ?? 30000;
+  const lockTtlMs = opts.lockTtlMs ?? config.worker.lockDurationMs;
   const lock = new HostLock(redis);
   const queue = new Queue(QUEUE_NAME, { connection: redis });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
@@ -85,6 +90,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
           commandTimeoutMs: config.ssh.commandTimeoutMs,
           logger,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          ...(data.verb === 'grace' || data.verb === 'restart' ? { grace: redisGraceJob(redis, opts.events, data, host, config, opts.workerId) } : {}),
         },
         data.verb,
       );
@@ -99,7 +105,13 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
     }
   }
 
-  const worker = new Worker<HostJob, VerbResult>(QUEUE_NAME, process, { connection: redis, concurrency: config.worker.concurrency });
+  const worker = new Worker<HostJob, VerbResult>(QUEUE_NAME, process, {
+    connection: redis,
+    concurrency: config.worker.concurrency,
+    lockDuration: opts.lockDurationMs ?? config.worker.lockDurationMs,
+    stalledInterval: opts.stalledIntervalMs ?? config.worker.stalledIntervalMs,
+    maxStalledCount: 2,
+  });
   worker.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
   worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'job failed'));
   return {

@@ -1,4 +1,5 @@
-import { renderHostResult, renderRequestParent, summarizeResults } from '../core/render';
+import { renderGraceConfirm, renderHostResult, renderRequestParent, summarizeResults } from '../core/render';
+import { deliverGraceEvent } from './deliver-grace-event';
 import type { JobEvent } from '../ports/job-queue-port';
 import type { BotDeps } from './bot-deps';
 
@@ -14,8 +15,8 @@ export class NotReadyError extends Error {
  * Delivers one job event into its request's thread: a reply per host result (once, even when the event is
  * delivered twice), then the parent message edited with the summary when every host has answered.
  */
-export async function deliverEvent(deps: BotDeps, event: JobEvent): Promise<void> {
-  if (event.type !== 'job.result') return;
+export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${event.jobId}:${event.type}:${event.at}`): Promise<void> {
+  if (event.type === 'job.started') return;
   const progress = await deps.requests.get(event.requestId);
   if (!progress) {
     deps.logger.warn({ requestId: event.requestId }, 'result for an unknown or expired request; dropped');
@@ -24,10 +25,18 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent): Promise<void
   const { record } = progress;
   if (progress.parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
   const parentTs = progress.parentTs;
+  if (event.type !== 'job.result') {
+    await deliverGraceEvent(deps, progress, parentTs, event, eventId);
+    return;
+  }
   await deps.requests.saveResult(record.requestId, event.result);
   if (!progress.posted.has(event.host)) {
     const reply = await deps.chat.post(record.channelId, renderHostResult(event.result), parentTs);
     await deps.requests.markPosted(record.requestId, event.host, reply.ts);
+    if (event.result.errorCode === 'confirmation_required') {
+      const value = { requestId: record.requestId, jobId: event.jobId, host: event.host };
+      await deps.chat.post(record.channelId, renderGraceConfirm(event.host, event.result.before.version ?? '5.0', event.result.before.clients, value), parentTs);
+    }
   }
   const latest = await deps.requests.get(record.requestId);
   if (!latest || latest.done || latest.results.length < record.hosts.length) return;

@@ -7,6 +7,7 @@ import type { HostJob } from '../ports/job-queue-port';
 import type { RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
 import { postParent } from './post-parent';
+import { answerHistory } from './answer-history';
 
 /** A command as the chat delivered it. */
 export interface CommandInput {
@@ -38,6 +39,7 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   const command = parsed.command;
   if (command.kind === 'help') return { ephemeral: renderHelp(decision.role) };
   if (command.kind === 'hosts') return { ephemeral: renderHosts(listHosts(deps.config.hosts, command.group)) };
+  if (command.kind === 'history') return answerHistory(deps, command);
 
   const resolved = resolveTargets(command.target, deps.config.hosts);
   if (!resolved.ok) return { ephemeral: renderUsageError(resolved.error) };
@@ -62,6 +64,7 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
     verb: command.verb,
     requestedBy: input.userId,
     enqueuedAt: now,
+    ...(command.options ? { options: command.options } : {}),
   }));
   try {
     await deps.requests.create(record);

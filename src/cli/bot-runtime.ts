@@ -8,6 +8,9 @@ import { RedisRequestStore } from '../adapters/redis/redis-request-store';
 import type { BotDeps } from '../bot/bot-deps';
 import { deliverEvent } from '../bot/deliver-event';
 import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
+import { handleGraceAction, type ActionInput, type ActionReply } from '../bot/handle-grace-action';
+import { PacedChat } from '../adapters/paced-chat';
+import { RedisGraceControl } from '../adapters/redis/redis-grace-control';
 import { newRequestId } from '../bot/new-request-id';
 import type { ChatPort } from '../ports/chat-port';
 
@@ -15,6 +18,7 @@ import type { ChatPort } from '../ports/chat-port';
 export interface BotRuntime {
   deps: BotDeps;
   onCommand: (input: CommandInput) => Promise<CommandReply>;
+  onAction: (input: ActionInput) => Promise<ActionReply>;
   close: () => Promise<void>;
 }
 
@@ -29,7 +33,8 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
   logConnectionHealth(reader, o.logger, 'events');
   const deps: BotDeps = {
     config: o.config,
-    chat: o.chat,
+    // Within Slack's limits: replies paced per channel, edits coalesced (at most one per message every 2 s).
+    chat: new PacedChat(o.chat),
     queue: new BullmqJobQueue(producer),
     requests: new RedisRequestStore(producer),
     logger: o.logger,
@@ -40,7 +45,7 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
     redis: reader,
     group: 'bot',
     consumer: o.consumer ?? `${hostname()}-${process.pid}`,
-    handle: (event) => deliverEvent(deps, event),
+    handle: (event, id) => deliverEvent(deps, event, id),
     logger: o.logger,
   });
   consumer.start();
@@ -48,6 +53,7 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
   return {
     deps,
     onCommand: (input) => handleCommand(deps, input),
+    onAction: (input) => handleGraceAction({ ...deps, control: new RedisGraceControl(producer) }, input),
     close: async () => {
       await consumer.stop();
       await deps.queue.close();

@@ -8,6 +8,7 @@ commands:
   bot        the Slack app (HTTP mode; Socket Mode when SLACK_APP_TOKEN is set)
   console    the bot in this terminal, without Slack
   doctor     check the config, Redis and every host; prints the fix for each problem
+  audit      the audit log in Redis: export, tail, verify (srs-chatops audit help)
   help       this text
 `;
 
@@ -28,6 +29,13 @@ async function main(argv: string[]): Promise<number> {
       const { runBot } = await import('./run-bot');
       await runBot();
       return 0;
+    }
+    case 'audit': {
+      const { runAudit } = await import('./audit/run-audit');
+      const { processOutput } = await import('./audit/audit-output');
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      return runAudit(rest, process.env, processOutput(), { signal: stop.signal });
     }
     case 'console': {
       const { runConsole } = await import('./run-console');

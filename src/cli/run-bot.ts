@@ -18,7 +18,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   }
   const config = loadConfig(env);
   const port = Number(env.PORT ?? 3000);
-  let onCommand: Awaited<ReturnType<typeof startBotRuntime>>['onCommand'] = () => Promise.reject(new Error('not started'));
+  let runtime: Awaited<ReturnType<typeof startBotRuntime>> | undefined;
   const app = createSlackApp({
     botToken,
     signingSecret,
@@ -27,11 +27,11 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     ...(env.SLACK_BOT_ID ? { botId: env.SLACK_BOT_ID } : {}),
     ...(env.SLACK_BOT_USER_ID ? { botUserId: env.SLACK_BOT_USER_ID } : {}),
     port,
-    onCommand: (input) => onCommand(input),
+    onCommand: (input) => (runtime ? runtime.onCommand(input) : Promise.reject(new Error('not started'))),
+    onAction: (input) => (runtime ? runtime.onAction(input) : Promise.reject(new Error('not started'))),
     logger,
   });
-  const runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger });
-  onCommand = runtime.onCommand;
+  runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger });
   await app.start(port);
   logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port }, 'bot started');
   await new Promise<void>((resolve) => {

@@ -1,10 +1,29 @@
+import type { HistoryFilters } from './audit/history-filters';
 import type { Verb } from './verbs';
 
 /** Commands the grammar understands. Plain data; nothing here has been authorized yet. */
 export type Command =
   | { kind: 'help' }
   | { kind: 'hosts'; group?: string }
-  | { kind: 'verb'; verb: Verb; /** The target expression as typed, normalised (`edge-1,edge-2`, `edges`, `all`). */ target: string };
+  | {
+      kind: 'verb';
+      verb: Verb;
+      /** The target expression as typed, normalised (`edge-1,edge-2`, `edges`, `all`). */
+      target: string;
+      /** From flags: `--graceful` (restart), `--deadline 5m` (grace, graceful restart). */
+      options?: VerbOptions;
+    }
+  | { kind: 'history'; /** A target expression as for verbs; undefined means every host. */ target?: string; filters: HistoryFilters };
+
+/** Options a verb command carries to its jobs. */
+export interface VerbOptions {
+  /** `restart --graceful`: grace, wait for the exit, then start. */
+  graceful?: boolean;
+  /** `--deadline 5m`: how long a drain may run before the bot asks what to do. */
+  deadlineMs?: number;
+  /** SRS 5.0 does not drain: set once someone confirmed that the quit may drop clients. */
+  confirmed?: boolean;
+}
 
 /** A command or a usage error (a message for the user that says what was wrong and what to type instead). */
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };

@@ -1,9 +1,11 @@
 import { NAME_PATTERN } from '../../config/schema';
-import type { Command, ParseResult } from './command';
+import { HISTORY_FLAG_NAMES, readHistoryFlags } from './audit/history-filters';
+import type { Command, ParseResult, VerbOptions } from './command';
+import { parseDuration } from './parse-duration';
 import { isFlagLike, splitFlags, type FlagSpecs } from './parse-flags';
 import { ECHO_MAX_CHARS, inlineCode } from './render/inline-code';
 import { suggestName } from './suggest-name';
-import { HELP_USAGE, HOSTS_USAGE, verbUsage } from './usage';
+import { HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, verbUsage } from './usage';
 import { isVerb, VERBS, type Verb } from './verbs';
 
 /** Longer input is refused before it is looked at (and never echoed). */
@@ -15,11 +17,14 @@ export const ALL_TARGET = 'all';
 /** Control characters (newlines included), invisible format characters (zero-width, bidi) and line/paragraph separators. */
 const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
-/** Flags each command accepts; none yet (`--graceful`, `--deadline 5m` will go here). */
+/** For commands without flags. */
 const NO_FLAGS: FlagSpecs = {};
 
+/** Flags of `/srs history`: `--verb`, `--user`, `--since`, `--limit`, each with a value. */
+const HISTORY_FLAGS: FlagSpecs = Object.fromEntries(HISTORY_FLAG_NAMES.map((name) => [name, { takesValue: true }]));
+
 /** The first words the grammar knows, for "did you mean" hints. */
-const COMMAND_WORDS: readonly string[] = [...VERBS, 'help', 'hosts'];
+const COMMAND_WORDS: readonly string[] = [...VERBS, 'help', 'hosts', 'history'];
 
 const NAME_RULE = 'names are lowercase letters, digits, `.`, `_` and `-`, at most 63';
 
@@ -54,16 +59,38 @@ function checkTarget(target: string): { ok: true; target: string } | { ok: false
   return { ok: true, target: names.join(',') };
 }
 
+/** Flags each verb accepts. */
+const VERB_FLAGS: Readonly<Partial<Record<Verb, FlagSpecs>>> = {
+  grace: { deadline: { takesValue: true } },
+  restart: { graceful: { takesValue: false }, deadline: { takesValue: true } },
+};
+
+/** Reads a verb's flags into options, or says what is wrong with them. */
+function verbOptions(verb: Verb, flags: ReadonlyMap<string, string | true>): { ok: true; options?: VerbOptions } | { ok: false; error: string } {
+  const options: VerbOptions = {};
+  if (flags.get('graceful') === true) options.graceful = true;
+  const deadline = flags.get('deadline');
+  if (typeof deadline === 'string') {
+    const ms = parseDuration(deadline);
+    if (ms === undefined) return { ok: false, error: `\`--deadline\` takes a duration like \`90s\`, \`5m\` or \`1h\` (at most 24h), not ${inlineCode(deadline)}` };
+    if (verb === 'restart' && options.graceful !== true) return { ok: false, error: '`--deadline` on `restart` needs `--graceful`' };
+    options.deadlineMs = ms;
+  }
+  return Object.keys(options).length > 0 ? { ok: true, options } : { ok: true };
+}
+
 function parseVerb(verb: Verb, rest: readonly string[]): ParseResult {
   const usage = verbUsage(verb);
-  const split = splitFlags(rest, NO_FLAGS);
+  const split = splitFlags(rest, VERB_FLAGS[verb] ?? NO_FLAGS);
   if (!split.ok) return fail(`${split.error}. ${usage}`);
   const [target, ...extra] = split.positional;
   if (target === undefined) return fail(`\`${verb}\` needs a target. ${usage}`);
   if (extra.length > 0) return fail(`give \`${verb}\` one target; separate several hosts with commas (\`edge-1,edge-2\`). ${usage}`);
   const checked = checkTarget(target);
   if (!checked.ok) return fail(`${checked.error}. ${usage}`);
-  return ok({ kind: 'verb', verb, target: checked.target });
+  const opts = verbOptions(verb, split.flags);
+  if (!opts.ok) return fail(`${opts.error}. ${usage}`);
+  return ok({ kind: 'verb', verb, target: checked.target, ...(opts.options ? { options: opts.options } : {}) });
 }
 
 function parseHosts(rest: readonly string[]): ParseResult {
@@ -74,6 +101,19 @@ function parseHosts(rest: readonly string[]): ParseResult {
   if (group === undefined) return ok({ kind: 'hosts' });
   if (!NAME_PATTERN.test(group)) return fail(`${inlineCode(group)} is not a group name (${NAME_RULE}). ${HOSTS_USAGE}`);
   return ok({ kind: 'hosts', group });
+}
+
+function parseHistory(rest: readonly string[]): ParseResult {
+  const split = splitFlags(rest, HISTORY_FLAGS);
+  if (!split.ok) return fail(`${split.error}. ${HISTORY_USAGE}`);
+  const [target, ...extra] = split.positional;
+  if (extra.length > 0) return fail(`give \`history\` at most one target; separate several hosts with commas (\`edge-1,edge-2\`). ${HISTORY_USAGE}`);
+  const read = readHistoryFlags(split.flags);
+  if (!read.ok) return fail(`${read.error}. ${HISTORY_USAGE}`);
+  if (target === undefined) return ok({ kind: 'history', filters: read.filters });
+  const checked = checkTarget(target);
+  if (!checked.ok) return fail(`${checked.error}. ${HISTORY_USAGE}`);
+  return ok({ kind: 'history', target: checked.target, filters: read.filters });
 }
 
 function parseHelp(rest: readonly string[]): ParseResult {
@@ -105,13 +145,15 @@ function parse(text: string): ParseResult {
   const [first, ...rest] = words(text);
   if (first === undefined || first === 'help') return parseHelp(rest);
   if (first === 'hosts') return parseHosts(rest);
+  if (first === 'history') return parseHistory(rest);
   if (isVerb(first)) return parseVerb(first, rest);
   return unknownFirstWord(first, rest);
 }
 
 /**
- * Parses the text after `/srs`: `help` (or nothing), `hosts [group]`, or `<verb> <target>` where the target is
- * a host, a group, names joined by commas (spaces after commas are fine) or `all`. Verb and target are
+ * Parses the text after `/srs`: `help` (or nothing), `hosts [group]`, `history [target] [--verb V] [--user U]
+ * [--since 7d] [--limit N]`, or `<verb> <target>` where the target is a host, a group, names joined by commas
+ * (spaces after commas are fine) or `all`. Verb and target are
  * lowercased. Never throws; anything else is a usage error that says what was wrong and shows the right form.
  * Errors are Slack mrkdwn, safe to post as they are: they echo at most ~40 characters of the input, escaped.
  */

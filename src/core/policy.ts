@@ -4,8 +4,8 @@ import { escapeSlackText } from './render/escape-slack-text';
 import { inlineCode } from './render/inline-code';
 import { VERBS, type Verb } from './verbs';
 
-/** What authorization looks at in a command: its name (`help`, `hosts`, or the verb). */
-export type CommandName = 'help' | 'hosts' | Verb;
+/** What authorization looks at in a command: its name (`help`, `hosts`, `history`, or the verb). */
+export type CommandName = 'help' | 'hosts' | 'history' | Verb;
 
 /** Roles, strongest first: the first one a user is listed under is theirs. */
 const ROLES_STRONGEST_FIRST: readonly Role[] = ['admin', 'operator', 'viewer'];
@@ -16,6 +16,9 @@ const ALLOWED: Readonly<Record<Role, readonly CommandName[]>> = {
   admin: ['help', 'hosts', ...VERBS],
 };
 
+/** Read-only lookups in the audit log: every role may run them (apart from the per-role lists above). */
+const LOOKUPS: readonly CommandName[] = ['history'];
+
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,20}$/;
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
@@ -24,13 +27,27 @@ export function commandName(command: Command): CommandName {
   return command.kind === 'verb' ? command.verb : command.kind;
 }
 
-/** The commands a role may run, in help order (viewer: help, hosts, status; operator and admin: everything). */
+/**
+ * The commands a role may run, in help order (viewer: help, hosts, status; operator and admin: every verb).
+ * Audit lookups ({@link lookupCommands}) come on top, for every role.
+ */
 export function allowedCommands(role: Role): readonly CommandName[] {
   return ALLOWED[role];
 }
 
+/** Audit lookups every role may run, besides {@link allowedCommands}: `history`. */
+export function lookupCommands(): readonly CommandName[] {
+  return LOOKUPS;
+}
+
+/** True when `role` may run `name`: a command of its role, or an audit lookup. */
+export function mayRun(role: Role, name: CommandName): boolean {
+  return LOOKUPS.includes(name) || ALLOWED[role].includes(name);
+}
+
 /** The weakest role that may run `name`. */
 export function minimumRole(name: CommandName): Role {
+  if (LOOKUPS.includes(name)) return 'viewer';
   return (['viewer', 'operator', 'admin'] as const).find((r) => ALLOWED[r].includes(name)) ?? 'admin';
 }
 
@@ -58,7 +75,7 @@ export function authorize(caller: Caller, command: Command, slack: SlackConfig):
     return { allowed: false, reason: `you are not in srs-chatops's user list; ask an admin to add your Slack user id ${USER_ID.test(caller.userId) ? caller.userId : inlineCode(caller.userId)}` };
   }
   const name = commandName(command);
-  if (!allowedCommands(role).includes(name)) {
+  if (!mayRun(role, name)) {
     return {
       allowed: false,
       reason: `\`${name}\` needs the ${minimumRole(name)} role; you are ${role === 'viewer' ? 'a' : 'an'} ${role}, who may run ${allowedCommands(role).join(', ')}`,

@@ -10,11 +10,15 @@ export const TARGET_FORMS = '<host|group|host,host|all>';
  */
 export function verbUsage(verb?: Verb): string {
   const verbs = verb ?? `<${VERBS.join('|')}>`;
-  return escapeSlackText(`Usage: /srs ${verbs} ${TARGET_FORMS}`);
+  const flags = verb === 'grace' ? ' [--deadline 5m]' : verb === 'restart' ? ' [--graceful [--deadline 5m]]' : '';
+  return escapeSlackText(`Usage: /srs ${verbs} ${TARGET_FORMS}${flags}`);
 }
 
 /** Usage of `/srs hosts`. */
 export const HOSTS_USAGE = 'Usage: /srs hosts [group]';
+
+/** Usage of `/srs history` (Slack-escaped). */
+export const HISTORY_USAGE = 'Usage: /srs history [target] [--verb V] [--user @someone] [--since 7d] [--limit 20]';
 
 /** Usage of `/srs help`. */
 export const HELP_USAGE = 'Usage: /srs help';

@@ -60,6 +60,8 @@ export interface AuditQuery {
   since?: number;
   until?: number;
   types?: AuditEventType[];
+  /** Only the records of this chat request. */
+  requestId?: string;
   limit?: number;
 }
 

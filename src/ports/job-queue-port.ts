@@ -1,3 +1,5 @@
+import type { GraceMilestone, GraceProgress } from '../core/grace/grace-progress';
+import type { VerbOptions } from '../core/command';
 import type { VerbResult } from '../core/verb-result';
 import type { Verb } from '../core/verbs';
 
@@ -13,7 +15,12 @@ export interface HostJob {
   /** Immutable chat user id of the requester. */
   requestedBy: string;
   enqueuedAt: number;
+  /** Verb options from the command's flags. */
+  options?: JobOptions;
 }
+
+/** Options a command can carry to its jobs. */
+export type JobOptions = VerbOptions;
 
 /** Where a job waits: the host's FIFO position and what runs before it. */
 export interface QueuePosition {
@@ -34,7 +41,23 @@ export interface JobQueuePort {
 /** What workers report back. Delivered at least once to the bot, whichever machine ran the job. */
 export type JobEvent =
   | { v: 1; type: 'job.started'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string }
-  | { v: 1; type: 'job.result'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; result: VerbResult };
+  | { v: 1; type: 'job.result'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; result: VerbResult }
+  | { v: 1; type: 'grace.preflight'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; progress: GraceProgress; deadlineMs?: number }
+  | { v: 1; type: 'grace.progress'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; progress: GraceProgress }
+  | {
+      v: 1;
+      type: 'grace.milestone';
+      requestId: string;
+      jobId: string;
+      host: string;
+      verb: Verb;
+      at: number;
+      worker: string;
+      progress: GraceProgress;
+      milestone: GraceMilestone;
+      detail?: string;
+    }
+  | { v: 1; type: 'grace.deadline'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; progress: GraceProgress; extendMs: number };
 
 /** Publishing job events (worker side). */
 export interface JobEventPublisher {

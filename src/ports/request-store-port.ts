@@ -1,3 +1,4 @@
+import type { GraceProgress } from '../core/grace/grace-progress';
 import type { VerbResult } from '../core/verb-result';
 import type { Verb } from '../core/verbs';
 
@@ -23,6 +24,10 @@ export interface RequestProgress {
   /** Hosts whose result was already posted in the thread. */
   posted: Set<string>;
   done: boolean;
+  /** Live graceful-quit state per host. */
+  grace: Map<string, GraceProgress>;
+  /** ts of the graceful-quit status message, once posted. */
+  boardTs?: string;
 }
 
 /** Requests and their progress, shared by every bot process (Redis). */
@@ -36,4 +41,12 @@ export interface RequestStorePort {
   markPosted(requestId: string, host: string, ts: string): Promise<void>;
   /** Marks the request finished; true only for the first caller. */
   markDone(requestId: string): Promise<boolean>;
+  /** Stores a host's graceful-quit progress (latest wins). */
+  saveGrace(requestId: string, progress: GraceProgress): Promise<void>;
+  /** True for the first caller with this key (deduplicates posts of events delivered twice). */
+  claim(requestId: string, key: string): Promise<boolean>;
+  /** Records the graceful-quit status message. */
+  setBoard(requestId: string, ts: string): Promise<void>;
+  /** Forgets a host's result (a new job for it follows, e.g. after a confirmation) and reopens the request. */
+  reopenHost(requestId: string, host: string): Promise<void>;
 }

@@ -12,7 +12,7 @@ const DB = 4;
 /** Runs `srs-chatops console` as a real process, feeding it lines on stdin; resolves with its output and exit code. */
 function runConsole(env: NodeJS.ProcessEnv, lines: string[], args: string[] = []): Promise<{ out: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/main.ts', 'console', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'console', ...args], {
       env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

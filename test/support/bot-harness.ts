@@ -8,7 +8,7 @@ import { startBotRuntime, type BotRuntime } from '../../src/cli/bot-runtime';
 import type { FleetConfigOptions, FleetHost } from './fleet';
 import { allocatePorts } from './free-port';
 import { startWorkers } from './queue-harness';
-import { postSigned, slashCommandBody, type SignedResponse } from './slack/sign-request';
+import { blockActionsBody, postSigned, slashCommandBody, type SignedResponse } from './slack/sign-request';
 import { startSlackStandin, type SlackStandin } from './slack/slack-standin';
 import type { SlackMessage } from './slack/standin-types';
 import { getTestRun } from './test-run';
@@ -27,14 +27,17 @@ export interface BotHarness {
   worker: WorkerHarness;
   config: Config;
   url: string;
+  redisUrl: string;
   slash: (text: string, opts?: { user?: string; channel?: string; secret?: string; ts?: number }) => Promise<SignedResponse>;
+  /** Presses a button of a message, as `user`, with a signed block_actions request. */
+  press: (message: SlackMessage, actionId: string, user: string) => Promise<SignedResponse>;
   /** Waits for the parent message of a request to show its final summary; returns it and its thread. */
   finished: (requestId: string, timeoutMs?: number) => Promise<{ parent: SlackMessage; replies: SlackMessage[] }>;
   close: () => Promise<void>;
 }
 
 /** Starts the harness over claimed fleet hosts, on its own Redis database. */
-export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}): Promise<BotHarness> {
+export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}, harness: { workers?: number } = {}): Promise<BotHarness> {
   const redisUrl = `${getTestRun().redisUrl}/${db}`;
   const fleet = getTestRun().fleet;
   const doc = fleet.toConfigObject({
@@ -51,7 +54,7 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
   const standin = await startSlackStandin();
   const [port] = await allocatePorts(1);
   const logger = createLogger('test');
-  let onCommand: BotRuntime['onCommand'] = () => Promise.reject(new Error('not started'));
+  let runtime: BotRuntime | undefined;
   const app = createSlackApp({
     botToken: standin.token,
     signingSecret: SECRET,
@@ -60,12 +63,12 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
     botId: standin.identity.botId,
     botUserId: standin.identity.botUserId,
     retries: 0,
-    onCommand: (input) => onCommand(input),
+    onCommand: (input) => (runtime ? runtime.onCommand(input) : Promise.reject(new Error('not started'))),
+    onAction: (input) => (runtime ? runtime.onAction(input) : Promise.reject(new Error('not started'))),
     logger,
   });
-  const runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger, consumer: `test-${db}` });
-  onCommand = runtime.onCommand;
-  const workers = startWorkers(worker, redisUrl, 1);
+  runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger, consumer: `test-${db}` });
+  const workers = startWorkers(worker, redisUrl, harness.workers ?? 1);
   await app.start(port as number);
   const url = `http://127.0.0.1:${port as number}/slack/events`;
   return {
@@ -75,11 +78,23 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
     worker,
     config,
     url,
+    redisUrl,
     slash: (text, o = {}) =>
       postSigned(url, slashCommandBody({ text, user_id: o.user ?? USERS.operator, channel_id: o.channel ?? CHANNEL, response_url: standin.responseUrl(`r${Date.now()}`) }), {
         secret: o.secret ?? SECRET,
         ...(o.ts !== undefined ? { ts: o.ts } : {}),
       }),
+    press: (message, actionId, user) => {
+      const button = findButton(message, actionId);
+      const body = blockActionsBody({
+        user: { id: user },
+        channel: { id: CHANNEL },
+        message: { ts: message.ts, ...(message.thread_ts !== undefined ? { thread_ts: message.thread_ts } : {}) },
+        actions: [{ action_id: actionId, value: button.value }],
+        response_url: standin.responseUrl(`a${Date.now()}`, { channel: CHANNEL, user }),
+      });
+      return postSigned(url, body, { secret: SECRET });
+    },
     finished: (requestId, timeoutMs = 40000) =>
       standin.waitFor(
         (s) => {
@@ -105,4 +120,14 @@ export function requestIdOf(ack: SignedResponse): string {
   const m = /request (r-[a-z0-9]+-[a-f0-9]+)/.exec(ack.body);
   if (!m?.[1]) throw new Error(`no request id in the ack: ${ack.body}`);
   return m[1];
+}
+
+/** The button with `actionId` in a message's blocks (throws when absent). */
+export function findButton(message: SlackMessage, actionId: string): { value: string } {
+  for (const block of (message.blocks ?? []) as Array<{ type?: string; elements?: Array<{ action_id?: string; value?: string }> }>) {
+    if (block.type !== 'actions') continue;
+    const el = block.elements?.find((e) => e.action_id === actionId);
+    if (el?.value !== undefined) return { value: el.value };
+  }
+  throw new Error(`no button ${actionId} in message ${message.ts}: ${message.text}`);
 }

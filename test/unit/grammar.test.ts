@@ -55,7 +55,7 @@ describe('parseCommand: grammar', () => {
   });
 
   it('missing, extra and malformed targets', () => {
-    expect(error('restart')).toBe('`restart` needs a target. Usage: /srs restart &lt;host|group|host,host|all&gt;');
+    expect(error('restart')).toBe('`restart` needs a target. Usage: /srs restart &lt;host|group|host,host|all&gt; [--graceful [--deadline 5m]]');
     expect(error('stop edge-1 edge-2')).toContain('separate several hosts with commas');
     expect(error('stop edge-1,,edge-2')).toContain('empty name in the target list');
     expect(error('stop edge-1,')).toContain('empty name in the target list');
@@ -73,11 +73,12 @@ describe('parseCommand: grammar', () => {
   });
 
   it('flags: an unknown flag is an error naming it, wherever it is', () => {
-    expect(error('restart edge-3 --graceful')).toBe('unknown flag `--graceful`. Usage: /srs restart &lt;host|group|host,host|all&gt;');
-    expect(error('restart --deadline 5m edge-3')).toMatch(/^unknown flag `--deadline`/);
-    expect(error('restart edge-3 --deadline=5m')).toMatch(/^unknown flag `--deadline=5m`/);
+    expect(error('stop edge-3 --graceful')).toBe('unknown flag `--graceful`. Usage: /srs stop &lt;host|group|host,host|all&gt;');
+    expect(error('status --deadline 5m edge-3')).toMatch(/^unknown flag `--deadline`/);
+    expect(error('reload edge-3 --deadline=5m')).toMatch(/^unknown flag `--deadline=5m`/);
     expect(error('hosts --all')).toMatch(/^unknown flag `--all`/);
     expect(error('--graceful restart edge-3')).toMatch(/^unknown flag `--graceful`/);
+    expect(error('restart edge-3 --force')).toMatch(/^unknown flag `--force`/);
     expect(error('restart edge-3 \u2014graceful')).toContain('turned `--` into a dash');
     expect(error('restart edge-3 --__proto__')).toMatch(/^unknown flag `--__proto__`/);
     expect(error('restart edge-3 --constructor')).toMatch(/^unknown flag `--constructor`/);

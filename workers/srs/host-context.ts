@@ -1,6 +1,7 @@
 import type { HostConfig, WorkerConfig } from '../../config/schema';
 import type { Logger } from '../../src/adapters/logger';
 import type { HostPort, HostTarget } from '../../src/ports/host-port';
+import type { GraceJob } from '../grace/grace-job';
 
 /** Everything a verb needs to act on one host. */
 export interface HostContext {
@@ -14,6 +15,8 @@ export interface HostContext {
   sleep: (ms: number) => Promise<void>;
   /** Set when the job was cancelled or the worker is shutting down. */
   signal?: AbortSignal;
+  /** The job around a graceful quit or graceful restart (progress, checkpoint, decisions); absent outside a job. */
+  grace?: GraceJob;
 }
 
 /** The API port of a host (`127.0.0.1:1985` -> 1985). */

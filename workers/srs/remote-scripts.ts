@@ -89,3 +89,52 @@ if [ -x "$root/objs/srs" ] && [ -f "$cf" ]; then
 fi
 echo "doctor=done"
 `;
+
+/**
+ * Reads the grace directives from the config's top level, and the SRS_GRACE_* / SRS_FORCE_GRACE_QUIT overrides from
+ * the running process's environment (which the init.d script never sees). Args: ROOT CONFIG PID
+ */
+export const GRACE_SETTINGS_SCRIPT = `
+cd "$1" 2>/dev/null || exit 0
+v() { sed -n "s/^[[:space:]]*$1[[:space:]][[:space:]]*\\([^;[:space:]]*\\)[[:space:]]*;.*/\\1/p" "$2" 2>/dev/null | head -n 1; }
+echo "conf_start_wait=$(v grace_start_wait "$2")"
+echo "conf_final_wait=$(v grace_final_wait "$2")"
+echo "conf_force=$(v force_grace_quit "$2")"
+if [ -n "$3" ] && [ -r "/proc/$3/environ" ]; then
+  tr '\\000' '\\n' < "/proc/$3/environ" | grep -E '^SRS_(GRACE_START_WAIT|GRACE_FINAL_WAIT|FORCE_GRACE_QUIT)=' | sed 's/^/env_/'
+fi
+echo "grace=done"
+`;
+
+/**
+ * One tick of following a graceful quit: the pid's state, the media connections, the listening ports, then the log
+ * written since a position (as LOG_SINCE_SCRIPT). Args: ROOT LOGFILE INODE OFFSET MAX PID API_PORT MEDIA_PORT...
+ */
+export const FOLLOW_SCRIPT = `
+root=$1; f=$2; ino=$3; off=$4; max=$5; pid=$6; api=$7; shift 7
+cd "$root" 2>/dev/null || { echo "error=root_missing"; exit 0; }
+if [ -r "/proc/$pid/status" ]; then echo "proc_state=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' "/proc/$pid/status")"; else echo "proc_state=gone"; fi
+filt=""; for p in "$@"; do filt="$filt\${filt:+ or }sport = :$p"; done
+if command -v ss >/dev/null 2>&1; then
+  [ -n "$filt" ] && echo "established=$(ss -Htn state established "( $filt )" 2>/dev/null | wc -l)"
+  ss -Hltn "( $filt\${filt:+ or }sport = :$api )" 2>/dev/null | awk '{print "listen=" $4}'
+fi
+if [ ! -f "$f" ]; then echo "log_stat=0 0"; echo ---; exit 0; fi
+cur=$(stat -c '%i %s' "$f"); echo "log_stat=$cur"; echo ---
+set -- $cur
+if [ "$1" != "$ino" ] || [ "$2" -lt "$off" ]; then off=0; fi
+tail -c +$((off + 1)) "$f" | head -c "$max"
+`;
+
+/**
+ * Sends SIGINT or SIGKILL to the SRS of this root, refusing a pid that is no longer SRS (recycled).
+ * Args: ROOT PID SIGNAL (INT or KILL, from the worker's constants)
+ */
+export const KILL_SCRIPT = `
+root=$1; pid=$2; sig=$3
+case "$sig" in INT|KILL) ;; *) echo "refused=bad_signal"; exit 0 ;; esac
+[ -r "/proc/$pid/cmdline" ] || { echo "refused=gone"; exit 0; }
+cmd=$(tr '\\000' ' ' < "/proc/$pid/cmdline")
+case "$cmd" in *objs/srs*) ;; *) echo "refused=not_srs"; exit 0 ;; esac
+kill -s "$sig" "$pid" && echo "sent=$sig"
+`;

@@ -1,13 +1,31 @@
 import { describeSnapshot } from '../../src/core/describe-snapshot';
+import { runGrace } from '../grace/run-grace';
 import { logMark, waitForLogLine } from '../srs/read-log';
 import { observeHost } from '../srs/snapshot';
+import { waitForNewProcess } from './wait-for-new-process';
 import { runService, unchanged, type VerbRunner } from './verb-step';
 
 const QUIT_STARTED = /sig=3, user start gracefully quit/;
 
-/** `grace`: SIGQUIT through the init.d script (which returns at once), confirmed by SRS's graceful-quit log line. */
+/**
+ * `grace`: SIGQUIT through the init.d script (which returns at once). Inside a job the quit is followed live until the
+ * process is gone (runGrace); on systemd hosts (Restart=always) the new process systemd starts is confirmed too.
+ * Without a job context (direct calls) it only confirms that SRS took the signal.
+ */
 export const grace: VerbRunner = async (ctx, before) => {
   const s = before.snapshot;
+  if (ctx.grace) {
+    const run = await runGrace(ctx, ctx.grace, before);
+    let after = (await observeHost(ctx)).snapshot;
+    let summary = run.summary;
+    if (run.outcome === 'ok' && ctx.host.serviceManager === 'systemd') {
+      const fresh = await waitForNewProcess(ctx, run.serviceId);
+      after = fresh.observed.snapshot;
+      run.evidence.push(...fresh.evidence);
+      summary += fresh.ok ? `; systemd (Restart=always) started a new SRS: ${describeSnapshot(after)}` : '; systemd did not start a new SRS (check the unit)';
+    }
+    return { outcome: run.outcome, summary, evidence: run.evidence, after, exitCode: run.exitCode, output: run.output, ...(run.errorCode ? { errorCode: run.errorCode } : {}) };
+  }
   if (s.state !== 'running') {
     return unchanged('refused', `no graceful quit: SRS is not running (${describeSnapshot(s)})`, before);
   }

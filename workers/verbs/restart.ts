@@ -3,12 +3,14 @@ import { logMark } from '../srs/read-log';
 import { confirmStarted } from './confirm';
 import { stop } from './stop';
 import { runService, type VerbRunner } from './verb-step';
+import { gracefulRestart } from './graceful-restart';
 
 /**
  * `restart`: on init.d hosts a confirmed stop then a confirmed start (a failed stop never starts a second SRS);
  * on systemd hosts `systemctl restart srs`. Either way a new process (new API service id) must serve.
  */
 export const restart: VerbRunner = async (ctx, before) => {
+  if (ctx.grace && (ctx.grace.options.graceful === true || ctx.grace.config.restartGraceful)) return gracefulRestart(ctx, before);
   const previous = before.snapshot.serviceId;
   if (ctx.host.serviceManager === 'systemd') {
     const mark = logMark(before.probe);

@@ -13,6 +13,8 @@ export interface VerbStep {
   after: HostSnapshot;
   exitCode: number | null;
   output: string;
+  /** An ErrorCode (or `confirmation_required`) when the outcome has a machine-readable reason. */
+  errorCode?: string;
 }
 
 /** A verb implementation: acts on the host and confirms the outcome there. */

@@ -11,6 +11,10 @@ export const keys = {
   jobInfo: `${PREFIX}:jobinfo`,
   /** Stream of job events (started, result) read by the bot's consumer group. */
   events: `${PREFIX}:events`,
+  /** Decisions (force/extend/leave) for a job following a graceful quit. */
+  graceControl: (jobId: string) => `${PREFIX}:gracectl:${jobId}`,
+  /** Checkpoint of a graceful quit (sent or not, log position, progress): survives a worker restart. */
+  graceCheckpoint: (jobId: string) => `${PREFIX}:graceckpt:${jobId}`,
   /** A chat request's thread and progress. */
   request: (id: string) => `${PREFIX}:req:${id}`,
 } as const;

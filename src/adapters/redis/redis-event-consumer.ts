@@ -10,7 +10,7 @@ export interface EventConsumerOptions {
   group: string;
   consumer: string;
   /** Handles one event; throwing leaves it pending, to be retried. */
-  handle: (event: JobEvent) => Promise<void>;
+  handle: (event: JobEvent, id: string) => Promise<void>;
   logger: Logger;
   /** Pending entries idle this long are taken over and retried (own failures, dead consumers). @defaultValue 1000 */
   retryIdleMs?: number;
@@ -107,7 +107,7 @@ export class RedisEventConsumer {
         continue;
       }
       try {
-        await this.o.handle(event);
+        await this.o.handle(event, id);
         await this.o.redis.xack(keys.events, this.o.group, id);
       } catch (err) {
         this.o.logger.info({ id, requestId: event.requestId, err: err instanceof Error ? err.message : String(err) }, 'event not delivered yet; will retry');

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { GraceProgress } from '../../core/grace/grace-progress';
 import type { VerbResult } from '../../core/verb-result';
 import type { RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
 import { keys } from './keys';
@@ -22,12 +23,14 @@ export class RedisRequestStore implements RequestStorePort {
   async get(requestId: string): Promise<RequestProgress | undefined> {
     const all = await this.redis.hgetall(keys.request(requestId));
     if (all.meta === undefined) return undefined;
-    const progress: RequestProgress = { record: JSON.parse(all.meta) as RequestRecord, results: [], posted: new Set(), done: all.done !== undefined };
+    const progress: RequestProgress = { record: JSON.parse(all.meta) as RequestRecord, results: [], posted: new Set(), done: all.done !== undefined, grace: new Map() };
+    if (all.board !== undefined && all.board !== 'pending') progress.boardTs = all.board;
     if (all.parent !== undefined) progress.parentTs = all.parent;
     const order = progress.record.hosts;
     for (const [field, value] of Object.entries(all)) {
       if (field.startsWith('result:')) progress.results.push(JSON.parse(value) as VerbResult);
       else if (field.startsWith('posted:')) progress.posted.add(field.slice('posted:'.length));
+      else if (field.startsWith('grace:')) progress.grace.set(field.slice('grace:'.length), JSON.parse(value) as GraceProgress);
     }
     progress.results.sort((a, b) => order.indexOf(a.host) - order.indexOf(b.host));
     return progress;
@@ -43,5 +46,21 @@ export class RedisRequestStore implements RequestStorePort {
 
   async markDone(requestId: string): Promise<boolean> {
     return (await this.redis.hsetnx(keys.request(requestId), 'done', String(Date.now()))) === 1;
+  }
+
+  async saveGrace(requestId: string, progress: GraceProgress): Promise<void> {
+    await this.redis.hset(keys.request(requestId), `grace:${progress.host}`, JSON.stringify(progress));
+  }
+
+  async claim(requestId: string, key: string): Promise<boolean> {
+    return (await this.redis.hsetnx(keys.request(requestId), `claim:${key}`, '1')) === 1;
+  }
+
+  async setBoard(requestId: string, ts: string): Promise<void> {
+    await this.redis.hset(keys.request(requestId), 'board', ts);
+  }
+
+  async reopenHost(requestId: string, host: string): Promise<void> {
+    await this.redis.hdel(keys.request(requestId), `result:${host}`, `posted:${host}`, 'done');
   }
 }

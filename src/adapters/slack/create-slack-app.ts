@@ -15,6 +15,15 @@ export interface SlashCommandReply {
   followUp?: () => Promise<void>;
 }
 
+/** A button press, as the use cases see it. */
+export interface ButtonInput {
+  actionId: string;
+  value?: string;
+  userId: string;
+  channelId: string;
+  messageTs?: string;
+}
+
 /** Options of {@link createSlackApp}. */
 export interface SlackAppOptions {
   botToken: string;
@@ -33,6 +42,8 @@ export interface SlackAppOptions {
   /** The slash command's name. @defaultValue `/srs` */
   command?: string;
   onCommand: (input: SlashCommandInput) => Promise<SlashCommandReply>;
+  /** Button presses on the bot's messages (action ids starting `srs_`). */
+  onAction?: (input: ButtonInput) => Promise<{ ephemeral?: ChatMessage }>;
   logger: Logger;
 }
 
@@ -62,6 +73,20 @@ export function createSlackApp(o: SlackAppOptions): App {
     if (reply.followUp) {
       reply.followUp().catch((err: unknown) => o.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'follow-up failed'));
     }
+  });
+  app.action(/^srs_/, async ({ ack, body, action, respond }) => {
+    await ack();
+    if (!o.onAction || body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    const channelId = body.channel?.id ?? body.container?.channel_id;
+    if (typeof channelId !== 'string') return;
+    const reply = await o.onAction({
+      actionId: action.action_id,
+      ...(action.value !== undefined ? { value: action.value } : {}),
+      userId: body.user.id,
+      channelId,
+      ...(body.message?.ts !== undefined ? { messageTs: body.message.ts } : {}),
+    });
+    if (reply.ephemeral) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.ephemeral.text });
   });
   app.error((err) => {
     o.logger.error({ err: err.message, code: err.code }, 'slack app error');

@@ -1,5 +1,5 @@
 import type { ChatMessage, Role } from '../command';
-import { allowedCommands, minimumRole, type CommandName } from '../policy';
+import { allowedCommands, lookupCommands, minimumRole, type CommandName } from '../policy';
 import { VERB_DESCRIPTIONS, VERBS, isVerb } from '../verbs';
 import { section } from './blocks';
 
@@ -10,13 +10,16 @@ const TARGET_HELP =
 function line(name: CommandName): string {
   if (isVerb(name)) return `• \`/srs ${name} &lt;target&gt;\`: ${VERB_DESCRIPTIONS[name]}`;
   if (name === 'hosts') return '• `/srs hosts [group]`: list the hosts, their address, groups and service manager';
+  if (name === 'history') {
+    return '• `/srs history [target] [--verb V] [--user @someone] [--since 7d] [--limit 20]`: who ran what where, the outcome, the approver and the thread (from the audit log)';
+  }
   return '• `/srs help`: this list';
 }
 
-/** `/srs help` for a role: the commands it may run, one line each, and what it may not. */
+/** `/srs help` for a role: the commands it may run (audit lookups included), one line each, and what it may not. */
 export function renderHelp(role: Role): ChatMessage {
   const allowed = allowedCommands(role);
-  const lines = [`*srs-chatops*: the commands you may run (role: ${role})`, ...allowed.map(line)];
+  const lines = [`*srs-chatops*: the commands you may run (role: ${role})`, ...allowed.map(line), ...lookupCommands().map(line)];
   if (allowed.some(isVerb)) lines.push(TARGET_HELP);
   const others = VERBS.filter((v) => !allowed.includes(v));
   if (others.length > 0) lines.push(`${others.join(', ')} need the ${minimumRole(others[0] ?? 'start')} role; ask an admin.`);

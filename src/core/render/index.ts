@@ -5,6 +5,7 @@ export { renderDenied, renderQueueUnavailable, renderUsageError } from './epheme
 export { escapeSlackText, ZWSP } from './escape-slack-text';
 export { formatElapsed } from './format-elapsed';
 export { renderHelp } from './help';
+export { renderHistory, renderHistoryRow, threadPermalink, type HistoryScope } from './history';
 export { HOST_RESULT_MAX_CHARS, renderHostResult } from './host-result';
 export { renderHosts, type HostTable } from './hosts';
 export { ECHO_MAX_CHARS, inlineCode } from './inline-code';
@@ -12,3 +13,4 @@ export { OUTCOME_EMOJI, OUTCOME_LABEL } from './outcome';
 export { slackToPlainText } from './plain-text';
 export { renderRequestParent, TARGETS_SHOWN, type RequestParent, type RequestState } from './request-parent';
 export { summarizeResults, type ResultSummary } from './summary';
+export { renderGraceBoard, renderGraceConfirm, renderGraceDeadlinePrompt, renderGraceLine, renderGraceMilestone, renderGracePreflight } from './grace-status';

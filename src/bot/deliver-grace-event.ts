@@ -1,0 +1,52 @@
+import type { GraceProgress } from '../core/grace/grace-progress';
+import { renderGraceBoard, renderGraceDeadlinePrompt, renderGraceMilestone, renderGracePreflight } from '../core/render';
+import type { JobEvent } from '../ports/job-queue-port';
+import type { RequestProgress } from '../ports/request-store-port';
+import type { BotDeps } from './bot-deps';
+
+type GraceEvent = Extract<JobEvent, { type: 'grace.preflight' | 'grace.progress' | 'grace.milestone' | 'grace.deadline' }>;
+
+/** Edits (or first posts) the one graceful-quit status message of a request: a line per host. */
+async function updateBoard(deps: BotDeps, req: RequestProgress, parentTs: string): Promise<void> {
+  const { record } = req;
+  const lines: GraceProgress[] = record.hosts.flatMap((h) => {
+    const p = req.grace.get(h);
+    return p ? [p] : [];
+  });
+  const message = renderGraceBoard(record.verb, lines, deps.now());
+  if (req.boardTs !== undefined) {
+    await deps.chat.update(record.channelId, req.boardTs, message);
+    return;
+  }
+  if (!(await deps.requests.claim(record.requestId, 'board'))) return; // another delivery is posting it
+  const posted = await deps.chat.post(record.channelId, message, parentTs);
+  await deps.requests.setBoard(record.requestId, posted.ts);
+}
+
+/**
+ * Delivers graceful-quit events: the pre-flight and milestones as thread replies (once each, even when delivered
+ * twice), the deadline question with its buttons, and the live status message edited in place (coalesced).
+ */
+export async function deliverGraceEvent(deps: BotDeps, req: RequestProgress, parentTs: string, event: GraceEvent, eventId: string): Promise<void> {
+  const { record } = req;
+  await deps.requests.saveGrace(record.requestId, event.progress);
+  req.grace.set(event.host, event.progress);
+  const once = (what: string) => deps.requests.claim(record.requestId, `${what}:${eventId}`);
+  switch (event.type) {
+    case 'grace.preflight':
+      if (await once('preflight')) await deps.chat.post(record.channelId, renderGracePreflight(event.progress, event.deadlineMs), parentTs);
+      break;
+    case 'grace.milestone':
+      if (await once('milestone')) await deps.chat.post(record.channelId, renderGraceMilestone(event.progress, event.milestone, event.at, event.detail), parentTs);
+      break;
+    case 'grace.deadline':
+      if (await once('deadline')) {
+        const value = { requestId: record.requestId, jobId: event.jobId, host: event.host };
+        await deps.chat.post(record.channelId, renderGraceDeadlinePrompt(event.progress, value, event.extendMs, event.at), parentTs);
+      }
+      break;
+    case 'grace.progress':
+      break;
+  }
+  await updateBoard(deps, req, parentTs);
+}

@@ -1,0 +1,58 @@
+import { Redis } from 'ioredis';
+import { RedisAuditStore } from '../../adapters/redis/redis-audit-store';
+import { AUDIT_EXIT, runExport, runTail, runVerify } from './audit-commands';
+import type { AuditOutput } from './audit-output';
+import { AUDIT_USAGE, AuditUsageError, parseAuditArgs } from './parse-audit-args';
+
+/** Options of {@link runAudit}. */
+export interface RunAuditOptions {
+  /** Ends `tail --follow`. */
+  signal?: AbortSignal;
+  /** Clock for `--since 7d`. @defaultValue Date.now */
+  now?: () => number;
+}
+
+/** `redis://user:secret@host` -> `redis://user:***@host` */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}
+
+/**
+ * `srs-chatops audit export|tail|verify` against the Redis of `REDIS_URL` (default `redis://127.0.0.1:6379`).
+ * Returns the exit code: 0 ok, 1 the chain does not hold (verify), 2 usage error, 3 Redis not reachable or failing.
+ */
+export async function runAudit(argv: readonly string[], env: NodeJS.ProcessEnv, io: AuditOutput, options: RunAuditOptions = {}): Promise<number> {
+  let args;
+  try {
+    args = parseAuditArgs(argv, (options.now ?? Date.now)());
+  } catch (err) {
+    if (!(err instanceof AuditUsageError)) throw err;
+    io.err(`srs-chatops audit: ${err.message}\n\n${AUDIT_USAGE}`);
+    return AUDIT_EXIT.usage;
+  }
+  if (args.command === 'help') {
+    await io.out(AUDIT_USAGE);
+    return AUDIT_EXIT.ok;
+  }
+  const url = env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null, disconnectTimeout: 200 });
+  redis.on('error', () => undefined); // surfaced by the command that fails
+  try {
+    await redis.connect();
+  } catch (err) {
+    io.err(`srs-chatops audit: cannot reach Redis at ${redact(url)} (${err instanceof Error ? err.message : String(err)}); set REDIS_URL\n`);
+    redis.disconnect();
+    return AUDIT_EXIT.unavailable;
+  }
+  const store = new RedisAuditStore(redis);
+  try {
+    if (args.command === 'export') return await runExport(store, args, io);
+    if (args.command === 'tail') return await runTail(store, args, io, options.signal);
+    return await runVerify(store, args, io);
+  } catch (err) {
+    io.err(`srs-chatops audit ${args.command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return AUDIT_EXIT.unavailable;
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,12 @@
+import { entryFromRecord } from './chain-entry';
+import { ChainVerifier, type ChainHead, type ChainReport } from './chain-verifier';
+
+/**
+ * Verifies records held in memory (an exported JSON-lines file, a test's array), in the order given: each
+ * record's hash is recomputed from its canonical JSON. `idOf` names a record by its index (default `#1`, `#2`...).
+ */
+export function verifyRecords(records: readonly unknown[], head?: ChainHead, idOf: (index: number) => string = (i) => `#${i + 1}`): ChainReport {
+  const verifier = new ChainVerifier(head);
+  records.forEach((r, i) => verifier.push(entryFromRecord(idOf(i), r)));
+  return verifier.finish();
+}

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { Config } from '../../config/schema';
+
+/** A real `srs-chatops worker` process (so that a test can SIGKILL it mid-job). */
+export interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Everything it printed (JSON log lines). */
+  output: () => string;
+  exited: Promise<number | null>;
+  kill: (signal: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Writes the config to a temp file and starts `srs-chatops worker` on it (tsx, no build needed). */
+export function spawnWorker(config: Config, redisUrl: string, workerId: string): WorkerProcess {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-'));
+  const configPath = path.join(dir, 'srs-chatops.yml');
+  fs.writeFileSync(configPath, stringify(config));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
+    env: { ...process.env, SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redisUrl, WORKER_ID: workerId, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    pid: child.pid ?? 0,
+    output: () => out,
+    exited,
+    kill: (signal) => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Resolves once the worker logged that it started (or rejects after `timeoutMs`). */
+export async function workerReady(w: WorkerProcess, timeoutMs = 20000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!w.output().includes('worker started')) {
+    if (Date.now() > end) throw new Error(`worker did not start: ${w.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

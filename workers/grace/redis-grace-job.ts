@@ -1,0 +1,35 @@
+import type { Redis } from 'ioredis';
+import type { Config, HostConfig } from '../../config/schema';
+import { RedisGraceControl } from '../../src/adapters/redis/redis-grace-control';
+import { keys } from '../../src/adapters/redis/keys';
+import type { HostJob, JobEventPublisher } from '../../src/ports/job-queue-port';
+import type { GraceCheckpoint, GraceJob } from './grace-job';
+
+const CHECKPOINT_TTL_SECONDS = 2 * 24 * 3600;
+
+/** A GraceJob backed by Redis: events to the stream, checkpoint in a key, decisions from the control list. */
+export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: HostJob, host: HostConfig, config: Config, worker: string): GraceJob {
+  const control = new RedisGraceControl(redis);
+  const base = { v: 1 as const, requestId: job.requestId, jobId: job.jobId, host: job.host, verb: job.verb, worker };
+  const ckKey = keys.graceCheckpoint(job.jobId);
+  return {
+    requestId: job.requestId,
+    jobId: job.jobId,
+    options: job.options ?? {},
+    config: config.grace,
+    autoEscalate: host.groups.some((g) => config.grace.autoEscalateGroups.includes(g)),
+    preflight: (progress, deadlineMs) => events.publish({ ...base, type: 'grace.preflight', at: Date.now(), progress, ...(deadlineMs !== undefined ? { deadlineMs } : {}) }),
+    progress: (progress) => events.publish({ ...base, type: 'grace.progress', at: Date.now(), progress }),
+    milestone: (progress, milestone, detail) =>
+      events.publish({ ...base, type: 'grace.milestone', at: Date.now(), progress, milestone, ...(detail !== undefined ? { detail } : {}) }),
+    deadline: (progress) => events.publish({ ...base, type: 'grace.deadline', at: Date.now(), progress, extendMs: config.grace.extendMs }),
+    loadCheckpoint: async () => {
+      const raw = await redis.get(ckKey);
+      return raw === null ? undefined : (JSON.parse(raw) as GraceCheckpoint);
+    },
+    saveCheckpoint: async (c) => {
+      await redis.set(ckKey, JSON.stringify(c), 'EX', CHECKPOINT_TTL_SECONDS);
+    },
+    nextDecision: () => control.next(job.jobId),
+  };
+}
