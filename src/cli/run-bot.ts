@@ -18,7 +18,8 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   }
   const config = loadConfig(env);
   const port = Number(env.PORT ?? 3000);
-  let runtime: Awaited<ReturnType<typeof startBotRuntime>> | undefined;
+  // The app is built before the runtime (which needs its client); handlers look the runtime up when called.
+  const started: { runtime?: Awaited<ReturnType<typeof startBotRuntime>> } = {};
   const app = createSlackApp({
     botToken,
     signingSecret,
@@ -27,11 +28,12 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     ...(env.SLACK_BOT_ID ? { botId: env.SLACK_BOT_ID } : {}),
     ...(env.SLACK_BOT_USER_ID ? { botUserId: env.SLACK_BOT_USER_ID } : {}),
     port,
-    onCommand: (input) => (runtime ? runtime.onCommand(input) : Promise.reject(new Error('not started'))),
-    onAction: (input) => (runtime ? runtime.onAction(input) : Promise.reject(new Error('not started'))),
+    onCommand: (input) => (started.runtime ? started.runtime.onCommand(input) : Promise.reject(new Error('not started'))),
+    onAction: (input) => (started.runtime ? started.runtime.onAction(input) : Promise.reject(new Error('not started'))),
     logger,
   });
-  runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger });
+  const runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger });
+  started.runtime = runtime;
   await app.start(port);
   logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port }, 'bot started');
   await new Promise<void>((resolve) => {

@@ -54,7 +54,7 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
   const standin = await startSlackStandin();
   const [port] = await allocatePorts(1);
   const logger = createLogger('test');
-  let runtime: BotRuntime | undefined;
+  const started: { runtime?: BotRuntime } = {};
   const app = createSlackApp({
     botToken: standin.token,
     signingSecret: SECRET,
@@ -63,11 +63,12 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
     botId: standin.identity.botId,
     botUserId: standin.identity.botUserId,
     retries: 0,
-    onCommand: (input) => (runtime ? runtime.onCommand(input) : Promise.reject(new Error('not started'))),
-    onAction: (input) => (runtime ? runtime.onAction(input) : Promise.reject(new Error('not started'))),
+    onCommand: (input) => (started.runtime ? started.runtime.onCommand(input) : Promise.reject(new Error('not started'))),
+    onAction: (input) => (started.runtime ? started.runtime.onAction(input) : Promise.reject(new Error('not started'))),
     logger,
   });
-  runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger, consumer: `test-${db}` });
+  const runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger, consumer: `test-${db}` });
+  started.runtime = runtime;
   const workers = startWorkers(worker, redisUrl, harness.workers ?? 1);
   await app.start(port as number);
   const url = `http://127.0.0.1:${port as number}/slack/events`;

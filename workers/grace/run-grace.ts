@@ -1,7 +1,7 @@
 import { isDown } from '../../src/core/describe-snapshot';
 import { applyLogLine } from '../../src/core/grace/apply-log-line';
 import { addSample, type GraceMilestone, type GraceProgress } from '../../src/core/grace/grace-progress';
-import { asChatopsError } from '../../src/core/errors';
+import { asChatopsError, ErrorCode } from '../../src/core/errors';
 import type { Outcome } from '../../src/core/verb-result';
 import type { HostContext } from '../srs/host-context';
 import { logMark, readLogSince } from '../srs/read-log';
@@ -29,7 +29,7 @@ const QUIT_LINE = /sig=3, user start gracefully quit/;
 
 function lostOrThrow(err: unknown): string {
   const e = asChatopsError(err);
-  if (!e.retryable && e.code !== 'internal') throw e;
+  if (!e.retryable && e.code !== ErrorCode.Internal) throw e;
   return e.userMessage;
 }
 

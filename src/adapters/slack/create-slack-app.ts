@@ -77,7 +77,8 @@ export function createSlackApp(o: SlackAppOptions): App {
   app.action(/^srs_/, async ({ ack, body, action, respond }) => {
     await ack();
     if (!o.onAction || body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
-    const channelId = body.channel?.id ?? body.container?.channel_id;
+    const container = body.container as { channel_id?: unknown } | undefined;
+    const channelId = body.channel?.id ?? container?.channel_id;
     if (typeof channelId !== 'string') return;
     const reply = await o.onAction({
       actionId: action.action_id,
