@@ -32,7 +32,7 @@ export interface JobWorkerOptions {
 }
 
 /** Starts a BullMQ worker running verb jobs: one job at a time per host (FIFO), many hosts in parallel. */
-export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close: () => Promise<void> } {
+export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close: (force?: boolean) => Promise<void> } {
   const { redis, config, logger } = opts;
   const pollMs = opts.pollMs ?? 100;
   const lockTtlMs = opts.lockTtlMs ?? config.worker.lockDurationMs;
@@ -116,8 +116,9 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
   worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'job failed'));
   return {
     worker,
-    close: async () => {
-      await worker.close();
+    /** Stops taking jobs and waits for active ones (`force`: does not wait; they are taken over after their lock expires). */
+    close: async (force = false) => {
+      await worker.close(force);
       await queue.close();
     },
   };

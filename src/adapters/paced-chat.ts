@@ -79,6 +79,18 @@ export class PacedChat implements ChatPort {
     return this.inner.postEphemeral(channel, userId, message);
   }
 
+  /** Sends the edits still waiting now (at shutdown), rather than dropping them. */
+  async drain(): Promise<void> {
+    const waiting = [...this.pending.entries()];
+    await Promise.all(
+      waiting.map(([key, entry]) => {
+        clearTimeout(entry.timer);
+        const [channel, ts] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+        return this.flush(channel, ts, key);
+      }),
+    );
+  }
+
   private async flush(channel: string, ts: string, key: string): Promise<void> {
     const entry = this.pending.get(key);
     if (!entry) return;

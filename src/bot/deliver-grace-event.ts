@@ -15,7 +15,11 @@ async function updateBoard(deps: BotDeps, req: RequestProgress, parentTs: string
   });
   const message = renderGraceBoard(record.verb, lines, deps.now());
   if (req.boardTs !== undefined) {
-    await deps.chat.update(record.channelId, req.boardTs, message);
+    // Not awaited: the chat coalesces edits (one per 2 s per message) and the next progress repairs a failed one;
+    // waiting here would hold every event behind it. Final results and milestones are awaited (never dropped).
+    deps.chat.update(record.channelId, req.boardTs, message).catch((err: unknown) => {
+      deps.logger.warn({ requestId: record.requestId, err: err instanceof Error ? err.message : String(err) }, 'status message edit failed; the next progress retries');
+    });
     return;
   }
   if (!(await deps.requests.claim(record.requestId, 'board'))) return; // another delivery is posting it
@@ -31,19 +35,29 @@ export async function deliverGraceEvent(deps: BotDeps, req: RequestProgress, par
   const { record } = req;
   await deps.requests.saveGrace(record.requestId, event.progress);
   req.grace.set(event.host, event.progress);
-  const once = (what: string) => deps.requests.claim(record.requestId, `${what}:${eventId}`);
+  /** Posts a reply once per event, even when the event is delivered twice; a failed post is retried with the event. */
+  const once = async (what: string, post: () => Promise<unknown>) => {
+    const key = `${what}:${eventId}`;
+    if (!(await deps.requests.claim(record.requestId, key))) return;
+    try {
+      await post();
+    } catch (err) {
+      await deps.requests.unclaim(record.requestId, key);
+      throw err;
+    }
+  };
   switch (event.type) {
     case 'grace.preflight':
-      if (await once('preflight')) await deps.chat.post(record.channelId, renderGracePreflight(event.progress, event.deadlineMs), parentTs);
+      await once('preflight', () => deps.chat.post(record.channelId, renderGracePreflight(event.progress, event.deadlineMs), parentTs));
       break;
     case 'grace.milestone':
-      if (await once('milestone')) await deps.chat.post(record.channelId, renderGraceMilestone(event.progress, event.milestone, event.at, event.detail), parentTs);
+      await once('milestone', () => deps.chat.post(record.channelId, renderGraceMilestone(event.progress, event.milestone, event.at, event.detail), parentTs));
       break;
     case 'grace.deadline':
-      if (await once('deadline')) {
+      await once('deadline', () => {
         const value = { requestId: record.requestId, jobId: event.jobId, host: event.host };
-        await deps.chat.post(record.channelId, renderGraceDeadlinePrompt(event.progress, value, event.extendMs, event.at), parentTs);
-      }
+        return deps.chat.post(record.channelId, renderGraceDeadlinePrompt(event.progress, value, event.extendMs, event.at), parentTs);
+      });
       break;
     case 'grace.progress':
       break;

@@ -31,10 +31,11 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
   logConnectionHealth(producer, o.logger, 'producer');
   const reader = workerConnection(o.redisUrl);
   logConnectionHealth(reader, o.logger, 'events');
+  // Within Slack's limits: replies paced per channel, edits coalesced (at most one per message every 2 s).
+  const paced = new PacedChat(o.chat);
   const deps: BotDeps = {
     config: o.config,
-    // Within Slack's limits: replies paced per channel, edits coalesced (at most one per message every 2 s).
-    chat: new PacedChat(o.chat),
+    chat: paced,
     queue: new BullmqJobQueue(producer),
     requests: new RedisRequestStore(producer),
     logger: o.logger,
@@ -56,6 +57,7 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
     onAction: (input) => handleGraceAction({ ...deps, control: new RedisGraceControl(producer) }, input),
     close: async () => {
       await consumer.stop();
+      await paced.drain().catch(() => undefined);
       await deps.queue.close();
       producer.disconnect();
     },

@@ -45,6 +45,8 @@ export interface RequestStorePort {
   saveGrace(requestId: string, progress: GraceProgress): Promise<void>;
   /** True for the first caller with this key (deduplicates posts of events delivered twice). */
   claim(requestId: string, key: string): Promise<boolean>;
+  /** Undoes a claim whose work failed (so that the retry does it). */
+  unclaim(requestId: string, key: string): Promise<void>;
   /** Records the graceful-quit status message. */
   setBoard(requestId: string, ts: string): Promise<void>;
   /** Forgets a host's result (a new job for it follows, e.g. after a confirmation) and reopens the request. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { FileAuditSink } from '../../src/adapters/audit/file-audit-sink';
 import { producerConnection, whenReady } from '../../src/adapters/redis/redis-connection';
 import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
+import { canonicalJson } from '../../src/core/audit/canonical-json';
 import { CSV_COLUMNS } from '../../src/core/audit/export-format';
 import { verifyRecords } from '../../src/core/audit/verify-records';
 import type { AuditEventInput, AuditRecord } from '../../src/ports/audit-port';
@@ -71,7 +73,8 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
   it('verify: exit 0 on an intact log', async () => {
     const r = await audit(['verify', '--quiet'], env);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^audit log ok: 10 records, chain intact up to seq 10 \(head seq 10, hash [0-9a-f]{16}…\)/);
+    expect(r.out).toMatch(/^audit log ok: 10 records, chain intact up to seq 10, in \d+\.\d s\nhead: 10:[0-9a-f]{64}\n$/);
+    expect(r.out).toContain(`head: 10:${records[9]?.hash ?? ''}`);
   });
 
   it('export jsonl: every record, oldest first, verifiable; --host, --since, --until filter', async () => {
@@ -115,7 +118,32 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     expect(JSON.parse(f.out.trim())).toEqual(added);
   });
 
-  it('verify: exit 1 naming the first bad record after an edit, a deletion or a swap', async () => {
+  it('verify --anchor: a log rewritten with recomputed hashes is caught by an anchor noted earlier', async () => {
+    const anchor = `5:${records[4]?.hash ?? ''}`;
+    expect(await audit(['verify', '--anchor', anchor], env)).toMatchObject({ code: 0, out: expect.stringContaining('1 anchor matched') as unknown });
+    // Rewrite everything from seq 5 on, each hash recomputed and chained: the chain alone holds again...
+    const entries = (await redis.xrange(store.keys.stream, '-', '+')) as Array<[string, string[]]>;
+    let prev = records[3]?.hash ?? '';
+    const multi = redis.multi().del(`${store.keys.stream}:copy`);
+    for (const [i, [id, fields]] of entries.entries()) {
+      let body = fields[1] ?? '';
+      if (i >= 4) {
+        const parsed = JSON.parse(body) as Record<string, unknown>;
+        body = canonicalJson({ ...parsed, prev, actor: i === 4 ? 'worker:evil' : parsed['actor'] });
+      }
+      const hash = i >= 4 ? createHash('sha256').update(body).digest('hex') : (fields[3] ?? '');
+      prev = hash;
+      multi.xadd(`${store.keys.stream}:copy`, id, 'r', body, 'h', hash);
+    }
+    await multi.rename(`${store.keys.stream}:copy`, store.keys.stream).hset(store.keys.head, 'hash', prev).exec();
+    expect((await audit(['verify'], env)).code).toBe(0);
+    // ...but not against the anchor.
+    const r = await audit(['verify', '--anchor', anchor], env);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`record seq 5 (${entries[4]?.[0] ?? ''}) was rewritten: its hash differs from the anchor`);
+  });
+
+  it('verify: exit 1 naming the first bad record (a deletion)', async () => {
     const ids = ((await redis.xrange(store.keys.stream, '-', '+')) as Array<[string, string[]]>).map(([id]) => id);
     await redis.xdel(store.keys.stream, ids[4] ?? '');
     const r = await audit(['verify'], env);

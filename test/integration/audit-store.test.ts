@@ -171,7 +171,7 @@ describe('RedisAuditStore fails closed on its own redis-server', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-chatops-audit-'));
     server = await startRedis({ dir });
-    redis = producerConnection(server.url);
+    redis = producerConnection(server.url, { disconnectTimeout: 200 });
     redis.on('error', () => undefined);
     expect(await whenReady(redis, 5000)).toBe(true);
     store = new RedisAuditStore(redis);

@@ -16,11 +16,12 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
   const host = (i: number) => hosts[i] as FleetHost;
 
   beforeAll(async () => {
-    hosts = await claimHosts(4, { serviceManager: 'initd', version: '6.0.184' });
+    hosts = await claimHosts(6, { serviceManager: 'initd', version: '6.0.184' });
     [old] = (await claimHosts(1, { version: '5.0.216' })) as [FleetHost];
     const all = [...hosts, old];
-    const rename = Object.fromEntries(all.map((h, i) => [h.name, `edge-${i + 1}`]));
-    b = await startBotHarness(all, 5, { rename, extra: { grace: { deadlineMs: 5000, pollMs: 400, killMarginMs: 1000, extendMs: 60000 } } });
+    const rename = Object.fromEntries(all.map((h, i) => [h.name, h === old ? 'old-1' : `edge-${i + 1}`]));
+    const hostExtra = Object.fromEntries(all.map((h, i) => [h.name, { groups: i === 4 || i === 5 ? ['pair'] : ['solo'] }]));
+    b = await startBotHarness(all, 5, { rename, hostExtra, extra: { grace: { deadlineMs: 5000, pollMs: 400, killMarginMs: 1000, extendMs: 60000 } } });
   });
   afterAll(async () => {
     await b.close();
@@ -53,7 +54,7 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     expect(counts.length).toBeGreaterThanOrEqual(2);
     expect(counts[0]).toBeGreaterThan(counts[counts.length - 1] ?? 0);
     for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeLessThanOrEqual(counts[i - 1] ?? 0);
-    expect(status?.text).toMatch(/exited after .* elapsed .* deadline/);
+    await b.standin.waitFor(() => (/exited after .* elapsed .* deadline/.test(board(parent)?.text ?? '') ? true : undefined), 5000);
     expect(texts.join('\n')).toMatch(/edge-1\* grace ok: drained and exited [\d.]+s after SIGQUIT/);
     expect(pidAlive(pid)).toBe(false);
     expect(fs.existsSync(h.pidFile)).toBe(true);
@@ -84,7 +85,7 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
   it('SRS 5.0: says the quit drops every client and sends nothing until someone confirms', async () => {
     const pid = pidOf(old);
     await connectClient({ port: old.ports.rtmp, kind: 'play' });
-    const id = requestIdOf(await b.slash('grace edge-5'));
+    const id = requestIdOf(await b.slash('grace old-1'));
     const { parent, replies } = await b.finished(id, 20000);
     expect(parent.text).toMatch(/done: 1 refused/);
     const ask = replies.find((r) => r.text.includes('does NOT drain'));
@@ -131,5 +132,31 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     expect(parent.text).toMatch(/done: 1 ok/);
     expect(replies.filter((r) => /edge-4\* grace ok/.test(r.text))).toHaveLength(1);
     expect(b.standin.rejected.rateLimited).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a group drains in parallel, one status line per host in one message; extend, then leave it draining', async () => {
+    const [e5, e6] = [host(4), host(5)];
+    await connectClient({ port: e5.ports.rtmp, kind: 'play', leaveAfterMs: 3000 });
+    const stuck = await connectClient({ port: e6.ports.rtmp, kind: 'play' }); // never leaves (closed at the end)
+    const id = requestIdOf(await b.slash('grace pair'));
+    const parent = await parentOf(id);
+    // A copy: the card in the stand-in is edited (buttons replaced) after the first press.
+    const prompt = structuredClone(await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('edge-6') && m.text.includes('still draining')), 20000));
+    const status = board(parent);
+    expect(status?.text).toMatch(/edge-5\*[\s\S]*edge-6\*|edge-6\*[\s\S]*edge-5\*/);
+    await b.press(prompt, 'srs_grace_extend', USERS.operator);
+    await b.standin.waitFor(() => (/edge-6\* [^\n]*deadline in (\d+m|[3-9]\ds)/.test(board(parent)?.text ?? '') ? true : undefined), 10000);
+    const leave = await b.standin.waitFor(() => b.standin.message(CHANNEL, prompt.ts), 1000);
+    expect(leave.text).toMatch(/deadline extended by <@U0OPER001>/);
+    // The extended deadline is a minute away: leave it draining instead (a later press of the card still counts).
+    const again = await b.press(prompt, 'srs_grace_leave', USERS.operator);
+    expect(again.status).toBe(200);
+    const { parent: done, replies } = await b.finished(id, 30000);
+    expect(done.text).toMatch(/done: 1 ok, 1 unknown/);
+    const texts = replies.map((r) => r.text).join('\n');
+    expect(texts).toMatch(/edge-5\* grace ok: drained and exited/);
+    expect(texts).toMatch(/edge-6\* grace unknown: left draining at U0OPER001's request: 1 clients still connected/);
+    await b.standin.waitFor(() => (/2\/2 hosts done/.test(board(parent)?.text ?? '') ? true : undefined), 5000);
+    await stuck.close();
   });
 });

@@ -28,7 +28,9 @@ export function startWorkers(h: WorkerHarness, redisUrl: string, n: number): { c
   return {
     connections,
     close: async () => {
-      await Promise.all(workers.map((w) => w.close()));
+      // A test that left a drain running must not hang the teardown: wait 5 s for active jobs, then force.
+      await Promise.all(workers.map((w) => Promise.race([w.close(), new Promise((r) => setTimeout(r, 5000))])));
+      await Promise.all(workers.map((w) => w.close(true)));
       for (const c of connections) c.disconnect();
     },
   };

@@ -35,7 +35,7 @@ function lostOrThrow(err: unknown): string {
 
 /** Starts a graceful quit (or picks up one a previous worker started) and follows it until the process is gone. */
 export async function runGrace(ctx: HostContext, job: GraceJob, before: ObservedHost): Promise<GraceRun> {
-  const now = () => Date.now();
+  const now = ctx.now ?? Date.now;
   const evidence: string[] = [];
   let output = '';
   let exitCode: number | null = null;
@@ -101,16 +101,17 @@ function markSent(ck: GraceCheckpoint, deadlineMs: number, at: number): void {
 }
 
 async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evidence: string[], output: string, exitCode: number | null): Promise<GraceRun> {
+  const clock = ctx.now ?? Date.now;
   const p = ck.progress;
-  const startedFollowing = Date.now();
+  const startedFollowing = clock();
   let lastPublished = 0;
   let lastStage = p.stage;
   const milestone = async (m: GraceMilestone, detail?: string) => {
     await job.milestone(p, m, detail);
-    lastPublished = Date.now();
+    lastPublished = clock();
   };
   for (;;) {
-    const now = Date.now();
+    const now = clock();
     const decided = await job.nextDecision();
     if (decided?.decision === 'leave') {
       p.stage = 'left_draining';
@@ -128,7 +129,7 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
       if (ck.sigintAt === undefined) {
         const by = decided ? decided.by : 'automatic escalation (group policy)';
         const said = await signalSrs(ctx, ck.pid, 'INT');
-        ck.sigintAt = Date.now();
+        ck.sigintAt = clock();
         p.stage = 'escalating';
         p.escalations.push(`SIGINT at ${Math.round((ck.sigintAt - (p.signalAt ?? ck.sigintAt)) / 1000)}s by ${by}`);
         evidence.push(`force quit: SIGINT by ${by} (${said})`);
@@ -154,14 +155,14 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
     }
     ck.mark = tick.mark;
     for (const line of tick.lines) {
-      const m = applyLogLine(p, line, Date.now());
+      const m = applyLogLine(p, line, clock());
       if (m) await milestone(m);
     }
-    if (tick.established !== undefined && tick.procState !== 'gone') addSample(p, Date.now(), tick.established);
+    if (tick.established !== undefined && tick.procState !== 'gone') addSample(p, clock(), tick.established);
     const gone = tick.procState === 'gone' || tick.procState === 'Z' || tick.procState === 'X';
     if (gone && tick.listening.length === 0) {
       p.stage = 'exited';
-      p.exitedAt = Date.now();
+      p.exitedAt = clock();
       p.clients = 0;
       await job.saveCheckpoint(ck);
       await milestone('exited', tick.procState === 'Z' ? 'zombie, not reaped by its parent' : undefined);
@@ -178,25 +179,25 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
         ...(ck.serviceId ? { serviceId: ck.serviceId } : {}),
       };
     }
-    if (ck.sigintAt !== undefined && ck.sigkillAt === undefined && Date.now() > ck.sigintAt + p.settings.finalWaitMs + job.config.killMarginMs) {
+    if (ck.sigintAt !== undefined && ck.sigkillAt === undefined && clock() > ck.sigintAt + p.settings.finalWaitMs + job.config.killMarginMs) {
       const said = await signalSrs(ctx, ck.pid, 'KILL');
-      ck.sigkillAt = Date.now();
+      ck.sigkillAt = clock();
       p.escalations.push(`SIGKILL at ${Math.round((ck.sigkillAt - (p.signalAt ?? ck.sigkillAt)) / 1000)}s (alive ${p.settings.finalWaitMs + job.config.killMarginMs} ms after SIGINT)`);
       evidence.push(`SIGKILL: still alive after grace_final_wait + margin (${said})`);
       await milestone('escalated', 'SIGKILL: still alive after SIGINT');
     }
-    if (p.deadlineAt !== undefined && Date.now() >= p.deadlineAt && !ck.deadlinePrompted && ck.sigintAt === undefined && !job.autoEscalate) {
+    if (p.deadlineAt !== undefined && clock() >= p.deadlineAt && !ck.deadlinePrompted && ck.sigintAt === undefined && !job.autoEscalate) {
       ck.deadlinePrompted = true;
       await job.deadline(p);
       await milestone('deadline', `${p.clients ?? p.loggedConns ?? '?'} clients still connected`);
     }
-    if (p.stage !== lastStage || Date.now() - lastPublished >= PROGRESS_EVERY_MS) {
+    if (p.stage !== lastStage || clock() - lastPublished >= PROGRESS_EVERY_MS) {
       lastStage = p.stage;
-      lastPublished = Date.now();
+      lastPublished = clock();
       await job.progress(p);
     }
     await job.saveCheckpoint(ck);
-    if (Date.now() - startedFollowing > job.config.maxFollowMs) {
+    if (clock() - startedFollowing > job.config.maxFollowMs) {
       return { outcome: 'unknown', summary: `still draining after ${Math.round(job.config.maxFollowMs / 60000)} min; stopped watching (SRS exits when its clients leave)`, evidence, progress: p, exitCode, output };
     }
     await ctx.sleep(job.config.pollMs);

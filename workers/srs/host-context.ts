@@ -13,6 +13,8 @@ export interface HostContext {
   commandTimeoutMs: number;
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
+  /** The clock (tests of long drains inject a simulated one). @defaultValue Date.now */
+  now?: () => number;
   /** Set when the job was cancelled or the worker is shutting down. */
   signal?: AbortSignal;
   /** The job around a graceful quit or graceful restart (progress, checkpoint, decisions); absent outside a job. */

@@ -27,9 +27,6 @@ export interface ChainedAppenderOptions {
   maxBatch: number;
 }
 
-/** Rounds a record may lose to other writers before it gives up. */
-const MAX_ATTEMPTS = 50;
-
 interface Pending {
   event: AuditEventInput;
   resolve: (record: AuditRecord) => void;
@@ -59,10 +56,14 @@ export class ChainedAppender {
 
   constructor(private readonly o: ChainedAppenderOptions) {}
 
-  /** Queues one event; resolves with its stored record, rejects within `writeTimeoutMs` when it was not stored. */
+  /**
+   * Queues one event; resolves with its stored record, rejects within `writeTimeoutMs` when it was not stored
+   * (Redis refused, did not answer, or other writers kept taking the head for that long).
+   */
   append(event: AuditEventInput): Promise<AuditRecord> {
     return new Promise<AuditRecord>((resolve, reject) => {
-      const p: Pending = { event, resolve, reject, settled: false, attempts: 0, timer: setTimeout(() => this.settle(p, auditUnavailable('timeout')), this.o.writeTimeoutMs) };
+      const expire = (): void => this.settle(p, auditUnavailable(p.attempts > 0 ? 'contention' : 'timeout'));
+      const p: Pending = { event, resolve, reject, settled: false, attempts: 0, timer: setTimeout(expire, this.o.writeTimeoutMs) };
       this.queue.push(p);
       if (!this.running) this.idle = this.run();
     });
@@ -183,10 +184,11 @@ export class ChainedAppender {
     return undefined;
   }
 
+  /** Queues records that lost the head to another writer again, first; they are chained anew on the next round. */
   private retry(rest: Sent[]): void {
     const again = rest.map(({ p }) => p).filter((p) => !p.settled);
-    for (const p of again) if (++p.attempts > MAX_ATTEMPTS) this.settle(p, auditUnavailable('contention'));
-    this.queue.unshift(...again.filter((p) => !p.settled));
+    for (const p of again) p.attempts++;
+    this.queue.unshift(...again);
   }
 
   private async mirrorThenResolve(written: Sent[]): Promise<void> {

@@ -3,7 +3,8 @@ import { drivingIndex } from '../../core/audit/index-plan';
 import { matchesQuery, queryLimit, recordTime } from '../../core/audit/match-query';
 import type { AuditQuery, AuditRecord } from '../../ports/audit-port';
 import type { AuditKeys } from './audit-keys';
-import { fetchEntries, idAtOrAfter, idAtOrBefore, idBefore, toRecord, type RawStreamEntry } from './stream-entries';
+import { readIndexPage } from './index-page-script';
+import { idAtOrAfter, idAtOrBefore, idBefore, toRecord, type RawStreamEntry } from './stream-entries';
 
 /** Bounds of a query walk. */
 export interface WalkLimits {
@@ -44,8 +45,8 @@ class Collector {
 /**
  * Answers a query newest first by walking one index (request, host or Slack user: a sorted set of stream ids
  * scored by seq) or, with none of those filters, the stream from its end; every other filter is applied to the
- * records read. Batches grow (limit x 3, then x 4 each round, up to 1,000), so "newest 20 of a host" is one
- * ZREVRANGEBYSCORE and one pipelined read. Stops at `limit` matches, at records older than `since`, or after
+ * records read. Batches grow (limit x 3, then x 4 each round, up to 1,000); an index page and its records are
+ * read by one script (one command, one round trip), so "newest 20 of a host" is usually one command. Stops at `limit` matches, at records older than `since`, or after
  * `maxScan` records (then answers with what it found).
  */
 export async function walkQuery(redis: Redis, keys: AuditKeys, q: AuditQuery, limits: WalkLimits): Promise<AuditRecord[]> {
@@ -57,11 +58,9 @@ export async function walkQuery(redis: Redis, keys: AuditKeys, q: AuditQuery, li
     const key = keys.index(index);
     let max = '+inf';
     while (c.scanned < limits.maxScan) {
-      const flat = await redis.zrevrangebyscore(key, max, '-inf', 'WITHSCORES', 'LIMIT', 0, batch);
-      const ids = flat.filter((_, i) => i % 2 === 0);
-      if (ids.length === 0) break;
-      if (c.take(await fetchEntries(redis, keys.stream, ids)) || ids.length < batch) break;
-      max = `(${flat[flat.length - 1] ?? '-inf'}`;
+      const page = await readIndexPage(redis, key, keys.stream, 'rev', max, '-inf', batch);
+      if (c.take(page.entries) || page.read < batch || page.lastScore === undefined) break;
+      max = `(${page.lastScore}`;
       batch = Math.min(1000, batch * 4);
     }
     return c.found;

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { recordTime } from '../../core/audit/match-query';
 import type { AuditRecord } from '../../ports/audit-port';
 import type { AuditKeys } from './audit-keys';
-import { fetchEntries, idAfter, idAtOrAfter, idAtOrBefore, toRecord, type RawStreamEntry } from './stream-entries';
+import { readIndexPage } from './index-page-script';
+import { idAfter, idAtOrAfter, idAtOrBefore, toRecord, type RawStreamEntry } from './stream-entries';
 
 /** What `audit export` takes: a time range (epoch ms, both ends included) and a host. */
 export interface ExportRange {
@@ -30,14 +31,13 @@ export async function* walkRange(redis: Redis, keys: AuditKeys, range: ExportRan
     const key = keys.index({ kind: 'host', value: range.host });
     let min = '-inf';
     for (;;) {
-      const flat = await redis.zrangebyscore(key, min, '+inf', 'WITHSCORES', 'LIMIT', 0, BATCH);
-      const ids = flat.filter((_, i) => i % 2 === 0);
-      for (const entry of await fetchEntries(redis, keys.stream, ids)) {
+      const page = await readIndexPage(redis, key, keys.stream, 'fwd', min, '+inf', BATCH);
+      for (const entry of page.entries) {
         const record = toRecord(entry);
         if (record !== undefined && inRange(record, range)) yield record;
       }
-      if (ids.length < BATCH) return;
-      min = `(${flat[flat.length - 1] ?? '+inf'}`;
+      if (page.read < BATCH || page.lastScore === undefined) return;
+      min = `(${page.lastScore}`;
     }
   }
   let start: string | undefined = range.since === undefined ? '-' : idAtOrAfter(range.since - clockSkewMs);

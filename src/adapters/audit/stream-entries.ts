@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { entryFromBody, type ChainEntry } from '../../core/audit/chain-entry';
 import type { AuditRecord } from '../../ports/audit-port';
 
@@ -31,21 +30,6 @@ export function toRecord([, fields]: RawStreamEntry): AuditRecord | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Reads entries by id, in the order given, in one round trip; an id whose entry is gone (XDEL) is left out. */
-export async function fetchEntries(redis: Redis, stream: string, ids: readonly string[]): Promise<RawStreamEntry[]> {
-  if (ids.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.xrange(stream, id, id);
-  const results = (await pipeline.exec()) ?? [];
-  const out: RawStreamEntry[] = [];
-  for (const [err, value] of results) {
-    if (err) throw err;
-    const entry = (value as RawStreamEntry[] | null)?.[0];
-    if (entry !== undefined) out.push(entry);
-  }
-  return out;
 }
 
 const MAX_SEQ = 18446744073709551615n;

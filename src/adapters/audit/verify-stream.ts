@@ -16,6 +16,8 @@ export interface VerifyOptions {
   batch?: number;
   /** Called after each batch with the entries checked so far. */
   onProgress?: (checked: number) => void;
+  /** Records whose hash is known from outside Redis (a SIEM copy, a hash noted earlier): each must be found. */
+  anchors?: readonly ChainHead[];
 }
 
 /**
@@ -26,7 +28,7 @@ export interface VerifyOptions {
 export async function verifyStream(redis: Redis, keys: AuditKeys, options: VerifyOptions = {}): Promise<AuditVerifyReport> {
   const batch = options.batch ?? 2000;
   const head = await readHead(redis, keys);
-  const verifier = new ChainVerifier(head);
+  const verifier = new ChainVerifier(head, options.anchors);
   const read = (start: string): Promise<RawStreamEntry[]> => redis.xrange(keys.stream, start, '+', 'COUNT', batch);
   let pending: Promise<RawStreamEntry[]> | undefined = read('-');
   let checked = 0;

@@ -56,6 +56,10 @@ export class RedisRequestStore implements RequestStorePort {
     return (await this.redis.hsetnx(keys.request(requestId), `claim:${key}`, '1')) === 1;
   }
 
+  async unclaim(requestId: string, key: string): Promise<void> {
+    await this.redis.hdel(keys.request(requestId), `claim:${key}`);
+  }
+
   async setBoard(requestId: string, ts: string): Promise<void> {
     await this.redis.hset(keys.request(requestId), 'board', ts);
   }

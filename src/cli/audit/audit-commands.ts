@@ -35,6 +35,7 @@ export async function runVerify(store: RedisAuditStore, args: Extract<AuditArgs,
   const started = Date.now();
   let reported = 0;
   const report = await store.verify({
+    anchors: args.anchors,
     onProgress: (checked) => {
       if (args.quiet || checked - reported < 250_000) return;
       reported = checked;
@@ -43,8 +44,9 @@ export async function runVerify(store: RedisAuditStore, args: Extract<AuditArgs,
   });
   const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
   if (report.ok) {
-    const head = report.head === undefined ? 'no head' : `head seq ${report.head.seq}, hash ${report.head.hash.slice(0, 16)}…`;
-    await io.out(report.checked === 0 ? `audit log empty (${head})\n` : `audit log ok: ${report.checked} records, chain intact up to seq ${report.lastSeq ?? '?'} (${head}), in ${took}\n`);
+    const anchored = args.anchors.length === 0 ? '' : `, ${args.anchors.length} anchor${args.anchors.length === 1 ? '' : 's'} matched`;
+    await io.out(report.checked === 0 ? 'audit log empty\n' : `audit log ok: ${report.checked} records, chain intact up to seq ${report.lastSeq ?? '?'}${anchored}, in ${took}\n`);
+    if (report.head !== undefined) await io.out(`head: ${report.head.seq}:${report.head.hash}\n`);
     return AUDIT_EXIT.ok;
   }
   await io.out(`audit log FAILED verification: ${report.first?.message ?? 'unknown problem'}\n`);

@@ -1,10 +1,11 @@
+import type { ChainHead } from '../../core/audit/chain-verifier';
 import { parseTimeBound, resolveTimeBound } from '../../core/audit/time-bound';
 
 /** A parsed `srs-chatops audit` command line. */
 export type AuditArgs =
   | { command: 'export'; since?: number; until?: number; host?: string; format: 'jsonl' | 'csv' }
   | { command: 'tail'; last: number; follow: boolean; format: 'text' | 'jsonl' }
-  | { command: 'verify'; quiet: boolean }
+  | { command: 'verify'; quiet: boolean; anchors: ChainHead[] }
   | { command: 'help' };
 
 /** Usage of `srs-chatops audit`. */
@@ -16,9 +17,10 @@ commands:
          (2024-05-01, 2024-05-01T10:00Z); jsonl lines are canonical JSON with their hash
   tail [-n N] [-f|--follow] [--format text|jsonl]
          the last N records (default 10), then new ones as they come with --follow
-  verify [--quiet]
+  verify [--quiet] [--anchor SEQ:HASH]...
          walk the whole log and check the hash chain; exits 1 naming the first record that was edited,
-         removed or reordered
+         removed or reordered. It prints the head (seq and hash): note it somewhere else and pass it later
+         as --anchor, so that even a log rewritten with recomputed hashes is caught
 `;
 
 /** What went wrong on the command line (exit 2). */
@@ -76,9 +78,18 @@ export function parseAuditArgs(argv: readonly string[], nowMs: number): AuditArg
     return out;
   }
   if (command === 'verify') {
-    const unknown = args.find((a) => a !== '--quiet' && a !== '-q');
-    if (unknown !== undefined) throw new AuditUsageError(`verify: unknown option ${unknown}`);
-    return { command: 'verify', quiet: args.length > 0 };
+    const out: Extract<AuditArgs, { command: 'verify' }> = { command: 'verify', quiet: false, anchors: [] };
+    for (let i = 0; i < args.length; i++) {
+      const flag = args[i] ?? '';
+      if (flag === '-q' || flag === '--quiet') out.quiet = true;
+      else if (flag === '--anchor') {
+        const value = takeValue(args, i++, flag);
+        const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(value);
+        if (m === null) throw new AuditUsageError(`--anchor ${value}: SEQ:HASH (the 64 hex digits verify printed)`);
+        out.anchors.push({ seq: Number(m[1]), hash: m[2] ?? '' });
+      } else throw new AuditUsageError(`verify: unknown option ${flag}`);
+    }
+    return out;
   }
   throw new AuditUsageError(`unknown audit command '${command}'`);
 }

@@ -22,7 +22,10 @@ export interface ChainProblem {
   message: string;
 }
 
-/** The chain's last record as the store keeps it apart from the records (detects a cut-off end). */
+/**
+ * A record's seq and hash as kept somewhere else: the store's head (detects a cut-off end), or an anchor noted
+ * outside Redis (a SIEM copy, a hash posted daily), which also catches a log rewritten with recomputed hashes.
+ */
 export interface ChainHead {
   seq: number;
   hash: string;
@@ -77,8 +80,18 @@ export class ChainVerifier {
   private lastSeq: number | undefined;
   private lastId: string | undefined;
 
-  /** `head`: the head kept apart from the records, read before the walk; undefined when there is none. */
-  constructor(private readonly head?: ChainHead) {}
+  private readonly anchors = new Map<number, string>();
+
+  /**
+   * `head`: the head kept apart from the records, read before the walk (undefined when there is none).
+   * `anchors`: records known from elsewhere; each must be found with that hash.
+   */
+  constructor(
+    private readonly head?: ChainHead,
+    anchors: readonly ChainHead[] = [],
+  ) {
+    for (const a of anchors) this.anchors.set(a.seq, a.hash);
+  }
 
   /** Checks the next entry. */
   push(entry: ChainEntry): void {
@@ -126,6 +139,10 @@ export class ChainVerifier {
       const range = from === this.head.seq ? `seq ${from}` : `seq ${from}..${this.head.seq}`;
       this.report({ kind: 'removed', seq: from, id: this.lastId ?? '(start)', message: `record ${range} missing at the end, after ${this.lastId ?? 'the start'} (removed; the head says ${this.head.seq})` });
     }
+    for (const seq of [...this.anchors.keys()].sort((a, b) => a - b)) {
+      this.report({ kind: 'removed', seq, id: this.lastId ?? '(start)', message: `record seq ${seq} (anchored) was not found in the log (removed)` });
+    }
+    this.anchors.clear();
     const report: ChainReport = { ok: this.problems === 0, checked: this.checked, problems: this.problems };
     if (this.lastSeq !== undefined) report.lastSeq = this.lastSeq;
     if (this.lastId !== undefined) report.lastId = this.lastId;
@@ -136,6 +153,13 @@ export class ChainVerifier {
   private checkHead(seq: number, entry: ChainEntry): void {
     if (this.head !== undefined && seq === this.head.seq && entry.claimedHash !== this.head.hash) {
       this.report({ kind: 'edited', seq, id: entry.id, message: `record seq ${seq} (${entry.id}) was rewritten: its hash differs from the one the head kept` });
+    }
+    const anchored = this.anchors.get(seq);
+    if (anchored !== undefined) {
+      this.anchors.delete(seq);
+      if (anchored !== entry.claimedHash) {
+        this.report({ kind: 'edited', seq, id: entry.id, message: `record seq ${seq} (${entry.id}) was rewritten: its hash differs from the anchor ${anchored.slice(0, 16)}…` });
+      }
     }
   }
 

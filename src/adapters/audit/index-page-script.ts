@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RawStreamEntry } from './stream-entries';
+
+/**
+ * One page of an index, with its records, in one command: ZREVRANGEBYSCORE (or ZRANGEBYSCORE) of the index's
+ * stream ids, then XRANGE of each. Read-only. KEYS: index, stream. ARGV: `rev` or `fwd`, the start bound
+ * (`+inf`, `(123`), the end bound, count. Returns score, entry (nil when the entry is gone), score, entry, ...
+ */
+export const INDEX_PAGE_SCRIPT = `
+local ids
+if ARGV[1] == 'rev' then
+  ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'WITHSCORES', 'LIMIT', 0, ARGV[4])
+else
+  ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'WITHSCORES', 'LIMIT', 0, ARGV[4])
+end
+local out = {}
+for i = 1, #ids, 2 do
+  out[#out + 1] = ids[i + 1]
+  out[#out + 1] = redis.call('XRANGE', KEYS[2], ids[i], ids[i])[1] or false
+end
+return out
+`;
+
+const SHA = createHash('sha1').update(INDEX_PAGE_SCRIPT).digest('hex');
+
+/** A page of an index: the entries still in the stream, in index order, and the score of the last id read. */
+export interface IndexPage {
+  entries: RawStreamEntry[];
+  /** Ids read (entries deleted from the stream count too): fewer than asked means the index is exhausted. */
+  read: number;
+  lastScore: string | undefined;
+}
+
+/**
+ * Reads one page of an index (newest first with `rev`) and the records it points at, in one round trip and one
+ * command (EVALSHA, loading the script on NOSCRIPT).
+ */
+export async function readIndexPage(redis: Redis, index: string, stream: string, order: 'rev' | 'fwd', from: string, to: string, count: number): Promise<IndexPage> {
+  const args = [order, from, to, String(count)];
+  let flat: unknown;
+  try {
+    flat = await redis.evalsha(SHA, 2, index, stream, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.includes('NOSCRIPT')) throw err;
+    flat = await redis.eval(INDEX_PAGE_SCRIPT, 2, index, stream, ...args);
+  }
+  const items = flat as Array<string | RawStreamEntry | null>;
+  const entries: RawStreamEntry[] = [];
+  for (let i = 1; i < items.length; i += 2) {
+    const entry = items[i];
+    if (Array.isArray(entry)) entries.push(entry);
+  }
+  const last = items[items.length - 2];
+  return { entries, read: items.length / 2, lastScore: typeof last === 'string' ? last : undefined };
+}
