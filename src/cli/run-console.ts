@@ -27,13 +27,24 @@ export async function runConsole(args: string[], env: NodeJS.ProcessEnv = proces
   const runtime = await startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` });
   const pending = new Set<string>();
   const interactive = 'isTTY' in input && input.isTTY === true;
-  output.write(`srs-chatops console: you are ${userId} in ${channelId}. Type \`help\`, \`hosts\`, \`status all\`; \`exit\` to quit.\n`);
+  output.write(`srs-chatops console: you are ${userId} in ${channelId}. Type \`help\`, \`hosts\`, \`status all\`; \`press b1\` presses a button; \`exit\` to quit.\n`);
   const rl = createInterface({ input, terminal: interactive, ...(interactive ? { prompt: 'srs> ' } : {}) });
   if (interactive) rl.prompt();
   for await (const raw of rl) {
     const line = raw.trim().replace(/^\/srs\b\s*/, '');
     if (line === 'exit' || line === 'quit') break;
     if (raw.trim() === '') {
+      if (interactive) rl.prompt();
+      continue;
+    }
+    const press = /^press\s+(b\d+)$/.exec(line);
+    if (press) {
+      const button = chat.button(press[1] ?? '');
+      if (!button) output.write(`(only you) no button ${press[1] ?? ''}; the codes are shown as [press bN] under messages\n`);
+      else {
+        const answer = await runtime.onAction({ ...button, userId, channelId: button.channelId });
+        if (answer.ephemeral) await chat.postEphemeral(channelId, userId, answer.ephemeral);
+      }
       if (interactive) rl.prompt();
       continue;
     }
