@@ -1,4 +1,4 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema';
 import type { Logger } from '../src/adapters/logger';
@@ -10,6 +10,7 @@ import type { HostPort } from '../src/ports/host-port';
 import type { HostJob, JobEventPublisher } from '../src/ports/job-queue-port';
 import { runVerb } from './verbs/run-verb';
 import { redisGraceJob } from './grace/redis-grace-job';
+import { redisVerbCheckpoint } from './verb-checkpoint';
 
 /** What the worker needs; the composition root (workers/main.ts) or a test wires it. */
 export interface JobWorkerOptions {
@@ -90,6 +91,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
           commandTimeoutMs: config.ssh.commandTimeoutMs,
           logger,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          checkpoint: redisVerbCheckpoint(redis, data.jobId, opts.workerId),
           ...(data.verb === 'grace' || data.verb === 'restart' ? { grace: redisGraceJob(redis, opts.events, data, host, config, opts.workerId) } : {}),
         },
         data.verb,
@@ -114,11 +116,30 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
   });
   worker.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
   worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'job failed'));
+
+  // A job that failed for good (an unexpected error, or its workers died too often) still gets a final answer in
+  // its thread. Every worker hears the event; the bot posts one answer per host whatever the duplicates.
+  const events = new QueueEvents(QUEUE_NAME, { connection: redis.duplicate() });
+  events.on('error', (err) => logger.warn({ err: err.message }, 'queue events error'));
+  events.on('failed', ({ jobId, failedReason }) => {
+    void answerFailedJob(jobId, failedReason).catch((err: unknown) => logger.error({ jobId, err: String(err) }, 'could not answer a failed job'));
+  });
+  async function answerFailedJob(jobId: string, reason: string): Promise<void> {
+    const job = (await queue.getJob(jobId)) as Job<HostJob> | undefined;
+    if (!job || job.data.v !== 1) return;
+    const data = job.data;
+    const result = refusedResult(data, `the job failed and was given up: ${reason.slice(0, 200)}. ${data.host}'s state is unconfirmed: run \`/srs status ${data.host}\`.`);
+    result.outcome = 'unknown';
+    result.errorCode = 'job_failed';
+    await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+    await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
+  }
   return {
     worker,
     /** Stops taking jobs and waits for active ones (`force`: does not wait; they are taken over after their lock expires). */
     close: async (force = false) => {
       await worker.close(force);
+      await events.close();
       await queue.close();
     },
   };

@@ -5,11 +5,13 @@ import { logConnectionHealth, workerConnection } from '../src/adapters/redis/red
 import { RedisJobEvents } from '../src/adapters/redis/redis-job-events';
 import { startJobWorker } from './job-worker';
 import { createSshHost } from './create-ssh-host';
+import { assertHostsPinned } from './ssh/pinned-hosts';
 
 /** `srs-chatops worker`: runs verb jobs from REDIS_URL until SIGTERM/SIGINT, then finishes active jobs and exits. */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger('worker', env);
   const config = loadConfig(env);
+  assertHostsPinned(config);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = workerConnection(redisUrl);
   logConnectionHealth(redis, logger, 'worker');

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/schema';
 import type { Logger } from '../adapters/logger';
 import type { ChatPort } from '../ports/chat-port';
-import type { JobQueuePort } from '../ports/job-queue-port';
+import type { JobEventPublisher, JobQueuePort } from '../ports/job-queue-port';
 import type { RequestStorePort } from '../ports/request-store-port';
 
 /** What the bot's use cases depend on: ports and pure config, no SDK. */
@@ -10,6 +10,8 @@ export interface BotDeps {
   chat: ChatPort;
   queue: JobQueuePort;
   requests: RequestStorePort;
+  /** Where the bot itself publishes results of jobs that never ran (cancelled), delivered like the workers' ones. */
+  events: JobEventPublisher;
   logger: Logger;
   /** New request ids (no `:`, not integer-like). */
   newId: () => string;

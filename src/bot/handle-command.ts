@@ -8,6 +8,8 @@ import type { RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
 import { postParent } from './post-parent';
 import { answerHistory } from './answer-history';
+import { cancelJobs } from './cancel-jobs';
+import { describeQueue } from './describe-queue';
 
 /** A command as the chat delivered it. */
 export interface CommandInput {
@@ -15,6 +17,8 @@ export interface CommandInput {
   channelId: string;
   /** The text after `/srs`, as typed. */
   text: string;
+  /** The chat's id of this invocation (Slack's trigger_id): a redelivery with the same id runs once. */
+  triggerId?: string;
 }
 
 /**
@@ -40,6 +44,7 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   if (command.kind === 'help') return { ephemeral: renderHelp(decision.role) };
   if (command.kind === 'hosts') return { ephemeral: renderHosts(listHosts(deps.config.hosts, command.group)) };
   if (command.kind === 'history') return answerHistory(deps, command);
+  if (command.kind === 'cancel') return cancelJobs(deps, input, command);
 
   const resolved = resolveTargets(command.target, deps.config.hosts);
   if (!resolved.ok) return { ephemeral: renderUsageError(resolved.error) };
@@ -67,17 +72,28 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
     ...(command.options ? { options: command.options } : {}),
   }));
   try {
+    if (input.triggerId !== undefined) {
+      const earlier = await deps.requests.claimTrigger(input.triggerId, requestId);
+      if (earlier !== undefined) {
+        deps.logger.info({ requestId: earlier, trigger: input.triggerId }, 'redelivered command ignored');
+        return { ephemeral: { text: `Already received (request ${earlier}); it runs once.` } };
+      }
+    }
     await deps.requests.create(record);
     await deps.queue.enqueue(jobs);
   } catch (err) {
     deps.logger.error({ requestId, err: err instanceof Error ? err.message : String(err) }, 'request not queued');
+    if (input.triggerId !== undefined) await deps.requests.releaseTrigger(input.triggerId).catch(() => undefined);
     return { ephemeral: renderQueueUnavailable() };
   }
   deps.logger.info({ requestId, user: input.userId, verb: command.verb, hosts: resolved.hosts.length }, 'request queued');
   const n = resolved.hosts.length;
+  const busy = await describeQueue(deps.queue, jobs, now);
   return {
     requestId,
-    ephemeral: { text: `Queued \`${command.verb}\` on ${n} host${n === 1 ? '' : 's'} (request ${requestId}). Results will appear in the thread.` },
+    ephemeral: {
+      text: [`Queued \`${command.verb}\` on ${n} host${n === 1 ? '' : 's'} (request ${requestId}). Results will appear in the thread.`, ...busy].join('\n'),
+    },
     followUp: () => postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts: resolved.hosts, state: 'queued' })),
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../adapters/logger';
 import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
 import { logConnectionHealth, producerConnection, whenReady, workerConnection } from '../adapters/redis/redis-connection';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
+import { RedisJobEvents } from '../adapters/redis/redis-job-events';
 import type { BotDeps } from '../bot/bot-deps';
 import { deliverEvent } from '../bot/deliver-event';
 import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
@@ -38,6 +39,7 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
     chat: paced,
     queue: new BullmqJobQueue(producer),
     requests: new RedisRequestStore(producer),
+    events: new RedisJobEvents(producer),
     logger: o.logger,
     newId: () => newRequestId(),
     now: () => Date.now(),

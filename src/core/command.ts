@@ -13,6 +13,7 @@ export type Command =
       /** From flags: `--graceful` (restart), `--deadline 5m` (grace, graceful restart). */
       options?: VerbOptions;
     }
+  | { kind: 'cancel'; /** A request id (`r-...`, its queued jobs) or a job id (`r-...-edge-3`). */ id: string }
   | { kind: 'history'; /** A target expression as for verbs; undefined means every host. */ target?: string; filters: HistoryFilters };
 
 /** Options a verb command carries to its jobs. */

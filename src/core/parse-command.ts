@@ -5,7 +5,7 @@ import { parseDuration } from './parse-duration';
 import { isFlagLike, splitFlags, type FlagSpecs } from './parse-flags';
 import { ECHO_MAX_CHARS, inlineCode } from './render/inline-code';
 import { suggestName } from './suggest-name';
-import { HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, verbUsage } from './usage';
+import { CANCEL_USAGE, HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, verbUsage } from './usage';
 import { isVerb, VERBS, type Verb } from './verbs';
 
 /** Longer input is refused before it is looked at (and never echoed). */
@@ -24,7 +24,10 @@ const NO_FLAGS: FlagSpecs = {};
 const HISTORY_FLAGS: FlagSpecs = Object.fromEntries(HISTORY_FLAG_NAMES.map((name) => [name, { takesValue: true }]));
 
 /** The first words the grammar knows, for "did you mean" hints. */
-const COMMAND_WORDS: readonly string[] = [...VERBS, 'help', 'hosts', 'history'];
+const COMMAND_WORDS: readonly string[] = [...VERBS, 'help', 'hosts', 'history', 'cancel'];
+
+/** Request ids (`r-<time>-<hex>`) and job ids (a request id, `-`, a host name, maybe `-confirmed`). */
+const JOB_ID = /^r-[a-z0-9]{1,12}-[a-f0-9]{6}(?:-[a-z0-9][a-z0-9._-]{0,80})?$/;
 
 const NAME_RULE = 'names are lowercase letters, digits, `.`, `_` and `-`, at most 63';
 
@@ -116,6 +119,15 @@ function parseHistory(rest: readonly string[]): ParseResult {
   return ok({ kind: 'history', target: checked.target, filters: read.filters });
 }
 
+function parseCancel(rest: readonly string[]): ParseResult {
+  const split = splitFlags(rest, NO_FLAGS);
+  if (!split.ok) return fail(`${split.error}. ${CANCEL_USAGE}`);
+  const [id, ...extra] = split.positional;
+  if (id === undefined || extra.length > 0) return fail(`\`cancel\` takes one request or job id. ${CANCEL_USAGE}`);
+  if (!JOB_ID.test(id)) return fail(`${inlineCode(id)} is not a request or job id. ${CANCEL_USAGE}`);
+  return ok({ kind: 'cancel', id });
+}
+
 function parseHelp(rest: readonly string[]): ParseResult {
   return rest.length === 0 ? ok({ kind: 'help' }) : fail(`\`help\` takes nothing after it. ${HELP_USAGE}`);
 }
@@ -146,6 +158,7 @@ function parse(text: string): ParseResult {
   if (first === undefined || first === 'help') return parseHelp(rest);
   if (first === 'hosts') return parseHosts(rest);
   if (first === 'history') return parseHistory(rest);
+  if (first === 'cancel') return parseCancel(rest);
   if (isVerb(first)) return parseVerb(first, rest);
   return unknownFirstWord(first, rest);
 }

@@ -5,7 +5,7 @@ import { inlineCode } from './render/inline-code';
 import { VERBS, type Verb } from './verbs';
 
 /** What authorization looks at in a command: its name (`help`, `hosts`, `history`, or the verb). */
-export type CommandName = 'help' | 'hosts' | 'history' | Verb;
+export type CommandName = 'help' | 'hosts' | 'history' | 'cancel' | Verb;
 
 /** Roles, strongest first: the first one a user is listed under is theirs. */
 const ROLES_STRONGEST_FIRST: readonly Role[] = ['admin', 'operator', 'viewer'];
@@ -16,8 +16,11 @@ const ALLOWED: Readonly<Record<Role, readonly CommandName[]>> = {
   admin: ['help', 'hosts', ...VERBS],
 };
 
-/** Read-only lookups in the audit log: every role may run them (apart from the per-role lists above). */
-const LOOKUPS: readonly CommandName[] = ['history'];
+/**
+ * Commands every role may run (apart from the per-role lists above): the audit lookup `history`, and `cancel`,
+ * which the use case allows only to the requester or an operator.
+ */
+const LOOKUPS: readonly CommandName[] = ['history', 'cancel'];
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,20}$/;
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;

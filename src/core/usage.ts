@@ -22,3 +22,6 @@ export const HISTORY_USAGE = 'Usage: /srs history [target] [--verb V] [--user @s
 
 /** Usage of `/srs help`. */
 export const HELP_USAGE = 'Usage: /srs help';
+
+/** Usage of `/srs cancel`. */
+export const CANCEL_USAGE = 'Usage: /srs cancel &lt;request id&gt; or &lt;job id&gt; (as shown in the thread)';

@@ -35,6 +35,10 @@ export interface JobQueuePort {
   enqueue(jobs: readonly HostJob[]): Promise<void>;
   /** Jobs queued or running for a host, oldest first. */
   hostQueue(host: string): Promise<QueuePosition['ahead']>;
+  /** {@link hostQueue} for many hosts at once (two round trips whatever their number). */
+  hostQueues(hosts: readonly string[]): Promise<Map<string, QueuePosition['ahead']>>;
+  /** Removes a job that has not started; a running job is never touched here. */
+  cancel(jobId: string): Promise<'cancelled' | 'running' | 'finished' | 'unknown'>;
   close(): Promise<void>;
 }
 

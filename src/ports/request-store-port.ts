@@ -45,6 +45,13 @@ export interface RequestStorePort {
   saveGrace(requestId: string, progress: GraceProgress): Promise<void>;
   /** True for the first caller with this key (deduplicates posts of events delivered twice). */
   claim(requestId: string, key: string): Promise<boolean>;
+  /**
+   * Registers a chat invocation id (Slack's trigger_id) for a new request; returns the request id already registered
+   * for it when the chat delivers the same invocation again.
+   */
+  claimTrigger(triggerId: string, requestId: string): Promise<string | undefined>;
+  /** Forgets a trigger whose request could not be queued (so that a retry runs). */
+  releaseTrigger(triggerId: string): Promise<void>;
   /** Undoes a claim whose work failed (so that the retry does it). */
   unclaim(requestId: string, key: string): Promise<void>;
   /** Records the graceful-quit status message. */

@@ -93,6 +93,14 @@ describe('parseCommand / resolveTargets properties', () => {
           check(c.group === undefined || NAME_PATTERN.test(c.group), `bad group ${JSON.stringify(c.group)}`);
           return;
         }
+        if (c.kind === 'cancel') {
+          check(/^r-[a-z0-9-]+$/.test(c.id), `cancel id ${JSON.stringify(c.id)}`);
+          return;
+        }
+        if (c.kind === 'history') {
+          check(c.target === undefined || /^[a-z0-9._,-]+$/.test(c.target), `history target ${JSON.stringify(c.target)}`);
+          return;
+        }
         check((VERBS as readonly string[]).includes(c.verb), `verb ${JSON.stringify(c.verb)}`);
         check(/^[a-z0-9._,-]+$/.test(c.target) && c.target.split(',').every((p) => NAME_PATTERN.test(p)), `target ${JSON.stringify(c.target)}`);
 

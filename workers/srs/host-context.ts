@@ -2,6 +2,7 @@ import type { HostConfig, WorkerConfig } from '../../config/schema';
 import type { Logger } from '../../src/adapters/logger';
 import type { HostPort, HostTarget } from '../../src/ports/host-port';
 import type { GraceJob } from '../grace/grace-job';
+import type { VerbCheckpoint } from '../verb-checkpoint';
 
 /** Everything a verb needs to act on one host. */
 export interface HostContext {
@@ -17,6 +18,8 @@ export interface HostContext {
   now?: () => number;
   /** Set when the job was cancelled or the worker is shutting down. */
   signal?: AbortSignal;
+  /** Records, before each state-changing command, that it may have been sent (absent outside a job). */
+  checkpoint?: VerbCheckpoint;
   /** The job around a graceful quit or graceful restart (progress, checkpoint, decisions); absent outside a job. */
   grace?: GraceJob;
 }

@@ -1,4 +1,5 @@
 import { asChatopsError, ErrorCode } from '../../src/core/errors';
+import { describeSnapshot } from '../../src/core/describe-snapshot';
 import type { HostSnapshot, VerbResult } from '../../src/core/verb-result';
 import type { Verb } from '../../src/core/verbs';
 import type { HostContext } from '../srs/host-context';
@@ -27,6 +28,14 @@ export async function runVerb(ctx: HostContext, verb: Verb): Promise<VerbResult>
       const lost = observed.probe.errors.join(', ') || 'probe failed';
       return base(ctx, verb, started, before, { outcome: 'unknown', summary: `could not read SRS state (${lost}); nothing was run`, errorCode: ErrorCode.ConnectionLost });
     }
+    const interrupted = await interruptedRun(ctx, verb);
+    if (interrupted !== undefined) {
+      return base(ctx, verb, started, before, {
+        outcome: 'unknown',
+        summary: `interrupted: the worker running this job stopped after sending \`${interrupted}\`, so it was not sent again; ${ctx.host.name} is now ${describeSnapshot(before)}`,
+        errorCode: 'interrupted',
+      });
+    }
     if (observed.probe.errors.includes('root_missing')) {
       return base(ctx, verb, started, before, { outcome: 'failed', summary: `SRS root ${ctx.host.srsRoot} does not exist on the host; nothing was run (check the inventory or run doctor)`, errorCode: ErrorCode.ConfigInvalid });
     }
@@ -42,6 +51,17 @@ export async function runVerb(ctx: HostContext, verb: Verb): Promise<VerbResult>
       errorCode: e.code,
     });
   }
+}
+
+/**
+ * When a previous run of this job may have sent a state-changing command, returns that command: the job must not
+ * send it blindly again. A graceful quit (or graceful restart) keeps its own checkpoint and resumes instead.
+ */
+async function interruptedRun(ctx: HostContext, verb: Verb): Promise<string | undefined> {
+  if (!ctx.checkpoint) return undefined;
+  if (ctx.grace && (verb === 'grace' || (verb === 'restart' && (ctx.grace.options.graceful === true || ctx.grace.config.restartGraceful)))) return undefined;
+  const previous = await ctx.checkpoint.load();
+  return previous?.action;
 }
 
 function base(

@@ -29,6 +29,7 @@ export interface ServiceRun {
 
 /** Runs `systemctl ACTION srs` or the init.d script with ACTION. */
 export async function runService(ctx: HostContext, action: ServiceAction, timeoutMs = ctx.commandTimeoutMs): Promise<ServiceRun> {
+  await ctx.checkpoint?.mark(action);
   const exec = await ctx.hosts.exec(ctx.target, serviceCommand(ctx, action, timeoutMs));
   const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
   const tool = ctx.host.serviceManager === 'systemd' && action !== 'rotate' && action !== 'grace' ? `systemctl ${action}` : `init.d ${action}`;

@@ -48,18 +48,47 @@ export class BullmqJobQueue implements JobQueuePort {
   }
 
   async hostQueue(host: string): Promise<QueuePosition['ahead']> {
-    const ids = await this.redis.lrange(keys.hostQueue(host), 0, 50);
-    if (ids.length === 0) return [];
-    const infos = await this.redis.hmget(keys.jobInfo, ...ids);
-    const running = await this.redis.get(keys.hostLock(host));
-    const out: QueuePosition['ahead'] = [];
-    ids.forEach((jobId, i) => {
-      const raw = infos[i];
-      if (raw === null || raw === undefined) return;
-      const info = JSON.parse(raw) as { verb: HostJob['verb']; requestedBy: string; enqueuedAt: number };
-      out.push({ jobId, verb: info.verb, requestedBy: info.requestedBy, enqueuedAt: info.enqueuedAt, running: running === jobId });
+    return (await this.hostQueues([host])).get(host) ?? [];
+  }
+
+  async hostQueues(hosts: readonly string[]): Promise<Map<string, QueuePosition['ahead']>> {
+    const out = new Map<string, QueuePosition['ahead']>();
+    if (hosts.length === 0) return out;
+    const pipe = this.redis.pipeline();
+    for (const host of hosts) pipe.lrange(keys.hostQueue(host), 0, 50).get(keys.hostLock(host));
+    const replies = (await pipe.exec()) ?? [];
+    const lists = hosts.map((_, i) => ({ ids: (replies[2 * i]?.[1] as string[] | undefined) ?? [], running: (replies[2 * i + 1]?.[1] as string | null | undefined) ?? null }));
+    const allIds = [...new Set(lists.flatMap((l) => l.ids))];
+    const infos = allIds.length === 0 ? [] : await this.redis.hmget(keys.jobInfo, ...allIds);
+    const byId = new Map(allIds.map((id, i) => [id, infos[i] ?? null]));
+    hosts.forEach((host, i) => {
+      const { ids, running } = lists[i] ?? { ids: [], running: null };
+      const ahead: QueuePosition['ahead'] = [];
+      for (const jobId of ids) {
+        const raw = byId.get(jobId);
+        if (raw === null || raw === undefined) continue;
+        const info = JSON.parse(raw) as { verb: HostJob['verb']; requestedBy: string; enqueuedAt: number };
+        ahead.push({ jobId, verb: info.verb, requestedBy: info.requestedBy, enqueuedAt: info.enqueuedAt, running: running === jobId });
+      }
+      out.set(host, ahead);
     });
     return out;
+  }
+
+  async cancel(jobId: string): Promise<'cancelled' | 'running' | 'finished' | 'unknown'> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return 'unknown';
+    const state = await job.getState();
+    if (state === 'completed' || state === 'failed') return 'finished';
+    if (state === 'active') return 'running';
+    try {
+      await job.remove();
+    } catch {
+      return 'running'; // locked by a worker that just took it
+    }
+    const data = job.data as HostJob;
+    await this.redis.multi().lrem(keys.hostQueue(data.host), 1, jobId).hdel(keys.jobInfo, jobId).exec();
+    return 'cancelled';
   }
 
   /** Closes the queue; does not wait more than 2 s on a Redis that is gone. */

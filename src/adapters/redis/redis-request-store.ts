@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { GraceProgress } from '../../core/grace/grace-progress';
 import type { VerbResult } from '../../core/verb-result';
 import type { RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
-import { keys } from './keys';
+import { keys, PREFIX } from './keys';
 
 /** Requests are kept a week: long enough for late results and late button presses. */
 const TTL_SECONDS = 7 * 24 * 3600;
@@ -54,6 +54,16 @@ export class RedisRequestStore implements RequestStorePort {
 
   async claim(requestId: string, key: string): Promise<boolean> {
     return (await this.redis.hsetnx(keys.request(requestId), `claim:${key}`, '1')) === 1;
+  }
+
+  async claimTrigger(triggerId: string, requestId: string): Promise<string | undefined> {
+    const key = `${PREFIX}:trigger:${triggerId}`;
+    if ((await this.redis.set(key, requestId, 'EX', 3600, 'NX')) === 'OK') return undefined;
+    return (await this.redis.get(key)) ?? 'an earlier request';
+  }
+
+  async releaseTrigger(triggerId: string): Promise<void> {
+    await this.redis.del(`${PREFIX}:trigger:${triggerId}`);
   }
 
   async unclaim(requestId: string, key: string): Promise<void> {

@@ -1,12 +1,15 @@
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { ChatMessage } from '../../core/command';
 import type { Logger } from '../logger';
+import { guardRequests, memorySeenSignatures, type SeenSignature } from './request-guard';
 
 /** A slash command as the bot's use cases see it. */
 export interface SlashCommandInput {
   userId: string;
   channelId: string;
   text: string;
+  /** Slack's id of this invocation: a redelivery carries the same one. */
+  triggerId?: string;
 }
 
 /** What the command handler returns: the ephemeral answer, and work to run after the ack. */
@@ -42,6 +45,8 @@ export interface SlackAppOptions {
   /** The slash command's name. @defaultValue `/srs` */
   command?: string;
   onCommand: (input: SlashCommandInput) => Promise<SlashCommandReply>;
+  /** Replay protection across bot replicas (default: this process's memory). */
+  seenSignature?: SeenSignature;
   /** Button presses on the bot's messages (action ids starting `srs_`). */
   onAction?: (input: ButtonInput) => Promise<{ ephemeral?: ChatMessage }>;
   logger: Logger;
@@ -59,16 +64,10 @@ export function createSlackApp(o: SlackAppOptions): App {
   const ids = { ...(o.botId !== undefined ? { botId: o.botId } : {}), ...(o.botUserId !== undefined ? { botUserId: o.botUserId } : {}) };
   const app = o.appToken
     ? new App({ token: o.botToken, appToken: o.appToken, socketMode: true, clientOptions, logLevel: LogLevel.WARN, ...ids })
-    : new App({
-        token: o.botToken,
-        receiver: new HTTPReceiver({ signingSecret: o.signingSecret, endpoints: '/slack/events', unhandledRequestTimeoutMillis: 2900, processBeforeResponse: false }),
-        clientOptions,
-        logLevel: LogLevel.WARN,
-        ...ids,
-      });
+    : new App({ token: o.botToken, receiver: guardedReceiver(o), clientOptions, logLevel: LogLevel.WARN, ...ids });
 
   app.command(o.command ?? '/srs', async ({ command, ack }) => {
-    const reply = await o.onCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text });
+    const reply = await o.onCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, ...(command.trigger_id ? { triggerId: command.trigger_id } : {}) });
     await ack({ response_type: 'ephemeral', text: reply.ephemeral.text, ...(reply.ephemeral.blocks ? { blocks: reply.ephemeral.blocks as never } : {}) });
     if (reply.followUp) {
       reply.followUp().catch((err: unknown) => o.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'follow-up failed'));
@@ -94,4 +93,14 @@ export function createSlackApp(o: SlackAppOptions): App {
     return Promise.resolve();
   });
   return app;
+}
+
+/** Bolt's HTTP receiver (signature, staleness), plus refusal of far-future timestamps and replayed signatures. */
+function guardedReceiver(o: SlackAppOptions): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret: o.signingSecret, endpoints: '/slack/events', unhandledRequestTimeoutMillis: 2900, processBeforeResponse: false });
+  receiver.requestListener = guardRequests(receiver.requestListener, {
+    seen: o.seenSignature ?? memorySeenSignatures(),
+    onRefused: (reason) => o.logger.warn({ reason }, 'slack request refused'),
+  });
+  return receiver;
 }

@@ -36,11 +36,12 @@ export async function runAudit(argv: readonly string[], env: NodeJS.ProcessEnv, 
   }
   const url = env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null, disconnectTimeout: 200 });
-  redis.on('error', () => undefined); // surfaced by the command that fails
+  let cause = '';
+  redis.on('error', (err: Error) => (cause = err.message)); // surfaced by the command that fails
   try {
     await redis.connect();
   } catch (err) {
-    io.err(`srs-chatops audit: cannot reach Redis at ${redact(url)} (${err instanceof Error ? err.message : String(err)}); set REDIS_URL\n`);
+    io.err(`srs-chatops audit: cannot reach Redis at ${redact(url)} (${cause || (err instanceof Error ? err.message : String(err))}); set REDIS_URL\n`);
     redis.disconnect();
     return AUDIT_EXIT.unavailable;
   }

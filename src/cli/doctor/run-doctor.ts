@@ -7,6 +7,7 @@ import { createLogger } from '../../adapters/logger';
 import { asChatopsError } from '../../core/errors';
 import type { HostPort } from '../../ports/host-port';
 import { assessLayout } from './assess-layout';
+import { trustNewHosts } from './trust-new-hosts';
 import { formatFindings, type Finding } from './finding';
 
 async function checkRedis(url: string): Promise<Finding[]> {
@@ -50,7 +51,7 @@ async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Pro
 }
 
 /** `srs-chatops doctor`: checks config, Redis and every host; prints a table with the fix for each problem. */
-export async function runDoctor(_args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -59,6 +60,7 @@ export async function runDoctor(_args: string[], env: NodeJS.ProcessEnv = proces
     return 1;
   }
   const findings: Finding[] = [{ host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts` }];
+  if (args.includes('--trust-new')) findings.push(...(await trustNewHosts(config, out)));
   findings.push(...(await checkRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
   let hosts: HostPort | undefined;
   try {

@@ -8,7 +8,10 @@ const TARGET_HELP =
   'Each host then gets its own reply in the thread, with its state before and after.';
 
 function line(name: CommandName): string {
+  if (name === 'grace') return `• \`/srs grace &lt;target&gt; [--deadline 5m]\`: ${VERB_DESCRIPTIONS.grace}, shown live`;
+  if (name === 'restart') return `• \`/srs restart &lt;target&gt; [--graceful [--deadline 5m]]\`: ${VERB_DESCRIPTIONS.restart} (graceful: drain first)`;
   if (isVerb(name)) return `• \`/srs ${name} &lt;target&gt;\`: ${VERB_DESCRIPTIONS[name]}`;
+  if (name === 'cancel') return '• `/srs cancel &lt;request or job id&gt;`: cancel queued jobs (yours, or any as an operator); running ones go on';
   if (name === 'hosts') return '• `/srs hosts [group]`: list the hosts, their address, groups and service manager';
   if (name === 'history') {
     return '• `/srs history [target] [--verb V] [--user @someone] [--since 7d] [--limit 20]`: who ran what where, the outcome, the approver and the thread (from the audit log)';

@@ -1,0 +1,53 @@
+import type { Command } from '../core/command';
+import { roleOf } from '../core/policy';
+import { escapeSlackText } from '../core/render';
+import type { VerbResult } from '../core/verb-result';
+import type { BotDeps } from './bot-deps';
+import type { CommandInput, CommandReply } from './handle-command';
+
+const REQUEST_ID = /^r-[a-z0-9]{1,12}-[a-f0-9]{6}/;
+
+/**
+ * `/srs cancel <id>`: removes queued jobs of a request (or one job) for its requester or an operator. A cancelled
+ * job is answered in its thread ("cancelled by ..."); a running one goes on (stop it through its own path).
+ */
+export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Extract<Command, { kind: 'cancel' }>): Promise<CommandReply> {
+  const requestId = REQUEST_ID.exec(command.id)?.[0];
+  const req = requestId === undefined ? undefined : await deps.requests.get(requestId);
+  if (!req || requestId === undefined) return { ephemeral: { text: `No request ${escapeSlackText(command.id)} (unknown, or older than a week).` } };
+  const role = roleOf(input.userId, deps.config.slack);
+  if (input.userId !== req.record.userId && role !== 'operator' && role !== 'admin') {
+    deps.logger.info({ requestId, user: input.userId }, 'cancel denied');
+    return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may cancel ${escapeSlackText(requestId)}.` } };
+  }
+  const jobs = command.id === requestId ? req.record.hosts.map((h) => ({ host: h, jobId: `${requestId}-${h}` })) : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }];
+  const done: Record<'cancelled' | 'running' | 'finished' | 'unknown', string[]> = { cancelled: [], running: [], finished: [], unknown: [] };
+  for (const { host, jobId } of jobs) {
+    const state = await deps.queue.cancel(jobId);
+    done[state].push(host);
+    if (state !== 'cancelled') continue;
+    const unknown = { state: 'unknown' as const, apiUp: false };
+    const result: VerbResult = {
+      v: 1,
+      host,
+      verb: req.record.verb,
+      outcome: 'refused',
+      summary: `cancelled by <@${input.userId}> before it ran; nothing was sent to ${host}`,
+      before: unknown,
+      after: unknown,
+      evidence: [],
+      exitCode: null,
+      durationMs: 0,
+      output: '',
+      errorCode: 'cancelled',
+    };
+    await deps.events.publish({ v: 1, type: 'job.result', requestId, jobId, host, verb: req.record.verb, at: deps.now(), worker: 'bot', result });
+  }
+  const parts: string[] = [];
+  if (done.cancelled.length > 0) parts.push(`cancelled ${done.cancelled.length} queued job${done.cancelled.length === 1 ? '' : 's'} (${done.cancelled.join(', ')})`);
+  if (done.running.length > 0) parts.push(`${done.running.join(', ')} already running: it goes on (a drain has its own Force quit / Leave buttons)`);
+  if (done.finished.length > 0) parts.push(`${done.finished.join(', ')} already finished`);
+  if (done.unknown.length > 0) parts.push(`${done.unknown.join(', ')}: no such job`);
+  deps.logger.info({ requestId, user: input.userId, ...done }, 'cancel');
+  return { ephemeral: { text: `${escapeSlackText(requestId)}: ${escapeSlackText(parts.join('; '))}.` } };
+}
