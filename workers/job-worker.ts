@@ -77,6 +77,15 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
       return result;
     }
     await waitForTurn(job, token);
+    const cancelledBy = await redis.get(keys.cancelled(data.jobId));
+    if (cancelledBy !== null) {
+      const result = refusedResult(data, `cancelled by ${cancelledBy} before it ran; nothing was sent to ${data.host}`);
+      result.errorCode = 'cancelled';
+      await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+      await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
+      await lock.release(data.host, data.jobId);
+      return result;
+    }
     const renew = setInterval(() => {
       lock.renew(data.host, data.jobId, lockTtlMs).catch((err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
     }, lockTtlMs / 3);

@@ -21,9 +21,9 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
     return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may cancel ${escapeSlackText(requestId)}.` } };
   }
   const jobs = command.id === requestId ? req.record.hosts.map((h) => ({ host: h, jobId: `${requestId}-${h}` })) : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }];
-  const done: Record<'cancelled' | 'running' | 'finished' | 'unknown', string[]> = { cancelled: [], running: [], finished: [], unknown: [] };
+  const done: Record<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown', string[]> = { cancelled: [], cancelling: [], running: [], finished: [], unknown: [] };
   for (const { host, jobId } of jobs) {
-    const state = await deps.queue.cancel(jobId);
+    const state = await deps.queue.cancel(jobId, input.userId);
     done[state].push(host);
     if (state !== 'cancelled') continue;
     const unknown = { state: 'unknown' as const, apiUp: false };
@@ -32,7 +32,7 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
       host,
       verb: req.record.verb,
       outcome: 'refused',
-      summary: `cancelled by <@${input.userId}> before it ran; nothing was sent to ${host}`,
+      summary: `cancelled by ${input.userId} before it ran; nothing was sent to ${host}`,
       before: unknown,
       after: unknown,
       evidence: [],
@@ -44,7 +44,8 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
     await deps.events.publish({ v: 1, type: 'job.result', requestId, jobId, host, verb: req.record.verb, at: deps.now(), worker: 'bot', result });
   }
   const parts: string[] = [];
-  if (done.cancelled.length > 0) parts.push(`cancelled ${done.cancelled.length} queued job${done.cancelled.length === 1 ? '' : 's'} (${done.cancelled.join(', ')})`);
+  const cancelled = [...done.cancelled, ...done.cancelling];
+  if (cancelled.length > 0) parts.push(`cancelled ${cancelled.length} queued job${cancelled.length === 1 ? '' : 's'} (${cancelled.join(', ')})`);
   if (done.running.length > 0) parts.push(`${done.running.join(', ')} already running: it goes on (a drain has its own Force quit / Leave buttons)`);
   if (done.finished.length > 0) parts.push(`${done.finished.join(', ')} already finished`);
   if (done.unknown.length > 0) parts.push(`${done.unknown.join(', ')}: no such job`);

@@ -32,18 +32,18 @@ export function commandName(command: Command): CommandName {
 
 /**
  * The commands a role may run, in help order (viewer: help, hosts, status; operator and admin: every verb).
- * Audit lookups ({@link lookupCommands}) come on top, for every role.
+ * The commands of {@link lookupCommands} come on top, for every role.
  */
 export function allowedCommands(role: Role): readonly CommandName[] {
   return ALLOWED[role];
 }
 
-/** Audit lookups every role may run, besides {@link allowedCommands}: `history`. */
+/** Commands every role may run, besides {@link allowedCommands}: `history`, `cancel`. */
 export function lookupCommands(): readonly CommandName[] {
   return LOOKUPS;
 }
 
-/** True when `role` may run `name`: a command of its role, or an audit lookup. */
+/** True when `role` may run `name`: a command of its role, or one of {@link lookupCommands}. */
 export function mayRun(role: Role, name: CommandName): boolean {
   return LOOKUPS.includes(name) || ALLOWED[role].includes(name);
 }

@@ -37,8 +37,11 @@ export interface JobQueuePort {
   hostQueue(host: string): Promise<QueuePosition['ahead']>;
   /** {@link hostQueue} for many hosts at once (two round trips whatever their number). */
   hostQueues(hosts: readonly string[]): Promise<Map<string, QueuePosition['ahead']>>;
-  /** Removes a job that has not started; a running job is never touched here. */
-  cancel(jobId: string): Promise<'cancelled' | 'running' | 'finished' | 'unknown'>;
+  /**
+   * Cancels a job that has not started: `cancelled` (removed: the caller answers it), `cancelling` (taken by a worker
+   * waiting for its host: that worker answers it instead of running it), `running` (never touched here), `finished`.
+   */
+  cancel(jobId: string, by: string): Promise<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown'>;
   close(): Promise<void>;
 }
 

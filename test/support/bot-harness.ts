@@ -37,8 +37,8 @@ export interface BotHarness {
 }
 
 /** Starts the harness over claimed fleet hosts, on its own Redis database. */
-export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}, harness: { workers?: number } = {}): Promise<BotHarness> {
-  const redisUrl = `${getTestRun().redisUrl}/${db}`;
+export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}, harness: { workers?: number; redisUrl?: string } = {}): Promise<BotHarness> {
+  const redisUrl = harness.redisUrl ?? `${getTestRun().redisUrl}/${db}`;
   const fleet = getTestRun().fleet;
   const doc = fleet.toConfigObject({
     hostNames: hosts.map((h) => h.name),

@@ -54,7 +54,10 @@ describe('renderHelp', () => {
 
   it.each(['operator', 'admin'] as const)('%s: every verb with its description', (role) => {
     const m = renderHelp(role);
-    for (const v of VERBS) expect(m.text).toContain(`\`/srs ${v} &lt;target&gt;\`: ${VERB_DESCRIPTIONS[v]}`);
+    for (const v of VERBS) expect(m.text).toMatch(new RegExp(`\`/srs ${v} &lt;target&gt;[^\`]*\`: ${VERB_DESCRIPTIONS[v].replace(/[()]/g, '\\$&')}`));
+    expect(m.text).toContain('`/srs restart &lt;target&gt; [--graceful [--deadline 5m]]`');
+    expect(m.text).toContain('`/srs grace &lt;target&gt; [--deadline 5m]`');
+    expect(m.text).toContain('`/srs cancel &lt;request or job id&gt;`');
     expect(m.text).not.toContain('need the operator role');
     expect(renderBlocks(m.blocks).join('\n')).toBe(m.text);
   });

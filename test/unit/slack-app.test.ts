@@ -38,7 +38,7 @@ describe('createSlackApp (Bolt): transport only, acks with the use case answer',
       const res = await postSigned(`http://127.0.0.1:${port as number}/slack/events`, slashCommandBody({ text: 'status edge-1', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('x') }), { secret: 's3cret' });
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toEqual({ response_type: 'ephemeral', text: 'Queued `status` on 1 host' });
-      expect(seen).toEqual([{ userId: USER, channelId: CHANNEL, text: 'status edge-1' }]);
+      expect(seen).toEqual([{ userId: USER, channelId: CHANNEL, text: 'status edge-1', triggerId: expect.stringMatching(/standin/) as unknown }]);
       await standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text === 'parent for status edge-1'));
       const forged = await postSigned(`http://127.0.0.1:${port as number}/slack/events`, slashCommandBody({ text: 'stop all', user_id: USER, channel_id: CHANNEL, response_url: 'x' }), { secret: 'other' });
       expect(forged.status).toBe(401);

@@ -75,18 +75,21 @@ export class BullmqJobQueue implements JobQueuePort {
     return out;
   }
 
-  async cancel(jobId: string): Promise<'cancelled' | 'running' | 'finished' | 'unknown'> {
+  async cancel(jobId: string, by: string): Promise<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown'> {
     const job = await this.queue.getJob(jobId);
     if (!job) return 'unknown';
     const state = await job.getState();
     if (state === 'completed' || state === 'failed') return 'finished';
-    if (state === 'active') return 'running';
+    const data = job.data as HostJob;
+    if ((await this.redis.get(keys.hostLock(data.host))) === jobId) return 'running';
+    // Whoever holds the job next sees this and answers "cancelled" instead of running it.
+    await this.redis.set(keys.cancelled(jobId), by, 'EX', 24 * 3600);
+    if (state === 'active') return 'cancelling';
     try {
       await job.remove();
     } catch {
-      return 'running'; // locked by a worker that just took it
+      return 'cancelling'; // a worker took it in the meantime: it honours the flag
     }
-    const data = job.data as HostJob;
     await this.redis.multi().lrem(keys.hostQueue(data.host), 1, jobId).hdel(keys.jobInfo, jobId).exec();
     return 'cancelled';
   }

@@ -13,6 +13,8 @@ export const keys = {
   events: `${PREFIX}:events`,
   /** Decisions (force/extend/leave) for a job following a graceful quit. */
   graceControl: (jobId: string) => `${PREFIX}:gracectl:${jobId}`,
+  /** Set (to the user id) when a queued job was cancelled. */
+  cancelled: (jobId: string) => `${PREFIX}:cancelled:${jobId}`,
   /** Whether a state-changing command of a job may have been sent (a re-run never sends it blindly again). */
   verbCheckpoint: (jobId: string) => `${PREFIX}:verbckpt:${jobId}`,
   /** Checkpoint of a graceful quit (sent or not, log position, progress): survives a worker restart. */
