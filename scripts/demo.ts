@@ -9,7 +9,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { parseConfig } from '../config/load-config';
 import { createLogger } from '../src/adapters/logger';
-import { workerConnection } from '../src/adapters/redis/redis-connection';
+import { producerConnection, workerConnection } from '../src/adapters/redis/redis-connection';
+import { createAuditStore } from '../src/adapters/audit/create-audit-store';
 import { RedisJobEvents } from '../src/adapters/redis/redis-job-events';
 import { runBot } from '../src/cli/run-bot';
 import { runConsole } from '../src/cli/run-console';
@@ -39,7 +40,9 @@ async function main(): Promise<number> {
   const workerLog = createLogger('worker', { LOG_LEVEL: 'info' }, pino.destination(path.join(root, 'worker.log')));
   const redisConn = workerConnection(redis.url);
   const hosts = createSshHost(config, workerLog);
-  const worker = startJobWorker({ redis: redisConn, config, hosts, events: new RedisJobEvents(redisConn), logger: workerLog, workerId: 'demo-worker' });
+  const auditConn = producerConnection(redis.url);
+  auditConn.on('error', () => undefined);
+  const worker = startJobWorker({ redis: redisConn, config, hosts, events: new RedisJobEvents(redisConn), logger: workerLog, workerId: 'demo-worker', audit: createAuditStore(auditConn, config) });
   const env = { ...process.env, SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redis.url, SRS_CHATOPS_CONSOLE_USER: DEMO_USER };
   let code = 0;
   try {
@@ -54,6 +57,7 @@ async function main(): Promise<number> {
     await worker.close();
     await hosts.close();
     redisConn.disconnect();
+    auditConn.disconnect();
     await fleet.stop();
     await redis.stop();
   }

@@ -8,6 +8,9 @@ import { isVerb } from '../src/core/verbs';
 import type { VerbResult } from '../src/core/verb-result';
 import type { HostPort } from '../src/ports/host-port';
 import type { HostJob, JobEventPublisher } from '../src/ports/job-queue-port';
+import type { AuditPort } from '../src/ports/audit-port';
+import { createHash } from 'node:crypto';
+import { MUTATING_VERBS } from '../src/core/verbs';
 import { runVerb } from './verbs/run-verb';
 import { redisGraceJob } from './grace/redis-grace-job';
 import { redisVerbCheckpoint } from './verb-checkpoint';
@@ -22,6 +25,8 @@ export interface JobWorkerOptions {
   logger: Logger;
   /** Identifies this worker process in events and logs. */
   workerId: string;
+  /** The audit log: job starts and results (a mutating job is refused when its start cannot be recorded). */
+  audit: AuditPort;
   /** How often a job waiting for its host looks again. @defaultValue 100 */
   pollMs?: number;
   /** Host lock time-to-live, renewed while the job runs. @defaultValue 30000 */
@@ -89,6 +94,26 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
     const renew = setInterval(() => {
       lock.renew(data.host, data.jobId, lockTtlMs).catch((err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
     }, lockTtlMs / 3);
+    const auditBase = { actor: `worker:${opts.workerId}`, requestId: data.requestId, correlationId: data.requestId, host: data.host, verb: data.verb };
+    const startRecorded = await opts.audit
+      .append({ ...auditBase, type: 'job.started', data: { jobId: data.jobId, requestedBy: data.requestedBy, ...(data.options ? { options: data.options } : {}) } })
+      .then(
+        () => true,
+        (err: unknown) => {
+          logger.error({ jobId: data.jobId, err: String(err) }, 'audit: job start not recorded');
+          return false;
+        },
+      );
+    if (!startRecorded && MUTATING_VERBS.has(data.verb)) {
+      clearInterval(renew);
+      const result = refusedResult(data, `not run: the audit log cannot be written (Redis refuses writes?), and every state-changing action must be on record. Nothing was sent to ${data.host}.`);
+      result.errorCode = 'audit_unavailable';
+      await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+      await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
+      await lock.release(data.host, data.jobId);
+      return result;
+    }
+    const transcript: string[] = [];
     try {
       await opts.events.publish({ v: 1, type: 'job.started', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId });
       const result = await runVerb(
@@ -101,11 +126,34 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
           logger,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           checkpoint: redisVerbCheckpoint(redis, data.jobId, opts.workerId),
-          ...(data.verb === 'grace' || data.verb === 'restart' ? { grace: redisGraceJob(redis, opts.events, data, host, config, opts.workerId) } : {}),
+          transcript,
+          ...(data.verb === 'grace' || data.verb === 'restart' ? { grace: redisGraceJob(redis, opts.events, data, host, config, opts.workerId, opts.audit) } : {}),
         },
         data.verb,
       );
-      logger.info({ host: data.host, verb: data.verb, jobId: data.jobId, outcome: result.outcome, ms: result.durationMs }, 'verb done');
+      logger.info({ host: data.host, verb: data.verb, jobId: data.jobId, requestId: data.requestId, outcome: result.outcome, ms: result.durationMs }, 'verb done');
+      const full = transcript.join('\n');
+      await opts.audit
+        .append({
+          ...auditBase,
+          type: result.errorCode === 'interrupted' ? 'job.interrupted' : 'job.result',
+          data: {
+            jobId: data.jobId,
+            requestedBy: data.requestedBy,
+            outcome: result.outcome,
+            summary: result.summary,
+            exitCode: result.exitCode,
+            durationMs: result.durationMs,
+            stateBefore: result.before.state,
+            stateAfter: result.after.state,
+            ...(result.errorCode !== undefined ? { errorCode: result.errorCode } : {}),
+            outputSha256: createHash('sha256').update(full).digest('hex'),
+            outputBytes: Buffer.byteLength(full),
+            output: result.output,
+            evidence: result.evidence.slice(0, 10),
+          },
+        })
+        .catch((err: unknown) => logger.error({ jobId: data.jobId, err: String(err) }, 'audit: job result not recorded (the action already happened)'));
       await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
       return result;
     } finally {

@@ -1,8 +1,35 @@
+import { describeTimeBound } from '../core/audit/time-bound';
+import { queryHistory, toHistoryLookup } from '../core/audit/query-history';
 import type { Command } from '../core/command';
+import { renderHistory, renderUsageError } from '../core/render';
+import { resolveTargets } from '../core/resolve-targets';
 import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './handle-command';
 
-/** `/srs history ...`: the audit log's answer for a target, newest first (ephemeral). */
-export function answerHistory(_deps: BotDeps, _command: Extract<Command, { kind: 'history' }>): Promise<CommandReply> {
-  return Promise.resolve({ ephemeral: { text: 'history: the audit log is not wired into this bot yet.' } });
+/** `/srs history [target] [--verb] [--user] [--since] [--limit]`: the audit log's answer, newest first (ephemeral). */
+export async function answerHistory(deps: BotDeps, command: Extract<Command, { kind: 'history' }>): Promise<CommandReply> {
+  let hosts: string[] | undefined;
+  if (command.target !== undefined && command.target !== 'all') {
+    const resolved = resolveTargets(command.target, deps.config.hosts);
+    if (!resolved.ok) return { ephemeral: renderUsageError(resolved.error) };
+    hosts = resolved.hosts;
+  }
+  const lookup = toHistoryLookup(command.filters, hosts, deps.now());
+  if (!lookup.ok) return { ephemeral: renderUsageError(lookup.error) };
+  try {
+    const rows = await queryHistory(deps.audit, lookup.lookup);
+    const f = command.filters;
+    return {
+      ephemeral: renderHistory(rows, {
+        ...(command.target !== undefined ? { target: command.target } : {}),
+        ...(f.verb !== undefined ? { verb: f.verb } : {}),
+        ...(lookup.lookup.user !== undefined ? { user: lookup.lookup.user } : {}),
+        ...(f.since !== undefined ? { since: describeTimeBound(f.since) } : {}),
+        limit: f.limit,
+      }),
+    };
+  } catch (err) {
+    deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'history lookup failed');
+    return { ephemeral: { text: ':warning: The audit log cannot be read right now (Redis unreachable?); try again in a minute.' } };
+  }
 }

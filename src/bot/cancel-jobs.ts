@@ -3,6 +3,7 @@ import { roleOf } from '../core/policy';
 import { escapeSlackText } from '../core/render';
 import type { VerbResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
+import { recordAudit } from './record-audit';
 import type { CommandInput, CommandReply } from './handle-command';
 
 const REQUEST_ID = /^r-[a-z0-9]{1,12}-[a-f0-9]{6}/;
@@ -41,6 +42,7 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
       output: '',
       errorCode: 'cancelled',
     };
+    await recordAudit(deps, { type: 'job.result', actor: req.record.userId, channel: req.record.channelId, requestId, correlationId: requestId, host, verb: req.record.verb, data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: input.userId } });
     await deps.events.publish({ v: 1, type: 'job.result', requestId, jobId, host, verb: req.record.verb, at: deps.now(), worker: 'bot', result });
   }
   const parts: string[] = [];

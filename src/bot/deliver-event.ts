@@ -1,5 +1,6 @@
 import { renderGraceConfirm, renderHostResult, renderRequestParent, summarizeResults } from '../core/render';
 import { deliverGraceEvent } from './deliver-grace-event';
+import { recordAudit } from './record-audit';
 import type { JobEvent } from '../ports/job-queue-port';
 import type { BotDeps } from './bot-deps';
 
@@ -47,5 +48,15 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     parentTs,
     renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'done', summary, elapsedMs }),
   );
-  await deps.requests.markDone(record.requestId);
+  if (await deps.requests.markDone(record.requestId)) {
+    await recordAudit(deps, {
+      type: 'request.done',
+      actor: record.userId,
+      channel: record.channelId,
+      requestId: record.requestId,
+      correlationId: record.requestId,
+      verb: record.verb,
+      data: { threadTs: parentTs, summary: summary.text, hosts: record.hosts.length },
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../core/command';
+import type { ChatMessage, Command } from '../core/command';
 import { parseCommand } from '../core/parse-command';
 import { authorize } from '../core/policy';
 import { listHosts, resolveTargets } from '../core/resolve-targets';
@@ -10,6 +10,7 @@ import { postParent } from './post-parent';
 import { answerHistory } from './answer-history';
 import { cancelJobs } from './cancel-jobs';
 import { describeQueue } from './describe-queue';
+import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 
 /** A command as the chat delivered it. */
 export interface CommandInput {
@@ -31,26 +32,57 @@ export interface CommandReply {
   followUp?: () => Promise<void>;
 }
 
-/** Parses, authorizes, resolves targets and queues one job per host. Never throws. */
+/** True for commands that change something (every verb but `status`, and `cancel`): they fail closed on audit. */
+function mutates(command: Command): boolean {
+  return (command.kind === 'verb' && command.verb !== 'status') || command.kind === 'cancel';
+}
+
+/** The command as recorded (plain JSON, no functions). */
+function commandFields(command: Command): { verb?: string; data: Record<string, unknown> } {
+  if (command.kind === 'verb') return { verb: command.verb, data: { kind: 'verb', verb: command.verb, target: command.target, ...(command.options ? { options: command.options } : {}) } };
+  return { data: { ...command } };
+}
+
+/**
+ * Parses, authorizes, resolves targets and queues one job per host, recording every request, denial and failure in
+ * the audit log first (a state-changing command is refused when it cannot be recorded). Never throws.
+ */
 export async function handleCommand(deps: BotDeps, input: CommandInput): Promise<CommandReply> {
+  const requestId = deps.newId();
+  const base = { actor: input.userId, channel: input.channelId, requestId, correlationId: requestId };
   const parsed = parseCommand(input.text);
-  if (!parsed.ok) return { ephemeral: renderUsageError(parsed.error) };
+  const fields = parsed.ok ? commandFields(parsed.command) : { data: {} };
+  const recorded = await recordAudit(deps, {
+    ...base,
+    type: 'request.received',
+    ...(fields.verb !== undefined ? { verb: fields.verb } : {}),
+    data: { text: input.text.slice(0, 500), command: parsed.ok ? fields.data : null, ...(input.triggerId !== undefined ? { triggerId: input.triggerId } : {}) },
+  });
+  if (!parsed.ok) {
+    await recordAudit(deps, { ...base, type: 'request.invalid', data: { reason: parsed.error } });
+    return { ephemeral: renderUsageError(parsed.error) };
+  }
   const decision = authorize({ userId: input.userId, channelId: input.channelId }, parsed.command, deps.config.slack);
   if (!decision.allowed) {
-    deps.logger.info({ user: input.userId, channel: input.channelId, reason: decision.reason }, 'command denied');
+    deps.logger.info({ user: input.userId, channel: input.channelId, reason: decision.reason, requestId }, 'command denied');
+    await recordAudit(deps, { ...base, type: 'request.denied', ...(fields.verb !== undefined ? { verb: fields.verb } : {}), data: { reason: decision.reason, command: fields.data } });
     return { ephemeral: renderDenied(decision.reason) };
   }
   const command = parsed.command;
-  if (command.kind === 'help') return { ephemeral: renderHelp(decision.role) };
-  if (command.kind === 'hosts') return { ephemeral: renderHosts(listHosts(deps.config.hosts, command.group)) };
+  if (!recorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
+  const degraded = recorded ? '' : '\n:warning: Audit degraded: this request could not be recorded.';
+  if (command.kind === 'help') return withNote(renderHelp(decision.role), degraded);
+  if (command.kind === 'hosts') return withNote(renderHosts(listHosts(deps.config.hosts, command.group)), degraded);
   if (command.kind === 'history') return answerHistory(deps, command);
   if (command.kind === 'cancel') return cancelJobs(deps, input, command);
 
   const resolved = resolveTargets(command.target, deps.config.hosts);
-  if (!resolved.ok) return { ephemeral: renderUsageError(resolved.error) };
+  if (!resolved.ok) {
+    await recordAudit(deps, { ...base, type: 'request.invalid', verb: command.verb, data: { reason: resolved.error, target: command.target } });
+    return { ephemeral: renderUsageError(resolved.error) };
+  }
 
   const now = deps.now();
-  const requestId = deps.newId();
   const record: RequestRecord = {
     v: 1,
     requestId,
@@ -71,6 +103,8 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
     enqueuedAt: now,
     ...(command.options ? { options: command.options } : {}),
   }));
+  const queuedRecorded = await recordAudit(deps, { ...base, type: 'request.queued', verb: command.verb, data: { hosts: resolved.hosts, ...(command.options ? { options: command.options } : {}) } });
+  if (!queuedRecorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
   try {
     if (input.triggerId !== undefined) {
       const earlier = await deps.requests.claimTrigger(input.triggerId, requestId);
@@ -84,6 +118,7 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   } catch (err) {
     deps.logger.error({ requestId, err: err instanceof Error ? err.message : String(err) }, 'request not queued');
     if (input.triggerId !== undefined) await deps.requests.releaseTrigger(input.triggerId).catch(() => undefined);
+    await recordAudit(deps, { ...base, type: 'request.failed', verb: command.verb, data: { reason: 'queue unavailable', hosts: resolved.hosts } });
     return { ephemeral: renderQueueUnavailable() };
   }
   deps.logger.info({ requestId, user: input.userId, verb: command.verb, hosts: resolved.hosts.length }, 'request queued');
@@ -92,8 +127,12 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   return {
     requestId,
     ephemeral: {
-      text: [`Queued \`${command.verb}\` on ${n} host${n === 1 ? '' : 's'} (request ${requestId}). Results will appear in the thread.`, ...busy].join('\n'),
+      text: [degraded.trim(), `Queued \`${command.verb}\` on ${n} host${n === 1 ? '' : 's'} (request ${requestId}). Results will appear in the thread.`, ...busy].filter((l) => l !== '').join('\n'),
     },
     followUp: () => postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts: resolved.hosts, state: 'queued' })),
   };
+}
+
+function withNote(message: ChatMessage, note: string): CommandReply {
+  return { ephemeral: note === '' ? message : { text: `${message.text}${note}` } };
 }

@@ -4,6 +4,7 @@ import { roleOf } from '../core/policy';
 import { escapeSlackText } from '../core/render';
 import type { GraceControlPort } from '../ports/grace-control-port';
 import type { BotDeps } from './bot-deps';
+import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 
 /** A button press as the chat delivered it (signature already verified by the adapter). */
 export interface ActionInput {
@@ -46,9 +47,14 @@ export async function handleGraceAction(deps: BotDeps & { control: GraceControlP
   if (!req) return { ephemeral: { text: `Request ${escapeSlackText(value.requestId)} has expired or is unknown (after a week requests are forgotten); nothing was done.` } };
   const role = roleOf(input.userId, deps.config.slack);
   const mayPress = input.userId === req.record.userId || role === 'operator' || role === 'admin';
+  const audit = { actor: input.userId, channel: input.channelId, requestId: value.requestId, correlationId: value.requestId, host: value.host, verb: req.record.verb };
   if (!mayPress) {
     deps.logger.info({ requestId: value.requestId, user: input.userId, action: input.actionId }, 'button press denied');
+    await recordAudit(deps, { ...audit, type: 'button.denied', data: { action: input.actionId, jobId: value.jobId, reason: 'not the requester nor an operator' } });
     return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may decide for ${escapeSlackText(value.host)}; nothing was done.` } };
+  }
+  if (!(await recordAudit(deps, { ...audit, type: 'button.pressed', data: { action: input.actionId, jobId: value.jobId } }))) {
+    return { ephemeral: { text: AUDIT_DOWN_TEXT } };
   }
   const decision = DECISIONS[input.actionId];
   let done: keyof typeof DONE_TEXT;

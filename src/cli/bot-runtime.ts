@@ -6,6 +6,7 @@ import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
 import { logConnectionHealth, producerConnection, whenReady, workerConnection } from '../adapters/redis/redis-connection';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
 import { RedisJobEvents } from '../adapters/redis/redis-job-events';
+import { createAuditStore } from '../adapters/audit/create-audit-store';
 import type { BotDeps } from '../bot/bot-deps';
 import { deliverEvent } from '../bot/deliver-event';
 import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
@@ -40,6 +41,7 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
     queue: new BullmqJobQueue(producer),
     requests: new RedisRequestStore(producer),
     events: new RedisJobEvents(producer),
+    audit: createAuditStore(producer, o.config),
     logger: o.logger,
     newId: () => newRequestId(),
     now: () => Date.now(),
@@ -52,12 +54,15 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
     logger: o.logger,
   });
   consumer.start();
+  const actor = `bot:${o.consumer ?? `${hostname()}-${process.pid}`}`;
   if (!(await whenReady(producer, 5000))) o.logger.warn({ redis: o.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'redis not reachable yet; commands will be refused until it is');
+  await deps.audit.append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } }).catch(() => o.logger.error('audit: bot start not recorded'));
   return {
     deps,
     onCommand: (input) => handleCommand(deps, input),
     onAction: (input) => handleGraceAction({ ...deps, control: new RedisGraceControl(producer) }, input),
     close: async () => {
+      await deps.audit.append({ type: 'process.stopped', actor, data: { kind: 'bot' } }).catch(() => o.logger.error('audit: bot stop not recorded'));
       await consumer.stop();
       await paced.drain().catch(() => undefined);
       await deps.queue.close();

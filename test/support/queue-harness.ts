@@ -3,6 +3,7 @@ import { BullmqJobQueue } from '../../src/adapters/bullmq/bullmq-job-queue';
 import { createLogger } from '../../src/adapters/logger';
 import { producerConnection, whenReady, workerConnection } from '../../src/adapters/redis/redis-connection';
 import { RedisJobEvents } from '../../src/adapters/redis/redis-job-events';
+import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 import { keys } from '../../src/adapters/redis/keys';
 import type { JobEvent } from '../../src/ports/job-queue-port';
 import { startJobWorker } from '../../workers/job-worker';
@@ -22,8 +23,10 @@ export function startWorkers(h: WorkerHarness, redisUrl: string, n: number): { c
   const connections: Redis[] = [];
   const workers = Array.from({ length: n }, (_, i) => {
     const redis = workerConnection(redisUrl);
-    connections.push(redis);
-    return startJobWorker({ redis, config: h.config, hosts: h.ssh, events: new RedisJobEvents(redis), logger: createLogger('test'), workerId: `w${i + 1}`, pollMs: 50 });
+    const auditRedis = producerConnection(redisUrl);
+    auditRedis.on('error', () => undefined);
+    connections.push(redis, auditRedis);
+    return startJobWorker({ redis, config: h.config, hosts: h.ssh, events: new RedisJobEvents(redis), logger: createLogger('test'), workerId: `w${i + 1}`, pollMs: 50, audit: new RedisAuditStore(auditRedis) });
   });
   return {
     connections,

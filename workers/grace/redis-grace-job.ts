@@ -4,11 +4,12 @@ import { RedisGraceControl } from '../../src/adapters/redis/redis-grace-control'
 import { keys } from '../../src/adapters/redis/keys';
 import type { HostJob, JobEventPublisher } from '../../src/ports/job-queue-port';
 import type { GraceCheckpoint, GraceJob } from './grace-job';
+import type { AuditPort } from '../../src/ports/audit-port';
 
 const CHECKPOINT_TTL_SECONDS = 2 * 24 * 3600;
 
 /** A GraceJob backed by Redis: events to the stream, checkpoint in a key, decisions from the control list. */
-export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: HostJob, host: HostConfig, config: Config, worker: string): GraceJob {
+export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: HostJob, host: HostConfig, config: Config, worker: string, audit?: AuditPort): GraceJob {
   const control = new RedisGraceControl(redis);
   const base = { v: 1 as const, requestId: job.requestId, jobId: job.jobId, host: job.host, verb: job.verb, worker };
   const ckKey = keys.graceCheckpoint(job.jobId);
@@ -20,8 +21,22 @@ export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: Host
     autoEscalate: host.groups.some((g) => config.grace.autoEscalateGroups.includes(g)),
     preflight: (progress, deadlineMs) => events.publish({ ...base, type: 'grace.preflight', at: Date.now(), progress, ...(deadlineMs !== undefined ? { deadlineMs } : {}) }),
     progress: (progress) => events.publish({ ...base, type: 'grace.progress', at: Date.now(), progress }),
-    milestone: (progress, milestone, detail) =>
-      events.publish({ ...base, type: 'grace.milestone', at: Date.now(), progress, milestone, ...(detail !== undefined ? { detail } : {}) }),
+    milestone: async (progress, milestone, detail) => {
+      if (audit && (milestone === 'escalated' || milestone === 'deadline' || milestone === 'exited')) {
+        await audit
+          .append({
+            type: milestone === 'escalated' ? 'grace.escalated' : 'grace.progress',
+            actor: `worker:${worker}`,
+            requestId: job.requestId,
+            correlationId: job.requestId,
+            host: job.host,
+            verb: job.verb,
+            data: { jobId: job.jobId, milestone, ...(detail !== undefined ? { detail } : {}), stage: progress.stage, clients: progress.clients ?? null },
+          })
+          .catch(() => undefined);
+      }
+      await events.publish({ ...base, type: 'grace.milestone', at: Date.now(), progress, milestone, ...(detail !== undefined ? { detail } : {}) });
+    },
     deadline: (progress) => events.publish({ ...base, type: 'grace.deadline', at: Date.now(), progress, extendMs: config.grace.extendMs }),
     loadCheckpoint: async () => {
       const raw = await redis.get(ckKey);

@@ -18,6 +18,8 @@ export interface HostContext {
   now?: () => number;
   /** Set when the job was cancelled or the worker is shutting down. */
   signal?: AbortSignal;
+  /** Collects the full output of every service command (the audit log keeps its SHA-256). */
+  transcript?: string[];
   /** Records, before each state-changing command, that it may have been sent (absent outside a job). */
   checkpoint?: VerbCheckpoint;
   /** The job around a graceful quit or graceful restart (progress, checkpoint, decisions); absent outside a job. */

@@ -31,6 +31,7 @@ export interface ServiceRun {
 export async function runService(ctx: HostContext, action: ServiceAction, timeoutMs = ctx.commandTimeoutMs): Promise<ServiceRun> {
   await ctx.checkpoint?.mark(action);
   const exec = await ctx.hosts.exec(ctx.target, serviceCommand(ctx, action, timeoutMs));
+  ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);
   const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
   const tool = ctx.host.serviceManager === 'systemd' && action !== 'rotate' && action !== 'grace' ? `systemctl ${action}` : `init.d ${action}`;
   let evidence: string;
