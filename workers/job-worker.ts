@@ -176,7 +176,8 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
 
   // A job that failed for good (an unexpected error, or its workers died too often) still gets a final answer in
   // its thread. Every worker hears the event; the bot posts one answer per host whatever the duplicates.
-  const events = new QueueEvents(QUEUE_NAME, { connection: redis.duplicate() });
+  const eventsConnection = redis.duplicate();
+  const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
   events.on('error', (err) => logger.warn({ err: err.message }, 'queue events error'));
   events.on('failed', ({ jobId, failedReason }) => {
     void answerFailedJob(jobId, failedReason).catch((err: unknown) => logger.error({ jobId, err: String(err) }, 'could not answer a failed job'));
@@ -197,6 +198,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
     close: async (force = false) => {
       await worker.close(force);
       await events.close();
+      eventsConnection.disconnect(); // BullMQ never closes a connection it was given
       await queue.close();
     },
   };

@@ -5,7 +5,10 @@ import { SshHost } from '../../workers/ssh/ssh-host';
 import { createLogger } from '../../src/adapters/logger';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
-import { workerHarness, type WorkerHarness } from '../support/worker-harness';
+import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';
+import { recordFault } from '../support/fault-record';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 
 describe('SSH faults: host keys, dead hosts', () => {
   let hosts: FleetHost[];
@@ -34,6 +37,7 @@ describe('SSH faults: host keys, dead hosts', () => {
     // SRS is still running: the stop never happened.
     expect(fs.readFileSync(host.pidFile, 'utf8').trim()).toMatch(/^\d+$/);
     expect(() => process.kill(Number(fs.readFileSync(host.pidFile, 'utf8')), 0)).not.toThrow();
+    recordFault({ fault: 'host key changed', injected: 1, survived: true, requestsLost: 0 });
   });
 
   it('a host missing from known_hosts is refused (no trust on first use)', async () => {
@@ -69,6 +73,7 @@ describe('SSH faults: host keys, dead hosts', () => {
       expect(r.outcome).toBe('unknown');
       expect(r.errorCode).toBe('ssh_connect_timeout');
       expect(Date.now() - t0).toBeLessThan(h.config.ssh.connectTimeoutMs + 3000);
+      recordFault({ fault: 'host hung (connect timeout)', injected: 1, survived: true, requestsLost: 0 });
     } finally {
       await getTestRun().fleet.thawHost(host.name);
     }
@@ -82,6 +87,74 @@ describe('SSH faults: host keys, dead hosts', () => {
     expect(r.outcome).toBe('unknown');
     expect(r.errorCode).toBe('ssh_connect_failed');
     expect(r.summary).toMatch(/cannot reach/);
+    recordFault({ fault: 'host down (connection refused)', injected: 1, survived: true, requestsLost: 0 });
+    await getTestRun().fleet.startSshd(host.name);
+  });
+
+  it('SSH authentication refused: a clear error, nothing run', async () => {
+    const host = hosts[1] as FleetHost;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otherkey-'));
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'id')]);
+    const ssh = new SshHost({ privateKeyPath: path.join(dir, 'id'), knownHostsPath: h.config.ssh.knownHostsPath, connectTimeoutMs: 3000, keepaliveIntervalMs: 0, idleTimeoutMs: 1000, maxChannelsPerHost: 2, logger: createLogger('t') });
+    try {
+      const r = await runVerb({ ...h.ctx(host.name), hosts: ssh }, 'stop');
+      expect(r).toMatchObject({ outcome: 'unknown', errorCode: 'ssh_auth_failed' });
+      expect(r.summary).toMatch(/authentication failed.*authorized_keys/);
+      recordFault({ fault: 'SSH auth refused', injected: 1, survived: true, requestsLost: 0 });
+    } finally {
+      await ssh.close();
+    }
+  });
+
+  it('a very slow host (hangs after connecting): the command times out, bounded', async () => {
+    const host = hosts[1] as FleetHost;
+    const slow = workerHarness([host], { extra: { ssh: { commandTimeoutMs: 2000 } } });
+    try {
+      expect((await runVerb(slow.ctx(host.name), 'status')).outcome).toBe('ok'); // connection pooled
+      await getTestRun().fleet.freezeHost(host.name);
+      const t0 = Date.now();
+      const r = await runVerb(slow.ctx(host.name), 'reload');
+      expect(r.outcome).toBe('unknown');
+      expect(r.summary).toMatch(/probe_timeout|timed out/);
+      expect(Date.now() - t0).toBeLessThan(15000);
+      recordFault({ fault: 'host very slow (command timeout)', injected: 1, survived: true, requestsLost: 0 });
+    } finally {
+      await getTestRun().fleet.thawHost(host.name);
+      await slow.close();
+    }
+  });
+
+  it('connection cut mid-command: the outcome is re-checked on the host, never assumed', async () => {
+    const host = hosts[1] as FleetHost;
+    await getTestRun().fleet.resetHost(host.name);
+    const fleet = getTestRun().fleet;
+    let cut = false;
+    const ssh = new SshHost({
+      privateKeyPath: h.config.ssh.privateKeyPath,
+      knownHostsPath: h.config.ssh.knownHostsPath,
+      connectTimeoutMs: 3000,
+      keepaliveIntervalMs: 0,
+      idleTimeoutMs: 1000,
+      maxChannelsPerHost: 4,
+      logger: createLogger('t'),
+      onCommand: (_t, line) => {
+        if (!cut && line.includes("'stop'")) {
+          cut = true;
+          void fleet.stopSshd(host.name).then(() => fleet.startSshd(host.name));
+        }
+      },
+    });
+    try {
+      const r = await runVerb({ ...h.ctx(host.name), hosts: ssh }, 'stop');
+      expect(cut).toBe(true);
+      if (r.outcome === 'unknown') expect(r.summary).toMatch(/unconfirmed|cannot reach|lost/);
+      else expect(r.evidence.join('\n')).toMatch(/connection lost mid-command \(outcome re-checked on the host\)/);
+      const pidText = fs.readFileSync(host.pidFile, 'utf8').trim();
+      if (r.outcome === 'ok') expect(pidAlive(Number(pidText))).toBe(false);
+      recordFault({ fault: 'SSH connection cut mid-command', injected: 1, survived: true, requestsLost: 0 });
+    } finally {
+      await ssh.close();
+    }
   });
 
   it('refuses a private key readable by others', () => {

@@ -2,6 +2,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { ChatMessage } from '../../core/command';
 import type { Logger } from '../logger';
 import { guardRequests, memorySeenSignatures, type SeenSignature } from './request-guard';
+import { boltLogger } from './bolt-logger';
 
 /** A slash command as the bot's use cases see it. */
 export interface SlashCommandInput {
@@ -62,9 +63,10 @@ export function createSlackApp(o: SlackAppOptions): App {
     ...(o.retries !== undefined ? { retryConfig: { retries: o.retries } } : {}),
   };
   const ids = { ...(o.botId !== undefined ? { botId: o.botId } : {}), ...(o.botUserId !== undefined ? { botUserId: o.botUserId } : {}) };
+  const logger = boltLogger(o.logger);
   const app = o.appToken
-    ? new App({ token: o.botToken, appToken: o.appToken, socketMode: true, clientOptions, logLevel: LogLevel.WARN, ...ids })
-    : new App({ token: o.botToken, receiver: guardedReceiver(o), clientOptions, logLevel: LogLevel.WARN, ...ids });
+    ? new App({ token: o.botToken, appToken: o.appToken, socketMode: true, clientOptions: { ...clientOptions, logger }, logger, logLevel: LogLevel.WARN, ...ids })
+    : new App({ token: o.botToken, receiver: guardedReceiver(o, logger), clientOptions: { ...clientOptions, logger }, logger, logLevel: LogLevel.WARN, ...ids });
 
   app.command(o.command ?? '/srs', async ({ command, ack }) => {
     const reply = await o.onCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, ...(command.trigger_id ? { triggerId: command.trigger_id } : {}) });
@@ -96,8 +98,8 @@ export function createSlackApp(o: SlackAppOptions): App {
 }
 
 /** Bolt's HTTP receiver (signature, staleness), plus refusal of far-future timestamps and replayed signatures. */
-function guardedReceiver(o: SlackAppOptions): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret: o.signingSecret, endpoints: '/slack/events', unhandledRequestTimeoutMillis: 2900, processBeforeResponse: false });
+function guardedReceiver(o: SlackAppOptions, logger: ReturnType<typeof boltLogger>): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret: o.signingSecret, endpoints: '/slack/events', unhandledRequestTimeoutMillis: 2900, processBeforeResponse: false, logger });
   receiver.requestListener = guardRequests(receiver.requestListener, {
     seen: o.seenSignature ?? memorySeenSignatures(),
     onRefused: (reason) => o.logger.warn({ reason }, 'slack request refused'),
