@@ -37,15 +37,17 @@ describe('audit log through the real path', () => {
     const { parent } = await b.finished(id, 30000);
     const records = await ofRequest(id);
     expect(records.map((r) => r.type)).toEqual(['request.received', 'request.queued', 'job.started', 'job.result', 'request.done']);
-    const [received, queued, started, result, done] = records as [AuditRecord, AuditRecord, AuditRecord, AuditRecord, AuditRecord];
+    const [received, queued, jobStarted, result, done] = records as [AuditRecord, AuditRecord, AuditRecord, AuditRecord, AuditRecord];
     expect(received).toMatchObject({ actor: USERS.operator, channel: CHANNEL, verb: 'restart', data: { text: 'restart edge-1', command: { kind: 'verb', verb: 'restart', target: 'edge-1' } } });
     expect(queued.data).toEqual({ hosts: ['edge-1'] });
-    expect(started).toMatchObject({ host: 'edge-1', data: { requestedBy: USERS.operator } });
+    expect(jobStarted).toMatchObject({ host: 'edge-1', data: { requestedBy: USERS.operator } });
     expect(result).toMatchObject({ host: 'edge-1', verb: 'restart', data: { outcome: 'ok', exitCode: 0, stateAfter: 'running' } });
     expect(result.data.outputSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(String(result.data.output)).toMatch(/SRS started\(pid \d+\)/);
     expect(done).toMatchObject({ channel: CHANNEL, data: { threadTs: parent.ts, summary: '1 ok' } });
     for (const r of records) expect(r.correlationId).toBe(id);
+    const started = await store.query({ limit: 100, types: ['process.started'] });
+    expect(started.some((r) => r.actor.startsWith('bot:') && r.data.kind === 'bot')).toBe(true);
   });
 
   it('records denials and invalid commands with the reason', async () => {

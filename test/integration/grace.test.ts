@@ -5,6 +5,9 @@ import type { SlackMessage } from '../support/slack/standin-types';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
 import { connectClient } from '../srs-sim/media-client';
+import { Redis } from 'ioredis';
+import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
+import { recordFault } from '../support/fault-record';
 
 const pidOf = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,6 +83,13 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     expect(b.standin.message(CHANNEL, prompt.ts)?.text).toMatch(/force quit requested by <@U0OPER001>/);
     expect(pidAlive(pid)).toBe(false);
     expect(fs.readFileSync(h.logFile, 'utf8')).toMatch(/sig=2, user terminate program, fast quit/);
+    // The escalation and both presses are on record.
+    const conn = new Redis(b.redisUrl);
+    const records = (await new RedisAuditStore(conn).query({ limit: 100 })).filter((r) => r.requestId === id);
+    conn.disconnect();
+    expect(records.find((r) => r.type === 'grace.escalated')).toMatchObject({ host: 'edge-2', data: { milestone: 'escalated' } });
+    expect(records.find((r) => r.type === 'button.pressed')).toMatchObject({ actor: USERS.operator, data: { action: 'srs_grace_force' } });
+    expect(records.find((r) => r.type === 'button.denied')).toMatchObject({ actor: USERS.viewer });
   });
 
   it('SRS 5.0: says the quit drops every client and sends nothing until someone confirms', async () => {
@@ -132,6 +142,7 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     expect(parent.text).toMatch(/done: 1 ok/);
     expect(replies.filter((r) => /edge-4\* grace ok/.test(r.text))).toHaveLength(1);
     expect(b.standin.rejected.rateLimited).toBeGreaterThanOrEqual(3);
+    recordFault({ fault: 'Slack API 429 during a drain', injected: b.standin.rejected.rateLimited, survived: true, requestsLost: 0 });
   });
 
   it('a group drains in parallel, one status line per host in one message; extend, then leave it draining', async () => {
