@@ -1,4 +1,5 @@
-import { renderGraceConfirm, renderHostResult, renderRequestParent, summarizeResults } from '../core/render';
+import { renderGraceConfirm, renderHostResult, renderHostResults, renderRequestParent, summarizeResults } from '../core/render';
+import type { RequestProgress } from '../ports/request-store-port';
 import { deliverGraceEvent } from './deliver-grace-event';
 import { recordAudit } from './record-audit';
 import type { JobEvent } from '../ports/job-queue-port';
@@ -13,8 +14,15 @@ export class NotReadyError extends Error {
 }
 
 /**
+ * Requests on more hosts than this get their results as a compact table once every host answered, rather than a
+ * reply per host: Slack paces thread replies to about one a second, so 50 replies would hold the summary a minute.
+ */
+export const REPLY_PER_HOST_MAX = 5;
+
+/**
  * Delivers one job event into its request's thread: a reply per host result (once, even when the event is
- * delivered twice), then the parent message edited with the summary when every host has answered.
+ * delivered twice) or, for big fan-outs, a compact table when all are in; then the parent message edited with the
+ * summary when every host has answered.
  */
 export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${event.jobId}:${event.type}:${event.at}`): Promise<void> {
   if (event.type === 'job.started') return;
@@ -31,7 +39,9 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     return;
   }
   await deps.requests.saveResult(record.requestId, event.result);
-  if (!progress.posted.has(event.host)) {
+  if (record.hosts.length > REPLY_PER_HOST_MAX) {
+    await postTableWhenComplete(deps, record.requestId, parentTs);
+  } else if (!progress.posted.has(event.host)) {
     const reply = await deps.chat.post(record.channelId, renderHostResult(event.result), parentTs);
     await deps.requests.markPosted(record.requestId, event.host, reply.ts);
     if (event.result.errorCode === 'confirmation_required') {
@@ -58,5 +68,29 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
       verb: record.verb,
       data: { threadTs: parentTs, summary: summary.text, hosts: record.hosts.length },
     });
+  }
+}
+
+/** For big fan-outs: once every host answered, the results as compact replies (a few messages), then confirmation cards. */
+async function postTableWhenComplete(deps: BotDeps, requestId: string, parentTs: string): Promise<void> {
+  const latest: RequestProgress | undefined = await deps.requests.get(requestId);
+  if (!latest || latest.results.length < latest.record.hosts.length) return;
+  const unposted = latest.results.filter((r) => !latest.posted.has(r.host));
+  const claim = `table:${unposted.map((r) => r.host).join(',')}`;
+  if (unposted.length === 0 || !(await deps.requests.claim(requestId, claim))) return;
+  let firstTs = '';
+  try {
+    for (const message of renderHostResults(unposted)) {
+      const reply = await deps.chat.post(latest.record.channelId, message, parentTs);
+      firstTs ||= reply.ts;
+    }
+  } catch (err) {
+    await deps.requests.unclaim(requestId, claim);
+    throw err;
+  }
+  for (const r of unposted) await deps.requests.markPosted(requestId, r.host, firstTs);
+  for (const r of unposted.filter((x) => x.errorCode === 'confirmation_required')) {
+    const value = { requestId, jobId: `${requestId}-${r.host}`, host: r.host };
+    await deps.chat.post(latest.record.channelId, renderGraceConfirm(r.host, r.before.version ?? '5.0', r.before.clients, value), parentTs);
   }
 }

@@ -142,4 +142,11 @@ describe('/srs over signed HTTP into Bolt, through Redis and workers to real hos
       await getTestRun().fleet.resetHost(host.name);
     }
   });
+
+  it('/srs status all on more than 5 hosts: one compact table in the thread, then the summary (no minute of paced replies)', async () => {
+    const { parent, replies } = await b.finished(requestIdOf(await b.slash('status all')), 30000);
+    expect(parent.text).toMatch(/on edge-1, edge-2, edge-3, edge-4, edge-5, edge-6 \(6 hosts\): done: 6 ok/);
+    expect(replies).toHaveLength(1);
+    for (let i = 1; i <= 6; i++) expect(replies[0]?.text).toMatch(new RegExp(`\\*edge-${i}\\* status ok: (running|stopped)`));
+  });
 });

@@ -7,6 +7,7 @@ export { formatElapsed } from './format-elapsed';
 export { renderHelp } from './help';
 export { renderHistory, renderHistoryRow, threadPermalink, type HistoryScope } from './history';
 export { HOST_RESULT_MAX_CHARS, renderHostResult } from './host-result';
+export { renderHostResults } from './host-results';
 export { renderHosts, type HostTable } from './hosts';
 export { ECHO_MAX_CHARS, inlineCode } from './inline-code';
 export { OUTCOME_EMOJI, OUTCOME_LABEL } from './outcome';
