@@ -10,6 +10,7 @@ import { connectError } from './ssh-errors';
 import { fingerprint, parseKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts';
 import { shellJoin } from './shell-quote';
 import { CappedBuffer } from './capped-buffer';
+import { withTimeout } from '../../src/core/with-timeout';
 
 /** Settings of the SSH host adapter (from the `ssh` config section). */
 export interface SshHostOptions {
@@ -69,7 +70,7 @@ export class SshHost implements HostPort {
     const pooled = await this.connection(target);
     const release = await pooled.limiter.acquire();
     try {
-      const channel = await withTimeout(pooled.ssh.forwardOut('127.0.0.1', 0, host, Number(portText)), timeoutMs, 'API connect');
+      const channel = await withTimeout(pooled.ssh.forwardOut('127.0.0.1', 0, host, Number(portText)), timeoutMs, () => new ChatopsError(ErrorCode.CommandTimeout, `API connect timed out after ${timeoutMs} ms`));
       return await httpOverChannel(channel, host, path, timeoutMs);
     } finally {
       release();
@@ -252,22 +253,6 @@ export function readPrivateKey(path: string): string {
 function splitHostPort(hostPort: string): [string, string] {
   const i = hostPort.lastIndexOf(':');
   return [hostPort.slice(0, i), hostPort.slice(i + 1)];
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new ChatopsError(ErrorCode.CommandTimeout, `${what} timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 function httpOverChannel(channel: NodeJS.ReadWriteStream & { close?: () => void }, host: string, path: string, timeoutMs: number): Promise<HostHttpResponse> {

@@ -8,7 +8,7 @@ import { APPEND_SCRIPT, APPEND_SCRIPT_SHA } from './append-script';
 import type { AuditKeys } from './audit-keys';
 import { auditUnavailable } from './audit-unavailable';
 import { readHead } from './read-head';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '../../core/with-timeout';
 
 /** A copy of every record, written after Redis took it and before `append` resolves (e.g. {@link FileAuditSink}). */
 export interface AuditMirror {

@@ -6,67 +6,16 @@ import path from 'node:path';
  * need the simulator.
  */
 
-/** How SRS runs as a service on a host. */
-export type ServiceManager = 'initd' | 'systemd';
+import type { HostPorts, InstalledHost, InstallOptions } from '../../srs-sim/install';
 
+// The installer's types are declared once, beside it (test/srs-sim/install.d.ts).
+export type { InstalledHost } from '../../srs-sim/install';
 /** The three listening ports of one SRS. */
-export interface SrsPorts {
-  rtmp: number;
-  http: number;
-  api: number;
-}
-
+export type SrsPorts = HostPorts;
 /** Arguments of `installHost`. */
-export interface InstallHostOptions {
-  /** The host's fake root: SRS goes to `hostDir/usr/local/srs`, the init.d link to `hostDir/etc/init.d/srs`. */
-  hostDir: string;
-  /** @defaultValue '6.0.184' */
-  version?: string;
-  ports: SrsPorts;
-  /** @defaultValue 2300 */
-  graceStartWaitMs?: number;
-  /** @defaultValue 3200 */
-  graceFinalWaitMs?: number;
-  /** @defaultValue false */
-  forceGraceQuit?: boolean;
-  /** How long after `srs terminated` the process takes to go away. @defaultValue 2000 */
-  exitDelayMs?: number;
-  /** @defaultValue 'initd' */
-  serviceManager?: ServiceManager;
-  /** Register the init.d script in the rc directories (as `update-rc.d` would). @defaultValue true */
-  registerInitd?: boolean;
-  /** Copy `srs.service` to the systemd unit directory. @defaultValue true */
-  installUnit?: boolean;
-  /** How long after start a port bind failure kills SRS. @defaultValue 1200 */
-  bindFailDelayMs?: number;
-  /** `RestartSec=` (seconds) written into the unit; absent: the simulator's default. */
-  restartSec?: number;
-  /** Enable `raw_api` (reload-fetch). @defaultValue false */
-  rawApi?: boolean;
-}
-
-/** What `installHost` returns: absolute paths of everything installed. */
-export interface InstalledHost {
-  /** `hostDir/usr/local/srs` */
-  root: string;
-  /** `root/objs/srs` */
-  binary: string;
-  /** `root/conf/srs.conf` */
-  config: string;
-  /** `root/etc/init.d/srs` */
-  initScript: string;
-  /** `hostDir/etc/init.d/srs` */
-  initdLink: string;
-  /** `hostDir/etc` (rcN.d links) */
-  rcRoot: string;
-  /** `hostDir/usr/lib/systemd/system` */
-  systemdUnitDir: string;
-  /** `hostDir/usr/bin/systemctl` (a shim driving the unit) */
-  systemctl: string;
-  pidFile: string;
-  logFile: string;
-  ports: SrsPorts;
-}
+export type InstallHostOptions = InstallOptions;
+/** How SRS runs as a service on a host. */
+export type ServiceManager = NonNullable<InstallOptions['serviceManager']>;
 
 interface SimulatorModule {
   installHost(options: InstallHostOptions): InstalledHost | Promise<InstalledHost>;
