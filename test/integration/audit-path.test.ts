@@ -35,7 +35,12 @@ describe('audit log through the real path', () => {
   it('records request, queueing, job start and result (with an output digest), and the thread, for one command', async () => {
     const id = requestIdOf(await b.slash('restart edge-1'));
     const { parent } = await b.finished(id, 30000);
-    const records = await ofRequest(id);
+    // request.done is appended right after the summary edit the harness waits for: poll for it.
+    let records = await ofRequest(id);
+    for (let i = 0; i < 50 && !records.some((r) => r.type === 'request.done'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      records = await ofRequest(id);
+    }
     expect(records.map((r) => r.type)).toEqual(['request.received', 'request.queued', 'job.started', 'job.result', 'request.done']);
     const [received, queued, jobStarted, result, done] = records as [AuditRecord, AuditRecord, AuditRecord, AuditRecord, AuditRecord];
     expect(received).toMatchObject({ actor: USERS.operator, channel: CHANNEL, verb: 'restart', data: { text: 'restart edge-1', command: { kind: 'verb', verb: 'restart', target: 'edge-1' } } });
