@@ -139,6 +139,63 @@ export const slackSchema = z
   })
   .strict();
 
+/** An SRS version as the bot accepts it for upgrades: `6.0.184` (digits and dots only; never spliced into a shell). */
+export const VERSION_PATTERN = /^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,6}$/;
+
+/** One element of the install command: constant text with `{version}`, `{root}` or `{previous}` placeholders. */
+const installArg = z.string().regex(/^[A-Za-z0-9._/+=:,@{}-]{1,200}$/, 'letters, digits, . _ / + = : , @ - and {version} {root} {previous} placeholders only');
+
+/** Verbs (or `upgrade`) that need another person's approval, on hosts of some groups. */
+const gateSchema = z
+  .object({
+    /** A service verb, or `upgrade` (always gated). */
+    verb: z.enum(['status', 'start', 'stop', 'restart', 'reload', 'rotate', 'grace', 'upgrade']),
+    /** Groups whose hosts need approval for this verb; `all` means every host. */
+    groups: z.array(z.string().regex(NAME_PATTERN)).min(1),
+  })
+  .strict();
+
+export const approvalsSchema = z
+  .object({
+    /** A pending approval expires after this long: the card says so and nothing runs. @defaultValue 1800000 (30 min) */
+    expireMs: z.number().int().min(10000).default(30 * 60 * 1000),
+    /** Who may approve, by group (`all`: every host). An approver must cover every host of a plan. */
+    approvers: z.record(z.string().regex(NAME_PATTERN), z.array(z.string().regex(SLACK_USER_ID))).default({}),
+    /** Approvals needed, by group (the largest over a plan's hosts wins). @defaultValue 1 for every group */
+    required: z.record(z.string().regex(NAME_PATTERN), z.number().int().min(1).max(5)).default({}),
+    /** Verbs that need approval on some groups (e.g. `stop` on `prod`). Upgrades always need one. */
+    gated: z.array(gateSchema).default([]),
+  })
+  .strict();
+
+export const upgradeSchema = z
+  .object({
+    /**
+     * The install command run on the host, as an argv (never a shell line): the target version is passed as an
+     * argument (`{version}`), with `{root}` (the host's srsRoot) and `{previous}` (its version before) available.
+     * @defaultValue ['/usr/local/bin/srs-install', '{version}', '--root', '{root}']
+     */
+    install: z.array(installArg).min(1).default(['/usr/local/bin/srs-install', '{version}', '--root', '{root}']),
+    /** Upper bound for the install command. @defaultValue 600000 */
+    installTimeoutMs: z.number().int().positive().default(600000),
+    /** Hosts upgraded at once; the next batch starts only when the previous one is healthy. @defaultValue 1 */
+    batchSize: z.number().int().min(1).max(100).default(1),
+    /** Failed hosts tolerated before the rollout halts (0: halt on the first). @defaultValue 0 */
+    failureBudget: z.number().int().min(0).max(100).default(0),
+    /** Re-install a failed host's previous version and restart it. @defaultValue false */
+    rollback: z.boolean().default(false),
+    /** How long after the restart streams and publishers have to come back. @defaultValue 60000 */
+    healthTimeoutMs: z.number().int().min(1000).default(60000),
+    /** Drain deadline of each host's graceful restart. @defaultValue grace.deadlineMs */
+    deadlineMs: z.number().int().positive().optional(),
+    /**
+     * At the drain deadline, force the quit (SIGINT, then SIGKILL) without asking: the approvers saw the deadline on
+     * the plan. Off: the deadline question with its buttons holds the rollout until someone answers. @defaultValue true
+     */
+    escalateAtDeadline: z.boolean().default(true),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     ssh: sshSchema,
@@ -146,6 +203,8 @@ export const configSchema = z
     slack: slackSchema.default(slackSchema.parse({})),
     grace: graceSchema.default(graceSchema.parse({})),
     audit: auditSchema.default(auditSchema.parse({})),
+    approvals: approvalsSchema.default(approvalsSchema.parse({})),
+    upgrade: upgradeSchema.default(upgradeSchema.parse({})),
     hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
   })
   .strict();
@@ -156,3 +215,5 @@ export type WorkerConfig = z.infer<typeof workerSchema>;
 export type SlackConfig = z.infer<typeof slackSchema>;
 export type GraceConfig = z.infer<typeof graceSchema>;
 export type Config = z.infer<typeof configSchema>;
+export type ApprovalsConfig = z.infer<typeof approvalsSchema>;
+export type UpgradeConfig = z.infer<typeof upgradeSchema>;

@@ -10,10 +10,11 @@ import type { HostPort } from '../src/ports/host-port';
 import type { HostJob, JobEventPublisher } from '../src/ports/job-queue-port';
 import type { AuditPort } from '../src/ports/audit-port';
 import { createHash } from 'node:crypto';
-import { MUTATING_VERBS } from '../src/core/verbs';
+import { mutatesHost } from '../src/core/verbs';
 import { runVerb } from './verbs/run-verb';
 import { redisGraceJob } from './grace/redis-grace-job';
 import { redisVerbCheckpoint } from './verb-checkpoint';
+import { redisUpgradeJob } from './upgrade/redis-upgrade-job';
 
 /** What the worker needs; the composition root (workers/main.ts) or a test wires it. */
 export interface JobWorkerOptions {
@@ -71,7 +72,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
   async function process(job: Job<HostJob>, token?: string): Promise<VerbResult> {
     const data = job.data;
     const host = hostsByName.get(data.host);
-    if (data.v !== 1 || !isVerb(data.verb)) {
+    if (data.v !== 1 || !(isVerb(data.verb) || (data.verb === 'upgrade' && data.options?.upgrade !== undefined))) {
       throw new UnrecoverableError(`job ${job.id ?? '?'} is not a v1 verb job`);
     }
     if (host === undefined) {
@@ -104,7 +105,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
           return false;
         },
       );
-    if (!startRecorded && MUTATING_VERBS.has(data.verb)) {
+    if (!startRecorded && mutatesHost(data.verb)) {
       clearInterval(renew);
       const result = refusedResult(data, `not run: the audit log cannot be written (Redis refuses writes?), and every state-changing action must be on record. Nothing was sent to ${data.host}.`);
       result.errorCode = 'audit_unavailable';
@@ -127,7 +128,8 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           checkpoint: redisVerbCheckpoint(redis, data.jobId, opts.workerId),
           transcript,
-          ...(data.verb === 'grace' || data.verb === 'restart' ? { grace: redisGraceJob(redis, opts.events, data, host, config, opts.workerId, opts.audit) } : {}),
+          ...(data.verb === 'grace' || data.verb === 'restart' || data.verb === 'upgrade' ? { grace: redisGraceJob(redis, opts.events, data, host, config, opts.workerId, opts.audit) } : {}),
+          ...(data.verb === 'upgrade' && data.options?.upgrade ? { upgrade: redisUpgradeJob(redis, opts.events, data, data.options.upgrade, config.upgrade, opts.workerId) } : {}),
         },
         data.verb,
       );

@@ -4,6 +4,8 @@ import type { ChatPort } from '../ports/chat-port';
 import type { JobEventPublisher, JobQueuePort } from '../ports/job-queue-port';
 import type { RequestStorePort } from '../ports/request-store-port';
 import type { AuditPort } from '../ports/audit-port';
+import type { ApprovalStorePort } from '../ports/approval-store-port';
+import type { RolloutStorePort } from '../ports/rollout-store-port';
 
 /** What the bot's use cases depend on: ports and pure config, no SDK. */
 export interface BotDeps {
@@ -13,6 +15,10 @@ export interface BotDeps {
   requests: RequestStorePort;
   /** The audit log: every request, denial, decision and result. */
   audit: AuditPort;
+  /** Plans waiting for approval, and their decisions. */
+  approvals: ApprovalStorePort;
+  /** Approved upgrades rolling across hosts. */
+  rollouts: RolloutStorePort;
   /** Where the bot itself publishes results of jobs that never ran (cancelled), delivered like the workers' ones. */
   events: JobEventPublisher;
   logger: Logger;

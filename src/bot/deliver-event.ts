@@ -4,14 +4,11 @@ import { deliverGraceEvent } from './deliver-grace-event';
 import { recordAudit } from './record-audit';
 import type { JobEvent } from '../ports/job-queue-port';
 import type { BotDeps } from './bot-deps';
+import { NotReadyError } from './not-ready-error';
+import { deliverSurveyResult } from './present-plan';
+import { deliverRolloutEvent } from './advance-rollout';
 
-/** Thrown when an event cannot be delivered yet (the parent message is not posted); the event is retried. */
-export class NotReadyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotReadyError';
-  }
-}
+export { NotReadyError } from './not-ready-error';
 
 /**
  * Requests on more hosts than this get their results as a compact table once every host answered, rather than a
@@ -32,8 +29,17 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     return;
   }
   const { record } = progress;
+  if (record.kind === 'survey') {
+    if (event.type === 'job.result') await deliverSurveyResult(deps, progress, event.result);
+    return;
+  }
   if (progress.parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
   const parentTs = progress.parentTs;
+  if (record.kind === 'rollout') {
+    await deliverRolloutEvent(deps, progress, parentTs, event);
+    return;
+  }
+  if (event.type === 'upgrade.stage') return;
   if (event.type !== 'job.result') {
     await deliverGraceEvent(deps, progress, parentTs, event, eventId);
     return;

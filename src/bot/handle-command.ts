@@ -11,6 +11,10 @@ import { answerHistory } from './answer-history';
 import { cancelJobs } from './cancel-jobs';
 import { describeQueue } from './describe-queue';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
+import { needsApproval } from '../core/approval-policy';
+import { abortRollout } from './abort-rollout';
+import { listJobs } from './list-jobs';
+import { requestPlan } from './request-plan';
 
 /** A command as the chat delivered it. */
 export interface CommandInput {
@@ -34,12 +38,13 @@ export interface CommandReply {
 
 /** True for commands that change something (every verb but `status`, and `cancel`): they fail closed on audit. */
 function mutates(command: Command): boolean {
-  return (command.kind === 'verb' && command.verb !== 'status') || command.kind === 'cancel';
+  return (command.kind === 'verb' && command.verb !== 'status') || command.kind === 'cancel' || command.kind === 'upgrade' || command.kind === 'abort';
 }
 
 /** The command as recorded (plain JSON, no functions). */
 function commandFields(command: Command): { verb?: string; data: Record<string, unknown> } {
   if (command.kind === 'verb') return { verb: command.verb, data: { kind: 'verb', verb: command.verb, target: command.target, ...(command.options ? { options: command.options } : {}) } };
+  if (command.kind === 'upgrade') return { verb: 'upgrade', data: { ...command } };
   return { data: { ...command } };
 }
 
@@ -75,11 +80,21 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   if (command.kind === 'hosts') return withNote(renderHosts(listHosts(deps.config.hosts, command.group)), degraded);
   if (command.kind === 'history') return answerHistory(deps, command);
   if (command.kind === 'cancel') return cancelJobs(deps, input, command);
+  if (command.kind === 'jobs') return listJobs(deps);
+  if (command.kind === 'abort') return abortRollout(deps, input, command);
 
+  const verb = command.kind === 'upgrade' ? 'upgrade' : command.verb;
   const resolved = resolveTargets(command.target, deps.config.hosts);
   if (!resolved.ok) {
-    await recordAudit(deps, { ...base, type: 'request.invalid', verb: command.verb, data: { reason: resolved.error, target: command.target } });
+    await recordAudit(deps, { ...base, type: 'request.invalid', verb, data: { reason: resolved.error, target: command.target } });
     return { ephemeral: renderUsageError(resolved.error) };
+  }
+  if (command.kind === 'upgrade') {
+    return requestPlan(deps, input, requestId, { verb, target: command.target, hosts: resolved.hosts, version: command.version, upgradeOptions: command.options });
+  }
+  const targets = deps.config.hosts.filter((h) => resolved.hosts.includes(h.name));
+  if (needsApproval(command.verb, targets, deps.config.approvals)) {
+    return requestPlan(deps, input, requestId, { verb: command.verb, target: command.target, hosts: resolved.hosts, ...(command.options ? { verbOptions: command.options } : {}) });
   }
 
   const now = deps.now();

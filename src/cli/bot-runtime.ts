@@ -10,17 +10,21 @@ import { createAuditStore } from '../adapters/audit/create-audit-store';
 import type { BotDeps } from '../bot/bot-deps';
 import { deliverEvent } from '../bot/deliver-event';
 import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
-import { handleGraceAction, type ActionInput, type ActionReply } from '../bot/handle-grace-action';
+import { handleGraceAction, type ActionReply } from '../bot/handle-grace-action';
 import { PacedChat } from '../adapters/paced-chat';
 import { RedisGraceControl } from '../adapters/redis/redis-grace-control';
 import { newRequestId } from '../bot/new-request-id';
+import { RedisApprovalStore } from '../adapters/redis/redis-approval-store';
+import { RedisRolloutStore } from '../adapters/redis/redis-rollout-store';
+import { handleApprovalAction, type ApprovalActionInput } from '../bot/handle-approval-action';
+import { expireDueApprovals } from '../bot/close-approval';
 import type { ChatPort } from '../ports/chat-port';
 
 /** The bot's use cases wired to Redis and a chat: shared by `bot` (Slack) and `console`. */
 export interface BotRuntime {
   deps: BotDeps;
   onCommand: (input: CommandInput) => Promise<CommandReply>;
-  onAction: (input: ActionInput) => Promise<ActionReply>;
+  onAction: (input: ApprovalActionInput) => Promise<ActionReply>;
   close: () => Promise<void>;
 }
 
@@ -28,7 +32,7 @@ export interface BotRuntime {
  * Connects to Redis, starts delivering job events into threads, and returns the command handler. Waits up to 5 s for
  * Redis; if it is not there, commands are answered with a clear "queue unavailable" until it is.
  */
-export async function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string }): Promise<BotRuntime> {
+export async function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string; expirySweepMs?: number }): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
   logConnectionHealth(producer, o.logger, 'producer');
   const reader = workerConnection(o.redisUrl);
@@ -42,6 +46,8 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
     requests: new RedisRequestStore(producer),
     events: new RedisJobEvents(producer),
     audit: createAuditStore(producer, o.config),
+    approvals: new RedisApprovalStore(producer),
+    rollouts: new RedisRolloutStore(producer),
     logger: o.logger,
     newId: () => newRequestId(),
     now: () => Date.now(),
@@ -57,11 +63,17 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
   const actor = `bot:${o.consumer ?? `${hostname()}-${process.pid}`}`;
   if (!(await whenReady(producer, 5000))) o.logger.warn({ redis: o.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'redis not reachable yet; commands will be refused until it is');
   await deps.audit.append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } }).catch(() => o.logger.error('audit: bot start not recorded'));
+  // Pending approvals expire even when nobody presses: every bot replica sweeps, each expiry is closed once.
+  const sweeper = setInterval(() => {
+    expireDueApprovals(deps).catch((err: unknown) => o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'approval expiry sweep failed; retried'));
+  }, o.expirySweepMs ?? 5000);
+  const control = new RedisGraceControl(producer);
   return {
     deps,
     onCommand: (input) => handleCommand(deps, input),
-    onAction: (input) => handleGraceAction({ ...deps, control: new RedisGraceControl(producer) }, input),
+    onAction: (input) => (/^srs_(approval|rollout)_/.test(input.actionId) ? handleApprovalAction(deps, input) : handleGraceAction({ ...deps, control }, input)),
     close: async () => {
+      clearInterval(sweeper);
       await deps.audit.append({ type: 'process.stopped', actor, data: { kind: 'bot' } }).catch(() => o.logger.error('audit: bot stop not recorded'));
       await consumer.stop();
       await paced.drain().catch(() => undefined);

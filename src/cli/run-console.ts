@@ -27,29 +27,35 @@ export async function runConsole(args: string[], env: NodeJS.ProcessEnv = proces
   const runtime = await startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` });
   const pending = new Set<string>();
   const interactive = 'isTTY' in input && input.isTTY === true;
-  output.write(`srs-chatops console: you are ${userId} in ${channelId}. Type \`help\`, \`hosts\`, \`status all\`; \`press b1\` presses a button; \`exit\` to quit.\n`);
+  output.write(
+    `srs-chatops console: you are ${userId} in ${channelId}. Type \`help\`, \`hosts\`, \`status all\`; \`press b1\` presses a button ` +
+      `(\`press b2 <reason>\` to deny); \`as U0123ABC <line>\` acts as another user (an approver); \`exit\` to quit.\n`,
+  );
   const rl = createInterface({ input, terminal: interactive, ...(interactive ? { prompt: 'srs> ' } : {}) });
   if (interactive) rl.prompt();
   for await (const raw of rl) {
-    const line = raw.trim().replace(/^\/srs\b\s*/, '');
+    const as = /^as\s+([UW][A-Z0-9]{2,20})\s+(.*)$/.exec(raw.trim());
+    const actor = as?.[1] ?? userId;
+    const line = (as?.[2] ?? raw).trim().replace(/^\/srs\b\s*/, '');
     if (line === 'exit' || line === 'quit') break;
     if (raw.trim() === '') {
       if (interactive) rl.prompt();
       continue;
     }
-    const press = /^press\s+(b\d+)$/.exec(line);
+    const press = /^press\s+(b\d+)(?:\s+(.*))?$/.exec(line);
     if (press) {
       const button = chat.button(press[1] ?? '');
+      const reason = press[2]?.trim();
       if (!button) output.write(`(only you) no button ${press[1] ?? ''}; the codes are shown as [press bN] under messages\n`);
       else {
-        const answer = await runtime.onAction({ ...button, userId, channelId: button.channelId });
-        if (answer.ephemeral) await chat.postEphemeral(channelId, userId, answer.ephemeral);
+        const answer = await runtime.onAction({ ...button, userId: actor, channelId: button.channelId, ...(reason ? { reason } : {}) });
+        if (answer.ephemeral) await chat.postEphemeral(channelId, actor, answer.ephemeral);
       }
       if (interactive) rl.prompt();
       continue;
     }
-    const reply = await runtime.onCommand({ userId, channelId, text: line });
-    await chat.postEphemeral(channelId, userId, reply.ephemeral);
+    const reply = await runtime.onCommand({ userId: actor, channelId, text: line });
+    await chat.postEphemeral(channelId, actor, reply.ephemeral);
     if (reply.requestId !== undefined) pending.add(reply.requestId);
     if (reply.followUp) await reply.followUp().catch((err: unknown) => output.write(`could not post: ${String(err)}\n`));
     if (interactive) rl.prompt();

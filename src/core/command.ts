@@ -14,6 +14,15 @@ export type Command =
       options?: VerbOptions;
     }
   | { kind: 'cancel'; /** A request id (`r-...`, its queued jobs) or a job id (`r-...-edge-3`). */ id: string }
+  | {
+      kind: 'upgrade';
+      target: string;
+      /** The SRS version to install, checked against VERSION_PATTERN. */
+      version: string;
+      options: UpgradeOptions;
+    }
+  | { kind: 'abort'; /** The rollout's request id. */ id: string; /** `--now`: do not wait for hosts in progress (asks to confirm). */ now: boolean }
+  | { kind: 'jobs' }
   | { kind: 'history'; /** A target expression as for verbs; undefined means every host. */ target?: string; filters: HistoryFilters };
 
 /** Options a verb command carries to its jobs. */
@@ -24,6 +33,13 @@ export interface VerbOptions {
   deadlineMs?: number;
   /** SRS 5.0 does not drain: set once someone confirmed that the quit may drop clients. */
   confirmed?: boolean;
+}
+
+/** Flags of `/srs upgrade`; absent ones come from the `upgrade` config. */
+export interface UpgradeOptions {
+  batchSize?: number;
+  failureBudget?: number;
+  rollback?: boolean;
 }
 
 /** A command or a usage error (a message for the user that says what was wrong and what to type instead). */

@@ -7,6 +7,7 @@ import { ECHO_MAX_CHARS, inlineCode } from './render/inline-code';
 import { suggestName } from './suggest-name';
 import { CANCEL_USAGE, HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, verbUsage } from './usage';
 import { isVerb, VERBS, type Verb } from './verbs';
+import { parseAbort, parseJobs, parseUpgrade, ROLLOUT_COMMAND_WORDS } from './parse-upgrade';
 
 /** Longer input is refused before it is looked at (and never echoed). */
 export const MAX_COMMAND_CHARS = 2000;
@@ -24,7 +25,7 @@ const NO_FLAGS: FlagSpecs = {};
 const HISTORY_FLAGS: FlagSpecs = Object.fromEntries(HISTORY_FLAG_NAMES.map((name) => [name, { takesValue: true }]));
 
 /** The first words the grammar knows, for "did you mean" hints. */
-const COMMAND_WORDS: readonly string[] = [...VERBS, 'help', 'hosts', 'history', 'cancel'];
+const COMMAND_WORDS: readonly string[] = [...VERBS, 'help', 'hosts', 'history', 'cancel', ...ROLLOUT_COMMAND_WORDS];
 
 /** Request ids (`r-<time>-<hex>`) and job ids (a request id, `-`, a host name, maybe `-confirmed`). */
 const JOB_ID = /^r-[a-z0-9]{1,12}-[a-f0-9]{6}(?:-[a-z0-9][a-z0-9._-]{0,80})?$/;
@@ -159,6 +160,9 @@ function parse(text: string): ParseResult {
   if (first === 'hosts') return parseHosts(rest);
   if (first === 'history') return parseHistory(rest);
   if (first === 'cancel') return parseCancel(rest);
+  if (first === 'upgrade') return parseUpgrade(rest, checkTarget);
+  if (first === 'abort') return parseAbort(rest);
+  if (first === 'jobs') return parseJobs(rest);
   if (isVerb(first)) return parseVerb(first, rest);
   return unknownFirstWord(first, rest);
 }

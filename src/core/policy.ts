@@ -5,22 +5,22 @@ import { inlineCode } from './render/inline-code';
 import { VERBS, type Verb } from './verbs';
 
 /** What authorization looks at in a command: its name (`help`, `hosts`, `history`, or the verb). */
-export type CommandName = 'help' | 'hosts' | 'history' | 'cancel' | Verb;
+export type CommandName = 'help' | 'hosts' | 'history' | 'cancel' | 'upgrade' | 'abort' | 'jobs' | Verb;
 
 /** Roles, strongest first: the first one a user is listed under is theirs. */
 const ROLES_STRONGEST_FIRST: readonly Role[] = ['admin', 'operator', 'viewer'];
 
 const ALLOWED: Readonly<Record<Role, readonly CommandName[]>> = {
   viewer: ['help', 'hosts', 'status'],
-  operator: ['help', 'hosts', ...VERBS],
-  admin: ['help', 'hosts', ...VERBS],
+  operator: ['help', 'hosts', ...VERBS, 'upgrade'],
+  admin: ['help', 'hosts', ...VERBS, 'upgrade'],
 };
 
 /**
- * Commands every role may run (apart from the per-role lists above): the audit lookup `history`, and `cancel`,
- * which the use case allows only to the requester or an operator.
+ * Commands every role may run (apart from the per-role lists above): the lookups `history` and `jobs`, and
+ * `cancel` and `abort`, which the use cases allow only to the requester or an operator.
  */
-const LOOKUPS: readonly CommandName[] = ['history', 'cancel'];
+const LOOKUPS: readonly CommandName[] = ['history', 'jobs', 'cancel', 'abort'];
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,20}$/;
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
@@ -28,6 +28,11 @@ const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 /** The name authorization knows a command by. */
 export function commandName(command: Command): CommandName {
   return command.kind === 'verb' ? command.verb : command.kind;
+}
+
+/** True when `role` is operator or admin (who may act on anyone's request: cancel, abort, grace buttons). */
+export function isOperator(role: Role | undefined): boolean {
+  return role === 'operator' || role === 'admin';
 }
 
 /**
@@ -38,7 +43,7 @@ export function allowedCommands(role: Role): readonly CommandName[] {
   return ALLOWED[role];
 }
 
-/** Commands every role may run, besides {@link allowedCommands}: `history`, `cancel`. */
+/** Commands every role may run, besides {@link allowedCommands}: `history`, `jobs`, `cancel`, `abort`. */
 export function lookupCommands(): readonly CommandName[] {
   return LOOKUPS;
 }

@@ -1,4 +1,4 @@
-import type { Verb } from './verbs';
+import type { JobVerb } from './verbs';
 
 /**
  * What the host really is, as confirmed on the host itself (pid file, /proc, API), never from init.d's exit code.
@@ -42,7 +42,7 @@ export type Outcome = 'ok' | 'noop' | 'failed' | 'refused' | 'unknown';
 export interface VerbResult {
   v: 1;
   host: string;
-  verb: Verb;
+  verb: JobVerb;
   outcome: Outcome;
   /** One line a human reads first, e.g. `running (pid 123), SRS 6.0.184, up 2s`. */
   summary: string;

@@ -22,3 +22,11 @@ export const VERB_DESCRIPTIONS: Readonly<Record<Verb, string>> = {
   rotate: 'reopen the log file (SIGUSR1) and confirm it was reopened',
   grace: 'graceful quit (SIGQUIT): stop accepting, drain clients, exit',
 };
+
+/** What a host job can do: a service verb, or one host's step of a rolling upgrade (never typed as a verb). */
+export type JobVerb = Verb | 'upgrade';
+
+/** True for job verbs that change a host's state. */
+export function mutatesHost(verb: JobVerb): boolean {
+  return verb === 'upgrade' || MUTATING_VERBS.has(verb);
+}

@@ -1,7 +1,8 @@
 import type { GraceMilestone, GraceProgress } from '../core/grace/grace-progress';
 import type { VerbOptions } from '../core/command';
 import type { VerbResult } from '../core/verb-result';
-import type { Verb } from '../core/verbs';
+import type { JobVerb } from '../core/verbs';
+import type { HostStage } from '../core/rollout/rollout-record';
 
 /** One verb on one host: the unit of work a worker runs. Plain, versioned JSON. */
 export interface HostJob {
@@ -11,7 +12,7 @@ export interface HostJob {
   /** The chat request this job belongs to. */
   requestId: string;
   host: string;
-  verb: Verb;
+  verb: JobVerb;
   /** Immutable chat user id of the requester. */
   requestedBy: string;
   enqueuedAt: number;
@@ -20,13 +21,32 @@ export interface HostJob {
 }
 
 /** Options a command can carry to its jobs. */
-export type JobOptions = VerbOptions;
+export interface JobOptions extends VerbOptions {
+  /** One host's step of an approved rolling upgrade. */
+  upgrade?: UpgradeJobOptions;
+}
+
+/** What an upgrade job must do on its host, as approved. */
+export interface UpgradeJobOptions {
+  /** The version to install. */
+  version: string;
+  /** The version the plan saw (the host must still run it, or the approval does not hold). */
+  from: string;
+  /** Re-install `from` and restart when the new version fails its checks. */
+  rollback: boolean;
+  /** How long streams and publishers have to come back after the restart. */
+  healthTimeoutMs: number;
+  /** The approved plan's hash (recorded with the result). */
+  planHash: string;
+  /** Force the quit at the drain deadline rather than asking (as the plan said). */
+  forceAtDeadline: boolean;
+}
 
 /** Where a job waits: the host's FIFO position and what runs before it. */
 export interface QueuePosition {
   /** 0 = running or next. */
   position: number;
-  ahead: Array<{ jobId: string; verb: Verb; requestedBy: string; enqueuedAt: number; running: boolean }>;
+  ahead: Array<{ jobId: string; verb: JobVerb; requestedBy: string; enqueuedAt: number; running: boolean }>;
 }
 
 /** Submitting host jobs; jobs for one host run one at a time in submission order, whichever worker takes them. */
@@ -47,24 +67,25 @@ export interface JobQueuePort {
 
 /** What workers report back. Delivered at least once to the bot, whichever machine ran the job. */
 export type JobEvent =
-  | { v: 1; type: 'job.started'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string }
-  | { v: 1; type: 'job.result'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; result: VerbResult }
-  | { v: 1; type: 'grace.preflight'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; progress: GraceProgress; deadlineMs?: number }
-  | { v: 1; type: 'grace.progress'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; progress: GraceProgress }
+  | { v: 1; type: 'job.started'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string }
+  | { v: 1; type: 'job.result'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; result: VerbResult }
+  | { v: 1; type: 'grace.preflight'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; progress: GraceProgress; deadlineMs?: number }
+  | { v: 1; type: 'grace.progress'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; progress: GraceProgress }
   | {
       v: 1;
       type: 'grace.milestone';
       requestId: string;
       jobId: string;
       host: string;
-      verb: Verb;
+      verb: JobVerb;
       at: number;
       worker: string;
       progress: GraceProgress;
       milestone: GraceMilestone;
       detail?: string;
     }
-  | { v: 1; type: 'grace.deadline'; requestId: string; jobId: string; host: string; verb: Verb; at: number; worker: string; progress: GraceProgress; extendMs: number };
+  | { v: 1; type: 'upgrade.stage'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; stage: HostStage; detail?: string }
+  | { v: 1; type: 'grace.deadline'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; progress: GraceProgress; extendMs: number };
 
 /** Publishing job events (worker side). */
 export interface JobEventPublisher {

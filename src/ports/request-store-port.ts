@@ -1,6 +1,7 @@
 import type { GraceProgress } from '../core/grace/grace-progress';
 import type { VerbResult } from '../core/verb-result';
-import type { Verb } from '../core/verbs';
+import type { JobVerb } from '../core/verbs';
+import type { PlanSpec } from '../core/rollout/plan';
 
 /** A chat request and where its answers go. Plain, versioned JSON. */
 export interface RequestRecord {
@@ -8,7 +9,17 @@ export interface RequestRecord {
   requestId: string;
   userId: string;
   channelId: string;
-  verb: Verb;
+  /**
+   * What the request is: `verb` (jobs run at once), `approval` (a plan waits for approval; its jobs run once it is
+   * approved), `survey` (status jobs reading hosts for a plan: their results build the plan of `planFor`, they are
+   * not posted), `rollout` (an approved upgrade). @defaultValue `verb`
+   */
+  kind?: 'verb' | 'approval' | 'survey' | 'rollout';
+  /** For a survey: the request whose plan it reads hosts for. */
+  planFor?: string;
+  /** For an approval: what was asked for (the plan is built from it and the survey). */
+  plan?: PlanSpec;
+  verb: JobVerb;
   hosts: string[];
   /** The command text as typed (kept for the audit log; never sent to a host). */
   text: string;

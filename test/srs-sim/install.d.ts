@@ -33,6 +33,12 @@ export interface InstalledHost {
   pidFile: string;
   logFile: string;
   ports: HostPorts;
+  /** hostDir/usr/local/bin/srs-install: `srs-install <version> [--root ROOT]` (see srs-install.js) */
+  installCommand: string;
+  /** hostDir/var/lib/srs-packages: one file per available version (empty, or `broken=<kind>`) */
+  packagesDir: string;
+  /** ROOT/objs/srs.previous-version: the version srs-install last replaced */
+  previousVersionFile: string;
 }
 export interface ConfigOverrides {
   pid?: string;
@@ -57,3 +63,10 @@ export function writeConfig(root: string, overrides?: ConfigOverrides): string;
 export function breakConfig(root: string): string;
 export function restoreConfig(root: string): string;
 export function getVersion(root: string): string | null;
+/** Version srs-install recorded as replaced, or null when it never replaced one. */
+export function getPreviousVersion(root: string): string | null;
+/** Make `version` installable by srs-install on the host (a broken build when `broken`); returns the file. */
+export function publishPackage(hostDir: string, version: string, opts?: { broken?: BrokenKind | null }): string;
+export function unpublishPackage(hostDir: string, version: string): void;
+/** Versions in the host's package repository, ascending. */
+export function listPackages(hostDir: string): string[];

@@ -9,6 +9,7 @@
 const fs = require('fs');
 const path = require('path');
 const { renderConfig } = require('./config-template');
+const { packagesDir, publishPackage, unpublishPackage, listPackages, isValidVersion } = require('./package-repo');
 
 const SIM_DIR = __dirname;
 const HOST_META = '.sim-host.json';
@@ -24,6 +25,7 @@ const HOST_META = '.sim-host.json';
  * @typedef {{
  *   root: string, binary: string, config: string, initScript: string, initdLink: string, rcRoot: string,
  *   systemdUnitDir: string, systemctl: string, pidFile: string, logFile: string, ports: HostPorts,
+ *   installCommand: string, packagesDir: string, previousVersionFile: string,
  * }} InstalledHost
  */
 
@@ -125,6 +127,15 @@ function installHost(opts) {
   fs.writeFileSync(systemctl, shimSource(process.execPath, 'systemctl-shim.js', `main(${JSON.stringify(hostDir)}, process.argv.slice(2))`), { mode: 0o755 });
   fs.chmodSync(systemctl, 0o755);
 
+  // The on-host install command (srs-install.js) and its package repository, holding the initial version.
+  const localBin = path.join(hostDir, 'usr/local/bin');
+  mkdirp(localBin);
+  const installCommand = path.join(localBin, 'srs-install');
+  fs.writeFileSync(installCommand, shimSource(process.execPath, 'srs-install.js', `main(${JSON.stringify(hostDir)}, process.argv.slice(2))`), { mode: 0o755 });
+  fs.chmodSync(installCommand, 0o755);
+  mkdirp(packagesDir(hostDir));
+  if (isValidVersion(version)) publishPackage(hostDir, version);
+
   const systemdUnitDir = path.join(hostDir, 'usr/lib/systemd/system');
   mkdirp(systemdUnitDir);
   mkdirp(path.join(hostDir, 'run/systemd'));
@@ -137,6 +148,7 @@ function installHost(opts) {
   return {
     root, binary, config, initScript, initdLink, rcRoot, systemdUnitDir, systemctl,
     pidFile: path.join(root, 'objs/srs.pid'), logFile: path.join(root, 'objs/srs.log'), ports,
+    installCommand, packagesDir: packagesDir(hostDir), previousVersionFile: path.join(root, 'objs/srs.previous-version'),
   };
 }
 
@@ -192,4 +204,12 @@ function getVersion(root) {
   return m ? m[1] : null;
 }
 
-module.exports = { installHost, setVersion, writeConfig, breakConfig, restoreConfig, getVersion };
+/** Version srs-install recorded as replaced (ROOT/objs/srs.previous-version), or null. @param {string} root */
+function getPreviousVersion(root) {
+  try { return fs.readFileSync(path.join(root, 'objs/srs.previous-version'), 'utf8').trim() || null; } catch { return null; }
+}
+
+module.exports = {
+  installHost, setVersion, writeConfig, breakConfig, restoreConfig, getVersion, getPreviousVersion,
+  publishPackage, unpublishPackage, listPackages,
+};

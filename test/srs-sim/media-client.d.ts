@@ -45,3 +45,30 @@ export interface Schedule {
   closeAll(): Promise<void>;
 }
 export function clientSchedule(opts: ScheduleOptions): Promise<Schedule>;
+export interface ReconnectOptions extends ConnectOptions {
+  /** wait this long after a close / refusal / timeout, then connect again (same kind and stream) */
+  reconnectMs: number;
+  /** each connection event (the CLI prints them) */
+  onEvent?: (e: { type: 'connected' | 'closed' | 'failed'; id?: string; error?: string }) => void;
+  // leaveAfterMs (inherited): the total lifetime, stop() after that long
+}
+export interface ReconnectingClient {
+  kind: ClientKind;
+  stream: string;
+  /** the accepted connection, null while disconnected / retrying */
+  current: ClientHandle | null;
+  /** accepted connections so far */
+  connects: number;
+  /** refused / failed attempts so far */
+  failures: number;
+  /** message of the last failed attempt ('' if none) */
+  lastError: string;
+  /** the current connection, or the next one accepted; rejects after timeoutMs (default 10000) */
+  waitConnected(timeoutMs?: number): Promise<ClientHandle>;
+  /** stop retrying and close the current connection */
+  stop(): Promise<void>;
+  /** resolves once stopped */
+  stopped: Promise<void>;
+}
+/** Starts at once; connection failures are retried, never thrown. */
+export function reconnectingClient(opts: ReconnectOptions): ReconnectingClient;

@@ -6,7 +6,9 @@
  *  - kind 'publish' / 'play': RTMP port, first line `publish|play <app>/<stream>`, waits for `OK <id>`.
  *  - kind 'flv': HTTP server port, `GET /<app>/<stream>.flv`, waits for the 200 status line.
  * CLI: node media-client.js --port N [--host H] [--kind play|publish|flv] [--stream live/livestream]
- *      [--leave-after-ms MS] [--count N] [--bitrate-kbps K]
+ *      [--leave-after-ms MS] [--count N] [--bitrate-kbps K] [--reconnect-ms N]
+ * --reconnect-ms N: each client reconnects N ms after its connection closed or was refused, until
+ * SIGTERM/SIGINT (or --leave-after-ms, then the total lifetime). See media-reconnect.js.
  */
 const net = require('net');
 
@@ -146,15 +148,35 @@ async function cli(argv) {
     if (k.startsWith('--')) a[k.slice(2)] = argv[i + 1] && !(argv[i + 1] || '').startsWith('--') ? String(argv[++i]) : 'true';
   }
   const port = Number(a.port);
-  if (!port) { process.stderr.write('usage: media-client.js --port N [--host H] [--kind play|publish|flv] [--stream app/stream] [--leave-after-ms MS] [--count N] [--bitrate-kbps K]\n'); process.exit(2); }
+  const reconnectMs = a['reconnect-ms'] !== undefined ? Number(a['reconnect-ms']) : undefined;
+  if (!port || (reconnectMs !== undefined && !(reconnectMs > 0))) {
+    process.stderr.write('usage: media-client.js --port N [--host H] [--kind play|publish|flv] [--stream app/stream] [--leave-after-ms MS] [--count N] [--bitrate-kbps K] [--reconnect-ms N]\n');
+    process.exit(2);
+  }
   const count = Number(a.count || 1);
   const kind = /** @type {ClientKind} */ (a.kind || 'play');
   const leave = a['leave-after-ms'] !== undefined ? Number(a['leave-after-ms']) : undefined;
   const bitrateKbps = Number(a['bitrate-kbps'] || 0);
+  const base = { host: a.host || '127.0.0.1', port, kind, stream: a.stream || 'live/livestream', leaveAfterMs: leave, bitrateKbps };
+  if (reconnectMs !== undefined) {
+    const { reconnectingClient } = require('./media-reconnect');
+    const rcs = Array.from({ length: count }, () => reconnectingClient({
+      ...base, reconnectMs,
+      onEvent: (e) => process.stdout.write(e.type === 'connected' ? `connected ${kind} ${base.stream} id=${e.id || '-'}\n`
+        : e.type === 'closed' ? `disconnected ${kind} ${base.stream} id=${e.id || '-'}, reconnecting in ${reconnectMs}ms\n`
+          : `failed ${kind} ${base.stream}: ${e.error}, retrying in ${reconnectMs}ms\n`),
+    }));
+    const stopAll = () => { rcs.forEach((rc) => { void rc.stop(); }); };
+    process.on('SIGINT', stopAll);
+    process.on('SIGTERM', stopAll);
+    await Promise.all(rcs.map((rc) => rc.stopped));
+    process.stdout.write('stopped\n');
+    process.exit(0);
+  }
   /** @type {ClientHandle[]} */
   const hs = [];
   for (let i = 0; i < count; i++) {
-    const h = await connectClient({ host: a.host || '127.0.0.1', port, kind, stream: a.stream || 'live/livestream', leaveAfterMs: leave, bitrateKbps });
+    const h = await connectClient(base);
     process.stdout.write(`connected ${kind} ${h.stream} id=${h.id || '-'}\n`);
     hs.push(h);
   }
@@ -166,8 +188,11 @@ async function cli(argv) {
   process.exit(0);
 }
 
+/** @param {import('./media-reconnect').ReconnectOptions} opts */
+function reconnectingClient(opts) { return require('./media-reconnect').reconnectingClient(opts); }
+
+module.exports = { connectClient, clientSchedule, reconnectingClient };
+
 if (require.main === module) {
   cli(process.argv.slice(2)).catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
 }
-
-module.exports = { connectClient, clientSchedule };

@@ -29,15 +29,17 @@ export interface BotHarness {
   url: string;
   redisUrl: string;
   slash: (text: string, opts?: { user?: string; channel?: string; secret?: string; ts?: number }) => Promise<SignedResponse>;
-  /** Presses a button of a message, as `user`, with a signed block_actions request. */
-  press: (message: SlackMessage, actionId: string, user: string) => Promise<SignedResponse>;
+  /** Presses a button of a message, as `user`, with a signed block_actions request; `reason` fills the message's reason box. */
+  press: (message: SlackMessage, actionId: string, user: string, opts?: { reason?: string }) => Promise<SignedResponse>;
+  /** Stops the bot (Bolt app and runtime) and starts a new one on the same Redis, stand-in and port; workers go on. */
+  restartBot: () => Promise<void>;
   /** Waits for the parent message of a request to show its final summary; returns it and its thread. */
   finished: (requestId: string, timeoutMs?: number) => Promise<{ parent: SlackMessage; replies: SlackMessage[] }>;
   close: () => Promise<void>;
 }
 
 /** Starts the harness over claimed fleet hosts, on its own Redis database. */
-export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}, harness: { workers?: number; redisUrl?: string } = {}): Promise<BotHarness> {
+export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}, harness: { workers?: number; redisUrl?: string; expirySweepMs?: number } = {}): Promise<BotHarness> {
   const redisUrl = harness.redisUrl ?? `${getTestRun().redisUrl}/${db}`;
   const fleet = getTestRun().fleet;
   const doc = fleet.toConfigObject({
@@ -55,27 +57,34 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
   const [port] = await allocatePorts(1);
   const logger = createLogger('test');
   const started: { runtime?: BotRuntime } = {};
-  const app = createSlackApp({
-    botToken: standin.token,
-    signingSecret: SECRET,
-    port: port,
-    slackApiUrl: standin.url,
-    botId: standin.identity.botId,
-    botUserId: standin.identity.botUserId,
-    retries: 0,
-    onCommand: (input) => (started.runtime ? started.runtime.onCommand(input) : Promise.reject(new Error('not started'))),
-    onAction: (input) => (started.runtime ? started.runtime.onAction(input) : Promise.reject(new Error('not started'))),
-    logger,
-  });
-  const runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger, consumer: `test-${db}` });
+  const newApp = () =>
+    createSlackApp({
+      botToken: standin.token,
+      signingSecret: SECRET,
+      port: port,
+      slackApiUrl: standin.url,
+      botId: standin.identity.botId,
+      botUserId: standin.identity.botUserId,
+      retries: 0,
+      onCommand: (input) => (started.runtime ? started.runtime.onCommand(input) : Promise.reject(new Error('not started'))),
+      onAction: (input) => (started.runtime ? started.runtime.onAction(input) : Promise.reject(new Error('not started'))),
+      logger,
+    });
+  let app = newApp();
+  const newRuntime = () => startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger, consumer: `test-${db}`, expirySweepMs: harness.expirySweepMs ?? 500 });
+  let runtime = await newRuntime();
   started.runtime = runtime;
   const workers = startWorkers(worker, redisUrl, harness.workers ?? 1);
   await app.start(port as number);
   const url = `http://127.0.0.1:${port as number}/slack/events`;
   return {
     standin,
-    app,
-    runtime,
+    get app() {
+      return app;
+    },
+    get runtime() {
+      return runtime;
+    },
     worker,
     config,
     url,
@@ -85,16 +94,27 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
         secret: o.secret ?? SECRET,
         ...(o.ts !== undefined ? { ts: o.ts } : {}),
       }),
-    press: (message, actionId, user) => {
+    press: (message, actionId, user, opts = {}) => {
       const button = findButton(message, actionId);
+      const state = opts.reason === undefined ? {} : { state: { values: { srs_reason: { reason: { type: 'plain_text_input', value: opts.reason } } } } };
       const body = blockActionsBody({
         user: { id: user },
         channel: { id: CHANNEL },
         message: { ts: message.ts, ...(message.thread_ts !== undefined ? { thread_ts: message.thread_ts } : {}) },
         actions: [{ action_id: actionId, value: button.value }],
         response_url: standin.responseUrl(`a${Date.now()}`, { channel: CHANNEL, user }),
+        extra: state,
       });
       return postSigned(url, body, { secret: SECRET });
+    },
+    restartBot: async () => {
+      await app.stop();
+      await runtime.close();
+      started.runtime = undefined;
+      app = newApp();
+      runtime = await newRuntime();
+      started.runtime = runtime;
+      await app.start(port as number);
     },
     finished: (requestId, timeoutMs = 40000) =>
       standin.waitFor(

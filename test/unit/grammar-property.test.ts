@@ -101,6 +101,16 @@ describe('parseCommand / resolveTargets properties', () => {
           check(c.target === undefined || /^[a-z0-9._,-]+$/.test(c.target), `history target ${JSON.stringify(c.target)}`);
           return;
         }
+        if (c.kind === 'jobs') return;
+        if (c.kind === 'abort') {
+          check(/^r-[a-z0-9]+-[a-f0-9]{6}$/.test(c.id), `abort id ${JSON.stringify(c.id)}`);
+          return;
+        }
+        if (c.kind === 'upgrade') {
+          check(/^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,6}$/.test(c.version), `upgrade version ${JSON.stringify(c.version)}`);
+          check(/^[a-z0-9._,-]+$/.test(c.target), `upgrade target ${JSON.stringify(c.target)}`);
+          return;
+        }
         check((VERBS as readonly string[]).includes(c.verb), `verb ${JSON.stringify(c.verb)}`);
         check(/^[a-z0-9._,-]+$/.test(c.target) && c.target.split(',').every((p) => NAME_PATTERN.test(p)), `target ${JSON.stringify(c.target)}`);
 

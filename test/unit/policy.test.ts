@@ -77,7 +77,7 @@ describe('authorize: channels', () => {
 describe('allowedCommands', () => {
   it('grows with the role', () => {
     expect(allowedCommands('viewer')).toEqual(['help', 'hosts', 'status']);
-    expect(allowedCommands('operator')).toEqual(['help', 'hosts', ...VERBS]);
+    expect(allowedCommands('operator')).toEqual(['help', 'hosts', ...VERBS, 'upgrade']);
     expect(allowedCommands('admin')).toEqual(expect.arrayContaining([...allowedCommands('operator')]));
   });
 });

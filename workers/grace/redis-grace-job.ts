@@ -18,7 +18,7 @@ export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: Host
     jobId: job.jobId,
     options: job.options ?? {},
     config: config.grace,
-    autoEscalate: host.groups.some((g) => config.grace.autoEscalateGroups.includes(g)),
+    autoEscalate: job.options?.upgrade?.forceAtDeadline === true || host.groups.some((g) => config.grace.autoEscalateGroups.includes(g)),
     preflight: (progress, deadlineMs) => events.publish({ ...base, type: 'grace.preflight', at: Date.now(), progress, ...(deadlineMs !== undefined ? { deadlineMs } : {}) }),
     progress: (progress) => events.publish({ ...base, type: 'grace.progress', at: Date.now(), progress }),
     milestone: async (progress, milestone, detail) => {

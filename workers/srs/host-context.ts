@@ -2,6 +2,7 @@ import type { HostConfig, WorkerConfig } from '../../config/schema';
 import type { Logger } from '../../src/adapters/logger';
 import type { HostPort, HostTarget } from '../../src/ports/host-port';
 import type { GraceJob } from '../grace/grace-job';
+import type { UpgradeJob } from '../upgrade/upgrade-job';
 import type { VerbCheckpoint } from '../verb-checkpoint';
 
 /** Everything a verb needs to act on one host. */
@@ -24,6 +25,8 @@ export interface HostContext {
   checkpoint?: VerbCheckpoint;
   /** The job around a graceful quit or graceful restart (progress, checkpoint, decisions); absent outside a job. */
   grace?: GraceJob;
+  /** One host's step of an approved rollout (absent for other verbs). */
+  upgrade?: UpgradeJob;
 }
 
 /** The API port of a host (`127.0.0.1:1985` -> 1985). */

@@ -12,9 +12,9 @@ import { runService, type VerbStep } from './verb-step';
  * version) that serves. On systemd hosts (Restart=always) the quit already restarts SRS: the new process is
  * confirmed instead of starting one.
  */
-export async function gracefulRestart(ctx: HostContext, before: ObservedHost): Promise<VerbStep> {
+export async function gracefulRestart(ctx: HostContext, before: ObservedHost, expect: { version?: string } = {}): Promise<VerbStep> {
   if (!ctx.grace) throw new Error('graceful restart needs a job context');
-  const oldVersion = before.snapshot.version;
+  const oldVersion = expect.version ?? before.snapshot.version;
   const quit = await runGrace(ctx, ctx.grace, before);
   if (quit.outcome !== 'ok') {
     const after = (await observeHost(ctx)).snapshot;
@@ -48,7 +48,7 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost): P
   }
   const after = observed.snapshot;
   const sameVersion = oldVersion === undefined || after.version === oldVersion;
-  if (ok && !sameVersion) evidence.push(`version changed: ${oldVersion ?? '?'} -> ${after.version ?? '?'}`);
+  if (ok && !sameVersion) evidence.push(`version ${expect.version !== undefined ? `is not the expected ${expect.version}` : 'changed'}: ${before.snapshot.version ?? '?'} -> ${after.version ?? '?'}`);
   return {
     outcome: ok && sameVersion ? 'ok' : 'failed',
     summary: ok

@@ -1,7 +1,7 @@
 import { asChatopsError, ErrorCode } from '../../src/core/errors';
 import { describeSnapshot } from '../../src/core/describe-snapshot';
 import type { HostSnapshot, VerbResult } from '../../src/core/verb-result';
-import type { Verb } from '../../src/core/verbs';
+import type { JobVerb } from '../../src/core/verbs';
 import type { HostContext } from '../srs/host-context';
 import { observeHost } from '../srs/snapshot';
 import { grace } from './grace';
@@ -11,14 +11,15 @@ import { rotate } from './rotate';
 import { start } from './start';
 import { status } from './status';
 import { stop } from './stop';
+import { upgrade } from './upgrade';
 import type { VerbRunner } from './verb-step';
 
-const RUNNERS: Readonly<Record<Verb, VerbRunner>> = { status, start, stop, restart, reload, rotate, grace };
+const RUNNERS: Readonly<Record<JobVerb, VerbRunner>> = { status, start, stop, restart, reload, rotate, grace, upgrade };
 
 const UNKNOWN: HostSnapshot = { state: 'unknown', apiUp: false };
 
 /** Runs one verb on one host and returns its confirmed result; never throws (failures are results). */
-export async function runVerb(ctx: HostContext, verb: Verb): Promise<VerbResult> {
+export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResult> {
   const started = Date.now();
   let before: HostSnapshot = UNKNOWN;
   try {
@@ -57,8 +58,10 @@ export async function runVerb(ctx: HostContext, verb: Verb): Promise<VerbResult>
  * When a previous run of this job may have sent a state-changing command, returns that command: the job must not
  * send it blindly again. A graceful quit (or graceful restart) keeps its own checkpoint and resumes instead.
  */
-async function interruptedRun(ctx: HostContext, verb: Verb): Promise<string | undefined> {
+async function interruptedRun(ctx: HostContext, verb: JobVerb): Promise<string | undefined> {
   if (!ctx.checkpoint) return undefined;
+  // An upgrade resumes too: its install is idempotent, its restart has the graceful quit's checkpoint.
+  if (verb === 'upgrade') return undefined;
   if (ctx.grace && (verb === 'grace' || (verb === 'restart' && (ctx.grace.options.graceful === true || ctx.grace.config.restartGraceful)))) return undefined;
   const previous = await ctx.checkpoint.load();
   return previous?.action;
@@ -66,7 +69,7 @@ async function interruptedRun(ctx: HostContext, verb: Verb): Promise<string | un
 
 function base(
   ctx: HostContext,
-  verb: Verb,
+  verb: JobVerb,
   started: number,
   before: HostSnapshot,
   part: Pick<VerbResult, 'outcome' | 'summary'> & { errorCode?: string },

@@ -21,4 +21,16 @@ export const keys = {
   graceCheckpoint: (jobId: string) => `${PREFIX}:graceckpt:${jobId}`,
   /** A chat request's thread and progress. */
   request: (id: string) => `${PREFIX}:req:${id}`,
+  /** An approval: plan, state, decision (hash). */
+  approval: (id: string) => `${PREFIX}:approval:${id}`,
+  /** Who approved it, in press order (list). */
+  approvalBy: (id: string) => `${PREFIX}:approval:${id}:by`,
+  /** Pending approvals by expiry time (sorted set). */
+  approvalsPending: `${PREFIX}:approvals:pending`,
+  /** A rollout: plan, state, batch (hash), host states in `host:<name>` fields. */
+  rollout: (id: string) => `${PREFIX}:rollout:${id}`,
+  /** Rollouts running or aborting (set). */
+  rolloutsActive: `${PREFIX}:rollouts:active`,
+  /** Set (to the user id) when hosts in progress must stop at their next step (`abort --now`). */
+  rolloutStopNow: (id: string) => `${PREFIX}:rollout:${id}:stopnow`,
 } as const;

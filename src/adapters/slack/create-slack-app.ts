@@ -3,6 +3,7 @@ import type { ChatMessage } from '../../core/command';
 import type { Logger } from '../logger';
 import { guardRequests, memorySeenSignatures, type SeenSignature } from './request-guard';
 import { boltLogger } from './bolt-logger';
+import { REASON_INPUT } from '../../core/rollout/approval-actions';
 
 /** A slash command as the bot's use cases see it. */
 export interface SlashCommandInput {
@@ -26,6 +27,15 @@ export interface ButtonInput {
   userId: string;
   channelId: string;
   messageTs?: string;
+  /** What the message's reason box held when the button was pressed (approval cards). */
+  reason?: string;
+}
+
+/** The text typed in a message's input block (`state.values[block][action].value`), if any. */
+export function inputValue(body: unknown, blockId: string, actionId: string): string | undefined {
+  const state = (body as { state?: { values?: Record<string, Record<string, { value?: unknown }>> } }).state;
+  const value = state?.values?.[blockId]?.[actionId]?.value;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Options of {@link createSlackApp}. */
@@ -81,12 +91,14 @@ export function createSlackApp(o: SlackAppOptions): App {
     const container = body.container as { channel_id?: unknown } | undefined;
     const channelId = body.channel?.id ?? container?.channel_id;
     if (typeof channelId !== 'string') return;
+    const reason = inputValue(body, REASON_INPUT.blockId, REASON_INPUT.actionId);
     const reply = await o.onAction({
       actionId: action.action_id,
       ...(action.value !== undefined ? { value: action.value } : {}),
       userId: body.user.id,
       channelId,
       ...(body.message?.ts !== undefined ? { messageTs: body.message.ts } : {}),
+      ...(reason !== undefined ? { reason } : {}),
     });
     if (reply.ephemeral) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.ephemeral.text });
   });

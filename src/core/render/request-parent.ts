@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../command';
-import type { Verb } from '../verbs';
+import type { JobVerb } from '../verbs';
 import { context, section } from './blocks';
 import { escapeSlackText } from './escape-slack-text';
 import { formatElapsed } from './format-elapsed';
@@ -10,14 +10,14 @@ import type { ResultSummary } from './summary';
 export const TARGETS_SHOWN = 10;
 
 /** Where a request is. */
-export type RequestState = 'queued' | 'running' | 'done';
+export type RequestState = 'planning' | 'awaiting' | 'queued' | 'running' | 'done' | 'closed';
 
 /** What the parent message of a request shows. */
 export interface RequestParent {
   requestId: string;
   /** Slack user id of the requester. */
   userId: string;
-  verb: Verb;
+  verb: JobVerb;
   /** Resolved host names. */
   hosts: readonly string[];
   state: RequestState;
@@ -28,6 +28,8 @@ export interface RequestParent {
   summary?: ResultSummary | string;
   /** Time from request to last result, shown when done. */
   elapsedMs?: number;
+  /** What `awaiting` and `closed` say (`awaiting approval (1 of 2)`, `denied by …`), Slack mrkdwn. */
+  note?: string;
 }
 
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
@@ -45,6 +47,9 @@ function targets(hosts: readonly string[]): string {
 }
 
 function emoji(p: RequestParent): string {
+  if (p.state === 'planning') return ':mag:';
+  if (p.state === 'awaiting') return ':lock:';
+  if (p.state === 'closed') return ':no_entry_sign:';
   if (p.state === 'queued') return ':hourglass_flowing_sand:';
   if (p.state === 'running') return ':gear:';
   const s = p.summary;
@@ -55,6 +60,8 @@ function emoji(p: RequestParent): string {
 }
 
 function status(p: RequestParent): string {
+  if (p.state === 'planning') return 'reading the hosts for the plan';
+  if (p.state === 'awaiting' || p.state === 'closed') return p.note ?? (p.state === 'awaiting' ? 'awaiting approval' : 'closed');
   if (p.state !== 'done') return p.state;
   const took = p.elapsedMs === undefined ? '' : ` in ${formatElapsed(p.elapsedMs)}`;
   if (p.summary === undefined) return `done${took}`;

@@ -1,0 +1,98 @@
+import type { Redis } from 'ioredis';
+import type { Plan } from '../../core/rollout/plan';
+import type { ApprovalRecord, ApprovalState, ApprovalStorePort, ApproveOutcome } from '../../ports/approval-store-port';
+import { keys } from './keys';
+
+/** Approvals are kept this long after they expire: a late press on an old card still gets a clear answer. */
+const KEEP_SECONDS = 7 * 24 * 3600;
+
+/**
+ * KEYS: approval hash, approvers list, pending set. ARGV: user, plan hash, now, id, ttl seconds.
+ * Checks state, expiry, plan hash and duplicates before any write; returns {status, approver...}.
+ */
+const APPROVE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown'} end
+if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return {'not_pending'} end
+if tonumber(ARGV[3]) >= tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then return {'expired'} end
+if redis.call('HGET', KEYS[1], 'hash') ~= ARGV[2] then return {'plan_mismatch'} end
+if redis.call('LPOS', KEYS[2], ARGV[1]) then return {'duplicate'} end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+local by = redis.call('LRANGE', KEYS[2], 0, -1)
+local status = 'added'
+if #by >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
+  status = 'complete'
+  redis.call('HSET', KEYS[1], 'state', 'approved', 'decidedAt', ARGV[3])
+  redis.call('ZREM', KEYS[3], ARGV[4])
+end
+table.insert(by, 1, status)
+return by
+`;
+
+/** KEYS: approval hash, pending set. ARGV: state, by, reason, now, id. 1 when this call closed it. */
+const CLOSE = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then redis.call('ZREM', KEYS[2], ARGV[5]) return 0 end
+if state ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'decidedBy', ARGV[2], 'reason', ARGV[3], 'decidedAt', ARGV[4])
+redis.call('ZREM', KEYS[2], ARGV[5])
+return 1
+`;
+
+/** ApprovalStorePort on Redis: a hash per approval, a list of approvers, a sorted set of pending ones by expiry. */
+export class RedisApprovalStore implements ApprovalStorePort {
+  constructor(private readonly redis: Redis) {}
+
+  private ttl(plan: Pick<Plan, 'expiresAt'>): number {
+    return Math.max(60, Math.ceil((plan.expiresAt - Date.now()) / 1000)) + KEEP_SECONDS;
+  }
+
+  async create(plan: Plan): Promise<void> {
+    const key = keys.approval(plan.id);
+    await this.redis
+      .multi()
+      .hset(key, { plan: JSON.stringify(plan), state: 'pending', expiresAt: String(plan.expiresAt), hash: plan.hash, required: String(plan.requiredApprovals) })
+      .expire(key, this.ttl(plan))
+      .zadd(keys.approvalsPending, plan.expiresAt, plan.id)
+      .exec();
+  }
+
+  async get(id: string): Promise<ApprovalRecord | undefined> {
+    const [all, by] = await Promise.all([this.redis.hgetall(keys.approval(id)), this.redis.lrange(keys.approvalBy(id), 0, -1)]);
+    if (all.plan === undefined) return undefined;
+    const record: ApprovalRecord = { plan: JSON.parse(all.plan) as Plan, state: (all.state ?? 'pending') as ApprovalState, approvedBy: by };
+    if (all.cardTs !== undefined) record.cardTs = all.cardTs;
+    if (all.decidedBy !== undefined) record.decidedBy = all.decidedBy;
+    if (all.reason !== undefined) record.reason = all.reason;
+    if (all.decidedAt !== undefined) record.decidedAt = Number(all.decidedAt);
+    return record;
+  }
+
+  async setCard(id: string, ts: string): Promise<void> {
+    await this.redis.hset(keys.approval(id), 'cardTs', ts);
+  }
+
+  async approve(id: string, userId: string, hash: string, now: number): Promise<ApproveOutcome> {
+    const expiresAt = await this.redis.hget(keys.approval(id), 'expiresAt');
+    const ttl = this.ttl({ expiresAt: expiresAt === null ? now : Number(expiresAt) });
+    const reply = (await this.redis.eval(APPROVE, 3, keys.approval(id), keys.approvalBy(id), keys.approvalsPending, userId, hash, String(now), id, String(ttl))) as string[];
+    const [status, ...approvedBy] = reply;
+    if (status === 'added' || status === 'complete') return { status, approvedBy };
+    if (status === 'duplicate' || status === 'not_pending' || status === 'expired' || status === 'plan_mismatch') return { status };
+    return { status: 'unknown' };
+  }
+
+  async close(id: string, state: Exclude<ApprovalState, 'pending' | 'approved'>, by: string, reason: string, now: number): Promise<boolean> {
+    return Number(await this.redis.eval(CLOSE, 2, keys.approval(id), keys.approvalsPending, state, by, reason, String(now), id)) === 1;
+  }
+
+  async due(now: number): Promise<string[]> {
+    return this.redis.zrangebyscore(keys.approvalsPending, 0, now);
+  }
+
+  async pending(): Promise<ApprovalRecord[]> {
+    const ids = await this.redis.zrange(keys.approvalsPending, '0', '99');
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter((r): r is ApprovalRecord => r !== undefined && r.state === 'pending');
+  }
+}

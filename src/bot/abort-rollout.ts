@@ -1,0 +1,95 @@
+import type { Command } from '../core/command';
+import { isOperator, roleOf } from '../core/policy';
+import { batchesOf } from '../core/rollout/plan';
+import type { RolloutRecord } from '../core/rollout/rollout-record';
+import { APPROVAL_ACTIONS } from '../core/rollout/approval-actions';
+import { escapeSlackText, renderAbortNowConfirm } from '../core/render';
+import type { VerbResult } from '../core/verb-result';
+import type { BotDeps } from './bot-deps';
+import type { CommandInput, CommandReply } from './handle-command';
+import type { ActionInput, ActionReply } from './handle-grace-action';
+import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
+import { upgradeJobId } from './advance-rollout';
+
+function mayAbort(deps: BotDeps, userId: string, r: RolloutRecord): boolean {
+  return userId === r.plan.requestedBy || isOperator(roleOf(userId, deps.config.slack));
+}
+
+function inProgress(r: RolloutRecord): string[] {
+  return (batchesOf(r.plan)[r.batch] ?? []).filter((h) => !['pending', 'queued', 'done', 'failed', 'cancelled'].includes(r.hosts[h]?.stage ?? 'pending'));
+}
+
+/** Cancels the current batch's jobs that have not started; each cancelled one is answered like a result. */
+async function cancelQueued(deps: BotDeps, r: RolloutRecord, by: string): Promise<string[]> {
+  const cancelled: string[] = [];
+  for (const host of batchesOf(r.plan)[r.batch] ?? []) {
+    if (r.hosts[host]?.stage !== 'queued') continue;
+    const jobId = upgradeJobId(r.plan.id, host);
+    const state = await deps.queue.cancel(jobId, by);
+    if (state === 'cancelling') cancelled.push(host); // the worker holding it answers it
+    if (state !== 'cancelled') continue;
+    cancelled.push(host);
+    const unknown = { state: 'unknown' as const, apiUp: false };
+    const result: VerbResult = { v: 1, host, verb: 'upgrade', outcome: 'refused', summary: `cancelled by ${by} (rollout aborted) before it ran; nothing was sent to ${host}`, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode: 'cancelled' };
+    await deps.events.publish({ v: 1, type: 'job.result', requestId: r.plan.id, jobId, host, verb: 'upgrade', at: deps.now(), worker: 'bot', result });
+  }
+  return cancelled;
+}
+
+/** Moves a running rollout to `aborting` and cancels what has not started; false when it was not running. */
+async function beginAbort(deps: BotDeps, r: RolloutRecord, by: string, now: boolean): Promise<{ ok: boolean; cancelled: string[] }> {
+  if (!(await deps.rollouts.transition(r.plan.id, ['running'], 'aborting', { reason: `aborted by ${by}${now ? ' (now)' : ''}` }))) return { ok: false, cancelled: [] };
+  if (now) await deps.rollouts.requestStopNow(r.plan.id, by);
+  await recordAudit(deps, { type: 'rollout.aborted', actor: by, channel: r.plan.channelId, requestId: r.plan.id, correlationId: r.plan.id, verb: 'upgrade', data: { phase: 'requested', now, batch: r.batch + 1, inProgress: inProgress(r) } });
+  const cancelled = await cancelQueued(deps, r, by);
+  const thread = (await deps.requests.get(r.plan.id))?.parentTs;
+  if (thread !== undefined) {
+    const going = inProgress(r);
+    const text = `:no_entry_sign: <@${by}> aborted the rollout${now ? ' *now*' : ''}. ${cancelled.length > 0 ? `Cancelled: ${cancelled.join(', ')}. ` : ''}${going.length > 0 ? `${going.join(', ')} ${now ? 'stop at their next step' : 'finish first'}; ` : ''}no new host starts.`;
+    await deps.chat.post(r.plan.channelId, { text: escapeSlackText(text).replace(/&lt;@([A-Z0-9]+)&gt;/g, '<@$1>') }, thread);
+  }
+  return { ok: true, cancelled };
+}
+
+/**
+ * `/srs abort <rollout> [--now]`: the requester or an operator stops a rollout. Without `--now` the hosts in
+ * progress finish and nothing new starts; with `--now` a button asks to confirm first, then hosts in progress stop
+ * at their next step (before installing, or before restarting).
+ */
+export async function abortRollout(deps: BotDeps, input: CommandInput, command: Extract<Command, { kind: 'abort' }>): Promise<CommandReply> {
+  const r = await deps.rollouts.get(command.id);
+  if (!r) return { ephemeral: { text: `No rollout ${escapeSlackText(command.id)} (unknown, not an upgrade, or older than 30 days). \`/srs jobs\` lists what runs.` } };
+  if (!mayAbort(deps, input.userId, r)) return { ephemeral: { text: `Only <@${r.plan.requestedBy}> (who asked) or an operator may abort ${escapeSlackText(command.id)}.` } };
+  if (r.state !== 'running') return { ephemeral: { text: `Rollout ${escapeSlackText(command.id)} is ${r.state}; nothing to abort.` } };
+  const audit = { actor: input.userId, channel: input.channelId, requestId: r.plan.id, correlationId: r.plan.id, verb: 'upgrade' };
+  if (command.now) {
+    const thread = (await deps.requests.get(r.plan.id))?.parentTs;
+    if (thread === undefined) return { ephemeral: { text: 'The rollout has no thread yet; try again in a moment.' } };
+    if (!(await recordAudit(deps, { ...audit, type: 'request.received', data: { abort: r.plan.id, now: true, stage: 'confirm' } }))) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
+    await deps.chat.post(r.plan.channelId, renderAbortNowConfirm(r.plan, inProgress(r)), thread);
+    return { ephemeral: { text: `Confirm in the rollout's thread: *Abort now* stops the hosts in progress at their next step.` } };
+  }
+  const begun = await beginAbort(deps, r, input.userId, false);
+  if (!begun.ok) return { ephemeral: { text: `Rollout ${escapeSlackText(command.id)} moved on meanwhile; nothing to abort.` } };
+  return { ephemeral: { text: `Aborting ${escapeSlackText(command.id)}: hosts in progress finish, no new host starts. The thread says when it has stopped.` } };
+}
+
+/** The buttons of the `--now` confirmation. */
+export async function confirmAbortNow(deps: BotDeps, input: ActionInput, id: string): Promise<ActionReply> {
+  const r = await deps.rollouts.get(id);
+  if (!r) return { ephemeral: { text: 'This rollout is unknown or too old; nothing was done.' } };
+  if (!mayAbort(deps, input.userId, r)) {
+    await recordAudit(deps, { type: 'button.denied', actor: input.userId, channel: input.channelId, requestId: id, correlationId: id, verb: 'upgrade', data: { action: input.actionId, reason: 'not the requester nor an operator' } });
+    return { ephemeral: { text: `Only <@${r.plan.requestedBy}> (who asked) or an operator may abort it; nothing was done.` } };
+  }
+  if (!(await recordAudit(deps, { type: 'button.pressed', actor: input.userId, channel: input.channelId, requestId: id, correlationId: id, verb: 'upgrade', data: { action: input.actionId } }))) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
+  const keep = input.actionId === APPROVAL_ACTIONS.abortKeep;
+  let text: string;
+  if (keep) text = `Kept going (<@${input.userId}>).`;
+  else {
+    const begun = await beginAbort(deps, r, input.userId, true);
+    text = begun.ok ? `Abort now confirmed by <@${input.userId}>.` : `The rollout is ${r.state === 'running' ? 'no longer running' : r.state}; nothing was done.`;
+  }
+  if (input.messageTs !== undefined) await deps.chat.update(input.channelId, input.messageTs, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+  return {};
+}

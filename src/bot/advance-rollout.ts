@@ -1,0 +1,211 @@
+import { batchesOf, type Plan } from '../core/rollout/plan';
+import type { HostStage, RolloutRecord } from '../core/rollout/rollout-record';
+import { renderGraceDeadlinePrompt, renderGraceLine, renderHostResult, renderRequestParent, renderRolloutStatus, slackToPlainText, summarizeResults } from '../core/render';
+import { escapeSlackText } from '../core/render/escape-slack-text';
+import type { VerbResult } from '../core/verb-result';
+import type { HostJob, JobEvent } from '../ports/job-queue-port';
+import type { RequestProgress } from '../ports/request-store-port';
+import type { BotDeps } from './bot-deps';
+import { recordAudit } from './record-audit';
+
+type RolloutEvent = Exclude<JobEvent, { type: 'job.started' }>;
+
+/** The job id of one host's upgrade in a rollout. */
+export function upgradeJobId(rolloutId: string, host: string): string {
+  return `${rolloutId}-${host}`;
+}
+
+function auditBase(plan: Plan) {
+  return { actor: 'system', channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb: 'upgrade' };
+}
+
+/** Edits the rollout's status message (or posts it the first time). Edits are coalesced by the chat. */
+async function showStatus(deps: BotDeps, id: string, parentTs: string, wait: boolean): Promise<void> {
+  const r = await deps.rollouts.get(id);
+  if (!r) return;
+  const message = renderRolloutStatus(r, deps.now());
+  if (r.statusTs === undefined) {
+    if (!(await deps.requests.claim(id, 'rollout-status'))) return;
+    const posted = await deps.chat.post(r.plan.channelId, message, parentTs);
+    await deps.rollouts.setStatusTs(id, posted.ts);
+    return;
+  }
+  const edit = deps.chat.update(r.plan.channelId, r.statusTs, message);
+  if (wait) await edit;
+  else edit.catch((err: unknown) => deps.logger.warn({ requestId: id, err: err instanceof Error ? err.message : String(err) }, 'rollout status edit failed; the next event retries'));
+}
+
+/**
+ * Starts an approved upgrade: the rollout is stored (it survives a bot restart), the request becomes a rollout, the
+ * status message is posted and the first batch is queued.
+ */
+export async function startRollout(deps: BotDeps, plan: Plan, approvedBy: readonly string[]): Promise<void> {
+  const req = await deps.requests.get(plan.id);
+  if (!req || req.parentTs === undefined) return;
+  const hosts: RolloutRecord['hosts'] = {};
+  const now = deps.now();
+  for (const h of plan.hosts) hosts[h.name] = { stage: 'pending', at: now, ...(h.from !== undefined ? { version: h.from } : {}) };
+  await deps.requests.create({ ...req.record, kind: 'rollout', hosts: plan.hosts.map((h) => h.name) });
+  await deps.rollouts.create({ plan, state: 'running', batch: 0, hosts, startedAt: now, approvedBy: [...approvedBy] });
+  await recordAudit(deps, { ...auditBase(plan), type: 'rollout.started', data: { planHash: plan.hash, approvedBy, batches: batchesOf(plan), version: plan.version ?? null, failureBudget: plan.failureBudget, rollback: plan.rollback } });
+  await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb: 'upgrade', hosts: plan.hosts.map((h) => h.name), state: 'running' }));
+  await showStatus(deps, plan.id, req.parentTs, true);
+  await startBatch(deps, plan, 0, req.parentTs);
+}
+
+/** Queues one batch's upgrade jobs (once per batch, whatever the deliveries). */
+async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: string): Promise<void> {
+  if (!(await deps.requests.claim(plan.id, `batch:${index}`))) return;
+  const names = batchesOf(plan)[index] ?? [];
+  const now = deps.now();
+  const jobs: HostJob[] = names.map((host) => {
+    const from = plan.hosts.find((h) => h.name === host)?.from ?? '';
+    return {
+      v: 1,
+      jobId: upgradeJobId(plan.id, host),
+      requestId: plan.id,
+      host,
+      verb: 'upgrade',
+      requestedBy: plan.requestedBy,
+      enqueuedAt: now,
+      options: {
+        confirmed: true, // the approvers saw the plan, 5.0's "clients are dropped" included
+        ...(plan.drain !== undefined ? { deadlineMs: plan.drain.deadlineMs } : {}),
+        upgrade: { version: plan.version ?? '', from, rollback: plan.rollback, healthTimeoutMs: deps.config.upgrade.healthTimeoutMs, planHash: plan.hash, forceAtDeadline: plan.drain?.force ?? false },
+      },
+    };
+  });
+  for (const host of names) await deps.rollouts.setHost(plan.id, host, { stage: 'queued', at: now });
+  try {
+    await deps.queue.enqueue(jobs);
+  } catch (err) {
+    deps.logger.error({ requestId: plan.id, batch: index, err: err instanceof Error ? err.message : String(err) }, 'rollout batch not queued');
+    for (const host of names) await deps.rollouts.setHost(plan.id, host, { stage: 'pending', at: deps.now() });
+    await finish(deps, plan.id, parentTs, 'halted', `batch ${index + 1} could not be queued (Redis refused the jobs); its hosts were not touched`);
+    return;
+  }
+  await recordAudit(deps, { ...auditBase(plan), type: 'rollout.batch', data: { batch: index + 1, of: batchesOf(plan).length, hosts: names } });
+  await deps.chat.post(plan.channelId, { text: `:arrow_forward: Batch ${index + 1} of ${batchesOf(plan).length} started: ${names.map((n) => `\`${escapeSlackText(n)}\``).join(', ')}` }, parentTs);
+  await showStatus(deps, plan.id, parentTs, false);
+}
+
+function stageOf(result: VerbResult): HostStage {
+  if (result.errorCode === 'cancelled' || result.errorCode === 'aborted') return 'cancelled';
+  return result.outcome === 'ok' ? 'done' : 'failed';
+}
+
+/**
+ * An upgrade job's stage or result: the host's line on the status message; a result also gets its own reply in
+ * the thread, and when the batch is complete the rollout moves on, halts (failures over the budget, the hosts not
+ * yet touched stay untouched) or ends (done, aborted).
+ */
+export async function deliverRolloutEvent(deps: BotDeps, progress: RequestProgress, parentTs: string, event: RolloutEvent): Promise<void> {
+  const id = progress.record.requestId;
+  if (event.type.startsWith('grace.') && 'progress' in event) {
+    // The drain shows on the host's line of the status message; only the deadline question is its own reply.
+    await deps.rollouts.setHost(id, event.host, { stage: 'restarting', detail: slackToPlainText(renderGraceLine(event.progress, event.at)), at: event.at });
+    if (event.type === 'grace.deadline' && (await deps.requests.claim(id, `deadline:${event.jobId}:${event.at}`))) {
+      const value = { requestId: id, jobId: event.jobId, host: event.host };
+      await deps.chat.post(progress.record.channelId, renderGraceDeadlinePrompt(event.progress, value, event.extendMs, event.at), parentTs);
+    }
+    await showStatus(deps, id, parentTs, false);
+    return;
+  }
+  if (event.type === 'upgrade.stage') {
+    await deps.rollouts.setHost(id, event.host, { stage: event.stage, at: event.at, ...(event.detail !== undefined ? { detail: event.detail } : {}) });
+    await showStatus(deps, id, parentTs, false);
+    return;
+  }
+  if (event.type !== 'job.result') return;
+  const { result } = event;
+  await deps.requests.saveResult(id, result);
+  await deps.rollouts.setHost(id, event.host, { stage: stageOf(result), outcome: result.outcome, detail: result.summary.slice(0, 300), at: Math.max(event.at, deps.now()), ...(result.after.version !== undefined ? { version: result.after.version } : {}) });
+  if (!progress.posted.has(event.host) && (await deps.requests.claim(id, `result:${event.host}`))) {
+    try {
+      const reply = await deps.chat.post(progress.record.channelId, renderHostResult(result), parentTs);
+      await deps.requests.markPosted(id, event.host, reply.ts);
+    } catch (err) {
+      await deps.requests.unclaim(id, `result:${event.host}`);
+      throw err;
+    }
+  }
+  await evaluateBatch(deps, id, parentTs);
+}
+
+const FINISHED: readonly HostStage[] = ['done', 'failed', 'cancelled'];
+
+async function evaluateBatch(deps: BotDeps, id: string, parentTs: string): Promise<void> {
+  const r = await deps.rollouts.get(id);
+  if (!r || (r.state !== 'running' && r.state !== 'aborting')) {
+    await showStatus(deps, id, parentTs, false);
+    return;
+  }
+  const { plan } = r;
+  const batches = batchesOf(plan);
+  const batch = batches[r.batch] ?? [];
+  const open = batch.filter((h) => !FINISHED.includes(r.hosts[h]?.stage ?? 'pending'));
+  if (open.length > 0) {
+    await showStatus(deps, id, parentTs, false);
+    return;
+  }
+  const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed');
+  const untouched = plan.hosts.filter((h) => ['pending', 'queued'].includes(r.hosts[h.name]?.stage ?? 'pending')).map((h) => h.name);
+  if (r.state === 'aborting') {
+    await finish(deps, id, parentTs, 'aborted', `${r.reason ?? 'aborted'}; untouched: ${untouched.join(', ') || 'none'}`);
+    return;
+  }
+  if (failed.length > plan.failureBudget) {
+    const why = failed.map((h) => `${h.name}: ${r.hosts[h.name]?.detail ?? 'failed'}`).join('; ');
+    await finish(deps, id, parentTs, 'halted', `${failed.length} host${failed.length === 1 ? '' : 's'} failed (budget ${plan.failureBudget}): ${why.slice(0, 600)}`);
+    return;
+  }
+  const next = r.batch + 1;
+  if (next >= batches.length) {
+    await finish(deps, id, parentTs, 'done', undefined);
+    return;
+  }
+  if (!(await deps.rollouts.transition(id, ['running'], 'running', { batch: next }))) {
+    await evaluateBatch(deps, id, parentTs); // aborted meanwhile
+    return;
+  }
+  await startBatch(deps, plan, next, parentTs);
+}
+
+/** Ends the rollout: state, final status message, a reply saying what every host is now, the request's summary. */
+async function finish(deps: BotDeps, id: string, parentTs: string, to: 'done' | 'halted' | 'aborted', reason: string | undefined): Promise<void> {
+  // Idempotent: the state moves once (and is audited then); the messages are claimed, so a retried delivery
+  // (chat down) posts what is missing and never twice.
+  const moved = await deps.rollouts.transition(id, ['running', 'aborting'], to, { endedAt: deps.now(), ...(reason !== undefined ? { reason } : {}) });
+  const r = await deps.rollouts.get(id);
+  const req = await deps.requests.get(id);
+  if (!r || !req || r.state !== to) return;
+  const { plan } = r;
+  reason = r.reason ?? reason;
+  if (moved) await recordAudit(deps, {
+    ...auditBase(plan),
+    type: to === 'done' ? 'rollout.done' : to === 'halted' ? 'rollout.halted' : 'rollout.aborted',
+    data: { reason: reason ?? null, hosts: Object.fromEntries(plan.hosts.map((h) => [h.name, { stage: r.hosts[h.name]?.stage ?? 'pending', version: r.hosts[h.name]?.version ?? h.from ?? null }])) },
+  });
+  const states = plan.hosts.map((h) => {
+    const s = r.hosts[h.name];
+    const now = s?.version ?? h.from ?? '?';
+    const stage = s?.stage ?? 'pending';
+    return `\`${escapeSlackText(h.name)}\` ${stage === 'pending' || stage === 'queued' ? 'untouched' : stage}, runs ${escapeSlackText(now)}`;
+  });
+  const head = to === 'done' ? `:white_check_mark: Rollout done: every host runs ${escapeSlackText(plan.version ?? '?')}` : to === 'halted' ? `:octagonal_sign: Rollout HALTED: ${escapeSlackText(reason ?? '')}` : `:no_entry_sign: Rollout aborted: ${escapeSlackText(reason ?? '')}`;
+  if (await deps.requests.claim(id, 'rollout-final')) {
+    try {
+      await deps.chat.post(plan.channelId, { text: `${head}\n${states.join('\n')}` }, parentTs);
+    } catch (err) {
+      await deps.requests.unclaim(id, 'rollout-final');
+      throw err;
+    }
+  }
+  await showStatus(deps, id, parentTs, true);
+  const summary = summarizeResults(req.results, plan.hosts.length);
+  const text = to === 'done' ? summary.text : `${to}: ${summary.text}`;
+  await deps.chat.update(plan.channelId, parentTs, renderRequestParent({ requestId: id, userId: plan.requestedBy, verb: 'upgrade', hosts: plan.hosts.map((h) => h.name), state: 'done', summary: to === 'done' ? summary : text, elapsedMs: deps.now() - r.startedAt }));
+  if (await deps.requests.markDone(id)) {
+    await recordAudit(deps, { ...auditBase(plan), actor: plan.requestedBy, type: 'request.done', data: { threadTs: parentTs, summary: text, hosts: plan.hosts.length } });
+  }
+}

@@ -1,0 +1,109 @@
+import type { HostConfig } from '../../config/schema';
+import { approvalRefusal, hostsNotApprovable } from '../core/approval-policy';
+import { APPROVAL_ACTIONS, parseApprovalButtonValue, REASON_MAX_CHARS } from '../core/rollout/approval-actions';
+import { planDrift } from '../core/rollout/plan';
+import { escapeSlackText, renderPlanCard, renderPlanClosed, renderRequestParent } from '../core/render';
+import type { ApprovalRecord } from '../ports/approval-store-port';
+import type { BotDeps } from './bot-deps';
+import { closeApproval } from './close-approval';
+import type { ActionInput, ActionReply } from './handle-grace-action';
+import { awaitingNote } from './present-plan';
+import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
+import { startApproved } from './start-approved';
+import { confirmAbortNow } from './abort-rollout';
+
+/** A press on an approval card, with the text of the card's reason box (Deny needs one). */
+export interface ApprovalActionInput extends ActionInput {
+  reason?: string;
+}
+
+const say = (text: string): ActionReply => ({ ephemeral: { text } });
+
+/** The plan's hosts as the inventory knows them now (a host gone from it can be approved by nobody). */
+function planHosts(deps: BotDeps, rec: ApprovalRecord): Array<Pick<HostConfig, 'name' | 'groups'>> {
+  const byName = new Map(deps.config.hosts.map((h) => [h.name, h]));
+  return rec.plan.hosts.map((h) => byName.get(h.name) ?? { name: h.name, groups: [] });
+}
+
+function stateText(rec: ApprovalRecord): string {
+  if (rec.state === 'approved') return `already approved (by ${rec.approvedBy.map((u) => `<@${u}>`).join(', ')})`;
+  if (rec.state === 'expired') return 'expired';
+  if (rec.state === 'voided') return 'void (the plan changed)';
+  return `already ${rec.state}${rec.decidedBy !== undefined ? ` by <@${rec.decidedBy}>` : ''}`;
+}
+
+/**
+ * Approve / Deny on a plan's card (and the rollout's abort confirmation). Every press is recorded first (fail
+ * closed). Approve: never by the requester (four eyes), only by an approver of every host, once per person, before
+ * expiry, for the plan as it still is (else the approval is void); the last approval needed starts the run.
+ * Deny: by an approver or the requester (withdraw), with a reason typed in the card's box.
+ */
+export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionInput): Promise<ActionReply> {
+  const value = parseApprovalButtonValue(input.value);
+  if (!value) return say("This button is not one of srs-chatops's, or it is damaged; nothing was done.");
+  if (input.actionId === APPROVAL_ACTIONS.abortNow || input.actionId === APPROVAL_ACTIONS.abortKeep) return confirmAbortNow(deps, input, value.id);
+  const rec = await deps.approvals.get(value.id);
+  if (!rec) return say(`Approval ${escapeSlackText(value.id)} is unknown or older than a week; nothing was done.`);
+  const { plan } = rec;
+  const audit = { actor: input.userId, channel: input.channelId, requestId: plan.id, correlationId: plan.id, verb: plan.verb };
+  if (!(await recordAudit(deps, { ...audit, type: 'button.pressed', data: { action: input.actionId, planHash: value.hash } }))) return say(AUDIT_DOWN_TEXT);
+  if (value.hash !== plan.hash) return say('This card is for an older plan; nothing was done.');
+  if (rec.state !== 'pending') return say(`This plan is ${stateText(rec)}; nothing more was done.`);
+  if (deps.now() >= plan.expiresAt) {
+    await closeApproval(deps, rec, { state: 'expired' });
+    return say('This approval has expired: nothing runs. Ask again for a fresh plan.');
+  }
+  const hosts = planHosts(deps, rec);
+  if (input.actionId === APPROVAL_ACTIONS.deny) return deny(deps, rec, input, hosts);
+  if (input.actionId !== APPROVAL_ACTIONS.approve) return say('Unknown button; nothing was done.');
+
+  const refusal = approvalRefusal(input.userId, { requestedBy: plan.requestedBy, hosts, approvedBy: rec.approvedBy }, deps.config.approvals);
+  if (refusal !== undefined) {
+    deps.logger.info({ requestId: plan.id, user: input.userId, refusal }, 'approval refused');
+    await recordAudit(deps, { ...audit, type: 'approval.refused', data: { planHash: plan.hash, reason: refusal } });
+    return say(`Not counted: ${refusal}. Nothing was done.`);
+  }
+  const drift = planDrift(plan, deps.config);
+  if (drift !== undefined) {
+    await closeApproval(deps, rec, { state: 'voided', why: drift, by: input.userId });
+    return say(`The plan changed since it was made (${drift}): this approval is void and nothing runs. Ask again for a new plan.`);
+  }
+  const outcome = await deps.approvals.approve(plan.id, input.userId, plan.hash, deps.now());
+  if (outcome.status === 'expired') {
+    await closeApproval(deps, rec, { state: 'expired' });
+    return say('This approval has expired: nothing runs.');
+  }
+  if (outcome.status === 'duplicate') return say('You already approved this plan; it needs another approver.');
+  if (outcome.status !== 'added' && outcome.status !== 'complete') return say('This plan was decided meanwhile; nothing more was done.');
+  const final = outcome.status === 'complete';
+  await recordAudit(deps, { ...audit, type: 'approval.granted', data: { planHash: plan.hash, approvedBy: outcome.approvedBy, count: outcome.approvedBy.length, required: plan.requiredApprovals, final } });
+  deps.logger.info({ requestId: plan.id, user: input.userId, count: outcome.approvedBy.length, required: plan.requiredApprovals }, 'approval granted');
+  const req = await deps.requests.get(plan.id);
+  if (!final) {
+    if (rec.cardTs !== undefined) await deps.chat.update(plan.channelId, rec.cardTs, renderPlanCard(plan, outcome.approvedBy, deps.now()));
+    if (req?.parentTs !== undefined) {
+      await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb: plan.verb, hosts: req.record.hosts, state: 'awaiting', note: awaitingNote(plan, outcome.approvedBy) }));
+    }
+    const left = plan.requiredApprovals - outcome.approvedBy.length;
+    return say(`Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); it waits for ${left} more approver${left === 1 ? '' : 's'}.`);
+  }
+  if (rec.cardTs !== undefined) {
+    await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, `:white_check_mark: *Approved* by ${outcome.approvedBy.map((u) => `<@${u}>`).join(', ')}: running.`));
+  }
+  await startApproved(deps, plan, outcome.approvedBy);
+  return {};
+}
+
+async function deny(deps: BotDeps, rec: ApprovalRecord, input: ApprovalActionInput, hosts: Array<Pick<HostConfig, 'name' | 'groups'>>): Promise<ActionReply> {
+  const { plan } = rec;
+  const isRequester = input.userId === plan.requestedBy;
+  if (!isRequester && hostsNotApprovable(input.userId, hosts, deps.config.approvals).length > 0) {
+    await recordAudit(deps, { actor: input.userId, channel: input.channelId, requestId: plan.id, correlationId: plan.id, verb: plan.verb, type: 'approval.refused', data: { planHash: plan.hash, action: 'deny', reason: 'not an approver of every host' } });
+    return say('Only an approver of every host in the plan (or the requester, to withdraw it) may deny it; nothing was done.');
+  }
+  const reason = (input.reason ?? '').trim().slice(0, REASON_MAX_CHARS);
+  if (reason === '') return say('Type a reason in the box above the buttons, then press Deny again; nothing was done.');
+  if (!(await closeApproval(deps, rec, { state: 'denied', reason, by: input.userId }))) return say('This plan was decided meanwhile; nothing more was done.');
+  deps.logger.info({ requestId: plan.id, user: input.userId }, isRequester ? 'approval withdrawn' : 'approval denied');
+  return say(isRequester ? 'Withdrawn; nothing runs.' : 'Denied; nothing runs.');
+}

@@ -1,0 +1,86 @@
+import { buildPlan, type Plan } from '../core/rollout/plan';
+import { renderPlanCard, renderRequestParent } from '../core/render';
+import type { HostSnapshot } from '../core/verb-result';
+import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
+import type { BotDeps } from './bot-deps';
+import { NotReadyError } from './not-ready-error';
+import { recordAudit } from './record-audit';
+
+/** `awaiting approval (0 of 2)` for the parent message. */
+export function awaitingNote(plan: Plan, approvedBy: readonly string[]): string {
+  return `awaiting approval (${approvedBy.length} of ${plan.requiredApprovals}); the plan is in the thread`;
+}
+
+/** Ends a request that will not run: parent edited, request done, recorded. */
+export async function closeRequest(deps: BotDeps, record: RequestRecord, parentTs: string, note: string, data: Record<string, unknown>): Promise<void> {
+  await deps.chat.update(record.channelId, parentTs, renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'closed', note }));
+  if (await deps.requests.markDone(record.requestId)) {
+    await recordAudit(deps, { type: 'request.done', actor: record.userId, channel: record.channelId, requestId: record.requestId, correlationId: record.requestId, verb: record.verb, data: { threadTs: parentTs, summary: note, ...data } });
+  }
+}
+
+/**
+ * A survey result: stored; when every host has answered, the plan is built and its card (Approve / Deny, a reason
+ * box) is posted once in the request's thread, the approval stored (it survives a bot restart). A plan that cannot
+ * be made (a host down for an upgrade, nobody to approve) closes the request and says why.
+ */
+export async function deliverSurveyResult(deps: BotDeps, survey: RequestProgress, result: Parameters<BotDeps['requests']['saveResult']>[1]): Promise<void> {
+  const surveyId = survey.record.requestId;
+  await deps.requests.saveResult(surveyId, result);
+  const latest = await deps.requests.get(surveyId);
+  if (!latest || latest.results.length < latest.record.hosts.length) return;
+  const requestId = survey.record.planFor;
+  const req = requestId === undefined ? undefined : await deps.requests.get(requestId);
+  const spec = req?.record.plan;
+  if (!req || !spec || req.done) return;
+  if (req.parentTs === undefined) throw new NotReadyError(`request ${req.record.requestId}: parent message not posted yet`);
+  if (!(await deps.requests.claim(surveyId, 'plan'))) return;
+  try {
+    await presentPlan(deps, req, req.parentTs, new Map(latest.results.map((r): [string, HostSnapshot] => [r.host, r.after])));
+  } catch (err) {
+    await deps.requests.unclaim(surveyId, 'plan');
+    throw err;
+  }
+}
+
+async function presentPlan(deps: BotDeps, req: RequestProgress, parentTs: string, survey: Map<string, HostSnapshot>): Promise<void> {
+  const { record } = req;
+  const spec = record.plan;
+  if (!spec) return;
+  const audit = { actor: record.userId, channel: record.channelId, requestId: record.requestId, correlationId: record.requestId, verb: record.verb };
+  const built = buildPlan({ ...spec, id: record.requestId, requestedBy: record.userId, channelId: record.channelId, survey, now: deps.now() }, deps.config);
+  let refusal: string | undefined;
+  if (!built.ok) refusal = built.error;
+  else if (built.plan.approvers.length < built.plan.requiredApprovals) {
+    refusal = `nobody can approve it: it needs ${built.plan.requiredApprovals} approver${built.plan.requiredApprovals === 1 ? '' : 's'} for every host other than you, and \`approvals.approvers\` lists ${built.plan.approvers.length}. Ask an admin`;
+  }
+  if (refusal !== undefined || !built.ok) {
+    const why = refusal ?? 'no plan';
+    await deps.chat.post(record.channelId, { text: `:no_entry: Not planned: ${why}. Nothing was run.` }, parentTs);
+    await recordAudit(deps, { ...audit, type: 'request.failed', data: { reason: why, stage: 'plan' } });
+    await closeRequest(deps, record, parentTs, `not planned: ${why.slice(0, 150)}`, { stage: 'plan' });
+    return;
+  }
+  const plan = built.plan;
+  await deps.approvals.create(plan);
+  const card = await deps.chat.post(record.channelId, renderPlanCard(plan, [], deps.now()), parentTs);
+  await deps.approvals.setCard(plan.id, card.ts);
+  await recordAudit(deps, {
+    ...audit,
+    type: 'approval.requested',
+    data: {
+      planHash: plan.hash,
+      version: plan.version ?? null,
+      hosts: plan.hosts.map((h) => ({ name: h.name, batch: h.batch, from: h.from ?? null, clients: h.clients ?? null, publishers: h.publishers ?? null })),
+      skipped: plan.skipped,
+      batchSize: plan.batchSize,
+      failureBudget: plan.failureBudget,
+      rollback: plan.rollback,
+      requiredApprovals: plan.requiredApprovals,
+      approvers: plan.approvers,
+      expiresAt: new Date(plan.expiresAt).toISOString(),
+      cardTs: card.ts,
+    },
+  });
+  await deps.chat.update(record.channelId, parentTs, renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: plan.hosts.map((h) => h.name), state: 'awaiting', note: awaitingNote(plan, []) }));
+}

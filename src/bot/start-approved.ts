@@ -1,0 +1,51 @@
+import type { Plan } from '../core/rollout/plan';
+import { renderRequestParent } from '../core/render';
+import { isVerb } from '../core/verbs';
+import type { HostJob } from '../ports/job-queue-port';
+import type { BotDeps } from './bot-deps';
+import { closeRequest } from './present-plan';
+import { recordAudit } from './record-audit';
+import { startRollout } from './advance-rollout';
+
+/**
+ * Runs an approved plan: an upgrade starts its rollout; a gated verb queues its jobs (one per host, exactly the
+ * plan's hosts), answered in the thread like any request. A queue that refuses the jobs closes the request.
+ */
+export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: readonly string[]): Promise<void> {
+  if (plan.verb === 'upgrade') {
+    await startRollout(deps, plan, approvedBy);
+    return;
+  }
+  const req = await deps.requests.get(plan.id);
+  if (!req || !isVerb(plan.verb)) return;
+  const hosts = plan.hosts.map((h) => h.name);
+  const now = deps.now();
+  const verb = plan.verb;
+  const jobs: HostJob[] = hosts.map((host) => ({
+    v: 1,
+    jobId: `${plan.id}-${host}`,
+    requestId: plan.id,
+    host,
+    verb,
+    requestedBy: plan.requestedBy,
+    enqueuedAt: now,
+    ...(plan.options ? { options: plan.options } : {}),
+  }));
+  const audit = { actor: plan.requestedBy, channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb };
+  try {
+    await deps.requests.create({ ...req.record, kind: 'verb', hosts });
+    await deps.queue.enqueue(jobs);
+  } catch (err) {
+    deps.logger.error({ requestId: plan.id, err: err instanceof Error ? err.message : String(err) }, 'approved jobs not queued');
+    await recordAudit(deps, { ...audit, type: 'request.failed', data: { reason: 'queue unavailable', hosts, approvedBy } });
+    if (req.parentTs !== undefined) {
+      await deps.chat.post(plan.channelId, { text: ':x: Approved, but the job queue (Redis) refused the jobs: nothing ran. Ask again when Redis is back.' }, req.parentTs);
+      await closeRequest(deps, req.record, req.parentTs, 'approved, but not queued (queue unavailable); nothing ran', {});
+    }
+    return;
+  }
+  await recordAudit(deps, { ...audit, type: 'request.queued', data: { hosts, approvedBy, planHash: plan.hash, ...(plan.options ? { options: plan.options } : {}) } });
+  if (req.parentTs !== undefined) {
+    await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb, hosts, state: 'queued' }));
+  }
+}

@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import type { Config, HostConfig } from '../../../config/schema';
+import { eligibleApprovers, requiredApprovals } from '../approval-policy';
+import { canonicalJson } from '../audit/canonical-json';
+import type { UpgradeOptions, VerbOptions } from '../command';
+import { escapeSlackText } from '../render/escape-slack-text';
+import { resolveTargets } from '../resolve-targets';
+import type { HostSnapshot } from '../verb-result';
+import type { JobVerb } from '../verbs';
+
+/** One host of a plan, in run order, with what the survey saw on it. */
+export interface PlanHost {
+  name: string;
+  /** 0-based batch index (gated verbs: everything in batch 0). */
+  batch: number;
+  /** Version the host runs now (the upgrade's "from"). */
+  from?: string;
+  state: HostSnapshot['state'];
+  apiUp: boolean;
+  clients?: number;
+  publishers?: number;
+  streams?: number;
+}
+
+/**
+ * What an approver approves: the exact hosts, their order and batches, the versions, the options. Plain JSON; the
+ * approval is bound to {@link Plan.hash}, so any change voids it.
+ */
+export interface Plan {
+  v: 1;
+  /** The request id (also the approval's and the rollout's). */
+  id: string;
+  verb: JobVerb;
+  /** The target expression as typed (normalised). */
+  target: string;
+  /** Upgrades: the version to install. */
+  version?: string;
+  hosts: PlanHost[];
+  /** Hosts of the target left out of the run, and why (already at the version). */
+  skipped: Array<{ name: string; reason: string }>;
+  batchSize: number;
+  failureBudget: number;
+  rollback: boolean;
+  /** Verb options of a gated verb (`--graceful`, `--deadline`). */
+  options?: VerbOptions;
+  /** Upgrades: each host's drain deadline, and whether the quit is forced there (part of what is approved). */
+  drain?: { deadlineMs: number; force: boolean };
+  /** The upgrade flags as typed (re-planning uses them; the resolved values above are what is bound). */
+  upgradeOptions?: UpgradeOptions;
+  requiredApprovals: number;
+  /** Who may approve (everyone covering every host, the requester left out). */
+  approvers: string[];
+  requestedBy: string;
+  channelId: string;
+  createdAt: number;
+  expiresAt: number;
+  /** SHA-256 over the binding fields (hosts, order, batches, versions, options, approvals needed). */
+  hash: string;
+}
+
+/** What a plan is built from: the command, the survey of each host, the config. */
+export interface PlanInput {
+  id: string;
+  verb: JobVerb;
+  target: string;
+  version?: string;
+  upgradeOptions?: UpgradeOptions;
+  verbOptions?: VerbOptions;
+  requestedBy: string;
+  channelId: string;
+  /** Survey results by host (a host missing here counts as unknown). */
+  survey: ReadonlyMap<string, HostSnapshot>;
+  now: number;
+}
+
+/** What a gated request asked for (kept with the request until its survey is in). */
+export type PlanSpec = Pick<PlanInput, 'verb' | 'target' | 'version' | 'upgradeOptions' | 'verbOptions'>;
+
+/** Versions as numbers for comparing (`6.0.184` -> [6, 0, 184]). */
+function versionParts(v: string): number[] {
+  return v.split('.').map((p) => Number(p));
+}
+
+/** True when `a` is older than `b`. */
+export function isOlder(a: string, b: string): boolean {
+  const x = versionParts(a);
+  const y = versionParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d < 0;
+  }
+  return false;
+}
+
+/** The fields an approval is bound to, hashed. */
+export function planHash(p: Omit<Plan, 'hash' | 'approvers' | 'createdAt' | 'expiresAt' | 'id' | 'requestedBy' | 'channelId' | 'upgradeOptions'>): string {
+  const binding = {
+    verb: p.verb,
+    target: p.target,
+    version: p.version ?? null,
+    hosts: p.hosts.map((h) => [h.name, h.batch, h.from ?? null]),
+    skipped: p.skipped.map((s) => s.name),
+    batchSize: p.batchSize,
+    failureBudget: p.failureBudget,
+    rollback: p.rollback,
+    drain: p.drain ?? null,
+    options: p.options ?? null,
+    requiredApprovals: p.requiredApprovals,
+  };
+  return createHash('sha256').update(canonicalJson(binding)).digest('hex');
+}
+
+function surveyed(name: string, s: HostSnapshot | undefined, batch: number): PlanHost {
+  const h: PlanHost = { name, batch, state: s?.state ?? 'unknown', apiUp: s?.apiUp ?? false };
+  if (s?.version !== undefined) h.from = s.version;
+  if (s?.clients !== undefined) h.clients = s.clients;
+  if (s?.publishers !== undefined) h.publishers = s.publishers;
+  if (s?.streams !== undefined) h.streams = s.streams;
+  return h;
+}
+
+/** Why an upgrade cannot be planned on a host (it must be running, with its API answering), or undefined. */
+function notUpgradable(h: PlanHost): string | undefined {
+  if (h.state !== 'running') return `${escapeSlackText(h.name)} is ${h.state.replace('_', ' ')}`;
+  if (!h.apiUp || h.from === undefined) return `${escapeSlackText(h.name)}: its API does not answer (version unknown)`;
+  return undefined;
+}
+
+/**
+ * Builds the plan: the target resolved against the inventory (in inventory order), hosts already at the version
+ * skipped, batches cut, approvals needed and eligible approvers from the policy. An upgrade needs every host running
+ * with its API answering (the "from" version is part of what is approved); otherwise the error says which are not.
+ */
+export function buildPlan(input: PlanInput, config: Pick<Config, 'hosts' | 'approvals' | 'upgrade' | 'grace'>): { ok: true; plan: Plan } | { ok: false; error: string } {
+  const resolved = resolveTargets(input.target, config.hosts);
+  if (!resolved.ok) return resolved;
+  const byName = new Map(config.hosts.map((h) => [h.name, h]));
+  const upgrade = input.verb === 'upgrade';
+  const batchSize = upgrade ? (input.upgradeOptions?.batchSize ?? config.upgrade.batchSize) : resolved.hosts.length;
+  const skipped: Plan['skipped'] = [];
+  const run: PlanHost[] = [];
+  const problems: string[] = [];
+  for (const name of resolved.hosts) {
+    const h = surveyed(name, input.survey.get(name), 0);
+    if (upgrade) {
+      const why = notUpgradable(h);
+      if (why !== undefined) {
+        problems.push(why);
+        continue;
+      }
+      if (h.from === input.version) {
+        skipped.push({ name, reason: `already runs ${input.version ?? ''}` });
+        continue;
+      }
+    }
+    h.batch = Math.floor(run.length / batchSize);
+    run.push(h);
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 8).join('; ') + (problems.length > 8 ? `; +${problems.length - 8} more` : '');
+    return { ok: false, error: `cannot plan the upgrade: ${shown}. Every host must be running with its API answering; fix it or leave it out of the target` };
+  }
+  if (run.length === 0) return { ok: false, error: `nothing to do: every host of ${escapeSlackText(input.target)} already runs ${escapeSlackText(input.version ?? '')}` };
+  const planHosts = run.map((h) => byName.get(h.name)).filter((h): h is HostConfig => h !== undefined);
+  const body = {
+    v: 1 as const,
+    verb: input.verb,
+    target: input.target,
+    ...(input.version !== undefined ? { version: input.version } : {}),
+    hosts: run,
+    skipped,
+    batchSize,
+    failureBudget: upgrade ? (input.upgradeOptions?.failureBudget ?? config.upgrade.failureBudget) : run.length,
+    rollback: upgrade ? (input.upgradeOptions?.rollback ?? config.upgrade.rollback) : false,
+    ...(upgrade ? { drain: { deadlineMs: config.upgrade.deadlineMs ?? config.grace.deadlineMs, force: config.upgrade.escalateAtDeadline } } : {}),
+    ...(input.verbOptions !== undefined ? { options: input.verbOptions } : {}),
+    requiredApprovals: requiredApprovals(planHosts, config.approvals),
+  };
+  const plan: Plan = {
+    ...body,
+    ...(input.upgradeOptions !== undefined ? { upgradeOptions: input.upgradeOptions } : {}),
+    id: input.id,
+    approvers: eligibleApprovers(planHosts, config.approvals, input.requestedBy),
+    requestedBy: input.requestedBy,
+    channelId: input.channelId,
+    createdAt: input.now,
+    expiresAt: input.now + config.approvals.expireMs,
+    hash: planHash(body),
+  };
+  return { ok: true, plan };
+}
+
+/**
+ * What changed since the plan was made, judged from the config now (inventory, groups, defaults, approval
+ * policy) with the same survey; undefined when the plan still stands.
+ */
+export function planDrift(plan: Plan, config: Pick<Config, 'hosts' | 'approvals' | 'upgrade' | 'grace'>): string | undefined {
+  const survey = new Map<string, HostSnapshot>();
+  for (const h of plan.hosts) survey.set(h.name, snapshotOf(h));
+  for (const s of plan.skipped) survey.set(s.name, { state: 'running', apiUp: true, ...(plan.version !== undefined ? { version: plan.version } : {}) });
+  // A host that joined the target since was never surveyed: give it a stand-in so that the drift names it.
+  const current = resolveTargets(plan.target, config.hosts);
+  if (current.ok) for (const name of current.hosts) if (!survey.has(name)) survey.set(name, { state: 'running', apiUp: true, version: 'unsurveyed' });
+  const again = buildPlan(
+    {
+      id: plan.id,
+      verb: plan.verb,
+      target: plan.target,
+      ...(plan.version !== undefined ? { version: plan.version } : {}),
+      ...(plan.upgradeOptions !== undefined ? { upgradeOptions: plan.upgradeOptions } : {}),
+      ...(plan.options !== undefined ? { verbOptions: plan.options } : {}),
+      requestedBy: plan.requestedBy,
+      channelId: plan.channelId,
+      survey,
+      now: plan.createdAt,
+    },
+    config,
+  );
+  if (!again.ok) return `the plan no longer holds: ${again.error}`;
+  if (again.plan.hash === plan.hash) return undefined;
+  const was = plan.hosts.map((h) => h.name);
+  const now = again.plan.hosts.map((h) => h.name);
+  const added = now.filter((n) => !was.includes(n));
+  const removed = was.filter((n) => !now.includes(n));
+  const parts: string[] = [];
+  if (added.length > 0) parts.push(`${added.join(', ')} joined the target`);
+  if (removed.length > 0) parts.push(`${removed.join(', ')} left the target`);
+  if (parts.length === 0 && was.join(',') !== now.join(',')) parts.push('the host order changed');
+  if (again.plan.requiredApprovals !== plan.requiredApprovals) parts.push(`approvals needed changed from ${plan.requiredApprovals} to ${again.plan.requiredApprovals}`);
+  if (parts.length === 0) parts.push('the batches or options changed');
+  return escapeSlackText(parts.join('; '));
+}
+
+function snapshotOf(h: PlanHost): HostSnapshot {
+  const s: HostSnapshot = { state: h.state, apiUp: h.apiUp };
+  if (h.from !== undefined) s.version = h.from;
+  return s;
+}
+
+/** The batches of a plan, in order. */
+export function batchesOf(plan: Pick<Plan, 'hosts'>): string[][] {
+  const out: string[][] = [];
+  for (const h of plan.hosts) (out[h.batch] ??= []).push(h.name);
+  return out;
+}

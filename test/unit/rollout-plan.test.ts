@@ -1,0 +1,155 @@
+import { parseConfig } from '../../config/load-config';
+import { approvalRefusal, eligibleApprovers, needsApproval, requiredApprovals } from '../../src/core/approval-policy';
+import { batchesOf, buildPlan, isOlder, planDrift, type PlanInput } from '../../src/core/rollout/plan';
+import type { HostSnapshot } from '../../src/core/verb-result';
+import { parseCommand } from '../../src/core/parse-command';
+import { installArgv } from '../../workers/upgrade/install-command';
+
+const config = parseConfig(
+  {
+    ssh: { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/kh' },
+    approvals: { approvers: { all: ['UADMIN1'], prod: ['UPROD1', 'UPROD2'], edges: ['UEDGE1'] }, required: { prod: 2 }, gated: [{ verb: 'stop', groups: ['prod'] }] },
+    upgrade: { batchSize: 2 },
+    hosts: [
+      { name: 'edge-1', address: '10.0.0.1', groups: ['edges'] },
+      { name: 'edge-2', address: '10.0.0.2', groups: ['edges'] },
+      { name: 'edge-3', address: '10.0.0.3', groups: ['edges', 'prod'] },
+      { name: 'origin-1', address: '10.0.1.1', groups: ['origins', 'prod'] },
+      { name: 'edge-4', address: '10.0.0.4', groups: ['edges'] },
+    ],
+  },
+  'test',
+);
+
+const running = (version: string, extra: Partial<HostSnapshot> = {}): HostSnapshot => ({ state: 'running', apiUp: true, version, clients: 3, publishers: 1, streams: 1, ...extra });
+const survey = (entries: Record<string, HostSnapshot>) => new Map(Object.entries(entries));
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({
+  id: 'r-abc-123456',
+  verb: 'upgrade',
+  target: 'edges',
+  version: '6.0.185',
+  requestedBy: 'UOPER1',
+  channelId: 'C0OPS',
+  survey: survey({ 'edge-1': running('6.0.184'), 'edge-2': running('6.0.184'), 'edge-3': running('6.0.184'), 'edge-4': running('6.0.184') }),
+  now: 1000,
+  ...over,
+});
+
+describe('rollout plans', () => {
+  it('orders hosts as the inventory does, cuts batches, binds a hash, and lists who may approve', () => {
+    const built = buildPlan(input(), config);
+    if (!built.ok) throw new Error(built.error);
+    const { plan } = built;
+    expect(batchesOf(plan)).toEqual([['edge-1', 'edge-2'], ['edge-3', 'edge-4']]);
+    expect(plan.hosts[0]).toMatchObject({ name: 'edge-1', from: '6.0.184', clients: 3, publishers: 1 });
+    expect(plan.requiredApprovals).toBe(2); // edge-3 is in prod
+    expect(plan.approvers).toEqual(['UADMIN1', 'UEDGE1']); // approvers of every host; UPRODx cover only edge-3
+    expect(plan.hash).toMatch(/^[a-f0-9]{64}$/);
+    expect(plan.expiresAt).toBe(1000 + 30 * 60 * 1000);
+  });
+
+  it('skips hosts already at the version, refuses hosts that are not healthy, refuses nothing-to-do', () => {
+    const skipped = buildPlan(input({ survey: survey({ 'edge-1': running('6.0.185'), 'edge-2': running('6.0.184'), 'edge-3': running('6.0.184'), 'edge-4': running('6.0.184') }) }), config);
+    expect(skipped.ok && skipped.plan.skipped).toEqual([{ name: 'edge-1', reason: 'already runs 6.0.185' }]);
+    expect(skipped.ok && batchesOf(skipped.plan)).toEqual([['edge-2', 'edge-3'], ['edge-4']]);
+    const down = buildPlan(input({ survey: survey({ 'edge-1': { state: 'stale_pid', apiUp: false }, 'edge-2': running('6.0.184'), 'edge-3': running('6.0.184', { apiUp: false }) }) }), config);
+    expect(down.ok).toBe(false);
+    expect(!down.ok && down.error).toMatch(/edge-1 is stale pid; edge-3: its API does not answer.*edge-4 is unknown/);
+    const none = buildPlan(input({ target: 'edge-1', survey: survey({ 'edge-1': running('6.0.185') }) }), config);
+    expect(!none.ok && none.error).toMatch(/nothing to do/);
+  });
+
+  it('a different plan has a different hash; the same plan the same', () => {
+    const a = buildPlan(input(), config);
+    const b = buildPlan(input({ now: 5000 }), config);
+    const c = buildPlan(input({ upgradeOptions: { batchSize: 1 } }), config);
+    const d = buildPlan(input({ version: '6.0.186' }), config);
+    if (!a.ok || !b.ok || !c.ok || !d.ok) throw new Error('plans');
+    expect(a.plan.hash).toBe(b.plan.hash);
+    expect(new Set([a.plan.hash, c.plan.hash, d.plan.hash]).size).toBe(3);
+  });
+
+  it('drift: the same config means no drift; a host leaving or joining the target, or a stricter policy, is named', () => {
+    const built = buildPlan(input(), config);
+    if (!built.ok) throw new Error(built.error);
+    expect(planDrift(built.plan, config)).toBeUndefined();
+    const fewer = { ...config, hosts: config.hosts.filter((h) => h.name !== 'edge-2') };
+    expect(planDrift(built.plan, fewer)).toMatch(/edge-2 left the target/);
+    const more = { ...config, hosts: [...config.hosts, { ...config.hosts[0]!, name: 'edge-9', address: '10.0.0.9' }] };
+    expect(planDrift(built.plan, more)).toMatch(/edge-9 joined the target/);
+    const stricter = { ...config, approvals: { ...config.approvals, required: { prod: 3 } } };
+    expect(planDrift(built.plan, stricter)).toMatch(/approvals needed changed from 2 to 3/);
+  });
+
+  it('versions compare numerically', () => {
+    expect(isOlder('6.0.99', '6.0.184')).toBe(true);
+    expect(isOlder('6.0.184', '5.0.216')).toBe(false);
+  });
+});
+
+describe('approval policy', () => {
+  const hosts = config.hosts;
+  const byName = (...names: string[]) => hosts.filter((h) => names.includes(h.name));
+  it('upgrades always need approval; verbs as gated', () => {
+    expect(needsApproval('upgrade', byName('edge-1'), config.approvals)).toBe(true);
+    expect(needsApproval('stop', byName('edge-3'), config.approvals)).toBe(true);
+    expect(needsApproval('stop', byName('edge-1'), config.approvals)).toBe(false);
+    expect(needsApproval('restart', byName('edge-3'), config.approvals)).toBe(false);
+  });
+  it('requires the most any host asks for', () => {
+    expect(requiredApprovals(byName('edge-1', 'edge-2'), config.approvals)).toBe(1);
+    expect(requiredApprovals(byName('edge-1', 'origin-1'), config.approvals)).toBe(2);
+  });
+  it('four eyes, role per host, once per person', () => {
+    const plan = { requestedBy: 'UADMIN1', hosts: byName('edge-1', 'edge-3'), approvedBy: [] as string[] };
+    expect(approvalRefusal('UADMIN1', plan, config.approvals)).toMatch(/nobody approves their own request/);
+    expect(approvalRefusal('UEDGE1', plan, config.approvals)).toBeUndefined(); // edges covers both
+    expect(approvalRefusal('UPROD1', plan, config.approvals)).toMatch(/not an approver for edge-1/);
+    expect(approvalRefusal('UEDGE1', { ...plan, approvedBy: ['UEDGE1'] }, config.approvals)).toMatch(/already approved/);
+    expect(approvalRefusal('USTRANGER', plan, config.approvals)).toMatch(/not an approver for edge-1, edge-3/);
+    expect(eligibleApprovers(plan.hosts, config.approvals, 'UADMIN1')).toEqual(['UEDGE1']);
+  });
+});
+
+describe('upgrade grammar', () => {
+  it('reads target, version and flags', () => {
+    expect(parseCommand('upgrade edges 6.0.185 --batch 3 --budget 1 --rollback')).toEqual({
+      ok: true,
+      command: { kind: 'upgrade', target: 'edges', version: '6.0.185', options: { batchSize: 3, failureBudget: 1, rollback: true } },
+    });
+    expect(parseCommand('abort r-mx51t6mp-b199cb --now')).toEqual({ ok: true, command: { kind: 'abort', id: 'r-mx51t6mp-b199cb', now: true } });
+    expect(parseCommand('jobs')).toEqual({ ok: true, command: { kind: 'jobs' } });
+  });
+  it.each([
+    ['upgrade edges', /needs a target and a version/],
+    ['upgrade edges 6.0', /is not an SRS version/],
+    ['upgrade edges 6.0.1;reboot', /is not an SRS version/],
+    ['upgrade edges $(id)', /is not an SRS version/],
+    ['upgrade edges 6.0.185 --batch 0', /--batch.*from 1 to 100/],
+    ['upgrade edges 6.0.185 --batch x', /--batch.*from 1 to 100/],
+    ['upgrade edges 6.0.185 --rollback --no-rollback', /not both/],
+    ['upgrade edges 6.0.185 extra', /one target and one version/],
+    ['abort edge-1', /is not a rollout id/],
+    ['jobs all', /takes nothing/],
+  ])('%s is refused with help', (text, error) => {
+    const parsed = parseCommand(text);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.error).toMatch(error);
+  });
+});
+
+describe('install command', () => {
+  it('fills placeholders into separate arguments', () => {
+    expect(installArgv(['/usr/local/bin/srs-install', '{version}', '--root', '{root}', '--from={previous}'], { version: '6.0.185', root: '/usr/local/srs', previous: '6.0.184' })).toEqual([
+      '/usr/local/bin/srs-install',
+      '6.0.185',
+      '--root',
+      '/usr/local/srs',
+      '--from=6.0.184',
+    ]);
+  });
+  it('refuses anything that is not a version, whatever reached it', () => {
+    expect(() => installArgv(['x', '{version}'], { version: '6.0.1;reboot', root: '/r', previous: '6.0.1' })).toThrow(/not a version/);
+    expect(() => installArgv(['x', '{version}'], { version: '6.0.1', root: '/r', previous: '$(id)' })).toThrow(/not a version/);
+  });
+});
