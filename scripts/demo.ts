@@ -19,8 +19,16 @@ import { startJobWorker } from '../workers/job-worker';
 import { ensurePackages } from '../test/support/ensure-packages';
 import { launchFleet } from '../test/support/fleet';
 import { startRedis } from '../test/support/redis-server';
+import { publishPackage } from '../test/srs-sim/install';
 
 const DEMO_USER = 'U0DEMO001';
+/** A second person, who may approve upgrades (`as U0DEMO002 press b2` in the console). */
+const DEMO_APPROVER = 'U0DEMO002';
+/** What the demo hosts' package repository offers: a good build, and one that starts but serves no streams. */
+const DEMO_PACKAGES: ReadonlyArray<[string, 'no-streams' | undefined]> = [
+  ['6.0.185', undefined],
+  ['6.0.186', 'no-streams'],
+];
 
 async function main(): Promise<number> {
   const root = path.resolve(__dirname, '..', '.demo');
@@ -33,9 +41,15 @@ async function main(): Promise<number> {
     dir: path.join(root, 'fleet'),
     hosts: ['edge-1', 'edge-2', 'edge-3'].map((name) => ({ name, groups: ['edges'], graceStartWaitMs: 2300, graceFinalWaitMs: 3200 })),
   });
+  for (const h of fleet.hosts) for (const [version, broken] of DEMO_PACKAGES) publishPackage(h.hostDir, version, broken ? { broken } : {});
   const configPath = path.join(root, 'srs-chatops.yml');
-  const doc = fleet.toConfigObject({ extra: { slack: { roles: { admin: [DEMO_USER] } } } });
-  fs.writeFileSync(configPath, fleet.toConfigYaml({ extra: { slack: { roles: { admin: [DEMO_USER] } } } }));
+  const extra = {
+    slack: { roles: { admin: [DEMO_USER], operator: [DEMO_APPROVER] } },
+    approvals: { approvers: { all: [DEMO_APPROVER, DEMO_USER] } },
+    upgrade: { install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'], batchSize: 1, healthTimeoutMs: 15000, deadlineMs: 20000 },
+  };
+  const doc = fleet.toConfigObject({ extra });
+  fs.writeFileSync(configPath, fleet.toConfigYaml({ extra }));
   const config = parseConfig(doc, configPath);
   const workerLog = createLogger('worker', { LOG_LEVEL: 'info' }, pino.destination(path.join(root, 'worker.log')));
   const redisConn = workerConnection(redis.url);

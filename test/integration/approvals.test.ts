@@ -19,7 +19,7 @@ const pidOf = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim()
 describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
   let hosts: FleetHost[];
   let b: BotHarness;
-  const DB = 10;
+  const DB = 13;
 
   beforeAll(async () => {
     hosts = await claimHosts(3, { serviceManager: 'initd', version: '6.0.184' });
@@ -102,6 +102,10 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     const parent = await parentOf(id);
     const c = await card(parent);
     expect(c.text).toContain('Needs 2 approvals from:');
+    const jobs = await b.slash('jobs', { user: USERS.viewer });
+    expect(jobs.body).toMatch(new RegExp(`Awaiting approval\\* \\(1\\)[\\s\\S]*${id}  stop edge-1 \\(1 hosts\\) by ${USERS.operator}: 0 of 2 approvals`));
+    const forged = await b.pressForged(c, 'srs_approval_approve', A1);
+    expect(forged.status).toBe(401);
     await b.press(c, 'srs_approval_approve', A1);
     await answered(/Approved \(1 of 2\)/);
     await b.standin.waitFor(() => (latest(c).text.includes(`approved so far by <@${A1}>`) ? true : undefined), 5000);
@@ -121,6 +125,7 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     const id = requestIdOf(await b.slash('restart edge-2', { user: USERS.operator }));
     const parent = await parentOf(id);
     const c = await card(parent);
+    const stale = structuredClone(c); // a client still showing the card as first posted
     await b.press(c, 'srs_approval_deny', A1);
     await answered(/Type a reason/);
     await b.press(c, 'srs_approval_deny', A1, { reason: '<!channel> not during the match *now*' });
@@ -128,7 +133,7 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     expect(latest(c).text).toMatch(/&lt;!\u200bchannel&gt; not during the match/); // escaped: no mention fires
     expect(latest(c).text).not.toContain('<!channel>');
     await b.standin.waitFor(() => (/denied by <@U0APPR001>/.test(latest(parent).text) ? true : undefined), 8000, 'parent says denied');
-    await b.press(c, 'srs_approval_approve', A1);
+    await b.press(stale, 'srs_approval_approve', A1);
     await answered(/already denied/);
     expect(pidOf(hosts[1] as FleetHost)).toBe(pid);
     const denied = (await auditOf(id)).find((r) => r.type === 'approval.denied');
@@ -160,9 +165,10 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     const id = requestIdOf(await b.slash('restart edge-2', { user: USERS.operator }));
     const parent = await parentOf(id);
     const c = await card(parent);
+    const stale = structuredClone(c);
     await b.standin.waitFor(() => (latest(c).text.includes('*Expired*') ? true : undefined), 20000, 'card expired');
     await b.standin.waitFor(() => (/expired unapproved/.test(latest(parent).text) ? true : undefined), 8000, 'parent says expired');
-    await b.press(c, 'srs_approval_approve', A1);
+    await b.press(stale, 'srs_approval_approve', A1);
     await answered(/This plan is expired/);
     expect(pidOf(hosts[1] as FleetHost)).toBe(pid);
     const types = (await auditOf(id)).map((r) => r.type);

@@ -15,7 +15,7 @@ import type { AuditOutput } from '../../src/cli/audit/audit-output';
 import { getTestRun } from '../support/test-run';
 
 /** This file's own database on the run's shared redis-server. */
-const DB = 8;
+const DB = 15;
 
 function event(i: number): AuditEventInput {
   return { type: 'job.result', actor: 'worker:w1', requestId: `r${i}`, host: `edge-${(i % 2) + 1}`, verb: 'restart', channel: 'C0OPS', data: { outcome: 'ok', note: i === 3 ? '=cmd|"x",y\nz' : `n${i}` } };

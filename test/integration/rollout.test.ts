@@ -20,7 +20,7 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
   let hosts: FleetHost[];
   let b: BotHarness;
   let publishers: ReconnectingClient[] = [];
-  const DB = 9;
+  const DB = 12;
   const name = (i: number) => `edge-${i + 1}`;
 
   beforeAll(async () => {
@@ -169,5 +169,31 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     expect(aborted.text).toMatch(/`edge-3` untouched/);
     expect(pidOf(hosts[1] as FleetHost)).toBe(pids[1]);
     expect(await versionOf(hosts[2] as FleetHost)).toBe('6.0.184');
+  }, 180000);
+
+  it('abort --now asks to confirm; then hosts in progress stop at their next step and are never left half-upgraded', async () => {
+    const pids = hosts.map(pidOf);
+    const id = requestIdOf(await b.slash('upgrade edge-1,edge-2 6.0.185 --batch 1', { user: USERS.operator }));
+    const parent = await parentOf(id);
+    await approve(parent);
+    await b.standin.waitFor(() => (/queued|snapshot|installing|restarting/.test(status(parent)?.text ?? '') ? true : undefined), 30000, 'edge-1 started');
+    const ack = await b.slash(`abort ${id} --now`, { user: USERS.operator });
+    expect(ack.body).toContain('Confirm in the rollout');
+    const confirm = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('Abort rollout')), 10000, 'abort confirmation');
+    await b.press(confirm, 'srs_rollout_abort_now', USERS.viewer);
+    await b.standin.waitFor((s) => s.responses.find((r) => JSON.stringify(r).includes('may abort it; nothing was done')), 8000);
+    await b.press(confirm, 'srs_rollout_abort_now', USERS.operator);
+    const aborted = await ended(parent, /Rollout aborted/);
+    expect(aborted.text).toMatch(/`edge-2` untouched/);
+    expect(pidOf(hosts[1] as FleetHost)).toBe(pids[1]);
+    const edge1 = /`edge-1` (\w+), runs ([\d.]+)/.exec(aborted.text);
+    if (edge1?.[1] === 'cancelled') {
+      expect(edge1[2]).toBe('6.0.184');
+      expect(await versionOf(hosts[0] as FleetHost)).toBe('6.0.184');
+      expect(pidOf(hosts[0] as FleetHost)).toBe(pids[0]);
+    } else {
+      expect(edge1?.[1]).toBe('done'); // it was already restarting: the restart finished
+      expect(await versionOf(hosts[0] as FleetHost)).toBe('6.0.185');
+    }
   }, 180000);
 });

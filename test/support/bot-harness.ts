@@ -31,6 +31,8 @@ export interface BotHarness {
   slash: (text: string, opts?: { user?: string; channel?: string; secret?: string; ts?: number }) => Promise<SignedResponse>;
   /** Presses a button of a message, as `user`, with a signed block_actions request; `reason` fills the message's reason box. */
   press: (message: SlackMessage, actionId: string, user: string, opts?: { reason?: string }) => Promise<SignedResponse>;
+  /** {@link press} signed with the wrong secret (Slack would never send it): must be refused before any handler. */
+  pressForged: (message: SlackMessage, actionId: string, user: string) => Promise<SignedResponse>;
   /** Stops the bot (Bolt app and runtime) and starts a new one on the same Redis, stand-in and port; workers go on. */
   restartBot: () => Promise<void>;
   /** Waits for the parent message of a request to show its final summary; returns it and its thread. */
@@ -106,6 +108,11 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
         extra: state,
       });
       return postSigned(url, body, { secret: SECRET });
+    },
+    pressForged: (message, actionId, user) => {
+      const button = findButton(message, actionId);
+      const body = blockActionsBody({ user: { id: user }, channel: { id: CHANNEL }, message: { ts: message.ts }, actions: [{ action_id: actionId, value: button.value }], response_url: standin.responseUrl(`f${Date.now()}`) });
+      return postSigned(url, body, { secret: 'not-the-signing-secret' });
     },
     restartBot: async () => {
       await app.stop();
