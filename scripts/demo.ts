@@ -24,10 +24,10 @@ import { publishPackage } from '../test/srs-sim/install';
 const DEMO_USER = 'U0DEMO001';
 /** A second person, who may approve upgrades (`as U0DEMO002 press b2` in the console). */
 const DEMO_APPROVER = 'U0DEMO002';
-/** What the demo hosts' package repository offers: a good build, and one that starts but serves no streams. */
-const DEMO_PACKAGES: ReadonlyArray<[string, 'no-streams' | undefined]> = [
+/** What the demo hosts' package repository offers: a good build, and one that does not start (a rollout halts on it). */
+const DEMO_PACKAGES: ReadonlyArray<[string, 'no-start' | undefined]> = [
   ['6.0.185', undefined],
-  ['6.0.186', 'no-streams'],
+  ['6.0.186', 'no-start'],
 ];
 
 async function main(): Promise<number> {
