@@ -15,6 +15,8 @@ import { PacedChat } from '../adapters/paced-chat';
 import { RedisGraceControl } from '../adapters/redis/redis-grace-control';
 import { newRequestId } from '../bot/new-request-id';
 import type { ChatPort } from '../ports/chat-port';
+import { noopMetrics, type MetricsPort } from '../ports/metrics-port';
+import { meteredAudit } from '../adapters/metrics/metered-audit';
 
 /** The bot's use cases wired to Redis and a chat: shared by `bot` (Slack) and `console`. */
 export interface BotRuntime {
@@ -28,7 +30,7 @@ export interface BotRuntime {
  * Connects to Redis, starts delivering job events into threads, and returns the command handler. Waits up to 5 s for
  * Redis; if it is not there, commands are answered with a clear "queue unavailable" until it is.
  */
-export async function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string }): Promise<BotRuntime> {
+export async function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string; metrics?: MetricsPort }): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
   logConnectionHealth(producer, o.logger, 'producer');
   const reader = workerConnection(o.redisUrl);
@@ -41,7 +43,7 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
     queue: new BullmqJobQueue(producer),
     requests: new RedisRequestStore(producer),
     events: new RedisJobEvents(producer),
-    audit: createAuditStore(producer, o.config),
+    audit: meteredAudit(createAuditStore(producer, o.config), o.metrics ?? noopMetrics),
     logger: o.logger,
     newId: () => newRequestId(),
     now: () => Date.now(),
