@@ -1,0 +1,98 @@
+import { parseConfig } from '../../config/load-config';
+import type { Config } from '../../config/schema';
+import { CHANNEL, requestIdOf, USERS } from '../support/bot-harness';
+import { opsPortOf, spawnBot, type BotProcess } from '../support/bot-process';
+import type { FleetHost } from '../support/fleet';
+import { allocatePorts } from '../support/free-port';
+import { metricValue, opsGet } from '../support/ops-client';
+import { postSigned, slashCommandBody, type SignedResponse } from '../support/slack/sign-request';
+import { startSlackStandin, type SlackStandin } from '../support/slack/slack-standin';
+import { SECRET } from '../support/bot-harness';
+import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
+import { spawnWorker, workerReady, type WorkerProcess } from '../support/worker-process';
+
+const DB = 14;
+
+/** The real processes (`srs-chatops bot` and `worker`), real Redis, sshd and SRS; the metrics are scraped over HTTP. */
+describe('metrics after jobs driven through the real path', () => {
+  let hosts: FleetHost[];
+  let standin: SlackStandin;
+  let config: Config;
+  let worker: WorkerProcess;
+  let bot: BotProcess;
+  let workerPort: number;
+  let botPort: number;
+  const redisUrl = () => `${getTestRun().redisUrl}/${DB}`;
+
+  beforeAll(async () => {
+    hosts = await claimHosts(4, { serviceManager: 'initd', version: '6.0.184' });
+    standin = await startSlackStandin();
+    const rename = Object.fromEntries(hosts.map((h, i) => [h.name, `edge-${i + 1}`]));
+    config = parseConfig(
+      getTestRun().fleet.toConfigObject({
+        hostNames: hosts.map((h) => h.name),
+        rename,
+        extra: { worker: { startSettleMs: 1500 }, slack: { allowedChannels: [CHANNEL], roles: { operator: [USERS.operator] } } },
+      }),
+      'metrics test',
+    );
+    worker = spawnWorker(config, redisUrl(), 'metrics-w1');
+    await workerReady(worker, 30000);
+    workerPort = await opsPortOf(worker.output, 'worker started');
+    const [port] = (await allocatePorts(1)) as [number];
+    bot = spawnBot(config, { redisUrl: redisUrl(), standin, port });
+    botPort = await opsPortOf(bot.output, 'bot started');
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await worker?.kill('SIGTERM');
+    await standin?.close();
+    for (const h of hosts ?? []) await getTestRun().fleet.resetHost(h.name);
+    releaseHosts(hosts);
+  });
+
+  const slash = (text: string): Promise<SignedResponse> =>
+    postSigned(bot.url, slashCommandBody({ text, user_id: USERS.operator, channel_id: CHANNEL, response_url: standin.responseUrl(`r${Date.now()}`) }), { secret: SECRET });
+  const finished = (requestId: string) =>
+    standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(requestId) && m.text.includes(': done')), 60000, `request ${requestId} finished`);
+
+  it('counts jobs by verb and outcome, their durations, a drain, SSH connect failures, Slack errors and 429s', async () => {
+    const before = await opsGet(workerPort, '/metrics');
+    expect(before.status).toBe(200);
+    expect(metricValue(before.body, 'srs_chatops_jobs_total')).toBeUndefined();
+
+    // Slack trouble the bot must live through: one platform error on the first post, one 429 on the first edit.
+    standin.failNext('chat.postMessage', { ok: false, error: 'internal_error' });
+    standin.failNext('chat.update', { status: 429, retryAfterSec: 1 });
+    await getTestRun().fleet.stopSshd((hosts[3] as FleetHost).name);
+    const ids = [];
+    for (const text of ['status edge-1,edge-2', 'grace edge-3', 'status edge-4']) {
+      const ack = await slash(text);
+      expect(ack.status).toBe(200);
+      ids.push(requestIdOf(ack));
+    }
+    for (const id of ids) await finished(id);
+
+    const w = (await opsGet(workerPort, '/metrics')).body;
+    expect(metricValue(w, 'srs_chatops_jobs_total', { verb: 'status', outcome: 'ok', component: 'worker' })).toBe(2);
+    expect(metricValue(w, 'srs_chatops_jobs_total', { verb: 'grace', outcome: 'ok' })).toBe(1);
+    expect(metricValue(w, 'srs_chatops_jobs_total', { verb: 'status', outcome: 'unknown' })).toBe(1);
+    expect(metricValue(w, 'srs_chatops_job_duration_seconds_count', { verb: 'status', outcome: 'ok' })).toBe(2);
+    expect(metricValue(w, 'srs_chatops_job_duration_seconds_sum', { verb: 'status', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(metricValue(w, 'srs_chatops_drain_duration_seconds_count', { escalated: 'no' })).toBe(1);
+    // Signal to exit: part of the grace job's own duration.
+    const drained = metricValue(w, 'srs_chatops_drain_duration_seconds_sum', { escalated: 'no' }) ?? 0;
+    expect(drained).toBeGreaterThan(0.5);
+    expect(drained).toBeLessThanOrEqual(metricValue(w, 'srs_chatops_job_duration_seconds_sum', { verb: 'grace', outcome: 'ok' }) ?? 0);
+    expect(metricValue(w, 'srs_chatops_ssh_connect_failures_total', { reason: 'ssh_connect_failed' })).toBeGreaterThanOrEqual(1);
+    expect(metricValue(w, 'srs_chatops_audit_write_failures_total')).toBeUndefined();
+
+    const b = (await opsGet(botPort, '/metrics')).body;
+    expect(metricValue(b, 'srs_chatops_slack_api_errors_total', { method: 'chat.postMessage', code: 'internal_error', component: 'bot' })).toBe(1);
+    expect(metricValue(b, 'srs_chatops_slack_rate_limited_total', { method: 'chat.update' })).toBe(1);
+    expect(metricValue(b, 'srs_chatops_workers_alive')).toBe(1);
+    expect(metricValue(b, 'srs_chatops_queue_jobs', { state: 'waiting' })).toBe(0);
+    expect(metricValue(b, 'srs_chatops_queue_jobs', { state: 'active' })).toBe(0);
+    expect(metricValue(b, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+});
