@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsPort } from '../../ports/metrics-port';
 
-/** Values read when Prometheus scrapes (they live in Redis); a reader that fails leaves its metric out of that scrape. */
+/** Values read when Prometheus scrapes (they live in Redis); when a reader fails, its series are absent (or NaN) in that scrape. */
 export interface ScrapedGauges {
   /** Jobs in the queue by BullMQ state (`waiting`, `delayed`, `active`, ...). */
   queueDepth?: () => Promise<Record<string, number>>;
@@ -63,9 +63,8 @@ export class PromMetrics implements MetricsPort {
         help: 'Workers whose heartbeat in Redis is fresh',
         registers,
         async collect() {
-          this.reset();
-          const n = await workersAlive().catch(() => undefined);
-          if (n !== undefined) this.set(n);
+          // Unknown (Redis unreadable) is NaN, not 0: the workers may well be alive.
+          this.set((await workersAlive().catch(() => undefined)) ?? Number.NaN);
         },
       });
     }
