@@ -10,6 +10,8 @@ import { startSlackStandin, type SlackStandin } from '../support/slack/slack-sta
 import { SECRET } from '../support/bot-harness';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { spawnWorker, workerReady, type WorkerProcess } from '../support/worker-process';
+import { Redis } from 'ioredis';
+import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 
 const DB = 14;
 
@@ -94,5 +96,27 @@ describe('metrics after jobs driven through the real path', () => {
     expect(metricValue(b, 'srs_chatops_queue_jobs', { state: 'waiting' })).toBe(0);
     expect(metricValue(b, 'srs_chatops_queue_jobs', { state: 'active' })).toBe(0);
     expect(metricValue(b, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('one correlation id per request: the request id in bot and worker log lines and in every audit record', async () => {
+    const ack = await slash('status edge-4');
+    const id = requestIdOf(ack);
+    await finished(id);
+    const lines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg?: string; requestId?: string; jobId?: string });
+    expect(lines(bot.output()).filter((l) => l.requestId === id).map((l) => l.msg)).toContain('request queued');
+    const workerLines = lines(worker.output()).filter((l) => l.requestId === id);
+    // The verb's own log line (SSH refused: sshd of edge-4 is down) carries it too, not only the summary line.
+    expect(workerLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['verb failed', 'verb done']));
+    expect(workerLines.every((l) => l.jobId === undefined || l.jobId === `${id}-edge-4`)).toBe(true);
+    expect(bot.output()).not.toContain(standin.token);
+    expect(bot.output() + worker.output()).not.toMatch(/PRIVATE KEY|test-signing-secret/);
+    const redis = new Redis(redisUrl());
+    try {
+      const records = await new RedisAuditStore(redis).query({ requestId: id });
+      expect(records.map((r) => r.type)).toEqual(expect.arrayContaining(['request.received', 'request.queued', 'job.started', 'job.result']));
+      expect(records.every((r) => r.correlationId === id)).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
