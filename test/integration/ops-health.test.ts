@@ -113,6 +113,14 @@ describe('health endpoints and the queue dashboard', () => {
     expect(api.status).toBe(200);
     const queues = (JSON.parse(api.body) as { queues: Array<{ name: string; readOnlyMode: boolean }> }).queues;
     expect(queues.map((q) => [q.name, q.readOnlyMode])).toEqual([['srs-chatops-verbs', true]]);
+    // Its assets load under the base path; actions are refused (they would bypass the policy and the audit log).
+    const css = /href="(static\/css\/[^"]+\.css)"/.exec(page.body)?.[1];
+    expect(css).toBeDefined();
+    expect((await opsGet(botPort, `/queues/${css ?? ''}`, basicAuth('ops', PASSWORD))).status).toBe(200);
+    expect((await opsGet(botPort, `/queues/${css ?? ''}`)).status).toBe(401);
+    const retry = await opsGet(botPort, '/queues/api/queues/srs-chatops-verbs/retry/failed', basicAuth('ops', PASSWORD), 'PUT');
+    expect(retry.status).toBe(405);
+    expect(retry.body).toContain('QUEUE_READ_ONLY');
     expect(bot.output()).not.toContain(PASSWORD);
   });
 });
