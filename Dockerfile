@@ -12,7 +12,8 @@ RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: no compiler, no dev dependencies, a non-root user that owns nothing it runs.
 FROM node:20-bookworm-slim
-RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin srschatops
+RUN groupadd --system --gid 10001 srschatops \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin srschatops
 WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules node_modules
 COPY --from=build --chown=root:root /app/dist dist
