@@ -24,12 +24,29 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const config = loadConfig(env);
   const ops = readOpsEnv(env, 'worker');
   assertHostsPinned(config);
+  const ssh = createSshHost(config, logger);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = workerConnection(redisUrl);
   logConnectionHealth(redis, logger, 'worker');
   const metrics = new PromMetrics({ component: 'worker' });
-  const ssh = createSshHost(config, logger);
   const workerId = env.WORKER_ID ?? `${hostname()}-${process.pid}`;
+  // First the ops port: when it cannot be served, nothing else has started and the process exits with the reason.
+  const started: { worker?: { isRunning: () => boolean } } = {};
+  const opsRedis = producerConnection(redisUrl);
+  opsRedis.on('error', () => undefined);
+  const opsServer = await startOpsEndpoints({
+    ops,
+    metrics,
+    checks: [
+      redisPingCheck(opsRedis),
+      { name: 'worker', run: () => (started.worker?.isRunning() === true ? Promise.resolve(`${workerId} taking jobs`) : Promise.reject(new Error(`${workerId} is not taking jobs`))) },
+    ],
+    logger,
+  }).catch((err: unknown) => {
+    opsRedis.disconnect();
+    redis.disconnect();
+    throw err;
+  });
   // Audit writes fail fast (no offline queue): a job must not wait forever on a record it cannot write.
   const auditRedis = producerConnection(redisUrl);
   logConnectionHealth(auditRedis, logger, 'audit');
@@ -40,16 +57,8 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   worker.on('failed', (job: Job<HostJob> | undefined) => {
     if (job) metrics.jobFinished(job.data.verb, 'unknown', Date.now() - (job.processedOn ?? Date.now()));
   });
+  started.worker = worker;
   const heartbeat = startWorkerHeartbeat(auditRedis, workerId);
-  const opsServer = await startOpsEndpoints({
-    ops,
-    metrics,
-    checks: [
-      redisPingCheck(auditRedis),
-      { name: 'worker', run: () => (worker.isRunning() ? Promise.resolve(`${workerId} taking jobs`) : Promise.reject(new Error(`${workerId} is not taking jobs`))) },
-    ],
-    logger,
-  });
   await audit.append({ type: 'process.started', actor: `worker:${workerId}`, data: { kind: 'worker', hosts: config.hosts.length, concurrency: config.worker.concurrency } }).catch(() => logger.error('audit: worker start not recorded'));
   logger.info({ workerId, hosts: config.hosts.length, concurrency: config.worker.concurrency, metricsPort: opsServer?.port ?? 'off' }, 'worker started');
   await new Promise<void>((resolve) => {
@@ -63,6 +72,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   await heartbeat.stop();
   await close();
   await opsServer?.close();
+  opsRedis.disconnect();
   await audit.append({ type: 'process.stopped', actor: `worker:${workerId}`, data: { kind: 'worker' } }).catch(() => logger.error('audit: worker stop not recorded'));
   auditRedis.disconnect();
   await ssh.close();

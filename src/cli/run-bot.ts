@@ -53,9 +53,15 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     logger,
   });
   countRateLimits(app.client, metrics);
+  // First the ops port: when it cannot be served, nothing else has started and the process exits with the reason.
+  const opsServer = await startOpsEndpoints({ ops, metrics, checks: [redisPingCheck(opsRedis), liveWorkersCheck(opsRedis)], logger, redis: opsRedis }).catch(async (err: unknown) => {
+    await depth.close().catch(() => undefined);
+    opsRedis.disconnect();
+    guardRedis.disconnect();
+    throw err;
+  });
   const runtime = await startBotRuntime({ config, chat: meteredChat(new SlackChat(app.client), metrics), redisUrl, logger, metrics });
   started.runtime = runtime;
-  const opsServer = await startOpsEndpoints({ ops, metrics, checks: [redisPingCheck(opsRedis), liveWorkersCheck(opsRedis)], logger, redis: opsRedis });
   await app.start(port);
   logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port, metricsPort: opsServer?.port ?? 'off' }, 'bot started');
   await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../config/load-config';
@@ -122,5 +123,22 @@ describe('health endpoints and the queue dashboard', () => {
     expect(retry.status).toBe(405);
     expect(retry.body).toContain('QUEUE_READ_ONLY');
     expect(bot.output()).not.toContain(PASSWORD);
+  });
+
+  it('a bot or worker whose ops port is taken exits at once with the reason', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = String((blocker.address() as net.AddressInfo).port);
+    try {
+      const w = spawnWorker(config, server.url, 'health-w2', { METRICS_PORT: taken, METRICS_HOST: '127.0.0.1' });
+      expect(await w.exited).toBe(1);
+      expect(w.output()).toContain(`cannot serve /metrics on 127.0.0.1:${taken} (EADDRINUSE): set METRICS_PORT to a free port, or \`off\``);
+      const [port] = (await allocatePorts(1)) as [number];
+      const b = spawnBot(config, { redisUrl: server.url, standin, port, env: { METRICS_PORT: taken, METRICS_HOST: '127.0.0.1' } });
+      expect(await b.exited).toBe(1);
+      expect(b.output()).toContain('cannot serve /metrics');
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { ChatopsError, ErrorCode } from '../../core/errors';
 import { createQueueDashboard } from '../../adapters/bullmq/queue-dashboard';
 import { startOpsServer, type OpsServer } from '../../adapters/http/ops-server';
 import { assessReadiness, type ReadinessCheck } from '../../adapters/http/readiness';
@@ -20,14 +21,21 @@ export interface OpsEndpointsOptions {
 export async function startOpsEndpoints(o: OpsEndpointsOptions): Promise<OpsServer | undefined> {
   if (o.ops.port === undefined) return undefined;
   const board = o.ops.dashboard && o.redis ? { ...o.ops.dashboard, ...createQueueDashboard(o.redis, o.ops.dashboard.basePath) } : undefined;
-  const server = await startOpsServer({
-    port: o.ops.port,
-    host: o.ops.host,
-    metrics: { contentType: o.metrics.contentType, text: () => o.metrics.text() },
-    ready: () => assessReadiness(o.checks),
-    ...(board ? { dashboard: { basePath: board.basePath, credentials: board.credentials, handler: board.handler } } : {}),
-    logger: o.logger,
-  });
+  let server: OpsServer;
+  try {
+    server = await startOpsServer({
+      port: o.ops.port,
+      host: o.ops.host,
+      metrics: { contentType: o.metrics.contentType, text: () => o.metrics.text() },
+      ready: () => assessReadiness(o.checks),
+      ...(board ? { dashboard: { basePath: board.basePath, credentials: board.credentials, handler: board.handler } } : {}),
+      logger: o.logger,
+    });
+  } catch (err) {
+    await board?.close();
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
+    throw new ChatopsError(ErrorCode.ConfigInvalid, `cannot serve /metrics on ${o.ops.host}:${o.ops.port} (${code}): set METRICS_PORT to a free port, or \`off\``, { cause: err });
+  }
   o.logger.info({ port: server.port, dashboard: board ? board.basePath : 'off' }, 'ops endpoints: /metrics /healthz /readyz');
   return {
     port: server.port,
