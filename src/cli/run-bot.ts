@@ -19,11 +19,12 @@ import { startOpsEndpoints } from './ops/start-ops-endpoints';
 export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger('bot', env);
   const botToken = env.SLACK_BOT_TOKEN;
-  const signingSecret = env.SLACK_SIGNING_SECRET;
-  if (!botToken || !signingSecret) {
+  // Socket Mode (SLACK_APP_TOKEN) needs no signing secret: the connection itself is authenticated.
+  const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
+  if (!botToken || (!signingSecret && !env.SLACK_APP_TOKEN)) {
     throw new ChatopsError(
       ErrorCode.ConfigInvalid,
-      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set for the Slack bot (see README: Slack app setup). Without Slack, run `srs-chatops console`.',
+      'SLACK_BOT_TOKEN and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) must be set for the Slack bot (see README: Slack app setup). Without Slack, run `srs-chatops console`.',
     );
   }
   const config = loadConfig(env);

@@ -7,6 +7,7 @@ import { allocatePorts } from '../support/free-port';
 import { metricValue, opsGet } from '../support/ops-client';
 import { postSigned, slashCommandBody, type SignedResponse } from '../support/slack/sign-request';
 import { startSlackStandin, type SlackStandin } from '../support/slack/slack-standin';
+import { startSocketModeStandin } from '../support/slack/socket-mode-standin';
 import { SECRET } from '../support/bot-harness';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { spawnWorker, workerReady, type WorkerProcess } from '../support/worker-process';
@@ -117,6 +118,25 @@ describe('metrics after jobs driven through the real path', () => {
       expect(records.every((r) => r.correlationId === id)).toBe(true);
     } finally {
       redis.disconnect();
+    }
+  });
+
+  it('Socket Mode, the manifest default: the bot process needs no signing secret and answers /srs over the socket', async () => {
+    const socket = await startSocketModeStandin({ slack: standin });
+    const [port] = (await allocatePorts(1)) as [number];
+    const socketBot = spawnBot(config, { redisUrl: redisUrl(), standin, port, env: { SLACK_APP_TOKEN: standin.appToken, SLACK_SIGNING_SECRET: '' } });
+    try {
+      const opsPort = await opsPortOf(socketBot.output, 'bot started');
+      expect(socketBot.output()).toMatch(/"mode":"socket"/);
+      await socket.waitForConnection(20000);
+      const envelope = socket.pushSlashCommand({ text: 'status edge-1', user_id: USERS.operator, channel_id: CHANNEL, response_url: standin.responseUrl('socket') });
+      const ack = (await socket.waitForAck(envelope, 10000)).payload as { text: string };
+      expect(ack.text).toMatch(/Queued `status` on 1 host \(request (r-[a-z0-9]+-[a-f0-9]+)\)/);
+      await finished(/request (r-[a-z0-9]+-[a-f0-9]+)/.exec(ack.text)?.[1] ?? '?');
+      expect((await opsGet(opsPort, '/readyz')).status).toBe(200);
+    } finally {
+      await socketBot.stop();
+      await socket.close();
     }
   });
 });
