@@ -124,7 +124,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
           hosts: opts.hosts,
           settings: config.worker,
           commandTimeoutMs: config.ssh.commandTimeoutMs,
-          logger,
+          logger: logger.child({ requestId: data.requestId, jobId: data.jobId }),
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           checkpoint: redisVerbCheckpoint(redis, data.jobId, opts.workerId),
           transcript,

@@ -1,31 +1,66 @@
 import { hostname } from 'node:os';
+import type { Job } from 'bullmq';
+import type { HostJob } from '../src/ports/job-queue-port';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../src/adapters/logger';
 import { logConnectionHealth, producerConnection, whenReady, workerConnection } from '../src/adapters/redis/redis-connection';
 import { createAuditStore } from '../src/adapters/audit/create-audit-store';
 import { RedisJobEvents } from '../src/adapters/redis/redis-job-events';
+import { PromMetrics } from '../src/adapters/metrics/prom-metrics';
+import { meteredAudit } from '../src/adapters/metrics/metered-audit';
+import { startWorkerHeartbeat } from '../src/adapters/redis/worker-heartbeat';
+import { redisPingCheck } from '../src/adapters/redis/readiness-checks';
+import { readOpsEnv } from '../src/cli/ops/read-ops-env';
+import { startOpsEndpoints } from '../src/cli/ops/start-ops-endpoints';
 import { startJobWorker } from './job-worker';
 import { createSshHost } from './create-ssh-host';
+import { meteredEvents } from './metrics/metered-events';
+import { meteredHosts } from './metrics/metered-hosts';
 import { assertHostsPinned } from './ssh/pinned-hosts';
 
 /** `srs-chatops worker`: runs verb jobs from REDIS_URL until SIGTERM/SIGINT, then finishes active jobs and exits. */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger('worker', env);
   const config = loadConfig(env);
+  const ops = readOpsEnv(env, 'worker');
   assertHostsPinned(config);
+  const ssh = createSshHost(config, logger);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = workerConnection(redisUrl);
   logConnectionHealth(redis, logger, 'worker');
-  const hosts = createSshHost(config, logger);
+  const metrics = new PromMetrics({ component: 'worker' });
   const workerId = env.WORKER_ID ?? `${hostname()}-${process.pid}`;
+  // First the ops port: when it cannot be served, nothing else has started and the process exits with the reason.
+  const started: { worker?: { isRunning: () => boolean } } = {};
+  const opsRedis = producerConnection(redisUrl);
+  opsRedis.on('error', () => undefined);
+  const opsServer = await startOpsEndpoints({
+    ops,
+    metrics,
+    checks: [
+      redisPingCheck(opsRedis),
+      { name: 'worker', run: () => (started.worker?.isRunning() === true ? Promise.resolve(`${workerId} taking jobs`) : Promise.reject(new Error(`${workerId} is not taking jobs`))) },
+    ],
+    logger,
+  }).catch((err: unknown) => {
+    opsRedis.disconnect();
+    redis.disconnect();
+    throw err;
+  });
   // Audit writes fail fast (no offline queue): a job must not wait forever on a record it cannot write.
   const auditRedis = producerConnection(redisUrl);
   logConnectionHealth(auditRedis, logger, 'audit');
   await whenReady(auditRedis, 5000);
-  const audit = createAuditStore(auditRedis, config);
-  const { close } = startJobWorker({ redis, config, hosts, events: new RedisJobEvents(redis), logger, workerId, audit });
+  const audit = meteredAudit(createAuditStore(auditRedis, config), metrics);
+  const { worker, close } = startJobWorker({ redis, config, hosts: meteredHosts(ssh, metrics), events: meteredEvents(new RedisJobEvents(redis), metrics), logger, workerId, audit });
+  // A job that failed for good is answered by every worker (job_failed); only the one that ran it counts it.
+  worker.on('failed', (job: Job<HostJob> | undefined) => {
+    if (job) metrics.jobFinished(job.data.verb, 'unknown', Date.now() - (job.processedOn ?? Date.now()));
+  });
+  started.worker = worker;
+  const heartbeat = startWorkerHeartbeat(auditRedis, workerId);
   await audit.append({ type: 'process.started', actor: `worker:${workerId}`, data: { kind: 'worker', hosts: config.hosts.length, concurrency: config.worker.concurrency } }).catch(() => logger.error('audit: worker start not recorded'));
-  logger.info({ workerId, hosts: config.hosts.length, concurrency: config.worker.concurrency }, 'worker started');
+  logger.info({ workerId, hosts: config.hosts.length, concurrency: config.worker.concurrency, metricsPort: opsServer?.port ?? 'off' }, 'worker started');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'worker stopping: finishing active jobs');
@@ -34,10 +69,13 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  await heartbeat.stop();
   await close();
+  await opsServer?.close();
+  opsRedis.disconnect();
   await audit.append({ type: 'process.stopped', actor: `worker:${workerId}`, data: { kind: 'worker' } }).catch(() => logger.error('audit: worker stop not recorded'));
   auditRedis.disconnect();
-  await hosts.close();
+  await ssh.close();
   redis.disconnect();
   logger.info('worker stopped');
 }

@@ -19,6 +19,8 @@ import { RedisRolloutStore } from '../adapters/redis/redis-rollout-store';
 import { handleApprovalAction, type ApprovalActionInput } from '../bot/handle-approval-action';
 import { expireDueApprovals } from '../bot/close-approval';
 import type { ChatPort } from '../ports/chat-port';
+import { noopMetrics, type MetricsPort } from '../ports/metrics-port';
+import { meteredAudit } from '../adapters/metrics/metered-audit';
 
 /** The bot's use cases wired to Redis and a chat: shared by `bot` (Slack) and `console`. */
 export interface BotRuntime {
@@ -32,7 +34,16 @@ export interface BotRuntime {
  * Connects to Redis, starts delivering job events into threads, and returns the command handler. Waits up to 5 s for
  * Redis; if it is not there, commands are answered with a clear "queue unavailable" until it is.
  */
-export async function startBotRuntime(o: { config: Config; chat: ChatPort; redisUrl: string; logger: Logger; consumer?: string; expirySweepMs?: number }): Promise<BotRuntime> {
+export async function startBotRuntime(o: {
+  config: Config;
+  chat: ChatPort;
+  redisUrl: string;
+  logger: Logger;
+  consumer?: string;
+  metrics?: MetricsPort;
+  /** How often pending approvals are checked for expiry. @defaultValue 5000 */
+  expirySweepMs?: number;
+}): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
   logConnectionHealth(producer, o.logger, 'producer');
   const reader = workerConnection(o.redisUrl);
@@ -45,7 +56,7 @@ export async function startBotRuntime(o: { config: Config; chat: ChatPort; redis
     queue: new BullmqJobQueue(producer),
     requests: new RedisRequestStore(producer),
     events: new RedisJobEvents(producer),
-    audit: createAuditStore(producer, o.config),
+    audit: meteredAudit(createAuditStore(producer, o.config), o.metrics ?? noopMetrics),
     approvals: new RedisApprovalStore(producer),
     rollouts: new RedisRolloutStore(producer),
     logger: o.logger,

@@ -6,23 +6,38 @@ import { ChatopsError, ErrorCode } from '../core/errors';
 import { startBotRuntime } from './bot-runtime';
 import { producerConnection } from '../adapters/redis/redis-connection';
 import { redisSeenSignatures } from '../adapters/redis/redis-seen-signatures';
+import { PromMetrics } from '../adapters/metrics/prom-metrics';
+import { meteredChat } from '../adapters/slack/metered-chat';
+import { countRateLimits } from '../adapters/slack/count-rate-limits';
+import { queueDepthReader } from '../adapters/bullmq/queue-depth';
+import { liveWorkers } from '../adapters/redis/worker-heartbeat';
+import { liveWorkersCheck, redisPingCheck } from '../adapters/redis/readiness-checks';
+import { readOpsEnv } from './ops/read-ops-env';
+import { startOpsEndpoints } from './ops/start-ops-endpoints';
 
 /** `srs-chatops bot`: the Slack app, HTTP mode (PORT, POST /slack/events) or Socket Mode (SLACK_APP_TOKEN). */
 export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger('bot', env);
   const botToken = env.SLACK_BOT_TOKEN;
-  const signingSecret = env.SLACK_SIGNING_SECRET;
-  if (!botToken || !signingSecret) {
+  // Socket Mode (SLACK_APP_TOKEN) needs no signing secret: the connection itself is authenticated.
+  const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
+  if (!botToken || (!signingSecret && !env.SLACK_APP_TOKEN)) {
     throw new ChatopsError(
       ErrorCode.ConfigInvalid,
-      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set for the Slack bot (see README: Slack app setup). Without Slack, run `srs-chatops console`.',
+      'SLACK_BOT_TOKEN and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) must be set for the Slack bot (see README: Slack app setup). Without Slack, run `srs-chatops console`.',
     );
   }
   const config = loadConfig(env);
+  const ops = readOpsEnv(env, 'bot');
   const port = Number(env.PORT ?? 3000);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const guardRedis = producerConnection(redisUrl);
   guardRedis.on('error', () => undefined);
+  // Metrics, readiness and the dashboard read Redis on their own fail-fast connection.
+  const opsRedis = producerConnection(redisUrl);
+  opsRedis.on('error', () => undefined);
+  const depth = queueDepthReader(opsRedis);
+  const metrics = new PromMetrics({ component: 'bot', gauges: { queueDepth: depth.read, workersAlive: async () => (await liveWorkers(opsRedis)).length } });
   // The app is built before the runtime (which needs its client); handlers look the runtime up when called.
   const started: { runtime?: Awaited<ReturnType<typeof startBotRuntime>> } = {};
   const app = createSlackApp({
@@ -38,15 +53,26 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     onAction: (input) => (started.runtime ? started.runtime.onAction(input) : Promise.reject(new Error('not started'))),
     logger,
   });
-  const runtime = await startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger });
+  countRateLimits(app.client, metrics);
+  // First the ops port: when it cannot be served, nothing else has started and the process exits with the reason.
+  const opsServer = await startOpsEndpoints({ ops, metrics, checks: [redisPingCheck(opsRedis), liveWorkersCheck(opsRedis)], logger, redis: opsRedis }).catch(async (err: unknown) => {
+    await depth.close().catch(() => undefined);
+    opsRedis.disconnect();
+    guardRedis.disconnect();
+    throw err;
+  });
+  const runtime = await startBotRuntime({ config, chat: meteredChat(new SlackChat(app.client), metrics), redisUrl, logger, metrics });
   started.runtime = runtime;
   await app.start(port);
-  logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port }, 'bot started');
+  logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port, metricsPort: opsServer?.port ?? 'off' }, 'bot started');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
   await app.stop();
   await runtime.close();
+  await opsServer?.close();
+  await depth.close();
+  opsRedis.disconnect();
   guardRedis.disconnect();
 }

@@ -15,13 +15,16 @@ export interface WorkerProcess {
   kill: (signal: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Writes the config to a temp file and starts `srs-chatops worker` on it (tsx, no build needed). */
-export function spawnWorker(config: Config, redisUrl: string, workerId: string): WorkerProcess {
+/**
+ * Writes the config to a temp file and starts `srs-chatops worker` on it (tsx, no build needed). Its ops endpoints
+ * listen on a free port (`METRICS_PORT=0`) unless `env` says otherwise.
+ */
+export function spawnWorker(config: Config, redisUrl: string, workerId: string, env: NodeJS.ProcessEnv = {}): WorkerProcess {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-'));
   const configPath = path.join(dir, 'srs-chatops.yml');
   fs.writeFileSync(configPath, stringify(config));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
-    env: { ...process.env, SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redisUrl, WORKER_ID: workerId, LOG_LEVEL: 'info' },
+    env: { ...process.env, SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redisUrl, WORKER_ID: workerId, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

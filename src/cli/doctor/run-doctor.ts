@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { loadConfig } from '../../../config/load-config';
 import type { Config, HostConfig } from '../../../config/schema';
 import { createSshHost } from '../../../workers/create-ssh-host';
@@ -9,31 +8,8 @@ import type { HostPort } from '../../ports/host-port';
 import { assessLayout } from './assess-layout';
 import { trustNewHosts } from './trust-new-hosts';
 import { formatFindings, type Finding } from './finding';
-
-async function checkRedis(url: string): Promise<Finding[]> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    const aof = ((await redis.config('GET', 'appendonly')))[1];
-    return [
-      { host: '-', check: 'redis', ok: true, detail: url.replace(/\/\/[^@]*@/, '//***@') },
-      {
-        host: '-',
-        check: 'redis persistence',
-        ok: aof === 'yes',
-        warnOnly: true,
-        detail: `appendonly ${aof ?? '?'}`,
-        fix: 'enable AOF so queued jobs survive a Redis restart: redis-cli CONFIG SET appendonly yes (and appendonly yes in redis.conf)',
-      },
-    ];
-  } catch (err) {
-    return [{ host: '-', check: 'redis', ok: false, detail: `${url}: ${err instanceof Error ? err.message : String(err)}`, fix: 'start Redis or set REDIS_URL' }];
-  } finally {
-    redis.disconnect();
-  }
-}
+import { checkRedis } from './check-redis';
+import { checkSlack } from './check-slack';
 
 async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Promise<Finding[]> {
   const target = { name: host.name, address: host.address, port: host.port, user: host.user ?? config.ssh.user };
@@ -50,7 +26,7 @@ async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Pro
   }
 }
 
-/** `srs-chatops doctor`: checks config, Redis and every host; prints a table with the fix for each problem. */
+/** `srs-chatops doctor`: checks config, Slack (token, scopes), Redis (persistence, eviction) and every host; prints the fix for each problem. */
 export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let config: Config;
   try {
@@ -61,6 +37,7 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
   }
   const findings: Finding[] = [{ host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts` }];
   if (args.includes('--trust-new')) findings.push(...(await trustNewHosts(config, out)));
+  findings.push(...(await checkSlack(env)));
   findings.push(...(await checkRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
   let hosts: HostPort | undefined;
   try {

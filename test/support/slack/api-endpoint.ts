@@ -15,6 +15,8 @@ export interface ApiEndpointDeps {
   tokens: Record<TokenKind, string>;
   calls: RecordedCall[];
   downMode: () => DownMode | undefined;
+  /** Scopes granted to the bot token: sent in `x-oauth-scopes` on every answer to a bot-token call, as Slack does. */
+  scopes: () => readonly string[];
 }
 
 function tokenKind(token: string | undefined, tokens: Record<TokenKind, string>): TokenKind {
@@ -108,6 +110,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   }
 
   const body = execute(call, parsed.parseError, deps);
+  const scopeHeader: Record<string, string> = call.token === deps.tokens.bot ? { 'x-oauth-scopes': deps.scopes().join(',') } : {};
   if (fault !== undefined && fault.status !== 429) {
     // afterCommit: the method ran, the answer is lost.
     call.outcome = 'http_error';
@@ -116,5 +119,5 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     sendText(res, fault.status, fault.body ?? 'Internal Server Error (injected, after commit)');
     return;
   }
-  sendJson(res, 200, body);
+  sendJson(res, 200, body, scopeHeader);
 }

@@ -45,7 +45,12 @@ export interface SlackStandinOptions {
   rateLimitWindowMs?: number;
   /** First message ts is `<tsBaseSeconds>.000100` (default 1700000000). */
   tsBaseSeconds?: number;
+  /** Scopes granted to the bot token, answered in `x-oauth-scopes` (default {@link DEFAULT_SCOPES}). */
+  scopes?: readonly string[];
 }
+
+/** What the app manifest asks for: the bot token's scopes unless a test grants others. */
+export const DEFAULT_SCOPES: readonly string[] = ['commands', 'chat:write'];
 
 export const DEFAULT_IDENTITY: StandinIdentity = {
   teamId: 'T0STANDIN',
@@ -108,6 +113,8 @@ export interface SlackStandin {
   /** Down: refuse connections (default), reset them, or answer 503. Resolves once the state applies. */
   setDown(down: boolean, mode?: DownMode): Promise<void>;
   setRateLimit(method: string, perWindow: number | undefined): void;
+  /** Grants the bot token these scopes from now on (as reinstalling the app with other scopes would). */
+  setScopes(scopes: readonly string[]): void;
   readonly rejected: RejectionCounters;
   /** Clears model, calls, responses, queued faults and counters (rate limits and handlers stay; ts keeps increasing). */
   reset(): void;
@@ -149,12 +156,14 @@ class SlackStandinServer implements SlackStandin {
   private readonly server: Server;
   private down: DownMode | undefined;
   private boundPort = 0;
+  private scopes: readonly string[];
 
   constructor(options: SlackStandinOptions) {
     this.identity = { ...DEFAULT_IDENTITY, ...options.identity };
     this.behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
     this.token = options.token ?? 'xoxb-standin-token';
     this.appToken = options.appToken ?? 'xapp-1-standin-token';
+    this.scopes = options.scopes ?? DEFAULT_SCOPES;
     this.model = new WorkspaceModel(this.identity, {
       channels: options.channels,
       users: options.users,
@@ -198,6 +207,7 @@ class SlackStandinServer implements SlackStandin {
         tokens: { bot: this.token, app: this.appToken },
         calls: this.calls,
         downMode: () => this.down,
+        scopes: () => this.scopes,
       });
       return;
     }
@@ -298,6 +308,10 @@ class SlackStandinServer implements SlackStandin {
 
   setRateLimit(method: string, perWindow: number | undefined): void {
     this.faults.setRateLimit(method, perWindow);
+  }
+
+  setScopes(scopes: readonly string[]): void {
+    this.scopes = scopes;
   }
 
   get rejected(): RejectionCounters {

@@ -1,0 +1,106 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MetricsPort } from '../../ports/metrics-port';
+
+/** Values read when Prometheus scrapes (they live in Redis); when a reader fails, its series are absent (or NaN) in that scrape. */
+export interface ScrapedGauges {
+  /** Jobs in the queue by BullMQ state (`waiting`, `delayed`, `active`, ...). */
+  queueDepth?: () => Promise<Record<string, number>>;
+  /** Workers whose heartbeat is fresh. */
+  workersAlive?: () => Promise<number>;
+}
+
+/** Options of {@link PromMetrics}. */
+export interface PromMetricsOptions {
+  /** `bot` or `worker`: a label on every series, so one Prometheus job can scrape both. */
+  component: string;
+  gauges?: ScrapedGauges;
+  /** Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
+  processMetrics?: boolean;
+}
+
+const JOB_BUCKETS = [0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 60, 120, 300, 600];
+const DRAIN_BUCKETS = [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 21600];
+
+/** The metrics port on prom-client, with its own registry (nothing global), exposed as Prometheus text. */
+export class PromMetrics implements MetricsPort {
+  readonly registry = new Registry();
+  private readonly jobs: Counter<'verb' | 'outcome'>;
+  private readonly jobSeconds: Histogram<'verb' | 'outcome'>;
+  private readonly drainSeconds: Histogram<'escalated'>;
+  private readonly sshFailures: Counter<'reason'>;
+  private readonly slackErrors: Counter<'method' | 'code'>;
+  private readonly slackLimited: Counter<'method'>;
+  private readonly auditFailures: Counter<'type'>;
+
+  constructor(o: PromMetricsOptions) {
+    const registers = [this.registry];
+    this.registry.setDefaultLabels({ component: o.component });
+    if (o.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.jobs = new Counter({ name: 'srs_chatops_jobs_total', help: 'Host jobs finished, by verb and confirmed outcome', labelNames: ['verb', 'outcome'], registers });
+    this.jobSeconds = new Histogram({ name: 'srs_chatops_job_duration_seconds', help: 'How long a host job ran (verb on the host, confirmation included)', labelNames: ['verb', 'outcome'], buckets: JOB_BUCKETS, registers });
+    this.drainSeconds = new Histogram({ name: 'srs_chatops_drain_duration_seconds', help: 'Graceful quits: signal to process gone', labelNames: ['escalated'], buckets: DRAIN_BUCKETS, registers });
+    this.sshFailures = new Counter({ name: 'srs_chatops_ssh_connect_failures_total', help: 'SSH operations that failed because the host could not be connected to, by reason', labelNames: ['reason'], registers });
+    this.slackErrors = new Counter({ name: 'srs_chatops_slack_api_errors_total', help: 'Slack Web API calls that failed, by method and error code', labelNames: ['method', 'code'], registers });
+    this.slackLimited = new Counter({ name: 'srs_chatops_slack_rate_limited_total', help: 'Slack Web API 429 answers (retried after Retry-After)', labelNames: ['method'], registers });
+    this.auditFailures = new Counter({ name: 'srs_chatops_audit_write_failures_total', help: 'Audit records that could not be written, by event type', labelNames: ['type'], registers });
+    const { queueDepth, workersAlive } = o.gauges ?? {};
+    if (queueDepth) {
+      new Gauge({
+        name: 'srs_chatops_queue_jobs',
+        help: 'Jobs in the verb queue, by state (read from Redis at scrape time)',
+        labelNames: ['state'],
+        registers,
+        async collect() {
+          this.reset();
+          const counts = await queueDepth().catch(() => undefined);
+          for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
+        },
+      });
+    }
+    if (workersAlive) {
+      new Gauge({
+        name: 'srs_chatops_workers_alive',
+        help: 'Workers whose heartbeat in Redis is fresh',
+        registers,
+        async collect() {
+          // Unknown (Redis unreadable) is NaN, not 0: the workers may well be alive.
+          this.set((await workersAlive().catch(() => undefined)) ?? Number.NaN);
+        },
+      });
+    }
+  }
+
+  jobFinished(verb: string, outcome: string, durationMs: number): void {
+    this.jobs.inc({ verb, outcome });
+    this.jobSeconds.observe({ verb, outcome }, Math.max(0, durationMs) / 1000);
+  }
+
+  drainFinished(escalated: boolean, durationMs: number): void {
+    this.drainSeconds.observe({ escalated: escalated ? 'yes' : 'no' }, Math.max(0, durationMs) / 1000);
+  }
+
+  sshConnectFailed(reason: string): void {
+    this.sshFailures.inc({ reason });
+  }
+
+  slackApiError(method: string, code: string): void {
+    this.slackErrors.inc({ method, code });
+  }
+
+  slackRateLimited(method: string): void {
+    this.slackLimited.inc({ method });
+  }
+
+  auditWriteFailed(type: string): void {
+    this.auditFailures.inc({ type });
+  }
+
+  /** The Prometheus text exposition. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

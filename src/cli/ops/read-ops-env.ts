@@ -1,0 +1,43 @@
+import { ChatopsError, ErrorCode } from '../../core/errors';
+import type { BasicCredentials } from '../../adapters/http/basic-auth';
+
+/** Default metrics ports: the bot's and a worker's (different, so both can run on one machine). */
+export const DEFAULT_METRICS_PORT = { bot: 9464, worker: 9465 } as const;
+
+/** The operator endpoints' settings, from the environment. */
+export interface OpsEnv {
+  /** Port of /metrics, /healthz, /readyz; undefined when `METRICS_PORT=off`. */
+  port?: number;
+  host: string;
+  /** Bull Board (bot only), when `BULL_BOARD=on`. */
+  dashboard?: { basePath: string; credentials: BasicCredentials };
+}
+
+/** Shortest dashboard password accepted. */
+const MIN_PASSWORD = 12;
+
+/**
+ * Reads `METRICS_PORT` (a port, or `off`), `METRICS_HOST` (default 0.0.0.0), `BULL_BOARD` (`on`/`off`, default off),
+ * `BULL_BOARD_USER` (default `operator`), `BULL_BOARD_PASSWORD` (required when on). Throws with the fix on a bad value.
+ */
+export function readOpsEnv(env: NodeJS.ProcessEnv, kind: keyof typeof DEFAULT_METRICS_PORT): OpsEnv {
+  const raw = env.METRICS_PORT?.trim();
+  let port: number | undefined = DEFAULT_METRICS_PORT[kind];
+  if (raw === 'off') port = undefined;
+  else if (raw !== undefined && raw !== '') {
+    port = Number(raw);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new ChatopsError(ErrorCode.ConfigInvalid, `METRICS_PORT=${raw} is not a port: set a number (0-65535) or \`off\``);
+    }
+  }
+  const out: OpsEnv = { host: env.METRICS_HOST ?? '0.0.0.0', ...(port !== undefined ? { port } : {}) };
+  const board = (env.BULL_BOARD ?? 'off').trim().toLowerCase();
+  if (board === 'off' || board === '' || kind !== 'bot') return out;
+  if (board !== 'on') throw new ChatopsError(ErrorCode.ConfigInvalid, `BULL_BOARD=${board}: set \`on\` or \`off\``);
+  const password = env.BULL_BOARD_PASSWORD ?? '';
+  if (password.length < MIN_PASSWORD) {
+    throw new ChatopsError(ErrorCode.ConfigInvalid, `BULL_BOARD=on needs BULL_BOARD_PASSWORD (at least ${MIN_PASSWORD} characters), e.g. from \`openssl rand -base64 24\``);
+  }
+  if (port === undefined) throw new ChatopsError(ErrorCode.ConfigInvalid, 'BULL_BOARD=on is served on the metrics port: set METRICS_PORT (not `off`)');
+  return { ...out, dashboard: { basePath: '/queues', credentials: { user: env.BULL_BOARD_USER ?? 'operator', password } } };
+}

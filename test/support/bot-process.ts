@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { Config } from '../../config/schema';
+import { SECRET } from './bot-harness';
+import type { SlackStandin } from './slack/slack-standin';
+
+/** A real `srs-chatops bot` process (HTTP mode) against the Slack stand-in. */
+export interface BotProcess {
+  child: ChildProcess;
+  /** Slack's endpoint: `http://127.0.0.1:PORT/slack/events`. */
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+  stop: () => Promise<number | null>;
+}
+
+/** Writes the config and starts `srs-chatops bot` (tsx, no build), signed with bot-harness's SECRET. */
+export function spawnBot(config: Config, o: { redisUrl: string; standin: SlackStandin; port: number; env?: NodeJS.ProcessEnv }): BotProcess {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-'));
+  const configPath = path.join(dir, 'srs-chatops.yml');
+  fs.writeFileSync(configPath, stringify(config));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'bot'], {
+    env: {
+      ...process.env,
+      SRS_CHATOPS_CONFIG: configPath,
+      REDIS_URL: o.redisUrl,
+      SLACK_BOT_TOKEN: o.standin.token,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: o.standin.url,
+      SLACK_BOT_ID: o.standin.identity.botId,
+      SLACK_BOT_USER_ID: o.standin.identity.botUserId,
+      PORT: String(o.port),
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...o.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    url: `http://127.0.0.1:${o.port}/slack/events`,
+    output: () => out,
+    exited,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Waits for a JSON log line with `msg` and returns its `metricsPort` (the ops endpoints' port). */
+export async function opsPortOf(output: () => string, msg: 'bot started' | 'worker started', timeoutMs = 30000): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    for (const line of output().split('\n')) {
+      if (!line.includes(`"msg":"${msg}"`)) continue;
+      const port = (JSON.parse(line) as { metricsPort?: unknown }).metricsPort;
+      if (typeof port === 'number') return port;
+      throw new Error(`${msg} without a metrics port: ${line}`);
+    }
+    if (Date.now() > end) throw new Error(`no "${msg}" line within ${timeoutMs} ms:\n${output().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
