@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import { Redis } from 'ioredis';
+import { createLogger } from '../../../src/adapters/logger';
+import { keys } from '../../../src/adapters/redis/keys';
+import { SlackChat } from '../../../src/adapters/slack/slack-chat';
+import { startBotRuntime } from '../../../src/cli/bot-runtime';
+import { publishPackage } from '../../srs-sim/install';
+import { connectClient } from '../../srs-sim/media-client';
+import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../../support/bot-harness';
+import { recordFault } from '../../support/fault-record';
+import type { FleetHost } from '../../support/fleet';
+import type { SlackMessage } from '../../support/slack/standin-types';
+import { claimHosts, releaseHosts } from '../../support/test-run';
+import { spawnWorker, workerReady, type WorkerProcess } from '../../support/worker-process';
+
+const APPROVER = 'U0APPR001';
+
+async function until<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', () => {
+  let hosts: FleetHost[];
+  let b: BotHarness;
+  let redis: Redis;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    hosts = await claimHosts(2, { serviceManager: 'initd', version: '6.0.184' });
+    for (const h of hosts) publishPackage(h.hostDir, '6.0.185');
+    b = await startBotHarness(
+      hosts,
+      1,
+      {
+        rename: Object.fromEntries(hosts.map((h, i) => [h.name, `edge-${i + 1}`])),
+        hostExtra: Object.fromEntries(hosts.map((h) => [h.name, { groups: ['edges'] }])),
+        extra: {
+          worker: { lockDurationMs: 3000, stalledIntervalMs: 1000 },
+          approvals: { approvers: { all: [APPROVER] } },
+          upgrade: { install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'], batchSize: 1, healthTimeoutMs: 5000, deadlineMs: 60000 },
+          grace: { pollMs: 300 },
+        },
+      },
+      { workers: 0 },
+    );
+    redis = new Redis(b.redisUrl);
+    const w = spawnWorker(b.config, b.redisUrl, 'proc-1');
+    workers.push(w);
+    await workerReady(w);
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null) await w.kill('SIGTERM');
+    redis.disconnect();
+    await b.close();
+    releaseHosts(hosts);
+  });
+
+  const thread = (parent: SlackMessage) => b.standin.thread(CHANNEL, parent.ts);
+
+  it('worker SIGKILLed mid-drain and the bot restarted: the rollout resumes, SIGQUIT is never sent twice, every host ends upgraded', async () => {
+    const h = hosts[0] as FleetHost;
+    // A player that leaves 8 s from now holds edge-1's drain long enough to kill the worker in it.
+    await connectClient({ port: h.ports.rtmp, kind: 'play', leaveAfterMs: 8000 });
+    const id = requestIdOf(await b.slash('upgrade edges 6.0.185'));
+    const parent = await b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000);
+    const card = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('asks to upgrade')), 30000, 'plan card');
+    await b.press(card, 'srs_approval_approve', APPROVER);
+    const jobId = `${id}-edge-1`;
+    await until(async () => {
+      const raw = await redis.get(keys.graceCheckpoint(jobId));
+      return raw !== null && (JSON.parse(raw) as { phase: string }).phase === 'sent' ? true : undefined;
+    }, 30000, 'SIGQUIT sent to edge-1');
+    await (workers[0] as WorkerProcess).kill('SIGKILL');
+    await b.runtime.close(); // and the bot goes away too
+    const second = spawnWorker(b.config, b.redisUrl, 'proc-2');
+    workers.push(second);
+    await workerReady(second);
+    const bot = await startBotRuntime({ config: b.config, chat: new SlackChat(b.app.client), redisUrl: b.redisUrl, logger: createLogger('test'), consumer: 'bot-after-restart' });
+    try {
+      const done = await b.standin.waitFor(() => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')), 90000, 'rollout done');
+      expect(done.text).toMatch(/`edge-1` done, runs 6\.0\.185/);
+      expect(done.text).toMatch(/`edge-2` done, runs 6\.0\.185/);
+      const log = fs.readFileSync(h.logFile, 'utf8');
+      expect((log.match(/sig=3, user start gracefully quit/g) ?? []).length).toBe(1);
+      const results = thread(parent).filter((m) => /\*edge-1\* upgrade/.test(m.text));
+      expect(results).toHaveLength(1);
+      recordFault({ fault: 'worker SIGKILL mid-upgrade + bot restart', injected: 2, survived: true, requestsLost: 0 });
+    } finally {
+      await bot.close();
+    }
+  }, 150000);
+});
