@@ -38,15 +38,19 @@ export async function closeApproval(deps: BotDeps, rec: ApprovalRecord, c: Closi
   const reason = c.state === 'expired' ? 'expired' : c.state === 'voided' ? c.why : c.reason;
   if (!(await deps.approvals.close(plan.id, c.state, by, reason, deps.now()))) return false;
   const words = outcomeText(rec, c);
-  await recordAudit(deps, {
-    type: c.state === 'expired' ? 'approval.expired' : c.state === 'voided' ? 'approval.voided' : 'approval.denied',
-    actor: by,
-    channel: plan.channelId,
-    requestId: plan.id,
-    correlationId: plan.id,
-    verb: plan.verb,
-    data: { planHash: plan.hash, reason, approvedBy: rec.approvedBy, requiredApprovals: plan.requiredApprovals },
-  });
+  // One record per host, so that `/srs history <host>` shows what was asked for it and why it did not run.
+  for (const h of plan.hosts) {
+    await recordAudit(deps, {
+      type: c.state === 'expired' ? 'approval.expired' : c.state === 'voided' ? 'approval.voided' : 'approval.denied',
+      actor: by,
+      channel: plan.channelId,
+      requestId: plan.id,
+      correlationId: plan.id,
+      host: h.name,
+      verb: plan.verb,
+      data: { planHash: plan.hash, reason, requestedBy: plan.requestedBy, target: plan.target, approvedBy: rec.approvedBy, requiredApprovals: plan.requiredApprovals, hosts: plan.hosts.length },
+    });
+  }
   if (rec.cardTs !== undefined) await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, words.card));
   const req = await deps.requests.get(plan.id);
   if (req?.parentTs !== undefined) await closeRequest(deps, req.record, req.parentTs, words.parent, { approval: c.state });

@@ -138,6 +138,8 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     expect(pidOf(hosts[1] as FleetHost)).toBe(pid);
     const denied = (await auditOf(id)).find((r) => r.type === 'approval.denied');
     expect(denied?.data.reason).toBe('<!channel> not during the match *now*');
+    const history = await b.slash('history edge-2', { user: USERS.viewer });
+    expect(history.body).toMatch(/restart[^\n]*edge-2[^\n]*not approved[^\n]*refused by <@U0APPR001>/);
   });
 
   it('a plan whose inventory changed before approval is void: nothing runs, a new plan is needed', async () => {

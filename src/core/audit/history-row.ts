@@ -2,7 +2,7 @@ import type { AuditEventType, AuditRecord } from '../../ports/audit-port';
 import { isIndexedUser } from './index-plan';
 
 /** Records that are rows of `/srs history`: a host's result, or a request that never ran. */
-export const HISTORY_ROW_TYPES: readonly AuditEventType[] = ['job.result', 'request.denied', 'request.failed', 'approval.denied', 'approval.expired'];
+export const HISTORY_ROW_TYPES: readonly AuditEventType[] = ['job.result', 'request.denied', 'request.failed', 'approval.denied', 'approval.expired', 'approval.voided'];
 
 /** Records of a request that tell who asked, who approved and where its thread is. */
 export const HISTORY_CONTEXT_TYPES: readonly AuditEventType[] = ['request.received', 'request.queued', 'request.done', 'approval.granted', 'approval.denied'];
@@ -13,6 +13,7 @@ const REQUEST_OUTCOME: Partial<Record<AuditEventType, string>> = {
   'request.failed': 'not queued',
   'approval.denied': 'not approved',
   'approval.expired': 'approval expired',
+  'approval.voided': 'approval void',
 };
 
 /** One line of `/srs history`. */
@@ -25,7 +26,7 @@ export interface HistoryRow {
   verb?: string;
   /** The host, or the target as typed for a request that never ran. */
   target?: string;
-  /** `ok`, `noop`, `failed`, `refused`, `unknown` (a host's result), or `denied`, `not queued`, `not approved`, `approval expired`. */
+  /** `ok`, `noop`, `failed`, `refused`, `unknown` (a host's result), or `denied`, `not queued`, `not approved`, `approval expired`, `approval void`. */
   outcome: string;
   /** Who approved (or refused) the request, when an approval decision was recorded. */
   approver?: string;
@@ -68,12 +69,13 @@ export function toHistoryRows(rows: readonly AuditRecord[], context: ReadonlyMap
     if (verb !== undefined) row.verb = verb;
     const target = pick(r.host, text(r.data, 'target'), received === undefined ? undefined : text(received.data, 'target'));
     if (target !== undefined) row.target = target;
-    if (r.type === 'approval.denied' || r.type === 'approval.expired') {
+    const closed = r.type === 'approval.expired' || r.type === 'approval.voided';
+    if (r.type === 'approval.denied' || closed) {
       if (r.type === 'approval.denied') row.approver = r.actor;
       row.user = pick(text(r.data, 'requestedBy'), received?.actor) ?? row.user;
     }
-    if (decision !== undefined && row.approver === undefined) row.approver = decision.actor;
-    if (decision !== undefined || r.type === 'approval.denied') row.approval = decision?.type === 'approval.granted' ? 'granted' : 'denied';
+    if (decision !== undefined && row.approver === undefined && !closed) row.approver = decision.actor;
+    if ((decision !== undefined && !closed) || r.type === 'approval.denied') row.approval = decision?.type === 'approval.granted' ? 'granted' : 'denied';
     const channel = pick(r.channel, threaded?.channel, received?.channel);
     if (channel !== undefined) row.channel = channel;
     const threadTs = pick(text(r.data, 'threadTs'), threaded === undefined ? undefined : text(threaded.data, 'threadTs'));

@@ -28,6 +28,7 @@ const REQUEST_EMOJI: Readonly<Record<string, string>> = {
   'not queued': ':warning:',
   'not approved': ':no_entry:',
   'approval expired': ':hourglass:',
+  'approval void': ':warning:',
 };
 
 /**
