@@ -21,6 +21,8 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
     deps.logger.info({ requestId, user: input.userId }, 'cancel denied');
     return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may cancel ${escapeSlackText(requestId)}.` } };
   }
+  if (req.record.kind === 'approval') return { ephemeral: { text: `${escapeSlackText(requestId)} awaits approval and nothing is queued: press *Deny* on its card (with a reason) to withdraw it.` } };
+  if (req.record.kind === 'rollout') return { ephemeral: { text: `${escapeSlackText(requestId)} is a rollout: \`/srs abort ${escapeSlackText(requestId)}\` stops it after the hosts in progress.` } };
   const jobs = command.id === requestId ? req.record.hosts.map((h) => ({ host: h, jobId: `${requestId}-${h}` })) : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }];
   const done: Record<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown', string[]> = { cancelled: [], cancelling: [], running: [], finished: [], unknown: [] };
   for (const { host, jobId } of jobs) {

@@ -81,7 +81,12 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   if (command.kind === 'history') return answerHistory(deps, command);
   if (command.kind === 'cancel') return cancelJobs(deps, input, command);
   if (command.kind === 'jobs') return listJobs(deps);
-  if (command.kind === 'abort') return abortRollout(deps, input, command);
+  if (command.kind === 'abort') {
+    return abortRollout(deps, input, command).catch((err: unknown) => {
+      deps.logger.error({ requestId, err: err instanceof Error ? err.message : String(err) }, 'abort failed');
+      return { ephemeral: { text: ':warning: Could not reach the rollout state (Redis unreachable?); nothing was aborted. Try again in a moment.' } };
+    });
+  }
 
   const verb = command.kind === 'upgrade' ? 'upgrade' : command.verb;
   const resolved = resolveTargets(command.target, deps.config.hosts);

@@ -82,7 +82,11 @@ export async function startBotRuntime(o: {
   return {
     deps,
     onCommand: (input) => handleCommand(deps, input),
-    onAction: (input) => (/^srs_(approval|rollout)_/.test(input.actionId) ? handleApprovalAction(deps, input) : handleGraceAction({ ...deps, control }, input)),
+    onAction: (input) =>
+      (/^srs_(approval|rollout)_/.test(input.actionId) ? handleApprovalAction(deps, input) : handleGraceAction({ ...deps, control }, input)).catch((err: unknown) => {
+        o.logger.error({ action: input.actionId, user: input.userId, err: err instanceof Error ? err.message : String(err) }, 'button press failed');
+        return { ephemeral: { text: ':warning: That press could not be handled (Redis or Slack unreachable?); nothing more was done. Press again in a moment.' } };
+      }),
     close: async () => {
       clearInterval(sweeper);
       await deps.audit.append({ type: 'process.stopped', actor, data: { kind: 'bot' } }).catch(() => o.logger.error('audit: bot stop not recorded'));
