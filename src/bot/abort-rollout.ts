@@ -4,12 +4,11 @@ import { batchesOf } from '../core/rollout/plan';
 import type { RolloutRecord } from '../core/rollout/rollout-record';
 import { APPROVAL_ACTIONS } from '../core/rollout/approval-actions';
 import { escapeSlackText, renderAbortNowConfirm } from '../core/render';
-import type { VerbResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
 import type { CommandInput, CommandReply } from './handle-command';
 import type { ActionInput, ActionReply } from './handle-grace-action';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
-import { upgradeJobId } from './advance-rollout';
+import { cancelQueuedHosts } from './cancel-queued-hosts';
 
 function mayAbort(deps: BotDeps, userId: string, r: RolloutRecord): boolean {
   return userId === r.plan.requestedBy || isOperator(roleOf(userId, deps.config.slack));
@@ -19,29 +18,13 @@ function inProgress(r: RolloutRecord): string[] {
   return (batchesOf(r.plan)[r.batch] ?? []).filter((h) => !['pending', 'queued', 'done', 'failed', 'cancelled'].includes(r.hosts[h]?.stage ?? 'pending'));
 }
 
-/** Cancels the current batch's jobs that have not started; each cancelled one is answered like a result. */
-async function cancelQueued(deps: BotDeps, r: RolloutRecord, by: string): Promise<string[]> {
-  const cancelled: string[] = [];
-  for (const host of batchesOf(r.plan)[r.batch] ?? []) {
-    if (r.hosts[host]?.stage !== 'queued') continue;
-    const jobId = upgradeJobId(r.plan.id, host);
-    const state = await deps.queue.cancel(jobId, by);
-    if (state === 'cancelling') cancelled.push(host); // the worker holding it answers it
-    if (state !== 'cancelled') continue;
-    cancelled.push(host);
-    const unknown = { state: 'unknown' as const, apiUp: false };
-    const result: VerbResult = { v: 1, host, verb: 'upgrade', outcome: 'refused', summary: `cancelled by ${by} (rollout aborted) before it ran; nothing was sent to ${host}`, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode: 'cancelled' };
-    await deps.events.publish({ v: 1, type: 'job.result', requestId: r.plan.id, jobId, host, verb: 'upgrade', at: deps.now(), worker: 'bot', result });
-  }
-  return cancelled;
-}
-
 /** Moves a running rollout to `aborting` and cancels what has not started; false when it was not running. */
 async function beginAbort(deps: BotDeps, r: RolloutRecord, by: string, now: boolean): Promise<{ ok: boolean; cancelled: string[] }> {
-  if (!(await deps.rollouts.transition(r.plan.id, ['running'], 'aborting', { reason: `aborted by ${by}${now ? ' (now)' : ''}` }))) return { ok: false, cancelled: [] };
+  // A plain abort can still be made `--now` while the hosts in progress finish.
+  if (!(await deps.rollouts.transition(r.plan.id, now ? ['running', 'aborting'] : ['running'], 'aborting', { reason: `aborted by ${by}${now ? ' (now)' : ''}` }))) return { ok: false, cancelled: [] };
   if (now) await deps.rollouts.requestStopNow(r.plan.id, by);
   await recordAudit(deps, { type: 'rollout.aborted', actor: by, channel: r.plan.channelId, requestId: r.plan.id, correlationId: r.plan.id, verb: 'upgrade', data: { phase: 'requested', now, batch: r.batch + 1, inProgress: inProgress(r) } });
-  const cancelled = await cancelQueued(deps, r, by);
+  const cancelled = await cancelQueuedHosts(deps, r, by);
   const thread = (await deps.requests.get(r.plan.id))?.parentTs;
   if (thread !== undefined) {
     const going = inProgress(r);
@@ -60,7 +43,7 @@ export async function abortRollout(deps: BotDeps, input: CommandInput, command: 
   const r = await deps.rollouts.get(command.id);
   if (!r) return { ephemeral: { text: `No rollout ${escapeSlackText(command.id)} (unknown, not an upgrade, or older than 30 days). \`/srs jobs\` lists what runs.` } };
   if (!mayAbort(deps, input.userId, r)) return { ephemeral: { text: `Only <@${r.plan.requestedBy}> (who asked) or an operator may abort ${escapeSlackText(command.id)}.` } };
-  if (r.state !== 'running') return { ephemeral: { text: `Rollout ${escapeSlackText(command.id)} is ${r.state}; nothing to abort.` } };
+  if (r.state !== 'running' && !(r.state === 'aborting' && command.now)) return { ephemeral: { text: `Rollout ${escapeSlackText(command.id)} is ${r.state}; nothing to abort${r.state === 'aborting' ? ' (add `--now` to stop the hosts in progress at their next step)' : ''}.` } };
   const audit = { actor: input.userId, channel: input.channelId, requestId: r.plan.id, correlationId: r.plan.id, verb: 'upgrade' };
   if (command.now) {
     const thread = (await deps.requests.get(r.plan.id))?.parentTs;

@@ -1,4 +1,4 @@
-import { batchesOf, type Plan } from '../core/rollout/plan';
+import { batchesOf, planDrift, type Plan } from '../core/rollout/plan';
 import type { HostStage, RolloutRecord } from '../core/rollout/rollout-record';
 import { renderGraceDeadlinePrompt, renderGraceLine, renderHostResult, renderRequestParent, renderRolloutStatus, slackToPlainText, summarizeResults } from '../core/render';
 import { escapeSlackText } from '../core/render/escape-slack-text';
@@ -6,17 +6,21 @@ import type { VerbResult } from '../core/verb-result';
 import type { HostJob, JobEvent } from '../ports/job-queue-port';
 import type { RequestProgress } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
+import { cancelQueuedHosts, upgradeJobId } from './cancel-queued-hosts';
 import { recordAudit } from './record-audit';
+
+export { upgradeJobId } from './cancel-queued-hosts';
 
 type RolloutEvent = Exclude<JobEvent, { type: 'job.started' }>;
 
-/** The job id of one host's upgrade in a rollout. */
-export function upgradeJobId(rolloutId: string, host: string): string {
-  return `${rolloutId}-${host}`;
-}
+const FINISHED: readonly HostStage[] = ['done', 'failed', 'cancelled'];
 
 function auditBase(plan: Plan) {
   return { actor: 'system', channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb: 'upgrade' };
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Edits the rollout's status message (or posts it the first time). Edits are coalesced by the chat. */
@@ -26,18 +30,24 @@ async function showStatus(deps: BotDeps, id: string, parentTs: string, wait: boo
   const message = renderRolloutStatus(r, deps.now());
   if (r.statusTs === undefined) {
     if (!(await deps.requests.claim(id, 'rollout-status'))) return;
-    const posted = await deps.chat.post(r.plan.channelId, message, parentTs);
-    await deps.rollouts.setStatusTs(id, posted.ts);
+    try {
+      const posted = await deps.chat.post(r.plan.channelId, message, parentTs);
+      await deps.rollouts.setStatusTs(id, posted.ts);
+    } catch (err) {
+      await deps.requests.unclaim(id, 'rollout-status'); // the next event or sweep posts it
+      throw err;
+    }
     return;
   }
   const edit = deps.chat.update(r.plan.channelId, r.statusTs, message);
   if (wait) await edit;
-  else edit.catch((err: unknown) => deps.logger.warn({ requestId: id, err: err instanceof Error ? err.message : String(err) }, 'rollout status edit failed; the next event retries'));
+  else edit.catch((err: unknown) => deps.logger.warn({ requestId: id, err: errText(err) }, 'rollout status edit failed; the next event retries'));
 }
 
 /**
- * Starts an approved upgrade: the rollout is stored (it survives a bot restart), the request becomes a rollout, the
- * status message is posted and the first batch is queued.
+ * Starts an approved upgrade, idempotently (the sweeper calls it again for an approval whose start was not
+ * confirmed): the request becomes a rollout, the rollout is stored once, batch 1 is queued, and only then is the
+ * start confirmed and the chat told. A chat that fails here costs a message, never the rollout.
  */
 export async function startRollout(deps: BotDeps, plan: Plan, approvedBy: readonly string[]): Promise<void> {
   const req = await deps.requests.get(plan.id);
@@ -46,21 +56,38 @@ export async function startRollout(deps: BotDeps, plan: Plan, approvedBy: readon
   const now = deps.now();
   for (const h of plan.hosts) hosts[h.name] = { stage: 'pending', at: now, ...(h.from !== undefined ? { version: h.from } : {}) };
   await deps.requests.create({ ...req.record, kind: 'rollout', hosts: plan.hosts.map((h) => h.name) });
-  await deps.rollouts.create({ plan, state: 'running', batch: 0, hosts, startedAt: now, approvedBy: [...approvedBy] });
-  await recordAudit(deps, { ...auditBase(plan), type: 'rollout.started', data: { planHash: plan.hash, approvedBy, batches: batchesOf(plan), version: plan.version ?? null, failureBudget: plan.failureBudget, rollback: plan.rollback } });
-  await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb: 'upgrade', hosts: plan.hosts.map((h) => h.name), state: 'running' }));
-  await showStatus(deps, plan.id, req.parentTs, true);
+  if (await deps.rollouts.create({ plan, state: 'running', batch: 0, hosts, startedAt: now, approvedBy: [...approvedBy] })) {
+    await recordAudit(deps, { ...auditBase(plan), type: 'rollout.started', data: { planHash: plan.hash, approvedBy, batches: batchesOf(plan), version: plan.version ?? null, failureBudget: plan.failureBudget, rollback: plan.rollback } });
+  }
   await startBatch(deps, plan, 0, req.parentTs);
+  await deps.approvals.markStarted(plan.id);
+  try {
+    await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb: 'upgrade', hosts: plan.hosts.map((h) => h.name), state: 'running' }));
+    await showStatus(deps, plan.id, req.parentTs, true);
+  } catch (err) {
+    deps.logger.warn({ requestId: plan.id, err: errText(err) }, 'rollout started; its messages follow with the next event');
+  }
 }
 
-/** Queues one batch's upgrade jobs (once per batch, whatever the deliveries). */
+/**
+ * Queues the hosts of batch `index` still pending (idempotent: job ids are stable, and hosts already queued are left
+ * alone), after checking that the plan still holds for later batches. An abort that lands meanwhile cancels what
+ * was just queued.
+ */
 async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: string): Promise<void> {
-  if (!(await deps.requests.claim(plan.id, `batch:${index}`))) return;
-  const names = batchesOf(plan)[index] ?? [];
-  const now = deps.now();
-  const jobs: HostJob[] = names.map((host) => {
-    const from = plan.hosts.find((h) => h.name === host)?.from ?? '';
-    return {
+  const r = await deps.rollouts.get(plan.id);
+  if (!r || r.state !== 'running' || r.batch !== index) return;
+  if (index > 0) {
+    const drift = planDrift(plan, deps.config);
+    if (drift !== undefined) {
+      await finish(deps, plan.id, parentTs, 'halted', `the plan changed since it was approved (${drift}); hosts not yet upgraded were not touched: ask for a new plan`);
+      return;
+    }
+  }
+  const names = (batchesOf(plan)[index] ?? []).filter((h) => (r.hosts[h]?.stage ?? 'pending') === 'pending');
+  if (names.length > 0) {
+    const now = deps.now();
+    const jobs: HostJob[] = names.map((host) => ({
       v: 1,
       jobId: upgradeJobId(plan.id, host),
       requestId: plan.id,
@@ -71,21 +98,33 @@ async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: st
       options: {
         confirmed: true, // the approvers saw the plan, 5.0's "clients are dropped" included
         ...(plan.drain !== undefined ? { deadlineMs: plan.drain.deadlineMs } : {}),
-        upgrade: { version: plan.version ?? '', from, rollback: plan.rollback, healthTimeoutMs: deps.config.upgrade.healthTimeoutMs, planHash: plan.hash, forceAtDeadline: plan.drain?.force ?? false },
+        upgrade: {
+          version: plan.version ?? '',
+          from: plan.hosts.find((h) => h.name === host)?.from ?? '',
+          rollback: plan.rollback,
+          healthTimeoutMs: plan.healthTimeoutMs ?? deps.config.upgrade.healthTimeoutMs,
+          planHash: plan.hash,
+          forceAtDeadline: plan.drain?.force ?? false,
+          install: plan.install ?? [],
+        },
       },
-    };
-  });
-  for (const host of names) await deps.rollouts.setHost(plan.id, host, { stage: 'queued', at: now });
-  try {
-    await deps.queue.enqueue(jobs);
-  } catch (err) {
-    deps.logger.error({ requestId: plan.id, batch: index, err: err instanceof Error ? err.message : String(err) }, 'rollout batch not queued');
-    for (const host of names) await deps.rollouts.setHost(plan.id, host, { stage: 'pending', at: deps.now() });
-    await finish(deps, plan.id, parentTs, 'halted', `batch ${index + 1} could not be queued (Redis refused the jobs); its hosts were not touched`);
-    return;
+    }));
+    try {
+      await deps.queue.enqueue(jobs);
+    } catch (err) {
+      deps.logger.error({ requestId: plan.id, batch: index, err: errText(err) }, 'rollout batch not queued');
+      await finish(deps, plan.id, parentTs, 'halted', `batch ${index + 1} could not be queued (Redis refused the jobs); its hosts were not touched`);
+      return;
+    }
+    for (const host of names) await deps.rollouts.setHost(plan.id, host, { stage: 'queued', at: now });
+    const after = await deps.rollouts.get(plan.id);
+    if (after?.state === 'aborting') await cancelQueuedHosts(deps, after, 'the abort'); // it landed while this batch was queued
   }
-  await recordAudit(deps, { ...auditBase(plan), type: 'rollout.batch', data: { batch: index + 1, of: batchesOf(plan).length, hosts: names } });
-  await deps.chat.post(plan.channelId, { text: `:arrow_forward: Batch ${index + 1} of ${batchesOf(plan).length} started: ${names.map((n) => `\`${escapeSlackText(n)}\``).join(', ')}` }, parentTs);
+  if (await deps.requests.claim(plan.id, `batch:${index}`)) {
+    await recordAudit(deps, { ...auditBase(plan), type: 'rollout.batch', data: { batch: index + 1, of: batchesOf(plan).length, hosts: batchesOf(plan)[index] ?? [] } });
+    const text = `:arrow_forward: Batch ${index + 1} of ${batchesOf(plan).length} started: ${(batchesOf(plan)[index] ?? []).map((n) => `\`${escapeSlackText(n)}\``).join(', ')}`;
+    await deps.chat.post(plan.channelId, { text }, parentTs).catch((err: unknown) => deps.logger.warn({ requestId: plan.id, err: errText(err) }, 'batch message not posted'));
+  }
   await showStatus(deps, plan.id, parentTs, false);
 }
 
@@ -129,29 +168,33 @@ export async function deliverRolloutEvent(deps: BotDeps, progress: RequestProgre
       throw err;
     }
   }
-  await evaluateBatch(deps, id, parentTs);
+  await advanceRollout(deps, id, parentTs);
 }
 
-const FINISHED: readonly HostStage[] = ['done', 'failed', 'cancelled'];
-
-async function evaluateBatch(deps: BotDeps, id: string, parentTs: string): Promise<void> {
+/**
+ * Looks at the current batch and does what is due, idempotently (events and the bot's sweeper both call it): queue
+ * its hosts still pending, wait while any runs, or, once all answered, move on, halt or end.
+ */
+export async function advanceRollout(deps: BotDeps, id: string, parentTs: string, redraw = true): Promise<void> {
   const r = await deps.rollouts.get(id);
   if (!r || (r.state !== 'running' && r.state !== 'aborting')) {
-    await showStatus(deps, id, parentTs, false);
+    if (r && redraw) await showStatus(deps, id, parentTs, false);
     return;
   }
   const { plan } = r;
   const batches = batchesOf(plan);
   const batch = batches[r.batch] ?? [];
-  const open = batch.filter((h) => !FINISHED.includes(r.hosts[h]?.stage ?? 'pending'));
+  const stageOfHost = (h: string) => r.hosts[h]?.stage ?? 'pending';
+  const open = batch.filter((h) => !FINISHED.includes(stageOfHost(h)));
   if (open.length > 0) {
-    await showStatus(deps, id, parentTs, false);
+    if (r.state === 'running' && open.some((h) => stageOfHost(h) === 'pending')) await startBatch(deps, plan, r.batch, parentTs);
+    else if (r.state === 'aborting' && open.every((h) => stageOfHost(h) === 'pending')) await finish(deps, id, parentTs, 'aborted', `${r.reason ?? 'aborted'}; untouched: ${untouchedOf(r).join(', ') || 'none'}`);
+    else if (redraw || r.statusTs === undefined) await showStatus(deps, id, parentTs, false);
     return;
   }
   const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed');
-  const untouched = plan.hosts.filter((h) => ['pending', 'queued'].includes(r.hosts[h.name]?.stage ?? 'pending')).map((h) => h.name);
   if (r.state === 'aborting') {
-    await finish(deps, id, parentTs, 'aborted', `${r.reason ?? 'aborted'}; untouched: ${untouched.join(', ') || 'none'}`);
+    await finish(deps, id, parentTs, 'aborted', `${r.reason ?? 'aborted'}; untouched: ${untouchedOf(r).join(', ') || 'none'}`);
     return;
   }
   if (failed.length > plan.failureBudget) {
@@ -165,10 +208,14 @@ async function evaluateBatch(deps: BotDeps, id: string, parentTs: string): Promi
     return;
   }
   if (!(await deps.rollouts.transition(id, ['running'], 'running', { batch: next }))) {
-    await evaluateBatch(deps, id, parentTs); // aborted meanwhile
+    await advanceRollout(deps, id, parentTs); // aborted meanwhile
     return;
   }
   await startBatch(deps, plan, next, parentTs);
+}
+
+function untouchedOf(r: RolloutRecord): string[] {
+  return r.plan.hosts.filter((h) => ['pending', 'queued'].includes(r.hosts[h.name]?.stage ?? 'pending')).map((h) => h.name);
 }
 
 /** Ends the rollout: state, final status message, a reply saying what every host is now, the request's summary. */
@@ -180,19 +227,25 @@ async function finish(deps: BotDeps, id: string, parentTs: string, to: 'done' | 
   const req = await deps.requests.get(id);
   if (!r || !req || r.state !== to) return;
   const { plan } = r;
-  reason = r.reason ?? reason;
-  if (moved) await recordAudit(deps, {
-    ...auditBase(plan),
-    type: to === 'done' ? 'rollout.done' : to === 'halted' ? 'rollout.halted' : 'rollout.aborted',
-    data: { reason: reason ?? null, hosts: Object.fromEntries(plan.hosts.map((h) => [h.name, { stage: r.hosts[h.name]?.stage ?? 'pending', version: r.hosts[h.name]?.version ?? h.from ?? null }])) },
-  });
+  const why = r.reason ?? reason ?? '';
+  if (moved) {
+    await recordAudit(deps, {
+      ...auditBase(plan),
+      type: to === 'done' ? 'rollout.done' : to === 'halted' ? 'rollout.halted' : 'rollout.aborted',
+      data: { reason: why || null, hosts: Object.fromEntries(plan.hosts.map((h) => [h.name, { stage: r.hosts[h.name]?.stage ?? 'pending', version: r.hosts[h.name]?.version ?? h.from ?? null }])) },
+    });
+  }
   const states = plan.hosts.map((h) => {
     const s = r.hosts[h.name];
-    const now = s?.version ?? h.from ?? '?';
     const stage = s?.stage ?? 'pending';
-    return `\`${escapeSlackText(h.name)}\` ${stage === 'pending' || stage === 'queued' ? 'untouched' : stage}, runs ${escapeSlackText(now)}`;
+    return `\`${escapeSlackText(h.name)}\` ${stage === 'pending' || stage === 'queued' ? 'untouched' : stage}, runs ${escapeSlackText(s?.version ?? h.from ?? '?')}`;
   });
-  const head = to === 'done' ? `:white_check_mark: Rollout done: every host runs ${escapeSlackText(plan.version ?? '?')}` : to === 'halted' ? `:octagonal_sign: Rollout HALTED: ${escapeSlackText(reason ?? '')}` : `:no_entry_sign: Rollout aborted: ${escapeSlackText(reason ?? '')}`;
+  const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed').map((h) => h.name);
+  const version = escapeSlackText(plan.version ?? '?');
+  let head: string;
+  if (to === 'done') head = failed.length === 0 ? `:white_check_mark: Rollout done: every host runs ${version}` : `:warning: Rollout done with ${failed.length} failed host${failed.length === 1 ? '' : 's'} within the budget of ${plan.failureBudget} (${failed.join(', ')}): the others run ${version}`;
+  else if (to === 'halted') head = `:octagonal_sign: Rollout HALTED: ${escapeSlackText(why)}`;
+  else head = `:no_entry_sign: Rollout aborted: ${escapeSlackText(why)}`;
   if (await deps.requests.claim(id, 'rollout-final')) {
     try {
       await deps.chat.post(plan.channelId, { text: `${head}\n${states.join('\n')}` }, parentTs);

@@ -40,10 +40,16 @@ function stateText(rec: ApprovalRecord): string {
  */
 export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionInput): Promise<ActionReply> {
   const value = parseApprovalButtonValue(input.value);
-  if (!value) return say("This button is not one of srs-chatops's, or it is damaged; nothing was done.");
+  if (!value) {
+    await recordAudit(deps, { type: 'button.denied', actor: input.userId, channel: input.channelId, data: { action: input.actionId, reason: 'damaged button value', value: (input.value ?? '').slice(0, 200) } });
+    return say("This button is not one of srs-chatops's, or it is damaged; nothing was done.");
+  }
   if (input.actionId === APPROVAL_ACTIONS.abortNow || input.actionId === APPROVAL_ACTIONS.abortKeep) return confirmAbortNow(deps, input, value.id);
   const rec = await deps.approvals.get(value.id);
-  if (!rec) return say(`Approval ${escapeSlackText(value.id)} is unknown or older than a week; nothing was done.`);
+  if (!rec) {
+    await recordAudit(deps, { type: 'button.denied', actor: input.userId, channel: input.channelId, requestId: value.id, correlationId: value.id, data: { action: input.actionId, reason: 'unknown approval' } });
+    return say(`Approval ${escapeSlackText(value.id)} is unknown or older than a week; nothing was done.`);
+  }
   const { plan } = rec;
   const audit = { actor: input.userId, channel: input.channelId, requestId: plan.id, correlationId: plan.id, verb: plan.verb };
   if (!(await recordAudit(deps, { ...audit, type: 'button.pressed', data: { action: input.actionId, planHash: value.hash } }))) return say(AUDIT_DOWN_TEXT);
@@ -87,10 +93,12 @@ export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionI
     const left = plan.requiredApprovals - outcome.approvedBy.length;
     return say(`Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); it waits for ${left} more approver${left === 1 ? '' : 's'}.`);
   }
+  // The run first, the chat after: a chat that fails here must not keep the approved plan from running (and the
+  // bot's sweeper starts an approved plan whose start was not confirmed, after a crash).
+  await startApproved(deps, plan, outcome.approvedBy);
   if (rec.cardTs !== undefined) {
     await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, `:white_check_mark: *Approved* by ${outcome.approvedBy.map((u) => `<@${u}>`).join(', ')}: running.`));
   }
-  await startApproved(deps, plan, outcome.approvedBy);
   return {};
 }
 

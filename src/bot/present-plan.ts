@@ -61,11 +61,23 @@ async function presentPlan(deps: BotDeps, req: RequestProgress, parentTs: string
     await closeRequest(deps, record, parentTs, `not planned: ${why.slice(0, 150)}`, { stage: 'plan' });
     return;
   }
-  const plan = built.plan;
-  await deps.approvals.create(plan);
-  const card = await deps.chat.post(record.channelId, renderPlanCard(plan, [], deps.now()), parentTs);
-  await deps.approvals.setCard(plan.id, card.ts);
-  await recordAudit(deps, {
+  // Once only, whatever the retries: a stored approval is never recreated (a decided one stays decided), its card
+  // is posted once (claimed), and it is what the card shows.
+  const created = await deps.approvals.create(built.plan);
+  const rec = await deps.approvals.get(built.plan.id);
+  if (!rec || rec.state !== 'pending') return;
+  const plan = rec.plan;
+  let cardTs = rec.cardTs;
+  if (cardTs === undefined && (await deps.requests.claim(record.requestId, 'card'))) {
+    try {
+      cardTs = (await deps.chat.post(record.channelId, renderPlanCard(plan, rec.approvedBy, deps.now()), parentTs)).ts;
+      await deps.approvals.setCard(plan.id, cardTs);
+    } catch (err) {
+      await deps.requests.unclaim(record.requestId, 'card');
+      throw err;
+    }
+  }
+  if (created) await recordAudit(deps, {
     ...audit,
     type: 'approval.requested',
     data: {
@@ -79,8 +91,8 @@ async function presentPlan(deps: BotDeps, req: RequestProgress, parentTs: string
       requiredApprovals: plan.requiredApprovals,
       approvers: plan.approvers,
       expiresAt: new Date(plan.expiresAt).toISOString(),
-      cardTs: card.ts,
+      install: plan.install ?? null,
     },
   });
-  await deps.chat.update(record.channelId, parentTs, renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: plan.hosts.map((h) => h.name), state: 'awaiting', note: awaitingNote(plan, []) }));
+  await deps.chat.update(record.channelId, parentTs, renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: plan.hosts.map((h) => h.name), state: 'awaiting', note: awaitingNote(plan, rec.approvedBy) }));
 }

@@ -10,6 +10,7 @@ import { startRollout } from './advance-rollout';
 /**
  * Runs an approved plan: an upgrade starts its rollout; a gated verb queues its jobs (one per host, exactly the
  * plan's hosts), answered in the thread like any request. A queue that refuses the jobs closes the request.
+ * Idempotent (stable job ids): the bot's sweeper calls it again for an approval whose start was not confirmed.
  */
 export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: readonly string[]): Promise<void> {
   if (plan.verb === 'upgrade') {
@@ -33,8 +34,8 @@ export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: reado
   }));
   const audit = { actor: plan.requestedBy, channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb };
   try {
+    await deps.queue.enqueue(jobs); // stable job ids: a second call (sweeper) finds them queued
     await deps.requests.create({ ...req.record, kind: 'verb', hosts });
-    await deps.queue.enqueue(jobs);
   } catch (err) {
     deps.logger.error({ requestId: plan.id, err: err instanceof Error ? err.message : String(err) }, 'approved jobs not queued');
     await recordAudit(deps, { ...audit, type: 'request.failed', data: { reason: 'queue unavailable', hosts, approvedBy } });
@@ -44,8 +45,11 @@ export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: reado
     }
     return;
   }
+  await deps.approvals.markStarted(plan.id);
   await recordAudit(deps, { ...audit, type: 'request.queued', data: { hosts, approvedBy, planHash: plan.hash, ...(plan.options ? { options: plan.options } : {}) } });
   if (req.parentTs !== undefined) {
-    await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb, hosts, state: 'queued' }));
+    await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb, hosts, state: 'queued' })).catch((err: unknown) => {
+      deps.logger.warn({ requestId: plan.id, err: err instanceof Error ? err.message : String(err) }, 'request message not updated; results still reach the thread');
+    });
   }
 }

@@ -17,7 +17,7 @@ import { newRequestId } from '../bot/new-request-id';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store';
 import { RedisRolloutStore } from '../adapters/redis/redis-rollout-store';
 import { handleApprovalAction, type ApprovalActionInput } from '../bot/handle-approval-action';
-import { expireDueApprovals } from '../bot/close-approval';
+import { sweep } from '../bot/sweep';
 import type { ChatPort } from '../ports/chat-port';
 import { noopMetrics, type MetricsPort } from '../ports/metrics-port';
 import { meteredAudit } from '../adapters/metrics/metered-audit';
@@ -41,7 +41,7 @@ export async function startBotRuntime(o: {
   logger: Logger;
   consumer?: string;
   metrics?: MetricsPort;
-  /** How often pending approvals are checked for expiry. @defaultValue 5000 */
+  /** How often the bot sweeps: approvals due to expire, approved plans and rollouts to resume. @defaultValue 5000 */
   expirySweepMs?: number;
 }): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
@@ -74,9 +74,17 @@ export async function startBotRuntime(o: {
   const actor = `bot:${o.consumer ?? `${hostname()}-${process.pid}`}`;
   if (!(await whenReady(producer, 5000))) o.logger.warn({ redis: o.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'redis not reachable yet; commands will be refused until it is');
   await deps.audit.append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } }).catch(() => o.logger.error('audit: bot start not recorded'));
-  // Pending approvals expire even when nobody presses: every bot replica sweeps, each expiry is closed once.
+  // Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
+  // every bot replica sweeps; each step happens once.
+  let sweeping = false;
   const sweeper = setInterval(() => {
-    expireDueApprovals(deps).catch((err: unknown) => o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'approval expiry sweep failed; retried'));
+    if (sweeping) return;
+    sweeping = true;
+    sweep(deps)
+      .catch((err: unknown) => o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed; retried'))
+      .finally(() => {
+        sweeping = false;
+      });
   }, o.expirySweepMs ?? 5000);
   const control = new RedisGraceControl(producer);
   return {

@@ -25,8 +25,11 @@ export type ApproveOutcome =
 
 /** Pending approvals and their decisions; every transition is atomic, so two presses never both win. */
 export interface ApprovalStorePort {
-  /** Stores a new pending approval (kept a week after it expires, so old cards still answer clearly). */
-  create(plan: Plan): Promise<void>;
+  /**
+   * Stores a new pending approval (kept a week after it expires, so old cards still answer clearly); false, and
+   * nothing changed, when one with this id exists (a retried delivery never reopens a decided approval).
+   */
+  create(plan: Plan): Promise<boolean>;
   get(id: string): Promise<ApprovalRecord | undefined>;
   /** Records the card's message ts. */
   setCard(id: string, ts: string): Promise<void>;
@@ -37,6 +40,10 @@ export interface ApprovalStorePort {
   approve(id: string, userId: string, hash: string, now: number): Promise<ApproveOutcome>;
   /** Closes a pending approval (denied, expired, voided); true only for the caller that closed it. */
   close(id: string, state: Exclude<ApprovalState, 'pending' | 'approved'>, by: string, reason: string, now: number): Promise<boolean>;
+  /** Approved plans whose run was not confirmed started (approved before `before`): the sweeper starts them. */
+  unstarted(before: number): Promise<string[]>;
+  /** The approved plan's jobs or rollout are queued. */
+  markStarted(id: string): Promise<void>;
   /** Ids of pending approvals whose time is up at `now`. */
   due(now: number): Promise<string[]>;
   /** Every pending approval (for `/srs jobs`). */

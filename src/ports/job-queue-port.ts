@@ -40,6 +40,8 @@ export interface UpgradeJobOptions {
   planHash: string;
   /** Force the quit at the drain deadline rather than asking (as the plan said). */
   forceAtDeadline: boolean;
+  /** The approved install command template (argv with `{version}`, `{root}`, `{previous}`). */
+  install: string[];
 }
 
 /** Where a job waits: the host's FIFO position and what runs before it. */

@@ -4,7 +4,8 @@ export type { HostStage, RolloutHost, RolloutRecord, RolloutState } from '../cor
 
 /** Rollouts, shared by every bot process (Redis). Updates of one rollout are serialised by the caller's claims. */
 export interface RolloutStorePort {
-  create(record: RolloutRecord): Promise<void>;
+  /** Stores a new rollout; false, and nothing changed, when it exists already (a retried start never resets it). */
+  create(record: RolloutRecord): Promise<boolean>;
   get(id: string): Promise<RolloutRecord | undefined>;
   /** Merges a host's state (newer `at` wins). */
   setHost(id: string, host: string, state: RolloutHost): Promise<void>;

@@ -90,7 +90,11 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     expect(replies.map((r) => r.text).join('\n')).toMatch(/edge-2\* restart ok/);
     expect(pidOf(h)).not.toBe(pid);
     expect(latest(c).text).toContain(`*Approved* by <@${A1}>`);
-    const types = (await auditOf(id)).map((r) => r.type);
+    let types: string[] = [];
+    for (let i = 0; i < 50 && !types.includes('request.done'); i++) {
+      types = (await auditOf(id)).map((r) => r.type); // request.done is appended just after the summary edit
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(types.filter((t) => t === 'approval.refused')).toHaveLength(2);
     expect(types).toEqual(expect.arrayContaining(['approval.requested', 'approval.granted', 'job.result', 'request.done']));
   });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { FleetHost } from '../support/fleet';
 import { CHANNEL, findButton, requestIdOf, startBotHarness, USERS, type BotHarness } from '../support/bot-harness';
@@ -32,7 +33,7 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
       hostExtra,
       extra: {
         approvals: { approvers: { all: [APPROVER] } },
-        upgrade: { install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'], batchSize: 2, healthTimeoutMs: 6000, deadlineMs: 1500 },
+        upgrade: { install: ['{root}/../bin/slow-install', '{version}', '--root', '{root}'], batchSize: 2, healthTimeoutMs: 6000, deadlineMs: 1500 },
         grace: { deadlineMs: 60000, pollMs: 300 },
       },
     });
@@ -46,6 +47,10 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     await Promise.all(publishers.map((p) => p.stop()));
     await Promise.all(hosts.map((h) => getTestRun().fleet.resetHost(h.name)));
     for (const h of hosts) {
+      // The install command the plan approves: the simulator's, slowed down on demand (a marker file) so that a
+      // test can act while a host is installing.
+      const bin = path.join(h.hostDir, 'usr/local/bin');
+      fs.writeFileSync(path.join(bin, 'slow-install'), `#!/bin/sh\nd=$(dirname "$0")\n[ -f "$d/slow-install.on" ] && sleep 6\nexec "$d/srs-install" "$@"\n`, { mode: 0o755 });
       publishPackage(h.hostDir, '6.0.185');
       publishPackage(h.hostDir, '6.0.186', { broken: 'no-streams' });
       publishPackage(h.hostDir, '6.0.187', { broken: 'no-start' });
@@ -118,7 +123,7 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     const parent = await parentOf(id);
     await approve(parent);
     const halted = await ended(parent, /Rollout HALTED/);
-    expect(halted.text).toMatch(/edge-1: upgrade to 6\.0\.186 FAILED its checks: streams 0 of 1/);
+    expect(halted.text).toMatch(/edge-1: upgrade to 6\.0\.186 FAILED its checks: published streams 0 of 1 after 6s/);
     expect(halted.text).toMatch(/`edge-3` untouched, runs 6\.0\.184/);
     expect(halted.text).toMatch(/`edge-6` untouched, runs 6\.0\.184/);
     for (const i of [2, 3, 4, 5]) {
@@ -171,12 +176,13 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     expect(await versionOf(hosts[2] as FleetHost)).toBe('6.0.184');
   }, 180000);
 
-  it('abort --now asks to confirm; then hosts in progress stop at their next step and are never left half-upgraded', async () => {
+  it('abort --now asks to confirm; then the host installing stops before its restart, its old version back; the rest untouched', async () => {
     const pids = hosts.map(pidOf);
+    fs.writeFileSync(path.join((hosts[0] as FleetHost).hostDir, 'usr/local/bin/slow-install.on'), '');
     const id = requestIdOf(await b.slash('upgrade edge-1,edge-2 6.0.185 --batch 1', { user: USERS.operator }));
     const parent = await parentOf(id);
     await approve(parent);
-    await b.standin.waitFor(() => (/queued|snapshot|installing|restarting/.test(status(parent)?.text ?? '') ? true : undefined), 30000, 'edge-1 started');
+    await b.standin.waitFor(() => (/`edge-1` [^\n]*installing/.test(status(parent)?.text ?? '') ? true : undefined), 30000, 'edge-1 installing');
     const ack = await b.slash(`abort ${id} --now`, { user: USERS.operator });
     expect(ack.body).toContain('Confirm in the rollout');
     const confirm = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('Abort rollout')), 10000, 'abort confirmation');
@@ -184,16 +190,13 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     await b.standin.waitFor((s) => s.responses.find((r) => JSON.stringify(r).includes('may abort it; nothing was done')), 8000);
     await b.press(confirm, 'srs_rollout_abort_now', USERS.operator);
     const aborted = await ended(parent, /Rollout aborted/);
+    expect(aborted.text).toMatch(/`edge-1` cancelled, runs 6\.0\.184/);
     expect(aborted.text).toMatch(/`edge-2` untouched/);
+    const reply = thread(parent).find((m) => /\*edge-1\* upgrade/.test(m.text));
+    expect(reply?.text).toMatch(/not restarted: the rollout was aborted by U0OPER001 after the install; 6\.0\.184 was re-installed and still serves/);
+    expect(pidOf(hosts[0] as FleetHost)).toBe(pids[0]);
     expect(pidOf(hosts[1] as FleetHost)).toBe(pids[1]);
-    const edge1 = /`edge-1` (\w+), runs ([\d.]+)/.exec(aborted.text);
-    if (edge1?.[1] === 'cancelled') {
-      expect(edge1[2]).toBe('6.0.184');
-      expect(await versionOf(hosts[0] as FleetHost)).toBe('6.0.184');
-      expect(pidOf(hosts[0] as FleetHost)).toBe(pids[0]);
-    } else {
-      expect(edge1?.[1]).toBe('done'); // it was already restarting: the restart finished
-      expect(await versionOf(hosts[0] as FleetHost)).toBe('6.0.185');
-    }
+    expect(await versionOf(hosts[0] as FleetHost)).toBe('6.0.184');
+    fs.rmSync(path.join((hosts[0] as FleetHost).hostDir, 'usr/local/bin/slow-install.on'));
   }, 180000);
 });

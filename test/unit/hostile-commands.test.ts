@@ -70,7 +70,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
     const chat: ChatPort = { post: () => Promise.resolve({ channel: 'C', ts: '1.1' }), update: () => Promise.resolve(), postEphemeral: () => Promise.resolve() };
     let n = 0;
     const unused = () => Promise.reject(new Error('not used by these commands'));
-    const approvals = { create: unused, get: unused, setCard: unused, approve: unused, close: unused, due: unused, pending: unused };
+    const approvals = { create: unused, get: unused, setCard: unused, approve: unused, close: unused, due: unused, pending: unused, unstarted: unused, markStarted: unused };
     const rollouts = { create: unused, get: unused, setHost: unused, transition: unused, setStatusTs: unused, active: unused, requestStopNow: unused };
     const deps: BotDeps = { config, chat, queue, requests, approvals, rollouts, events: { publish: () => Promise.resolve() }, audit: new MemoryAuditStore(), logger: createLogger('fuzz'), newId: () => `r-fuzz-${(n++).toString(16).padStart(6, '0').slice(-6)}`, now: () => 0 };
     const meta = fc.constantFrom(';', '|', '&', '$(', '`', "'", '"', '\n', '\r', '\u0000', '\u202e', '<!channel>', '*', '~', '\\', '../', '%0a');

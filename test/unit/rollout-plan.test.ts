@@ -4,6 +4,7 @@ import { batchesOf, buildPlan, isOlder, planDrift, type PlanInput } from '../../
 import type { HostSnapshot } from '../../src/core/verb-result';
 import { parseCommand } from '../../src/core/parse-command';
 import { installArgv } from '../../workers/upgrade/install-command';
+import { renderPlanCard } from '../../src/core/render';
 
 const config = parseConfig(
   {
@@ -151,5 +152,25 @@ describe('install command', () => {
   it('refuses anything that is not a version, whatever reached it', () => {
     expect(() => installArgv(['x', '{version}'], { version: '6.0.1;reboot', root: '/r', previous: '6.0.1' })).toThrow(/not a version/);
     expect(() => installArgv(['x', '{version}'], { version: '6.0.1', root: '/r', previous: '$(id)' })).toThrow(/not a version/);
+  });
+});
+
+describe('plan card', () => {
+  it('names every host of a big plan, in sections Slack accepts, and binds the buttons to the plan hash', () => {
+    const hosts = Array.from({ length: 200 }, (_, i) => ({ name: `edge-${String(i + 1).padStart(3, '0')}`, address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`, groups: ['edges'] }));
+    const big = parseConfig({ ssh: { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/kh' }, approvals: { approvers: { all: ['UADMIN1'] } }, hosts }, 'big');
+    const built = buildPlan(
+      { id: 'r-abc-123456', verb: 'upgrade', target: 'edges', version: '6.0.185', upgradeOptions: { batchSize: 1 }, requestedBy: 'UOPER1', channelId: 'C0OPS', survey: new Map(hosts.map((h) => [h.name, running('6.0.184')])), now: 0 },
+      big,
+    );
+    if (!built.ok) throw new Error(built.error);
+    const card = renderPlanCard(built.plan, [], 0);
+    const blocks = card.blocks as Array<{ type: string; text?: { text: string }; elements?: Array<{ value?: string }> }>;
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    const shown = blocks.filter((b) => b.type === 'section').map((b) => b.text?.text ?? '');
+    for (const t of shown) expect(t.length).toBeLessThanOrEqual(3000);
+    for (const h of hosts) expect(shown.join('\n')).toContain(`\`${h.name}\``);
+    const buttons = blocks.find((b) => b.type === 'actions')?.elements ?? [];
+    expect(buttons.map((e) => JSON.parse(e.value ?? '{}') as { hash: string }).every((v) => v.hash === built.plan.hash)).toBe(true);
   });
 });

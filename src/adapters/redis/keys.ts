@@ -27,6 +27,10 @@ export const keys = {
   approvalBy: (id: string) => `${PREFIX}:approval:${id}:by`,
   /** Pending approvals by expiry time (sorted set). */
   approvalsPending: `${PREFIX}:approvals:pending`,
+  /** Approved plans not yet started, by approval time (sorted set): the bot's sweeper starts them after a crash. */
+  approvalsStarting: `${PREFIX}:approvals:starting`,
+  /** The pre-upgrade snapshot of one host's upgrade job (baseline of its checks; survives a worker restart). */
+  upgradeBaseline: (jobId: string) => `${PREFIX}:upgradebase:${jobId}`,
   /** A rollout: plan, state, batch (hash), host states in `host:<name>` fields. */
   rollout: (id: string) => `${PREFIX}:rollout:${id}`,
   /** Rollouts running or aborting (set). */

@@ -6,8 +6,17 @@ import { keys } from './keys';
 /** Approvals are kept this long after they expire: a late press on an old card still gets a clear answer. */
 const KEEP_SECONDS = 7 * 24 * 3600;
 
+/** KEYS: approval hash, pending set. ARGV: id, expiresAt, ttl, then field/value pairs. 0 when it exists already. */
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return 1
+`;
+
 /**
- * KEYS: approval hash, approvers list, pending set. ARGV: user, plan hash, now, id, ttl seconds.
+ * KEYS: approval hash, approvers list, pending set, starting set. ARGV: user, plan hash, now, id, ttl seconds.
  * Checks state, expiry, plan hash and duplicates before any write; returns {status, approver...}.
  */
 const APPROVE = `
@@ -24,6 +33,7 @@ if #by >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
   status = 'complete'
   redis.call('HSET', KEYS[1], 'state', 'approved', 'decidedAt', ARGV[3])
   redis.call('ZREM', KEYS[3], ARGV[4])
+  redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
 end
 table.insert(by, 1, status)
 return by
@@ -47,14 +57,9 @@ export class RedisApprovalStore implements ApprovalStorePort {
     return Math.max(60, Math.ceil((plan.expiresAt - Date.now()) / 1000)) + KEEP_SECONDS;
   }
 
-  async create(plan: Plan): Promise<void> {
-    const key = keys.approval(plan.id);
-    await this.redis
-      .multi()
-      .hset(key, { plan: JSON.stringify(plan), state: 'pending', expiresAt: String(plan.expiresAt), hash: plan.hash, required: String(plan.requiredApprovals) })
-      .expire(key, this.ttl(plan))
-      .zadd(keys.approvalsPending, plan.expiresAt, plan.id)
-      .exec();
+  async create(plan: Plan): Promise<boolean> {
+    const fields = ['plan', JSON.stringify(plan), 'state', 'pending', 'expiresAt', String(plan.expiresAt), 'hash', plan.hash, 'required', String(plan.requiredApprovals)];
+    return Number(await this.redis.eval(CREATE, 2, keys.approval(plan.id), keys.approvalsPending, plan.id, String(plan.expiresAt), String(this.ttl(plan)), ...fields)) === 1;
   }
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
@@ -75,7 +80,7 @@ export class RedisApprovalStore implements ApprovalStorePort {
   async approve(id: string, userId: string, hash: string, now: number): Promise<ApproveOutcome> {
     const expiresAt = await this.redis.hget(keys.approval(id), 'expiresAt');
     const ttl = this.ttl({ expiresAt: expiresAt === null ? now : Number(expiresAt) });
-    const reply = (await this.redis.eval(APPROVE, 3, keys.approval(id), keys.approvalBy(id), keys.approvalsPending, userId, hash, String(now), id, String(ttl))) as string[];
+    const reply = (await this.redis.eval(APPROVE, 4, keys.approval(id), keys.approvalBy(id), keys.approvalsPending, keys.approvalsStarting, userId, hash, String(now), id, String(ttl))) as string[];
     const [status, ...approvedBy] = reply;
     if (status === 'added' || status === 'complete') return { status, approvedBy };
     if (status === 'duplicate' || status === 'not_pending' || status === 'expired' || status === 'plan_mismatch') return { status };
@@ -84,6 +89,14 @@ export class RedisApprovalStore implements ApprovalStorePort {
 
   async close(id: string, state: Exclude<ApprovalState, 'pending' | 'approved'>, by: string, reason: string, now: number): Promise<boolean> {
     return Number(await this.redis.eval(CLOSE, 2, keys.approval(id), keys.approvalsPending, state, by, reason, String(now), id)) === 1;
+  }
+
+  async unstarted(before: number): Promise<string[]> {
+    return this.redis.zrangebyscore(keys.approvalsStarting, 0, before);
+  }
+
+  async markStarted(id: string): Promise<void> {
+    await this.redis.zrem(keys.approvalsStarting, id);
   }
 
   async due(now: number): Promise<string[]> {

@@ -5,6 +5,15 @@ import { keys } from './keys';
 
 const KEEP_SECONDS = 30 * 24 * 3600;
 
+/** KEYS: rollout hash, active set. ARGV: id, ttl, then field/value pairs. 0 when the rollout exists already. */
+const CREATE = `
+if redis.call('HEXISTS', KEYS[1], 'plan') == 1 then return 0 end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+`;
+
 /** KEYS: rollout hash, active set. ARGV: id, to, allowed-from (comma list), then field/value pairs. */
 const TRANSITION = `
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -30,7 +39,7 @@ return 1
 export class RedisRolloutStore implements RolloutStorePort {
   constructor(private readonly redis: Redis) {}
 
-  async create(r: RolloutRecord): Promise<void> {
+  async create(r: RolloutRecord): Promise<boolean> {
     const key = keys.rollout(r.plan.id);
     const fields: Record<string, string> = {
       plan: JSON.stringify(r.plan),
@@ -40,7 +49,7 @@ export class RedisRolloutStore implements RolloutStorePort {
       approvedBy: JSON.stringify(r.approvedBy),
     };
     for (const [host, state] of Object.entries(r.hosts)) fields[`host:${host}`] = JSON.stringify(state);
-    await this.redis.multi().hset(key, fields).expire(key, KEEP_SECONDS).sadd(keys.rolloutsActive, r.plan.id).exec();
+    return Number(await this.redis.eval(CREATE, 2, key, keys.rolloutsActive, r.plan.id, String(KEEP_SECONDS), ...Object.entries(fields).flat())) === 1;
   }
 
   async get(id: string): Promise<RolloutRecord | undefined> {

@@ -1,12 +1,9 @@
 import type { ChatMessage } from '../command';
 import { APPROVAL_ACTIONS, REASON_INPUT, type ApprovalButtonValue } from '../rollout/approval-actions';
 import { batchesOf, type Plan, type PlanHost } from '../rollout/plan';
-import { capText, context, section } from './blocks';
+import { capText, context, section, SECTION_TEXT_MAX, type Block } from './blocks';
 import { escapeSlackText } from './escape-slack-text';
 import { formatElapsed } from './format-elapsed';
-
-/** Hosts listed one per line on the card; the rest are counted. */
-const HOSTS_LISTED = 40;
 
 function mention(id: string): string {
   return /^[UW][A-Z0-9]{2,20}$/.test(id) ? `<@${id}>` : escapeSlackText(id);
@@ -19,22 +16,43 @@ function hostLine(h: PlanHost, plan: Plan): string {
   return `• \`${escapeSlackText(h.name)}\` ${h.state.replace('_', ' ')}${h.from !== undefined ? `, SRS ${escapeSlackText(h.from)}` : ''} (${load})`;
 }
 
-/** The plan as lines: batches in order with their hosts. */
+/** Plans with more hosts than this are shown a line per batch (names only), so that every host stays visible. */
+const HOSTS_ONE_PER_LINE = 40;
+
+/** The plan as lines: batches in order with their hosts; every host of the plan is named. */
 export function planLines(plan: Plan): string[] {
   const lines: string[] = [];
-  let listed = 0;
+  const byName = new Map(plan.hosts.map((h) => [h.name, h]));
+  const compact = plan.hosts.length > HOSTS_ONE_PER_LINE;
   batchesOf(plan).forEach((names, i) => {
-    if (plan.verb === 'upgrade') lines.push(`*Batch ${i + 1}*`);
-    for (const name of names) {
-      const h = plan.hosts.find((x) => x.name === name);
-      if (h === undefined) continue;
-      listed += 1;
-      if (listed <= HOSTS_LISTED) lines.push(hostLine(h, plan));
+    const hosts = names.map((n) => byName.get(n)).filter((h): h is PlanHost => h !== undefined);
+    if (!compact) {
+      if (plan.verb === 'upgrade') lines.push(`*Batch ${i + 1}*`);
+      for (const h of hosts) lines.push(hostLine(h, plan));
+      return;
     }
+    const from = [...new Set(hosts.map((h) => h.from ?? '?'))].map(escapeSlackText).join('/');
+    const sum = (k: 'clients' | 'publishers' | 'streams') => hosts.reduce((n, h) => n + (h[k] ?? 0), 0);
+    const head = plan.verb === 'upgrade' ? `*Batch ${i + 1}* (${from} → ${escapeSlackText(plan.version ?? '?')}; ` : '(';
+    lines.push(`${head}${sum('clients')} clients, ${sum('publishers')} publishers, ${sum('streams')} streams): ${hosts.map((h) => `\`${escapeSlackText(h.name)}\``).join(', ')}`);
   });
-  if (listed > HOSTS_LISTED) lines.push(`… +${listed - HOSTS_LISTED} more hosts`);
   if (plan.skipped.length > 0) lines.push(`Left out: ${plan.skipped.map((s) => `\`${escapeSlackText(s.name)}\` (${escapeSlackText(s.reason)})`).join(', ')}`);
   return lines;
+}
+
+/** Section blocks holding `lines` whole (a line is never cut), each within Slack's section limit. */
+function sections(lines: readonly string[]): Block[] {
+  const out: Block[] = [];
+  let chunk = '';
+  for (const line of lines) {
+    if (chunk !== '' && chunk.length + 1 + line.length > SECTION_TEXT_MAX - 100) {
+      out.push(section(chunk));
+      chunk = '';
+    }
+    chunk = chunk === '' ? line : `${chunk}\n${line}`;
+  }
+  if (chunk !== '') out.push(section(chunk));
+  return out;
 }
 
 function what(plan: Plan): string {
@@ -53,8 +71,8 @@ function terms(plan: Plan): string {
 }
 
 /** The approval card's header and plan, whatever its state. */
-function planText(plan: Plan): string {
-  return [`:lock: <@${plan.requestedBy}> asks to ${what(plan)}: ${terms(plan)}`, ...planLines(plan)].join('\n');
+function planText(plan: Plan): string[] {
+  return [`:lock: <@${plan.requestedBy}> asks to ${what(plan)}: ${terms(plan)}`, ...planLines(plan)];
 }
 
 function button(text: string, actionId: string, value: ApprovalButtonValue, style?: 'primary' | 'danger'): Record<string, unknown> {
@@ -66,13 +84,13 @@ export function renderPlanCard(plan: Plan, approvedBy: readonly string[], now: n
   const who = plan.approvers.length > 0 ? plan.approvers.map(mention).join(', ') : 'nobody (see `approvals.approvers`)';
   const got = approvedBy.length > 0 ? ` · approved so far by ${approvedBy.map(mention).join(', ')}` : '';
   const needs = `Needs ${plan.requiredApprovals} approval${plan.requiredApprovals === 1 ? '' : 's'} from: ${who} (not the requester)${got}. Expires in ${formatElapsed(plan.expiresAt - now)}.`;
-  const id = `plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\``;
+  const id = `plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\`${plan.install !== undefined ? ` · install: \`${escapeSlackText(plan.install.join(' '))}\`` : ''}`;
   const text = planText(plan);
   const value = { id: plan.id, hash: plan.hash };
   return {
-    text: `${capText(text, 2500)}\n${needs}`,
+    text: `${capText(text.join('\n'), 2500)}\n${needs}`,
     blocks: [
-      section(text),
+      ...sections(text),
       context(needs, id),
       { type: 'input', block_id: REASON_INPUT.blockId, optional: true, label: { type: 'plain_text', text: 'Reason (needed to deny)' }, element: { type: 'plain_text_input', action_id: REASON_INPUT.actionId, max_length: 300 } },
       { type: 'actions', elements: [button('Approve', APPROVAL_ACTIONS.approve, value, 'primary'), button('Deny', APPROVAL_ACTIONS.deny, value, 'danger')] },
@@ -83,5 +101,5 @@ export function renderPlanCard(plan: Plan, approvedBy: readonly string[], now: n
 /** The card once closed: the plan, then what happened (no buttons). */
 export function renderPlanClosed(plan: Plan, outcome: string): ChatMessage {
   const text = planText(plan);
-  return { text: `${capText(text, 2500)}\n${outcome}`, blocks: [section(text), section(outcome), context(`plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\``)] };
+  return { text: `${capText(text.join('\n'), 2500)}\n${outcome}`, blocks: [...sections(text), section(outcome), context(`plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\``)] };
 }

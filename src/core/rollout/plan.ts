@@ -45,6 +45,10 @@ export interface Plan {
   options?: VerbOptions;
   /** Upgrades: each host's drain deadline, and whether the quit is forced there (part of what is approved). */
   drain?: { deadlineMs: number; force: boolean };
+  /** Upgrades: the install command template the workers run (approved with the plan, not read from their config). */
+  install?: string[];
+  /** Upgrades: how long streams and publishers have to come back after a host's restart. */
+  healthTimeoutMs?: number;
   /** The upgrade flags as typed (re-planning uses them; the resolved values above are what is bound). */
   upgradeOptions?: UpgradeOptions;
   requiredApprovals: number;
@@ -104,6 +108,8 @@ export function planHash(p: Omit<Plan, 'hash' | 'approvers' | 'createdAt' | 'exp
     failureBudget: p.failureBudget,
     rollback: p.rollback,
     drain: p.drain ?? null,
+    install: p.install ?? null,
+    healthTimeoutMs: p.healthTimeoutMs ?? null,
     options: p.options ?? null,
     requiredApprovals: p.requiredApprovals,
   };
@@ -172,7 +178,13 @@ export function buildPlan(input: PlanInput, config: Pick<Config, 'hosts' | 'appr
     batchSize,
     failureBudget: upgrade ? (input.upgradeOptions?.failureBudget ?? config.upgrade.failureBudget) : run.length,
     rollback: upgrade ? (input.upgradeOptions?.rollback ?? config.upgrade.rollback) : false,
-    ...(upgrade ? { drain: { deadlineMs: config.upgrade.deadlineMs ?? config.grace.deadlineMs, force: config.upgrade.escalateAtDeadline } } : {}),
+    ...(upgrade
+      ? {
+          drain: { deadlineMs: config.upgrade.deadlineMs ?? config.grace.deadlineMs, force: config.upgrade.escalateAtDeadline },
+          install: [...config.upgrade.install],
+          healthTimeoutMs: config.upgrade.healthTimeoutMs,
+        }
+      : {}),
     ...(input.verbOptions !== undefined ? { options: input.verbOptions } : {}),
     requiredApprovals: requiredApprovals(planHosts, config.approvals),
   };

@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import { Redis } from 'ioredis';
-import { createLogger } from '../../../src/adapters/logger';
 import { keys } from '../../../src/adapters/redis/keys';
-import { SlackChat } from '../../../src/adapters/slack/slack-chat';
-import { startBotRuntime } from '../../../src/cli/bot-runtime';
 import { publishPackage } from '../../srs-sim/install';
-import { connectClient } from '../../srs-sim/media-client';
+import { connectClient, reconnectingClient } from '../../srs-sim/media-client';
 import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../../support/bot-harness';
 import { recordFault } from '../../support/fault-record';
 import type { FleetHost } from '../../support/fleet';
@@ -33,7 +30,7 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
 
   beforeAll(async () => {
     hosts = await claimHosts(2, { serviceManager: 'initd', version: '6.0.184' });
-    for (const h of hosts) publishPackage(h.hostDir, '6.0.185');
+    for (const h of hosts) for (const v of ['6.0.185', '6.0.186']) publishPackage(h.hostDir, v);
     b = await startBotHarness(
       hosts,
       1,
@@ -77,12 +74,11 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
       return raw !== null && (JSON.parse(raw) as { phase: string }).phase === 'sent' ? true : undefined;
     }, 30000, 'SIGQUIT sent to edge-1');
     await (workers[0] as WorkerProcess).kill('SIGKILL');
-    await b.runtime.close(); // and the bot goes away too
+    await b.restartBot(); // and the bot is restarted too
     const second = spawnWorker(b.config, b.redisUrl, 'proc-2');
     workers.push(second);
     await workerReady(second);
-    const bot = await startBotRuntime({ config: b.config, chat: new SlackChat(b.app.client), redisUrl: b.redisUrl, logger: createLogger('test'), consumer: 'bot-after-restart' });
-    try {
+    {
       const done = await b.standin.waitFor(() => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')), 90000, 'rollout done');
       expect(done.text).toMatch(/`edge-1` done, runs 6\.0\.185/);
       expect(done.text).toMatch(/`edge-2` done, runs 6\.0\.185/);
@@ -91,8 +87,43 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
       const results = thread(parent).filter((m) => /\*edge-1\* upgrade/.test(m.text));
       expect(results).toHaveLength(1);
       recordFault({ fault: 'worker SIGKILL mid-upgrade + bot restart', injected: 2, survived: true, requestsLost: 0 });
+    }
+  }, 150000);
+
+  it('worker SIGKILLed while checking a restarted host: the next worker judges it against the pre-upgrade snapshot, not against itself', async () => {
+    const h = hosts[0] as FleetHost;
+    for (const w of workers) if (w.child.exitCode === null) await w.kill('SIGTERM'); // one worker: the one killed below
+    const worker = spawnWorker(b.config, b.redisUrl, 'proc-3');
+    workers.push(worker);
+    let again: ReturnType<typeof reconnectingClient> | undefined;
+    try {
+      await workerReady(worker);
+      // A publisher at the snapshot (the baseline has 1 stream) that leaves before the restart: the checks then
+      // wait for the stream to come back, which is when the worker dies.
+      await connectClient({ port: h.ports.rtmp, kind: 'publish', stream: 'live/cam', leaveAfterMs: 2500 });
+      await new Promise((r) => setTimeout(r, 1000));
+      const id = requestIdOf(await b.slash('upgrade edge-1 6.0.186'));
+      const parent = await b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000);
+      const card = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('asks to upgrade')), 30000, 'plan card');
+      expect(card.text).toMatch(/`edge-1` 6\.0\.185 → \*6\.0\.186\* \(\d+ clients, 1 publishers, 1 streams\)/);
+      await b.press(card, 'srs_approval_approve', APPROVER);
+      await until(async () => {
+        const raw = await redis.hget(keys.rollout(id), 'host:edge-1');
+        return raw !== null && (JSON.parse(raw) as { stage: string }).stage === 'verifying' ? true : undefined;
+      }, 40000, 'edge-1 verifying');
+      await worker.kill('SIGKILL');
+      const next = spawnWorker(b.config, b.redisUrl, 'proc-4');
+      workers.push(next);
+      await workerReady(next);
+      again = reconnectingClient({ port: h.ports.rtmp, kind: 'publish', stream: 'live/cam', reconnectMs: 300 }); // the encoder comes back
+      const done = await b.standin.waitFor(() => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')), 60000, 'rollout done');
+      expect(done.text).toMatch(/`edge-1` done, runs 6\.0\.186/);
+      const result = thread(parent).find((m) => /\*edge-1\* upgrade/.test(m.text));
+      expect(result?.text).toMatch(/upgrade ok: upgraded 6\.0\.185 → 6\.0\.186: serves 6\.0\.186 \(pid \d+\), published streams 1 of 1 back/);
+      expect(result?.text).toContain('resumed: a previous worker began this upgrade');
+      recordFault({ fault: 'worker SIGKILL mid-upgrade (checks)', injected: 1, survived: true, requestsLost: 0 });
     } finally {
-      await bot.close();
+      await again?.stop();
     }
   }, 150000);
 });

@@ -1,0 +1,29 @@
+import { batchesOf } from '../core/rollout/plan';
+import type { RolloutRecord } from '../core/rollout/rollout-record';
+import type { VerbResult } from '../core/verb-result';
+import type { BotDeps } from './bot-deps';
+
+/** The job id of one host's upgrade in a rollout. */
+export function upgradeJobId(rolloutId: string, host: string): string {
+  return `${rolloutId}-${host}`;
+}
+
+/**
+ * Cancels the current batch's upgrade jobs that have not started; each one cancelled here is answered like a result
+ * (a job a worker already holds is answered by that worker). Returns the hosts cancelled.
+ */
+export async function cancelQueuedHosts(deps: BotDeps, r: RolloutRecord, by: string): Promise<string[]> {
+  const cancelled: string[] = [];
+  for (const host of batchesOf(r.plan)[r.batch] ?? []) {
+    if (r.hosts[host]?.stage !== 'queued') continue;
+    const jobId = upgradeJobId(r.plan.id, host);
+    const state = await deps.queue.cancel(jobId, by);
+    if (state === 'cancelling') cancelled.push(host);
+    if (state !== 'cancelled') continue;
+    cancelled.push(host);
+    const unknown = { state: 'unknown' as const, apiUp: false };
+    const result: VerbResult = { v: 1, host, verb: 'upgrade', outcome: 'refused', summary: `cancelled by ${by} (rollout aborted) before it ran; nothing was sent to ${host}`, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode: 'cancelled' };
+    await deps.events.publish({ v: 1, type: 'job.result', requestId: r.plan.id, jobId, host, verb: 'upgrade', at: deps.now(), worker: 'bot', result });
+  }
+  return cancelled;
+}
