@@ -207,4 +207,33 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     expect(why.text).toMatch(/edge-3 is (stale pid|zombie)/);
     expect(cardNow(parent)).toBeUndefined();
   });
+
+  it('Slack failing right after the last approval does not lose the approved run', async () => {
+    const h = hosts[1] as FleetHost;
+    const pid = pidOf(h);
+    const id = requestIdOf(await b.slash('restart edge-2', { user: USERS.operator }));
+    const parent = await parentOf(id);
+    const c = await card(parent);
+    b.standin.failNext('chat.update', { status: 500 }, 2); // the card and parent edits right after the approval
+    await b.press(c, 'srs_approval_approve', A1);
+    const { parent: done } = await b.finished(id, 40000);
+    expect(done.text).toMatch(/done: 1 ok/);
+    expect(pidOf(h)).not.toBe(pid);
+  });
+
+  it('a bot that recorded the last approval and died before starting the run: the sweeper starts it', async () => {
+    const h = hosts[2] as FleetHost;
+    const pid = pidOf(h);
+    const id = requestIdOf(await b.slash('restart edge-3', { user: USERS.operator }));
+    const parent = await parentOf(id);
+    await card(parent);
+    const rec = await b.runtime.deps.approvals.get(id);
+    if (!rec) throw new Error('no approval stored');
+    // What the press handler does first, and then nothing more (the process died there).
+    expect((await b.runtime.deps.approvals.approve(id, A1, rec.plan.hash, Date.now())).status).toBe('complete');
+    const { parent: done } = await b.finished(id, 40000);
+    expect(done.text).toMatch(/done: 1 ok/);
+    expect(pidOf(h)).not.toBe(pid);
+    expect(await b.runtime.deps.approvals.unstarted(Date.now())).not.toContain(id);
+  }, 60000);
 });
