@@ -38,9 +38,9 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     await deliverGraceEvent(deps, progress, parentTs, event, eventId);
     return;
   }
-  await deps.requests.saveResult(record.requestId, event.result);
+  const stored = await deps.requests.saveResult(record.requestId, event.result);
   if (record.hosts.length > REPLY_PER_HOST_MAX) {
-    await postTableWhenComplete(deps, record.requestId, parentTs);
+    if (stored >= record.hosts.length) await postTableWhenComplete(deps, record.requestId, parentTs);
   } else if (!progress.posted.has(event.host)) {
     const reply = await deps.chat.post(record.channelId, renderHostResult(event.result), parentTs);
     await deps.requests.markPosted(record.requestId, event.host, reply.ts);
@@ -49,6 +49,8 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
       await deps.chat.post(record.channelId, renderGraceConfirm(event.host, event.result.before.version ?? '5.0', event.result.before.clients, value), parentTs);
     }
   }
+  // Every host's result is read only once all are in (a fan-out's events would otherwise each read all so far).
+  if (stored < record.hosts.length) return;
   const latest = await deps.requests.get(record.requestId);
   if (!latest || latest.done || latest.results.length < record.hosts.length) return;
   const summary = summarizeResults(latest.results, record.hosts.length);

@@ -91,21 +91,28 @@ export class RedisEventConsumer {
     await this.handleAll(entries);
   }
 
+  /**
+   * Handles a batch: events of one request in stream order, one after another; different requests concurrently, so
+   * that one request's slow delivery (paced thread replies of a big fan-out) never holds another request's results.
+   */
   private async handleAll(entries: Array<[string, string[]]>): Promise<void> {
+    const byRequest = new Map<string, Array<{ id: string; event: JobEvent }>>();
     for (const [id, fields] of entries) {
-      const i = fields.indexOf('event');
-      const raw = i >= 0 ? fields[i + 1] : undefined;
-      let event: JobEvent | undefined;
-      try {
-        event = raw === undefined ? undefined : (JSON.parse(raw) as JobEvent);
-      } catch {
-        event = undefined;
-      }
-      if (event === undefined || event.v !== 1) {
+      const event = readEvent(fields);
+      if (event === undefined) {
         this.o.logger.error({ id }, 'event consumer: unreadable event dropped');
         await this.o.redis.xack(keys.events, this.o.group, id);
         continue;
       }
+      const group = byRequest.get(event.requestId) ?? [];
+      group.push({ id, event });
+      byRequest.set(event.requestId, group);
+    }
+    await Promise.all([...byRequest.values()].map((group) => this.handleInOrder(group)));
+  }
+
+  private async handleInOrder(group: ReadonlyArray<{ id: string; event: JobEvent }>): Promise<void> {
+    for (const { id, event } of group) {
       try {
         await this.o.handle(event, id);
         await this.o.redis.xack(keys.events, this.o.group, id);
@@ -113,5 +120,18 @@ export class RedisEventConsumer {
         this.o.logger.info({ id, requestId: event.requestId, err: err instanceof Error ? err.message : String(err) }, 'event not delivered yet; will retry');
       }
     }
+  }
+}
+
+/** The event of a stream entry; undefined when it is missing, not JSON or not a v1 event. */
+function readEvent(fields: readonly string[]): JobEvent | undefined {
+  const i = fields.indexOf('event');
+  const raw = i >= 0 ? fields[i + 1] : undefined;
+  if (raw === undefined) return undefined;
+  try {
+    const event = JSON.parse(raw) as JobEvent;
+    return event.v === 1 && typeof event.requestId === 'string' ? event : undefined;
+  } catch {
+    return undefined;
   }
 }
