@@ -21,8 +21,8 @@ export const REPLY_PER_HOST_MAX = 5;
 
 /**
  * Delivers one job event into its request's thread: a reply per host result (once, even when the event is
- * delivered twice) or, for big fan-outs, a compact table when all are in; then the parent message edited with the
- * summary when every host has answered.
+ * delivered twice); the parent message edited with the summary when every host has answered; for big fan-outs,
+ * then a compact table of all results instead of the per-host replies.
  */
 export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${event.jobId}:${event.type}:${event.at}`): Promise<void> {
   if (event.type === 'job.started') return;
@@ -39,9 +39,8 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     return;
   }
   const stored = await deps.requests.saveResult(record.requestId, event.result);
-  if (record.hosts.length > REPLY_PER_HOST_MAX) {
-    if (stored >= record.hosts.length) await postTableWhenComplete(deps, record.requestId, parentTs);
-  } else if (!progress.posted.has(event.host)) {
+  const fanOut = record.hosts.length > REPLY_PER_HOST_MAX;
+  if (!fanOut && !progress.posted.has(event.host)) {
     const reply = await deps.chat.post(record.channelId, renderHostResult(event.result), parentTs);
     await deps.requests.markPosted(record.requestId, event.host, reply.ts);
     if (event.result.errorCode === 'confirmation_required') {
@@ -60,6 +59,9 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     parentTs,
     renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'done', summary, elapsedMs }),
   );
+  // A fan-out's table comes after the summary edit: its replies are paced (Slack: ~1 post/s per channel), the edit
+  // is not, so the summary never waits behind them. Done (and audited) once the table is posted too.
+  if (fanOut) await postTable(deps, latest, parentTs);
   if (await deps.requests.markDone(record.requestId)) {
     await recordAudit(deps, {
       type: 'request.done',
@@ -73,10 +75,9 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
   }
 }
 
-/** For big fan-outs: once every host answered, the results as compact replies (a few messages), then confirmation cards. */
-async function postTableWhenComplete(deps: BotDeps, requestId: string, parentTs: string): Promise<void> {
-  const latest: RequestProgress | undefined = await deps.requests.get(requestId);
-  if (!latest || latest.results.length < latest.record.hosts.length) return;
+/** For big fan-outs, once every host answered: the results as compact replies (a few messages), then confirmation cards. */
+async function postTable(deps: BotDeps, latest: RequestProgress, parentTs: string): Promise<void> {
+  const requestId = latest.record.requestId;
   const unposted = latest.results.filter((r) => !latest.posted.has(r.host));
   const claim = `table:${unposted.map((r) => r.host).join(',')}`;
   if (unposted.length === 0 || !(await deps.requests.claim(requestId, claim))) return;
