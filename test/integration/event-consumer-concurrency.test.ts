@@ -8,6 +8,7 @@ import { redisUrlForDb } from '../support/queue-harness';
 import { waitUntil } from '../support/wait-until';
 
 const DB = 13;
+const DB_RETRY = 15;
 
 function result(requestId: string, host: string): JobEvent {
   return {
@@ -60,6 +61,56 @@ describe('event consumer: requests delivered concurrently, each request in strea
       await waitUntil(async () => Number(((await redis.xpending(keys.events, 'bot')) as [number])[0]) === 0, { timeoutMs: 10_000, intervalMs: 20, description: 'every event acknowledged' });
     } finally {
       releaseSlow();
+      await consumer.stop();
+    }
+  });
+});
+
+describe('event consumer: an event being retried does not hold new events (real Redis)', () => {
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrlForDb(DB_RETRY));
+    await redis.flushdb();
+  });
+  afterAll(() => redis.disconnect());
+
+  it('while a pending event of one request is retried (and stuck), new events of other requests are delivered', async () => {
+    const publisher = new RedisJobEvents(redis);
+    const handled: string[] = [];
+    let attempts = 0;
+    let releaseRetry: () => void = () => undefined;
+    const retryReleased = new Promise<void>((resolve) => (releaseRetry = resolve));
+    const consumer = new RedisEventConsumer({
+      redis: new Redis(redisUrlForDb(DB_RETRY), { maxRetriesPerRequest: null }),
+      group: 'bot',
+      consumer: 'c1',
+      logger: createLogger('test'),
+      retryIdleMs: 200,
+      handle: async (event) => {
+        if (event.requestId === 'stuck') {
+          attempts += 1;
+          if (attempts === 1) throw new Error('chat unavailable'); // left pending: retried by the claim loop
+          await retryReleased; // the retry hangs (e.g. a paced or failing chat)
+        }
+        handled.push(`${event.requestId}/${event.host}`);
+      },
+    });
+    await publisher.publish(result('stuck', 'a1'));
+    consumer.start();
+    try {
+      await waitUntil(() => attempts >= 2, { timeoutMs: 10_000, intervalMs: 20, description: 'the failed event to be retried' });
+      await publisher.publish(result('fresh', 'b1'));
+      // With the retry awaited before the next read, this waits until the retry ends.
+      await waitUntil(() => handled.includes('fresh/b1'), { timeoutMs: 10_000, intervalMs: 20, description: 'the new event to be delivered during the retry' });
+      expect(handled).toEqual(['fresh/b1']);
+      releaseRetry();
+      await waitUntil(() => handled.includes('stuck/a1'), { timeoutMs: 10_000, intervalMs: 20, description: 'the retried event to be delivered' });
+      // The stuck entry was claimed again while it was being handled, but never handled twice at once.
+      expect(attempts).toBe(2);
+      await waitUntil(async () => Number(((await redis.xpending(keys.events, 'bot')) as [number])[0]) === 0, { timeoutMs: 10_000, intervalMs: 20, description: 'every event acknowledged' });
+    } finally {
+      releaseRetry();
       await consumer.stop();
     }
   });
