@@ -115,3 +115,33 @@ describe('event consumer: an event being retried does not hold new events (real 
     }
   });
 });
+
+describe('event consumer: stop (real Redis)', () => {
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrlForDb(DB_RETRY));
+    await redis.flushdb();
+  });
+  afterAll(() => redis.disconnect());
+
+  it('returns while a delivery still hangs, leaving that event pending for the next bot process', async () => {
+    let called = false;
+    const consumer = new RedisEventConsumer({
+      redis: new Redis(redisUrlForDb(DB_RETRY), { maxRetriesPerRequest: null }),
+      group: 'bot',
+      consumer: 'c1',
+      logger: createLogger('test'),
+      handle: () => {
+        called = true;
+        return new Promise<void>(() => undefined); // a chat call that never answers
+      },
+    });
+    await new RedisJobEvents(redis).publish(result('hung', 'h1'));
+    consumer.start();
+    await waitUntil(() => called, { timeoutMs: 10_000, intervalMs: 20, description: 'the event to be handled' });
+    await consumer.stop();
+    const [pending] = (await redis.xpending(keys.events, 'bot')) as [number];
+    expect(Number(pending)).toBe(1);
+  });
+});

@@ -119,7 +119,7 @@ export class RedisEventConsumer {
       | [string, Array<[string, string[]] | null>]
       | undefined;
     const entries = (res?.[1] ?? []).filter((e): e is [string, string[]] => e !== null);
-    await Promise.all(await this.dispatch(entries));
+    void (await this.dispatch(entries)); // handled in the background; entries still in flight are not started twice
   }
 
   private commandConnection(): Redis {
