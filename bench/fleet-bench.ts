@@ -261,12 +261,18 @@ async function coldWarm(s: Shared, bot: BotProcess, configPath: string, n: numbe
       );
     }
     const timeout = 120_000 + n * 2000;
-    const afterRun = async (): Promise<void> => {
-      if (o.drain) s.standin.reset();
-      else await bot.reset();
+    const afterRun = async (run: BotRun): Promise<void> => {
+      if (!o.drain) {
+        await bot.reset();
+        return;
+      }
+      // The compact table follows the summary edit: let the bot finish delivering (request marked done) before the
+      // stand-in forgets the thread, or the table's posts would fail and be retried (not part of the measurement).
+      await waitUntil(async () => (await s.redisClient.hexists(keys.request(run.requestId), 'done')) === 1, { timeoutMs: 120_000, intervalMs: 50, description: `request ${run.requestId} done` });
+      s.standin.reset();
     };
     const cold = await botStatusAll(bot.ctx, workers, `${label} cold`, n, timeout, o.drain);
-    await afterRun();
+    await afterRun(cold);
     const sshPorts = new Set(readSshPorts(configPath));
     const connsBeforeWarm = workers.reduce((sum, w) => sum + establishedTo(w.pid, sshPorts), 0);
     let warm = cold;
@@ -274,7 +280,7 @@ async function coldWarm(s: Shared, bot: BotProcess, configPath: string, n: numbe
     if (o.warm !== false) {
       warm = await botStatusAll(bot.ctx, workers, `${label} warm`, n, timeout, o.drain);
       connsAfterWarm = workers.reduce((sum, w) => sum + establishedTo(w.pid, sshPorts), 0);
-      await afterRun();
+      await afterRun(warm);
     }
     const rss = [];
     for (const w of workers) rss.push({ idleRssKb: w.idleRssKb, ...(await w.stop()) });

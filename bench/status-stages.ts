@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/status-stages.ts [--hosts 50] [--rounds 5] [--nodelay] [--keep]
  *
- * `--nodelay` turns on TCP_NODELAY on every SSH connection the adapter opens (by wrapping node-ssh's connect here,
+ * `--nodelay` (now redundant: SshHost sets TCP_NODELAY itself since issue 8) turns on TCP_NODELAY on every SSH connection the adapter opens (by wrapping node-ssh's connect here,
  * not in the product): the fix proposed for the 40 ms delayed-ACK stall on each new channel of a pooled connection.
  * Run it as the fleet's login user you want (see fleet-bench.ts --login-user for why that matters on a local fleet).
  */
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     }));
     out.push(
-      `status path (observeHost) on ${n} hosts, ${values.nodelay ? 'TCP_NODELAY on' : 'as shipped (Nagle on)'}, login user ${os.userInfo().username}`,
+      `status path (observeHost) on ${n} hosts, ${values.nodelay ? 'TCP_NODELAY forced on here' : 'as shipped (SshHost sets TCP_NODELAY since issue 8)'}, login user ${os.userInfo().username}`,
       '',
       '| round | wall | exec p50 / p99 | httpGet p50 / p99 | machine CPU | states |',
       '| --- | ---: | ---: | ---: | ---: | --- |',

@@ -75,6 +75,8 @@ export const sshSchema = z
     idleTimeoutMs: z.number().int().nonnegative().default(60000),
     /** Channels used at once on one connection (sshd's MaxSessions is 10). @defaultValue 6 */
     maxChannelsPerHost: z.number().int().min(1).max(10).default(6),
+    /** SSH handshakes in progress at once per worker process (the connect timeout starts when one is admitted). @defaultValue 32 */
+    maxConcurrentConnects: z.number().int().min(1).max(1000).default(32),
   })
   .strict();
 

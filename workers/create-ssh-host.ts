@@ -12,6 +12,7 @@ export function createSshHost(config: Config, logger: Logger, onCommand?: (host:
     keepaliveIntervalMs: s.keepaliveIntervalMs,
     idleTimeoutMs: s.idleTimeoutMs,
     maxChannelsPerHost: s.maxChannelsPerHost,
+    maxConcurrentConnects: s.maxConcurrentConnects,
     logger,
     ...(onCommand ? { onCommand: (t: { name: string }, line: string) => onCommand(t.name, line) } : {}),
   });

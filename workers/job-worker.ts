@@ -4,6 +4,7 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../src/adapters/logger';
 import { HostLock } from '../src/adapters/redis/host-lock';
 import { keys, QUEUE_NAME } from '../src/adapters/redis/keys';
+import { takeHostTurn } from '../src/adapters/redis/take-host-turn';
 import { isVerb } from '../src/core/verbs';
 import type { VerbResult } from '../src/core/verb-result';
 import type { HostPort } from '../src/ports/host-port';
@@ -48,25 +49,19 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
   queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
   const hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
 
-  /** Waits (without using an attempt) until the job is first in its host's FIFO and holds the host lock. */
-  async function waitForTurn(job: Job<HostJob>, token: string | undefined): Promise<void> {
+  /**
+   * Waits (without using an attempt) until the job is first in its host's FIFO and holds the host lock; returns who
+   * cancelled the job meanwhile (null: not cancelled). One round trip when the host is free.
+   */
+  async function waitForTurn(job: Job<HostJob>, token: string | undefined): Promise<string | null> {
     const data = job.data;
-    const listKey = keys.hostQueue(data.host);
-    const head = await redis.lindex(listKey, 0);
-    if (head !== data.jobId) {
-      if (head === null || (await redis.lpos(listKey, data.jobId)) === null) {
-        await redis.rpush(listKey, data.jobId);
-      } else if (await isFinished(queue, head)) {
-        await redis.lrem(listKey, 1, head);
-      }
-      await job.moveToDelayed(Date.now() + pollMs, token);
-      throw new DelayedError();
+    const turn = await takeHostTurn(redis, data.host, data.jobId, lockTtlMs);
+    if (turn.kind === 'acquired') return turn.cancelledBy;
+    if (turn.kind === 'behind' && (await isFinished(queue, turn.head))) {
+      await redis.lrem(keys.hostQueue(data.host), 1, turn.head);
     }
-    const acquired = await lock.acquire(data.host, data.jobId, lockTtlMs);
-    if (!acquired && (await lock.holder(data.host)) !== data.jobId) {
-      await job.moveToDelayed(Date.now() + pollMs, token);
-      throw new DelayedError();
-    }
+    await job.moveToDelayed(Date.now() + pollMs, token);
+    throw new DelayedError();
   }
 
   async function process(job: Job<HostJob>, token?: string): Promise<VerbResult> {
@@ -82,8 +77,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
       await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
       return result;
     }
-    await waitForTurn(job, token);
-    const cancelledBy = await redis.get(keys.cancelled(data.jobId));
+    const cancelledBy = await waitForTurn(job, token);
     if (cancelledBy !== null) {
       const result = refusedResult(data, `cancelled by ${cancelledBy} before it ran; nothing was sent to ${data.host}`);
       result.errorCode = 'cancelled';

@@ -18,8 +18,8 @@ export const REPLY_PER_HOST_MAX = 5;
 
 /**
  * Delivers one job event into its request's thread: a reply per host result (once, even when the event is
- * delivered twice) or, for big fan-outs, a compact table when all are in; then the parent message edited with the
- * summary when every host has answered.
+ * delivered twice); the parent message edited with the summary when every host has answered; for big fan-outs,
+ * then a compact table of all results instead of the per-host replies.
  */
 export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${event.jobId}:${event.type}:${event.at}`): Promise<void> {
   if (event.type === 'job.started') return;
@@ -44,10 +44,9 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     await deliverGraceEvent(deps, progress, parentTs, event, eventId);
     return;
   }
-  await deps.requests.saveResult(record.requestId, event.result);
-  if (record.hosts.length > REPLY_PER_HOST_MAX) {
-    await postTableWhenComplete(deps, record.requestId, parentTs);
-  } else if (!progress.posted.has(event.host)) {
+  const stored = await deps.requests.saveResult(record.requestId, event.result);
+  const fanOut = record.hosts.length > REPLY_PER_HOST_MAX;
+  if (!fanOut && !progress.posted.has(event.host)) {
     const reply = await deps.chat.post(record.channelId, renderHostResult(event.result), parentTs);
     await deps.requests.markPosted(record.requestId, event.host, reply.ts);
     if (event.result.errorCode === 'confirmation_required') {
@@ -55,6 +54,8 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
       await deps.chat.post(record.channelId, renderGraceConfirm(event.host, event.result.before.version ?? '5.0', event.result.before.clients, value), parentTs);
     }
   }
+  // Every host's result is read only once all are in (a fan-out's events would otherwise each read all so far).
+  if (stored < record.hosts.length) return;
   const latest = await deps.requests.get(record.requestId);
   if (!latest || latest.done || latest.results.length < record.hosts.length) return;
   const summary = summarizeResults(latest.results, record.hosts.length);
@@ -64,6 +65,9 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     parentTs,
     renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'done', summary, elapsedMs }),
   );
+  // A fan-out's table comes after the summary edit: its replies are paced (Slack: ~1 post/s per channel), the edit
+  // is not, so the summary never waits behind them. Done (and audited) once the table is posted too.
+  if (fanOut) await postTable(deps, latest, parentTs);
   if (await deps.requests.markDone(record.requestId)) {
     await recordAudit(deps, {
       type: 'request.done',
@@ -77,10 +81,9 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
   }
 }
 
-/** For big fan-outs: once every host answered, the results as compact replies (a few messages), then confirmation cards. */
-async function postTableWhenComplete(deps: BotDeps, requestId: string, parentTs: string): Promise<void> {
-  const latest: RequestProgress | undefined = await deps.requests.get(requestId);
-  if (!latest || latest.results.length < latest.record.hosts.length) return;
+/** For big fan-outs, once every host answered: the results as compact replies (a few messages), then confirmation cards. */
+async function postTable(deps: BotDeps, latest: RequestProgress, parentTs: string): Promise<void> {
+  const requestId = latest.record.requestId;
   const unposted = latest.results.filter((r) => !latest.posted.has(r.host));
   const claim = `table:${unposted.map((r) => r.host).join(',')}`;
   if (unposted.length === 0 || !(await deps.requests.claim(requestId, claim))) return;

@@ -12,7 +12,15 @@ export async function describeQueue(queue: JobQueuePort, jobs: readonly HostJob[
   const lines: string[] = [];
   let queues: Map<string, Awaited<ReturnType<JobQueuePort['hostQueue']>>>;
   try {
-    queues = await queue.hostQueues(jobs.map((j) => j.host));
+    // Normally every host is free: one pipelined look at the heads of the host lists, and the details (list, lock,
+    // job summaries) only for hosts where another job is first in line.
+    const heads = await queue.hostHeads(jobs.map((j) => j.host));
+    const busy = jobs.filter((j) => {
+      const head = heads.get(j.host);
+      return head !== undefined && head !== null && head !== j.jobId;
+    });
+    if (busy.length === 0) return lines;
+    queues = await queue.hostQueues(busy.map((j) => j.host));
   } catch {
     return lines;
   }

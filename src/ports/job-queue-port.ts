@@ -57,6 +57,8 @@ export interface JobQueuePort {
   enqueue(jobs: readonly HostJob[]): Promise<void>;
   /** Jobs queued or running for a host, oldest first. */
   hostQueue(host: string): Promise<QueuePosition['ahead']>;
+  /** The job first in line on each host (running or next), null when none: one round trip whatever their number. */
+  hostHeads(hosts: readonly string[]): Promise<Map<string, string | null>>;
   /** {@link hostQueue} for many hosts at once (two round trips whatever their number). */
   hostQueues(hosts: readonly string[]): Promise<Map<string, QueuePosition['ahead']>>;
   /**

@@ -46,8 +46,8 @@ export interface RequestStorePort {
   create(record: RequestRecord): Promise<void>;
   setParent(requestId: string, ts: string): Promise<void>;
   get(requestId: string): Promise<RequestProgress | undefined>;
-  /** Stores a host's result (idempotent). */
-  saveResult(requestId: string, result: VerbResult): Promise<void>;
+  /** Stores a host's result (idempotent); resolves to the number of hosts with a stored result now. */
+  saveResult(requestId: string, result: VerbResult): Promise<number>;
   /** Marks a host's result as posted in the thread. */
   markPosted(requestId: string, host: string, ts: string): Promise<void>;
   /** Marks the request finished; true only for the first caller. */

@@ -30,6 +30,7 @@ export function workerHarness(hosts: readonly FleetHost[], options: FleetConfigO
     keepaliveIntervalMs: config.ssh.keepaliveIntervalMs,
     idleTimeoutMs: config.ssh.idleTimeoutMs,
     maxChannelsPerHost: config.ssh.maxChannelsPerHost,
+    maxConcurrentConnects: config.ssh.maxConcurrentConnects,
     logger,
     onCommand: (t, line) => sent.push({ host: t.name, line }),
   });

@@ -47,6 +47,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
         return Promise.resolve();
       },
       hostQueue: () => Promise.resolve([]),
+      hostHeads: () => Promise.resolve(new Map()),
       hostQueues: () => Promise.resolve(new Map()),
       cancel: () => Promise.resolve('unknown'),
       close: () => Promise.resolve(),
@@ -56,7 +57,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
       create: () => Promise.resolve(),
       setParent: () => Promise.resolve(),
       get: nothing,
-      saveResult: () => Promise.resolve(),
+      saveResult: () => Promise.resolve(1),
       markPosted: () => Promise.resolve(),
       markDone: () => Promise.resolve(true),
       saveGrace: () => Promise.resolve(),

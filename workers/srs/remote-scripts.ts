@@ -11,14 +11,32 @@
 export const PROBE_SCRIPT = `
 root=$1; conf=$2; api=$3; shift 3
 cd "$root" 2>/dev/null || { echo "error=root_missing"; exit 0; }
-[ -f "$conf" ] || echo "error=config_missing"
-val() { sed -n "s/^$1[[:space:]][[:space:]]*\\([^;[:space:]]*\\).*/\\1/p" "$conf" 2>/dev/null | head -n 1; }
-pidf=$(val pid); [ -n "$pidf" ] || pidf=./objs/srs.pid
-logf=$(val srs_log_file); [ -n "$logf" ] || logf=./objs/srs.log
+pidf=; logf=
+if [ -f "$conf" ]; then
+  vals=$(sed -n -e 's/^pid[[:space:]][[:space:]]*\\([^;[:space:]]*\\).*/p \\1/p' -e 's/^srs_log_file[[:space:]][[:space:]]*\\([^;[:space:]]*\\).*/l \\1/p' "$conf" 2>/dev/null)
+  seen=
+  while IFS= read -r v; do
+    case $v in
+      "p "*) case $seen in *p*) ;; *) pidf=\${v#p }; seen="\${seen}p" ;; esac ;;
+      "l "*) case $seen in *l*) ;; *) logf=\${v#l }; seen="\${seen}l" ;; esac ;;
+    esac
+  done <<EOF_VALS
+$vals
+EOF_VALS
+else
+  echo "error=config_missing"
+fi
+[ -n "$pidf" ] || pidf=./objs/srs.pid
+[ -n "$logf" ] || logf=./objs/srs.log
 echo "pid_file=$pidf"
 echo "log_file=$logf"
 if [ -f "$pidf" ]; then
-  pid=$(tr -cd '0-9' < "$pidf" | cut -c1-10)
+  line=; more=
+  { IFS= read -r line; IFS= read -r more && more="\${more}x"; } < "$pidf" 2>/dev/null
+  case "$more:$line" in
+    :*[!0-9]*|:|:???????????*|?*:*) pid=$(tr -cd '0-9' < "$pidf" | cut -c1-10) ;;
+    *) pid=$line ;;
+  esac
   echo "pid=$pid"
   if [ -n "$pid" ] && [ -r "/proc/$pid/status" ]; then
     echo "proc_state=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' "/proc/$pid/status")"
@@ -27,10 +45,12 @@ if [ -f "$pidf" ]; then
   fi
 fi
 [ -f "$logf" ] && echo "log_stat=$(stat -c '%i %s' "$logf")"
-filt=""; for p in "$@"; do filt="$filt\${filt:+ or }sport = :$p"; done
+filt=""; for port in "$@"; do filt="$filt\${filt:+ or }sport = :$port"; done
 if command -v ss >/dev/null 2>&1; then
-  [ -n "$filt" ] && echo "established=$(ss -Htn state established "( $filt )" 2>/dev/null | wc -l)"
-  ss -Hltn "( $filt\${filt:+ or }sport = :$api )" 2>/dev/null | awk '{print "listen=" $4}'
+  ss -Htan "( $filt\${filt:+ or }sport = :$api )" 2>/dev/null | awk -v api=":$api" -v media=$# '
+    $1 == "LISTEN" { print "listen=" $4 }
+    $1 == "ESTAB" && substr($4, length($4) - length(api) + 1) != api { established++ }
+    END { if (media > 0) print "established=" established + 0 }'
 fi
 echo "probe=done"
 `;

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import type { ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { NodeSSH } from 'node-ssh';
 import { ChatopsError, ErrorCode } from '../../src/core/errors';
 import type { ExecResult, HostHttpResponse, HostPort, HostTarget, RemoteCommand } from '../../src/ports/host-port';
@@ -20,6 +20,12 @@ export interface SshHostOptions {
   keepaliveIntervalMs: number;
   idleTimeoutMs: number;
   maxChannelsPerHost: number;
+  /**
+   * SSH handshakes in progress at once in this process; more wait their turn, and the connect timeout starts when a
+   * handshake is admitted. A burst of hundreds of handshakes on a few cores would otherwise time out on healthy hosts.
+   * @defaultValue 32
+   */
+  maxConcurrentConnects?: number;
   /** Characters kept of each of stdout and stderr. @defaultValue 262144 */
   outputCapChars?: number;
   logger: Logger;
@@ -45,9 +51,17 @@ export class SshHost implements HostPort {
   private readonly pool = new Map<string, Promise<Pooled>>();
   private readonly privateKey: string;
   private knownHosts: { mtimeMs: number; entries: ReturnType<typeof parseKnownHosts> } | undefined;
+  /** Admits handshakes (see {@link SshHostOptions.maxConcurrentConnects}). */
+  private readonly handshakes: ChannelLimiter;
 
   constructor(private readonly options: SshHostOptions) {
     this.privateKey = readPrivateKey(options.privateKeyPath);
+    this.handshakes = new ChannelLimiter(options.maxConcurrentConnects ?? 32);
+  }
+
+  /** Handshakes running now (at most `maxConcurrentConnects`). */
+  get handshakesInProgress(): number {
+    return this.handshakes.inUse;
   }
 
   async exec(target: HostTarget, command: RemoteCommand): Promise<ExecResult> {
@@ -101,8 +115,10 @@ export class SshHost implements HostPort {
     const key = this.key(target);
     const existing = this.pool.get(key);
     if (existing) {
-      const pooled = await existing.catch(() => undefined);
-      if (pooled && !pooled.dead) {
+      // A connect in progress is joined, its failure included: callers that arrive together (a probe and its API
+      // reads) make one attempt, not one each after another. Only a connection that was up and died is replaced.
+      const pooled = await existing;
+      if (!pooled.dead) {
         clearTimeout(pooled.idleTimer);
         return pooled;
       }
@@ -117,12 +133,35 @@ export class SshHost implements HostPort {
   }
 
   private async connect(target: HostTarget): Promise<Pooled> {
+    const admitted = await this.handshakes.acquire();
+    let ssh: NodeSSH;
+    try {
+      ssh = await this.handshake(target);
+    } finally {
+      admitted();
+    }
+    const pooled: Pooled = { ssh, limiter: new ChannelLimiter(this.options.maxChannelsPerHost), dead: false };
+    const onGone = () => {
+      pooled.dead = true;
+      clearTimeout(pooled.idleTimer);
+    };
+    ssh.connection?.on('close', onGone);
+    ssh.connection?.on('error', (err: Error) => {
+      this.options.logger.warn({ host: target.name, err: err.message }, 'ssh connection error');
+      onGone();
+    });
+    return pooled;
+  }
+
+  /** One SSH handshake (host key verified against known_hosts); on failure nothing of it stays open. */
+  private async handshake(target: HostTarget): Promise<NodeSSH> {
     const entries = this.readKnownHosts();
     let verdict: HostKeyVerdict | undefined;
     let presented: string | undefined;
     const ssh = new NodeSSH();
+    let client: Client | undefined;
     try {
-      await ssh.connect({
+      const connecting = ssh.connect({
         host: target.address,
         port: target.port,
         username: target.user,
@@ -136,23 +175,21 @@ export class SshHost implements HostPort {
           return verdict === 'match';
         },
       });
+      // node-ssh sets `connection` synchronously, before the handshake; it forgets it again on 'close'.
+      client = ssh.connection ?? undefined;
+      await connecting;
     } catch (err) {
+      // node-ssh's dispose() ends only a client it still holds; destroy ours outright, so that a handshake that
+      // completes after the failure (a late answer to a timed-out attempt) cannot leave a connection open.
       ssh.dispose();
+      destroyClient(client);
       const error = connectError(target.name, err, verdict === 'match' ? undefined : verdict, presented);
       this.options.logger.warn({ host: target.name, code: error.code, err: err instanceof Error ? err.message : String(err) }, 'ssh connect failed');
       throw error;
     }
-    const pooled: Pooled = { ssh, limiter: new ChannelLimiter(this.options.maxChannelsPerHost), dead: false };
-    const onGone = () => {
-      pooled.dead = true;
-      clearTimeout(pooled.idleTimer);
-    };
-    ssh.connection?.on('close', onGone);
-    ssh.connection?.on('error', (err: Error) => {
-      this.options.logger.warn({ host: target.name, err: err.message }, 'ssh connection error');
-      onGone();
-    });
-    return pooled;
+    // Small requests (channel opens, a command line, an HTTP GET) must not wait for a delayed ACK (Nagle).
+    ssh.connection?.setNoDelay(true);
+    return ssh;
   }
 
   private touch(target: HostTarget, pooled: Pooled): void {
@@ -248,6 +285,17 @@ export function readPrivateKey(path: string): string {
     );
   }
   return readFileSync(path, 'utf8');
+}
+
+/** Ends a client and its socket, whatever state the handshake is in. */
+function destroyClient(client: Client | undefined): void {
+  if (!client) return;
+  client.on('error', () => undefined); // errors of a client being thrown away are of no interest
+  try {
+    client.destroy();
+  } catch {
+    // already gone
+  }
 }
 
 function splitHostPort(hostPort: string): [string, string] {

@@ -51,6 +51,20 @@ export class BullmqJobQueue implements JobQueuePort {
     return (await this.hostQueues([host])).get(host) ?? [];
   }
 
+  async hostHeads(hosts: readonly string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    if (hosts.length === 0) return out;
+    const pipe = this.redis.pipeline();
+    for (const host of hosts) pipe.lindex(keys.hostQueue(host), 0);
+    const replies = (await pipe.exec()) ?? [];
+    hosts.forEach((host, i) => {
+      const [err, head] = replies[i] ?? [null, null];
+      if (err) throw err;
+      out.set(host, typeof head === 'string' ? head : null);
+    });
+    return out;
+  }
+
   async hostQueues(hosts: readonly string[]): Promise<Map<string, QueuePosition['ahead']>> {
     const out = new Map<string, QueuePosition['ahead']>();
     if (hosts.length === 0) return out;

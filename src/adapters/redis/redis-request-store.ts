@@ -7,6 +7,19 @@ import { keys, PREFIX } from './keys';
 /** Requests are kept a week: long enough for late results and late button presses. */
 const TTL_SECONDS = 7 * 24 * 3600;
 
+/**
+ * Stores a host's result and counts the results stored (field names only: no result is read or parsed), so that a
+ * fan-out's delivery knows whether every host answered without reading them all on every event.
+ */
+const SAVE_RESULT_SCRIPT = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local n = 0
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, 7) == 'result:' then n = n + 1 end
+end
+return n
+`;
+
 /** RequestStorePort on a Redis hash per request: `meta`, `parent`, `result:<host>`, `posted:<host>`, `done`. */
 export class RedisRequestStore implements RequestStorePort {
   constructor(private readonly redis: Redis) {}
@@ -32,12 +45,13 @@ export class RedisRequestStore implements RequestStorePort {
       else if (field.startsWith('posted:')) progress.posted.add(field.slice('posted:'.length));
       else if (field.startsWith('grace:')) progress.grace.set(field.slice('grace:'.length), JSON.parse(value) as GraceProgress);
     }
-    progress.results.sort((a, b) => order.indexOf(a.host) - order.indexOf(b.host));
+    const rank = new Map(order.map((host, i) => [host, i]));
+    progress.results.sort((a, b) => (rank.get(a.host) ?? -1) - (rank.get(b.host) ?? -1));
     return progress;
   }
 
-  async saveResult(requestId: string, result: VerbResult): Promise<void> {
-    await this.redis.hset(keys.request(requestId), `result:${result.host}`, JSON.stringify(result));
+  async saveResult(requestId: string, result: VerbResult): Promise<number> {
+    return Number(await this.redis.eval(SAVE_RESULT_SCRIPT, 1, keys.request(requestId), `result:${result.host}`, JSON.stringify(result)));
   }
 
   async markPosted(requestId: string, host: string, ts: string): Promise<void> {

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { keys } from './keys';
+
+/**
+ * A job's turn on its host, in one atomic step: is the job first in the host's FIFO list, then the host lock
+ * (SET NX PX with the job id as owner token; a job already holding it, after a stall, keeps it), then the job's
+ * cancel flag. A job missing from the list is appended (it then waits behind the jobs already there).
+ * KEYS: host FIFO list, host lock, the job's cancel flag. ARGV: job id, lock time-to-live (ms).
+ * Returns {'acquired'} or {'acquired', cancelledBy}, {'queued'} (appended, not first), {'behind', headJobId},
+ * {'locked', holder}.
+ */
+export const TAKE_HOST_TURN_SCRIPT = `
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head ~= ARGV[1] then
+  if head ~= false and redis.call('LPOS', KEYS[1], ARGV[1]) ~= false then
+    return {'behind', head}
+  end
+  redis.call('RPUSH', KEYS[1], ARGV[1])
+  if head ~= false then
+    return {'queued'}
+  end
+end
+if not redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then
+  local holder = redis.call('GET', KEYS[2])
+  if holder ~= ARGV[1] then
+    return {'locked', holder or ''}
+  end
+end
+local cancelled = redis.call('GET', KEYS[3])
+if cancelled then
+  return {'acquired', cancelled}
+end
+return {'acquired'}
+`;
+
+const SHA = createHash('sha1').update(TAKE_HOST_TURN_SCRIPT).digest('hex');
+
+/** What {@link takeHostTurn} found. */
+export type HostTurn =
+  /** First in line and the host lock is held by this job; `cancelledBy` is set when the job was cancelled meanwhile. */
+  | { kind: 'acquired'; cancelledBy: string | null }
+  /** The job was not in the host's list: appended behind the jobs there. */
+  | { kind: 'queued' }
+  /** Another job is first in line. */
+  | { kind: 'behind'; head: string }
+  /** First in line, but the lock is held by another job (it is finishing). */
+  | { kind: 'locked'; holder: string };
+
+/**
+ * One round trip (EVALSHA, the script loaded on NOSCRIPT) instead of LINDEX, LPOS, SET NX, GET: the check of the
+ * host's FIFO, the host lock and the cancel flag happen atomically, so no other worker acts in between.
+ */
+export async function takeHostTurn(redis: Redis, host: string, jobId: string, lockTtlMs: number): Promise<HostTurn> {
+  const keyArgs = [keys.hostQueue(host), keys.hostLock(host), keys.cancelled(jobId)];
+  const args = [jobId, String(lockTtlMs)];
+  let reply: unknown;
+  try {
+    reply = await redis.evalsha(SHA, keyArgs.length, ...keyArgs, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.includes('NOSCRIPT')) throw err;
+    reply = await redis.eval(TAKE_HOST_TURN_SCRIPT, keyArgs.length, ...keyArgs, ...args);
+  }
+  const [kind, detail] = reply as [string, string | undefined];
+  switch (kind) {
+    case 'acquired':
+      return { kind, cancelledBy: detail ?? null };
+    case 'queued':
+      return { kind };
+    case 'behind':
+      return { kind, head: detail ?? '' };
+    case 'locked':
+      return { kind, holder: detail ?? '' };
+    default:
+      throw new Error(`take-host-turn: unexpected reply ${String(kind)}`);
+  }
+}
