@@ -5,7 +5,7 @@ import type { Plan } from '../../src/core/rollout/plan';
 import { getTestRun } from '../support/test-run';
 
 /** This file's own database on the run's shared redis-server. */
-const DB = 14;
+const DB = 18;
 
 function plan(id: string, over: Partial<Plan> = {}): Plan {
   return {

@@ -19,7 +19,7 @@ const pidOf = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim()
 describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
   let hosts: FleetHost[];
   let b: BotHarness;
-  const DB = 13;
+  const DB = 16;
 
   beforeAll(async () => {
     hosts = await claimHosts(3, { serviceManager: 'initd', version: '6.0.184' });

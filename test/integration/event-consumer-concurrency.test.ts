@@ -7,7 +7,7 @@ import type { JobEvent } from '../../src/ports/job-queue-port';
 import { redisUrlForDb } from '../support/queue-harness';
 import { waitUntil } from '../support/wait-until';
 
-const DB = 13;
+const DB = 20;
 const DB_RETRY = 15;
 
 function result(requestId: string, host: string): JobEvent {

@@ -14,7 +14,7 @@ import { spawnWorker, workerReady, type WorkerProcess } from '../support/worker-
 import { Redis } from 'ioredis';
 import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 
-const DB = 14;
+const DB = 23;
 
 /** The real processes (`srs-chatops bot` and `worker`), real Redis, sshd and SRS; the metrics are scraped over HTTP. */
 describe('metrics after jobs driven through the real path', () => {

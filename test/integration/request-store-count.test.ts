@@ -3,7 +3,7 @@ import { RedisRequestStore } from '../../src/adapters/redis/redis-request-store'
 import type { VerbResult } from '../../src/core/verb-result';
 import { redisUrlForDb } from '../support/queue-harness';
 
-const DB = 14;
+const DB = 21;
 
 function result(host: string, summary = 'running'): VerbResult {
   return { v: 1, host, verb: 'status', outcome: 'ok', summary, before: { state: 'running', apiUp: true }, after: { state: 'running', apiUp: true }, evidence: [], exitCode: null, durationMs: 1, output: '' };

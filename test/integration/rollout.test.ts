@@ -21,7 +21,7 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
   let hosts: FleetHost[];
   let b: BotHarness;
   let publishers: ReconnectingClient[] = [];
-  const DB = 12;
+  const DB = 17;
   const name = (i: number) => `edge-${i + 1}`;
 
   beforeAll(async () => {

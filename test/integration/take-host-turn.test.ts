@@ -4,7 +4,7 @@ import { keys } from '../../src/adapters/redis/keys';
 import { takeHostTurn } from '../../src/adapters/redis/take-host-turn';
 import { redisUrlForDb } from '../support/queue-harness';
 
-const DB = 12;
+const DB = 22;
 
 describe('takeHostTurn: FIFO check, host lock and cancel flag in one Lua script (real Redis)', () => {
   let redis: Redis;

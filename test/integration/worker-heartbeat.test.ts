@@ -3,7 +3,7 @@ import { liveWorkers, startWorkerHeartbeat, WORKERS_KEY } from '../../src/adapte
 import { getTestRun } from '../support/test-run';
 import { waitUntil } from '../support/wait-until';
 
-const DB = 13;
+const DB = 19;
 
 /** Worker heartbeats on the run's real Redis: a clean stop is seen at once, a dead worker once its beat expires. */
 describe('worker heartbeats', () => {

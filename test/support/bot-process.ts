@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { Config } from '../../config/schema';
 import { SECRET } from './bot-harness';
 import type { SlackStandin } from './slack/slack-standin';
+import { watchChild } from './watch-child';
 
 /** A real `srs-chatops bot` process (HTTP mode) against the Slack stand-in. */
 export interface BotProcess {
@@ -39,14 +40,11 @@ export function spawnBot(config: Config, o: { redisUrl: string; standin: SlackSt
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { output, exited } = watchChild(child);
   return {
     child,
     url: `http://127.0.0.1:${o.port}/slack/events`,
-    output: () => out,
+    output,
     exited,
     stop: () => {
       if (child.exitCode === null) child.kill('SIGTERM');

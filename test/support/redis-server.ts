@@ -44,7 +44,7 @@ function redisArgs(port: number, dir: string, logPath: string, appendOnly: boole
   const persistence = appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   return [
     '--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'no', '--daemonize', 'no',
-    '--dir', dir, '--logfile', logPath, '--save', '', ...persistence,
+    '--dir', dir, '--logfile', logPath, '--save', '', '--databases', '32', ...persistence,
   ];
 }
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Config } from '../../config/schema';
+import { watchChild } from './watch-child';
 
 /** A real `srs-chatops worker` process (so that a test can SIGKILL it mid-job). */
 export interface WorkerProcess {
@@ -27,14 +28,11 @@ export function spawnWorker(config: Config, redisUrl: string, workerId: string, 
     env: { ...process.env, SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redisUrl, WORKER_ID: workerId, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { output, exited } = watchChild(child);
   return {
     child,
     pid: child.pid ?? 0,
-    output: () => out,
+    output,
     exited,
     kill: (signal) => {
       child.kill(signal);

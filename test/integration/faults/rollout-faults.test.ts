@@ -9,18 +9,9 @@ import type { FleetHost } from '../../support/fleet';
 import type { SlackMessage } from '../../support/slack/standin-types';
 import { claimHosts, releaseHosts } from '../../support/test-run';
 import { spawnWorker, workerReady, type WorkerProcess } from '../../support/worker-process';
+import { waitUntil } from '../../support/wait-until';
 
 const APPROVER = 'U0APPR001';
-
-async function until<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', () => {
   let hosts: FleetHost[];
@@ -69,10 +60,13 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
     const card = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('asks to upgrade')), 30000, 'plan card');
     await b.press(card, 'srs_approval_approve', APPROVER);
     const jobId = `${id}-edge-1`;
-    await until(async () => {
-      const raw = await redis.get(keys.graceCheckpoint(jobId));
-      return raw !== null && (JSON.parse(raw) as { phase: string }).phase === 'sent' ? true : undefined;
-    }, 30000, 'SIGQUIT sent to edge-1');
+    await waitUntil(
+      async () => {
+        const raw = await redis.get(keys.graceCheckpoint(jobId));
+        return raw !== null && (JSON.parse(raw) as { phase: string }).phase === 'sent';
+      },
+      { timeoutMs: 30000, intervalMs: 50, description: 'SIGQUIT sent to edge-1' },
+    );
     await (workers[0] as WorkerProcess).kill('SIGKILL');
     await b.restartBot(); // and the bot is restarted too
     const second = spawnWorker(b.config, b.redisUrl, 'proc-2');
@@ -107,10 +101,13 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
       const card = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('asks to upgrade')), 30000, 'plan card');
       expect(card.text).toMatch(/`edge-1` 6\.0\.185 → \*6\.0\.186\* \(\d+ clients, 1 publishers, 1 streams\)/);
       await b.press(card, 'srs_approval_approve', APPROVER);
-      await until(async () => {
-        const raw = await redis.hget(keys.rollout(id), 'host:edge-1');
-        return raw !== null && (JSON.parse(raw) as { stage: string }).stage === 'verifying' ? true : undefined;
-      }, 40000, 'edge-1 verifying');
+      await waitUntil(
+        async () => {
+          const raw = await redis.hget(keys.rollout(id), 'host:edge-1');
+          return raw !== null && (JSON.parse(raw) as { stage: string }).stage === 'verifying';
+        },
+        { timeoutMs: 40000, intervalMs: 50, description: 'edge-1 verifying' },
+      );
       await worker.kill('SIGKILL');
       const next = spawnWorker(b.config, b.redisUrl, 'proc-4');
       workers.push(next);
