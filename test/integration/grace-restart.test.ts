@@ -3,7 +3,7 @@ import type { FleetHost } from '../support/fleet';
 import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../support/bot-harness';
 import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
-import { spawnWorker, workerReady, type WorkerProcess } from '../support/worker-process';
+import { workerPool, type WorkerProcess } from '../support/worker-process';
 import { connectClient } from '../srs-sim/media-client';
 import { recordFault } from '../support/fault-record';
 
@@ -13,7 +13,7 @@ describe('graceful restart, and a worker killed mid-drain', () => {
   let hosts: FleetHost[];
   let sd: FleetHost;
   let b: BotHarness;
-  const workers: WorkerProcess[] = [];
+  const workers = workerPool();
 
   beforeAll(async () => {
     hosts = await claimHosts(2, { serviceManager: 'initd', version: '6.0.184' });
@@ -21,12 +21,10 @@ describe('graceful restart, and a worker killed mid-drain', () => {
     const all = [...hosts, sd];
     const rename = Object.fromEntries(all.map((h, i) => [h.name, `edge-${i + 1}`]));
     b = await startBotHarness(all, 6, { rename, extra: { grace: { pollMs: 400 }, worker: { lockDurationMs: 4000, stalledIntervalMs: 1000 } } }, { workers: 0 });
-    const w = spawnWorker(b.config, b.redisUrl, 'proc-1');
-    workers.push(w);
-    await workerReady(w);
+    await workers.start(b.config, b.redisUrl, 'proc-1');
   });
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null) await w.kill('SIGTERM');
+    await workers.stopAll();
     await b.close();
     releaseHosts([...hosts, sd]);
   });
@@ -63,10 +61,8 @@ describe('graceful restart, and a worker killed mid-drain', () => {
     const id = requestIdOf(await b.slash('grace edge-2'));
     const parent = await b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 10000);
     await b.standin.waitFor(() => b.standin.thread(CHANNEL, parent.ts).find((m) => m.text.includes('listeners closed')), 15000);
-    await (workers[0] as WorkerProcess).kill('SIGKILL');
-    const second = spawnWorker(b.config, b.redisUrl, 'proc-2');
-    workers.push(second);
-    await workerReady(second);
+    await (workers.all[0] as WorkerProcess).kill('SIGKILL');
+    await workers.start(b.config, b.redisUrl, 'proc-2');
     const { parent: done, replies } = await b.finished(id, 60000);
     expect(done.text).toMatch(/done: 1 ok/);
     const texts = replies.map((r) => r.text).join('\n');

@@ -49,3 +49,27 @@ export async function workerReady(w: WorkerProcess, timeoutMs = 20000): Promise<
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The worker processes one test file starts: each is ready when `start` resolves; `stopAll` ends those still running. */
+export interface WorkerPool {
+  readonly all: readonly WorkerProcess[];
+  start(config: Config, redisUrl: string, workerId: string): Promise<WorkerProcess>;
+  stopAll(): Promise<void>;
+}
+
+/** A {@link WorkerPool}. */
+export function workerPool(): WorkerPool {
+  const all: WorkerProcess[] = [];
+  return {
+    all,
+    start: async (config, redisUrl, workerId) => {
+      const w = spawnWorker(config, redisUrl, workerId);
+      all.push(w);
+      await workerReady(w);
+      return w;
+    },
+    stopAll: async () => {
+      for (const w of all) if (w.child.exitCode === null) await w.kill('SIGTERM');
+    },
+  };
+}

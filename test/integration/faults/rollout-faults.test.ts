@@ -8,7 +8,7 @@ import { recordFault } from '../../support/fault-record';
 import type { FleetHost } from '../../support/fleet';
 import type { SlackMessage } from '../../support/slack/standin-types';
 import { claimHosts, releaseHosts } from '../../support/test-run';
-import { spawnWorker, workerReady, type WorkerProcess } from '../../support/worker-process';
+import { workerPool, type WorkerProcess } from '../../support/worker-process';
 import { waitUntil } from '../../support/wait-until';
 
 const APPROVER = 'U0APPR001';
@@ -17,7 +17,7 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
   let hosts: FleetHost[];
   let b: BotHarness;
   let redis: Redis;
-  const workers: WorkerProcess[] = [];
+  const workers = workerPool();
 
   beforeAll(async () => {
     hosts = await claimHosts(2, { serviceManager: 'initd', version: '6.0.184' });
@@ -38,12 +38,10 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
       { workers: 0 },
     );
     redis = new Redis(b.redisUrl);
-    const w = spawnWorker(b.config, b.redisUrl, 'proc-1');
-    workers.push(w);
-    await workerReady(w);
+    await workers.start(b.config, b.redisUrl, 'proc-1');
   });
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null) await w.kill('SIGTERM');
+    await workers.stopAll();
     redis.disconnect();
     await b.close();
     releaseHosts(hosts);
@@ -67,11 +65,9 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
       },
       { timeoutMs: 30000, intervalMs: 50, description: 'SIGQUIT sent to edge-1' },
     );
-    await (workers[0] as WorkerProcess).kill('SIGKILL');
+    await (workers.all[0] as WorkerProcess).kill('SIGKILL');
     await b.restartBot(); // and the bot is restarted too
-    const second = spawnWorker(b.config, b.redisUrl, 'proc-2');
-    workers.push(second);
-    await workerReady(second);
+    await workers.start(b.config, b.redisUrl, 'proc-2');
     {
       const done = await b.standin.waitFor(() => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')), 90000, 'rollout done');
       expect(done.text).toMatch(/`edge-1` done, runs 6\.0\.185/);
@@ -86,12 +82,10 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
 
   it('worker SIGKILLed while checking a restarted host: the next worker judges it against the pre-upgrade snapshot, not against itself', async () => {
     const h = hosts[0] as FleetHost;
-    for (const w of workers) if (w.child.exitCode === null) await w.kill('SIGTERM'); // one worker: the one killed below
-    const worker = spawnWorker(b.config, b.redisUrl, 'proc-3');
-    workers.push(worker);
+    await workers.stopAll(); // one worker: the one killed below
+    const worker = await workers.start(b.config, b.redisUrl, 'proc-3');
     let again: ReturnType<typeof reconnectingClient> | undefined;
     try {
-      await workerReady(worker);
       // A publisher at the snapshot (the baseline has 1 stream) that leaves before the restart: the checks then
       // wait for the stream to come back, which is when the worker dies.
       await connectClient({ port: h.ports.rtmp, kind: 'publish', stream: 'live/cam', leaveAfterMs: 2500 });
@@ -109,9 +103,7 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
         { timeoutMs: 40000, intervalMs: 50, description: 'edge-1 verifying' },
       );
       await worker.kill('SIGKILL');
-      const next = spawnWorker(b.config, b.redisUrl, 'proc-4');
-      workers.push(next);
-      await workerReady(next);
+      await workers.start(b.config, b.redisUrl, 'proc-4');
       again = reconnectingClient({ port: h.ports.rtmp, kind: 'publish', stream: 'live/cam', reconnectMs: 300 }); // the encoder comes back
       const done = await b.standin.waitFor(() => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')), 60000, 'rollout done');
       expect(done.text).toMatch(/`edge-1` done, runs 6\.0\.186/);

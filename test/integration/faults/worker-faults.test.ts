@@ -8,7 +8,7 @@ import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../../su
 import { recordFault } from '../../support/fault-record';
 import type { FleetHost } from '../../support/fleet';
 import { claimHosts, releaseHosts } from '../../support/test-run';
-import { spawnWorker, workerReady, type WorkerProcess } from '../../support/worker-process';
+import { workerPool, type WorkerProcess } from '../../support/worker-process';
 
 async function until<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   const end = Date.now() + ms;
@@ -24,18 +24,16 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
   let hosts: FleetHost[];
   let b: BotHarness;
   let redis: Redis;
-  const workers: WorkerProcess[] = [];
+  const workers = workerPool();
 
   beforeAll(async () => {
     hosts = await claimHosts(2, { serviceManager: 'initd', version: '6.0.184' });
     b = await startBotHarness(hosts, 10, { rename: Object.fromEntries(hosts.map((h, i) => [h.name, `edge-${i + 1}`])), extra: { worker: { lockDurationMs: 3000, stalledIntervalMs: 1000 } } }, { workers: 0 });
     redis = new Redis(b.redisUrl);
-    const w = spawnWorker(b.config, b.redisUrl, 'proc-1');
-    workers.push(w);
-    await workerReady(w);
+    await workers.start(b.config, b.redisUrl, 'proc-1');
   });
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null) await w.kill('SIGTERM');
+    await workers.stopAll();
     redis.disconnect();
     await b.close();
     releaseHosts(hosts);
@@ -47,10 +45,8 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
     const id = requestIdOf(await b.slash('restart edge-1'));
     const jobId = `${id}-edge-1`;
     await until(async () => ((await redis.get(keys.verbCheckpoint(jobId))) !== null ? true : undefined), 20000);
-    await (workers[0] as WorkerProcess).kill('SIGKILL');
-    const second = spawnWorker(b.config, b.redisUrl, 'proc-2');
-    workers.push(second);
-    await workerReady(second);
+    await (workers.all[0] as WorkerProcess).kill('SIGKILL');
+    await workers.start(b.config, b.redisUrl, 'proc-2');
     const { parent, replies } = await b.finished(id, 60000);
     const took = Date.now() - t0;
     expect(took).toBeLessThan(60000);
