@@ -63,7 +63,6 @@ function instrument(runtime: BotRuntime, timings: Timings): void {
   timeMethod(d.requests, 'create', 'requests.create', timings);
   timeMethod(d.requests, 'claimTrigger', 'requests.claimTrigger', timings);
   timeMethod(d.queue, 'enqueue', 'queue.enqueue', timings);
-  timeMethod(d.queue, 'hostHeads', 'queue.hostHeads (busy check)', timings);
   timeMethod(d.queue, 'hostQueues', 'queue.hostQueues (position, busy hosts only)', timings);
 }
 

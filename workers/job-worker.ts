@@ -82,15 +82,14 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
       const result = refusedResult(data, `cancelled by ${cancelledBy} before it ran; nothing was sent to ${data.host}`);
       result.errorCode = 'cancelled';
       await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
-      await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
-      await lock.release(data.host, data.jobId);
+      await releaseHost(data);
       return result;
     }
     const renew = setInterval(() => {
       lock.renew(data.host, data.jobId, lockTtlMs).catch((err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
     }, lockTtlMs / 3);
     const auditBase = { actor: `worker:${opts.workerId}`, requestId: data.requestId, correlationId: data.requestId, host: data.host, verb: data.verb };
-    const startRecorded = await opts.audit
+    const startAudit = opts.audit
       .append({ ...auditBase, type: 'job.started', data: { jobId: data.jobId, requestedBy: data.requestedBy, ...(data.options ? { options: data.options } : {}) } })
       .then(
         () => true,
@@ -99,18 +98,25 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
           return false;
         },
       );
-    if (!startRecorded && mutatesHost(data.verb)) {
+    // A state-changing verb waits until its start is on record (and is refused when it cannot be); a read-only one
+    // goes ahead while the record is written: its result record is appended after it, in the same chain order.
+    const mutating = mutatesHost(data.verb);
+    if (mutating && !(await startAudit)) {
       clearInterval(renew);
       const result = refusedResult(data, `not run: the audit log cannot be written (Redis refuses writes?), and every state-changing action must be on record. Nothing was sent to ${data.host}.`);
       result.errorCode = 'audit_unavailable';
       await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
-      await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
-      await lock.release(data.host, data.jobId);
+      await releaseHost(data);
       return result;
     }
     const transcript: string[] = [];
     try {
-      await opts.events.publish({ v: 1, type: 'job.started', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId });
+      const startedEvent = { v: 1 as const, type: 'job.started' as const, requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId };
+      if (mutating) await opts.events.publish(startedEvent);
+      else {
+        // Read-only: the first SSH bytes do not wait for the event (it still precedes the result in the stream).
+        opts.events.publish(startedEvent).catch((err: unknown) => logger.warn({ jobId: data.jobId, err: String(err) }, 'job.started event not published'));
+      }
       const result = await runVerb(
         {
           host,
@@ -129,6 +135,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
       );
       logger.info({ host: data.host, verb: data.verb, jobId: data.jobId, requestId: data.requestId, outcome: result.outcome, ms: result.durationMs }, 'verb done');
       const full = transcript.join('\n');
+      await startAudit; // settled (never rejects); the result record follows the start record
       await opts.audit
         .append({
           ...auditBase,
@@ -154,10 +161,13 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close:
       return result;
     } finally {
       clearInterval(renew);
-      await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
-      await redis.hdel(keys.jobInfo, data.jobId);
-      await lock.release(data.host, data.jobId);
+      await releaseHost(data);
     }
+  }
+
+  /** The job leaves its host's FIFO and queue details and gives up the host lock: one round trip. */
+  async function releaseHost(data: HostJob): Promise<void> {
+    await Promise.all([redis.multi().lrem(keys.hostQueue(data.host), 1, data.jobId).hdel(keys.jobInfo, data.jobId).exec(), lock.release(data.host, data.jobId)]);
   }
 
   const worker = new Worker<HostJob, VerbResult>(QUEUE_NAME, process, {

@@ -1,5 +1,5 @@
 import { renderGraceConfirm, renderHostResult, renderHostResults, renderRequestParent, summarizeResults } from '../core/render';
-import type { RequestProgress } from '../ports/request-store-port';
+import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
 import { deliverGraceEvent } from './deliver-grace-event';
 import { recordAudit } from './record-audit';
 import type { JobEvent } from '../ports/job-queue-port';
@@ -23,11 +23,15 @@ export const REPLY_PER_HOST_MAX = 5;
  */
 export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${event.jobId}:${event.type}:${event.at}`): Promise<void> {
   if (event.type === 'job.started') return;
-  const progress = await deps.requests.get(event.requestId);
-  if (!progress) {
-    deps.logger.warn({ requestId: event.requestId }, 'result for an unknown or expired request; dropped');
-    return;
+  if (event.type === 'job.result') {
+    // A fan-out's results read the request's head only (not the results so far, which would make a 200-host
+    // request's events read O(N²) bytes in all); every result is read once, when the last one is in.
+    const head = await deps.requests.head(event.requestId);
+    if (!head) return dropUnknown(deps, event);
+    if (isFanOut(head.record)) return deliverFanOutResult(deps, head.record, head.parentTs, event);
   }
+  const progress = await deps.requests.get(event.requestId);
+  if (!progress) return dropUnknown(deps, event);
   const { record } = progress;
   if (record.kind === 'survey') {
     if (event.type === 'job.result') await deliverSurveyResult(deps, progress, event.result);
@@ -45,8 +49,7 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     return;
   }
   const stored = await deps.requests.saveResult(record.requestId, event.result);
-  const fanOut = record.hosts.length > REPLY_PER_HOST_MAX;
-  if (!fanOut && !progress.posted.has(event.host)) {
+  if (!progress.posted.has(event.host)) {
     const reply = await deps.chat.post(record.channelId, renderHostResult(event.result), parentTs);
     await deps.requests.markPosted(record.requestId, event.host, reply.ts);
     if (event.result.errorCode === 'confirmation_required') {
@@ -54,8 +57,29 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
       await deps.chat.post(record.channelId, renderGraceConfirm(event.host, event.result.before.version ?? '5.0', event.result.before.clients, value), parentTs);
     }
   }
-  // Every host's result is read only once all are in (a fan-out's events would otherwise each read all so far).
-  if (stored < record.hosts.length) return;
+  if (stored >= record.hosts.length) await finish(deps, record, parentTs, false);
+}
+
+/** A verb request (run at once, or once approved) on more than {@link REPLY_PER_HOST_MAX} hosts. */
+function isFanOut(record: RequestRecord): boolean {
+  return record.kind !== 'survey' && record.kind !== 'rollout' && record.hosts.length > REPLY_PER_HOST_MAX;
+}
+
+function dropUnknown(deps: BotDeps, event: JobEvent): void {
+  deps.logger.warn({ requestId: event.requestId }, 'result for an unknown or expired request; dropped');
+}
+
+async function deliverFanOutResult(deps: BotDeps, record: RequestRecord, parentTs: string | undefined, event: Extract<JobEvent, { type: 'job.result' }>): Promise<void> {
+  if (parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
+  const stored = await deps.requests.saveResult(record.requestId, event.result);
+  if (stored >= record.hosts.length) await finish(deps, record, parentTs, true);
+}
+
+/**
+ * Once every host answered: the parent message edited with the summary, then (fan-outs) the compact table, then the
+ * request marked done and audited, once, whatever the duplicate deliveries.
+ */
+async function finish(deps: BotDeps, record: RequestRecord, parentTs: string, fanOut: boolean): Promise<void> {
   const latest = await deps.requests.get(record.requestId);
   if (!latest || latest.done || latest.results.length < record.hosts.length) return;
   const summary = summarizeResults(latest.results, record.hosts.length);

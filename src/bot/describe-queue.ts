@@ -1,30 +1,26 @@
 import { formatDuration } from '../core/describe-snapshot';
 import { escapeSlackText } from '../core/render';
-import type { HostJob, JobQueuePort } from '../ports/job-queue-port';
+import type { EnqueueReceipt, HostJob, JobQueuePort } from '../ports/job-queue-port';
 
 const HOSTS_SHOWN = 5;
 
 /**
  * For each host where the new jobs wait behind others: who is ahead, doing what, since when, and the position.
- * Empty when every host is free. Best effort: a lookup failure says nothing rather than failing the request.
+ * Empty when every host is free (the receipt says so: no lookup at all). Best effort: a lookup failure says nothing
+ * rather than failing the request.
  */
-export async function describeQueue(queue: JobQueuePort, jobs: readonly HostJob[], now: number): Promise<string[]> {
+export async function describeQueue(queue: JobQueuePort, jobs: readonly HostJob[], receipt: EnqueueReceipt, now: number): Promise<string[]> {
   const lines: string[] = [];
+  // Normally every host is free; the details (list, lock, job summaries) only for hosts where another job was ahead.
+  const busy = jobs.filter((j) => (receipt.ahead.get(j.jobId) ?? 0) > 0);
+  if (busy.length === 0) return lines;
   let queues: Map<string, Awaited<ReturnType<JobQueuePort['hostQueue']>>>;
   try {
-    // Normally every host is free: one pipelined look at the heads of the host lists, and the details (list, lock,
-    // job summaries) only for hosts where another job is first in line.
-    const heads = await queue.hostHeads(jobs.map((j) => j.host));
-    const busy = jobs.filter((j) => {
-      const head = heads.get(j.host);
-      return head !== undefined && head !== null && head !== j.jobId;
-    });
-    if (busy.length === 0) return lines;
     queues = await queue.hostQueues(busy.map((j) => j.host));
   } catch {
     return lines;
   }
-  for (const job of jobs) {
+  for (const job of busy) {
     if (lines.length >= HOSTS_SHOWN) {
       lines.push('… (more hosts busy)');
       break;

@@ -2,14 +2,11 @@ import type { ChatMessage, Command } from '../core/command';
 import { parseCommand } from '../core/parse-command';
 import { authorize } from '../core/policy';
 import { listHosts, resolveTargets } from '../core/resolve-targets';
-import { renderDenied, renderHelp, renderHosts, renderQueueUnavailable, renderRequestParent, renderUsageError } from '../core/render';
-import type { HostJob } from '../ports/job-queue-port';
-import type { RequestRecord } from '../ports/request-store-port';
+import { renderDenied, renderHelp, renderHosts, renderUsageError } from '../core/render';
 import type { BotDeps } from './bot-deps';
-import { postParent } from './post-parent';
 import { answerHistory } from './answer-history';
 import { cancelJobs } from './cancel-jobs';
-import { describeQueue } from './describe-queue';
+import { queueVerb } from './queue-verb';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 import { needsApproval } from '../core/approval-policy';
 import { abortRollout } from './abort-rollout';
@@ -57,23 +54,43 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   const base = { actor: input.userId, channel: input.channelId, requestId, correlationId: requestId };
   const parsed = parseCommand(input.text);
   const fields = parsed.ok ? commandFields(parsed.command) : { data: {} };
-  const recorded = await recordAudit(deps, {
+  // Not awaited yet: the appender sends the records of this request in call order, so what follows (a denial, the
+  // queued record) goes out in the same round trip, and the checks below are synchronous.
+  const received = recordAudit(deps, {
     ...base,
     type: 'request.received',
     ...(fields.verb !== undefined ? { verb: fields.verb } : {}),
     data: { text: input.text.slice(0, 500), command: parsed.ok ? fields.data : null, ...(input.triggerId !== undefined ? { triggerId: input.triggerId } : {}) },
   });
   if (!parsed.ok) {
-    await recordAudit(deps, { ...base, type: 'request.invalid', data: { reason: parsed.error } });
+    await Promise.all([received, recordAudit(deps, { ...base, type: 'request.invalid', data: { reason: parsed.error } })]);
     return { ephemeral: renderUsageError(parsed.error) };
   }
   const decision = authorize({ userId: input.userId, channelId: input.channelId }, parsed.command, deps.config.slack);
   if (!decision.allowed) {
     deps.logger.info({ user: input.userId, channel: input.channelId, reason: decision.reason, requestId }, 'command denied');
-    await recordAudit(deps, { ...base, type: 'request.denied', ...(fields.verb !== undefined ? { verb: fields.verb } : {}), data: { reason: decision.reason, command: fields.data } });
+    await Promise.all([received, recordAudit(deps, { ...base, type: 'request.denied', ...(fields.verb !== undefined ? { verb: fields.verb } : {}), data: { reason: decision.reason, command: fields.data } })]);
     return { ephemeral: renderDenied(decision.reason) };
   }
   const command = parsed.command;
+  if (command.kind === 'verb' || command.kind === 'upgrade') {
+    const resolved = resolveTargets(command.target, deps.config.hosts);
+    if (!resolved.ok) {
+      const verb = command.kind === 'upgrade' ? 'upgrade' : command.verb;
+      const [recorded] = await Promise.all([received, recordAudit(deps, { ...base, type: 'request.invalid', verb, data: { reason: resolved.error, target: command.target } })]);
+      if (!recorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
+      return { ephemeral: renderUsageError(resolved.error) };
+    }
+    if (command.kind === 'verb' && !needsApproval(command.verb, deps.config.hosts.filter((h) => resolved.hosts.includes(h.name)), deps.config.approvals)) {
+      return queueVerb(deps, input, { requestId, base, command, hosts: resolved.hosts, received, mutating: mutates(command) });
+    }
+    if (!(await received)) return { ephemeral: { text: AUDIT_DOWN_TEXT } }; // approval-gated: state-changing
+    if (command.kind === 'upgrade') {
+      return requestPlan(deps, input, requestId, { verb: 'upgrade', target: command.target, hosts: resolved.hosts, version: command.version, upgradeOptions: command.options });
+    }
+    return requestPlan(deps, input, requestId, { verb: command.verb, target: command.target, hosts: resolved.hosts, ...(command.options ? { verbOptions: command.options } : {}) });
+  }
+  const recorded = await received;
   if (!recorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
   const degraded = recorded ? '' : '\n:warning: Audit degraded: this request could not be recorded.';
   if (command.kind === 'help') return withNote(renderHelp(decision.role), degraded);
@@ -81,76 +98,10 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   if (command.kind === 'history') return answerHistory(deps, command);
   if (command.kind === 'cancel') return cancelJobs(deps, input, command);
   if (command.kind === 'jobs') return listJobs(deps);
-  if (command.kind === 'abort') {
-    return abortRollout(deps, input, command).catch((err: unknown) => {
-      deps.logger.error({ requestId, err: err instanceof Error ? err.message : String(err) }, 'abort failed');
-      return { ephemeral: { text: ':warning: Could not reach the rollout state (Redis unreachable?); nothing was aborted. Try again in a moment.' } };
-    });
-  }
-
-  const verb = command.kind === 'upgrade' ? 'upgrade' : command.verb;
-  const resolved = resolveTargets(command.target, deps.config.hosts);
-  if (!resolved.ok) {
-    await recordAudit(deps, { ...base, type: 'request.invalid', verb, data: { reason: resolved.error, target: command.target } });
-    return { ephemeral: renderUsageError(resolved.error) };
-  }
-  if (command.kind === 'upgrade') {
-    return requestPlan(deps, input, requestId, { verb, target: command.target, hosts: resolved.hosts, version: command.version, upgradeOptions: command.options });
-  }
-  const targets = deps.config.hosts.filter((h) => resolved.hosts.includes(h.name));
-  if (needsApproval(command.verb, targets, deps.config.approvals)) {
-    return requestPlan(deps, input, requestId, { verb: command.verb, target: command.target, hosts: resolved.hosts, ...(command.options ? { verbOptions: command.options } : {}) });
-  }
-
-  const now = deps.now();
-  const record: RequestRecord = {
-    v: 1,
-    requestId,
-    userId: input.userId,
-    channelId: input.channelId,
-    verb: command.verb,
-    hosts: resolved.hosts,
-    text: input.text.slice(0, 500),
-    createdAt: now,
-  };
-  const jobs: HostJob[] = resolved.hosts.map((host) => ({
-    v: 1,
-    jobId: `${requestId}-${host}`,
-    requestId,
-    host,
-    verb: command.verb,
-    requestedBy: input.userId,
-    enqueuedAt: now,
-    ...(command.options ? { options: command.options } : {}),
-  }));
-  const queuedRecorded = await recordAudit(deps, { ...base, type: 'request.queued', verb: command.verb, data: { hosts: resolved.hosts, ...(command.options ? { options: command.options } : {}) } });
-  if (!queuedRecorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
-  try {
-    if (input.triggerId !== undefined) {
-      const earlier = await deps.requests.claimTrigger(input.triggerId, requestId);
-      if (earlier !== undefined) {
-        deps.logger.info({ requestId: earlier, trigger: input.triggerId }, 'redelivered command ignored');
-        return { ephemeral: { text: `Already received (request ${earlier}); it runs once.` } };
-      }
-    }
-    await deps.requests.create(record);
-    await deps.queue.enqueue(jobs);
-  } catch (err) {
-    deps.logger.error({ requestId, err: err instanceof Error ? err.message : String(err) }, 'request not queued');
-    if (input.triggerId !== undefined) await deps.requests.releaseTrigger(input.triggerId).catch(() => undefined);
-    await recordAudit(deps, { ...base, type: 'request.failed', verb: command.verb, data: { reason: 'queue unavailable', hosts: resolved.hosts } });
-    return { ephemeral: renderQueueUnavailable() };
-  }
-  deps.logger.info({ requestId, user: input.userId, verb: command.verb, hosts: resolved.hosts.length }, 'request queued');
-  const n = resolved.hosts.length;
-  const busy = await describeQueue(deps.queue, jobs, now);
-  return {
-    requestId,
-    ephemeral: {
-      text: [degraded.trim(), `Queued \`${command.verb}\` on ${n} host${n === 1 ? '' : 's'} (request ${requestId}). Results will appear in the thread.`, ...busy].filter((l) => l !== '').join('\n'),
-    },
-    followUp: () => postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts: resolved.hosts, state: 'queued' })),
-  };
+  return abortRollout(deps, input, command).catch((err: unknown) => {
+    deps.logger.error({ requestId, err: err instanceof Error ? err.message : String(err) }, 'abort failed');
+    return { ephemeral: { text: ':warning: Could not reach the rollout state (Redis unreachable?); nothing was aborted. Try again in a moment.' } };
+  });
 }
 
 function withNote(message: ChatMessage, note: string): CommandReply {

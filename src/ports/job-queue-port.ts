@@ -51,14 +51,20 @@ export interface QueuePosition {
   ahead: Array<{ jobId: string; verb: JobVerb; requestedBy: string; enqueuedAt: number; running: boolean }>;
 }
 
+/** What {@link JobQueuePort.enqueue} found: per new job id, the jobs ahead of it on its host when it was queued. */
+export interface EnqueueReceipt {
+  ahead: ReadonlyMap<string, number>;
+}
+
 /** Submitting host jobs; jobs for one host run one at a time in submission order, whichever worker takes them. */
 export interface JobQueuePort {
-  /** Queues the jobs; rejects with a ChatopsError (queue_unavailable) when Redis cannot take them. */
-  enqueue(jobs: readonly HostJob[]): Promise<void>;
+  /**
+   * Queues the jobs (one round trip whatever their number); rejects with a ChatopsError (queue_unavailable) when Redis
+   * cannot take them. Resolves with how many jobs were ahead of each new one in its host's line (running or waiting).
+   */
+  enqueue(jobs: readonly HostJob[]): Promise<EnqueueReceipt>;
   /** Jobs queued or running for a host, oldest first. */
   hostQueue(host: string): Promise<QueuePosition['ahead']>;
-  /** The job first in line on each host (running or next), null when none: one round trip whatever their number. */
-  hostHeads(hosts: readonly string[]): Promise<Map<string, string | null>>;
   /** {@link hostQueue} for many hosts at once (two round trips whatever their number). */
   hostQueues(hosts: readonly string[]): Promise<Map<string, QueuePosition['ahead']>>;
   /**

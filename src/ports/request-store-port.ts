@@ -41,11 +41,16 @@ export interface RequestProgress {
   boardTs?: string;
 }
 
+/** A request without its results: what every event needs, read in constant time whatever the fan-out. */
+export type RequestHead = Pick<RequestProgress, 'record' | 'parentTs' | 'done'>;
+
 /** Requests and their progress, shared by every bot process (Redis). */
 export interface RequestStorePort {
   create(record: RequestRecord): Promise<void>;
   setParent(requestId: string, ts: string): Promise<void>;
   get(requestId: string): Promise<RequestProgress | undefined>;
+  /** The record, parent message and done mark only (not the results). */
+  head(requestId: string): Promise<RequestHead | undefined>;
   /** Stores a host's result (idempotent); resolves to the number of hosts with a stored result now. */
   saveResult(requestId: string, result: VerbResult): Promise<number>;
   /** Marks a host's result as posted in the thread. */

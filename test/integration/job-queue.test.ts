@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { HostJob } from '../../src/ports/job-queue-port';
+import { QUEUE_NAME } from '../../src/adapters/redis/keys';
+import type { AuditPort } from '../../src/ports/audit-port';
+import { ChatopsError, ErrorCode } from '../../src/core/errors';
 import type { Verb } from '../../src/core/verbs';
 import type { FleetHost } from '../support/fleet';
 import { producerQueue, redisUrlForDb, startWorkers, waitForResults } from '../support/queue-harness';
@@ -80,6 +83,56 @@ describe('job queue: two workers, per-host FIFO, results back through Redis', ()
       expect(Date.now() - t0).toBeLessThan(longest * 2);
     } finally {
       await workers.close();
+    }
+  });
+
+  it('audit log unwritable for the worker: a status still runs and answers, a restart is refused before anything is sent', async () => {
+    await redis.del('srs-chatops:events');
+    const refusing: AuditPort = {
+      append: () => Promise.reject(new ChatopsError(ErrorCode.AuditUnavailable, 'audit down (test)')),
+      query: () => Promise.resolve([]),
+    };
+    const workers = startWorkers(h, redisUrlForDb(DB), 1, { audit: () => refusing });
+    try {
+      const host = (hosts[1] as FleetHost).name;
+      const sentBefore = h.sent.length;
+      await queue.enqueue([job('raud', host, 'status', 0), job('raud', host, 'restart', 1)]);
+      const events = await waitForResults(redis, 2, 30000);
+      const results = events.flatMap((e) => (e.type === 'job.result' ? [e.result] : []));
+      expect(results.map((r) => [r.verb, r.outcome, r.errorCode])).toEqual([
+        ['status', 'ok', undefined],
+        ['restart', 'refused', 'audit_unavailable'],
+      ]);
+      // The status read the host; nothing after it touched the service.
+      const lines = h.sent.slice(sentBefore).filter((s) => s.host === host).map((s) => s.line);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.some((l) => /init\.d|systemctl|restart/.test(l))).toBe(false);
+      expect(events.filter((e) => e.type === 'job.started').map((e) => e.jobId)).toEqual([`raud-${host}-0`]);
+      expect(await queue.hostQueue(host)).toEqual([]);
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('enqueue says how many jobs wait ahead of each new one on its host (the ack needs no second look when all are free)', async () => {
+    await redis.flushdb();
+    try {
+      const [a, b] = hosts.map((x) => x.name) as [string, string];
+      const first = await queue.enqueue([job('rq1', a, 'status', 0), job('rq1', b, 'status', 0)]);
+      expect([...first.ahead]).toEqual([
+        [`rq1-${a}-0`, 0],
+        [`rq1-${b}-0`, 0],
+      ]);
+      const second = await queue.enqueue([job('rq2', a, 'reload', 0), job('rq2', a, 'status', 1)]);
+      expect([...second.ahead]).toEqual([
+        [`rq2-${a}-0`, 1],
+        [`rq2-${a}-1`, 2],
+      ]);
+      // The FIFO entries and the jobs went out together: every job is in its host's line and in BullMQ.
+      expect((await queue.hostQueue(a)).map((q) => q.jobId)).toEqual([`rq1-${a}-0`, `rq2-${a}-0`, `rq2-${a}-1`]);
+      for (const id of [`rq1-${a}-0`, `rq1-${b}-0`, `rq2-${a}-0`, `rq2-${a}-1`]) expect(await redis.hget(`bull:${QUEUE_NAME}:${id}`, 'name')).toMatch(/^(status|reload)$/);
+    } finally {
+      await redis.flushdb(); // no worker runs these
     }
   });
 

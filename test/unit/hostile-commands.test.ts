@@ -44,10 +44,9 @@ describe('hostile command text, end to end to the SSH layer', () => {
     const queue: JobQueuePort = {
       enqueue: (jobs) => {
         queued.push(...jobs);
-        return Promise.resolve();
+        return Promise.resolve({ ahead: new Map(jobs.map((j) => [j.jobId, 0])) });
       },
       hostQueue: () => Promise.resolve([]),
-      hostHeads: () => Promise.resolve(new Map()),
       hostQueues: () => Promise.resolve(new Map()),
       cancel: () => Promise.resolve('unknown'),
       close: () => Promise.resolve(),

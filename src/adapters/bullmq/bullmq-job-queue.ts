@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ChatopsError, ErrorCode } from '../../core/errors';
-import type { HostJob, JobQueuePort, QueuePosition } from '../../ports/job-queue-port';
+import type { EnqueueReceipt, HostJob, JobQueuePort, QueuePosition } from '../../ports/job-queue-port';
 import { keys, QUEUE_NAME } from '../redis/keys';
 
 /** Completed jobs are kept this long for inspection; the audit log, not the queue, is the history. */
@@ -21,7 +21,7 @@ export class BullmqJobQueue implements JobQueuePort {
     this.queue.on('error', () => undefined);
   }
 
-  async enqueue(jobs: readonly HostJob[]): Promise<void> {
+  async enqueue(jobs: readonly HostJob[]): Promise<EnqueueReceipt> {
     if (this.redis.status !== 'ready') {
       throw new ChatopsError(ErrorCode.QueueUnavailable, 'the job queue (Redis) is unavailable right now; nothing was queued. Try again in a minute.', { retryable: true });
     }
@@ -31,14 +31,25 @@ export class BullmqJobQueue implements JobQueuePort {
         tx.rpush(keys.hostQueue(job.host), job.jobId);
         tx.hset(keys.jobInfo, job.jobId, JSON.stringify({ verb: job.verb, requestedBy: job.requestedBy, enqueuedAt: job.enqueuedAt, host: job.host }));
       }
-      await tx.exec();
-      await this.queue.addBulk(
-        jobs.map((job) => ({
-          name: job.verb,
-          data: job,
-          opts: { jobId: job.jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
-        })),
-      );
+      // One round trip: the FIFO entries and the BullMQ jobs go out together on this one connection, the transaction
+      // first, so Redis has every job in its host's line before any worker can take the job.
+      const [replies] = await Promise.all([
+        tx.exec(),
+        this.queue.addBulk(
+          jobs.map((job) => ({
+            name: job.verb,
+            data: job,
+            opts: { jobId: job.jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
+          })),
+        ),
+      ]);
+      const ahead = new Map<string, number>();
+      jobs.forEach((job, i) => {
+        const [err, length] = replies?.[2 * i] ?? [new Error('no reply'), 0];
+        if (err) throw err;
+        ahead.set(job.jobId, Number(length) - 1);
+      });
+      return { ahead };
     } catch (err) {
       throw new ChatopsError(ErrorCode.QueueUnavailable, 'the job queue (Redis) did not accept the request; nothing will run. Try again in a minute.', {
         retryable: true,
@@ -49,20 +60,6 @@ export class BullmqJobQueue implements JobQueuePort {
 
   async hostQueue(host: string): Promise<QueuePosition['ahead']> {
     return (await this.hostQueues([host])).get(host) ?? [];
-  }
-
-  async hostHeads(hosts: readonly string[]): Promise<Map<string, string | null>> {
-    const out = new Map<string, string | null>();
-    if (hosts.length === 0) return out;
-    const pipe = this.redis.pipeline();
-    for (const host of hosts) pipe.lindex(keys.hostQueue(host), 0);
-    const replies = (await pipe.exec()) ?? [];
-    hosts.forEach((host, i) => {
-      const [err, head] = replies[i] ?? [null, null];
-      if (err) throw err;
-      out.set(host, typeof head === 'string' ? head : null);
-    });
-    return out;
   }
 
   async hostQueues(hosts: readonly string[]): Promise<Map<string, QueuePosition['ahead']>> {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { GraceProgress } from '../../core/grace/grace-progress';
 import type { VerbResult } from '../../core/verb-result';
-import type { RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
+import type { RequestHead, RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
 import { keys, PREFIX } from './keys';
 
 /** Requests are kept a week: long enough for late results and late button presses. */
@@ -48,6 +48,12 @@ export class RedisRequestStore implements RequestStorePort {
     const rank = new Map(order.map((host, i) => [host, i]));
     progress.results.sort((a, b) => (rank.get(a.host) ?? -1) - (rank.get(b.host) ?? -1));
     return progress;
+  }
+
+  async head(requestId: string): Promise<RequestHead | undefined> {
+    const [meta, parent, done] = await this.redis.hmget(keys.request(requestId), 'meta', 'parent', 'done');
+    if (meta === null || meta === undefined) return undefined;
+    return { record: JSON.parse(meta) as RequestRecord, done: done !== null && done !== undefined, ...(parent !== null && parent !== undefined ? { parentTs: parent } : {}) };
   }
 
   async saveResult(requestId: string, result: VerbResult): Promise<number> {
