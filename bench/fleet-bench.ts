@@ -41,6 +41,8 @@ import { renderReport, type BenchResults, type SizeResults } from './lib/report'
 
 const MAX_HOSTS = 400;
 const MAX_RUNS = 30;
+/** `status <one host>` commands sent one after another to measure queue overhead without queueing. */
+const SINGLE_JOBS = 20;
 
 interface Options {
   sizes: number[];
@@ -403,7 +405,10 @@ async function runSize(s: Shared, n: number, isLargest: boolean): Promise<SizeRe
         await sleep(500);
       }
     }
-    if (!s.opts.skip.has('load')) out.bursts.push(...(await loadBursts(s, bot, fleet, configDefault, n)));
+    if (!s.opts.skip.has('load')) {
+      out.singleJobs = [];
+      out.bursts.push(...(await loadBursts(s, bot, fleet, configDefault, n, out.singleJobs)));
+    }
   } finally {
     await bot.stop();
     s.cleanup.remove(`bot ${n}`);
@@ -422,7 +427,7 @@ async function runSize(s: Shared, n: number, isLargest: boolean): Promise<SizeRe
  * burst each way, fleets up to 50 hosts). After each burst every job's result is awaited, then the bot is reset (its
  * paced thread delivery of a burst would take minutes).
  */
-async function loadBursts(s: Shared, bot: BotProcess, fleet: Fleet, configPath: string, n: number): Promise<AckBurst[]> {
+async function loadBursts(s: Shared, bot: BotProcess, fleet: Fleet, configPath: string, n: number, singleJobs: BotRun[]): Promise<AckBurst[]> {
   const bursts: AckBurst[] = [];
   let worker: WorkerHandle | undefined;
   const startWorker = async (): Promise<WorkerHandle> => {
@@ -444,6 +449,18 @@ async function loadBursts(s: Shared, bot: BotProcess, fleet: Fleet, configPath: 
   try {
     const w = await startWorker();
     await botStatusAll(bot.ctx, [w], 'pool warm-up', n, 120_000 + n * 2000, false);
+    await bot.reset();
+    // Queue overhead without queueing: one `status <host>` at a time (distinct hosts, pooled connections, nothing
+    // else running), from the job's enqueue to its first SSH command line.
+    const singles: BotRun[] = [];
+    for (let i = 0; i < SINGLE_JOBS; i += 1) {
+      const host = names[i % names.length] as string;
+      singles.push(await botStatusAll(bot.ctx, [w], 'one job at a time', 1, 30_000, false, `status ${host}`));
+      await sleep(50);
+    }
+    const sq = singles.flatMap((r) => r.queueToCommandMs);
+    log(`  one job at a time x ${singles.length}: enqueue -> first SSH command p50 ${pct(sq, 50)} p99 ${pct(sq, 99)} ms; -> job.started p50 ${pct(singles.flatMap((r) => r.queueToStartMs), 50)} ms`);
+    singleJobs.push(...singles);
     await bot.reset();
     for (let b = 1; b <= 5; b += 1) {
       report(await ackBurst(bot.ctx, '50 x status <one host>, worker running', single, 1, 120_000), b);

@@ -72,17 +72,17 @@ export async function waitResults(redis: BotContext['redis'], requestIds: readon
 }
 
 /**
- * Sends `/srs status all` and measures it; workers must be running. With `waitSummary`, until the final summary edit
+ * Sends `/srs status all` (or `text`, on `hosts` hosts) and measures it; workers must be running. With `waitSummary`, until the final summary edit
  * arrives at the stand-in (what the user sees); otherwise until every host's result is in the event stream (the
  * summary edit is then not waited for: `e2eMs` is NaN, and the caller resets the bot's delivery backlog).
  */
-export async function botStatusAll(ctx: BotContext, workers: readonly WorkerHandle[], label: string, hosts: number, timeoutMs: number, waitSummary: boolean): Promise<BotRun> {
+export async function botStatusAll(ctx: BotContext, workers: readonly WorkerHandle[], label: string, hosts: number, timeoutMs: number, waitSummary: boolean, text = 'status all'): Promise<BotRun> {
   const cpu0 = workers.map((w) => w.cpuMs());
   const botCpu0 = cpuMs(ctx.botPid);
   const machine0 = machineBusyMs();
   const foreign0 = foreignCpu().foreignMs();
-  const ack = await slash(ctx, 'status all');
-  if (ack.status !== 200 || ack.requestId === undefined) throw new Error(`status all not accepted: ${ack.status} ${ack.body.slice(0, 300)}`);
+  const ack = await slash(ctx, text);
+  if (ack.status !== 200 || ack.requestId === undefined) throw new Error(`${text} not accepted: ${ack.status} ${ack.body.slice(0, 300)}`);
   const requestId = ack.requestId;
   await waitResults(ctx.redis, [requestId], hosts, ack.t0, timeoutMs);
   const workerCpuMs = workers.reduce((s, w, i) => s + (w.cpuMs() - (cpu0[i] ?? 0)), 0);

@@ -39,8 +39,11 @@ if [ -f "$pidf" ]; then
   esac
   echo "pid=$pid"
   if [ -n "$pid" ] && [ -r "/proc/$pid/status" ]; then
-    echo "proc_state=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' "/proc/$pid/status")"
-    echo "proc_cmdline=$(tr '\\000' ' ' < "/proc/$pid/cmdline" 2>/dev/null | tr -cd '[:print:]' | cut -c1-300)"
+    st=
+    while IFS= read -r l; do case $l in State:*) st=\${l#State:}; break ;; esac; done < "/proc/$pid/status" 2>/dev/null
+    st=\${st#"\${st%%[![:space:]]*}"}
+    echo "proc_state=\${st%"\${st#?}"}"
+    echo "proc_cmdline=$(tr -c '[:print:]' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-300)"
     echo "proc_cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null)"
   fi
 fi
