@@ -14,17 +14,14 @@ export async function describeQueue(queue: JobQueuePort, jobs: readonly HostJob[
   // Normally every host is free; the details (list, lock, job summaries) only for hosts where another job was ahead.
   const busy = jobs.filter((j) => (receipt.ahead.get(j.jobId) ?? 0) > 0);
   if (busy.length === 0) return lines;
+  const shown = busy.slice(0, HOSTS_SHOWN);
   let queues: Map<string, Awaited<ReturnType<JobQueuePort['hostQueue']>>>;
   try {
-    queues = await queue.hostQueues(busy.map((j) => j.host));
+    queues = await queue.hostQueues(shown.map((j) => j.host));
   } catch {
     return lines;
   }
-  for (const job of busy) {
-    if (lines.length >= HOSTS_SHOWN) {
-      lines.push('… (more hosts busy)');
-      break;
-    }
+  for (const job of shown) {
     const ahead = queues.get(job.host) ?? [];
     const position = ahead.findIndex((a) => a.jobId === job.jobId);
     if (position <= 0) continue;
@@ -34,5 +31,7 @@ export async function describeQueue(queue: JobQueuePort, jobs: readonly HostJob[
     const doing = first.running ? `running \`${first.verb}\` for <@${first.requestedBy}> (for ${since})` : `waiting: \`${first.verb}\` by <@${first.requestedBy}> (queued ${since} ago)`;
     lines.push(`${escapeSlackText(job.host)} is busy: ${doing}; yours is #${position + 1} in line, after ${position} job${position === 1 ? '' : 's'}. \`/srs cancel ${job.jobId}\` cancels it.`);
   }
+  const more = busy.length - shown.length;
+  if (more > 0) lines.push(`… and ${more} more host${more === 1 ? '' : 's'} busy: \`/srs jobs\` lists what runs and waits.`);
   return lines;
 }
