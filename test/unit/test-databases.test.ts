@@ -4,7 +4,7 @@ import path from 'node:path';
 /** Every integration test file on the shared redis-server claims its own database number: `const DB = N` or `startBotHarness(hosts, N, ...)`. */
 function databasesOf(file: string): number[] {
   const text = fs.readFileSync(file, 'utf8');
-  const own = [...text.matchAll(/const DB = (\d+);/g)].map((m) => Number(m[1]));
+  const own = [...text.matchAll(/const DB\w* = (\d+);/g)].map((m) => Number(m[1]));
   // The harness's database on the shared server (a harness given its own `redisUrl: server.url` is left out).
   const harness = [...text.matchAll(/startBotHarness\(\s*(?:\[[^\]]*\]|[\w.]+)\s*,\s*(\d+)\s*[,)]([\s\S]{0,1500}?\);)/g)]
     .filter((m) => !/redisUrl: server/.test(m[2] ?? ''))
