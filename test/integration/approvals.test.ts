@@ -1,11 +1,9 @@
 import fs from 'node:fs';
-import { Redis } from 'ioredis';
 import type { FleetHost } from '../support/fleet';
 import { CHANNEL, requestIdOf, startBotHarness, USERS, type BotHarness } from '../support/bot-harness';
 import type { SlackMessage } from '../support/slack/standin-types';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
-import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 import type { AuditRecord } from '../../src/ports/audit-port';
 
 const A1 = 'U0APPR001'; // approver of every host
@@ -55,14 +53,7 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
   const card = (parent: SlackMessage) => b.standin.waitFor(() => thread(parent).find((m) => m.text.includes(':lock:')), 30000, 'plan card');
   const cardNow = (parent: SlackMessage) => thread(parent).find((m) => m.text.includes(':lock:'));
   const answered = (pattern: RegExp) => b.standin.waitFor((s) => s.responses.find((r) => pattern.test(JSON.stringify(r))), 8000, `ephemeral ${String(pattern)}`);
-  const auditOf = async (id: string): Promise<AuditRecord[]> => {
-    const redis = new Redis(b.redisUrl);
-    try {
-      return await new RedisAuditStore(redis).query({ requestId: id, limit: 200 });
-    } finally {
-      redis.disconnect();
-    }
-  };
+  const auditOf = (id: string): Promise<AuditRecord[]> => b.audit({ requestId: id, limit: 200 });
 
   it('a gated verb waits for approval; the requester cannot approve, a non-approver cannot; an approver can and it runs', async () => {
     const h = hosts[1] as FleetHost;

@@ -5,8 +5,6 @@ import type { SlackMessage } from '../support/slack/standin-types';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
 import { connectClient } from '../srs-sim/media-client';
-import { Redis } from 'ioredis';
-import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 import { recordFault } from '../support/fault-record';
 
 const pidOf = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim());
@@ -84,9 +82,7 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     expect(pidAlive(pid)).toBe(false);
     expect(fs.readFileSync(h.logFile, 'utf8')).toMatch(/sig=2, user terminate program, fast quit/);
     // The escalation and both presses are on record.
-    const conn = new Redis(b.redisUrl);
-    const records = (await new RedisAuditStore(conn).query({ limit: 100 })).filter((r) => r.requestId === id);
-    conn.disconnect();
+    const records = (await b.audit({ limit: 100 })).filter((r) => r.requestId === id);
     expect(records.find((r) => r.type === 'grace.escalated')).toMatchObject({ host: 'edge-2', data: { milestone: 'escalated' } });
     expect(records.find((r) => r.type === 'button.pressed')).toMatchObject({ actor: USERS.operator, data: { action: 'srs_grace_force' } });
     expect(records.find((r) => r.type === 'button.denied')).toMatchObject({ actor: USERS.viewer });

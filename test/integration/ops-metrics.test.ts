@@ -10,7 +10,7 @@ import { startSlackStandin, type SlackStandin } from '../support/slack/slack-sta
 import { startSocketModeStandin } from '../support/slack/socket-mode-standin';
 import { SECRET } from '../support/bot-harness';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
-import { spawnWorker, workerReady, type WorkerProcess } from '../support/worker-process';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 import { Redis } from 'ioredis';
 import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 
@@ -40,7 +40,6 @@ describe('metrics after jobs driven through the real path', () => {
       'metrics test',
     );
     worker = spawnWorker(config, redisUrl(), 'metrics-w1');
-    await workerReady(worker, 30000);
     workerPort = await opsPortOf(worker.output, 'worker started');
     const [port] = (await allocatePorts(1)) as [number];
     bot = spawnBot(config, { redisUrl: redisUrl(), standin, port });

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { FleetHost } from '../support/fleet';
 import { CHANNEL, findButton, requestIdOf, startBotHarness, USERS, type BotHarness } from '../support/bot-harness';
 import type { SlackMessage } from '../support/slack/standin-types';
@@ -8,7 +7,6 @@ import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
 import { publishPackage } from '../srs-sim/install';
 import { reconnectingClient, type ReconnectingClient } from '../srs-sim/media-client';
-import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 
 const APPROVER = 'U0APPR001';
 const pidOf = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim());
@@ -101,20 +99,15 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     await b.standin.waitFor(() => (/done: 6 ok/.test(b.standin.messages(CHANNEL).find((m) => m.ts === parent.ts)?.text ?? '') ? true : undefined), 10000, 'parent summary');
     await b.standin.waitFor(() => (publishers.every((p) => p.current !== null) ? true : undefined), 10000);
 
-    const redis = new Redis(b.redisUrl);
-    try {
-      const records = await new RedisAuditStore(redis).query({ requestId: id, limit: 200 });
-      const types = records.map((r) => r.type).reverse();
-      for (const t of ['request.received', 'request.queued', 'approval.requested', 'button.pressed', 'approval.granted', 'rollout.started', 'rollout.batch', 'job.started', 'job.result', 'rollout.done', 'request.done']) {
-        expect(types).toContain(t);
-      }
-      expect(types.filter((t) => t === 'rollout.batch')).toHaveLength(3);
-      const granted = records.find((r) => r.type === 'approval.granted');
-      expect(granted?.actor).toBe(APPROVER);
-      expect(records.filter((r) => r.type === 'job.result' && r.verb === 'upgrade').map((r) => r.data.outcome)).toEqual(Array(6).fill('ok'));
-    } finally {
-      redis.disconnect();
+    const records = await b.audit({ requestId: id, limit: 200 });
+    const types = records.map((r) => r.type).reverse();
+    for (const t of ['request.received', 'request.queued', 'approval.requested', 'button.pressed', 'approval.granted', 'rollout.started', 'rollout.batch', 'job.started', 'job.result', 'rollout.done', 'request.done']) {
+      expect(types).toContain(t);
     }
+    expect(types.filter((t) => t === 'rollout.batch')).toHaveLength(3);
+    const granted = records.find((r) => r.type === 'approval.granted');
+    expect(granted?.actor).toBe(APPROVER);
+    expect(records.filter((r) => r.type === 'job.result' && r.verb === 'upgrade').map((r) => r.data.outcome)).toEqual(Array(6).fill('ok'));
   }, 180000);
 
   it('halts on a build that serves no streams: the failed batch is reported, the other hosts stay untouched', async () => {
@@ -133,15 +126,10 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
       expect(await versionOf(h)).toBe('6.0.184');
     }
     expect(thread(parent).some((m) => m.text.includes('Batch 2 of 3'))).toBe(false);
-    const redis = new Redis(b.redisUrl);
-    try {
-      const records = await new RedisAuditStore(redis).query({ requestId: id, limit: 200 });
-      const halt = records.find((r) => r.type === 'rollout.halted');
-      expect(halt?.data.reason).toMatch(/failed \(budget 0\)/);
-      expect(records.some((r) => r.type === 'rollout.batch' && (r.data.batch as number) === 2)).toBe(false);
-    } finally {
-      redis.disconnect();
-    }
+    const records = await b.audit({ requestId: id, limit: 200 });
+    const halt = records.find((r) => r.type === 'rollout.halted');
+    expect(halt?.data.reason).toMatch(/failed \(budget 0\)/);
+    expect(records.some((r) => r.type === 'rollout.batch' && (r.data.batch as number) === 2)).toBe(false);
   }, 180000);
 
   it('rolls a build that does not start back to the previous version (--rollback), then halts', async () => {

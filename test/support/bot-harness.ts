@@ -1,4 +1,7 @@
 import type { App } from '@slack/bolt';
+import { Redis } from 'ioredis';
+import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
+import type { AuditQuery, AuditRecord } from '../../src/ports/audit-port';
 import { parseConfig } from '../../config/load-config';
 import type { Config } from '../../config/schema';
 import { createLogger } from '../../src/adapters/logger';
@@ -37,6 +40,8 @@ export interface BotHarness {
   restartBot: () => Promise<void>;
   /** Waits for the parent message of a request to show its final summary; returns it and its thread. */
   finished: (requestId: string, timeoutMs?: number) => Promise<{ parent: SlackMessage; replies: SlackMessage[] }>;
+  /** Reads the audit log the bot and workers write (on its own connection, closed after). */
+  audit: (query: AuditQuery) => Promise<AuditRecord[]>;
   close: () => Promise<void>;
 }
 
@@ -133,6 +138,14 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
         timeoutMs,
         `request ${requestId} finished`,
       ),
+    audit: async (query) => {
+      const conn = new Redis(redisUrl);
+      try {
+        return await new RedisAuditStore(conn).query(query);
+      } finally {
+        conn.disconnect();
+      }
+    },
     close: async () => {
       await app.stop();
       await workers.close();

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import { Redis } from 'ioredis';
-import { RedisAuditStore } from '../../../src/adapters/redis/redis-audit-store';
 import { CHANNEL, requestIdOf, SECRET, startBotHarness, USERS, type BotHarness } from '../../support/bot-harness';
 import { recordFault } from '../../support/fault-record';
 import type { FleetHost } from '../../support/fleet';
@@ -59,16 +57,11 @@ describe('faults on the chat side: Slack down, 5xx, redelivery, replays, a busy 
     await b.finished(id, 20000);
     expect(b.standin.messages(CHANNEL).filter((m) => m.text.includes('asked for *status* on edge-3'))).toHaveLength(1);
     // Both deliveries are on record as received; only the first one as queued.
-    const redis = new Redis(b.redisUrl);
-    try {
-      const records = await new RedisAuditStore(redis).query({ limit: 200 });
-      const received = records.filter((r) => r.type === 'request.received' && r.data.triggerId === '1700.4242.redeliver');
-      expect(received).toHaveLength(2);
-      const queued = records.filter((r) => r.type === 'request.queued' && received.some((x) => x.requestId === r.requestId));
-      expect(queued.map((r) => r.requestId)).toEqual([id]);
-    } finally {
-      redis.disconnect();
-    }
+    const records = await b.audit({ limit: 200 });
+    const received = records.filter((r) => r.type === 'request.received' && r.data.triggerId === '1700.4242.redeliver');
+    expect(received).toHaveLength(2);
+    const queued = records.filter((r) => r.type === 'request.queued' && received.some((x) => x.requestId === r.requestId));
+    expect(queued.map((r) => r.requestId)).toEqual([id]);
     recordFault({ fault: 'command redelivered by Slack', injected: 1, survived: true, requestsLost: 0 });
   });
 
