@@ -1,15 +1,15 @@
+import type { JobEvent } from '../ports/job-queue-port';
 import { batchesOf, planDrift, type Plan } from '../core/rollout/plan';
 import type { HostStage, RolloutRecord } from '../core/rollout/rollout-record';
 import { renderGraceDeadlinePrompt, renderGraceLine, renderHostResult, renderRequestParent, renderRolloutStatus, slackToPlainText, summarizeResults } from '../core/render';
 import { escapeSlackText } from '../core/render/escape-slack-text';
 import type { VerbResult } from '../core/verb-result';
-import type { HostJob, JobEvent } from '../ports/job-queue-port';
 import type { RequestProgress } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
-import { cancelQueuedHosts, upgradeJobId } from './cancel-queued-hosts';
+import { cancelQueuedHosts } from './cancel-queued-hosts';
+import { hostJobs } from './host-jobs';
 import { recordAudit } from './record-audit';
 
-export { upgradeJobId } from './cancel-queued-hosts';
 
 type RolloutEvent = Exclude<JobEvent, { type: 'job.started' }>;
 
@@ -87,15 +87,11 @@ async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: st
   const names = (batchesOf(plan)[index] ?? []).filter((h) => (r.hosts[h]?.stage ?? 'pending') === 'pending');
   if (names.length > 0) {
     const now = deps.now();
-    const jobs: HostJob[] = names.map((host) => ({
-      v: 1,
-      jobId: upgradeJobId(plan.id, host),
-      requestId: plan.id,
-      host,
+    const jobs = hostJobs(plan.id, names, {
       verb: 'upgrade',
       requestedBy: plan.requestedBy,
       enqueuedAt: now,
-      options: {
+      optionsFor: (host) => ({
         confirmed: true, // the approvers saw the plan, 5.0's "clients are dropped" included
         ...(plan.drain !== undefined ? { deadlineMs: plan.drain.deadlineMs } : {}),
         upgrade: {
@@ -107,8 +103,8 @@ async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: st
           forceAtDeadline: plan.drain?.force ?? false,
           install: plan.install ?? [],
         },
-      },
-    }));
+      }),
+    });
     try {
       await deps.queue.enqueue(jobs);
     } catch (err) {

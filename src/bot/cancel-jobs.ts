@@ -1,19 +1,20 @@
 import type { Command } from '../core/command';
 import { roleOf } from '../core/policy';
+import { REQUEST_ID_PREFIX } from '../core/request-id';
 import { escapeSlackText } from '../core/render';
 import type { VerbResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
 import { recordAudit } from './record-audit';
+import { hostJobId } from './host-jobs';
 import type { CommandInput, CommandReply } from './handle-command';
 
-const REQUEST_ID = /^r-[a-z0-9]{1,12}-[a-f0-9]{6}/;
 
 /**
  * `/srs cancel <id>`: removes queued jobs of a request (or one job) for its requester or an operator. A cancelled
  * job is answered in its thread ("cancelled by ..."); a running one goes on (stop it through its own path).
  */
 export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Extract<Command, { kind: 'cancel' }>): Promise<CommandReply> {
-  const requestId = REQUEST_ID.exec(command.id)?.[0];
+  const requestId = REQUEST_ID_PREFIX.exec(command.id)?.[0];
   const req = requestId === undefined ? undefined : await deps.requests.get(requestId);
   if (!req || requestId === undefined) return { ephemeral: { text: `No request ${escapeSlackText(command.id)} (unknown, or older than a week).` } };
   const role = roleOf(input.userId, deps.config.slack);
@@ -23,7 +24,7 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
   }
   if (req.record.kind === 'approval') return { ephemeral: { text: `${escapeSlackText(requestId)} awaits approval and nothing is queued: press *Deny* on its card (with a reason) to withdraw it.` } };
   if (req.record.kind === 'rollout') return { ephemeral: { text: `${escapeSlackText(requestId)} is a rollout: \`/srs abort ${escapeSlackText(requestId)}\` stops it after the hosts in progress.` } };
-  const jobs = command.id === requestId ? req.record.hosts.map((h) => ({ host: h, jobId: `${requestId}-${h}` })) : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }];
+  const jobs = command.id === requestId ? req.record.hosts.map((h) => ({ host: h, jobId: hostJobId(requestId, h) })) : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }];
   const done: Record<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown', string[]> = { cancelled: [], cancelling: [], running: [], finished: [], unknown: [] };
   for (const { host, jobId } of jobs) {
     const state = await deps.queue.cancel(jobId, input.userId);

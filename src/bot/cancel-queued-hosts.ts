@@ -2,11 +2,7 @@ import { batchesOf } from '../core/rollout/plan';
 import type { RolloutRecord } from '../core/rollout/rollout-record';
 import type { VerbResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
-
-/** The job id of one host's upgrade in a rollout. */
-export function upgradeJobId(rolloutId: string, host: string): string {
-  return `${rolloutId}-${host}`;
-}
+import { hostJobId } from './host-jobs';
 
 /**
  * Cancels the current batch's upgrade jobs that have not started; each one cancelled here is answered like a result
@@ -16,7 +12,7 @@ export async function cancelQueuedHosts(deps: BotDeps, r: RolloutRecord, by: str
   const cancelled: string[] = [];
   for (const host of batchesOf(r.plan)[r.batch] ?? []) {
     if (r.hosts[host]?.stage !== 'queued') continue;
-    const jobId = upgradeJobId(r.plan.id, host);
+    const jobId = hostJobId(r.plan.id, host);
     const state = await deps.queue.cancel(jobId, by);
     if (state === 'cancelling') cancelled.push(host);
     if (state !== 'cancelled') continue;

@@ -2,6 +2,7 @@ import { renderGraceConfirm, renderHostResult, renderHostResults, renderRequestP
 import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
 import { deliverGraceEvent } from './deliver-grace-event';
 import { recordAudit } from './record-audit';
+import { hostJobId } from './host-jobs';
 import type { JobEvent } from '../ports/job-queue-port';
 import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
@@ -123,7 +124,7 @@ async function postTable(deps: BotDeps, latest: RequestProgress, parentTs: strin
   }
   for (const r of unposted) await deps.requests.markPosted(requestId, r.host, firstTs);
   for (const r of unposted.filter((x) => x.errorCode === 'confirmation_required')) {
-    const value = { requestId, jobId: `${requestId}-${r.host}`, host: r.host };
+    const value = { requestId, jobId: hostJobId(requestId, r.host), host: r.host };
     await deps.chat.post(latest.record.channelId, renderGraceConfirm(r.host, r.before.version ?? '5.0', r.before.clients, value), parentTs);
   }
 }

@@ -84,11 +84,10 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
     if (command.kind === 'verb' && !needsApproval(command.verb, deps.config.hosts.filter((h) => resolved.hosts.includes(h.name)), deps.config.approvals)) {
       return queueVerb(deps, input, { requestId, base, command, hosts: resolved.hosts, received, mutating: mutates(command) });
     }
-    if (!(await received)) return { ephemeral: { text: AUDIT_DOWN_TEXT } }; // approval-gated: state-changing
     if (command.kind === 'upgrade') {
-      return requestPlan(deps, input, requestId, { verb: 'upgrade', target: command.target, hosts: resolved.hosts, version: command.version, upgradeOptions: command.options });
+      return requestPlan(deps, input, requestId, { verb: 'upgrade', target: command.target, hosts: resolved.hosts, version: command.version, upgradeOptions: command.options }, received);
     }
-    return requestPlan(deps, input, requestId, { verb: command.verb, target: command.target, hosts: resolved.hosts, ...(command.options ? { verbOptions: command.options } : {}) });
+    return requestPlan(deps, input, requestId, { verb: command.verb, target: command.target, hosts: resolved.hosts, ...(command.options ? { verbOptions: command.options } : {}) }, received);
   }
   const recorded = await received;
   if (!recorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };

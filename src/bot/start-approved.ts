@@ -1,7 +1,7 @@
 import type { Plan } from '../core/rollout/plan';
 import { renderRequestParent } from '../core/render';
 import { isVerb } from '../core/verbs';
-import type { HostJob } from '../ports/job-queue-port';
+import { hostJobs } from './host-jobs';
 import type { BotDeps } from './bot-deps';
 import { closeRequest } from './present-plan';
 import { recordAudit } from './record-audit';
@@ -22,16 +22,7 @@ export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: reado
   const hosts = plan.hosts.map((h) => h.name);
   const now = deps.now();
   const verb = plan.verb;
-  const jobs: HostJob[] = hosts.map((host) => ({
-    v: 1,
-    jobId: `${plan.id}-${host}`,
-    requestId: plan.id,
-    host,
-    verb,
-    requestedBy: plan.requestedBy,
-    enqueuedAt: now,
-    ...(plan.options ? { options: plan.options } : {}),
-  }));
+  const jobs = hostJobs(plan.id, hosts, { verb, requestedBy: plan.requestedBy, enqueuedAt: now, ...(plan.options ? { options: plan.options } : {}) });
   const audit = { actor: plan.requestedBy, channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb };
   try {
     await deps.queue.enqueue(jobs); // stable job ids: a second call (sweeper) finds them queued

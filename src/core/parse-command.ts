@@ -4,6 +4,7 @@ import type { Command, ParseResult, VerbOptions } from './command';
 import { parseDuration } from './parse-duration';
 import { isFlagLike, splitFlags, type FlagSpecs } from './parse-flags';
 import { ECHO_MAX_CHARS, inlineCode } from './render/inline-code';
+import { REQUEST_OR_JOB_ID_PATTERN } from './request-id';
 import { suggestName } from './suggest-name';
 import { CANCEL_USAGE, HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, verbUsage } from './usage';
 import { isVerb, VERBS, type Verb } from './verbs';
@@ -28,7 +29,6 @@ const HISTORY_FLAGS: FlagSpecs = Object.fromEntries(HISTORY_FLAG_NAMES.map((name
 const COMMAND_WORDS: readonly string[] = [...VERBS, 'help', 'hosts', 'history', 'cancel', ...ROLLOUT_COMMAND_WORDS];
 
 /** Request ids (`r-<time>-<hex>`) and job ids (a request id, `-`, a host name, maybe `-confirmed`). */
-const JOB_ID = /^r-[a-z0-9]{1,12}-[a-f0-9]{6}(?:-[a-z0-9][a-z0-9._-]{0,80})?$/;
 
 const NAME_RULE = 'names are lowercase letters, digits, `.`, `_` and `-`, at most 63';
 
@@ -125,7 +125,7 @@ function parseCancel(rest: readonly string[]): ParseResult {
   if (!split.ok) return fail(`${split.error}. ${CANCEL_USAGE}`);
   const [id, ...extra] = split.positional;
   if (id === undefined || extra.length > 0) return fail(`\`cancel\` takes one request or job id. ${CANCEL_USAGE}`);
-  if (!JOB_ID.test(id)) return fail(`${inlineCode(id)} is not a request or job id. ${CANCEL_USAGE}`);
+  if (!REQUEST_OR_JOB_ID_PATTERN.test(id)) return fail(`${inlineCode(id)} is not a request or job id. ${CANCEL_USAGE}`);
   return ok({ kind: 'cancel', id });
 }
 

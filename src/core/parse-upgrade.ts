@@ -2,7 +2,8 @@ import { VERSION_PATTERN } from '../../config/schema';
 import type { Command, UpgradeOptions } from './command';
 import { inlineCode } from './render/inline-code';
 import { splitFlags, type FlagSpecs } from './parse-flags';
-import { ABORT_USAGE, UPGRADE_USAGE } from './usage';
+import { REQUEST_ID_PATTERN } from './request-id';
+import { ABORT_USAGE, JOBS_USAGE, UPGRADE_USAGE } from './usage';
 
 /** Flags of `/srs upgrade`. */
 const UPGRADE_FLAGS: FlagSpecs = {
@@ -14,9 +15,6 @@ const UPGRADE_FLAGS: FlagSpecs = {
 
 /** Flags of `/srs abort`. */
 const ABORT_FLAGS: FlagSpecs = { now: { takesValue: false } };
-
-/** Request ids as the bot makes them (`r-<time>-<hex>`). */
-export const REQUEST_ID_PATTERN = /^r-[a-z0-9]{1,12}-[a-f0-9]{6}$/;
 
 type Parsed = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -67,7 +65,7 @@ export function parseAbort(rest: readonly string[]): Parsed {
 
 /** `jobs` takes nothing. */
 export function parseJobs(rest: readonly string[]): Parsed {
-  return rest.length === 0 ? { ok: true, command: { kind: 'jobs' } } : { ok: false, error: '`jobs` takes nothing after it. Usage: /srs jobs' };
+  return rest.length === 0 ? { ok: true, command: { kind: 'jobs' } } : { ok: false, error: `\`jobs\` takes nothing after it. ${JOBS_USAGE}` };
 }
 
 /** Exported for the grammar's "did you mean" list. */

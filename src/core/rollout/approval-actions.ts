@@ -1,3 +1,5 @@
+import { REQUEST_ID_PATTERN } from '../request-id';
+
 /** Block Kit ids of the approval card and the rollout's buttons. */
 export const APPROVAL_ACTIONS = {
   approve: 'srs_approval_approve',
@@ -23,7 +25,7 @@ export function parseApprovalButtonValue(value: string | undefined): ApprovalBut
   if (value === undefined || value.length > 300) return undefined;
   try {
     const v = JSON.parse(value) as Partial<ApprovalButtonValue>;
-    if (typeof v.id === 'string' && /^r-[a-z0-9]{1,12}-[a-f0-9]{6}$/.test(v.id) && typeof v.hash === 'string' && /^[a-f0-9]{64}$|^$/.test(v.hash)) return { id: v.id, hash: v.hash };
+    if (typeof v.id === 'string' && REQUEST_ID_PATTERN.test(v.id) && typeof v.hash === 'string' && /^[a-f0-9]{64}$|^$/.test(v.hash)) return { id: v.id, hash: v.hash };
   } catch {
     return undefined;
   }
