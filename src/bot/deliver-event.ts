@@ -25,19 +25,17 @@ export const REPLY_PER_HOST_MAX = 5;
 export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${event.jobId}:${event.type}:${event.at}`): Promise<void> {
   if (event.type === 'job.started') return;
   if (event.type === 'job.result') {
-    // A fan-out's results read the request's head only (not the results so far, which would make a 200-host
-    // request's events read O(N²) bytes in all); every result is read once, when the last one is in.
+    // A fan-out's or a plan survey's results read the request's head only (not the results so far, which would make
+    // a 200-host request's events read O(N²) bytes in all); every result is read once, when the last one is in.
     const head = await deps.requests.head(event.requestId);
     if (!head) return dropUnknown(deps, event);
+    if (head.record.kind === 'survey') return deliverSurveyResult(deps, head.record, event.result);
     if (isFanOut(head.record)) return deliverFanOutResult(deps, head.record, head.parentTs, event);
   }
   const progress = await deps.requests.get(event.requestId);
   if (!progress) return dropUnknown(deps, event);
   const { record } = progress;
-  if (record.kind === 'survey') {
-    if (event.type === 'job.result') await deliverSurveyResult(deps, progress, event.result);
-    return;
-  }
+  if (record.kind === 'survey') return; // only its results count (above)
   if (progress.parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
   const parentTs = progress.parentTs;
   if (record.kind === 'rollout') {

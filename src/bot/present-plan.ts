@@ -24,12 +24,13 @@ export async function closeRequest(deps: BotDeps, record: RequestRecord, parentT
  * box) is posted once in the request's thread, the approval stored (it survives a bot restart). A plan that cannot
  * be made (a host down for an upgrade, nobody to approve) closes the request and says why.
  */
-export async function deliverSurveyResult(deps: BotDeps, survey: RequestProgress, result: Parameters<BotDeps['requests']['saveResult']>[1]): Promise<void> {
-  const surveyId = survey.record.requestId;
-  await deps.requests.saveResult(surveyId, result);
+export async function deliverSurveyResult(deps: BotDeps, survey: RequestRecord, result: Parameters<BotDeps['requests']['saveResult']>[1]): Promise<void> {
+  const surveyId = survey.requestId;
+  // Every host's result is read once, when the last one is in (as for a fan-out).
+  if ((await deps.requests.saveResult(surveyId, result)) < survey.hosts.length) return;
   const latest = await deps.requests.get(surveyId);
   if (!latest || latest.results.length < latest.record.hosts.length) return;
-  const requestId = survey.record.planFor;
+  const requestId = survey.planFor;
   const req = requestId === undefined ? undefined : await deps.requests.get(requestId);
   const spec = req?.record.plan;
   if (!req || !spec || req.done) return;
