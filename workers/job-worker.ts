@@ -40,7 +40,7 @@ export interface JobWorkerOptions {
 }
 
 /** Starts a BullMQ worker running verb jobs: one job at a time per host (FIFO), many hosts in parallel. */
-export function startJobWorker(opts: JobWorkerOptions): { worker: Worker; close: (force?: boolean) => Promise<void> } {
+export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob, VerbResult>; close: (force?: boolean) => Promise<void> } {
   const { redis, config, logger } = opts;
   const pollMs = opts.pollMs ?? 100;
   const lockTtlMs = opts.lockTtlMs ?? config.worker.lockDurationMs;

@@ -1,6 +1,4 @@
 import { hostname } from 'node:os';
-import type { Job } from 'bullmq';
-import type { HostJob } from '../src/ports/job-queue-port';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../src/adapters/logger';
 import { logConnectionHealth, producerConnection, whenReady, workerConnection } from '../src/adapters/redis/redis-connection';
@@ -14,7 +12,7 @@ import { readOpsEnv } from '../src/cli/ops/read-ops-env';
 import { startOpsEndpoints } from '../src/cli/ops/start-ops-endpoints';
 import { startJobWorker } from './job-worker';
 import { createSshHost } from './create-ssh-host';
-import { meteredEvents } from './metrics/metered-events';
+import { countFailedJobs, meteredEvents } from './metrics/metered-events';
 import { meteredHosts } from './metrics/metered-hosts';
 import { assertHostsPinned } from './ssh/pinned-hosts';
 
@@ -54,9 +52,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const audit = meteredAudit(createAuditStore(auditRedis, config), metrics);
   const { worker, close } = startJobWorker({ redis, config, hosts: meteredHosts(ssh, metrics), events: meteredEvents(new RedisJobEvents(redis), metrics), logger, workerId, audit });
   // A job that failed for good is answered by every worker (job_failed); only the one that ran it counts it.
-  worker.on('failed', (job: Job<HostJob> | undefined) => {
-    if (job) metrics.jobFinished(job.data.verb, 'unknown', Date.now() - (job.processedOn ?? Date.now()));
-  });
+  countFailedJobs(worker, metrics);
   started.worker = worker;
   const heartbeat = startWorkerHeartbeat(auditRedis, workerId);
   await audit.append({ type: 'process.started', actor: `worker:${workerId}`, data: { kind: 'worker', hosts: config.hosts.length, concurrency: config.worker.concurrency } }).catch(() => logger.error('audit: worker start not recorded'));

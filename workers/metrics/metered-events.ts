@@ -1,10 +1,13 @@
-import type { JobEvent, JobEventPublisher } from '../../src/ports/job-queue-port';
+import type { Job, Worker } from 'bullmq';
+import type { HostJob, JobEvent, JobEventPublisher } from '../../src/ports/job-queue-port';
+import type { VerbResult } from '../../src/core/verb-result';
 import type { MetricsPort } from '../../src/ports/metrics-port';
 
 /**
  * The job event publisher, counting what the events say once they are published: each host result (jobs by verb and
  * outcome, their duration) and each graceful quit that ended with the process gone (drain duration). A `job_failed`
- * answer is published by every worker that hears of the failure: the worker that ran the job counts it instead.
+ * answer is published by every worker that hears of the failure: the worker that ran the job counts it instead
+ * ({@link countFailedJobs}).
  */
 export function meteredEvents(inner: JobEventPublisher, metrics: MetricsPort): JobEventPublisher {
   return {
@@ -18,4 +21,11 @@ export function meteredEvents(inner: JobEventPublisher, metrics: MetricsPort): J
       }
     },
   };
+}
+
+/** Counts the jobs this worker gave up on (outcome `unknown`): the other half of the `job_failed` rule above. */
+export function countFailedJobs(worker: Worker<HostJob, VerbResult>, metrics: MetricsPort): void {
+  worker.on('failed', (job: Job<HostJob, VerbResult> | undefined) => {
+    if (job) metrics.jobFinished(job.data.verb, 'unknown', Date.now() - (job.processedOn ?? Date.now()));
+  });
 }
