@@ -4,17 +4,14 @@
  * round 1 cold (connects), then warm rounds on the pooled connections; per call, the time of each exec and httpGet.
  * Also the same path on one host at a time (no contention), and the machine's CPU time per round.
  *
- *   npx tsx bench/status-stages.ts [--hosts 50] [--rounds 5] [--nodelay] [--keep]
+ *   npx tsx bench/status-stages.ts [--hosts 50] [--rounds 5] [--keep]
  *
- * `--nodelay` (now redundant: SshHost sets TCP_NODELAY itself since issue 8) turns on TCP_NODELAY on every SSH connection the adapter opens (by wrapping node-ssh's connect here,
- * not in the product): the fix proposed for the 40 ms delayed-ACK stall on each new channel of a pooled connection.
  * Run it as the fleet's login user you want (see fleet-bench.ts --login-user for why that matters on a local fleet).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { NodeSSH } from 'node-ssh';
 import { parseConfig } from '../config/load-config';
 import { createLogger } from '../src/adapters/logger';
 import type { ExecResult, HostHttpResponse, HostPort, HostTarget, RemoteCommand } from '../src/ports/host-port';
@@ -55,17 +52,6 @@ class TimedHosts implements HostPort {
   }
 }
 
-function enableNoDelay(): void {
-  const proto = NodeSSH.prototype;
-  // Taken unbound on purpose: called below with each instance as `this`.
-  const original = Reflect.get<NodeSSH, 'connect'>(proto, 'connect');
-  proto.connect = async function connectWithNoDelay(this: NodeSSH, config: Parameters<NodeSSH['connect']>[0]): Promise<NodeSSH> {
-    const connected = await original.call(this, config);
-    connected.connection?.setNoDelay(true);
-    return connected;
-  };
-}
-
 function line(label: string, wallMs: number, timings: readonly Timing[], cpuMs: number, states: string): string {
   const exec = timings.filter((t) => t.kind === 'exec').map((t) => t.ms);
   const http = timings.filter((t) => t.kind === 'http').map((t) => t.ms);
@@ -77,14 +63,12 @@ async function main(): Promise<void> {
     options: {
       hosts: { type: 'string', default: '50' },
       rounds: { type: 'string', default: '5' },
-      nodelay: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
     },
   });
   const n = Number(values.hosts);
   const rounds = Number(values.rounds);
   if (!Number.isInteger(n) || n < 1 || n > 400 || !Number.isInteger(rounds) || rounds < 2 || rounds > 20) throw new Error('--hosts 1..400, --rounds 2..20');
-  if (values.nodelay) enableNoDelay();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-chatops-stages-'));
   const fleet = await launchFleet({ dir: path.join(dir, 'fleet'), hosts: Array.from({ length: n }, (_, i) => ({ name: `h${String(i + 1).padStart(3, '0')}` })) });
   const out: string[] = [];
@@ -102,7 +86,7 @@ async function main(): Promise<void> {
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     }));
     out.push(
-      `status path (observeHost) on ${n} hosts, ${values.nodelay ? 'TCP_NODELAY forced on here' : 'as shipped (SshHost sets TCP_NODELAY since issue 8)'}, login user ${os.userInfo().username}`,
+      `status path (observeHost) on ${n} hosts, as shipped, login user ${os.userInfo().username}`,
       '',
       '| round | wall | exec p50 / p99 | httpGet p50 / p99 | machine CPU | states |',
       '| --- | ---: | ---: | ---: | ---: | --- |',
