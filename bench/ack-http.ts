@@ -16,13 +16,10 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { parseConfig } from '../config/load-config';
-import { allocatePorts } from '../test/support/free-port';
 import { startRedis } from '../test/support/redis-server';
 import { startSlackStandin } from '../test/support/slack/slack-standin';
-import { isPortOpen } from '../test/support/tcp-probe';
-import { waitUntil } from '../test/support/wait-until';
-import { CHANNEL, SECRET, slash, USER, type BotContext } from './lib/bot-client';
-import { spawnTs, stopChild } from './lib/child';
+import { CHANNEL, slash, USER } from './lib/bot-client';
+import { BotProcess } from './lib/bot-process';
 import { cpuMs } from './lib/proc';
 import { fmtMs, percentile } from './lib/stats';
 
@@ -46,26 +43,7 @@ async function main(): Promise<void> {
   parseConfig(doc, 'ack-http');
   const configPath = path.join(dir, 'config.yml');
   fs.writeFileSync(configPath, stringify(doc));
-  const [port] = await allocatePorts(1);
-  const nodeArgs = values.profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : [];
-  const child = spawnTs(
-    'bench/bot-process.ts',
-    [],
-    {
-      ...process.env,
-      SRS_CHATOPS_CONFIG: configPath,
-      REDIS_URL: redis.url,
-      SLACK_BOT_TOKEN: standin.token,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: standin.url,
-      SLACK_BOT_ID: standin.identity.botId,
-      SLACK_BOT_USER_ID: standin.identity.botUserId,
-      PORT: String(port),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    },
-    path.join(dir, 'bot.log'),
-    nodeArgs,
-  );
+  const bot = new BotProcess({ redisUrl: redis.url, redisClient: client, standin, dir, profileDir: values.profile !== undefined ? path.resolve(values.profile) : undefined }, configPath, path.join(dir, 'bot.log'), 'h001');
   const out = [
     `ack through the bot's HTTP endpoint, ${n} hosts in the inventory, no worker, no fleet; ${bursts} bursts of 50 concurrent signed commands per scenario`,
     '',
@@ -73,16 +51,10 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   try {
-    await waitUntil(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the bot exited (${child.exitCode}); see ${dir}/bot.log`);
-        return isPortOpen(port as number);
-      },
-      { timeoutMs: 30_000, intervalMs: 50, description: 'the bot HTTP port' },
-    );
-    const ctx: BotContext = { standin, url: `http://127.0.0.1:${port as number}/slack/events`, botPid: child.pid as number, redis: client, dir };
-    // Module loading and script caches: one of each command kind, untimed.
-    for (const text of ['help', 'hosts', 'status h001', 'status all']) await slash(ctx, text);
+    await bot.start();
+    const ctx = bot.ctx;
+    // Script caches of the enqueue path (start() sent `help` and `hosts`): one of each, untimed.
+    for (const text of ['status h001', 'status all']) await slash(ctx, text);
     const scenarios: Array<{ key: string; label: string; texts: () => string[] }> = [
       { key: 'host', label: '50 x `status <one host>` (distinct hosts)', texts: () => names.slice(0, 50).map((h) => `status ${h}`) },
       { key: 'help', label: '50 x `help` (no Redis write but the audit record)', texts: () => names.slice(0, 50).map(() => 'help') },
@@ -106,7 +78,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${out[out.length - 1] ?? ''}\n`);
     }
   } finally {
-    await stopChild(child, 10_000);
+    await bot.stop();
     client.disconnect();
     await standin.close();
     await redis.stop();

@@ -16,7 +16,7 @@
  *
  * Results: bench/results/fleet-<stamp>.json (raw) and .md (tables); the markdown is also printed.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,15 +26,13 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../config/load-config';
 import { ensurePackages } from '../test/support/ensure-packages';
 import { launchFleet, type Fleet, type HostSpec } from '../test/support/fleet';
-import { allocatePorts } from '../test/support/free-port';
 import { startRedis, type RedisServer } from '../test/support/redis-server';
 import { startSlackStandin, type SlackStandin } from '../test/support/slack/slack-standin';
-import { isPortOpen } from '../test/support/tcp-probe';
 import { waitUntil } from '../test/support/wait-until';
 import { keys } from '../src/adapters/redis/keys';
-import { CHANNEL, SECRET, slash, USER, WorkerHandle, type BotContext } from './lib/bot-client';
+import { CHANNEL, USER, WorkerHandle } from './lib/bot-client';
 import { ackBurst, botStatusAll, waitResults, type AckBurst, type BotRun } from './lib/bot-runs';
-import { spawnTs, stopChild } from './lib/child';
+import { BotProcess } from './lib/bot-process';
 import { closeAnsibleMasters, ensurePeers, isRoot, measureExecCost, programVersion, runAnsible, runFloor, runPssh, writePeerFiles, type PeerRun } from './lib/peers';
 import { establishedTo, foreignCpu, machineBusyMs } from './lib/proc';
 import { renderReport, type BenchResults, type SizeResults } from './lib/report';
@@ -154,81 +152,6 @@ function writeConfig(fleet: Fleet, file: string, concurrency: number): void {
   doc.worker = { concurrency };
   parseConfig(doc, file);
   fs.writeFileSync(file, stringify(doc));
-}
-
-/**
- * The bot process (`srs-chatops bot`, HTTP mode). The bot paces thread replies to Slack's ~1 post/s per channel and
- * delivers events one at a time, so a fan-out's summary edit comes about N seconds after the last result. Runs that
- * do not wait for it call {@link BotProcess.reset}: the bot is restarted and the event stream dropped, so the next
- * run does not queue behind the previous run's replies.
- */
-class BotProcess {
-  ctx: BotContext;
-  private child: ChildProcess | undefined;
-  restarts = 0;
-
-  constructor(
-    private readonly s: Shared,
-    private readonly configPath: string,
-    private readonly logPath: string,
-    private readonly warmHost: string,
-  ) {
-    this.ctx = { standin: s.standin, url: '', botPid: 0, redis: s.redisClient, dir: s.dir };
-  }
-
-  /** `withJob`: also one real `status <host>` through enqueue and a worker (one must be running). */
-  async start(withJob = false): Promise<void> {
-    const [port] = await allocatePorts(1);
-    const s = this.s;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      SRS_CHATOPS_CONFIG: this.configPath,
-      REDIS_URL: s.redis.url,
-      SLACK_BOT_TOKEN: s.standin.token,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: s.standin.url,
-      SLACK_BOT_ID: s.standin.identity.botId,
-      SLACK_BOT_USER_ID: s.standin.identity.botUserId,
-      PORT: String(port),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    };
-    const child = spawnTs('bench/bot-process.ts', [], env, this.logPath, s.opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(s.dir, 'profiles')}`] : []);
-    this.child = child;
-    await waitUntil(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the bot exited (${child.exitCode}); see ${this.logPath}`);
-        return isPortOpen(port as number);
-      },
-      { timeoutMs: 30_000, intervalMs: 50, description: 'the bot HTTP port' },
-    );
-    this.ctx.url = `http://127.0.0.1:${port as number}/slack/events`;
-    this.ctx.botPid = child.pid as number;
-    // First requests of a fresh process pay module loading; these touch the HTTP, parse and policy paths only.
-    await slash(this.ctx, 'help');
-    await slash(this.ctx, 'hosts');
-    if (withJob) {
-      const ack = await slash(this.ctx, `status ${this.warmHost}`);
-      if (ack.requestId === undefined) throw new Error(`bot warm-up not accepted: ${ack.body.slice(0, 200)}`);
-      await waitResults(this.s.redisClient, [ack.requestId], 1, ack.t0, 30_000);
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.child) await stopChild(this.child, 10_000);
-    this.child = undefined;
-  }
-
-  /**
-   * Drops the delivery backlog: bot stopped, event stream deleted, stand-in cleared, bot started again and warmed up
-   * with one real single-host command (a worker must be running), so the next measurement meets a warm process.
-   */
-  async reset(): Promise<void> {
-    await this.stop();
-    await this.s.redisClient.del(keys.events);
-    this.s.standin.reset();
-    this.restarts += 1;
-    await this.start(true);
-  }
 }
 
 interface Pair {
@@ -355,7 +278,7 @@ async function runSize(s: Shared, n: number, isLargest: boolean): Promise<SizeRe
   const files = writePeerFiles(fleet, path.join(s.dir, `peers-${n}`), fleet.hosts.map((h) => h.name));
   out.execCostMs = await measureExecCost(files);
   log(`fleet of ${n}: one remote \`true\` on an open connection: ${out.execCostMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-  const bot = new BotProcess(s, configDefault, path.join(s.dir, `bot-${n}.log`), fleet.hosts[0]?.name ?? 'h001');
+  const bot = new BotProcess({ redisUrl: s.redis.url, redisClient: s.redisClient, standin: s.standin, dir: s.dir, profileDir: s.opts.profile ? path.join(s.dir, 'profiles') : undefined }, configDefault, path.join(s.dir, `bot-${n}.log`), fleet.hosts[0]?.name ?? 'h001');
   s.cleanup.add(`bot ${n}`, () => bot.stop());
   // Summary edits are waited for on every run up to 50 hosts; above, once (cold): they take ~1 s per host.
   const drainAll = n <= s.opts.drainUpTo;
