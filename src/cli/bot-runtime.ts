@@ -3,7 +3,7 @@ import type { Config } from '../../config/schema';
 import { BullmqJobQueue } from '../adapters/bullmq/bullmq-job-queue';
 import type { Logger } from '../adapters/logger';
 import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
-import { logConnectionHealth, producerConnection, whenReady, workerConnection } from '../adapters/redis/redis-connection';
+import { logConnectionHealth, producerConnection, redactRedisUrl, whenReady, workerConnection } from '../adapters/redis/redis-connection';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
 import { RedisJobEvents } from '../adapters/redis/redis-job-events';
 import { createAuditStore } from '../adapters/audit/create-audit-store';
@@ -72,7 +72,7 @@ export async function startBotRuntime(o: {
   });
   consumer.start();
   const actor = `bot:${o.consumer ?? `${hostname()}-${process.pid}`}`;
-  if (!(await whenReady(producer, 5000))) o.logger.warn({ redis: o.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'redis not reachable yet; commands will be refused until it is');
+  if (!(await whenReady(producer, 5000))) o.logger.warn({ redis: redactRedisUrl(o.redisUrl) }, 'redis not reachable yet; commands will be refused until it is');
   await deps.audit.append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } }).catch(() => o.logger.error('audit: bot start not recorded'));
   // Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
   // every bot replica sweeps; each step happens once.

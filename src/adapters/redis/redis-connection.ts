@@ -8,6 +8,14 @@ export function producerConnection(url: string, extra: RedisOptions = {}): Redis
   return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1500, lazyConnect: false, ...extra });
 }
 
+/**
+ * A Redis URL fit for a log line or an error message: the password hidden, the user name kept
+ * (`redis://user:secret@host` -> `redis://user:***@host`; a bare `redis://secret@host` -> `redis://***@host`).
+ */
+export function redactRedisUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, (_, userinfo: string) => `//${userinfo.includes(':') ? `${userinfo.slice(0, userinfo.indexOf(':'))}:***` : '***'}@`);
+}
+
 /** A connection for BullMQ workers and blocking readers: waits for Redis to come back. */
 export function workerConnection(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, ...extra });

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { redactRedisUrl } from '../../adapters/redis/redis-connection';
 import { RedisAuditStore } from '../../adapters/redis/redis-audit-store';
 import { AUDIT_EXIT, runExport, runTail, runVerify } from './audit-commands';
 import type { AuditOutput } from './audit-output';
@@ -10,11 +11,6 @@ export interface RunAuditOptions {
   signal?: AbortSignal;
   /** Clock for `--since 7d`. @defaultValue Date.now */
   now?: () => number;
-}
-
-/** `redis://user:secret@host` -> `redis://user:***@host` */
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }
 
 /**
@@ -41,7 +37,7 @@ export async function runAudit(argv: readonly string[], env: NodeJS.ProcessEnv, 
   try {
     await redis.connect();
   } catch (err) {
-    io.err(`srs-chatops audit: cannot reach Redis at ${redact(url)} (${cause || (err instanceof Error ? err.message : String(err))}); set REDIS_URL\n`);
+    io.err(`srs-chatops audit: cannot reach Redis at ${redactRedisUrl(url)} (${cause || (err instanceof Error ? err.message : String(err))}); set REDIS_URL\n`);
     redis.disconnect();
     return AUDIT_EXIT.unavailable;
   }

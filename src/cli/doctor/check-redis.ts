@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { redactRedisUrl } from '../../adapters/redis/redis-connection';
 import type { Finding } from './finding';
 
 /** What doctor reads from Redis: `CONFIG GET` values (absent when CONFIG is disabled) and `INFO persistence`. */
@@ -46,7 +47,7 @@ function parseInfo(text: string): Record<string, string> {
 
 /** Connects once (no retries), then reads and assesses the settings. */
 export async function checkRedis(url: string): Promise<Finding[]> {
-  const shown = url.replace(/\/\/[^@]*@/, '//***@');
+  const shown = redactRedisUrl(url);
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
