@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { liveWorkers, startWorkerHeartbeat, WORKERS_KEY } from '../../src/adapters/redis/worker-heartbeat';
+import { keys } from '../../src/adapters/redis/keys';
+import { liveWorkers, startWorkerHeartbeat } from '../../src/adapters/redis/worker-heartbeat';
 import { getTestRun } from '../support/test-run';
 import { waitUntil } from '../support/wait-until';
 
@@ -11,7 +12,7 @@ describe('worker heartbeats', () => {
   let reader: Redis;
   beforeAll(async () => {
     reader = new Redis(url());
-    await reader.del(WORKERS_KEY);
+    await reader.del(keys.workers);
   });
   afterAll(() => reader.disconnect());
 
@@ -30,7 +31,7 @@ describe('worker heartbeats', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(await liveWorkers(reader)).toEqual(['w-b']);
       await waitUntil(async () => (await liveWorkers(reader)).length === 0, { timeoutMs: 3000, description: 'the dead beat to expire' });
-      expect(await reader.smembers(WORKERS_KEY)).toEqual([]);
+      expect(await reader.smembers(keys.workers)).toEqual([]);
     } finally {
       await beatB.stop();
       a.disconnect();

@@ -37,4 +37,12 @@ export const keys = {
   rolloutsActive: `${PREFIX}:rollouts:active`,
   /** Set (to the user id) when hosts in progress must stop at their next step (`abort --now`). */
   rolloutStopNow: (id: string) => `${PREFIX}:rollout:${id}:stopnow`,
+  /** The request a chat invocation (Slack's trigger_id) started: a redelivery runs once. */
+  trigger: (triggerId: string) => `${PREFIX}:trigger:${triggerId}`,
+  /** A request signature seen recently (replay guard). */
+  seenSignature: (signature: string) => `${PREFIX}:sig:${signature}`,
+  /** Ids of workers that ever beat (set, pruned by readers). */
+  workers: `${PREFIX}:workers`,
+  /** A worker's beat: present while the worker lives (Redis expires it, so clocks of different machines never matter). */
+  workerBeat: (workerId: string) => `${PREFIX}:worker:${workerId}`,
 } as const;

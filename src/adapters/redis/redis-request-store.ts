@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { GraceProgress } from '../../core/grace/grace-progress';
 import type { VerbResult } from '../../core/verb-result';
 import type { RequestHead, RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
-import { keys, PREFIX } from './keys';
+import { keys } from './keys';
 
 /** Requests are kept a week: long enough for late results and late button presses. */
 const TTL_SECONDS = 7 * 24 * 3600;
@@ -77,13 +77,13 @@ export class RedisRequestStore implements RequestStorePort {
   }
 
   async claimTrigger(triggerId: string, requestId: string): Promise<string | undefined> {
-    const key = `${PREFIX}:trigger:${triggerId}`;
+    const key = keys.trigger(triggerId);
     if ((await this.redis.set(key, requestId, 'EX', 3600, 'NX')) === 'OK') return undefined;
     return (await this.redis.get(key)) ?? 'an earlier request';
   }
 
   async releaseTrigger(triggerId: string): Promise<void> {
-    await this.redis.del(`${PREFIX}:trigger:${triggerId}`);
+    await this.redis.del(keys.trigger(triggerId));
   }
 
   async unclaim(requestId: string, key: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { memorySeenSignatures, type SeenSignature } from '../slack/request-guard';
-import { PREFIX } from './keys';
+import { keys } from './keys';
 
 /** Replay protection shared by every bot replica (Redis SET NX PX); this process's memory while Redis is away. */
 export function redisSeenSignatures(redis: Redis, ttlMs = 6 * 60 * 1000): SeenSignature {
@@ -8,7 +8,7 @@ export function redisSeenSignatures(redis: Redis, ttlMs = 6 * 60 * 1000): SeenSi
   return async (signature) => {
     if (redis.status !== 'ready') return fallback(signature);
     try {
-      return (await redis.set(`${PREFIX}:sig:${signature}`, '1', 'PX', ttlMs, 'NX')) !== 'OK';
+      return (await redis.set(keys.seenSignature(signature), '1', 'PX', ttlMs, 'NX')) !== 'OK';
     } catch {
       return fallback(signature);
     }

@@ -1,10 +1,6 @@
 import type { Redis } from 'ioredis';
-import { PREFIX } from './keys';
+import { keys } from './keys';
 
-/** Ids of workers that ever beat (pruned by readers); each live one also has a beat key with a time-to-live. */
-export const WORKERS_KEY = `${PREFIX}:workers`;
-/** A worker's beat: present while the worker lives (Redis expires it, so clocks of different machines never matter). */
-export const workerBeatKey = (workerId: string): string => `${PREFIX}:worker:${workerId}`;
 
 /** Options of {@link startWorkerHeartbeat}. */
 export interface HeartbeatOptions {
@@ -22,8 +18,8 @@ export function startWorkerHeartbeat(redis: Redis, workerId: string, o: Heartbea
   const beat = () =>
     redis
       .multi()
-      .set(workerBeatKey(workerId), String(Date.now()), 'PX', ttlMs)
-      .sadd(WORKERS_KEY, workerId)
+      .set(keys.workerBeat(workerId), String(Date.now()), 'PX', ttlMs)
+      .sadd(keys.workers, workerId)
       .exec()
       .then(() => undefined, o.onError ?? (() => undefined));
   void beat();
@@ -32,17 +28,17 @@ export function startWorkerHeartbeat(redis: Redis, workerId: string, o: Heartbea
   return {
     stop: async () => {
       clearInterval(timer);
-      await redis.multi().del(workerBeatKey(workerId)).srem(WORKERS_KEY, workerId).exec().catch(o.onError ?? (() => undefined));
+      await redis.multi().del(keys.workerBeat(workerId)).srem(keys.workers, workerId).exec().catch(o.onError ?? (() => undefined));
     },
   };
 }
 
 /** Ids of the workers whose beat is fresh; forgets those whose beat expired. Rejects when Redis cannot be read. */
 export async function liveWorkers(redis: Redis): Promise<string[]> {
-  const ids = await redis.smembers(WORKERS_KEY);
+  const ids = await redis.smembers(keys.workers);
   if (ids.length === 0) return [];
-  const beats = await redis.mget(ids.map(workerBeatKey));
+  const beats = await redis.mget(ids.map((id) => keys.workerBeat(id)));
   const dead = ids.filter((_, i) => beats[i] === null);
-  if (dead.length > 0) await redis.srem(WORKERS_KEY, ...dead);
+  if (dead.length > 0) await redis.srem(keys.workers, ...dead);
   return ids.filter((_, i) => beats[i] !== null);
 }
