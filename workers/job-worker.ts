@@ -6,7 +6,7 @@ import { HostLock } from '../src/adapters/redis/host-lock';
 import { keys, QUEUE_NAME } from '../src/adapters/redis/keys';
 import { takeHostTurn } from '../src/adapters/redis/take-host-turn';
 import { isVerb } from '../src/core/verbs';
-import type { VerbResult } from '../src/core/verb-result';
+import { unrunResult, type VerbResult } from '../src/core/verb-result';
 import type { HostPort } from '../src/ports/host-port';
 import type { HostJob, JobEventPublisher } from '../src/ports/job-queue-port';
 import type { AuditPort } from '../src/ports/audit-port';
@@ -72,16 +72,15 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
     }
     if (host === undefined) {
       // The bot and this worker disagree about the inventory: answer the request rather than drop it.
-      const result = refusedResult(data, `this worker (${opts.workerId}) has no host ${data.host} in its inventory; nothing was run. Deploy the same config to bot and workers.`);
-      await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+      const result = unrunResult(data.host, data.verb, `this worker (${opts.workerId}) has no host ${data.host} in its inventory; nothing was run. Deploy the same config to bot and workers.`, 'config_invalid');
+      await publishResult(data, result);
       await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
       return result;
     }
     const cancelledBy = await waitForTurn(job, token);
     if (cancelledBy !== null) {
-      const result = refusedResult(data, `cancelled by ${cancelledBy} before it ran; nothing was sent to ${data.host}`);
-      result.errorCode = 'cancelled';
-      await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+      const result = unrunResult(data.host, data.verb, `cancelled by ${cancelledBy} before it ran; nothing was sent to ${data.host}`, 'cancelled');
+      await publishResult(data, result);
       await releaseHost(data);
       return result;
     }
@@ -103,9 +102,8 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
     const mutating = mutatesHost(data.verb);
     if (mutating && !(await startAudit)) {
       clearInterval(renew);
-      const result = refusedResult(data, `not run: the audit log cannot be written (Redis refuses writes?), and every state-changing action must be on record. Nothing was sent to ${data.host}.`);
-      result.errorCode = 'audit_unavailable';
-      await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+      const result = unrunResult(data.host, data.verb, `not run: the audit log cannot be written (Redis refuses writes?), and every state-changing action must be on record. Nothing was sent to ${data.host}.`, 'audit_unavailable');
+      await publishResult(data, result);
       await releaseHost(data);
       return result;
     }
@@ -157,12 +155,16 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
           },
         })
         .catch((err: unknown) => logger.error({ jobId: data.jobId, err: String(err) }, 'audit: job result not recorded (the action already happened)'));
-      await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+      await publishResult(data, result);
       return result;
     } finally {
       clearInterval(renew);
       await releaseHost(data);
     }
+  }
+
+  function publishResult(data: HostJob, result: VerbResult): Promise<void> {
+    return opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
   }
 
   /** The job leaves its host's FIFO and queue details and gives up the host lock: one round trip. */
@@ -192,10 +194,8 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
     const job = (await queue.getJob(jobId)) as Job<HostJob> | undefined;
     if (!job || job.data.v !== 1) return;
     const data = job.data;
-    const result = refusedResult(data, `the job failed and was given up: ${reason.slice(0, 200)}. ${data.host}'s state is unconfirmed: run \`/srs status ${data.host}\`.`);
-    result.outcome = 'unknown';
-    result.errorCode = 'job_failed';
-    await opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+    const result = unrunResult(data.host, data.verb, `the job failed and was given up: ${reason.slice(0, 200)}. ${data.host}'s state is unconfirmed: run \`/srs status ${data.host}\`.`, 'job_failed', 'unknown');
+    await publishResult(data, result);
     await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
   }
   return {
@@ -215,9 +215,4 @@ async function isFinished(queue: Queue, jobId: string): Promise<boolean> {
   if (!job) return true;
   const state = await job.getState();
   return state === 'completed' || state === 'failed' || state === 'unknown';
-}
-
-function refusedResult(data: HostJob, summary: string): VerbResult {
-  const unknown = { state: 'unknown' as const, apiUp: false };
-  return { v: 1, host: data.host, verb: data.verb, outcome: 'refused', summary, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode: 'config_invalid' };
 }

@@ -2,7 +2,7 @@ import type { Command } from '../core/command';
 import { roleOf } from '../core/policy';
 import { REQUEST_ID_PREFIX } from '../core/request-id';
 import { escapeSlackText } from '../core/render';
-import type { VerbResult } from '../core/verb-result';
+import { unrunResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
 import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
@@ -30,21 +30,7 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
     const state = await deps.queue.cancel(jobId, input.userId);
     done[state].push(host);
     if (state !== 'cancelled') continue;
-    const unknown = { state: 'unknown' as const, apiUp: false };
-    const result: VerbResult = {
-      v: 1,
-      host,
-      verb: req.record.verb,
-      outcome: 'refused',
-      summary: `cancelled by ${input.userId} before it ran; nothing was sent to ${host}`,
-      before: unknown,
-      after: unknown,
-      evidence: [],
-      exitCode: null,
-      durationMs: 0,
-      output: '',
-      errorCode: 'cancelled',
-    };
+    const result = unrunResult(host, req.record.verb, `cancelled by ${input.userId} before it ran; nothing was sent to ${host}`, 'cancelled');
     await recordAudit(deps, { type: 'job.result', actor: req.record.userId, channel: req.record.channelId, requestId, correlationId: requestId, host, verb: req.record.verb, data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: input.userId } });
     await deps.events.publish({ v: 1, type: 'job.result', requestId, jobId, host, verb: req.record.verb, at: deps.now(), worker: 'bot', result });
   }

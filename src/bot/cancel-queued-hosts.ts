@@ -1,6 +1,6 @@
 import { batchesOf } from '../core/rollout/plan';
 import type { RolloutRecord } from '../core/rollout/rollout-record';
-import type { VerbResult } from '../core/verb-result';
+import { unrunResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
 import { hostJobId } from './host-jobs';
 
@@ -17,8 +17,7 @@ export async function cancelQueuedHosts(deps: BotDeps, r: RolloutRecord, by: str
     if (state === 'cancelling') cancelled.push(host);
     if (state !== 'cancelled') continue;
     cancelled.push(host);
-    const unknown = { state: 'unknown' as const, apiUp: false };
-    const result: VerbResult = { v: 1, host, verb: 'upgrade', outcome: 'refused', summary: `cancelled by ${by} (rollout aborted) before it ran; nothing was sent to ${host}`, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode: 'cancelled' };
+    const result = unrunResult(host, 'upgrade', `cancelled by ${by} (rollout aborted) before it ran; nothing was sent to ${host}`, 'cancelled');
     await deps.events.publish({ v: 1, type: 'job.result', requestId: r.plan.id, jobId, host, verb: 'upgrade', at: deps.now(), worker: 'bot', result });
   }
   return cancelled;

@@ -58,3 +58,9 @@ export interface VerbResult {
   /** Set when outcome is failed/unknown because of an error (code from ErrorCode). */
   errorCode?: string;
 }
+
+/** A result for a job that sent nothing to its host (refused, cancelled, given up): its state is unknown. */
+export function unrunResult(host: string, verb: JobVerb, summary: string, errorCode: string, outcome: Outcome = 'refused'): VerbResult {
+  const unknown: HostSnapshot = { state: 'unknown', apiUp: false };
+  return { v: 1, host, verb, outcome, summary, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode };
+}
