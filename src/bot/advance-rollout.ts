@@ -8,6 +8,7 @@ import type { RequestProgress } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
 import { cancelQueuedHosts } from './cancel-queued-hosts';
 import { hostJobs } from './host-jobs';
+import { claimOnce } from './claim-once';
 import { recordAudit } from './record-audit';
 
 
@@ -29,14 +30,11 @@ async function showStatus(deps: BotDeps, id: string, parentTs: string, wait: boo
   if (!r) return;
   const message = renderRolloutStatus(r, deps.now());
   if (r.statusTs === undefined) {
-    if (!(await deps.requests.claim(id, 'rollout-status'))) return;
-    try {
+    // A failed post gives the claim back: the next event or sweep posts it.
+    await claimOnce(deps, id, 'rollout-status', async () => {
       const posted = await deps.chat.post(r.plan.channelId, message, parentTs);
       await deps.rollouts.setStatusTs(id, posted.ts);
-    } catch (err) {
-      await deps.requests.unclaim(id, 'rollout-status'); // the next event or sweep posts it
-      throw err;
-    }
+    });
     return;
   }
   const edit = deps.chat.update(r.plan.channelId, r.statusTs, message);
@@ -155,14 +153,11 @@ export async function deliverRolloutEvent(deps: BotDeps, progress: RequestProgre
   const { result } = event;
   await deps.requests.saveResult(id, result);
   await deps.rollouts.setHost(id, event.host, { stage: stageOf(result), outcome: result.outcome, detail: result.summary.slice(0, 300), at: Math.max(event.at, deps.now()), ...(result.after.version !== undefined ? { version: result.after.version } : {}) });
-  if (!progress.posted.has(event.host) && (await deps.requests.claim(id, `result:${event.host}`))) {
-    try {
+  if (!progress.posted.has(event.host)) {
+    await claimOnce(deps, id, `result:${event.host}`, async () => {
       const reply = await deps.chat.post(progress.record.channelId, renderHostResult(result), parentTs);
       await deps.requests.markPosted(id, event.host, reply.ts);
-    } catch (err) {
-      await deps.requests.unclaim(id, `result:${event.host}`);
-      throw err;
-    }
+    });
   }
   await advanceRollout(deps, id, parentTs);
 }
@@ -242,14 +237,7 @@ async function finish(deps: BotDeps, id: string, parentTs: string, to: 'done' | 
   if (to === 'done') head = failed.length === 0 ? `:white_check_mark: Rollout done: every host runs ${version}` : `:warning: Rollout done with ${failed.length} failed host${failed.length === 1 ? '' : 's'} within the budget of ${plan.failureBudget} (${failed.join(', ')}): the others run ${version}`;
   else if (to === 'halted') head = `:octagonal_sign: Rollout HALTED: ${escapeSlackText(why)}`;
   else head = `:no_entry_sign: Rollout aborted: ${escapeSlackText(why)}`;
-  if (await deps.requests.claim(id, 'rollout-final')) {
-    try {
-      await deps.chat.post(plan.channelId, { text: `${head}\n${states.join('\n')}` }, parentTs);
-    } catch (err) {
-      await deps.requests.unclaim(id, 'rollout-final');
-      throw err;
-    }
-  }
+  await claimOnce(deps, id, 'rollout-final', () => deps.chat.post(plan.channelId, { text: `${head}\n${states.join('\n')}` }, parentTs));
   await showStatus(deps, id, parentTs, true);
   const summary = summarizeResults(req.results, plan.hosts.length);
   const text = to === 'done' ? summary.text : `${to}: ${summary.text}`;

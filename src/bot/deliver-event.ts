@@ -7,6 +7,7 @@ import type { JobEvent } from '../ports/job-queue-port';
 import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
 import { deliverSurveyResult } from './present-plan';
+import { claimOnce } from './claim-once';
 import { deliverRolloutEvent } from './advance-rollout';
 
 export { NotReadyError } from './not-ready-error';
@@ -109,17 +110,15 @@ async function postTable(deps: BotDeps, latest: RequestProgress, parentTs: strin
   const requestId = latest.record.requestId;
   const unposted = latest.results.filter((r) => !latest.posted.has(r.host));
   const claim = `table:${unposted.map((r) => r.host).join(',')}`;
-  if (unposted.length === 0 || !(await deps.requests.claim(requestId, claim))) return;
+  if (unposted.length === 0) return;
   let firstTs = '';
-  try {
+  const posted = await claimOnce(deps, requestId, claim, async () => {
     for (const message of renderHostResults(unposted)) {
       const reply = await deps.chat.post(latest.record.channelId, message, parentTs);
       firstTs ||= reply.ts;
     }
-  } catch (err) {
-    await deps.requests.unclaim(requestId, claim);
-    throw err;
-  }
+  });
+  if (!posted) return;
   for (const r of unposted) await deps.requests.markPosted(requestId, r.host, firstTs);
   for (const r of unposted.filter((x) => x.errorCode === 'confirmation_required')) {
     const value = { requestId, jobId: hostJobId(requestId, r.host), host: r.host };

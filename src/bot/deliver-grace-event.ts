@@ -2,6 +2,7 @@ import type { GraceProgress } from '../core/grace/grace-progress';
 import { renderGraceBoard, renderGraceDeadlinePrompt, renderGraceMilestone, renderGracePreflight } from '../core/render';
 import type { JobEvent } from '../ports/job-queue-port';
 import type { RequestProgress } from '../ports/request-store-port';
+import { claimOnce } from './claim-once';
 import type { BotDeps } from './bot-deps';
 
 type GraceEvent = Extract<JobEvent, { type: 'grace.preflight' | 'grace.progress' | 'grace.milestone' | 'grace.deadline' }>;
@@ -36,16 +37,7 @@ export async function deliverGraceEvent(deps: BotDeps, req: RequestProgress, par
   await deps.requests.saveGrace(record.requestId, event.progress);
   req.grace.set(event.host, event.progress);
   /** Posts a reply once per event, even when the event is delivered twice; a failed post is retried with the event. */
-  const once = async (what: string, post: () => Promise<unknown>) => {
-    const key = `${what}:${eventId}`;
-    if (!(await deps.requests.claim(record.requestId, key))) return;
-    try {
-      await post();
-    } catch (err) {
-      await deps.requests.unclaim(record.requestId, key);
-      throw err;
-    }
-  };
+  const once = (what: string, post: () => Promise<unknown>) => claimOnce(deps, record.requestId, `${what}:${eventId}`, post);
   switch (event.type) {
     case 'grace.preflight':
       await once('preflight', () => deps.chat.post(record.channelId, renderGracePreflight(event.progress, event.deadlineMs), parentTs));

@@ -4,6 +4,7 @@ import type { HostSnapshot } from '../core/verb-result';
 import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
+import { claimOnce } from './claim-once';
 import { recordAudit } from './record-audit';
 
 /** `awaiting approval (0 of 2)` for the parent message. */
@@ -35,13 +36,8 @@ export async function deliverSurveyResult(deps: BotDeps, survey: RequestRecord, 
   const spec = req?.record.plan;
   if (!req || !spec || req.done) return;
   if (req.parentTs === undefined) throw new NotReadyError(`request ${req.record.requestId}: parent message not posted yet`);
-  if (!(await deps.requests.claim(surveyId, 'plan'))) return;
-  try {
-    await presentPlan(deps, req, req.parentTs, new Map(latest.results.map((r): [string, HostSnapshot] => [r.host, r.after])));
-  } catch (err) {
-    await deps.requests.unclaim(surveyId, 'plan');
-    throw err;
-  }
+  const parentTs = req.parentTs;
+  await claimOnce(deps, surveyId, 'plan', () => presentPlan(deps, req, parentTs, new Map(latest.results.map((r): [string, HostSnapshot] => [r.host, r.after]))));
 }
 
 async function presentPlan(deps: BotDeps, req: RequestProgress, parentTs: string, survey: Map<string, HostSnapshot>): Promise<void> {
@@ -69,14 +65,11 @@ async function presentPlan(deps: BotDeps, req: RequestProgress, parentTs: string
   if (!rec || rec.state !== 'pending') return;
   const plan = rec.plan;
   let cardTs = rec.cardTs;
-  if (cardTs === undefined && (await deps.requests.claim(record.requestId, 'card'))) {
-    try {
+  if (cardTs === undefined) {
+    await claimOnce(deps, record.requestId, 'card', async () => {
       cardTs = (await deps.chat.post(record.channelId, renderPlanCard(plan, rec.approvedBy, deps.now()), parentTs)).ts;
       await deps.approvals.setCard(plan.id, cardTs);
-    } catch (err) {
-      await deps.requests.unclaim(record.requestId, 'card');
-      throw err;
-    }
+    });
   }
   if (created) await recordAudit(deps, {
     ...audit,
