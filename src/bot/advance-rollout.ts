@@ -137,9 +137,10 @@ export async function deliverRolloutEvent(deps: BotDeps, progress: RequestProgre
   if (event.type.startsWith('grace.') && 'progress' in event) {
     // The drain shows on the host's line of the status message; only the deadline question is its own reply.
     await deps.rollouts.setHost(id, event.host, { stage: 'restarting', detail: slackToPlainText(renderGraceLine(event.progress, event.at)), at: event.at });
-    if (event.type === 'grace.deadline' && (await deps.requests.claim(id, `deadline:${event.jobId}:${event.at}`))) {
+    if (event.type === 'grace.deadline') {
+      // As every other reply: a failed post gives the claim back, so the event's retry asks again.
       const value = { requestId: id, jobId: event.jobId, host: event.host };
-      await deps.chat.post(progress.record.channelId, renderGraceDeadlinePrompt(event.progress, value, event.extendMs, event.at), parentTs);
+      await claimOnce(deps, id, `deadline:${event.jobId}:${event.at}`, () => deps.chat.post(progress.record.channelId, renderGraceDeadlinePrompt(event.progress, value, event.extendMs, event.at), parentTs));
     }
     await showStatus(deps, id, parentTs, false);
     return;
