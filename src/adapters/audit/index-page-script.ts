@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { luaScript } from '../redis/lua-script';
 import type { RawStreamEntry } from './stream-entries';
 
 /**
@@ -22,7 +22,7 @@ end
 return out
 `;
 
-const SHA = createHash('sha1').update(INDEX_PAGE_SCRIPT).digest('hex');
+const SCRIPT = luaScript(INDEX_PAGE_SCRIPT);
 
 /** A page of an index: the entries still in the stream, in index order, and the score of the last id read. */
 export interface IndexPage {
@@ -37,14 +37,7 @@ export interface IndexPage {
  * command (EVALSHA, loading the script on NOSCRIPT).
  */
 export async function readIndexPage(redis: Redis, index: string, stream: string, order: 'rev' | 'fwd', from: string, to: string, count: number): Promise<IndexPage> {
-  const args = [order, from, to, String(count)];
-  let flat: unknown;
-  try {
-    flat = await redis.evalsha(SHA, 2, index, stream, ...args);
-  } catch (err) {
-    if (!(err instanceof Error) || !err.message.includes('NOSCRIPT')) throw err;
-    flat = await redis.eval(INDEX_PAGE_SCRIPT, 2, index, stream, ...args);
-  }
+  const flat = await SCRIPT.run(redis, [index, stream], [order, from, to, String(count)]);
   const items = flat as Array<string | RawStreamEntry | null>;
   const entries: RawStreamEntry[] = [];
   for (let i = 1; i < items.length; i += 2) {

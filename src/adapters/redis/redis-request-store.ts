@@ -3,6 +3,7 @@ import type { GraceProgress } from '../../core/grace/grace-progress';
 import type { VerbResult } from '../../core/verb-result';
 import type { RequestHead, RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
 import { keys } from './keys';
+import { luaScript } from './lua-script';
 
 /** Requests are kept a week: long enough for late results and late button presses. */
 const TTL_SECONDS = 7 * 24 * 3600;
@@ -11,14 +12,14 @@ const TTL_SECONDS = 7 * 24 * 3600;
  * Stores a host's result and counts the results stored (field names only: no result is read or parsed), so that a
  * fan-out's delivery knows whether every host answered without reading them all on every event.
  */
-const SAVE_RESULT_SCRIPT = `
+const SAVE_RESULT = luaScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 local n = 0
 for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(field, 1, 7) == 'result:' then n = n + 1 end
 end
 return n
-`;
+`);
 
 /** RequestStorePort on a Redis hash per request: `meta`, `parent`, `result:<host>`, `posted:<host>`, `done`. */
 export class RedisRequestStore implements RequestStorePort {
@@ -57,7 +58,7 @@ export class RedisRequestStore implements RequestStorePort {
   }
 
   async saveResult(requestId: string, result: VerbResult): Promise<number> {
-    return Number(await this.redis.eval(SAVE_RESULT_SCRIPT, 1, keys.request(requestId), `result:${result.host}`, JSON.stringify(result)));
+    return Number(await SAVE_RESULT.run(this.redis, [keys.request(requestId)], [`result:${result.host}`, JSON.stringify(result)]));
   }
 
   async markPosted(requestId: string, host: string, ts: string): Promise<void> {

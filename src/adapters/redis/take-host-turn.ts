@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keys } from './keys';
+import { luaScript } from './lua-script';
 
 /**
  * A job's turn on its host, in one atomic step: is the job first in the host's FIFO list, then the host lock
@@ -34,7 +34,7 @@ end
 return {'acquired'}
 `;
 
-const SHA = createHash('sha1').update(TAKE_HOST_TURN_SCRIPT).digest('hex');
+const SCRIPT = luaScript(TAKE_HOST_TURN_SCRIPT);
 
 /** What {@link takeHostTurn} found. */
 export type HostTurn =
@@ -52,15 +52,7 @@ export type HostTurn =
  * host's FIFO, the host lock and the cancel flag happen atomically, so no other worker acts in between.
  */
 export async function takeHostTurn(redis: Redis, host: string, jobId: string, lockTtlMs: number): Promise<HostTurn> {
-  const keyArgs = [keys.hostQueue(host), keys.hostLock(host), keys.cancelled(jobId)];
-  const args = [jobId, String(lockTtlMs)];
-  let reply: unknown;
-  try {
-    reply = await redis.evalsha(SHA, keyArgs.length, ...keyArgs, ...args);
-  } catch (err) {
-    if (!(err instanceof Error) || !err.message.includes('NOSCRIPT')) throw err;
-    reply = await redis.eval(TAKE_HOST_TURN_SCRIPT, keyArgs.length, ...keyArgs, ...args);
-  }
+  const reply = await SCRIPT.run(redis, [keys.hostQueue(host), keys.hostLock(host), keys.cancelled(jobId)], [jobId, String(lockTtlMs)]);
   const [kind, detail] = reply as [string, string | undefined];
   switch (kind) {
     case 'acquired':
