@@ -1,15 +1,8 @@
-import { ChatopsError, ErrorCode } from '../../src/core/errors';
+import { ChatopsError } from '../../src/core/errors';
+import { CONNECT_FAILURES } from '../ssh/ssh-errors';
 import type { HostPort } from '../../src/ports/host-port';
 import type { MetricsPort } from '../../src/ports/metrics-port';
 
-/** Errors meaning the host could not be connected to (as opposed to a command that ran and failed). */
-const CONNECT_FAILURES: ReadonlySet<string> = new Set([
-  ErrorCode.SshConnectFailed,
-  ErrorCode.SshConnectTimeout,
-  ErrorCode.SshAuthFailed,
-  ErrorCode.HostKeyMismatch,
-  ErrorCode.HostKeyUnknown,
-]);
 
 /** The SSH host port, counting operations refused for want of a connection (by reason); callers still see the error. */
 export function meteredHosts(inner: HostPort, metrics: MetricsPort): HostPort {

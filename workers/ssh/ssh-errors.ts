@@ -1,6 +1,9 @@
 import { ChatopsError, ErrorCode } from '../../src/core/errors';
 import type { HostKeyVerdict } from './known-hosts';
 
+/** Every code {@link connectError} gives: the host could not be connected to (not a command that ran and failed). */
+export const CONNECT_FAILURES: ReadonlySet<string> = new Set([ErrorCode.SshConnectFailed, ErrorCode.SshConnectTimeout, ErrorCode.SshAuthFailed, ErrorCode.HostKeyMismatch, ErrorCode.HostKeyUnknown]);
+
 /** Turns a failed ssh2 connect into an error whose message tells the operator what to do. */
 export function connectError(host: string, err: unknown, verdict: HostKeyVerdict | undefined, presented: string | undefined): ChatopsError {
   const level = typeof err === 'object' && err !== null && 'level' in err ? String((err).level) : '';
