@@ -25,7 +25,7 @@ async function beginAbort(deps: BotDeps, r: RolloutRecord, by: string, now: bool
   if (now) await deps.rollouts.requestStopNow(r.plan.id, by);
   await recordAudit(deps, { type: 'rollout.aborted', actor: by, channel: r.plan.channelId, requestId: r.plan.id, correlationId: r.plan.id, verb: 'upgrade', data: { phase: 'requested', now, batch: r.batch + 1, inProgress: inProgress(r) } });
   const cancelled = await cancelQueuedHosts(deps, r, by);
-  const thread = (await deps.requests.get(r.plan.id))?.parentTs;
+  const thread = (await deps.requests.head(r.plan.id))?.parentTs;
   if (thread !== undefined) {
     const going = inProgress(r);
     const text = `:no_entry_sign: <@${by}> aborted the rollout${now ? ' *now*' : ''}. ${cancelled.length > 0 ? `Cancelled: ${cancelled.join(', ')}. ` : ''}${going.length > 0 ? `${going.join(', ')} ${now ? 'stop at their next step' : 'finish first'}; ` : ''}no new host starts.`;
@@ -46,7 +46,7 @@ export async function abortRollout(deps: BotDeps, input: CommandInput, command: 
   if (r.state !== 'running' && !(r.state === 'aborting' && command.now)) return { ephemeral: { text: `Rollout ${escapeSlackText(command.id)} is ${r.state}; nothing to abort${r.state === 'aborting' ? ' (add `--now` to stop the hosts in progress at their next step)' : ''}.` } };
   const audit = { actor: input.userId, channel: input.channelId, requestId: r.plan.id, correlationId: r.plan.id, verb: 'upgrade' };
   if (command.now) {
-    const thread = (await deps.requests.get(r.plan.id))?.parentTs;
+    const thread = (await deps.requests.head(r.plan.id))?.parentTs;
     if (thread === undefined) return { ephemeral: { text: 'The rollout has no thread yet; try again in a moment.' } };
     if (!(await recordAudit(deps, { ...audit, type: 'request.received', data: { abort: r.plan.id, now: true, stage: 'confirm' } }))) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
     await deps.chat.post(r.plan.channelId, renderAbortNowConfirm(r.plan, inProgress(r)), thread);

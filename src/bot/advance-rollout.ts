@@ -48,7 +48,7 @@ async function showStatus(deps: BotDeps, id: string, parentTs: string, wait: boo
  * start confirmed and the chat told. A chat that fails here costs a message, never the rollout.
  */
 export async function startRollout(deps: BotDeps, plan: Plan, approvedBy: readonly string[]): Promise<void> {
-  const req = await deps.requests.get(plan.id);
+  const req = await deps.requests.head(plan.id);
   if (!req || req.parentTs === undefined) return;
   const hosts: RolloutRecord['hosts'] = {};
   const now = deps.now();

@@ -15,7 +15,7 @@ import type { CommandInput, CommandReply } from './handle-command';
  */
 export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Extract<Command, { kind: 'cancel' }>): Promise<CommandReply> {
   const requestId = REQUEST_ID_PREFIX.exec(command.id)?.[0];
-  const req = requestId === undefined ? undefined : await deps.requests.get(requestId);
+  const req = requestId === undefined ? undefined : await deps.requests.head(requestId);
   if (!req || requestId === undefined) return { ephemeral: { text: `No request ${escapeSlackText(command.id)} (unknown, or older than a week).` } };
   const role = roleOf(input.userId, deps.config.slack);
   if (input.userId !== req.record.userId && role !== 'operator' && role !== 'admin') {

@@ -52,7 +52,7 @@ export async function closeApproval(deps: BotDeps, rec: ApprovalRecord, c: Closi
     });
   }
   if (rec.cardTs !== undefined) await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, words.card));
-  const req = await deps.requests.get(plan.id);
+  const req = await deps.requests.head(plan.id);
   if (req?.parentTs !== undefined) await closeRequest(deps, req.record, req.parentTs, words.parent, { approval: c.state });
   return true;
 }

@@ -84,7 +84,7 @@ export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionI
   const final = outcome.status === 'complete';
   await recordAudit(deps, { ...audit, type: 'approval.granted', data: { planHash: plan.hash, approvedBy: outcome.approvedBy, count: outcome.approvedBy.length, required: plan.requiredApprovals, final } });
   deps.logger.info({ requestId: plan.id, user: input.userId, count: outcome.approvedBy.length, required: plan.requiredApprovals }, 'approval granted');
-  const req = await deps.requests.get(plan.id);
+  const req = await deps.requests.head(plan.id);
   if (!final) {
     if (rec.cardTs !== undefined) await deps.chat.update(plan.channelId, rec.cardTs, renderPlanCard(plan, outcome.approvedBy, deps.now()));
     if (req?.parentTs !== undefined) {

@@ -43,7 +43,7 @@ const DONE_TEXT: Readonly<Record<GraceDecision | 'confirm' | 'cancel', string>> 
 export async function handleGraceAction(deps: BotDeps & { control: GraceControlPort }, input: ActionInput): Promise<ActionReply> {
   const value = parseGraceButtonValue(input.value);
   if (!value) return { ephemeral: { text: 'This button is not one of srs-chatops\'s, or it is damaged; nothing was done.' } };
-  const req = await deps.requests.get(value.requestId);
+  const req = await deps.requests.head(value.requestId);
   if (!req) return { ephemeral: { text: `Request ${escapeSlackText(value.requestId)} has expired or is unknown (after a week requests are forgotten); nothing was done.` } };
   const role = roleOf(input.userId, deps.config.slack);
   const mayPress = input.userId === req.record.userId || role === 'operator' || role === 'admin';

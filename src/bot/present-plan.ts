@@ -1,7 +1,7 @@
 import { buildPlan, type Plan } from '../core/rollout/plan';
 import { renderPlanCard, renderRequestParent } from '../core/render';
 import type { HostSnapshot } from '../core/verb-result';
-import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
+import type { RequestHead, RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
 import { claimOnce } from './claim-once';
@@ -32,7 +32,7 @@ export async function deliverSurveyResult(deps: BotDeps, survey: RequestRecord, 
   const latest = await deps.requests.get(surveyId);
   if (!latest || latest.results.length < latest.record.hosts.length) return;
   const requestId = survey.planFor;
-  const req = requestId === undefined ? undefined : await deps.requests.get(requestId);
+  const req = requestId === undefined ? undefined : await deps.requests.head(requestId);
   const spec = req?.record.plan;
   if (!req || !spec || req.done) return;
   if (req.parentTs === undefined) throw new NotReadyError(`request ${req.record.requestId}: parent message not posted yet`);
@@ -40,7 +40,7 @@ export async function deliverSurveyResult(deps: BotDeps, survey: RequestRecord, 
   await claimOnce(deps, surveyId, 'plan', () => presentPlan(deps, req, parentTs, new Map(latest.results.map((r): [string, HostSnapshot] => [r.host, r.after]))));
 }
 
-async function presentPlan(deps: BotDeps, req: RequestProgress, parentTs: string, survey: Map<string, HostSnapshot>): Promise<void> {
+async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, survey: Map<string, HostSnapshot>): Promise<void> {
   const { record } = req;
   const spec = record.plan;
   if (!spec) return;

@@ -17,7 +17,7 @@ export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: reado
     await startRollout(deps, plan, approvedBy);
     return;
   }
-  const req = await deps.requests.get(plan.id);
+  const req = await deps.requests.head(plan.id);
   if (!req || !isVerb(plan.verb)) return;
   const hosts = plan.hosts.map((h) => h.name);
   const now = deps.now();

@@ -24,7 +24,7 @@ export async function sweep(deps: BotDeps): Promise<void> {
     await startApproved(deps, rec.plan, rec.approvedBy).catch(log('approved plan not started', id));
   }
   for (const id of await deps.rollouts.active()) {
-    const req = await deps.requests.get(id);
+    const req = await deps.requests.head(id);
     if (req?.parentTs !== undefined) await advanceRollout(deps, id, req.parentTs, false).catch(log('rollout not advanced', id));
   }
 }

@@ -56,6 +56,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
       create: () => Promise.resolve(),
       setParent: () => Promise.resolve(),
       get: nothing,
+      head: nothing,
       saveResult: () => Promise.resolve(1),
       markPosted: () => Promise.resolve(),
       markDone: () => Promise.resolve(true),
