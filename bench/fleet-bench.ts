@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { parseConfig } from '../config/load-config';
 import { ensurePackages } from '../test/support/ensure-packages';
+import { requireSubreaper } from '../test/support/reaper/require-subreaper';
 import { launchFleet, type Fleet, type HostSpec } from '../test/support/fleet';
 import { startRedis, type RedisServer } from '../test/support/redis-server';
 import { startSlackStandin, type SlackStandin } from '../test/support/slack/slack-standin';
@@ -492,6 +493,7 @@ async function main(): Promise<void> {
     await runAsUser(opts, opts.loginUser);
     return;
   }
+  requireSubreaper();
   ensurePackages();
   const peers = ensurePeers(true);
   for (const note of peers.notes) log(`note: ${note}`);

@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
-exec node node_modules/tsx/dist/cli.mjs scripts/demo.ts "$@"
+# Under the subreaper: exited SRS daemons are reaped as init does on a real host (scripts/with-subreaper.sh).
+exec bash scripts/with-subreaper.sh node node_modules/tsx/dist/cli.mjs scripts/demo.ts "$@"

@@ -17,6 +17,7 @@ import { runConsole } from '../src/cli/run-console';
 import { createSshHost } from '../workers/create-ssh-host';
 import { startJobWorker } from '../workers/job-worker';
 import { ensurePackages } from '../test/support/ensure-packages';
+import { requireSubreaper } from '../test/support/reaper/require-subreaper';
 import { launchFleet } from '../test/support/fleet';
 import { startRedis } from '../test/support/redis-server';
 import { publishPackage } from '../test/srs-sim/install';
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
   const root = path.resolve(__dirname, '..', '.demo');
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
+  requireSubreaper();
   ensurePackages();
   process.stderr.write('demo: starting redis-server, 3 sshd hosts with simulated SRS, and a worker (logs in .demo/)...\n');
   const redis = await startRedis({ dir: path.join(root, 'redis'), appendOnly: true });

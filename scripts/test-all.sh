@@ -9,7 +9,7 @@ echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== lint"; npx eslint .
 echo "== tests"
 status=0
-npx jest --selectProjects unit integration --json --outputFile=.tmp/jest-results.json "$@" || status=$?
+bash scripts/with-subreaper.sh npx jest --selectProjects unit integration --json --outputFile=.tmp/jest-results.json "$@" || status=$?
 if [ $status -eq 0 ]; then echo "== fault report"; npx tsx scripts/fault-report.ts || status=$?; fi
 # The closing line: 'N passed, N failed' alone on a line.
 node -e '

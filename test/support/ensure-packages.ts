@@ -2,13 +2,30 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The Debian packages the integration tests need, and the command that installs them. */
-export const REQUIRED_PACKAGES = ['openssh-server', 'redis-server', 'iproute2', 'procps'] as const;
-export const INSTALL_COMMAND =
-  'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ' + REQUIRED_PACKAGES.join(' ');
+/** A program a run needs, and the Debian package that provides it. */
+export interface ProgramNeed {
+  /** By absolute path, or by name on PATH (plus the sbin directories). */
+  program: string;
+  pkg: string;
+}
 
-/** Programs checked, by absolute path or by name on PATH (plus the sbin directories). */
-const REQUIRED_PROGRAMS = ['/usr/sbin/sshd', 'redis-server', 'ssh-keygen', 'ssh', 'ss', 'ps'] as const;
+/** What every fleet needs: sshd and its tools, redis-server, ss and ps. */
+export const FLEET_PROGRAMS: readonly ProgramNeed[] = [
+  { program: '/usr/sbin/sshd', pkg: 'openssh-server' },
+  { program: 'ssh-keygen', pkg: 'openssh-client' },
+  { program: 'ssh', pkg: 'openssh-client' },
+  { program: 'redis-server', pkg: 'redis-server' },
+  { program: 'ss', pkg: 'iproute2' },
+  { program: 'ps', pkg: 'procps' },
+];
+
+/** Real RTMP and HTTP-FLV clients for real SRS hosts (the test suite's conformance cases). */
+export const MEDIA_CLIENT_PROGRAMS: readonly ProgramNeed[] = [{ program: 'ffmpeg', pkg: 'ffmpeg' }];
+
+/** The apt command that installs some packages. */
+export function installCommand(packages: readonly string[]): string {
+  return `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${[...new Set(packages)].join(' ')}`;
+}
 
 function isExecutable(file: string): boolean {
   try {
@@ -26,27 +43,25 @@ export function findProgram(program: string): string | undefined {
   return dirs.filter((dir) => dir !== '').map((dir) => path.join(dir, program)).find(isExecutable);
 }
 
-/** The required programs that are not installed. */
-export function missingPrograms(): string[] {
-  return REQUIRED_PROGRAMS.filter((program) => findProgram(program) === undefined);
+/** The needed programs that are not installed. */
+export function missingPrograms(needs: readonly ProgramNeed[] = FLEET_PROGRAMS): ProgramNeed[] {
+  return needs.filter((need) => findProgram(need.program) === undefined);
 }
 
 /**
- * Makes sure sshd, redis-server, ssh-keygen, ssh, ss and ps exist. When some are missing: as root, installs the
- * packages with apt-get; otherwise throws an error naming the command to run.
+ * Makes sure the fleet's programs (and `extra` ones) exist. When some are missing: as root, installs their packages
+ * with apt-get; otherwise throws an error naming the command to run.
  */
-export function ensurePackages(): void {
-  const missing = missingPrograms();
+export function ensurePackages(extra: readonly ProgramNeed[] = []): void {
+  const needs = [...FLEET_PROGRAMS, ...extra];
+  const missing = missingPrograms(needs);
   if (missing.length === 0) return;
+  const command = installCommand(missing.map((m) => m.pkg));
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    throw new Error(
-      `integration tests need ${missing.join(', ')} (not installed). Install them with:\n  sudo sh -c '${INSTALL_COMMAND}'`,
-    );
+    throw new Error(`missing ${missing.map((m) => m.program).join(', ')} (not installed). Install them with:\n  sudo sh -c '${command}'`);
   }
-  execFileSync('sh', ['-c', INSTALL_COMMAND], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
-  const still = missingPrograms();
-  if (still.length > 0) {
-    throw new Error(`still missing after installing ${REQUIRED_PACKAGES.join(' ')}: ${still.join(', ')}`);
-  }
+  execFileSync('sh', ['-c', command], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 900_000 });
+  const still = missingPrograms(needs);
+  if (still.length > 0) throw new Error(`still missing after \`${command}\`: ${still.map((m) => m.program).join(', ')}`);
 }

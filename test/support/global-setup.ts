@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensurePackages } from './ensure-packages';
+import { ensurePackages, MEDIA_CLIENT_PROGRAMS } from './ensure-packages';
+import { requireSubreaper } from './reaper/require-subreaper';
 import { launchFleet } from './fleet';
 import { integrationFleetHosts } from './integration-fleet-spec';
 import { isProcessAlive } from './process-table';
+import { ensureRealSrsBuilds } from './real-srs/real-builds';
 import { startRedis } from './redis-server';
 import { stopTestRun } from './stop-test-run';
 import {
@@ -29,18 +31,20 @@ async function stopStaleRun(): Promise<void> {
 }
 
 /**
- * Jest global setup of the integration project: one real redis-server and one fleet of 24 hosts (real sshd +
- * SRS simulator each) under a temp dir. Test files find them through `getTestRun()` (test-run.ts).
+ * Jest global setup of the integration project: real SRS built (cached), one real redis-server and one fleet of
+ * hosts (real sshd + SRS simulator or real SRS each) under a temp dir. Test files find them through `getTestRun()` (test-run.ts).
  */
 export default async function globalSetup(): Promise<void> {
-  ensurePackages();
+  requireSubreaper();
+  ensurePackages(MEDIA_CLIENT_PROGRAMS);
+  const builds = ensureRealSrsBuilds();
   await stopStaleRun();
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-chatops-it-'));
   const redis = await startRedis({ dir: path.join(runDir, 'redis') });
   const fleetDir = path.join(runDir, 'fleet');
   const started = Date.now();
   try {
-    await launchFleet({ dir: fleetDir, hosts: integrationFleetHosts() });
+    await launchFleet({ dir: fleetDir, hosts: integrationFleetHosts(builds) });
   } catch (err) {
     await redis.stop();
     throw err;

@@ -3,10 +3,13 @@ import path from 'node:path';
 import { mapLimit } from './map-limit';
 import type { Fleet, FleetHost, ServiceManager } from './fleet';
 
-/** Which hosts a test wants: a predicate, or the spec fields to match. */
+/**
+ * Which hosts a test wants: a predicate, or the spec fields to match. An object filter matches simulator hosts
+ * unless it says `engine: 'real'`; `major` matches a version's `MAJOR.MINOR` (`'6.0'`), whatever the revision.
+ */
 export type HostFilter =
   | ((host: FleetHost) => boolean)
-  | { serviceManager?: ServiceManager; version?: string; group?: string };
+  | { serviceManager?: ServiceManager; version?: string; major?: string; group?: string; engine?: 'sim' | 'real'; asan?: boolean };
 
 const DEFAULT_VERSION = '6.0.184';
 
@@ -14,6 +17,9 @@ function matches(host: FleetHost, filter: HostFilter | undefined): boolean {
   if (filter === undefined) return true;
   if (typeof filter === 'function') return filter(host);
   const { spec } = host;
+  if ((spec.engine ?? 'sim') !== (filter.engine ?? 'sim')) return false;
+  if ((spec.asan ?? false) !== (filter.asan ?? false)) return false;
+  if (filter.major !== undefined && !(spec.version ?? DEFAULT_VERSION).startsWith(`${filter.major}.`)) return false;
   if (filter.serviceManager !== undefined && (spec.serviceManager ?? 'initd') !== filter.serviceManager) return false;
   if (filter.version !== undefined && (spec.version ?? DEFAULT_VERSION) !== filter.version) return false;
   if (filter.group !== undefined && !(spec.groups ?? []).includes(filter.group)) return false;

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import { installHost, type InstalledHost, type SrsPorts } from './srs-sim';
+import { installRealSrs } from './install-real-srs';
 import type { HostSpec } from './types';
 
-/** Installs the simulator for one host spec on fixed ports (used at launch and on reset). */
-export function installSrs(hostDir: string, spec: HostSpec, ports: SrsPorts): Promise<InstalledHost> {
+/** Installs SRS for one host spec on fixed ports (used at launch and on reset): the simulator, or a real build. */
+export async function installSrs(hostDir: string, spec: HostSpec, ports: SrsPorts): Promise<InstalledHost> {
   fs.mkdirSync(hostDir, { recursive: true });
-  return installHost({
+  const layout = await installHost({
     hostDir,
     ports,
     serviceManager: spec.serviceManager ?? 'initd',
@@ -17,5 +18,7 @@ export function installSrs(hostDir: string, spec: HostSpec, ports: SrsPorts): Pr
     ...(spec.bindFailDelayMs !== undefined && { bindFailDelayMs: spec.bindFailDelayMs }),
     ...(spec.restartSec !== undefined && { restartSec: spec.restartSec }),
     ...(spec.rawApi !== undefined && { rawApi: spec.rawApi }),
+    ...(spec.asan !== undefined && spec.engine !== 'real' && { asan: spec.asan }),
   });
+  return spec.engine === 'real' ? installRealSrs(hostDir, layout, spec) : layout;
 }

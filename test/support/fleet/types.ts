@@ -22,6 +22,17 @@ export interface HostSpec {
   rawApi?: boolean;
   /** Groups in the generated bot config. @defaultValue [] */
   groups?: string[];
+  /**
+   * What runs as SRS: the simulator, or a real SRS build (init.d only: real SRS under systemd needs systemd as PID 1,
+   * which this machine does not have). @defaultValue 'sim'
+   */
+  engine?: 'sim' | 'real';
+  /** Real hosts: the built `trunk/` (test/support/real-srs) whose objs/srs and init.d script the host gets. */
+  realBuild?: string;
+  /** An AddressSanitizer build: real hosts say so of their `realBuild`; simulator hosts behave like one. */
+  asan?: boolean;
+  /** Real hosts: the versions the host's `srs-install` can install, each with the real binary it installs. */
+  realPackages?: Record<string, string>;
 }
 
 /** Files of one host's sshd, all under `hostDir/sshd/`. */
