@@ -1,12 +1,14 @@
 // @ts-check
 'use strict';
 /**
- * The HTTP API (contract section 7). Every answer is JSON with code/server/service/pid and
- * `Connection: Close`; errors are HTTP 200 with a non-zero code.
+ * The HTTP API (contract section 7), as observed on real SRS 6.0.157 / 5.0.216: answers are JSON with
+ * `Connection: Close`; successful ones carry code/server/service/pid, errors are HTTP 200 `{"code":N}` only; the raw
+ * API's answers carry no envelope either.
  */
 const http = require('http');
 const fs = require('fs');
 const os = require('os');
+const { signature } = require('./srs-version');
 
 /**
  * @typedef {{
@@ -17,10 +19,49 @@ const os = require('os');
  *   requestReload: () => void,
  *   noStreams: boolean,
  *   connSrs: () => number,
+ *   rawApi: boolean, allowReload: boolean,
  * }} ApiContext
+ *   rawApi / allowReload: read once at start (as SRS does)
+ * @typedef {{ status: number, text: string, headers?: Record<string, string> }} PlainAnswer
+ * @typedef {{ json: Record<string, unknown>, envelope: boolean }} JsonAnswer
  */
 
-const ERR = { NOT_FOUND: 1004, RAW_DISABLED: 1061, RAW_NOT_ALLOWED: 1062, RAW_PARAMS: 1063, STREAM_NOT_FOUND: 2048, CLIENT_NOT_FOUND: 2049 };
+const ERR = { RAW: 1060, RAW_DISABLED: 1061, VHOST_NOT_FOUND: 2014, STREAM_NOT_FOUND: 2048, CLIENT_NOT_FOUND: 2049 };
+
+/** C's atoi: leading integer, else 0. @param {string | null} v */
+function atoi(v) {
+  const m = /^\s*([+-]?\d+)/.exec(v || '');
+  return m ? Number(m[1]) : 0;
+}
+
+/** SRS's paging: start >= 0, count >= 10 (no upper bound); lists are ordered by id. @param {URL} url */
+function page(url) {
+  return { start: Math.max(0, atoi(url.searchParams.get('start'))), count: Math.max(10, atoi(url.searchParams.get('count'))) };
+}
+
+/** @template {{ id: string }} T @param {T[]} items @param {URL} url */
+function paged(items, url) {
+  const { start, count } = page(url);
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(start, start + count);
+}
+
+const METHOD_NOT_ALLOWED = { status: 405, text: 'Method Not Allowed' };
+
+const ROOT_URLS = { api: 'the api root', rtc: { v1: { play: 'Play stream', publish: 'Publish stream', nack: 'Simulate the NACK' } } };
+const API_URLS = { v1: 'the api version 1.0' };
+const V1_URLS = {
+  versions: 'the version of SRS', summaries: 'the summary(pid, argv, pwd, cpu, mem) of SRS', rusages: 'the rusage of SRS',
+  self_proc_stats: 'the self process stats', system_proc_stats: 'the system process stats', meminfos: 'the meminfo of system',
+  authors: 'the license, copyright, authors and contributors', features: 'the supported features of SRS',
+  requests: 'the request itself, for http debug', vhosts: 'manage all vhosts or specified vhost',
+  streams: 'manage all streams or specified stream', clients: 'manage all clients or specified client, default query top 10 clients',
+  raw: 'raw api for srs, support CUID srs for instance the config', clusters: 'origin cluster server API',
+  perf: 'System performance stat', tcmalloc: 'tcmalloc api with params ?page=summary|api',
+};
+const V1_TESTS = {
+  requests: 'show the request info', errors: 'always return an error 100', redirects: 'always redirect to /api/v1/test/errors',
+  '[vhost]': 'http vhost for http://error.srs.com:1985/api/v1/tests/errors',
+};
 
 let lastCpu = process.cpuUsage();
 let lastCpuAt = Date.now();
@@ -45,21 +86,24 @@ function connSys() {
 /** @param {import('./media-hub').Client} c @param {ApiContext} ctx */
 function clientJson(c, ctx) {
   const alive = (Date.now() - c.createdAt) / 1000;
+  const rtmpPort = ctx.getSettings().rtmp[0]?.port ?? 1935;
+  const scheme = c.type === 'flv-play' ? 'http' : 'rtmp';
   const sent = c.socket.bytesWritten || 0;
   const recv = c.socket.bytesRead || 0;
   const kb = (/** @type {number} */ b) => (alive > 0 ? Math.round((b * 8) / 1000 / alive) : 0);
   return {
     id: c.id, vhost: c.vhost, stream: ctx.hub.streamId(c), ip: c.ip, pageUrl: '', swfUrl: '',
-    tcUrl: `rtmp://127.0.0.1/${c.app}`, url: c.url, name: c.url, type: c.type, publish: c.publish,
-    alive: Math.round(alive * 1000) / 1000, send_bytes: sent, recv_bytes: recv,
+    tcUrl: `${scheme}://127.0.0.1:${rtmpPort}/${c.app}`, url: c.url, name: c.type === 'flv-play' ? `${c.streamName}.flv` : c.streamName,
+    type: c.type, publish: c.publish, alive: Math.round(alive * 100) / 100, send_bytes: sent, recv_bytes: recv,
     kbps: { recv_30s: kb(recv), send_30s: kb(sent) },
   };
 }
 
-/** @param {import('./media-hub').Stream} s */
-function streamJson(s) {
+/** @param {import('./media-hub').Stream} s @param {ApiContext} ctx */
+function streamJson(s, ctx) {
+  const rtmpPort = ctx.getSettings().rtmp[0]?.port ?? 1935;
   return {
-    id: s.id, name: s.name, vhost: s.vhost, app: s.app, tcUrl: `rtmp://127.0.0.1/${s.app}`, url: s.url,
+    id: s.id, name: s.name, vhost: s.vhost, app: s.app, tcUrl: `rtmp://127.0.0.1:${rtmpPort}/${s.app}`, url: s.url,
     live_ms: Date.now(), clients: s.clients.size, frames: 0, send_bytes: 0, recv_bytes: 0,
     kbps: { recv_30s: 0, send_30s: 0 },
     publish: { active: !!s.publisher, cid: s.publisher ? s.publisher.id : '' },
@@ -68,30 +112,32 @@ function streamJson(s) {
   };
 }
 
+/** @param {Record<string, unknown>} body @returns {JsonAnswer} */
+const ok = (body) => ({ json: { code: 0, ...body }, envelope: true });
+/** An error answer: `{"code":N}` only (no server/service/pid). @param {number} code @returns {JsonAnswer} */
+const fail = (code) => ({ json: { code }, envelope: false });
+
 /**
+ * The answer to one API request. Observed on real SRS: unknown paths answer the nearest listing (`/`, `/api/`,
+ * `/api/v1/`), never 404; error answers carry only `code`; clients/streams/vhosts answer 405 to other methods.
  * @param {ApiContext} ctx
  * @param {string} method
  * @param {URL} url
- * @returns {{ redirect: string } | Record<string, unknown>}
+ * @returns {{ redirect: string } | PlainAnswer | JsonAnswer}
  */
 function route(ctx, method, url) {
   const p = url.pathname;
   if (p === '/api/v1/clients' || p === '/api/v1/streams' || p === '/api/v1/vhosts') return { redirect: `${p}/${url.search}` };
   const [maj = '0', min = '0', rev = '0'] = ctx.version.split('.');
-  if (p === '/api/' || p === '/api') return { code: 0, urls: { v1: 'the api version 1.0' } };
-  if (p === '/api/v1/' || p === '/api/v1') {
-    return { code: 0, urls: { versions: 'the version of SRS', summaries: 'the summary(pid, argv, pwd, cpu, mem) of SRS', clients: 'dump clients', streams: 'dump streams', vhosts: 'dump vhosts', raw: 'raw api for srs' } };
-  }
   if (p === '/api/v1/versions') {
-    return { code: 0, data: { major: Number(maj), minor: Number(min), revision: Number(rev), version: ctx.version } };
+    return ok({ data: { major: Number(maj), minor: Number(min), revision: Number(rev), version: ctx.version } });
   }
   if (p === '/api/v1/summaries') {
     const mem = process.memoryUsage();
     const [l1 = 0, l5 = 0, l15 = 0] = os.loadavg();
     const cpu = cpuPercent();
     const totalKb = Math.round(os.totalmem() / 1024);
-    return {
-      code: 0,
+    return ok({
       data: {
         ok: true, now_ms: Date.now(),
         self: {
@@ -109,55 +155,73 @@ function route(ctx, method, url) {
           conn_sys: connSys(), conn_sys_et: connSys(), conn_sys_tw: 0, conn_sys_udp: 0, conn_srs: ctx.connSrs(),
         },
       },
-    };
+    });
   }
-  if (p === '/api/v1/vhosts/') {
+  if (p === '/api/v1/vhosts/' || p.startsWith('/api/v1/vhosts/')) {
+    const id = p.slice('/api/v1/vhosts/'.length);
     const s = ctx.getSettings();
-    return {
-      code: 0,
-      vhosts: s.vhosts.map((name) => ({
-        id: ctx.hub.vhostId, name, enabled: true, clients: ctx.hub.clients.size, streams: ctx.noStreams ? 0 : ctx.hub.streams.size,
-        send_bytes: 0, recv_bytes: 0, kbps: { recv_30s: 0, send_30s: 0 }, hls: { enabled: false }, dash: { enabled: false },
-      })),
-    };
+    const hub = ctx.hub;
+    const all = hub.vhostSeen ? [hub.vhostId] : [];
+    if (id && !all.includes(id)) return fail(ERR.VHOST_NOT_FOUND);
+    if (method !== 'GET') return METHOD_NOT_ALLOWED;
+    const vhostJson = () => ({
+      id: hub.vhostId, name: s.vhosts[0] || '__defaultVhost__', enabled: true, clients: hub.clients.size,
+      streams: ctx.noStreams ? 0 : hub.streams.size, send_bytes: 0, recv_bytes: 0, kbps: { recv_30s: 0, send_30s: 0 },
+      hls: { enabled: false },
+    });
+    return id ? ok({ vhost: vhostJson() }) : ok({ vhosts: all.map(vhostJson) });
   }
   const cm = /^\/api\/v1\/clients\/(.*)$/.exec(p);
   if (cm) {
     const id = cm[1] || '';
-    if (!id) {
-      const start = Number(url.searchParams.get('start') || 0) || 0;
-      const count = Number(url.searchParams.get('count') || 10) || 10;
-      return { code: 0, clients: [...ctx.hub.clients.values()].slice(start, start + count).map((c) => clientJson(c, ctx)) };
+    const c = id ? ctx.hub.clients.get(id) : undefined;
+    if (id && !c) return fail(ERR.CLIENT_NOT_FOUND);
+    if (method === 'DELETE') {
+      if (!c) return fail(ERR.CLIENT_NOT_FOUND);
+      ctx.hub.kick(id);
+      return ok({});
     }
-    const c = ctx.hub.clients.get(id);
-    if (!c) return { code: ERR.CLIENT_NOT_FOUND };
-    if (method === 'DELETE') { ctx.hub.kick(id); return { code: 0 }; }
-    return { code: 0, client: clientJson(c, ctx) };
+    if (method !== 'GET') return METHOD_NOT_ALLOWED;
+    if (!c) return ok({ clients: paged([...ctx.hub.clients.values()], url).map((x) => clientJson(x, ctx)) });
+    return ok({ client: clientJson(c, ctx) });
   }
   const sm = /^\/api\/v1\/streams\/(.*)$/.exec(p);
   if (sm) {
     const all = ctx.noStreams ? [] : [...ctx.hub.streams.values()];
     const id = sm[1] || '';
-    if (!id) {
-      const start = Number(url.searchParams.get('start') || 0) || 0;
-      const count = Number(url.searchParams.get('count') || 10) || 10;
-      return { code: 0, streams: all.slice(start, start + count).map(streamJson) };
-    }
-    const st = all.find((s) => s.id === id);
-    return st ? { code: 0, stream: streamJson(st) } : { code: ERR.STREAM_NOT_FOUND };
+    const st = id ? all.find((x) => x.id === id) : undefined;
+    if (id && !st) return fail(ERR.STREAM_NOT_FOUND);
+    if (method !== 'GET') return METHOD_NOT_ALLOWED;
+    if (!st) return ok({ streams: paged(all, url).map((x) => streamJson(x, ctx)) });
+    return ok({ stream: streamJson(st, ctx) });
   }
   if (p === '/api/v1/raw') {
-    const s = ctx.getSettings();
-    if (!s.rawApi) return { code: ERR.RAW_DISABLED };
-    const rpc = url.searchParams.get('rpc');
-    if (rpc === 'reload-fetch' || rpc === 'reload') {
-      if (!s.allowReload) return { code: ERR.RAW_NOT_ALLOWED };
-      if (rpc === 'reload') { ctx.requestReload(); return { code: 0 }; }
-      return { code: 0, data: { ...ctx.reloadState } };
+    const rpc = url.searchParams.get('rpc') || '';
+    if (rpc === 'raw') {
+      const s = ctx.getSettings();
+      return {
+        json: {
+          code: 0,
+          http_api: {
+            enabled: !!s.httpApi, listen: String(s.httpApi ? s.httpApi.port : 1985), crossdomain: true,
+            raw_api: { enabled: ctx.rawApi, allow_reload: ctx.allowReload, allow_query: false, allow_update: false },
+          },
+        },
+        envelope: false,
+      };
     }
-    return { code: ERR.RAW_PARAMS };
+    if (!ctx.rawApi) return fail(ERR.RAW_DISABLED);
+    if (rpc === 'reload') {
+      if (!ctx.allowReload) return fail(ERR.RAW_DISABLED);
+      ctx.requestReload();
+      return fail(0);
+    }
+    if (rpc === 'reload-fetch') return { json: { code: 0, data: { ...ctx.reloadState } }, envelope: false };
+    return fail(ERR.RAW);
   }
-  return { code: ERR.NOT_FOUND };
+  if (p.startsWith('/api/v1/')) return ok({ urls: V1_URLS, tests: V1_TESTS });
+  if (p === '/api' || p.startsWith('/api/')) return ok({ urls: API_URLS });
+  return ok({ urls: ROOT_URLS });
 }
 
 /**
@@ -167,16 +231,23 @@ function route(ctx, method, url) {
 function createApiServer(ctx, hub) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url || '/', 'http://localhost');
-    const base = { 'Content-Type': 'application/json', Connection: 'Close', Server: `SRS/${ctx.version}` };
+    const serverHeader = signature(ctx.version);
     const out = route(ctx, req.method || 'GET', url);
-    if ('redirect' in out && typeof out.redirect === 'string') {
-      res.writeHead(302, { ...base, Location: out.redirect, 'Content-Length': 0 });
-      res.end();
+    if ('redirect' in out) {
+      const body = `Redirect to ${out.redirect}`;
+      res.writeHead(302, { Connection: 'Close', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Location: out.redirect, Server: serverHeader });
+      res.end(body);
       return;
     }
-    const { code, ...rest } = /** @type {Record<string, unknown>} */ (out);
-    const body = JSON.stringify({ code, server: ctx.serverId, service: ctx.serviceId, pid: String(process.pid), ...rest });
-    res.writeHead(200, { ...base, 'Content-Length': Buffer.byteLength(body) });
+    if ('text' in out) {
+      res.writeHead(out.status, { Connection: 'Close', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(out.text), Server: serverHeader });
+      res.end(out.text);
+      return;
+    }
+    const { code, ...rest } = out.json;
+    const json = out.envelope ? { code, server: ctx.serverId, service: ctx.serviceId, pid: String(process.pid), ...rest } : out.json;
+    const body = JSON.stringify(json);
+    res.writeHead(200, { Connection: 'Close', 'Content-Length': Buffer.byteLength(body), 'Content-Type': 'application/json', Server: serverHeader });
     res.end(body);
   });
   server.on('connection', (s) => { hub.track(s); s.on('error', () => {}); });

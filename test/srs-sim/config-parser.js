@@ -8,11 +8,11 @@
 
 /**
  * @typedef {{ name: string, args: string[], children: Directive[] | null, line: number }} Directive
- * @typedef {{ host: string, port: number }} ListenAddr
+ * @typedef {{ host: string, port: number, ip: string }} ListenAddr  host: where the sim binds; ip: as configured (SRS logs it)
  * @typedef {{
  *   pid: string, logFile: string, logTank: string, daemon: boolean,
  *   graceStartWait: number, graceFinalWait: number, forceGraceQuit: boolean,
- *   rtmp: ListenAddr[], httpApi: ListenAddr | null, httpServer: ListenAddr | null,
+ *   rtmp: ListenAddr[], listenArgs: string[], httpApi: ListenAddr | null, httpServer: ListenAddr | null,
  *   rawApi: boolean, allowReload: boolean, vhosts: string[],
  *   simExitDelay: number, simBindFailDelay: number, serverId: string | null
  * }} SrsSettings
@@ -38,7 +38,14 @@ const BOOL_DIRECTIVES = new Set(['daemon', 'force_grace_quit', 'utc_time', 'aspr
   'disable_daemon_for_docker', 'inotify_auto_reload', 'auto_reload_for_docker', 'query_latest_version',
   'in_docker', 'is_full']);
 
-class ConfigError extends Error {}
+/** A config error: `parse` (syntax, found while reading the file) or `check` (found when checking directives). */
+class ConfigError extends Error {
+  /** @param {string} message @param {'parse' | 'check'} [stage] */
+  constructor(message, stage = 'parse') {
+    super(message);
+    this.stage = stage;
+  }
+}
 
 /**
  * Tokenise and parse the text into a directive tree.
@@ -58,7 +65,7 @@ function parse(text) {
     if (c === ';' || c === '{' || c === '}') { tokens.push({ t: c, line, quoted: false }); i++; continue; }
     if (c === '"' || c === "'") {
       const end = text.indexOf(c, i + 1);
-      if (end < 0) throw new ConfigError(`line ${line}: unterminated string`);
+      if (end < 0) throw new ConfigError(`read token, line=${line}, state=0 : line ${line}: unterminated string`);
       const s = text.slice(i + 1, end);
       line += s.split('\n').length - 1;
       tokens.push({ t: s, line, quoted: true });
@@ -70,6 +77,8 @@ function parse(text) {
     tokens.push({ t: text.slice(i, j), line, quoted: false });
     i = j;
   }
+  // SRS reports errors found at the end of the file on its last line.
+  const lastLine = text.replace(/\n$/, '').split('\n').length;
   let p = 0;
   /** @param {number} depth @returns {Directive[]} */
   function block(depth) {
@@ -78,15 +87,15 @@ function parse(text) {
     for (;;) {
       const tok = tokens[p];
       if (!tok) {
-        if (depth > 0) throw new ConfigError('unexpected end of file, expecting "}"');
+        if (depth > 0) throw new ConfigError(`parse dir : line ${lastLine}: unexpected end of file, expecting "}"`);
         return out;
       }
       if (tok.t === '}' && !tok.quoted) {
-        if (depth === 0) throw new ConfigError(`line ${tok.line}: unexpected "}"`);
+        if (depth === 0) throw new ConfigError(`parse dir : line ${tok.line}: unexpected "}"`);
         p++;
         return out;
       }
-      if (!tok.quoted && (tok.t === ';' || tok.t === '{')) throw new ConfigError(`line ${tok.line}: unexpected "${tok.t}"`);
+      if (!tok.quoted && (tok.t === ';' || tok.t === '{')) throw new ConfigError(`parse dir : line ${tok.line}: unexpected "${tok.t}"`);
       const name = tok.t;
       const startLine = tok.line;
       p++;
@@ -94,16 +103,21 @@ function parse(text) {
       const args = [];
       for (;;) {
         const a = tokens[p];
-        if (!a) throw new ConfigError(`line ${startLine}: directive "${name}" is not terminated by ";"`);
+        if (!a) throw new ConfigError(`read token, line=${lastLine}, state=0 : line ${lastLine}: unexpected end of line to parse token ${name}`);
         if (!a.quoted && a.t === ';') { p++; out.push({ name, args, children: null, line: startLine }); break; }
         if (!a.quoted && a.t === '{') { p++; out.push({ name, args, children: block(depth + 1), line: startLine }); break; }
-        if (!a.quoted && a.t === '}') throw new ConfigError(`line ${a.line}: directive "${name}" is not terminated by ";"`);
+        if (!a.quoted && a.t === '}') throw new ConfigError(`parse dir : line ${a.line}: directive "${name}" is not terminated by ";"`);
         args.push(a.t);
         p++;
       }
     }
   }
-  return block(0);
+  try {
+    return block(0);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`root parse : ${e.message}`, 'parse');
+    throw e;
+  }
 }
 
 /** @param {string} s */
@@ -115,12 +129,12 @@ function isBool(s) { return s === 'on' || s === 'off'; }
  */
 function parseListen(s) {
   const m = /^(?:\[?([^\]]*?)\]?:)?(\d+)$/.exec(s);
-  if (!m) throw new ConfigError(`invalid listen "${s}"`);
+  if (!m) throw new ConfigError(`check normal : invalid listen "${s}"`, 'check');
   const port = Number(m[2]);
-  if (!(port > 0 && port < 65536)) throw new ConfigError(`invalid listen port ${port}`);
-  let host = m[1] || '127.0.0.1';
-  if (host === '0.0.0.0' || host === '::' || host === '') host = '127.0.0.1';
-  return { host, port };
+  if (!(port > 0 && port < 65536)) throw new ConfigError(`check normal : invalid listen port ${port}`, 'check');
+  const ip = m[1] || '0.0.0.0';
+  const host = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip;
+  return { host, port, ip };
 }
 
 /**
@@ -129,28 +143,28 @@ function parseListen(s) {
  */
 function validate(tree) {
   for (const d of tree) {
-    if (!TOP_LEVEL.has(d.name)) throw new ConfigError(`line ${d.line}: illegal directive "${d.name}"`);
+    if (!TOP_LEVEL.has(d.name)) throw new ConfigError(`check normal : illegal directive ${d.name}`, 'check');
     if (BLOCKS.has(d.name) !== (d.children !== null)) {
-      throw new ConfigError(`line ${d.line}: directive "${d.name}" ${d.children ? 'cannot' : 'must'} have a block`);
+      throw new ConfigError(`check normal : line ${d.line}: directive "${d.name}" ${d.children ? 'cannot' : 'must'} have a block`, 'check');
     }
-    if (d.name === 'vhost' && d.args.length !== 1) throw new ConfigError(`line ${d.line}: vhost needs a name`);
+    if (d.name === 'vhost' && d.args.length !== 1) throw new ConfigError(`check normal : line ${d.line}: vhost needs a name`, 'check');
     if (INT_DIRECTIVES.has(d.name) && !(d.args.length === 1 && /^\d+$/.test(d.args[0] || ''))) {
-      throw new ConfigError(`line ${d.line}: ${d.name} needs an integer`);
+      throw new ConfigError(`check normal : line ${d.line}: ${d.name} needs an integer`, 'check');
     }
     if (BOOL_DIRECTIVES.has(d.name) && !(d.args.length === 1 && isBool(d.args[0] || ''))) {
-      throw new ConfigError(`line ${d.line}: ${d.name} needs on|off`);
+      throw new ConfigError(`check normal : line ${d.line}: ${d.name} needs on|off`, 'check');
     }
     if ((d.name === 'pid' || d.name === 'srs_log_file') && d.args.length !== 1) {
-      throw new ConfigError(`line ${d.line}: ${d.name} needs one argument`);
+      throw new ConfigError(`check normal : line ${d.line}: ${d.name} needs one argument`, 'check');
     }
     if (d.name === 'listen') {
-      if (d.args.length === 0) throw new ConfigError(`line ${d.line}: listen needs a port`);
+      if (d.args.length === 0) throw new ConfigError(`check normal : line ${d.line}: listen needs a port`, 'check');
       d.args.forEach(parseListen);
     }
     if (d.name === 'http_api' || d.name === 'http_server') {
       for (const c of d.children || []) {
         if (c.name === 'listen') c.args.forEach(parseListen);
-        if (c.name === 'enabled' && !isBool(c.args[0] || '')) throw new ConfigError(`line ${c.line}: enabled needs on|off`);
+        if (c.name === 'enabled' && !isBool(c.args[0] || '')) throw new ConfigError(`check normal : line ${c.line}: enabled needs on|off`, 'check');
       }
     }
   }
@@ -197,39 +211,65 @@ function settings(tree, env) {
     graceFinalWait: int(env.SRS_GRACE_FINAL_WAIT ?? top('grace_final_wait', '3200'), 3200),
     forceGraceQuit: bool(env.SRS_FORCE_GRACE_QUIT ?? find(tree, 'force_grace_quit')?.args[0], false),
     rtmp: listen.map(parseListen),
+    listenArgs: listen,
     httpApi: httpBlock('http_api', 'SRS_HTTP_API', '1985'),
     httpServer: httpBlock('http_server', 'SRS_HTTP_SERVER', '8080'),
     rawApi: bool(env.SRS_HTTP_API_RAW_API_ENABLED ?? find(raw?.children, 'enabled')?.args[0], false),
     allowReload: bool(env.SRS_HTTP_API_RAW_API_ALLOW_RELOAD ?? find(raw?.children, 'allow_reload')?.args[0], false),
     vhosts: tree.filter((d) => d.name === 'vhost').map((d) => d.args[0] || ''),
-    simExitDelay: int(env.SRS_SIM_EXIT_DELAY ?? top('sim_exit_delay', '2000'), 2000),
+    simExitDelay: int(env.SRS_SIM_EXIT_DELAY ?? top('sim_exit_delay', '20'), 20),
     simBindFailDelay: int(env.SRS_SIM_BIND_FAIL_DELAY ?? top('sim_bind_fail_delay', '1200'), 1200),
     serverId: env.SRS_SERVER_ID || top('server_id', '') || null,
   };
 }
 
 /**
+ * @typedef {{ ok: true, settings: SrsSettings }
+ *   | { ok: false, stage: 'missing' | 'parse' | 'check', error: string }} LoadResult
+ *   error: the part of SRS's error chain that names the problem (`root parse : ...`, `check normal : ...`)
+ */
+
+/**
  * Read, parse, validate a config file.
  * @param {string} file
  * @param {NodeJS.ProcessEnv} [env]
- * @returns {{ ok: true, settings: SrsSettings } | { ok: false, error: string }}
+ * @returns {LoadResult}
  */
 function loadConfig(file, env = process.env) {
   const fs = require('fs');
   let text;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { ok: false, error: `open config ${file} failed: ${/** @type {Error} */ (e).message}` };
+  } catch {
+    return { ok: false, stage: 'missing', error: `no config file at ${file}` };
   }
   try {
     const tree = parse(text);
     validate(tree);
     return { ok: true, settings: settings(tree, env) };
   } catch (e) {
-    if (e instanceof ConfigError) return { ok: false, error: e.message };
+    if (e instanceof ConfigError) return { ok: false, stage: e.stage, error: e.message };
     throw e;
   }
 }
 
-module.exports = { parse, validate, settings, loadConfig, parseListen, ConfigError };
+/**
+ * SRS's error chain (after `code=1023(ConfigInvalid)`) for a config that failed to load, as real SRS words it
+ * where it meets the error: `test` (`srs -t`), `start` (`srs -c`), `reload` (SIGHUP).
+ * Observed: `-t` `... : parse buffer FILE : root parse : parse dir : line 24: unexpected end of file, expecting "}"`;
+ * start `config parse options : invalid config : parse buffer ./conf/srs.conf : root parse : ...` (syntax) or
+ * `check config : check normal : illegal directive x`; reload `parse file : parse buffer ...` / `check config : ...`.
+ * @param {string} file  the path as given to SRS
+ * @param {{ stage: 'missing' | 'parse' | 'check', error: string }} r
+ * @param {'test' | 'start' | 'reload'} where
+ */
+function errorChain(file, r, where) {
+  if (r.stage === 'missing') return where === 'reload' ? `parse file : ${r.error}` : `config parse options : ${r.error}`;
+  if (r.stage === 'check') return where === 'test' ? r.error : `check config : ${r.error}`;
+  const parsed = `parse buffer ${file} : ${r.error}`;
+  if (where === 'start') return `config parse options : invalid config : ${parsed}`;
+  if (where === 'reload') return `parse file : ${parsed}`;
+  return parsed;
+}
+
+module.exports = { parse, validate, settings, loadConfig, parseListen, errorChain, ConfigError };

@@ -1,21 +1,36 @@
 // @ts-check
 'use strict';
 /**
- * Quit state machine (contract sections 3-5): graceful quit with start wait, listener close,
- * unbounded drain, final wait; fast quit; the 5.0 variant that never drains.
+ * How SRS quits (contract sections 3-5), as observed on real 6.0.157 / 5.0.216 and read in its main cycle:
+ * signals only set flags (fast quit: SIGTERM, SIGINT; graceful: SIGQUIT); the main cycle sees them at its next
+ * 1-second tick and logs `cleanup for quit signal fast=F, grace=G`. Then
+ * - 6.0+: `main cycle terminated, system quit normally.` (WARN); a fast quit disposes (`srs disposed`, ~0.1 s);
+ *   a graceful one waits grace_start_wait, closes every listener (`start wait for`, `listeners closed`,
+ *   `ingesters stopped`), waits for the connections to leave in steps of 1 s (logging `wait for N conns to quit`
+ *   after 1, 2, 4, 8, 16, 32, 31, 29, 25, 17, 1, 2... s, ending at once when a fast-quit signal arrives), logs
+ *   `source disposed`, waits grace_final_wait (`final wait for`), `srs gracefully quit`; last `srs terminated` and
+ *   the process exits (~20 ms).
+ * - 5.0: nothing more is logged until the primordial thread notices, at its next 1 s check, that the hybrid thread
+ *   ended (`quit for thread #2(hybrid) finished`); the process exits at once. Listeners and connections stay open
+ *   until that moment (issue 3805: 5.0 never drains).
  */
 
-/** Seconds after `listeners closed` at which the drain logs its progress. */
+const STEP_MS = 1000;
+const DISPOSE_MS = 100;
+const V5_QUIT_CHECK_MS = 1000;
+
+/** Seconds after `listeners closed` at which the drain logs its progress (if clients stay). */
 function drainLogTimes(count = 40) {
-  const out = [1, 3, 7, 15, 31, 63];
-  while (out.length < count) out.push(/** @type {number} */ (out[out.length - 1]) + 31);
+  const out = [];
+  let step = 1;
+  let t = 0;
+  while (out.length < count) {
+    t += step;
+    out.push(t);
+    step = (step * 2) % 33;
+  }
   return out;
 }
-
-const DRAIN_POLL_MS = 200;
-const CLEANUP_DELAY_MS = 100;
-const FAST_EXIT_MS = 100;
-const V5_EXIT_MS = 1400;
 
 class QuitController {
   /**
@@ -25,105 +40,79 @@ class QuitController {
    *   closeListeners: () => void,
    *   connCount: () => number,
    *   major: number,
-   *   exit: (code: number) => void,
+   *   exit: (code: number, delayMs: number) => void,
    * }} deps
    */
   constructor(deps) {
     this.d = deps;
-    /** @type {'running' | 'grace' | 'fast' | 'exiting'} */
-    this.state = 'running';
-    /** @type {Set<NodeJS.Timeout>} */
-    this.timers = new Set();
+    /** Signal flags (set by the handlers, read by the main cycle and the drain). */
+    this.fast = false;
+    this.grace = false;
+    /** The main cycle has ended (the quit sequence runs). */
+    this.stopping = false;
   }
 
-  /** @param {() => void} fn @param {number} ms */
-  later(fn, ms) {
-    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
-    this.timers.add(t);
-    return t;
+  get state() {
+    if (!this.stopping && !this.fast && !this.grace) return 'running';
+    return this.fast ? 'fast' : 'grace';
   }
 
-  cancelAll() {
-    for (const t of this.timers) { clearTimeout(t); clearInterval(t); }
-    this.timers.clear();
-  }
+  /** @param {number} ms */
+  sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
   /**
-   * Start a graceful quit. The caller logged the signal line. Returns false when ignored.
+   * The main cycle's tick: when a quit flag is set, the cycle ends and the quit sequence runs. Returns true then.
    */
-  graceful() {
-    if (this.state !== 'running') return false;
-    this.state = 'grace';
+  tick() {
+    if (this.stopping || !(this.fast || this.grace)) return false;
+    this.stopping = true;
     const log = this.d.logger;
+    log.info(`cleanup for quit signal fast=${this.fast ? 1 : 0}, grace=${this.grace ? 1 : 0}`);
     if (this.d.major < 6) {
-      this.later(() => {
-        log.info('cleanup for quit signal fast=0, grace=1');
+      setTimeout(() => {
         log.info('quit for thread #2(hybrid) finished');
-      }, CLEANUP_DELAY_MS);
-      this.later(() => { this.state = 'exiting'; this.d.exit(0); }, V5_EXIT_MS);
+        this.d.exit(0, 20);
+      }, V5_QUIT_CHECK_MS);
       return true;
     }
-    const s = this.d.getSettings();
-    this.later(() => {
-      log.info('cleanup for quit signal fast=0, grace=1');
-      log.info('main cycle terminated, system quit normally.');
-      this.later(() => {
-        log.info(`start wait for ${s.graceStartWait}ms`);
-        this.d.closeListeners();
-        log.info('listeners closed');
-        log.info('ingesters stopped');
-        this.drain(s);
-      }, s.graceStartWait);
-    }, CLEANUP_DELAY_MS);
+    void this.stop();
     return true;
   }
 
-  /** @param {import('./config-parser').SrsSettings} s */
-  drain(s) {
+  async stop() {
     const log = this.d.logger;
-    const start = Date.now();
-    const marks = drainLogTimes();
-    let next = 0;
-    const tick = () => {
-      const n = this.d.connCount();
-      if (n === 0) {
-        log.info('wait for 0 conns to quit');
-        this.finish(s);
-        return;
-      }
-      const elapsed = (Date.now() - start) / 1000;
-      let due = false;
-      while (next < marks.length && elapsed >= /** @type {number} */ (marks[next])) { next++; due = true; }
-      if (due) log.info(`wait for ${n} conns to quit`);
-      this.later(tick, DRAIN_POLL_MS);
-    };
-    tick();
-  }
-
-  /** @param {import('./config-parser').SrsSettings} s */
-  finish(s) {
-    const log = this.d.logger;
-    log.info('source disposed');
-    this.later(() => {
-      log.info(`final wait for ${s.graceFinalWait}ms`);
+    log.warn('main cycle terminated, system quit normally.', { errno: 11 });
+    if (this.fast) {
+      this.d.closeListeners();
+      await this.sleep(DISPOSE_MS);
+      log.info('srs disposed');
+    }
+    if (this.grace) {
+      await this.gracefullyDispose();
       log.info('srs gracefully quit');
-      log.info('srs terminated');
-      this.state = 'exiting';
-      this.later(() => this.d.exit(0), s.simExitDelay);
-    }, s.graceFinalWait);
+    }
+    log.info('srs terminated');
+    this.d.exit(0, this.d.getSettings().simExitDelay);
   }
 
-  /** Fast quit (SIGTERM without force_grace_quit, SIGINT); also ends a running drain. */
-  fast() {
-    if (this.state === 'fast') return false;
-    this.cancelAll();
-    this.state = 'fast';
+  async gracefullyDispose() {
     const log = this.d.logger;
-    log.info('cleanup for quit signal fast=1, grace=0');
+    const startWait = this.d.getSettings().graceStartWait;
+    await this.sleep(startWait);
+    log.info(`start wait for ${startWait}ms`);
     this.d.closeListeners();
-    log.info('srs terminated');
-    this.later(() => this.d.exit(0), FAST_EXIT_MS);
-    return true;
+    log.info('listeners closed');
+    log.info('ingesters stopped');
+    let step = 1;
+    while (this.d.connCount() > 0 && !this.fast) {
+      for (let i = 0; i < step && this.d.connCount() > 0 && !this.fast; i++) await this.sleep(STEP_MS);
+      step = (step * 2) % 33;
+      log.info(`wait for ${this.d.connCount()} conns to quit`);
+    }
+    log.info('source disposed');
+    const finalWait = this.d.getSettings().graceFinalWait;
+    await this.sleep(finalWait);
+    log.info(`final wait for ${finalWait}ms`);
   }
 }
 

@@ -9,9 +9,9 @@ export interface InstallOptions {
   graceStartWaitMs?: number;
   graceFinalWaitMs?: number;
   forceGraceQuit?: boolean;
-  /** sim_exit_delay: "srs terminated" to process exit, default 2000 */
+  /** sim_exit_delay: "srs terminated" to process exit, default 20 (real SRS exits at once) */
   exitDelayMs?: number;
-  /** sim_bind_fail_delay: bind failure to process exit, default 1200 */
+  /** sim_bind_fail_delay: how long a `crash` build lives, default 1200 (bind failures follow real SRS's timing) */
   bindFailDelayMs?: number;
   serviceManager?: 'initd' | 'systemd';
   registerInitd?: boolean;
@@ -20,6 +20,11 @@ export interface InstallOptions {
   restartSec?: number;
   /** http_api { raw_api { enabled on; allow_reload on; } }, default false */
   rawApi?: boolean;
+  /**
+   * An AddressSanitizer build (SRS's configure default on Debian): `objs/srs -t -c FILE` prints its success line,
+   * then a LeakSanitizer report on stderr and exits 1, unless ASAN_OPTIONS contains detect_leaks=0. Default false.
+   */
+  asan?: boolean;
 }
 export interface InstalledHost {
   root: string;
@@ -57,16 +62,25 @@ export interface ConfigOverrides {
   extra?: string;
 }
 export type BrokenKind = 'no-start' | 'no-streams' | 'crash';
+export interface BuildOptions { broken?: BrokenKind | null; asan?: boolean }
+/** What ROOT/objs/srs is: a simulator build (read from its header) or a real one (asked with `objs/srs -v`). */
+export interface InstalledBuild { version: string | null; broken: string | null; asan: boolean; simulated: boolean }
 export function installHost(opts: InstallOptions): InstalledHost;
-export function setVersion(root: string, version: string, opts?: { broken?: BrokenKind }): string;
+export function setVersion(root: string, version: string, opts?: BuildOptions): string;
+export function readBuild(root: string): InstalledBuild;
 export function writeConfig(root: string, overrides?: ConfigOverrides): string;
 export function breakConfig(root: string): string;
 export function restoreConfig(root: string): string;
+/** Version of ROOT/objs/srs, simulated or real (real SRS prints it for `-v` on stdout), or null. */
 export function getVersion(root: string): string | null;
 /** Version srs-install recorded as replaced, or null when it never replaced one. */
 export function getPreviousVersion(root: string): string | null;
-/** Make `version` installable by srs-install on the host (a broken build when `broken`); returns the file. */
-export function publishPackage(hostDir: string, version: string, opts?: { broken?: BrokenKind | null }): string;
+/**
+ * Make `version` installable by srs-install on the host; returns the repository file. A simulator build (broken when
+ * `broken`, AddressSanitizer when `asan`), or with `binary` (absolute path of a real `objs/srs`) that binary, which
+ * srs-install copies over ROOT/objs/srs atomically.
+ */
+export function publishPackage(hostDir: string, version: string, opts?: { broken?: BrokenKind | null; asan?: boolean; binary?: string }): string;
 export function unpublishPackage(hostDir: string, version: string): void;
 /** Versions in the host's package repository, ascending. */
 export function listPackages(hostDir: string): string[];

@@ -8,6 +8,7 @@
  */
 const fs = require('fs');
 const path = require('path');
+const { execFileSync } = require('child_process');
 const { renderConfig } = require('./config-template');
 const { packagesDir, publishPackage, unpublishPackage, listPackages, isValidVersion } = require('./package-repo');
 
@@ -20,8 +21,9 @@ const HOST_META = '.sim-host.json';
  *   hostDir: string, version?: string, ports: HostPorts, graceStartWaitMs?: number, graceFinalWaitMs?: number,
  *   forceGraceQuit?: boolean, exitDelayMs?: number, bindFailDelayMs?: number,
  *   serviceManager?: 'initd' | 'systemd', registerInitd?: boolean, installUnit?: boolean,
- *   restartSec?: number, rawApi?: boolean,
+ *   restartSec?: number, rawApi?: boolean, asan?: boolean,
  * }} InstallOptions
+ * @typedef {{ broken?: 'no-start' | 'no-streams' | 'crash' | null, asan?: boolean }} BuildOptions
  * @typedef {{
  *   root: string, binary: string, config: string, initScript: string, initdLink: string, rcRoot: string,
  *   systemdUnitDir: string, systemctl: string, pidFile: string, logFile: string, ports: HostPorts,
@@ -38,17 +40,48 @@ function symlinkForce(target, link) {
   fs.symlinkSync(target, link);
 }
 
+const SIM_MARK = '// SRS simulator binary (srs-chatops test fixture).';
+
 /**
  * The binary: a node script with an absolute shebang (sshd sessions have a minimal PATH).
- * @param {string} version @param {string | null | undefined} broken
+ * @param {string} version @param {BuildOptions} [build]
  */
-function binarySource(version, broken) {
+function binarySource(version, build = {}) {
+  const broken = build.broken || null;
+  const asan = !!build.asan;
   return `#!${process.execPath}
 // @ts-check
-// SRS simulator binary (srs-chatops test fixture). version=${version}${broken ? ` broken=${broken}` : ''}
+${SIM_MARK} version=${version}${broken ? ` broken=${broken}` : ''}${asan ? ' asan=1' : ''}
 'use strict';
-require(${JSON.stringify(path.join(SIM_DIR, 'srs-main.js'))}).main({ version: ${JSON.stringify(version)}, broken: ${JSON.stringify(broken || null)} });
+require(${JSON.stringify(path.join(SIM_DIR, 'srs-main.js'))}).main({ version: ${JSON.stringify(version)}, broken: ${JSON.stringify(broken)}, asan: ${asan} });
 `;
+}
+
+/**
+ * What build objs/srs is: a simulator binary (its header line says so), else a real one (asked with `objs/srs -v`,
+ * which real SRS answers on stdout, exit 0). version null when it cannot be told.
+ * @param {string} root
+ * @returns {{ version: string | null, broken: string | null, asan: boolean, simulated: boolean }}
+ */
+function readBuild(root) {
+  const binary = path.join(root, 'objs/srs');
+  const head = Buffer.alloc(512);
+  const fd = fs.openSync(binary, 'r');
+  let n = 0;
+  try { n = fs.readSync(fd, head, 0, head.length, 0); } finally { fs.closeSync(fd); }
+  const text = head.subarray(0, n).toString('latin1');
+  if (text.startsWith('#!') && text.includes(SIM_MARK)) {
+    const v = /version=(\S+)/.exec(text);
+    const b = /broken=(\S+)/.exec(text);
+    return { version: v && v[1] ? v[1] : null, broken: b && b[1] ? b[1] : null, asan: / asan=1/.test(text), simulated: true };
+  }
+  try {
+    const out = execFileSync(binary, ['-v'], { cwd: root, encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const m = /^(\d+\.\d+\.\d+)\s*$/m.exec(out);
+    return { version: m && m[1] ? m[1] : null, broken: null, asan: false, simulated: false };
+  } catch {
+    return { version: null, broken: null, asan: false, simulated: false };
+  }
 }
 
 /** @param {string} root @param {number | undefined} restartSec */
@@ -88,7 +121,7 @@ function installHost(opts) {
   const {
     hostDir, version = '6.0.184', ports, graceStartWaitMs = 2300, graceFinalWaitMs = 3200, forceGraceQuit = false,
     exitDelayMs = 2000, bindFailDelayMs = 1200, serviceManager = 'initd', registerInitd = true, installUnit = true,
-    restartSec, rawApi = false,
+    restartSec, rawApi = false, asan = false,
   } = opts;
   if (!path.isAbsolute(hostDir)) throw new Error(`hostDir must be absolute: ${hostDir}`);
   const root = path.join(hostDir, 'usr/local/srs');
@@ -98,7 +131,7 @@ function installHost(opts) {
   fs.writeFileSync(path.join(root, HOST_META), JSON.stringify(meta, null, 2));
 
   const binary = path.join(root, 'objs/srs');
-  fs.writeFileSync(binary, binarySource(version, null), { mode: 0o755 });
+  fs.writeFileSync(binary, binarySource(version, { asan }), { mode: 0o755 });
   fs.chmodSync(binary, 0o755);
 
   const config = path.join(root, 'conf/srs.conf');
@@ -134,7 +167,7 @@ function installHost(opts) {
   fs.writeFileSync(installCommand, shimSource(process.execPath, 'srs-install.js', `main(${JSON.stringify(hostDir)}, process.argv.slice(2))`), { mode: 0o755 });
   fs.chmodSync(installCommand, 0o755);
   mkdirp(packagesDir(hostDir));
-  if (isValidVersion(version)) publishPackage(hostDir, version);
+  if (isValidVersion(version)) publishPackage(hostDir, version, { asan });
 
   const systemdUnitDir = path.join(hostDir, 'usr/lib/systemd/system');
   mkdirp(systemdUnitDir);
@@ -155,15 +188,15 @@ function installHost(opts) {
 /**
  * Swap the binary for another version ("upgrade"). broken: 'no-start' fails before forking,
  * 'no-streams' starts but serves no streams and refuses publishers, 'crash' starts (false OK) and
- * dies after sim_bind_fail_delay.
+ * dies after sim_bind_fail_delay. asan: an AddressSanitizer build (`-t` ends with a leak report, exit 1).
  * @param {string} root
  * @param {string} version
- * @param {{ broken?: 'no-start' | 'no-streams' | 'crash' }} [opts]
+ * @param {BuildOptions} [opts]
  */
 function setVersion(root, version, opts = {}) {
   const binary = path.join(root, 'objs/srs');
   const tmp = `${binary}.new`;
-  fs.writeFileSync(tmp, binarySource(version, opts.broken), { mode: 0o755 });
+  fs.writeFileSync(tmp, binarySource(version, opts), { mode: 0o755 });
   fs.chmodSync(tmp, 0o755);
   fs.renameSync(tmp, binary);
   return binary;
@@ -198,10 +231,9 @@ function restoreConfig(root) {
   return config;
 }
 
-/** Version embedded in the installed binary. @param {string} root */
+/** Version of the installed binary (simulated or real), or null. @param {string} root */
 function getVersion(root) {
-  const m = /version=(\S+)/.exec(fs.readFileSync(path.join(root, 'objs/srs'), 'utf8'));
-  return m ? m[1] : null;
+  return readBuild(root).version;
 }
 
 /** Version srs-install recorded as replaced (ROOT/objs/srs.previous-version), or null. @param {string} root */
@@ -210,6 +242,6 @@ function getPreviousVersion(root) {
 }
 
 module.exports = {
-  installHost, setVersion, writeConfig, breakConfig, restoreConfig, getVersion, getPreviousVersion,
+  installHost, setVersion, readBuild, writeConfig, breakConfig, restoreConfig, getVersion, getPreviousVersion,
   publishPackage, unpublishPackage, listPackages,
 };

@@ -20,7 +20,7 @@ const { newCid } = require('./logger');
  */
 
 class MediaHub {
-  /** @param {{ refusePublish?: boolean, onLog?: (msg: string) => void }} [opts] */
+  /** @param {{ refusePublish?: boolean, onLog?: (msg: string) => void, onKick?: (id: string) => void }} [opts] */
   constructor(opts = {}) {
     /** @type {Map<string, Client>} */
     this.clients = new Map();
@@ -31,7 +31,10 @@ class MediaHub {
     this.sockets = new Set();
     this.refusePublish = !!opts.refusePublish;
     this.onLog = opts.onLog || (() => {});
-    this.vhostId = `vid-${newCid().slice(0, 7)}`;
+    this.onKick = opts.onKick || (() => {});
+    this.vhostId = `vid-${newCid(7)}`;
+    /** SRS's statistics list a vhost only once a client used it (then for good). */
+    this.vhostSeen = false;
   }
 
   /** Track a raw socket of any listener until it closes. @param {import('net').Socket} s */
@@ -45,7 +48,7 @@ class MediaHub {
     const key = `${app}/${name}`;
     let st = this.streams.get(key);
     if (!st) {
-      st = { id: `vid-${newCid().slice(0, 7)}`, name, app, vhost: this.vhostId, url: `/${key}`, createdAt: Date.now(), publisher: null, clients: new Set() };
+      st = { id: `vid-${newCid(7)}`, name, app, vhost: this.vhostId, url: `/${key}`, createdAt: Date.now(), publisher: null, clients: new Set() };
       this.streams.set(key, st);
     }
     return st;
@@ -74,6 +77,7 @@ class MediaHub {
       sink: sink || ((d) => { socket.write(d); }),
     };
     this.clients.set(c.id, c);
+    this.vhostSeen = true;
     st.clients.add(c);
     if (publish) st.publisher = c;
     socket.once('close', () => this.remove(c));
@@ -111,6 +115,7 @@ class MediaHub {
   kick(id) {
     const c = this.clients.get(id);
     if (!c) return false;
+    this.onKick(id);
     c.socket.destroy();
     this.remove(c);
     return true;

@@ -2,8 +2,9 @@
 'use strict';
 /**
  * The host-local "package repository" srs-install installs from: hostDir/var/lib/srs-packages/.
- * A version is available when a file named after it exists there. Its content is empty (a good
- * build) or `broken=no-start|no-streams|crash` (a broken build, see setVersion).
+ * A version is available when a file named after it exists there. Its content is `key=value` lines: none (a good
+ * simulator build), `broken=no-start|no-streams|crash` (a broken one, see setVersion), `asan=1` (an
+ * AddressSanitizer build), or `binary=/abs/path/to/objs/srs`: a real SRS binary that srs-install copies in place.
  */
 const fs = require('fs');
 const path = require('path');
@@ -30,18 +31,33 @@ function compareVersions(a, b) {
 }
 
 /**
+ * @typedef {{ broken?: 'no-start' | 'no-streams' | 'crash' | null, asan?: boolean, binary?: string }} PackageOptions
+ * @typedef {{ version: string, broken: 'no-start' | 'no-streams' | 'crash' | null, asan: boolean, binary: string | null }} Package
+ */
+
+/**
  * Make a version available on the host (overwrites an existing entry).
  * @param {string} hostDir @param {string} version
- * @param {{ broken?: 'no-start' | 'no-streams' | 'crash' | null }} [opts]
+ * @param {PackageOptions} [opts]  binary: a real SRS binary (absolute path; broken/asan do not apply to it)
  * @returns {string} the repository file
  */
 function publishPackage(hostDir, version, opts = {}) {
   if (!isValidVersion(version)) throw new Error(`invalid version: ${version}`);
   if (opts.broken && !BROKEN_KINDS.includes(opts.broken)) throw new Error(`unknown broken kind: ${opts.broken}`);
+  if (opts.binary !== undefined) {
+    if (!path.isAbsolute(opts.binary)) throw new Error(`package binary must be an absolute path: ${opts.binary}`);
+    if (!fs.statSync(opts.binary).isFile()) throw new Error(`package binary is not a file: ${opts.binary}`);
+    if (opts.broken || opts.asan) throw new Error('a real binary package cannot be marked broken or asan');
+  }
   const dir = packagesDir(hostDir);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, version);
-  fs.writeFileSync(file, opts.broken ? `broken=${opts.broken}\n` : '');
+  const lines = [
+    ...(opts.broken ? [`broken=${opts.broken}`] : []),
+    ...(opts.asan ? ['asan=1'] : []),
+    ...(opts.binary !== undefined ? [`binary=${opts.binary}`] : []),
+  ];
+  fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
   return file;
 }
 
@@ -61,18 +77,30 @@ function listPackages(hostDir) {
 /**
  * Look a (valid) version up. null when not available; throws when the entry is malformed.
  * @param {string} hostDir @param {string} version
- * @returns {{ version: string, broken: 'no-start' | 'no-streams' | 'crash' | null } | null}
+ * @returns {Package | null}
  */
 function readPackage(hostDir, version) {
   if (!isValidVersion(version)) throw new Error(`invalid version: ${version}`);
   let text;
   try { text = fs.readFileSync(path.join(packagesDir(hostDir), version), 'utf8'); } catch { return null; }
-  const body = text.trim();
-  if (body === '') return { version, broken: null };
-  const m = /^broken=(\S+)$/.exec(body);
-  const kind = m && m[1];
-  if (!kind || !BROKEN_KINDS.includes(kind)) throw new Error(`package ${version} is corrupt: ${JSON.stringify(body.slice(0, 60))}`);
-  return { version, broken: /** @type {'no-start' | 'no-streams' | 'crash'} */ (kind) };
+  /** @type {Package} */
+  const pkg = { version, broken: null, asan: false, binary: null };
+  const corrupt = () => new Error(`package ${version} is corrupt: ${JSON.stringify(text.trim().slice(0, 60))}`);
+  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const m = /^(broken|asan|binary)=(.+)$/.exec(line);
+    if (!m || !m[2]) throw corrupt();
+    if (m[1] === 'broken') {
+      if (!BROKEN_KINDS.includes(m[2])) throw corrupt();
+      pkg.broken = /** @type {'no-start' | 'no-streams' | 'crash'} */ (m[2]);
+    } else if (m[1] === 'asan') {
+      if (m[2] !== '1') throw corrupt();
+      pkg.asan = true;
+    } else {
+      if (!path.isAbsolute(m[2])) throw corrupt();
+      pkg.binary = m[2];
+    }
+  }
+  return pkg;
 }
 
 module.exports = {

@@ -5,8 +5,9 @@
  *   srs-install <version> [--root ROOT]      (ROOT defaults to hostDir/usr/local/srs)
  * Installs <version> from the host's package repository (package-repo.js) by swapping ROOT/objs/srs
  * (the running process keeps its old version until restarted) and records the version it replaced
- * in ROOT/objs/srs.previous-version. Exit 0 installed / already installed, 1 not available or
- * failed, 2 usage or invalid version.
+ * in ROOT/objs/srs.previous-version. A package naming a real binary is copied to a temporary name in
+ * ROOT/objs and renamed over objs/srs; the others write a simulator binary. Exit 0 installed / already
+ * installed, 1 not available or failed, 2 usage or invalid version.
  */
 const fs = require('fs');
 const path = require('path');
@@ -33,12 +34,38 @@ function parseArgs(argv) {
   return out;
 }
 
-/** The version the binary under root carries, and whether it is broken. @param {string} root */
-function installedBuild(root) {
-  const text = fs.readFileSync(path.join(root, 'objs/srs'), 'utf8');
-  const v = /version=(\S+)/.exec(text);
-  const b = /broken=(\S+)/.exec(text);
-  return { version: v ? v[1] : null, broken: b ? b[1] : null };
+/** @param {string} a @param {string} b */
+function sameFile(a, b) {
+  try {
+    if (fs.statSync(a).size !== fs.statSync(b).size) return false;
+    return fs.readFileSync(a).equals(fs.readFileSync(b));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the package is what objs/srs already is.
+ * @param {string} root @param {import('./package-repo').Package} pkg @param {ReturnType<import('./install')['readBuild']>} cur
+ */
+function alreadyInstalled(root, pkg, cur) {
+  if (cur.version !== pkg.version) return false;
+  if (pkg.binary !== null) return !cur.simulated && sameFile(pkg.binary, path.join(root, 'objs/srs'));
+  return cur.simulated && cur.broken === pkg.broken && cur.asan === pkg.asan;
+}
+
+/** Copy a real binary over objs/srs: a temporary name in objs/, then rename (atomic). @param {string} root @param {string} from */
+function installBinary(root, from) {
+  const target = path.join(root, 'objs/srs');
+  const tmp = path.join(root, 'objs', `.srs.installing.${process.pid}`);
+  try {
+    fs.copyFileSync(from, tmp);
+    fs.chmodSync(tmp, 0o755);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**
@@ -71,16 +98,19 @@ function run(hostDir, argv, io) {
     io.stderr(`srs-install: version ${version} is not available (available: ${avail.length ? avail.join(', ') : 'none'})\n`);
     return 1;
   }
-  const cur = installedBuild(root);
-  if (cur.version === version && cur.broken === pkg.broken) {
+  const { readBuild, setVersion } = require('./install');
+  const cur = readBuild(root);
+  if (alreadyInstalled(root, pkg, cur)) {
     io.stdout(`SRS ${version} already installed\n`);
     return 0;
   }
   try {
+    if (pkg.binary !== null && !fs.statSync(pkg.binary).isFile()) throw new Error(`${pkg.binary} is not a file`);
     const prevFile = path.join(root, PREVIOUS_VERSION_REL);
     fs.writeFileSync(`${prevFile}.new`, `${cur.version || 'unknown'}\n`);
     fs.renameSync(`${prevFile}.new`, prevFile);
-    require('./install').setVersion(root, version, pkg.broken ? { broken: pkg.broken } : {});
+    if (pkg.binary !== null) installBinary(root, pkg.binary);
+    else setVersion(root, version, { broken: pkg.broken, asan: pkg.asan });
   } catch (e) {
     io.stderr(`srs-install: install of ${version} failed: ${/** @type {Error} */ (e).message}\n`);
     return 1;

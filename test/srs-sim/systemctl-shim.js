@@ -13,6 +13,25 @@ const S = require('./systemd-state');
 const START_TIMEOUT_MS = 30000;
 const STOP_TIMEOUT_MS = 120000;
 
+/**
+ * The project's reaper (test/support/reaper/subreaper.c): the one this process runs under, else its build in
+ * .tmp/bin. The supervisor runs under it with no delay, so the SRS daemons it starts (orphaned by SRS's own
+ * daemonizing) are reaped the moment they exit, as systemd (PID 1) does on a real host. Without it, exited daemons
+ * wait for whatever reaper is above (the init.d script's `ps -p` counts them as running meanwhile).
+ */
+function reaperBinary() {
+  /** @type {string[]} */
+  const candidates = [];
+  const above = process.env.SRS_CHATOPS_SUBREAPER;
+  if (above && /^\d+$/.test(above)) {
+    try { candidates.push(fs.readlinkSync(`/proc/${above}/exe`)); } catch { /* gone or not readable */ }
+  }
+  candidates.push(path.resolve(__dirname, '../../.tmp/bin/subreaper'));
+  return candidates.find((c) => {
+    try { fs.accessSync(c, fs.constants.X_OK); return c.endsWith('/subreaper'); } catch { return false; }
+  });
+}
+
 /** @param {number} ms */
 function sleepSync(ms) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
 
@@ -61,7 +80,10 @@ function doStart(hostDir) {
   const journal = S.paths(hostDir).journal;
   fs.mkdirSync(path.dirname(journal), { recursive: true });
   const out = fs.openSync(journal, 'a');
-  const child = spawn(process.execPath, [path.join(__dirname, 'systemd-supervisor.js'), hostDir], { detached: true, stdio: ['ignore', out, out] });
+  const supervisor = [process.execPath, path.join(__dirname, 'systemd-supervisor.js'), hostDir];
+  const reaper = reaperBinary();
+  const [cmd = process.execPath, ...args] = reaper ? [reaper, '--delay-ms', '0', '--', ...supervisor] : supervisor;
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out, out] });
   child.unref();
   fs.closeSync(out);
   const end = Date.now() + START_TIMEOUT_MS;

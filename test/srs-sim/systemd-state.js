@@ -87,7 +87,12 @@ function writeState(hostDir, st) {
   fs.renameSync(tmp, p.stateFile);
 }
 
-/** Alive and not a zombie. @param {number} pid */
+/**
+ * The process runs: it exists and has not exited. An exited process not yet reaped (state Z) has exited: systemd is
+ * the reaper of its services and learns of an exit at once (SIGCHLD); the init.d script, by contrast, counts a zombie
+ * as running (`ps -p`), which is why the supervisor runs under a reaper that reaps at once (see systemctl-shim.js).
+ * @param {number} pid
+ */
 function pidAlive(pid) {
   if (!pid) return false;
   try {
@@ -96,6 +101,11 @@ function pidAlive(pid) {
   } catch {
     return false;
   }
+}
+
+/** The process is gone from the process table (reaped, or never existed). @param {number} pid */
+function pidGone(pid) {
+  return !pid || !fs.existsSync(`/proc/${pid}`);
 }
 
 /** The live supervisor's pid, or 0. @param {string} hostDir */
@@ -130,4 +140,4 @@ function journal(hostDir, line) {
   } catch { /* ignore */ }
 }
 
-module.exports = { paths, unitFile, parseUnit, parseSpan, readState, writeState, initialState, pidAlive, supervisorPid, srsPidFile, journal };
+module.exports = { paths, unitFile, parseUnit, parseSpan, readState, writeState, initialState, pidAlive, pidGone, supervisorPid, srsPidFile, journal };

@@ -4,7 +4,8 @@
  * Per-host stand-in for systemd managing srs.service (Type=forking, Restart=always): runs
  * ExecStart, takes MainPID from the pid file, restarts SRS RestartSec after any exit not requested
  * through `systemctl stop` (start limit: 5 starts in 10 s). SIGTERM = `systemctl stop`: runs
- * ExecStop, then exits. Run as: node systemd-supervisor.js <hostDir>
+ * ExecStop, then exits. Like systemd it goes on only once an exited main process is gone (reaped): the shim starts it
+ * under a reaper that reaps at once (systemctl-shim.js). Run as: node systemd-supervisor.js <hostDir>
  */
 const fs = require('fs');
 const { spawn } = require('child_process');
@@ -14,6 +15,13 @@ const POLL_MS = 200;
 const START_LIMIT_BURST = 5;
 const START_LIMIT_INTERVAL_MS = 10000;
 const STOP_KILL_WAIT_MS = 5000;
+const REAP_WAIT_MS = 5000;
+
+/** Until an exited process is reaped (at once under the shim's reaper). @param {number} pid */
+async function waitGone(pid) {
+  const end = Date.now() + REAP_WAIT_MS;
+  while (Date.now() < end && !S.pidGone(pid)) await sleep(20);
+}
 
 /** @param {string[]} cmd @param {string} hostDir @returns {Promise<{ code: number, pid: number }>} */
 function run(cmd, hostDir) {
@@ -79,6 +87,7 @@ async function supervise(hostDir) {
         await new Promise((res) => { const t = setTimeout(res, POLL_MS); wake = () => { clearTimeout(t); res(undefined); }; });
       }
       if (stopping) break;
+      await waitGone(mainPid);
       S.journal(hostDir, `Main process exited (pid ${mainPid})`);
       set({ mainPid: 0, result: 'success' });
     }
@@ -106,6 +115,7 @@ async function supervise(hostDir) {
       while (Date.now() < end && S.pidAlive(st.mainPid)) await sleep(100);
       if (S.pidAlive(st.mainPid)) { try { process.kill(st.mainPid, 'SIGKILL'); } catch { /* gone */ } }
     }
+    if (st.mainPid) await waitGone(st.mainPid);
     S.journal(hostDir, 'Stopped.');
     set({ active: 'inactive', sub: 'dead', mainPid: 0, result: 'success', since: Date.now() });
   }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { allocatePorts, releasePorts } from '../support/free-port';
 import { sleep, waitUntil } from '../support/wait-until';
 import { getPreviousVersion, getVersion, installHost, listPackages, publishPackage, type InstalledHost } from '../srs-sim/install';
+import { STOP_RESULT } from '../srs-sim/host-kit';
 import { connectClient, reconnectingClient, type ReconnectingClient } from '../srs-sim/media-client';
 
 jest.setTimeout(30000);
@@ -39,6 +40,8 @@ function run(file: string, args: string[]): Promise<RunResult> {
   });
 }
 const initd = (h: InstalledHost, verb: string): Promise<RunResult> => run(h.initdLink, [verb]);
+// eslint-disable-next-line no-control-regex
+const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 const install = (h: InstalledHost, ...args: string[]): Promise<RunResult> => run(h.installCommand, args);
 
 async function api<T>(h: InstalledHost, p: string): Promise<T> {
@@ -127,7 +130,7 @@ describe('srs-install', () => {
     expect((await initd(h, 'restart')).code).toBe(0);
     await waitApi(h, midPid);
     expect(await apiVersion(h)).toBe('6.0.184');
-    expect((await initd(h, 'stop')).code).toBe(0);
+    expect(plain((await initd(h, 'stop')).stdout)).toMatch(STOP_RESULT);
   });
 
   test('an unknown version is refused with the available ones listed; nothing changes', async () => {
@@ -197,7 +200,50 @@ describe('srs-install', () => {
     expect(pub.connects).toBe(1);
     await pub.stop();
     await waitUntil(async () => (await streams(h)).length === 0, { timeoutMs: 5000, description: 'live/b gone after stop' });
-    expect((await initd(h, 'stop')).code).toBe(0);
+    expect(plain((await initd(h, 'stop')).stdout)).toMatch(STOP_RESULT);
+  });
+});
+
+describe('srs-install with real binaries', () => {
+  /** A stand-in for a real `objs/srs` (not the simulator): answers `-v` on stdout like SRS. */
+  function fakeRealBinary(version: string): string {
+    const file = path.join(tmpRoot, `real-srs-${version}`);
+    fs.writeFileSync(file, `#!/bin/sh\n# stand-in for a real SRS build\nif [ "$1" = "-v" ]; then echo ${version}; exit 0; fi\nexit 255\n`, { mode: 0o755 });
+    return file;
+  }
+
+  test('a package naming a real binary is copied over objs/srs atomically; getVersion asks the binary (-v)', async () => {
+    const { h, hostDir } = await newHost();
+    const real157 = fakeRealBinary('6.0.157');
+    const real158 = fakeRealBinary('6.0.158');
+    publishPackage(hostDir, '6.0.157', { binary: real157 });
+    publishPackage(hostDir, '6.0.158', { binary: real158 });
+    expect(fs.readFileSync(path.join(h.packagesDir, '6.0.157'), 'utf8')).toBe(`binary=${real157}\n`);
+    expect(() => publishPackage(hostDir, '6.0.159', { binary: 'relative/objs/srs' })).toThrow(/absolute/);
+
+    const inode = fs.statSync(h.binary).ino;
+    expect(await install(h, '6.0.157')).toEqual({ code: 0, stdout: 'installed SRS 6.0.157 (was 6.0.184)\n', stderr: '' });
+    expect(fs.readFileSync(h.binary)).toEqual(fs.readFileSync(real157));
+    expect(fs.statSync(h.binary).mode & 0o777).toBe(0o755);
+    expect(fs.statSync(h.binary).ino).not.toBe(inode); // renamed into place, not rewritten in place
+    expect(fs.readdirSync(path.dirname(h.binary)).filter((f) => f.includes('install'))).toEqual([]);
+    expect(getVersion(h.root)).toBe('6.0.157');
+    expect(getPreviousVersion(h.root)).toBe('6.0.184');
+    expect(await install(h, '6.0.157')).toEqual({ code: 0, stdout: 'SRS 6.0.157 already installed\n', stderr: '' });
+
+    expect(await install(h, '6.0.158')).toEqual({ code: 0, stdout: 'installed SRS 6.0.158 (was 6.0.157)\n', stderr: '' });
+    expect(getVersion(h.root)).toBe('6.0.158');
+    expect(getPreviousVersion(h.root)).toBe('6.0.157');
+    // back to the simulator build the host started with
+    expect(await install(h, '6.0.184')).toEqual({ code: 0, stdout: 'installed SRS 6.0.184 (was 6.0.158)\n', stderr: '' });
+    expect(getVersion(h.root)).toBe('6.0.184');
+    expect((await run(h.binary, ['-v'])).stdout).toBe('6.0.184\n');
+
+    fs.rmSync(real158);
+    const gone = await install(h, '6.0.158');
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/^srs-install: install of 6\.0\.158 failed: /);
+    expect(getVersion(h.root)).toBe('6.0.184');
   });
 });
 
@@ -239,6 +285,6 @@ describe('reconnecting media clients', () => {
     await Promise.all([pub.stop(), player.stop()]);
     expect(pub.current).toBeNull();
     await waitUntil(async () => (await streams(h)).length === 0, { timeoutMs: 5000, description: 'streams gone after stop' });
-    expect((await initd(h, 'stop')).code).toBe(0);
+    expect(plain((await initd(h, 'stop')).stdout)).toMatch(STOP_RESULT);
   });
 });
