@@ -86,6 +86,13 @@ export const workerSchema = z
     concurrency: z.number().int().min(1).max(1000).default(50),
     /** How long after start/restart to wait before confirming (SRS dies ~1.2 s after a bind failure). @defaultValue 2500 */
     startSettleMs: z.number().int().nonnegative().default(2500),
+    /**
+     * How long a start (also the start of a restart, graceful restart or upgrade) waits for the pid file's process to
+     * be reaped when it is a zombie: SRS's init.d counts a zombie as running (`ps -p`) and would start nothing. An
+     * exited SRS stays a zombie until its parent (init) reaps it, ~1-2 s on a normal host; past this wait the start
+     * fails and says which parent does not reap. @defaultValue 10000
+     */
+    zombieReapWaitMs: z.number().int().nonnegative().default(10000),
     /** How long stop may take to be confirmed (init.d escalates to SIGKILL after ~32 s). @defaultValue 40000 */
     stopTimeoutMs: z.number().int().positive().default(40000),
     /** How long reload/rotate/grace have to show their log line. @defaultValue 3000 */

@@ -54,7 +54,7 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     await deps.requests.markPosted(record.requestId, event.host, reply.ts);
     if (event.result.errorCode === 'confirmation_required') {
       const value = { requestId: record.requestId, jobId: event.jobId, host: event.host };
-      await deps.chat.post(record.channelId, renderGraceConfirm(event.host, event.result.before.version ?? '5.0', event.result.before.clients, value), parentTs);
+      await deps.chat.post(record.channelId, renderGraceConfirm(event.host, event.result.before, value), parentTs);
     }
   }
   if (stored >= record.hosts.length) await finish(deps, record, parentTs, false);
@@ -122,6 +122,6 @@ async function postTable(deps: BotDeps, latest: RequestProgress, parentTs: strin
   for (const r of unposted) await deps.requests.markPosted(requestId, r.host, firstTs);
   for (const r of unposted.filter((x) => x.errorCode === 'confirmation_required')) {
     const value = { requestId, jobId: hostJobId(requestId, r.host), host: r.host };
-    await deps.chat.post(latest.record.channelId, renderGraceConfirm(r.host, r.before.version ?? '5.0', r.before.clients, value), parentTs);
+    await deps.chat.post(latest.record.channelId, renderGraceConfirm(r.host, r.before, value), parentTs);
   }
 }

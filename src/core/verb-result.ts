@@ -5,17 +5,33 @@ import type { JobVerb } from './verbs';
  * - `running`: the pid file's process is alive, not a zombie, and is SRS (cmdline has `objs/srs`).
  * - `stopped`: no pid file.
  * - `stale_pid`: a pid file whose process is gone (SRS never removes it: after grace, crash, SIGKILL).
- * - `zombie`: the pid file's process is a zombie (dead, not reaped).
- * - `foreign_pid`: the pid was recycled by a process that is not SRS.
+ * - `zombie`: the pid file's process exited but its parent has not reaped it (SRS's init.d, `ps -p`, still counts it
+ *   as running and refuses to start).
+ * - `foreign_pid`: the pid was recycled by a process that is not SRS (init.d counts it as running too).
  * - `unknown`: the host could not be asked (unreachable, timeout).
  */
 export type SrsState = 'running' | 'stopped' | 'stale_pid' | 'zombie' | 'foreign_pid' | 'unknown';
+
+/** A listening media or API port held by a process other than the host's SRS. */
+export interface PortHolder {
+  port: number;
+  /** Absent when the SSH user cannot see the process (`ss` names other users' processes only for root). */
+  pid?: number;
+  /** Its name as `ss` shows it, e.g. `nc`. */
+  command?: string;
+}
 
 /** A snapshot of one host's SRS, read on the host. */
 export interface HostSnapshot {
   state: SrsState;
   /** The pid from the pid file, when there is one. */
   pid?: number;
+  /** `foreign_pid`: the command line of the process the pid file names. */
+  pidCommand?: string;
+  /** `zombie`: its parent, which has not reaped it (pid and command line, from /proc). */
+  zombieParent?: { pid: number; command?: string };
+  /** Listening media/API ports held by something other than this SRS (another program took them). */
+  portHolders?: PortHolder[];
   /** Whether the HTTP API answered. */
   apiUp: boolean;
   /** From the API when it answers. */
@@ -23,7 +39,9 @@ export interface HostSnapshot {
   /** API `service` id: new per process start. */
   serviceId?: string;
   uptimeSeconds?: number;
+  /** The players connected now (API `clients/`, publishers not included). */
   clients?: number;
+  /** The publishing clients connected now (API `clients/`): players + publishers are every media client. */
   publishers?: number;
   streams?: number;
 }

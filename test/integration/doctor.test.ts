@@ -64,6 +64,27 @@ describe('srs-chatops doctor on real hosts', () => {
     expect(out).toMatch(/doctor: \d+ problems; apply the fixes above/);
   });
 
+  it("an AddressSanitizer build passes the config test (leak report off); a broken config is a PROBLEM quoting SRS's own error", async () => {
+    const [asan] = (await claimHosts(1, { asan: true })) as [FleetHost];
+    try {
+      const d = getTestRun().fleet.toConfigObject({ hostNames: [asan.name] });
+      const ok = await doctor(d);
+      expect(row(ok.out, asan.name, 'config test')).toMatch(/ ok .*test is successful/);
+      const good = fs.readFileSync(asan.config, 'utf8');
+      fs.appendFileSync(asan.config, '\nvhost broken.example.com {\n    # missing closing brace\n');
+      try {
+        const bad = await doctor(d);
+        expect(bad.code).toBe(1);
+        expect(row(bad.out, asan.name, 'config test')).toMatch(/PROBLEM +invalid config.*ASAN_OPTIONS=detect_leaks=0 \.\/objs\/srs -t -c/);
+      } finally {
+        fs.writeFileSync(asan.config, good);
+      }
+    } finally {
+      await getTestRun().fleet.resetHost(asan.name);
+      releaseHosts([asan]);
+    }
+  });
+
   it('an unpinned host is refused (worker start too) until --trust-new pins it; a changed key stays refused', async () => {
     const fleet = getTestRun().fleet;
     const kh = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kh-')), 'known_hosts');

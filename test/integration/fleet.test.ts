@@ -123,7 +123,9 @@ describe('test fleet (real OpenSSH sshd + SRS simulator per host)', () => {
 
   test('toConfigYaml produces a config the bot schema accepts', () => {
     const config = configSchema.parse(parse(fleet.toConfigYaml()));
-    expect(config.hosts).toHaveLength(24);
+    expect(config.hosts).toHaveLength(fleet.hosts.length);
+    expect(config.hosts.length).toBeGreaterThanOrEqual(48);
+    expect(config.hosts.filter((h) => h.name.startsWith('r')).map((h) => h.srsRoot)).toHaveLength(12); // the real SRS hosts
     expect(config.ssh.knownHostsPath).toBe(fleet.knownHostsPath);
     const h19 = config.hosts.find((entry) => entry.name === 'h19');
     expect(h19?.serviceManager).toBe('systemd');

@@ -53,7 +53,9 @@ describe('worker verbs on real sshd + simulated SRS (init.d)', () => {
     const r = await runVerb(h.ctx(host.name), 'stop');
     expect(r.outcome).toBe('ok');
     expect(r.exitCode).toBe(0);
-    expect(['stopped', 'stale_pid', 'zombie']).toContain(r.after.state);
+    // init.d stop waits until `ps -p` no longer finds the pid (the reaper took the zombie), then removes the pid file.
+    expect(r.after.state).toBe('stopped');
+    expect(r.summary).toBe(`stopped (pid ${pid ?? '?'} gone)`);
     expect(pidAlive(pid)).toBe(false);
     const again = await runVerb(h.ctx(host.name), 'stop');
     expect(again.outcome).toBe('noop');
@@ -70,22 +72,47 @@ describe('worker verbs on real sshd + simulated SRS (init.d)', () => {
     expect(r.summary).toBe('stopped (no pid file)');
   });
 
-  it('status is zombie-free: a zombie or a recycled pid is never "running"', async () => {
+  it('a zombie or a recycled pid in the pid file: never "running"; start runs nothing and says what blocks it and how to fix it', async () => {
     const host = hosts[1] as FleetHost;
+    const initdStarts = () => h.sent.filter((s) => s.host === host.name && s.line.includes('srs-initd') && s.line.endsWith("'start'")).length;
+    const startsBefore = initdStarts();
     // A parent that never reaps its exited child leaves a zombie.
     const parent: ChildProcess = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const zombiePid = await new Promise<number>((resolve) => parent.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
     await waitFor(() => fs.readFileSync(`/proc/${zombiePid}/status`, 'utf8').includes('State:\tZ'), 3000);
     fs.writeFileSync(host.pidFile, `${zombiePid}\n`);
-    const z = await runVerb(h.ctx(host.name), 'status');
-    expect(z.after.state).toBe('zombie');
-    expect(z.summary).toMatch(/^stopped \(pid \d+ exited and is a zombie/);
-    // A zombie is never started over nor reported running.
-    expect((await runVerb(h.ctx(host.name), 'stop')).outcome).toBe('noop');
-    fs.writeFileSync(host.pidFile, `${parent.pid ?? 0}\n`);
-    expect((await runVerb(h.ctx(host.name), 'status')).after.state).toBe('foreign_pid');
-    parent.kill('SIGKILL');
-    fs.rmSync(host.pidFile, { force: true });
+    try {
+      const z = await runVerb(h.ctx(host.name), 'status');
+      expect(z.after.state).toBe('zombie');
+      expect(z.summary).toBe(`stopped (pid ${zombiePid} exited but is a zombie: its parent, pid ${parent.pid ?? '?'} (\`sleep 30\`), has not reaped it; SRS's init.d counts it as running and refuses to start)`);
+      expect((await runVerb(h.ctx(host.name), 'stop')).outcome).toBe('noop');
+      // start waits (here 1.5 s) for the parent to reap it; it does not, so nothing is started.
+      const ctx = h.ctx(host.name);
+      const start = await runVerb({ ...ctx, settings: { ...ctx.settings, zombieReapWaitMs: 1500 } }, 'start');
+      expect(start).toMatchObject({ outcome: 'failed', errorCode: 'zombie_pid' });
+      expect(start.summary).toContain(`pid ${zombiePid} (in ${host.pidFile}) exited but is still a zombie after 1.5 s: its parent, pid ${parent.pid ?? '?'} (\`sleep 30\`), has not reaped it`);
+      expect(start.summary).toContain(`remove the stale pid file ${host.pidFile}; then \`/srs start ${host.name}\``);
+      expect(initdStarts()).toBe(startsBefore);
+
+      // The pid file names a live program that is not SRS (a recycled pid).
+      fs.writeFileSync(host.pidFile, `${parent.pid ?? 0}\n`);
+      const f = await runVerb(h.ctx(host.name), 'status');
+      expect(f.after.state).toBe('foreign_pid');
+      expect(f.summary).toBe(`stopped (stale pid file: pid ${parent.pid ?? '?'} is now \`sleep 30\`, not SRS; SRS's init.d counts it as running and refuses to start)`);
+      const stop = await runVerb(h.ctx(host.name), 'stop');
+      expect(stop.outcome).toBe('noop');
+      expect(stop.summary).toMatch(/init\.d stop was not run \(it would send SIGTERM to pid \d+, which is not SRS\)/);
+      const refused = await runVerb(h.ctx(host.name), 'start');
+      expect(refused).toMatchObject({ outcome: 'failed', errorCode: 'foreign_pid' });
+      expect(refused.summary).toBe(
+        `start FAILED: nothing was started: pid ${parent.pid ?? '?'} in ${host.pidFile} is \`sleep 30\`, not SRS; SRS's init.d counts it as running and refuses to start. The pid file is stale (SRS never removes it after a crash or a graceful quit): remove ${host.pidFile}, then \`/srs start ${host.name}\``,
+      );
+      expect(initdStarts()).toBe(startsBefore);
+      expect(pidAlive(parent.pid)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+      fs.rmSync(host.pidFile, { force: true });
+    }
   });
 
   it('start confirms a live, serving process; start again is a no-op', async () => {
@@ -99,17 +126,27 @@ describe('worker verbs on real sshd + simulated SRS (init.d)', () => {
     expect(again.outcome).toBe('noop');
   });
 
-  it('start on a taken port: init.d says OK (exit 0), the bot reports the bind failure', async () => {
+  it('a program takes the RTMP port as SRS stops: the stop worked and names it; start then fails on the bind (init.d says OK) and names it too', async () => {
     const host = hosts[2] as FleetHost;
-    expect((await runVerb(h.ctx(host.name), 'stop')).outcome).toBe('ok');
+    // Binds the port the moment SRS lets go of it.
     const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(host.ports.rtmp, '127.0.0.1', resolve));
+    let bound = false;
+    const squat = (): void => {
+      blocker.once('error', () => setTimeout(squat, 20));
+      blocker.listen(host.ports.rtmp, '127.0.0.1', () => (bound = true));
+    };
+    squat();
+    const held = `port ${host.ports.rtmp} is now held by`;
     try {
+      const stopped = await runVerb(h.ctx(host.name), 'stop');
+      expect(bound).toBe(true);
+      expect(stopped.outcome).toBe('ok');
+      expect(stopped.summary).toMatch(new RegExp(`^stopped \\(pid \\d+ gone\\); ${held} \\S+ \\(pid ${process.pid}\\): SRS cannot start until it is freed$`));
       const r = await runVerb(h.ctx(host.name), 'start');
       expect(r.exitCode).toBe(0);
       expect(r.output).toMatch(/SRS started\(pid \d+\)/);
       expect(r.outcome).toBe('failed');
-      expect(r.summary).toMatch(/start FAILED/);
+      expect(r.summary).toMatch(new RegExp(`^start FAILED: SRS exited right after starting; port ${host.ports.rtmp} is held by \\S+ \\(pid ${process.pid}\\): SRS cannot start until it is freed; now stopped`));
       expect(r.evidence.join('\n')).toMatch(/SocketBind/);
       expect(['stale_pid', 'stopped', 'zombie']).toContain(r.after.state);
       expect(pidAlive(readPid(host))).toBe(false);

@@ -10,7 +10,7 @@ describe('ConsoleChat', () => {
     await chat.update('C1', parent.ts, { text: 'done: 1 ok' });
     await chat.postEphemeral('C1', 'U1', { text: 'only for you' });
     const value = { requestId: 'r-1', jobId: 'r-1-edge-1', host: 'edge-1' };
-    const ask = await chat.post('C1', renderGraceConfirm('edge-1', '5.0.216', 3, value), parent.ts);
+    const ask = await chat.post('C1', renderGraceConfirm('edge-1', { version: '5.0.216', clients: 3 }, value), parent.ts);
     expect(out).toContain('[#1] *restart* on edge-1 <queued>');
     expect(out).toContain('    ↳ (thread #1) edge-1 ok\n      second line');
     expect(out).toContain('[#1 edited] done: 1 ok');

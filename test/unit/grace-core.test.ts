@@ -1,6 +1,6 @@
 import { applyLogLine } from '../../src/core/grace/apply-log-line';
 import { parseGraceButtonValue } from '../../src/core/grace/grace-actions';
-import { addSample, trendOf, type GraceProgress } from '../../src/core/grace/grace-progress';
+import { addSample, drainsOnQuit, trendOf, type GraceProgress } from '../../src/core/grace/grace-progress';
 import { renderGraceBoard, renderGraceDeadlinePrompt, renderGraceLine } from '../../src/core/render';
 import { parseGraceSettings } from '../../workers/grace/read-grace-settings';
 
@@ -31,9 +31,37 @@ describe('graceful-quit core', () => {
       stages.push(p.stage);
     }
     expect(seen.filter(Boolean)).toEqual(['listeners_closed', 'drained']);
-    expect(stages).toEqual(['start_wait', 'start_wait', 'start_wait', 'listeners_closed', 'draining', 'draining', 'draining', 'draining', 'final_wait', 'terminated', 'terminated']);
+    // SRS logs `final wait for` when the final wait ENDS: the final wait runs from `wait for 0 conns` on.
+    expect(stages).toEqual(['start_wait', 'start_wait', 'start_wait', 'listeners_closed', 'draining', 'draining', 'final_wait', 'final_wait', 'terminated', 'terminated', 'terminated']);
     expect(p.loggedConns).toBe(0);
     expect(p.drainStartAt).toBe(3000);
+    expect(p.drainedAt).toBe(6000);
+  });
+
+  it('with no client SRS logs no `wait for N conns`: the drain is over at `source disposed`, once', () => {
+    const p = fresh();
+    const got = ['sig=3, user start gracefully quit', 'start wait for 300ms', 'listeners closed', 'ingesters stopped', 'source disposed', 'final wait for 300ms', 'srs terminated'].map((l, i) => applyLogLine(p, l, i));
+    expect(got.filter(Boolean)).toEqual(['listeners_closed', 'drained']);
+  });
+
+  it('a drain cut short by SIGINT is not "drained"', () => {
+    const p = { ...fresh(), stage: 'escalating' as const, escalations: ['SIGINT at 5s by U1'] };
+    expect(['wait for 3 conns to quit', 'source disposed', 'final wait for 300ms'].map((l, i) => applyLogLine(p, l, i)).filter(Boolean)).toEqual([]);
+    expect(p.drainedAt).toBeUndefined();
+  });
+
+  it('SRS 5.0 takes SIGQUIT without a start wait: its stage says it exits without draining', () => {
+    const p: GraceProgress = { ...fresh(), version: '5.0.216', drains: false, stage: 'signal_sent', signalAt: 0, clients: 3, playersAtStart: 2, publishersAtStart: 1 };
+    for (const l of ['sig=3, user start gracefully quit', 'cleanup for quit signal fast=0, grace=1', 'quit for thread #2(hybrid) finished']) applyLogLine(p, l, 100);
+    expect(p.stage).toBe('no_drain');
+    const line = renderGraceLine(p, 900);
+    expect(line).toContain('signal received; SRS 5.0.216 does not drain: it exits within about 2 s of SIGQUIT and drops the 3 clients still connected');
+    expect(line).not.toMatch(/grace_start_wait|listeners close/);
+  });
+
+  it('knows which versions drain (issue 3805: fixed in 6.0.132)', () => {
+    expect(['5.0.216', '5.0.1', '6.0.131'].map(drainsOnQuit)).toEqual([false, false, false]);
+    expect(['6.0.132', '6.0.157', '7.0.10', undefined, 'weird'].map(drainsOnQuit)).toEqual([true, true, true, true, true]);
   });
 
   it('keeps a short trend', () => {
@@ -44,12 +72,13 @@ describe('graceful-quit core', () => {
   });
 
   it('renders one line per host with elapsed time and deadline, and the deadline buttons', () => {
-    const a = { ...fresh('edge-1'), stage: 'draining' as const, signalAt: 0, drainStartAt: 2300, deadlineAt: 600000, clients: 3, clientsAtStart: 5, samples: [[0, 5], [1000, 3]] as Array<[number, number]> };
+    const a = { ...fresh('edge-1'), stage: 'draining' as const, signalAt: 0, drainStartAt: 2300, deadlineAt: 600000, clients: 3, playersAtStart: 5, samples: [[0, 5], [1000, 3]] as Array<[number, number]> };
     const b = { ...fresh('edge-2'), stage: 'exited' as const, signalAt: 0, exitedAt: 8000, deadlineAt: 600000 };
     const board = renderGraceBoard('grace', [a, b], 42000);
     expect(board.text).toContain('*Graceful quit*: 1/2 hosts done');
-    expect(board.text).toMatch(/edge-1\* listeners closed; 3 clients left \(was 5, falling\), draining for 39s · elapsed 42s · deadline in 9m 18s/);
-    expect(board.text).toMatch(/edge-2\* exited after 8s: process gone, media ports closed · elapsed 8s · deadline 10m 0s/);
+    expect(board.text).toMatch(/edge-1\* listeners closed; 3 clients left \(was 5: 5 players, falling\), draining for 39s · elapsed 42s · deadline in 9m 18s/);
+    expect(board.text).toMatch(/edge-2\* exited after 8s: process ended, media ports closed · elapsed 8s · deadline 10m 0s/);
+    expect(renderGraceLine({ ...a, clients: 1, playersAtStart: 4, publishersAtStart: 1 }, 42000)).toMatch(/listeners closed; 1 client left \(was 5: 4 players, 1 publisher, falling\)/);
     expect(renderGraceLine({ ...a, deadlineAt: 30000 }, 42000)).toMatch(/deadline passed 12s ago/);
     const prompt = renderGraceDeadlinePrompt(a, { requestId: 'r-1', jobId: 'r-1-edge-1', host: 'edge-1' }, 300000, 42000);
     const actions = (prompt.blocks ?? []).find((x) => (x as { type: string }).type === 'actions') as { elements: Array<{ action_id: string; value: string }> };

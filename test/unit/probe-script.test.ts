@@ -110,7 +110,46 @@ describe('probe script (run by /bin/sh, as on a host)', () => {
     fs.writeFileSync(pidFile, `${String(zombie)}\n`);
     const z = probe(root, c, 1985, []);
     expect(z).toMatch(/^proc_state=Z$/m);
-    expect(parseProbe(z, root).state).toBe('zombie');
+    // The parent that has not reaped it: its pid and command line.
+    expect(parseProbe(z, root)).toMatchObject({ state: 'zombie', pid: zombie, ppid: parent.pid, parentCmdline: 'sleep 30' });
+  });
+
+  it('listening ports with their holders: this SRS, and another program named by pid and name', async () => {
+    // A second root whose `objs/srs` listens on the port it is given (a stand-in SRS that holds sockets).
+    const root2 = path.join(dir, 'srs2');
+    fs.mkdirSync(path.join(root2, 'objs'), { recursive: true });
+    fs.mkdirSync(path.join(root2, 'conf'));
+    fs.writeFileSync(path.join(root2, 'conf', 'srs.conf'), 'pid ./objs/srs.pid;\n');
+    const listenCode = "require('net').createServer().listen(Number(process.argv[process.argv.length - 1]), '127.0.0.1', () => process.stdout.write('up\\n'));setInterval(() => {}, 1e6);";
+    fs.writeFileSync(path.join(root2, 'objs', 'srs'), `#!${process.execPath}\n${listenCode}\n`, { mode: 0o755 });
+    const freePort = (): Promise<number> =>
+      new Promise((resolve) => {
+        const s = net.createServer();
+        s.listen(0, '127.0.0.1', () => {
+          const port = (s.address() as net.AddressInfo).port;
+          s.close(() => resolve(port));
+        });
+      });
+    const up = (c: ChildProcess): Promise<void> => new Promise((resolve) => c.stdout?.once('data', () => resolve()));
+    const [media, api] = [await freePort(), await freePort()];
+    const srs = spawn('./objs/srs', [String(media)], { cwd: root2, stdio: ['ignore', 'pipe', 'ignore'] });
+    const other = spawn(process.execPath, ['-e', listenCode, String(api)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(srs, other);
+    await Promise.all([up(srs), up(other)]);
+    fs.writeFileSync(path.join(root2, 'objs', 'srs.pid'), `${String(srs.pid)}\n`);
+
+    const running = parseProbe(probe(root2, 'conf/srs.conf', api, [media]), root2);
+    expect(running).toMatchObject({ state: 'running', srsListening: [media], holders: [{ port: api, pid: other.pid, command: 'node' }] });
+    expect(running.listeners).toEqual(
+      expect.arrayContaining([{ port: media, owners: [{ pid: srs.pid, name: 'srs', srs: true }] }, { port: api, owners: [{ pid: other.pid, name: 'node', srs: false }] }]),
+    );
+
+    // SRS gone (and reaped): its port is closed; the other program still holds its own.
+    srs.kill('SIGKILL');
+    await once(srs, 'exit');
+    const gone = parseProbe(probe(root2, 'conf/srs.conf', api, [media]), root2);
+    expect(gone).toMatchObject({ state: 'stale_pid', srsListening: [], holders: [{ port: api, pid: other.pid, command: 'node' }] });
+    expect(gone.listening).toEqual([api]);
   });
 
   it('a command line with control characters and a huge length stays one bounded line', () => {

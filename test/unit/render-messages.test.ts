@@ -3,6 +3,7 @@ import { VERB_DESCRIPTIONS, VERBS } from '../../src/core/verbs';
 import { listHosts } from '../../src/core/list-hosts';
 import {
   HOST_RESULT_MAX_CHARS,
+  planLines,
   renderDenied,
   renderHelp,
   renderHostResult,
@@ -13,6 +14,8 @@ import {
   summarizeResults,
   ZWSP,
 } from '../../src/core/render';
+import { describeClients, plural } from '../../src/core/render/plural';
+import type { Plan } from '../../src/core/rollout/plan';
 import { validateMessageBlocks } from '../support/slack/block-validation';
 import { renderBlocks } from '../support/slack/render-blocks';
 
@@ -133,7 +136,7 @@ describe('renderHostResult', () => {
     expect(m.text).toBe(
       [
         ':white_check_mark: *edge-3* restart ok: running (pid 4242), SRS 6.0.184, up 2s',
-        'state: running (pid 4100), SRS 6.0.184, up 1d 0h, 12 clients → running (pid 4242), SRS 6.0.184, up 2s, 0 clients',
+        'state: running (pid 4100), SRS 6.0.184, up 1d 0h, 12 players → running (pid 4242), SRS 6.0.184, up 2s, 0 players',
         'took 3.2s · exit 0',
         '• pid 4100 gone',
         '• new pid 4242 serves the API (service id changed)',
@@ -223,5 +226,28 @@ describe('ephemerals', () => {
     expect(renderUsageError('unknown verb `x`')).toEqual({ text: ':warning: unknown verb `x`' });
     expect(renderQueueUnavailable().text).toMatch(/^:warning: the job queue \(Redis\) is not reachable, so nothing was started/);
     expect(renderQueueUnavailable().text).not.toContain('\n');
+  });
+});
+
+describe('counts', () => {
+  it('one way to write a count: singular for one, players and publishers apart', () => {
+    expect([0, 1, 2].map((n) => plural(n, 'client'))).toEqual(['0 clients', '1 client', '2 clients']);
+    expect(describeClients(3, 1)).toBe('3 players, 1 publisher');
+    expect(describeClients(1, 0)).toBe('1 player');
+    expect(describeClients(0, 2)).toBe('2 publishers');
+    expect(describeClients(0, 0)).toBe('no clients');
+    expect(describeClients(1)).toBe('1 player');
+    expect(describeClients(undefined, 1)).toBe('? clients');
+  });
+
+  it('the state line and the plan card say players and publishers, never "1 clients"', () => {
+    const r = result({ before: { state: 'running', pid: 1, apiUp: true, version: '6.0.157', clients: 2, publishers: 1 }, after: { state: 'running', pid: 1, apiUp: true, version: '6.0.157', clients: 1, publishers: 0 } });
+    expect(renderHostResult(r).text).toContain('SRS 6.0.157, 2 players, 1 publisher → running (pid 1), SRS 6.0.157, 1 player');
+    const plan: Plan = {
+      v: 1, id: 'r-1', verb: 'upgrade', target: 'edge-1', version: '6.0.157', skipped: [], batchSize: 1, failureBudget: 0, rollback: true, requiredApprovals: 1,
+      approvers: [], requestedBy: 'U1', channelId: 'C1', createdAt: 0, expiresAt: 1, hash: 'h',
+      hosts: [{ name: 'edge-1', batch: 0, from: '5.0.216', state: 'running', apiUp: true, clients: 0, publishers: 1, streams: 1 }],
+    };
+    expect(planLines(plan).join('\n')).toContain('(1 publisher, 1 stream) :warning: 5.0.216 does not drain: its clients are dropped');
   });
 });

@@ -52,8 +52,33 @@ export async function followTick(ctx: HostContext, mark: LogMark, pid: number): 
   return tick;
 }
 
-/** Sends SIGINT or SIGKILL to the host's SRS (refused by the host script when the pid is no longer SRS). */
-export async function signalSrs(ctx: HostContext, pid: number, signal: 'INT' | 'KILL'): Promise<string> {
-  const res = await ctx.hosts.exec(ctx.target, { argv: scriptArgv(KILL_SCRIPT, 'srs-kill', [ctx.host.srsRoot, String(pid), signal]), timeoutMs: 10000 });
-  return res.stdout.trim() || `exit ${res.code ?? '?'}`;
+/** What sending a force-quit signal did. */
+export interface SignalSent {
+  /** The host script's answer: `sent=INT`, `refused=gone`, `refused=not_srs`... */
+  said: string;
+  sent: boolean;
+  /** Established media connections counted by the same command, just before the signal (only when it was sent). */
+  established?: number;
+}
+
+/** Parses the kill script's `established=N` / `sent=SIG` / `refused=WHY` lines. */
+export function parseSignalSent(stdout: string, code: number | null): SignalSent {
+  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const sentLine = lines.find((l) => l.startsWith('sent=') || l.startsWith('refused='));
+  const est = lines.find((l) => l.startsWith('established='))?.slice('established='.length);
+  const out: SignalSent = { said: sentLine ?? `exit ${code ?? '?'}`, sent: sentLine?.startsWith('sent=') === true };
+  if (out.sent && est !== undefined && /^\d+$/.test(est)) out.established = Number(est);
+  return out;
+}
+
+/**
+ * Sends SIGINT or SIGKILL to the host's SRS (refused by the host script when the pid is no longer SRS), counting the
+ * established media connections in the same command, right before the signal: the clients it forces off.
+ */
+export async function signalSrs(ctx: HostContext, pid: number, signal: 'INT' | 'KILL'): Promise<SignalSent> {
+  const res = await ctx.hosts.exec(ctx.target, {
+    argv: scriptArgv(KILL_SCRIPT, 'srs-kill', [ctx.host.srsRoot, String(pid), signal, ...ctx.host.mediaPorts.map(String)]),
+    timeoutMs: 10000,
+  });
+  return parseSignalSent(res.stdout, res.code);
 }

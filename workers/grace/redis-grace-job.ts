@@ -31,7 +31,15 @@ export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: Host
             correlationId: job.requestId,
             host: job.host,
             verb: job.verb,
-            data: { jobId: job.jobId, milestone, ...(detail !== undefined ? { detail } : {}), stage: progress.stage, clients: progress.clients ?? null },
+            data: {
+              jobId: job.jobId,
+              milestone,
+              ...(detail !== undefined ? { detail } : {}),
+              stage: progress.stage,
+              clients: progress.clients ?? null,
+              forcedOff: progress.forcedOff ?? null,
+              dropped: progress.dropped ?? null,
+            },
           })
           .catch(() => undefined);
       }

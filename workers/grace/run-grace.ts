@@ -1,6 +1,7 @@
-import { isDown } from '../../src/core/describe-snapshot';
 import { applyLogLine } from '../../src/core/grace/apply-log-line';
-import { addSample, type GraceMilestone, type GraceProgress } from '../../src/core/grace/grace-progress';
+import { addSample, drainsOnQuit, type GraceMilestone, type GraceProgress } from '../../src/core/grace/grace-progress';
+import { connectedText, droppedAtExit, exitDetail, exitSummary } from '../../src/core/grace/exit-report';
+import { describeClients, plural } from '../../src/core/render/plural';
 import { asChatopsError, ErrorCode } from '../../src/core/errors';
 import type { Outcome } from '../../src/core/verb-result';
 import type { HostContext } from '../srs/host-context';
@@ -49,14 +50,17 @@ export async function runGrace(ctx: HostContext, job: GraceJob, before: Observed
     }
     const settings = await readGraceSettings(ctx, s.pid);
     const progress: GraceProgress = { host: ctx.host.name, stage: 'preflight', pid: s.pid, settings, samples: [], escalations: [] };
-    if (s.version !== undefined) progress.version = s.version;
-    if (s.clients !== undefined) progress.clientsAtStart = s.clients;
+    if (s.version !== undefined) {
+      progress.version = s.version;
+      progress.drains = drainsOnQuit(s.version);
+    }
+    if (s.clients !== undefined) progress.playersAtStart = s.clients;
     if (s.publishers !== undefined) progress.publishersAtStart = s.publishers;
-    if (s.version !== undefined && /^5\./.test(s.version) && job.options.confirmed !== true) {
+    if (progress.drains === false && job.options.confirmed !== true) {
       return {
         outcome: 'refused',
         errorCode: 'confirmation_required',
-        summary: `SRS ${s.version} does not drain: SIGQUIT would drop all ${s.clients ?? '?'} clients at once. Nothing was sent; confirm with the button to quit anyway.`,
+        summary: `SRS ${s.version ?? '?'} does not drain: after SIGQUIT it exits within about 2 s and drops every client connected then (now: ${describeClients(s.clients, s.publishers)}). Nothing was sent; confirm with the button to quit anyway.`,
         evidence: ['SRS 5.0 ignores the drain (upstream issue 3805, fixed in 6.0.132)'],
         progress,
         exitCode,
@@ -118,7 +122,7 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
       p.deadlineAt = undefined;
       await job.saveCheckpoint(ck);
       await job.progress(p);
-      return { outcome: 'unknown', summary: `left draining at ${decided.by}'s request: ${p.clients ?? p.loggedConns ?? '?'} clients still connected; SRS exits when they leave (no longer watched)`, evidence, progress: p, exitCode, output, ...(ck.serviceId ? { serviceId: ck.serviceId } : {}) };
+      return { outcome: 'unknown', summary: `left draining at ${decided.by}'s request: ${connectedText(p)} still connected; SRS exits when they leave (no longer watched)`, evidence, progress: p, exitCode, output, ...(ck.serviceId ? { serviceId: ck.serviceId } : {}) };
     }
     if (decided?.decision === 'extend') {
       p.deadlineAt = Math.max(p.deadlineAt ?? now, now) + job.config.extendMs;
@@ -128,11 +132,12 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
     if (decided?.decision === 'force' || (job.autoEscalate && p.deadlineAt !== undefined && now >= p.deadlineAt && ck.sigintAt === undefined)) {
       if (ck.sigintAt === undefined) {
         const by = decided ? decided.by : 'automatic escalation (group policy)';
-        const said = await signalSrs(ctx, ck.pid, 'INT');
+        const sent = await signalSrs(ctx, ck.pid, 'INT');
         ck.sigintAt = clock();
         p.stage = 'escalating';
         p.escalations.push(`SIGINT at ${Math.round((ck.sigintAt - (p.signalAt ?? ck.sigintAt)) / 1000)}s by ${by}`);
-        evidence.push(`force quit: SIGINT by ${by} (${said})`);
+        if (sent.established !== undefined) p.forcedOff = sent.established;
+        evidence.push(`force quit: SIGINT by ${by} (${sent.said}${forcedText(sent.established)})`);
         await milestone('escalated', `SIGINT sent by ${by}`);
       }
     }
@@ -154,24 +159,29 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
       await milestone('resumed');
     }
     ck.mark = tick.mark;
+    const gone = tick.procState === 'gone' || tick.procState === 'Z' || tick.procState === 'X';
+    // The count first, then the log: a milestone carries the connections seen at the same look. Only a live process's
+    // sockets count: an exited one (zombie included) has none, and the last live count is what it dropped.
+    if (tick.established !== undefined && !gone) addSample(p, clock(), tick.established);
     for (const line of tick.lines) {
       const m = applyLogLine(p, line, clock());
       if (m) await milestone(m);
     }
-    if (tick.established !== undefined && tick.procState !== 'gone') addSample(p, clock(), tick.established);
-    const gone = tick.procState === 'gone' || tick.procState === 'Z' || tick.procState === 'X';
-    if (gone && tick.listening.length === 0) {
+    // An exited process (a zombie included) holds no socket: a listener still on its ports is another program's.
+    if (gone) {
+      const escalated = ck.sigintAt !== undefined;
+      const { dropped, fromApi } = droppedAtExit(p, escalated);
+      if (dropped !== undefined) p.dropped = dropped;
       p.stage = 'exited';
       p.exitedAt = clock();
       p.clients = 0;
       await job.saveCheckpoint(ck);
-      await milestone('exited', tick.procState === 'Z' ? 'zombie, not reaped by its parent' : undefined);
-      evidence.push(`pid ${ck.pid} gone${tick.procState === 'Z' ? ' (zombie)' : ''}, media and API ports closed`);
-      const escalated = ck.sigintAt !== undefined;
-      const took = p.signalAt !== undefined ? Math.round((p.exitedAt - p.signalAt) / 100) / 10 : undefined;
+      const zombie = tick.procState === 'Z';
+      await milestone('exited', exitDetail(p, escalated, zombie ? ck.pid : undefined));
+      evidence.push(`pid ${ck.pid} ${zombie ? 'exited (a zombie until reaped)' : 'gone'}, ${tick.listening.length === 0 ? 'media and API ports closed' : `port ${tick.listening.join(', ')} now held by another program`}`);
       return {
         outcome: 'ok',
-        summary: escalated ? `exited after a force quit (${p.escalations.join(', ')}), ${took ?? '?'}s after SIGQUIT` : `drained and exited ${took ?? '?'}s after SIGQUIT`,
+        summary: exitSummary(p, escalated, fromApi),
         evidence,
         progress: p,
         exitCode,
@@ -180,16 +190,18 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
       };
     }
     if (ck.sigintAt !== undefined && ck.sigkillAt === undefined && clock() > ck.sigintAt + p.settings.finalWaitMs + job.config.killMarginMs) {
-      const said = await signalSrs(ctx, ck.pid, 'KILL');
+      const sent = await signalSrs(ctx, ck.pid, 'KILL');
       ck.sigkillAt = clock();
       p.escalations.push(`SIGKILL at ${Math.round((ck.sigkillAt - (p.signalAt ?? ck.sigkillAt)) / 1000)}s (alive ${p.settings.finalWaitMs + job.config.killMarginMs} ms after SIGINT)`);
-      evidence.push(`SIGKILL: still alive after grace_final_wait + margin (${said})`);
+      // Clients still there at SIGKILL were there at SIGINT too (listeners closed): the total forced off is the larger.
+      if (sent.established !== undefined) p.forcedOff = Math.max(p.forcedOff ?? 0, sent.established);
+      evidence.push(`SIGKILL: still alive after grace_final_wait + margin (${sent.said}${forcedText(sent.established)})`);
       await milestone('escalated', 'SIGKILL: still alive after SIGINT');
     }
     if (p.deadlineAt !== undefined && clock() >= p.deadlineAt && !ck.deadlinePrompted && ck.sigintAt === undefined && !job.autoEscalate) {
       ck.deadlinePrompted = true;
       await job.deadline(p);
-      await milestone('deadline', `${p.clients ?? p.loggedConns ?? '?'} clients still connected`);
+      await milestone('deadline', `${connectedText(p)} still connected`);
     }
     if (p.stage !== lastStage || clock() - lastPublished >= PROGRESS_EVERY_MS) {
       lastStage = p.stage;
@@ -204,7 +216,7 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
   }
 }
 
-/** True when the snapshot says SRS is gone. */
-export function exitedSnapshot(o: ObservedHost): boolean {
-  return isDown(o.snapshot) && o.probe.listening.length === 0;
+/** `; 2 clients forced off` for a signal that was sent with its count ('' without one). */
+function forcedText(established: number | undefined): string {
+  return established === undefined ? '' : `; ${plural(established, 'client')} forced off`;
 }

@@ -5,13 +5,15 @@
 
 /**
  * Reads the host's SRS state the way SRS's init.d script does (pid from the config's unindented top-level `pid`
- * line, else the default), then cross-checks /proc (zombie, recycled pid) and the sockets.
+ * line, else the default), then cross-checks /proc (zombie and its parent, recycled pid) and the sockets: established
+ * connections on the media ports, and each listening media/API port with the processes holding it (pid, name,
+ * command line, cwd), so that a port taken by another program is told apart from SRS.
  * Args: ROOT CONFIG API_PORT MEDIA_PORT...
  */
 export const PROBE_SCRIPT = `
 root=$1; conf=$2; api=$3; shift 3
 cd "$root" 2>/dev/null || { echo "error=root_missing"; exit 0; }
-pidf=; logf=
+pidf=; logf=; pid=
 if [ -f "$conf" ]; then
   vals=$(sed -n -e 's/^pid[[:space:]][[:space:]]*\\([^;[:space:]]*\\).*/p \\1/p' -e 's/^srs_log_file[[:space:]][[:space:]]*\\([^;[:space:]]*\\).*/l \\1/p' "$conf" 2>/dev/null)
   seen=
@@ -39,21 +41,30 @@ if [ -f "$pidf" ]; then
   esac
   echo "pid=$pid"
   if [ -n "$pid" ] && [ -r "/proc/$pid/status" ]; then
-    st=
-    while IFS= read -r l; do case $l in State:*) st=\${l#State:}; break ;; esac; done < "/proc/$pid/status" 2>/dev/null
-    st=\${st#"\${st%%[![:space:]]*}"}
-    echo "proc_state=\${st%"\${st#?}"}"
+    st=; pp=
+    while IFS= read -r l; do case $l in State:*) st=\${l#State:} ;; PPid:*) pp=\${l#PPid:}; break ;; esac; done < "/proc/$pid/status" 2>/dev/null
+    st=\${st#"\${st%%[![:space:]]*}"}; st=\${st%"\${st#?}"}
+    pp=\${pp#"\${pp%%[![:space:]]*}"}
+    echo "proc_state=$st"
+    echo "proc_ppid=$pp"
     echo "proc_cmdline=$(tr -c '[:print:]' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-300)"
     echo "proc_cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null)"
+    # A zombie waits for its parent to reap it: name the parent.
+    [ "$st" = Z ] && [ -n "$pp" ] && echo "parent_cmdline=$(tr -c '[:print:]' ' ' < "/proc/$pp/cmdline" 2>/dev/null | cut -c1-300)"
   fi
 fi
 [ -f "$logf" ] && echo "log_stat=$(stat -c '%i %s' "$logf")"
 filt=""; for port in "$@"; do filt="$filt\${filt:+ or }sport = :$port"; done
 if command -v ss >/dev/null 2>&1; then
-  ss -Htan "( $filt\${filt:+ or }sport = :$api )" 2>/dev/null | awk -v api=":$api" -v media=$# '
-    $1 == "LISTEN" { print "listen=" $4 }
-    $1 == "ESTAB" && substr($4, length($4) - length(api) + 1) != api { established++ }
-    END { if (media > 0) print "established=" established + 0 }'
+  [ -n "$filt" ] && echo "established=$(ss -Htn state established "( $filt )" 2>/dev/null | wc -l)"
+  # Listeners with the processes holding them (ss names every process only for root; else the SSH user's own).
+  lis=$(ss -Hltnp "( $filt\${filt:+ or }sport = :$api )" 2>/dev/null)
+  printf '%s\\n' "$lis" | awk 'NF { u = index($0, "users:("); print "listen=" $4 (u ? " " substr($0, u) : "") }'
+  for o in $(printf '%s\\n' "$lis" | tr ',' '\\n' | sed -n 's/^pid=\\([0-9][0-9]*\\)$/\\1/p' | sort -u); do
+    [ "$o" = "$pid" ] && continue
+    echo "owner_cmdline=$o $(tr -c '[:print:]' ' ' < "/proc/$o/cmdline" 2>/dev/null | cut -c1-300)"
+    echo "owner_cwd=$o $(readlink "/proc/$o/cwd" 2>/dev/null)"
+  done
 fi
 echo "probe=done"
 `;
@@ -73,8 +84,15 @@ if [ "$1" != "$ino" ] || [ "$2" -lt "$off" ]; then off=0; fi
 tail -c +$((off + 1)) "$f" | head -c "$max"
 `;
 
-/** Tests a config as SRS does (`objs/srs -t -c FILE` from ROOT). Args: ROOT CONFIG */
-export const CONFIG_TEST_SCRIPT = `cd "$1" || exit 3; exec ./objs/srs -t -c "$2" 2>&1`;
+/**
+ * Environment for `objs/srs -t`: an AddressSanitizer build (SRS's configure default on Debian) prints `test is
+ * successful`, then a LeakSanitizer report and exits 1; `detect_leaks=0` keeps the exit code SRS's own. Appended to
+ * any ASAN_OPTIONS already set (the last value of an option wins).
+ */
+const ASAN_NO_LEAKS = 'ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; export ASAN_OPTIONS';
+
+/** Tests a config as SRS does (`objs/srs -t -c FILE` from ROOT), leak detection off. Args: ROOT CONFIG */
+export const CONFIG_TEST_SCRIPT = `cd "$1" || exit 3; ${ASAN_NO_LEAKS}; exec ./objs/srs -t -c "$2" 2>&1`;
 
 /** Runs the install's init.d script with one verb (from the allowlist). Args: ROOT VERB */
 export const INITD_SCRIPT = `cd "$1" || exit 3; exec ./etc/init.d/srs "$2" 2>&1`;
@@ -108,7 +126,9 @@ if [ "$mgr" = systemd ]; then
   echo "enabled=$("$sysctl" is-enabled srs 2>/dev/null | head -n 1)"
 fi
 if [ -x "$root/objs/srs" ] && [ -f "$cf" ]; then
-  out=$(cd "$root" && ./objs/srs -t -c "$conf" 2>&1 | tail -n 1 | tr -cd '[:print:]' | cut -c1-200); echo "config_test=$out"
+  out=$(cd "$root" && ${ASAN_NO_LEAKS} && ./objs/srs -t -c "$conf" 2>&1); rc=$?
+  echo "config_test_exit=$rc"
+  printf '%s\\n' "$out" | tail -n 40 | tr -cd '[:print:]\\n\\033' | cut -c1-300 | sed 's/^/config_test_out=/'
 fi
 echo "doctor=done"
 `;
@@ -130,18 +150,36 @@ echo "grace=done"
 `;
 
 /**
- * One tick of following a graceful quit: the pid's state, the media connections, the listening ports, then the log
- * written since a position (as LOG_SINCE_SCRIPT). Args: ROOT LOGFILE INODE OFFSET MAX PID API_PORT MEDIA_PORT...
+ * After SRS died: the TCP ports its config listens on (`listen` directives, any section) with the processes holding
+ * them now (`ss -ltnp`), and core files in ROOT newer than the pid file (or any, without one).
+ * Args: ROOT CONFIG PIDFILE
+ */
+export const CRASH_CLUES_SCRIPT = `
+cd "$1" 2>/dev/null || { echo "error=root_missing"; exit 0; }
+conf=$2; pidf=$3
+ports=$(sed -n 's/^[[:space:]]*listen[[:space:]][[:space:]]*\\([^;]*\\);.*/\\1/p' "$conf" 2>/dev/null | tr ' \\t' '\\n\\n' | sed -n 's/.*[^0-9]//; /^[0-9][0-9]*$/p' | sort -un | head -n 20)
+filt=""; for p in $ports; do echo "conf_port=$p"; filt="$filt\${filt:+ or }sport = :$p"; done
+if [ -n "$filt" ] && command -v ss >/dev/null 2>&1; then ss -Hltnp "( $filt )" 2>/dev/null | head -n 20 | sed 's/^/listen=/'; fi
+if [ -f "$pidf" ]; then find . -maxdepth 1 -type f -name 'core*' -newer "$pidf" 2>/dev/null | head -n 3 | sed 's/^/core=/'
+else find . -maxdepth 1 -type f -name 'core*' 2>/dev/null | head -n 3 | sed 's/^/core=/'; fi
+echo "clues=done"
+`;
+
+/**
+ * One tick of following a graceful quit: the media connections and listening ports, then the pid's state, then the
+ * log written since a position (as LOG_SINCE_SCRIPT). The state is read after the sockets: when it says the process
+ * still lives, the count was taken while it lived (5.0 drops every socket the moment it exits).
+ * Args: ROOT LOGFILE INODE OFFSET MAX PID API_PORT MEDIA_PORT...
  */
 export const FOLLOW_SCRIPT = `
 root=$1; f=$2; ino=$3; off=$4; max=$5; pid=$6; api=$7; shift 7
 cd "$root" 2>/dev/null || { echo "error=root_missing"; exit 0; }
-if [ -r "/proc/$pid/status" ]; then echo "proc_state=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' "/proc/$pid/status")"; else echo "proc_state=gone"; fi
 filt=""; for p in "$@"; do filt="$filt\${filt:+ or }sport = :$p"; done
 if command -v ss >/dev/null 2>&1; then
   [ -n "$filt" ] && echo "established=$(ss -Htn state established "( $filt )" 2>/dev/null | wc -l)"
   ss -Hltn "( $filt\${filt:+ or }sport = :$api )" 2>/dev/null | awk '{print "listen=" $4}'
 fi
+if [ -r "/proc/$pid/status" ]; then echo "proc_state=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' "/proc/$pid/status")"; else echo "proc_state=gone"; fi
 if [ ! -f "$f" ]; then echo "log_stat=0 0"; echo ---; exit 0; fi
 cur=$(stat -c '%i %s' "$f"); echo "log_stat=$cur"; echo ---
 set -- $cur
@@ -150,14 +188,18 @@ tail -c +$((off + 1)) "$f" | head -c "$max"
 `;
 
 /**
- * Sends SIGINT or SIGKILL to the SRS of this root, refusing a pid that is no longer SRS (recycled).
- * Args: ROOT PID SIGNAL (INT or KILL, from the worker's constants)
+ * Sends SIGINT or SIGKILL to the SRS of this root, refusing a pid that is no longer SRS (recycled) or already exited
+ * (zombie). Right before the signal it prints `established=N`: the media connections the signal forces off.
+ * Args: ROOT PID SIGNAL (INT or KILL, from the worker's constants) MEDIA_PORT...
  */
 export const KILL_SCRIPT = `
-root=$1; pid=$2; sig=$3
+root=$1; pid=$2; sig=$3; shift 3
 case "$sig" in INT|KILL) ;; *) echo "refused=bad_signal"; exit 0 ;; esac
 [ -r "/proc/$pid/cmdline" ] || { echo "refused=gone"; exit 0; }
+case "$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' "/proc/$pid/status" 2>/dev/null)" in Z|X) echo "refused=gone"; exit 0 ;; esac
 cmd=$(tr '\\000' ' ' < "/proc/$pid/cmdline")
 case "$cmd" in *objs/srs*) ;; *) echo "refused=not_srs"; exit 0 ;; esac
+filt=""; for p in "$@"; do filt="$filt\${filt:+ or }sport = :$p"; done
+if [ -n "$filt" ] && command -v ss >/dev/null 2>&1; then echo "established=$(ss -Htn state established "( $filt )" 2>/dev/null | wc -l)"; fi
 kill -s "$sig" "$pid" && echo "sent=$sig"
 `;

@@ -2,7 +2,7 @@ import type { HostSnapshot } from '../../src/core/verb-result';
 import { apiPort, type HostContext } from './host-context';
 import { parseProbe, type ProbeResult } from './parse-probe';
 import { PROBE_SCRIPT, scriptArgv } from './remote-scripts';
-import { parseStreams, parseSummaries, type ApiFacts } from './srs-api';
+import { countClients, countStreams, parseSummaries, readList, type ApiFacts } from './srs-api';
 import { ChatopsError, ErrorCode } from '../../src/core/errors';
 
 /** A snapshot plus the raw probe (log position, sockets) that verbs use to confirm outcomes. */
@@ -13,7 +13,10 @@ export interface ObservedHost {
 
 const API_TIMEOUT_MS = 2500;
 
-/** Reads the API (summaries and streams, in parallel); undefined when it does not answer. */
+/**
+ * Reads the API (summaries, and the whole `clients/` and `streams/` lists, in parallel); undefined when it does not
+ * answer. Clients are counted from `clients/` (current), never from summaries' `conn_srs` (resampled every ~3 s).
+ */
 export async function readApi(ctx: HostContext): Promise<ApiFacts | undefined> {
   const get = async (path: string) => {
     try {
@@ -24,12 +27,15 @@ export async function readApi(ctx: HostContext): Promise<ApiFacts | undefined> {
       return undefined;
     }
   };
-  const [summaries, streams] = await Promise.all([get('/api/v1/summaries'), get('/api/v1/streams/')]);
+  const [summaries, clients, streams] = await Promise.all([get('/api/v1/summaries'), readList(get, 'clients'), readList(get, 'streams')]);
   const facts = summaries === undefined ? undefined : parseSummaries(summaries);
   if (!facts) return undefined;
-  const s = streams === undefined ? undefined : parseStreams(streams);
-  if (s?.streams !== undefined) facts.streams = s.streams;
-  if (s?.publishers !== undefined) facts.publishers = s.publishers;
+  if (streams) {
+    const s = countStreams(streams);
+    facts.streams = s.streams;
+    facts.publishers = s.published;
+  }
+  if (clients) Object.assign(facts, countClients(clients));
   return facts;
 }
 
@@ -48,11 +54,19 @@ export async function probeHost(ctx: HostContext): Promise<ProbeResult> {
   return parseProbe(res.stdout, host.srsRoot);
 }
 
-/** Probe and API together: the host's real state. The API counts only when its pid is the pid file's. */
+/**
+ * Probe and API together: the host's real state (with what blocks a start: a zombie's parent, a recycled pid's
+ * command, ports another program holds). The API counts only when its pid is the pid file's.
+ */
 export async function observeHost(ctx: HostContext): Promise<ObservedHost> {
   const [probe, api] = await Promise.all([probeHost(ctx), readApi(ctx)]);
   const snapshot: HostSnapshot = { state: probe.state, apiUp: false };
   if (probe.pid !== undefined) snapshot.pid = probe.pid;
+  if (probe.state === 'foreign_pid' && probe.cmdline !== undefined) snapshot.pidCommand = probe.cmdline.trim();
+  if (probe.state === 'zombie' && probe.ppid !== undefined) {
+    snapshot.zombieParent = { pid: probe.ppid, ...(probe.parentCmdline !== undefined ? { command: probe.parentCmdline } : {}) };
+  }
+  if (probe.holders !== undefined && probe.holders.length > 0) snapshot.portHolders = probe.holders;
   if (api && (probe.pid === undefined || api.pid === undefined || api.pid === probe.pid)) {
     snapshot.apiUp = true;
     Object.assign(snapshot, stripUndefined({

@@ -4,10 +4,17 @@ export interface ApiFacts {
   serviceId?: string;
   version?: string;
   uptimeSeconds?: number;
+  /** The players SRS lists now (`clients/` entries that do not publish). Never `conn_srs`, which lags ~3 s. */
   clients?: number;
+  /** The publishing clients (`publish: true`, e.g. `fmle-publish`): every media client is a player or a publisher. */
   publishers?: number;
   streams?: number;
 }
+
+/** Entries asked for per page of `clients/` and `streams/`. SRS answers max(10, count) entries, with no upper bound. */
+export const API_PAGE_SIZE = 500;
+/** Pages read at most (10,000 entries); a longer list is reported as unknown rather than as a wrong count. */
+export const API_MAX_PAGES = 20;
 
 type Json = Record<string, unknown>;
 
@@ -33,13 +40,12 @@ export function parseEnvelope(body: string): Json | undefined {
   return obj;
 }
 
-/** Reads `/api/v1/summaries`: version, pid, uptime, media connections. */
+/** Reads `/api/v1/summaries`: version, pid, uptime. (Its `conn_srs` is resampled every ~3 s: not a client count.) */
 export function parseSummaries(body: string): ApiFacts | undefined {
   const env = parseEnvelope(body);
   if (!env) return undefined;
   const data = asObject(env.data);
   const self = asObject(data?.self);
-  const system = asObject(data?.system);
   const facts: ApiFacts = {};
   const pid = num(env.pid) ?? num(self?.pid);
   if (pid !== undefined) facts.pid = pid;
@@ -47,21 +53,50 @@ export function parseSummaries(body: string): ApiFacts | undefined {
   if (typeof self?.version === 'string') facts.version = self.version;
   const uptime = num(self?.srs_uptime);
   if (uptime !== undefined) facts.uptimeSeconds = uptime;
-  const conns = num(system?.conn_srs);
-  if (conns !== undefined) facts.clients = conns;
   return facts;
 }
 
-/** Reads `/api/v1/streams/`: stream count and active publishers. */
-export function parseStreams(body: string): Pick<ApiFacts, 'streams' | 'publishers' | 'clients'> | undefined {
+/** A paged list of the API: `clients/` or `streams/`. */
+export type ApiList = 'clients' | 'streams';
+
+/** One page of a list: its entries, or undefined when the answer is an error or not that list. */
+export function parseListPage(body: string, list: ApiList): Json[] | undefined {
   const env = parseEnvelope(body);
-  if (!env || !Array.isArray(env.streams)) return undefined;
-  let publishers = 0;
-  let clients = 0;
-  for (const s of env.streams) {
-    const stream = asObject(s);
-    if (asObject(stream?.publish)?.active === true) publishers += 1;
-    clients += num(stream?.clients) ?? 0;
+  const entries = env?.[list];
+  if (!Array.isArray(entries)) return undefined;
+  return entries.map((e) => asObject(e) ?? {});
+}
+
+/**
+ * Reads a whole list, page by page (`?start=N&count=API_PAGE_SIZE`) until a page comes back short. Entries are keyed
+ * by id, so one that moved to the next page while reading is counted once. Undefined when a page does not answer or
+ * the list is longer than {@link API_MAX_PAGES} pages.
+ */
+export async function readList(get: (path: string) => Promise<string | undefined>, list: ApiList): Promise<Json[] | undefined> {
+  const byId = new Map<string, Json>();
+  for (let page = 0; page < API_MAX_PAGES; page++) {
+    const body = await get(`/api/v1/${list}/?start=${page * API_PAGE_SIZE}&count=${API_PAGE_SIZE}`);
+    const entries = body === undefined ? undefined : parseListPage(body, list);
+    if (!entries) return undefined;
+    for (const e of entries) byId.set(typeof e.id === 'string' ? e.id : `#${byId.size}`, e);
+    if (entries.length < API_PAGE_SIZE) return [...byId.values()];
   }
-  return { streams: env.streams.length, publishers, clients };
+  return undefined;
+}
+
+/** True for a publishing client: `publish: true` (SRS 4+), or a `*-publish` type (`fmle-publish`, `rtc-publish`...). */
+function publishes(client: Json): boolean {
+  if (typeof client.publish === 'boolean') return client.publish;
+  return typeof client.type === 'string' && /-publish$/.test(client.type);
+}
+
+/** Counts `clients/` entries: the players (`clients`) and the publishers. */
+export function countClients(entries: readonly Json[]): Pick<ApiFacts, 'clients' | 'publishers'> {
+  const publishers = entries.filter(publishes).length;
+  return { clients: entries.length - publishers, publishers };
+}
+
+/** Counts `streams/` entries: streams, and those with an active publisher. */
+export function countStreams(entries: readonly Json[]): { streams: number; published: number } {
+  return { streams: entries.length, published: entries.filter((s) => asObject(s.publish)?.active === true).length };
 }

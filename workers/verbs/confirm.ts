@@ -1,5 +1,5 @@
-import { isDown } from '../../src/core/describe-snapshot';
-import type { HostSnapshot } from '../../src/core/verb-result';
+import { describePortHolders, describeSnapshot, isDown } from '../../src/core/describe-snapshot';
+import type { HostSnapshot, PortHolder } from '../../src/core/verb-result';
 import type { HostContext } from '../srs/host-context';
 import { readLogSince, type LogMark } from '../srs/read-log';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
@@ -17,10 +17,32 @@ export interface StartConfirmation {
   reason?: string;
 }
 
+/** True when the snapshot is a process other than the one whose API service id was `previousServiceId`. */
+export function isFresh(s: HostSnapshot, previousServiceId: string | undefined): boolean {
+  return previousServiceId === undefined || (s.serviceId !== undefined && s.serviceId !== previousServiceId);
+}
+
+/**
+ * `port 1935 is held by nc (pid 1234): SRS cannot start until it is freed` ('' when no other program holds a port);
+ * `now`: `is now held by`.
+ */
+export function heldPorts(holders: readonly PortHolder[] | undefined, now = false): string {
+  const text = describePortHolders(holders ?? [], now);
+  const ports = new Set((holders ?? []).map((h) => h.port));
+  return text === '' ? '' : `${text}: SRS cannot start until ${ports.size === 1 ? 'it is' : 'they are'} freed`;
+}
+
+/** The snapshot without its port holders (for a summary that names them already). */
+export function withoutHolders(s: HostSnapshot): HostSnapshot {
+  const copy = { ...s };
+  delete copy.portHolders;
+  return copy;
+}
+
 /**
  * Confirms SRS started: after the settle time (a bind failure kills SRS ~1.2 s after init.d said OK), the pid file's
  * process is SRS and alive, the API answers with that pid (and a new service id when `previousServiceId` is given),
- * and the log has no failure line since `mark`.
+ * and the log has no failure line since `mark`. A failure names the programs holding SRS's ports, if any.
  */
 export async function confirmStarted(ctx: HostContext, mark: LogMark, previousServiceId?: string): Promise<StartConfirmation> {
   await ctx.sleep(ctx.settings.startSettleMs);
@@ -33,33 +55,49 @@ export async function confirmStarted(ctx: HostContext, mark: LogMark, previousSe
     failures.push(...log.lines.filter((l) => START_FAILURE.test(l)));
     const s = observed.snapshot;
     const evidence = failures.slice(0, 3).map((l) => `log: ${l.slice(0, 300)}`);
+    const held = heldPorts(s.portHolders);
     if (isDown(s)) {
-      return { ok: false, observed, evidence: [...evidence, `pid ${s.pid ?? '-'} is not running after ${ctx.settings.startSettleMs} ms`], reason: failures.length > 0 ? 'SRS exited right after starting' : 'SRS is not running' };
+      const why = failures.length > 0 ? 'SRS exited right after starting' : 'SRS is not running';
+      return { ok: false, observed, evidence: [...evidence, `after ${ctx.settings.startSettleMs} ms: ${describeSnapshot(s)}`], reason: held === '' ? why : `${why}; ${held}` };
     }
-    const fresh = previousServiceId === undefined || (s.serviceId !== undefined && s.serviceId !== previousServiceId);
-    if (s.state === 'running' && s.apiUp && fresh && failures.length === 0) {
+    if (s.state === 'running' && s.apiUp && isFresh(s, previousServiceId) && failures.length === 0) {
       return { ok: true, observed, evidence: [`pid ${s.pid ?? '?'} alive, API answers (service ${s.serviceId ?? '?'})`] };
     }
     if (Date.now() >= deadline) {
-      const reason = failures.length > 0 ? 'SRS logged a startup failure' : !s.apiUp ? 'SRS runs but its API does not answer' : 'no new SRS process';
-      return { ok: false, observed, evidence: [...evidence, `after ${ctx.settings.startSettleMs + ctx.settings.confirmTimeoutMs} ms: ${reason}`], reason };
+      const why = failures.length > 0 ? 'SRS logged a startup failure' : !s.apiUp ? 'SRS runs but its API does not answer' : 'no new SRS process';
+      return { ok: false, observed, evidence: [...evidence, `after ${ctx.settings.startSettleMs + ctx.settings.confirmTimeoutMs} ms: ${why}`], reason: held === '' ? why : `${why}; ${held}` };
     }
     await ctx.sleep(POLL_MS);
   }
 }
 
-/** Confirms SRS is gone: the pid is not alive (and not a zombie) and its listening ports are closed. */
-export async function confirmGone(ctx: HostContext, timeoutMs: number, pid?: number): Promise<{ ok: boolean; observed: ObservedHost; evidence: string[] }> {
+/** How a stop was confirmed. */
+export interface StopConfirmation {
+  ok: boolean;
+  observed: ObservedHost;
+  evidence: string[];
+}
+
+/**
+ * Confirms SRS is gone: the pid file's process is not alive (gone, reaped, or a zombie: it has exited) and no
+ * listening media/API port belongs to this root's SRS. A port another program took meanwhile does not make the stop
+ * fail: the snapshot's port holders name it.
+ */
+export async function confirmGone(ctx: HostContext, timeoutMs: number, pid?: number): Promise<StopConfirmation> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const observed = await observeHost(ctx);
     const s: HostSnapshot = observed.snapshot;
-    const ports = observed.probe.listening;
-    if (isDown(s) && ports.length === 0) {
-      return { ok: true, observed, evidence: [`pid ${pid ?? s.pid ?? '-'} gone, ports closed`] };
+    const srsPorts = observed.probe.srsListening ?? observed.probe.listening;
+    if (isDown(s) && srsPorts.length === 0) {
+      const others = describePortHolders(s.portHolders ?? []);
+      return { ok: true, observed, evidence: [`pid ${pid ?? s.pid ?? '-'} gone${s.state === 'zombie' ? ' (a zombie: exited, not reaped)' : ''}, SRS's ports closed${others === '' ? '' : `; ${others}`}`] };
     }
     if (Date.now() >= deadline) {
-      const why = s.state === 'zombie' ? `pid ${s.pid ?? '?'} is a zombie` : isDown(s) ? `ports still listening: ${ports.join(', ')}` : `pid ${s.pid ?? '?'} still running`;
+      const owners = [...new Set((observed.probe.listeners ?? []).flatMap((l) => l.owners.filter((o) => o.srs).map((o) => o.pid)))];
+      const why = isDown(s)
+        ? `${describeSnapshot(s)}, but an SRS of this root still listens on ${srsPorts.join(', ')}${owners.length > 0 ? ` (pid ${owners.join(', ')})` : ''}`
+        : `pid ${s.pid ?? '?'} still running`;
       return { ok: false, observed, evidence: [why] };
     }
     await ctx.sleep(POLL_MS);

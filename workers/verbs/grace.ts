@@ -1,4 +1,6 @@
 import { describeSnapshot } from '../../src/core/describe-snapshot';
+import { drainsOnQuit } from '../../src/core/grace/grace-progress';
+import { describeClients } from '../../src/core/render/plural';
 import { runGrace } from '../grace/run-grace';
 import { logMark, waitForLogLine } from '../srs/read-log';
 import { observeHost } from '../srs/snapshot';
@@ -38,7 +40,9 @@ export const grace: VerbRunner = async (ctx, before) => {
   return {
     outcome: ok ? 'ok' : 'unknown',
     summary: ok
-      ? `graceful quit started: pid ${s.pid ?? '?'} drains ${s.clients ?? '?'} clients, then exits.${systemd}`
+      ? drainsOnQuit(s.version)
+        ? `graceful quit started: pid ${s.pid ?? '?'} drains its clients (${describeClients(s.clients, s.publishers)} now), then exits.${systemd}`
+        : `quit started: SRS ${s.version ?? '?'} does not drain; pid ${s.pid ?? '?'} exits within about 2 s of SIGQUIT, dropping its clients (${describeClients(s.clients, s.publishers)} now).${systemd}`
       : `graceful quit NOT CONFIRMED: no "gracefully quit" line within ${ctx.settings.confirmTimeoutMs} ms`,
     evidence: [run.evidence, ...(ok ? [`log: ${(seen.line ?? '').slice(0, 300)}`] : [])],
     after,

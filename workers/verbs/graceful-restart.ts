@@ -1,15 +1,16 @@
 import { describeSnapshot } from '../../src/core/describe-snapshot';
 import { runGrace } from '../grace/run-grace';
-import { logMark } from '../srs/read-log';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 import type { HostContext } from '../srs/host-context';
-import { confirmStarted } from './confirm';
+import { failureSummary } from './start';
+import { startSrs } from './start-srs';
 import { waitForNewProcess } from './wait-for-new-process';
-import { runService, type VerbStep } from './verb-step';
+import type { VerbStep } from './verb-step';
 
 /**
- * `restart --graceful`: a followed graceful quit, then a start, confirmed as a new process (new API service id, same
- * version) that serves. On systemd hosts (Restart=always) the quit already restarts SRS: the new process is
+ * `restart --graceful`: a followed graceful quit, then the start every path uses (startSrs: the exited SRS is a zombie
+ * until its parent reaps it, and init.d's start would refuse until then), confirmed as a new process (new API service
+ * id, same version) that serves. On systemd hosts (Restart=always) the quit already restarts SRS: the new process is
  * confirmed instead of starting one.
  */
 export async function gracefulRestart(ctx: HostContext, before: ObservedHost, expect: { version?: string } = {}): Promise<VerbStep> {
@@ -32,19 +33,22 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
   let output = quit.output;
   let ok: boolean;
   let observed: ObservedHost;
+  let failure: string;
+  let errorCode: string | undefined;
   if (ctx.host.serviceManager === 'systemd') {
     const fresh = await waitForNewProcess(ctx, quit.serviceId);
     evidence.push('systemd (Restart=always) restarts SRS after the quit: confirming its new process, not starting one', ...fresh.evidence);
     ok = fresh.ok;
     observed = fresh.observed;
+    failure = `graceful restart FAILED after the quit (${quit.summary}): systemd started no new SRS; now ${describeSnapshot(observed.snapshot)}`;
   } else {
-    const mark = logMark((await observeHost(ctx)).probe);
-    const run = await runService(ctx, 'start');
-    output = [output, run.output].filter((o) => o !== '').join('\n');
-    const confirmed = await confirmStarted(ctx, mark, quit.serviceId);
-    evidence.push(run.evidence, ...confirmed.evidence);
-    ok = confirmed.ok;
-    observed = confirmed.observed;
+    const started = await startSrs(ctx, quit.serviceId);
+    output = [output, started.run?.output ?? ''].filter((o) => o !== '').join('\n');
+    evidence.push(...started.evidence);
+    ok = started.ok;
+    observed = started.observed;
+    failure = failureSummary(`graceful restart FAILED after the quit (${quit.summary}; SRS did not start again)`, started);
+    errorCode = started.errorCode;
   }
   const after = observed.snapshot;
   const sameVersion = oldVersion === undefined || after.version === oldVersion;
@@ -53,10 +57,11 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
     outcome: ok && sameVersion ? 'ok' : 'failed',
     summary: ok
       ? `gracefully restarted (${quit.summary}); new process: ${describeSnapshot(after)}${sameVersion ? '' : ' (VERSION CHANGED)'}`
-      : `graceful restart FAILED after the quit: ${describeSnapshot(after)}`,
+      : failure,
     evidence,
     after,
     exitCode: quit.exitCode,
     output,
+    ...(!ok && errorCode !== undefined ? { errorCode } : {}),
   };
 }

@@ -1,50 +1,47 @@
-import { describeSnapshot } from '../../src/core/describe-snapshot';
+import { describeSnapshot, isDown } from '../../src/core/describe-snapshot';
+import type { HostSnapshot } from '../../src/core/verb-result';
 import { logMark } from '../srs/read-log';
 import { confirmStarted } from './confirm';
-import { stop } from './stop';
-import { runService, type VerbRunner } from './verb-step';
 import { gracefulRestart } from './graceful-restart';
+import { failureSummary } from './start';
+import { startSrs, type StartAttempt } from './start-srs';
+import { stop } from './stop';
+import { runService, type VerbRunner, type VerbStep } from './verb-step';
 
 /**
- * `restart`: on init.d hosts a confirmed stop then a confirmed start (a failed stop never starts a second SRS);
- * on systemd hosts `systemctl restart srs`. Either way a new process (new API service id) must serve.
+ * `restart`: on init.d hosts a confirmed stop then a confirmed start (a failed stop never starts a second SRS); on
+ * systemd hosts `systemctl restart srs`, or, when SRS is not running, the start every path uses (the unit's start is
+ * the init.d start, blocked the same way by a zombie or a recycled pid). Either way a new process (new API service id)
+ * must serve.
  */
 export const restart: VerbRunner = async (ctx, before) => {
   if (ctx.grace && (ctx.grace.options.graceful === true || ctx.grace.config.restartGraceful)) return gracefulRestart(ctx, before);
   const previous = before.snapshot.serviceId;
-  if (ctx.host.serviceManager === 'systemd') {
+  const oldPid = before.snapshot.pid;
+  if (ctx.host.serviceManager === 'systemd' && !isDown(before.snapshot)) {
     const mark = logMark(before.probe);
     const run = await runService(ctx, 'restart', ctx.settings.stopTimeoutMs);
     const confirmed = await confirmStarted(ctx, mark, previous);
-    return result(confirmed.ok, confirmed.reason, confirmed.observed.snapshot, [run.evidence, ...confirmed.evidence], run.exec.code, run.output, before.snapshot.pid);
+    return restarted({ ...confirmed, run, evidence: [run.evidence, ...confirmed.evidence] }, oldPid, 'restart FAILED');
   }
   const stopped = await stop(ctx, before);
   if (stopped.outcome === 'failed') {
     return { ...stopped, summary: `restart FAILED at stop (SRS not started again): ${stopped.summary}` };
   }
-  const mark = logMark(before.probe);
-  const run = await runService(ctx, 'start');
-  const confirmed = await confirmStarted(ctx, mark, previous);
-  return result(
-    confirmed.ok,
-    confirmed.reason,
-    confirmed.observed.snapshot,
-    [...stopped.evidence, run.evidence, ...confirmed.evidence],
-    run.exec.code,
-    [stopped.output, run.output].filter((o) => o !== '').join('\n'),
-    before.snapshot.pid,
-  );
+  const started = await startSrs(ctx, previous);
+  const failed = stopped.outcome === 'ok' ? `restart FAILED (pid ${oldPid ?? '?'} stopped, SRS did not start again)` : 'restart FAILED (SRS was not running)';
+  return restarted(started, oldPid, failed, stopped.evidence, stopped.output);
 };
 
-function result(ok: boolean, reason: string | undefined, after: import('../../src/core/verb-result').HostSnapshot, evidence: string[], exitCode: number | null, output: string, oldPid?: number) {
+function restarted(started: StartAttempt, oldPid: number | undefined, failed: string, stopEvidence: readonly string[] = [], stopOutput = ''): VerbStep {
+  const after: HostSnapshot = started.observed.snapshot;
   return {
-    outcome: ok ? ('ok' as const) : ('failed' as const),
-    summary: ok
-      ? `restarted: pid ${oldPid ?? '-'} → ${after.pid ?? '?'}, ${describeSnapshot(after)}`
-      : `restart FAILED: ${reason ?? 'not running'}; now ${describeSnapshot(after)}`,
-    evidence,
+    outcome: started.ok ? 'ok' : 'failed',
+    summary: started.ok ? `restarted: pid ${oldPid ?? '-'} → ${after.pid ?? '?'}, ${describeSnapshot(after)}` : failureSummary(failed, started),
+    evidence: [...stopEvidence, ...started.evidence],
     after,
-    exitCode,
-    output,
+    exitCode: started.run?.exec.code ?? null,
+    output: [stopOutput, started.run?.output ?? ''].filter((o) => o !== '').join('\n'),
+    ...(started.errorCode !== undefined ? { errorCode: started.errorCode } : {}),
   };
 }

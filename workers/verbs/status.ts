@@ -1,11 +1,12 @@
 import { describeSnapshot } from '../../src/core/describe-snapshot';
+import { plural } from '../../src/core/render/plural';
 import type { VerbRunner } from './verb-step';
 
 /** `status`: the state read on the host (pid file, /proc, API), never the init.d exit code. */
 export const status: VerbRunner = (_ctx, before) => {
   const s = before.snapshot;
   const evidence: string[] = [];
-  if (before.probe.established !== undefined) evidence.push(`${before.probe.established} established media connections`);
+  if (before.probe.established !== undefined) evidence.push(`${plural(before.probe.established, 'established media connection')}`);
   if (s.state === 'running' && !s.apiUp) evidence.push('API did not answer');
   for (const e of before.probe.errors) evidence.push(`install problem: ${e.replace('_', ' ')}`);
   const outcome = s.state === 'unknown' ? 'unknown' : 'ok';

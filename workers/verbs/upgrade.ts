@@ -102,6 +102,11 @@ async function restartAndCheck(ctx: HostContext, job: UpgradeJob, before: Observ
   if (restarted.outcome === 'refused' || restarted.outcome === 'unknown') {
     return step(restarted.outcome, `the graceful restart did not complete: ${restarted.summary}`, restarted.after, evidence, output, restarted.errorCode ?? 'restart_failed', restarted.exitCode);
   }
+  if (restarted.errorCode === 'zombie_pid' || restarted.errorCode === 'foreign_pid') {
+    // Nothing could start (the pid file's process blocks init.d): not a fault of the new build, and a rollback's start
+    // would be blocked the same way. Say what blocks it; the new version is installed and starts once it is cleared.
+    return step('failed', `upgrade to ${job.options.version} stopped after the quit: ${restarted.summary} (SRS ${job.options.version} is installed)`, restarted.after, evidence, output, restarted.errorCode, restarted.exitCode);
+  }
   return check(ctx, job, baseline, evidence, output);
 }
 

@@ -1,3 +1,4 @@
+import { describeSnapshot } from '../../src/core/describe-snapshot';
 import type { HostContext } from '../srs/host-context';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 
@@ -12,7 +13,7 @@ export async function waitForNewProcess(ctx: HostContext, previousServiceId: str
     if (s.state === 'running' && s.apiUp && s.serviceId !== undefined && s.serviceId !== previousServiceId) {
       return { ok: true, observed, evidence: [`new process pid ${s.pid ?? '?'} serves (service ${s.serviceId}, was ${previousServiceId ?? '?'})`] };
     }
-    if (Date.now() >= deadline) return { ok: false, observed, evidence: [`no new SRS process within ${timeoutMs} ms`] };
+    if (Date.now() >= deadline) return { ok: false, observed, evidence: [`no new SRS process within ${timeoutMs} ms: ${describeSnapshot(s)}`] };
     await ctx.sleep(POLL_MS);
   }
 }

@@ -1,12 +1,16 @@
 import type { HostConfig } from '../../../config/schema';
+import { judgeConfigTest } from '../../../workers/srs/config-test';
 import type { Finding } from './finding';
 
 /** Turns the doctor script's `key=value` output into findings, each failed one with its fix. */
 export function assessLayout(host: HostConfig, stdout: string): Finding[] {
   const v = new Map<string, string>();
+  const testOutput: string[] = [];
   for (const line of stdout.split('\n')) {
     const i = line.indexOf('=');
-    if (i > 0) v.set(line.slice(0, i), line.slice(i + 1));
+    if (i <= 0) continue;
+    if (line.slice(0, i) === 'config_test_out') testOutput.push(line.slice(i + 1));
+    else v.set(line.slice(0, i), line.slice(i + 1));
   }
   const name = host.name;
   const root = host.srsRoot;
@@ -20,8 +24,11 @@ export function assessLayout(host: HostConfig, stdout: string): Finding[] {
   if (v.get('root') !== 'ok') return out;
   add('binary', v.get('binary') === 'ok', `${root}/objs/srs`, `build and install SRS into ${root} (make && make install)`);
   add('config', v.get('config') === 'ok', host.srsConfig, `create ${host.srsConfig} under ${root} or fix hosts[].srsConfig`);
-  const test = v.get('config_test');
-  if (test !== undefined) add('config test', /test is successful/.test(test), test || 'no output', `fix the config: cd ${root} && ./objs/srs -t -c ${host.srsConfig}`);
+  const testExit = v.get('config_test_exit');
+  if (testExit !== undefined) {
+    const test = judgeConfigTest(/^\d+$/.test(testExit) ? Number(testExit) : null, testOutput.join('\n'));
+    add('config test', test.ok, test.line, `fix the config: cd ${root} && ASAN_OPTIONS=detect_leaks=0 ./objs/srs -t -c ${host.srsConfig}`);
+  }
   add('init.d script', v.get('script') === 'ok', `${root}/etc/init.d/srs`, `reinstall SRS (make install) so ${root}/etc/init.d/srs exists and is executable`);
   const scriptRoot = v.get('script_root') ?? '';
   const realRoot = v.get('root_real') ?? root;

@@ -1,12 +1,14 @@
 /**
  * Stages of a graceful quit as the bot shows them (contract section 4):
- * signal_sent -> start_wait -> listeners_closed -> draining -> final_wait -> terminated -> exited.
+ * signal_sent -> start_wait -> listeners_closed -> draining -> final_wait (drained) -> terminated -> exited.
+ * SRS that does not drain (5.0, contract section 5): signal_sent -> no_drain -> exited.
  * `escalating` after a force quit was asked for; `left_draining` when the operator chose to stop watching.
  */
 export type GraceStage =
   | 'preflight'
   | 'signal_sent'
   | 'start_wait'
+  | 'no_drain'
   | 'listeners_closed'
   | 'draining'
   | 'final_wait'
@@ -34,14 +36,17 @@ export interface GraceProgress {
   stage: GraceStage;
   pid?: number;
   version?: string;
+  /** False when this SRS does not drain on SIGQUIT (5.0): it exits within ~2 s and drops every client. */
+  drains?: boolean;
   /** When SIGQUIT was sent (epoch ms). */
   signalAt?: number;
   /** When the deadline falls (epoch ms); undefined when the operator chose to leave it draining. */
   deadlineAt?: number;
   settings: GraceSettings;
-  /** Clients when the quit started (API), then media connections counted on the host. */
-  clientsAtStart?: number;
+  /** Players and publishers when the quit started (API `clients/`). */
+  playersAtStart?: number;
   publishersAtStart?: number;
+  /** Established media connections counted on the host (`ss`) at the last look while the process lived. */
   clients?: number;
   /** The connection count SRS last logged (`wait for N conns to quit`). */
   loggedConns?: number;
@@ -49,12 +54,29 @@ export interface GraceProgress {
   samples: Array<[number, number]>;
   /** When the drain started (listeners closed). */
   drainStartAt?: number;
+  /** When SRS logged that every client had left (`wait for 0 conns`, or `source disposed` without a force quit). */
+  drainedAt?: number;
+  /** Clients still connected when the process exited without draining (dropped at exit). */
+  dropped?: number;
+  /** Clients connected when the force quit's signal was sent (counted by the command that sent it). */
+  forcedOff?: number;
   /** When the process was confirmed gone. */
   exitedAt?: number;
   /** Escalation steps taken (`SIGINT at 5m 2s`, `SIGKILL ...`). */
   escalations: string[];
   /** True while the host cannot be reached (the follower retries). */
   connectionLost?: boolean;
+}
+
+/**
+ * Whether this SRS version drains on SIGQUIT: 5.0 and 6.0 before 6.0.132 take the signal but exit within ~2 s
+ * dropping every client (upstream issue 3805, contract section 5). Unknown versions are assumed to drain.
+ */
+export function drainsOnQuit(version: string | undefined): boolean {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) return true;
+  const [major, minor, revision] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return !(major === 5 || (major === 6 && minor === 0 && revision < 132));
 }
 
 /** Samples kept for the trend. */

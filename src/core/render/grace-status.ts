@@ -1,14 +1,18 @@
 import type { ChatMessage } from '../command';
 import { formatDuration } from '../describe-snapshot';
+import type { HostSnapshot } from '../verb-result';
 import { GRACE_ACTIONS, type GraceButtonValue } from '../grace/grace-actions';
+import { connectedText as connected } from '../grace/exit-report';
 import { trendOf, type GraceMilestone, type GraceProgress } from '../grace/grace-progress';
 import { context, section } from './blocks';
 import { escapeSlackText } from './escape-slack-text';
+import { describeClients, plural } from './plural';
 
 const STAGE_EMOJI: Readonly<Record<GraceProgress['stage'], string>> = {
   preflight: ':mag:',
   signal_sent: ':outbox_tray:',
   start_wait: ':hourglass_flowing_sand:',
+  no_drain: ':warning:',
   listeners_closed: ':no_entry:',
   draining: ':droplet:',
   final_wait: ':hourglass:',
@@ -20,8 +24,13 @@ const STAGE_EMOJI: Readonly<Record<GraceProgress['stage'], string>> = {
 
 const secs = (ms: number) => formatDuration(ms / 1000);
 
+/** What was connected when the quit started (API): `was 3: 2 players, 1 publisher`. */
+function atStart(p: GraceProgress): string | undefined {
+  if (p.playersAtStart === undefined) return undefined;
+  return `was ${p.playersAtStart + (p.publishersAtStart ?? 0)}: ${describeClients(p.playersAtStart, p.publishersAtStart)}`;
+}
+
 function stageText(p: GraceProgress, now: number): string {
-  const clients = p.clients ?? p.loggedConns;
   const trend = trendOf(p);
   switch (p.stage) {
     case 'preflight':
@@ -32,22 +41,27 @@ function stageText(p: GraceProgress, now: number): string {
       const left = p.signalAt === undefined ? undefined : p.signalAt + p.settings.startWaitMs - now;
       return `signal received; still accepting for grace_start_wait${left !== undefined && left > 0 ? ` (listeners close in ${secs(left)})` : ''}`;
     }
+    case 'no_drain':
+      return `signal received; SRS ${p.version ?? '5.0'} does not drain: it exits within about 2 s of SIGQUIT and drops the ${connected(p)} still connected`;
     case 'listeners_closed':
     case 'draining': {
-      const was = p.clientsAtStart !== undefined ? ` (was ${p.clientsAtStart}${trend ? `, ${trend}` : ''})` : trend ? ` (${trend})` : '';
+      const notes = [atStart(p), trend].filter((x): x is string => x !== undefined);
       const since = p.drainStartAt !== undefined ? `, draining for ${secs(now - p.drainStartAt)}` : '';
-      return `listeners closed; ${clients ?? '?'} client${clients === 1 ? '' : 's'} left${was}${since}`;
+      return `listeners closed; ${connected(p)} left${notes.length > 0 ? ` (${notes.join(', ')})` : ''}${since}`;
     }
     case 'final_wait':
-      return `drained; final wait (grace_final_wait ${p.settings.finalWaitMs} ms)`;
+      return `drained: every client left; final wait (grace_final_wait ${p.settings.finalWaitMs} ms)`;
     case 'terminated':
       return 'SRS terminated; waiting for the process to go';
-    case 'exited':
-      return `exited${p.signalAt !== undefined && p.exitedAt !== undefined ? ` after ${secs(p.exitedAt - p.signalAt)}` : ''}: process gone, media ports closed`;
+    case 'exited': {
+      const after = p.signalAt !== undefined && p.exitedAt !== undefined ? ` after ${secs(p.exitedAt - p.signalAt)}` : '';
+      const lost = p.forcedOff !== undefined ? `; ${plural(p.forcedOff, 'client')} forced off` : p.dropped !== undefined && p.dropped > 0 ? `; ${plural(p.dropped, 'client')} dropped (no drain)` : '';
+      return `exited${after}: process ended, media ports closed${lost}`;
+    }
     case 'escalating':
       return `force quit: ${p.escalations.join(', ') || 'sending SIGINT'}`;
     case 'left_draining':
-      return `left draining at your request (${clients ?? '?'} clients still connected); SRS exits when they leave`;
+      return `left draining at your request (${connected(p)} still connected); SRS exits when they leave`;
   }
 }
 
@@ -78,7 +92,7 @@ export function renderGraceBoard(verb: string, progresses: readonly GraceProgres
 const MILESTONE_TEXT: Readonly<Record<GraceMilestone, string>> = {
   listeners_closed: 'listeners closed (the HTTP API too): no new clients',
   drained: 'drained: every client left',
-  exited: 'exited: process gone (not a zombie), media ports closed',
+  exited: 'exited: process ended, media ports closed',
   escalated: 'escalated',
   deadline: 'deadline reached',
   connection_lost: 'SSH connection to the host lost; reconnecting and resuming from the log position',
@@ -92,13 +106,16 @@ export function renderGraceMilestone(p: GraceProgress, milestone: GraceMilestone
   return { text, blocks: [section(text)] };
 }
 
-/** The pre-flight, before any signal: version, clients, the host's grace settings, the deadline. */
+/** The pre-flight, before any signal: version, clients, the host's grace settings (or that it does not drain), the deadline. */
 export function renderGracePreflight(p: GraceProgress, deadlineMs: number | undefined): ChatMessage {
   const s = p.settings;
+  const how =
+    p.drains === false
+      ? 'this version does not drain: every client is dropped when it exits, within about 2 s of SIGQUIT (confirmed)'
+      : `grace_start_wait ${s.startWaitMs} ms, grace_final_wait ${s.finalWaitMs} ms, force_grace_quit ${s.forceGraceQuit ? 'on' : 'off'}`;
   const text =
     `:mag: *${escapeSlackText(p.host)}* pre-flight: SRS ${escapeSlackText(p.version ?? '?')} (pid ${p.pid ?? '?'}), ` +
-    `${p.clientsAtStart ?? '?'} clients and ${p.publishersAtStart ?? '?'} publishers connected now (API); grace_start_wait ${s.startWaitMs} ms, ` +
-    `grace_final_wait ${s.finalWaitMs} ms, force_grace_quit ${s.forceGraceQuit ? 'on' : 'off'}; deadline ${deadlineMs === undefined ? 'none' : secs(deadlineMs)}.`;
+    `${describeClients(p.playersAtStart, p.publishersAtStart)} connected now (API); ${how}; deadline ${deadlineMs === undefined ? 'none' : secs(deadlineMs)}.`;
   return { text, blocks: [section(text)] };
 }
 
@@ -108,8 +125,7 @@ function button(text: string, actionId: string, value: GraceButtonValue, style?:
 
 /** At the deadline: force quit now / extend / leave it draining. */
 export function renderGraceDeadlinePrompt(p: GraceProgress, value: GraceButtonValue, extendMs: number, now: number): ChatMessage {
-  const clients = p.clients ?? p.loggedConns ?? '?';
-  const text = `:alarm_clock: *${escapeSlackText(p.host)}* is still draining (${clients} clients) at its deadline (${p.signalAt !== undefined ? secs(now - p.signalAt) : '?'}). Force quit (SIGINT, then SIGKILL) drops them now.`;
+  const text = `:alarm_clock: *${escapeSlackText(p.host)}* is still draining (${connected(p)}) at its deadline (${p.signalAt !== undefined ? secs(now - p.signalAt) : '?'}). Force quit (SIGINT, then SIGKILL) drops them now.`;
   return {
     text,
     blocks: [
@@ -120,11 +136,12 @@ export function renderGraceDeadlinePrompt(p: GraceProgress, value: GraceButtonVa
   };
 }
 
-/** SRS 5.0 does not drain: say so and ask before sending anything. */
-export function renderGraceConfirm(host: string, version: string, clients: number | undefined, value: GraceButtonValue): ChatMessage {
+/** SRS 5.0 does not drain: say so (with the players, and the publishers when given) and ask before sending anything. */
+export function renderGraceConfirm(host: string, before: Pick<HostSnapshot, 'version' | 'clients' | 'publishers'>, value: GraceButtonValue): ChatMessage {
   const text =
-    `:warning: *${escapeSlackText(host)}* runs SRS ${escapeSlackText(version)}: on 5.0 a graceful quit does NOT drain ` +
-    `(upstream issue 3805, fixed in 6.0.132). SIGQUIT drops all ${clients ?? '?'} clients at once. Nothing was sent.`;
+    `:warning: *${escapeSlackText(host)}* runs SRS ${escapeSlackText(before.version ?? '5.0')}: on 5.0 a graceful quit does NOT drain ` +
+    `(upstream issue 3805, fixed in 6.0.132). SIGQUIT makes it exit within about 2 s, dropping every client connected then ` +
+    `(now: ${describeClients(before.clients, before.publishers)}). Nothing was sent.`;
   return {
     text,
     blocks: [

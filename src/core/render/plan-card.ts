@@ -3,17 +3,23 @@ import { APPROVAL_ACTIONS, REASON_INPUT, type ApprovalButtonValue } from '../rol
 import { batchesOf, type Plan, type PlanHost } from '../rollout/plan';
 import { capText, context, section, SECTION_TEXT_MAX, type Block } from './blocks';
 import { escapeSlackText } from './escape-slack-text';
+import { describeClients, plural } from './plural';
+import { drainsOnQuit } from '../grace/grace-progress';
 import { formatElapsed } from './format-elapsed';
 
 function mention(id: string): string {
   return /^[UW][A-Z0-9]{2,20}$/.test(id) ? `<@${id}>` : escapeSlackText(id);
 }
 
+/** `2 players, 1 publisher, 1 stream`. */
+function load(players: number | undefined, publishers: number | undefined, streams: number | undefined): string {
+  return `${describeClients(players, publishers)}, ${streams === undefined ? '? streams' : plural(streams, 'stream')}`;
+}
+
 function hostLine(h: PlanHost, plan: Plan): string {
-  const load = `${h.clients ?? '?'} clients, ${h.publishers ?? '?'} publishers, ${h.streams ?? '?'} streams`;
-  const fiveOh = h.from !== undefined && /^5\./.test(h.from) ? ' :warning: 5.0 does not drain: its clients are dropped' : '';
-  if (plan.verb === 'upgrade') return `• \`${escapeSlackText(h.name)}\` ${escapeSlackText(h.from ?? '?')} → *${escapeSlackText(plan.version ?? '?')}* (${load})${fiveOh}`;
-  return `• \`${escapeSlackText(h.name)}\` ${h.state.replace('_', ' ')}${h.from !== undefined ? `, SRS ${escapeSlackText(h.from)}` : ''} (${load})`;
+  const fiveOh = h.from !== undefined && !drainsOnQuit(h.from) ? ` :warning: ${escapeSlackText(h.from)} does not drain: its clients are dropped` : '';
+  if (plan.verb === 'upgrade') return `• \`${escapeSlackText(h.name)}\` ${escapeSlackText(h.from ?? '?')} → *${escapeSlackText(plan.version ?? '?')}* (${load(h.clients, h.publishers, h.streams)})${fiveOh}`;
+  return `• \`${escapeSlackText(h.name)}\` ${h.state.replace('_', ' ')}${h.from !== undefined ? `, SRS ${escapeSlackText(h.from)}` : ''} (${load(h.clients, h.publishers, h.streams)})`;
 }
 
 /** Plans with more hosts than this are shown a line per batch (names only), so that every host stays visible. */
@@ -34,7 +40,7 @@ export function planLines(plan: Plan): string[] {
     const from = [...new Set(hosts.map((h) => h.from ?? '?'))].map(escapeSlackText).join('/');
     const sum = (k: 'clients' | 'publishers' | 'streams') => hosts.reduce((n, h) => n + (h[k] ?? 0), 0);
     const head = plan.verb === 'upgrade' ? `*Batch ${i + 1}* (${from} → ${escapeSlackText(plan.version ?? '?')}; ` : '(';
-    lines.push(`${head}${sum('clients')} clients, ${sum('publishers')} publishers, ${sum('streams')} streams): ${hosts.map((h) => `\`${escapeSlackText(h.name)}\``).join(', ')}`);
+    lines.push(`${head}${load(sum('clients'), sum('publishers'), sum('streams'))}): ${hosts.map((h) => `\`${escapeSlackText(h.name)}\``).join(', ')}`);
   });
   if (plan.skipped.length > 0) lines.push(`Left out: ${plan.skipped.map((s) => `\`${escapeSlackText(s.name)}\` (${escapeSlackText(s.reason)})`).join(', ')}`);
   return lines;
