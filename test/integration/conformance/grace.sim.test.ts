@@ -1,0 +1,4 @@
+import { describeGraceConformance } from './grace-cases';
+
+const DB = 24;
+describeGraceConformance('sim', DB);

@@ -1,0 +1,4 @@
+import { describeRolloutConformance } from './rollout-cases';
+
+const DB = 27;
+describeRolloutConformance('real', DB);

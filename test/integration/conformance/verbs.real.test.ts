@@ -1,0 +1,3 @@
+import { describeVerbConformance } from './verb-cases';
+
+describeVerbConformance('real');
