@@ -19,7 +19,8 @@ interface PendingUpdate {
 
 /**
  * A ChatPort decorator that keeps the bot within Slack's rate limits: thread replies paced per channel (token
- * bucket), message edits coalesced to the latest state at most every 2 s. Every caller's promise settles when its
+ * bucket), message edits coalesced to the latest state at most every 2 s (an edit asked for `now`, a milestone's, goes
+ * at once: a few per drain, well within chat.update's tier). Every caller's promise settles when its
  * content (or newer content for the same message) was delivered, or rejects with the chat's error, so callers that
  * retry on failure lose nothing. State is per channel and per message being edited: bounded, whatever a drain's length.
  */
@@ -59,18 +60,22 @@ export class PacedChat implements ChatPort {
     return run;
   }
 
-  update(channel: string, ts: string, message: ChatMessage): Promise<void> {
+  update(channel: string, ts: string, message: ChatMessage, options: { now?: boolean } = {}): Promise<void> {
     const key = `${channel}/${ts}`;
     return new Promise<void>((resolve, reject) => {
       const existing = this.pending.get(key);
       if (existing) {
         existing.message = message;
         existing.waiters.push({ resolve, reject });
+        if (options.now === true) {
+          clearTimeout(existing.timer);
+          void this.flush(channel, ts, key);
+        }
         return;
       }
       const entry: PendingUpdate = { message, waiters: [{ resolve, reject }] };
       this.pending.set(key, entry);
-      const wait = Math.max(0, (this.lastUpdate.get(key) ?? 0) + this.updateIntervalMs - Date.now());
+      const wait = options.now === true ? 0 : Math.max(0, (this.lastUpdate.get(key) ?? 0) + this.updateIntervalMs - Date.now());
       entry.timer = setTimeout(() => void this.flush(channel, ts, key), wait);
     });
   }

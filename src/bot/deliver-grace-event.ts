@@ -8,7 +8,7 @@ import type { BotDeps } from './bot-deps';
 type GraceEvent = Extract<JobEvent, { type: 'grace.preflight' | 'grace.progress' | 'grace.milestone' | 'grace.deadline' }>;
 
 /** Edits (or first posts) the one graceful-quit status message of a request: a line per host. */
-async function updateBoard(deps: BotDeps, req: RequestProgress, parentTs: string): Promise<void> {
+async function updateBoard(deps: BotDeps, req: RequestProgress, parentTs: string, now = false): Promise<void> {
   const { record } = req;
   const lines: GraceProgress[] = record.hosts.flatMap((h) => {
     const p = req.grace.get(h);
@@ -18,7 +18,7 @@ async function updateBoard(deps: BotDeps, req: RequestProgress, parentTs: string
   if (req.boardTs !== undefined) {
     // Not awaited: the chat coalesces edits (one per 2 s per message) and the next progress repairs a failed one;
     // waiting here would hold every event behind it. Final results and milestones are awaited (never dropped).
-    deps.chat.update(record.channelId, req.boardTs, message).catch((err: unknown) => {
+    deps.chat.update(record.channelId, req.boardTs, message, { now }).catch((err: unknown) => {
       deps.logger.warn({ requestId: record.requestId, err: err instanceof Error ? err.message : String(err) }, 'status message edit failed; the next progress retries');
     });
     return;
@@ -43,8 +43,10 @@ export async function deliverGraceEvent(deps: BotDeps, req: RequestProgress, par
       await once('preflight', () => deps.chat.post(record.channelId, renderGracePreflight(event.progress, event.deadlineMs), parentTs));
       break;
     case 'grace.milestone':
+      // The status message shows the milestone's state at once, not one edit slot (2 s) after the reply saying it.
+      await updateBoard(deps, req, parentTs, true);
       await once('milestone', () => deps.chat.post(record.channelId, renderGraceMilestone(event.progress, event.milestone, event.at, event.detail), parentTs));
-      break;
+      return;
     case 'grace.deadline':
       await once('deadline', () => {
         const value = { requestId: record.requestId, jobId: event.jobId, host: event.host };

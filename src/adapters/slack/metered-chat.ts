@@ -22,7 +22,7 @@ export function meteredChat(inner: ChatPort, metrics: MetricsPort): ChatPort {
     };
   return {
     post: (channel, message, threadTs) => inner.post(channel, message, threadTs).catch(count('chat.postMessage')),
-    update: (channel, ts, message) => inner.update(channel, ts, message).catch(count('chat.update')),
+    update: (channel, ts, message, options) => inner.update(channel, ts, message, options).catch(count('chat.update')),
     postEphemeral: (channel, userId, message) => inner.postEphemeral(channel, userId, message).catch(count('chat.postEphemeral')),
   };
 }
