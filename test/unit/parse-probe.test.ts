@@ -11,6 +11,11 @@ describe('parseProbe', () => {
     const p = parseProbe(`${base}pid=4242\nprobe=done\n`, root);
     expect(p).toMatchObject({ state: 'stale_pid', pid: 4242, log: { inode: '1234', size: 999 } });
   });
+  it('the launcher output file (<log>.sys, where a config syntax error goes) and where it ends', () => {
+    const p = parseProbe(`${base}sys_stat=88 4096\nprobe=done\n`, root);
+    expect(p.launcherLog).toEqual({ inode: '88', size: 4096 });
+    expect(parseProbe(`${base}probe=done\n`, root).launcherLog).toBeUndefined();
+  });
   it('zombie', () => {
     expect(parseProbe(`${base}pid=7\nproc_state=Z\nproc_cmdline=\nprobe=done\n`, root).state).toBe('zombie');
   });

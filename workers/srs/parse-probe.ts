@@ -22,6 +22,8 @@ export interface ProbeResult {
   pidFile?: string;
   logFile?: string;
   log?: { inode: string; size: number };
+  /** `<log>.sys`: where init.d appends what SRS prints before its log is open (a config syntax error). */
+  launcherLog?: { inode: string; size: number };
   /** Established connections on the media ports. */
   established?: number;
   /** Ports with a listening socket among the media and API ports, whoever holds them. */
@@ -63,6 +65,8 @@ export function parseProbe(stdout: string, srsRoot: string): ProbeResult {
   if (logFile !== undefined) result.logFile = logFile;
   const logStat = one('log_stat')?.split(' ');
   if (logStat && logStat.length === 2) result.log = { inode: logStat[0] ?? '0', size: Number(logStat[1]) || 0 };
+  const sysStat = one('sys_stat')?.split(' ');
+  if (sysStat && sysStat.length === 2) result.launcherLog = { inode: sysStat[0] ?? '0', size: Number(sysStat[1]) || 0 };
   const established = one('established');
   if (established !== undefined && established.trim() !== '') result.established = Number(established.trim());
   const cmdline = one('proc_cmdline');

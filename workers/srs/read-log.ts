@@ -16,6 +16,14 @@ export function logMark(probe: ProbeResult): LogMark {
   return { file: probe.logFile ?? './objs/srs.log', inode: probe.log?.inode ?? '0', offset: probe.log?.size ?? 0 };
 }
 
+/**
+ * Where the launcher's output file (`<log>.sys`, which SRS's init.d appends `objs/srs`'s own output to) ends now: SRS
+ * writes errors from before its log is open there only, a config syntax error among them.
+ */
+export function launcherLogMark(probe: ProbeResult): LogMark {
+  return { file: `${probe.logFile ?? './objs/srs.log'}.sys`, inode: probe.launcherLog?.inode ?? '0', offset: probe.launcherLog?.size ?? 0 };
+}
+
 /** The log lines written since `mark` (reads a replaced or truncated file from its start). */
 export async function readLogSince(ctx: HostContext, mark: LogMark): Promise<{ lines: string[]; mark: LogMark }> {
   const res = await ctx.hosts.exec(ctx.target, {

@@ -54,6 +54,7 @@ if [ -f "$pidf" ]; then
   fi
 fi
 [ -f "$logf" ] && echo "log_stat=$(stat -c '%i %s' "$logf")"
+[ -f "$logf.sys" ] && echo "sys_stat=$(stat -c '%i %s' "$logf.sys")"
 filt=""; for port in "$@"; do filt="$filt\${filt:+ or }sport = :$port"; done
 if command -v ss >/dev/null 2>&1; then
   [ -n "$filt" ] && echo "established=$(ss -Htn state established "( $filt )" 2>/dev/null | wc -l)"

@@ -1,6 +1,7 @@
 import { describePortHolders, describeSnapshot, isDown } from '../../src/core/describe-snapshot';
 import type { HostSnapshot, PortHolder } from '../../src/core/verb-result';
 import type { HostContext } from '../srs/host-context';
+import { stripAnsi } from '../../src/core/strip-ansi';
 import { readLogSince, type LogMark } from '../srs/read-log';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 
@@ -44,7 +45,7 @@ export function withoutHolders(s: HostSnapshot): HostSnapshot {
  * process is SRS and alive, the API answers with that pid (and a new service id when `previousServiceId` is given),
  * and the log has no failure line since `mark`. A failure names the programs holding SRS's ports, if any.
  */
-export async function confirmStarted(ctx: HostContext, mark: LogMark, previousServiceId?: string): Promise<StartConfirmation> {
+export async function confirmStarted(ctx: HostContext, mark: LogMark, previousServiceId?: string, launcherMark?: LogMark): Promise<StartConfirmation> {
   await ctx.sleep(ctx.settings.startSettleMs);
   const deadline = Date.now() + ctx.settings.confirmTimeoutMs;
   let logMarkNow = mark;
@@ -57,8 +58,11 @@ export async function confirmStarted(ctx: HostContext, mark: LogMark, previousSe
     const evidence = failures.slice(0, 3).map((l) => `log: ${l.slice(0, 300)}`);
     const held = heldPorts(s.portHolders);
     if (isDown(s)) {
-      const why = failures.length > 0 ? 'SRS exited right after starting' : 'SRS is not running';
-      return { ok: false, observed, evidence: [...evidence, `after ${ctx.settings.startSettleMs} ms: ${describeSnapshot(s)}`], reason: held === '' ? why : `${why}; ${held}` };
+      // Nothing in the log: SRS may have died before opening it (a config syntax error), saying why in `<log>.sys`.
+      const early = failures.length === 0 && launcherMark !== undefined ? await launcherError(ctx, launcherMark) : undefined;
+      const why = failures.length > 0 ? 'SRS exited right after starting' : early !== undefined ? `SRS exited before opening its log: "${early}"` : 'SRS is not running';
+      const said = early === undefined ? [] : [`${launcherMark?.file ?? 'srs.log.sys'}: ${early}`];
+      return { ok: false, observed, evidence: [...evidence, ...said, `after ${ctx.settings.startSettleMs} ms: ${describeSnapshot(s)}`], reason: held === '' ? why : `${why}; ${held}` };
     }
     if (s.state === 'running' && s.apiUp && isFresh(s, previousServiceId) && failures.length === 0) {
       return { ok: true, observed, evidence: [`pid ${s.pid ?? '?'} alive, API answers (service ${s.serviceId ?? '?'})`] };
@@ -69,6 +73,13 @@ export async function confirmStarted(ctx: HostContext, mark: LogMark, previousSe
     }
     await ctx.sleep(POLL_MS);
   }
+}
+
+/** The first error SRS printed to the launcher's output file since `mark` (ANSI colours stripped), if any. */
+async function launcherError(ctx: HostContext, mark: LogMark): Promise<string | undefined> {
+  const { lines } = await readLogSince(ctx, mark);
+  const line = lines.map(stripAnsi).find((l) => START_FAILURE.test(l));
+  return line === undefined ? undefined : line.replace(/^\[[^\]]*\]\[ERROR\]\[\d+\]\[[^\]]*\](\[\d+\])?\s*/, '').slice(0, 300);
 }
 
 /** How a stop was confirmed. */

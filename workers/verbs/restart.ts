@@ -1,6 +1,6 @@
 import { describeSnapshot, isDown } from '../../src/core/describe-snapshot';
 import type { HostSnapshot } from '../../src/core/verb-result';
-import { logMark } from '../srs/read-log';
+import { launcherLogMark, logMark } from '../srs/read-log';
 import { confirmStarted } from './confirm';
 import { gracefulRestart } from './graceful-restart';
 import { failureSummary } from './start';
@@ -21,7 +21,7 @@ export const restart: VerbRunner = async (ctx, before) => {
   if (ctx.host.serviceManager === 'systemd' && !isDown(before.snapshot)) {
     const mark = logMark(before.probe);
     const run = await runService(ctx, 'restart', ctx.settings.stopTimeoutMs);
-    const confirmed = await confirmStarted(ctx, mark, previous);
+    const confirmed = await confirmStarted(ctx, mark, previous, launcherLogMark(before.probe));
     return restarted({ ...confirmed, run, evidence: [run.evidence, ...confirmed.evidence] }, oldPid, 'restart FAILED');
   }
   const stopped = await stop(ctx, before);

@@ -1,5 +1,5 @@
 import type { HostContext } from '../srs/host-context';
-import { logMark } from '../srs/read-log';
+import { launcherLogMark, logMark } from '../srs/read-log';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 import { confirmStarted, isFresh, type StartConfirmation } from './confirm';
 import { refusalReason, startBlocker } from './start-blocker';
@@ -38,6 +38,7 @@ export async function startSrs(ctx: HostContext, previousServiceId?: string): Pr
     return { ok: false, observed: reaped.observed, evidence: [...evidence, blocker.evidence], reason: `nothing was started: ${blocker.reason}`, fix: blocker.fix, errorCode: blocker.errorCode };
   }
   const mark = logMark(reaped.observed.probe);
+  const launcherMark = launcherLogMark(reaped.observed.probe);
   const run = await runService(ctx, 'start');
   evidence.push(run.evidence);
   const refused = INITD_REFUSAL.exec(run.output);
@@ -52,7 +53,7 @@ export async function startSrs(ctx: HostContext, previousServiceId?: string): Pr
     const blocked = startBlocker(ctx, now);
     return { ok: false, observed: now, run, evidence, reason: why.reason, fix: why.fix, ...(blocked ? { errorCode: blocked.errorCode } : {}) };
   }
-  const confirmed = await confirmStarted(ctx, mark, previousServiceId);
+  const confirmed = await confirmStarted(ctx, mark, previousServiceId, launcherMark);
   return { ...confirmed, run, evidence: [...evidence, ...confirmed.evidence] };
 }
 

@@ -126,6 +126,8 @@ export function describeVerbConformance(engine: 'sim' | 'real'): void {
         const start = await run(i, 'start');
         expect(start.outcome).toBe('failed');
         expect(start.output).toMatch(/SRS start failed/);
+        // SRS says why in the launcher's output file only (objs/srs.log.sys): the bot quotes it.
+        expect(start.summary).toMatch(/ConfigInvalid.*unexpected end of file/);
       } finally {
         restore();
       }
