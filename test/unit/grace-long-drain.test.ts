@@ -1,10 +1,9 @@
-import { createLogger } from '../../src/adapters/logger';
 import type { GraceMilestone, GraceProgress } from '../../src/core/grace/grace-progress';
 import { parseConfig } from '../../config/load-config';
 import type { ExecResult, HostHttpResponse, HostPort, HostTarget, RemoteCommand } from '../../src/ports/host-port';
 import type { GraceCheckpoint, GraceJob } from '../../workers/grace/grace-job';
 import { runGrace } from '../../workers/grace/run-grace';
-import type { HostContext } from '../../workers/srs/host-context';
+import { clockedHostContext } from '../support/clocked-host-context';
 
 /** A simulated SRS draining 60 clients, one a minute, on a simulated clock: an hour-long drain in milliseconds. */
 class HourLongDrain implements HostPort {
@@ -87,22 +86,7 @@ describe('an hour-long drain', () => {
       },
       nextDecision: () => Promise.resolve(undefined),
     };
-    const h = config.hosts[0];
-    if (!h) throw new Error('no host');
-    const ctx: HostContext = {
-      host: h,
-      target: { name: 'edge-1', address: '127.0.0.1', port: 22, user: 'u' },
-      hosts: host,
-      settings: config.worker,
-      commandTimeoutMs: 1000,
-      logger: createLogger('test'),
-      sleep: (ms) => {
-        host.t += ms;
-        return Promise.resolve();
-      },
-      now: () => host.t,
-      grace: job,
-    };
+    const ctx = clockedHostContext(config, host, job);
     const before = {
       snapshot: { state: 'running' as const, pid: 42, apiUp: true, version: '6.0.184', clients: 60, publishers: 1, serviceId: 's1' },
       probe: { state: 'running' as const, pid: 42, listening: [1935], errors: [], log: { inode: '1', size: 0 }, logFile: './objs/srs.log' },

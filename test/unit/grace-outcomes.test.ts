@@ -1,4 +1,3 @@
-import { createLogger } from '../../src/adapters/logger';
 import { parseConfig } from '../../config/load-config';
 import type { GraceDecision } from '../../src/core/grace/grace-actions';
 import type { GraceMilestone, GraceProgress } from '../../src/core/grace/grace-progress';
@@ -8,7 +7,7 @@ import type { ExecResult, HostHttpResponse, HostPort, RemoteCommand } from '../.
 import { parseSignalSent } from '../../workers/grace/follow-tick';
 import type { GraceCheckpoint, GraceJob } from '../../workers/grace/grace-job';
 import { runGrace } from '../../workers/grace/run-grace';
-import type { HostContext } from '../../workers/srs/host-context';
+import { clockedHostContext } from '../support/clocked-host-context';
 
 /** One look at the host, as the follow script prints it. */
 interface Look {
@@ -98,22 +97,7 @@ async function quit(host: ScriptedHost, snapshot: HostSnapshot, opts: { confirme
       return Promise.resolve(d ? { decision: d, by: 'U0OPER001' } : undefined);
     },
   };
-  const h = config.hosts[0];
-  if (!h) throw new Error('no host');
-  const ctx: HostContext = {
-    host: h,
-    target: { name: 'edge-1', address: '127.0.0.1', port: 22, user: 'u' },
-    hosts: host,
-    settings: config.worker,
-    commandTimeoutMs: 1000,
-    logger: createLogger('test'),
-    sleep: (ms) => {
-      host.t += ms;
-      return Promise.resolve();
-    },
-    now: () => host.t,
-    grace: job,
-  };
+  const ctx = clockedHostContext(config, host, job);
   const probe = { state: 'running' as const, pid: 42, listening: [1935, 8080], listeners: [], srsListening: [1935, 8080], holders: [], errors: [], log: { inode: '1', size: 0 }, logFile: './objs/srs.log' };
   const run = await runGrace(ctx, job, { snapshot, probe });
   return { run, seen };
