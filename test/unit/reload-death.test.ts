@@ -39,7 +39,7 @@ describe('a reload that kills SRS', () => {
     expect(parseCrashClues(CLUES)).toEqual({ holders: [{ port: 1936, pid: 9942, command: 'python3' }], cores: ['core'] });
     expect(describeReloadDeath('edge-1', ROOT, 17092, crashFromLog(DEATH_LOG), parseCrashClues(CLUES))).toBe(
       'reload FAILED: SRS died on the reload (pid 17092 exited); last log error: "backtrace 17 frames of ./objs/srs SRS/6.0.157(Hang)" in SrsTcpListener::listen() (srs_app_listener.cpp:275) during SrsServer::on_reload_listen(); ' +
-        'port 1936 is held by python3 (pid 9942), and the new config listens there; core file: /usr/local/srs/core. To get it back: free the port or change the config, then `/srs start edge-1`.',
+        'port 1936 is held by python3 (pid 9942), and the new config listens there; core file: /usr/local/srs/core. SRS cannot change its `listen` port on a reload; a new port needs a start. To get it back: free the port (or change `listen` back), then `/srs start edge-1`.',
     );
     expect(describeReloadDeath('edge-1', ROOT, 17092, {}, { holders: [], cores: [] })).toBe(
       'reload FAILED: SRS died on the reload (pid 17092 exited); its log has no [ERROR] line since the reload; a core file may be in /usr/local/srs. To get it back: fix the config, then `/srs start edge-1`.',

@@ -93,6 +93,11 @@ export function describeReloadDeath(host: string, root: string, pid: number | un
   const held = describePortHolders(clues.holders);
   if (held !== '') parts.push(`${held}, and the new config listens there`);
   parts.push(clues.cores.length > 0 ? `core file: ${clues.cores.map((c) => `${root}/${c}`).join(', ')}` : `a core file may be in ${root}`);
+  if (/on_reload_listen/.test(log.during ?? '')) {
+    // SRS 5.0 and 6.0 assert on a reload that changes the RTMP `listen` port, whether or not the new port is free.
+    const free = held !== '' ? 'free the port (or change `listen` back), then ' : '';
+    return `${parts.join('; ')}. SRS cannot change its \`listen\` port on a reload; a new port needs a start. To get it back: ${free}\`/srs start ${host}\`.`;
+  }
   const fix = held !== '' ? 'free the port or change the config' : 'fix the config';
   return `${parts.join('; ')}. To get it back: ${fix}, then \`/srs start ${host}\`.`;
 }

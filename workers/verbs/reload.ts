@@ -26,8 +26,8 @@ interface ReloadSeen {
 
 /**
  * Follows the log after SIGHUP until SRS logs the reload's success or failure. Once an `[ERROR]` line shows up the
- * process is watched too: a reload can make SRS assert and die (6.0: a new `listen` port that another process holds)
- * with no reload line at all.
+ * process is watched too: a reload can make SRS assert and die (5.0 and 6.0: a changed RTMP `listen` port) with no
+ * reload line at all.
  */
 async function awaitReload(ctx: HostContext, mark: LogMark): Promise<ReloadSeen> {
   const deadline = Date.now() + ctx.settings.confirmTimeoutMs;

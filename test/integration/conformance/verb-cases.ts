@@ -145,10 +145,29 @@ export function describeVerbConformance(engine: 'sim' | 'real'): void {
         const r = await run(i, 'reload');
         expect(r.outcome).toBe('failed');
         expect(r.summary).toMatch(/died/i);
-        expect(r.summary).toMatch(/\/srs start/);
+        expect(r.summary).toMatch(/cannot change its `listen` port on a reload.*`\/srs start /);
         expect(`${r.summary}\n${r.evidence.join('\n')}`).toMatch(/SrsTcpListener::listen|backtrace/);
         expect(`${r.summary}\n${r.evidence.join('\n')}`).toContain(`pid ${squatter.pid}`);
         expect(alive(pid)).toBe(false);
+      } finally {
+        restore();
+      }
+    });
+
+    it('a reload that changes `listen` to a free port kills SRS too: the same failure, and a start brings it back there', async () => {
+      const i = 2;
+      await getTestRun().fleet.resetHost(host(i).name);
+      const pid = pidOf(host(i));
+      const port = await allocatePort();
+      const restore = setRtmpPort(host(i), port);
+      try {
+        const r = await run(i, 'reload');
+        expect(r.outcome).toBe('failed');
+        expect(r.summary).toMatch(/died on the reload.*cannot change its `listen` port on a reload/);
+        expect(alive(pid)).toBe(false);
+        const start = await run(i, 'start');
+        expect(start.outcome).toBe('ok');
+        expect(start.after.state).toBe('running');
       } finally {
         restore();
       }
