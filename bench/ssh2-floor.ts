@@ -56,7 +56,7 @@ function statusOn(spec: FloorSpec, privateKey: string, entries: ReturnType<typeo
       username: spec.user,
       privateKey,
       readyTimeout: spec.connectTimeoutMs,
-      hostVerifier: (key: Buffer) => verifyHostKey(entries, '127.0.0.1', host.port, key) === 'match',
+      hostVerifier: (key: Buffer) => verifyHostKey(entries, '127.0.0.1', host.port, key).kind === 'match',
     });
   });
 }
@@ -79,7 +79,7 @@ async function execCost(spec: FloorSpec, privateKey: string, entries: ReturnType
       username: spec.user,
       privateKey,
       readyTimeout: spec.connectTimeoutMs,
-      hostVerifier: (key: Buffer) => verifyHostKey(entries, '127.0.0.1', host.port, key) === 'match',
+      hostVerifier: (key: Buffer) => verifyHostKey(entries, '127.0.0.1', host.port, key).kind === 'match',
     });
   });
   conn.setNoDelay(true);

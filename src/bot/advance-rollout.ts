@@ -76,7 +76,7 @@ async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: st
   const r = await deps.rollouts.get(plan.id);
   if (!r || r.state !== 'running' || r.batch !== index) return;
   if (index > 0) {
-    const drift = planDrift(plan, deps.config);
+    const drift = planDrift(plan, deps.config, deps.hostKeys());
     if (drift !== undefined) {
       await finish(deps, plan.id, parentTs, 'halted', `the plan changed since it was approved (${drift}); hosts not yet upgraded were not touched: ask for a new plan`);
       return;
@@ -89,19 +89,23 @@ async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: st
       verb: 'upgrade',
       requestedBy: plan.requestedBy,
       enqueuedAt: now,
-      optionsFor: (host) => ({
-        confirmed: true, // the approvers saw the plan, 5.0's "clients are dropped" included
-        ...(plan.drain !== undefined ? { deadlineMs: plan.drain.deadlineMs } : {}),
-        upgrade: {
-          version: plan.version ?? '',
-          from: plan.hosts.find((h) => h.name === host)?.from ?? '',
-          rollback: plan.rollback,
-          healthTimeoutMs: plan.healthTimeoutMs ?? deps.config.upgrade.healthTimeoutMs,
-          planHash: plan.hash,
-          forceAtDeadline: plan.drain?.force ?? false,
-          install: plan.install ?? [],
-        },
-      }),
+      optionsFor: (host) => {
+        const planned = plan.hosts.find((h) => h.name === host);
+        return {
+          confirmed: true, // the approvers saw the plan, 5.0's "clients are dropped" included
+          ...(plan.drain !== undefined ? { deadlineMs: plan.drain.deadlineMs } : {}),
+          upgrade: {
+            version: plan.version ?? '',
+            from: planned?.from ?? '',
+            rollback: plan.rollback,
+            healthTimeoutMs: plan.healthTimeoutMs ?? deps.config.upgrade.healthTimeoutMs,
+            planHash: plan.hash,
+            forceAtDeadline: plan.drain?.force ?? false,
+            install: plan.install ?? [],
+            ...(planned?.identity !== undefined ? { identity: planned.identity } : {}),
+          },
+        };
+      },
     });
     try {
       await deps.queue.enqueue(jobs);

@@ -22,6 +22,8 @@ export interface BotDeps {
   /** Where the bot itself publishes results of jobs that never ran (cancelled), delivered like the workers' ones. */
   events: JobEventPublisher;
   logger: Logger;
+  /** Each host's pinned key fingerprint(s) in known_hosts now, by host name (what a plan binds; unpinned: absent). */
+  hostKeys: () => ReadonlyMap<string, string>;
   /** New request ids (no `:`, not integer-like). */
   newId: () => string;
   now: () => number;

@@ -1,5 +1,5 @@
 import type { HostConfig } from '../../config/schema';
-import { approvalRefusal, hostsNotApprovable } from '../core/approval-policy';
+import { approvalRefusal, describeLapsed, hostsNotApprovable, lapsedApprovals } from '../core/approval-policy';
 import { APPROVAL_ACTIONS, parseApprovalButtonValue, REASON_MAX_CHARS } from '../core/rollout/approval-actions';
 import { planDrift } from '../core/rollout/plan';
 import { escapeSlackText, renderPlanCard, renderPlanClosed, renderRequestParent } from '../core/render';
@@ -63,18 +63,22 @@ export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionI
   if (input.actionId === APPROVAL_ACTIONS.deny) return deny(deps, rec, input, hosts);
   if (input.actionId !== APPROVAL_ACTIONS.approve) return say('Unknown button; nothing was done.');
 
+  // The plan first: a host gone from the inventory or re-pointed at another machine voids it, whoever presses (the
+  // approver role is judged against hosts that still stand).
+  const drift = planDrift(plan, deps.config, deps.hostKeys());
+  if (drift !== undefined) {
+    await closeApproval(deps, rec, { state: 'voided', why: drift, by: input.userId });
+    return say(`The plan changed since it was made (${drift}): this approval is void and nothing runs. Ask again for a new plan.`);
+  }
   const refusal = approvalRefusal(input.userId, { requestedBy: plan.requestedBy, hosts, approvedBy: rec.approvedBy }, deps.config.approvals);
   if (refusal !== undefined) {
     deps.logger.info({ requestId: plan.id, user: input.userId, refusal }, 'approval refused');
     await recordAudit(deps, { ...audit, type: 'approval.refused', data: { planHash: plan.hash, reason: refusal } });
     return say(`Not counted: ${refusal}. Nothing was done.`);
   }
-  const drift = planDrift(plan, deps.config);
-  if (drift !== undefined) {
-    await closeApproval(deps, rec, { state: 'voided', why: drift, by: input.userId });
-    return say(`The plan changed since it was made (${drift}): this approval is void and nothing runs. Ask again for a new plan.`);
-  }
-  const outcome = await deps.approvals.approve(plan.id, input.userId, plan.hash, deps.now());
+  // Earlier approvals are judged by the policy as it is now: one no longer entitled is dropped before counting.
+  const lapsed = lapsedApprovals(rec.approvedBy, { requestedBy: plan.requestedBy, hosts }, deps.config.approvals);
+  const outcome = await deps.approvals.approve(plan.id, input.userId, plan.hash, deps.now(), lapsed.map((l) => l.userId));
   if (outcome.status === 'expired') {
     await closeApproval(deps, rec, { state: 'expired' });
     return say('This approval has expired: nothing runs.');
@@ -82,22 +86,28 @@ export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionI
   if (outcome.status === 'duplicate') return say('You already approved this plan; it needs another approver.');
   if (outcome.status !== 'added' && outcome.status !== 'complete') return say('This plan was decided meanwhile; nothing more was done.');
   const final = outcome.status === 'complete';
-  await recordAudit(deps, { ...audit, type: 'approval.granted', data: { planHash: plan.hash, approvedBy: outcome.approvedBy, count: outcome.approvedBy.length, required: plan.requiredApprovals, final } });
+  const lapsedNote = lapsed.length > 0 ? `${describeLapsed(lapsed)}; ${outcome.approvedBy.length} of ${plan.requiredApprovals}` : undefined;
+  await recordAudit(deps, {
+    ...audit,
+    type: 'approval.granted',
+    data: { planHash: plan.hash, approvedBy: outcome.approvedBy, count: outcome.approvedBy.length, required: plan.requiredApprovals, final, ...(lapsed.length > 0 ? { noLongerCounted: lapsed } : {}) },
+  });
   deps.logger.info({ requestId: plan.id, user: input.userId, count: outcome.approvedBy.length, required: plan.requiredApprovals }, 'approval granted');
   const req = await deps.requests.head(plan.id);
   if (!final) {
-    if (rec.cardTs !== undefined) await deps.chat.update(plan.channelId, rec.cardTs, renderPlanCard(plan, outcome.approvedBy, deps.now()));
+    if (rec.cardTs !== undefined) await deps.chat.update(plan.channelId, rec.cardTs, renderPlanCard(plan, outcome.approvedBy, deps.now(), lapsedNote));
     if (req?.parentTs !== undefined) {
       await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb: plan.verb, hosts: req.record.hosts, state: 'awaiting', note: awaitingNote(plan, outcome.approvedBy) }));
     }
     const left = plan.requiredApprovals - outcome.approvedBy.length;
-    return say(`Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); it waits for ${left} more approver${left === 1 ? '' : 's'}.`);
+    const lapsedText = lapsed.length > 0 ? `${describeLapsed(lapsed)}; ` : '';
+    return say(`Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); ${lapsedText}it waits for ${left} more approver${left === 1 ? '' : 's'}.`);
   }
   // The run first, the chat after: a chat that fails here must not keep the approved plan from running (and the
   // bot's sweeper starts an approved plan whose start was not confirmed, after a crash).
   await startApproved(deps, plan, outcome.approvedBy);
   if (rec.cardTs !== undefined) {
-    await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, `:white_check_mark: *Approved* by ${outcome.approvedBy.map((u) => `<@${u}>`).join(', ')}: running.`));
+    await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, `:white_check_mark: *Approved* by ${outcome.approvedBy.map((u) => `<@${u}>`).join(', ')}: running.${lapsed.length > 0 ? ` (${describeLapsed(lapsed)}.)` : ''}`));
   }
   return {};
 }

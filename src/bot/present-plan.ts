@@ -45,7 +45,7 @@ async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, su
   const spec = record.plan;
   if (!spec) return;
   const audit = { actor: record.userId, channel: record.channelId, requestId: record.requestId, correlationId: record.requestId, verb: record.verb };
-  const built = buildPlan({ ...spec, id: record.requestId, requestedBy: record.userId, channelId: record.channelId, survey, now: deps.now() }, deps.config);
+  const built = buildPlan({ ...spec, id: record.requestId, requestedBy: record.userId, channelId: record.channelId, survey, hostKeys: deps.hostKeys(), now: deps.now() }, deps.config);
   let refusal: string | undefined;
   if (!built.ok) refusal = built.error;
   else if (built.plan.approvers.length < built.plan.requiredApprovals) {
@@ -77,7 +77,7 @@ async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, su
     data: {
       planHash: plan.hash,
       version: plan.version ?? null,
-      hosts: plan.hosts.map((h) => ({ name: h.name, batch: h.batch, from: h.from ?? null, clients: h.clients ?? null, publishers: h.publishers ?? null })),
+      hosts: plan.hosts.map((h) => ({ name: h.name, batch: h.batch, from: h.from ?? null, clients: h.clients ?? null, publishers: h.publishers ?? null, identity: h.identity ?? null })),
       skipped: plan.skipped,
       batchSize: plan.batchSize,
       failureBudget: plan.failureBudget,

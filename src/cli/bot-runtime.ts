@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
 import type { Config } from '../../config/schema';
+import { pinnedFingerprints } from '../../workers/ssh/pinned-fingerprints';
 import { BullmqJobQueue } from '../adapters/bullmq/bullmq-job-queue';
 import type { Logger } from '../adapters/logger';
 import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
 import { logConnectionHealth, producerConnection, redactRedisUrl, whenReady, workerConnection } from '../adapters/redis/redis-connection';
+import { explainRedisError, trackRedisError } from '../adapters/redis/explain-redis-error';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
 import { RedisJobEvents } from '../adapters/redis/redis-job-events';
 import { createAuditStore } from '../adapters/audit/create-audit-store';
@@ -45,6 +47,7 @@ export async function startBotRuntime(o: {
   expirySweepMs?: number;
 }): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
+  const producerError = trackRedisError(producer);
   logConnectionHealth(producer, o.logger, 'producer');
   const reader = workerConnection(o.redisUrl);
   logConnectionHealth(reader, o.logger, 'events');
@@ -60,6 +63,8 @@ export async function startBotRuntime(o: {
     approvals: new RedisApprovalStore(producer),
     rollouts: new RedisRolloutStore(producer),
     logger: o.logger,
+    // Read on each use: a host pinned or re-pinned since shows at once (the file is small).
+    hostKeys: () => pinnedFingerprints(o.config),
     newId: () => newRequestId(),
     now: () => Date.now(),
   };
@@ -72,7 +77,10 @@ export async function startBotRuntime(o: {
   });
   consumer.start();
   const actor = `bot:${o.consumer ?? `${hostname()}-${process.pid}`}`;
-  if (!(await whenReady(producer, 5000))) o.logger.warn({ redis: redactRedisUrl(o.redisUrl) }, 'redis not reachable yet; commands will be refused until it is');
+  if (!(await whenReady(producer, 5000))) {
+    const failure = explainRedisError(producerError() ?? `not connected (${producer.status})`);
+    o.logger.warn({ redis: redactRedisUrl(o.redisUrl), err: failure.reason, fix: failure.fix }, `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`);
+  }
   await deps.audit.append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } }).catch(() => o.logger.error('audit: bot start not recorded'));
   // Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
   // every bot replica sweeps; each step happens once.

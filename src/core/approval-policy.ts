@@ -49,3 +49,38 @@ export function approvalRefusal(
   }
   return undefined;
 }
+
+/** An earlier approval that the current policy no longer counts, and why (Slack mrkdwn). */
+export interface LapsedApproval {
+  userId: string;
+  reason: string;
+}
+
+/**
+ * Earlier approvals re-checked against the policy as it is now: an approver no longer listed for every host of the
+ * plan (or who became its requester) no longer counts. Empty when all still count.
+ */
+export function lapsedApprovals(
+  approvedBy: readonly string[],
+  plan: { requestedBy: string; hosts: readonly Host[] },
+  approvals: Pick<ApprovalsConfig, 'approvers'>,
+): LapsedApproval[] {
+  const out: LapsedApproval[] = [];
+  for (const userId of approvedBy) {
+    if (userId === plan.requestedBy) {
+      out.push({ userId, reason: 'the requester cannot approve their own request' });
+      continue;
+    }
+    const missing = hostsNotApprovable(userId, plan.hosts, approvals);
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 8).join(', ') + (missing.length > 8 ? `, +${missing.length - 8} more` : '');
+      out.push({ userId, reason: `not an approver for ${shown} any more` });
+    }
+  }
+  return out;
+}
+
+/** `<@U1>'s approval no longer counts: not an approver for edge-2 any more` (one clause per lapsed approval). */
+export function describeLapsed(lapsed: readonly LapsedApproval[]): string {
+  return lapsed.map((l) => `<@${l.userId}>'s approval no longer counts: ${l.reason}`).join('; ');
+}

@@ -35,9 +35,10 @@ export interface ApprovalStorePort {
   setCard(id: string, ts: string): Promise<void>;
   /**
    * Adds an approval by `userId` for the plan with `hash`, if still pending and not expired at `now`; `complete`
-   * when it was the last one needed (the approval is then `approved`).
+   * when it was the last one needed (the approval is then `approved`). Earlier approvals by the users in `drop`
+   * (no longer entitled under the current policy) are removed first, in the same atomic step, and do not count.
    */
-  approve(id: string, userId: string, hash: string, now: number): Promise<ApproveOutcome>;
+  approve(id: string, userId: string, hash: string, now: number, drop?: readonly string[]): Promise<ApproveOutcome>;
   /** Closes a pending approval (denied, expired, voided); true only for the caller that closed it. */
   close(id: string, state: Exclude<ApprovalState, 'pending' | 'approved'>, by: string, reason: string, now: number): Promise<boolean>;
   /** Approved plans whose run was not confirmed started (approved before `before`): the sweeper starts them. */

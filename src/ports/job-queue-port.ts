@@ -3,6 +3,7 @@ import type { VerbOptions } from '../core/command';
 import type { VerbResult } from '../core/verb-result';
 import type { JobVerb } from '../core/verbs';
 import type { HostStage } from '../core/rollout/rollout-record';
+import type { HostIdentity } from '../core/rollout/host-identity';
 
 /** One verb on one host: the unit of work a worker runs. Plain, versioned JSON. */
 export interface HostJob {
@@ -42,6 +43,8 @@ export interface UpgradeJobOptions {
   forceAtDeadline: boolean;
   /** The approved install command template (argv with `{version}`, `{root}`, `{previous}`). */
   install: string[];
+  /** The machine the plan bound the host name to: the worker refuses when its own inventory points elsewhere. */
+  identity?: HostIdentity;
 }
 
 /** Where a job waits: the host's FIFO position and what runs before it. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,10 +65,9 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
   });
 
   it('a file sink that cannot be written makes append reject (fail closed)', async () => {
-    const broken = new RedisAuditStore(redis, { mirror: new FileAuditSink(path.join(dir, 'no-such-dir', 'audit.jsonl')) });
+    // Another log (prefix) in the same database: the record reaches Redis, then the file write fails.
+    const broken = new RedisAuditStore(redis, { prefix: 'broken-sink', mirror: new FileAuditSink(path.join(dir, 'no-such-dir', 'audit.jsonl')) });
     await expect(broken.append(event(99))).rejects.toMatchObject({ code: 'audit_unavailable', message: expect.stringContaining('audit log file') as unknown });
-    await redis.xdel(store.keys.stream, (await redis.xrevrange(store.keys.stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '');
-    await redis.hset(store.keys.head, 'seq', '10', 'hash', records[9]?.hash ?? '');
   });
 
   it('verify: exit 0 on an intact log', async () => {
@@ -91,6 +91,31 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     expect(range.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as AuditRecord).seq)).toEqual([7, 8]);
     const recent = await audit(['export', '--since', '1w'], env);
     expect(recent.out.trimEnd().split('\n')).toHaveLength(10);
+  });
+
+  it('verify --file: an export or the audit.file copy, with no Redis; the standalone script in docs/ agrees', async () => {
+    const script = path.resolve(__dirname, '..', '..', 'docs', 'verify-audit-file.mjs');
+    const exported = path.join(dir, 'export.jsonl');
+    fs.writeFileSync(exported, (await audit(['export'], env)).out);
+    const noRedis = { REDIS_URL: 'redis://127.0.0.1:1' };
+    for (const file of [exported, sink.path]) {
+      const r = await audit(['verify', '--file', file, '--anchor', `5:${records[4]?.hash ?? ''}`], noRedis);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^audit file ok: 10 records, chain intact from seq 1 to seq 10, 1 anchor matched, in \d+\.\d s\n/);
+      expect(r.out).toContain(`head: 10:${records[9]?.hash ?? ''}\n`);
+      expect(execFileSync('node', [script, file]).toString()).toBe(`ok: 10 records, seq 1..10, head 10:${records[9]?.hash ?? ''}\n`);
+    }
+    const since = path.join(dir, 'since.jsonl');
+    fs.writeFileSync(since, (await audit(['export', '--since', records[6]?.at ?? ''], env)).out);
+    expect((await audit(['verify', '--file', since], noRedis)).out).toMatch(/^audit file ok: 4 records, chain intact from seq 7 to seq 10/);
+    const edited = path.join(dir, 'edited.jsonl');
+    fs.writeFileSync(edited, fs.readFileSync(exported, 'utf8').replace('"note":"n5"', '"note":"n6"'));
+    const bad = await audit(['verify', '--file', edited], noRedis);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('audit file FAILED verification: record seq 6 (line 6) was edited: its content no longer matches its hash\n');
+    expect(() => execFileSync('node', [script, edited])).toThrow(/line 6 \(seq 6\) was edited/);
+    const missing = await audit(['verify', '--file', path.join(dir, 'nope.jsonl')], noRedis);
+    expect(missing).toMatchObject({ code: 2, err: expect.stringContaining('cannot read') as unknown });
   });
 
   it('export csv: header, one RFC 4180 row per record, data as quoted JSON', async () => {
@@ -118,7 +143,8 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     expect(JSON.parse(f.out.trim())).toEqual(added);
   });
 
-  it('verify --anchor: a log rewritten with recomputed hashes is caught by an anchor noted earlier', async () => {
+  it('verify --anchor, --against: a log rewritten with recomputed hashes is caught by an anchor noted earlier or the file copy', async () => {
+    expect((await audit(['verify', '--against', sink.path], env)).code).toBe(0);
     const anchor = `5:${records[4]?.hash ?? ''}`;
     expect(await audit(['verify', '--anchor', anchor], env)).toMatchObject({ code: 0, out: expect.stringContaining('1 anchor matched') as unknown });
     // Rewrite everything from seq 5 on, each hash recomputed and chained: the chain alone holds again...
@@ -137,7 +163,12 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     }
     await multi.rename(`${store.keys.stream}:copy`, store.keys.stream).hset(store.keys.head, 'hash', prev).exec();
     expect((await audit(['verify'], env)).code).toBe(0);
-    // ...but not against the anchor.
+    // ...but not against the file copy...
+    const against = await audit(['verify', '--against', sink.path], env);
+    expect(against.code).toBe(1);
+    expect(against.out).toContain(`audit log FAILED verification: against ${sink.path}: record seq 5 differs: Redis (${entries[4]?.[0] ?? ''}) has hash `);
+    expect(against.out).toContain(`, the file (line 5) ${records[4]?.hash.slice(0, 16) ?? ''}…\n`);
+    // ...nor against the anchor.
     const r = await audit(['verify', '--anchor', anchor], env);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`record seq 5 (${entries[4]?.[0] ?? ''}) was rewritten: its hash differs from the anchor`);
@@ -150,6 +181,20 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain(`audit log FAILED verification: record seq 5 is missing between ${ids[3] ?? ''} and ${ids[5] ?? ''} (seq 6) (removed)`);
     expect(r.out).toContain(`1 problem in 10 records (first: removed at seq 5, ${ids[5] ?? ''})`);
+  });
+
+  it('verify: the first problem, then the first of each other failing check (head, index), --clock-skew', async () => {
+    const ids = ((await redis.xrange(store.keys.stream, '-', '+')) as Array<[string, string[]]>).map(([id]) => id);
+    // seq 5 was deleted above: ids[5] is seq 7, on edge-1.
+    await redis.zrem(`${store.keys.stream}:host:edge-1`, ids[5] ?? '');
+    await redis.del(store.keys.head);
+    const r = await audit(['verify', '--clock-skew', '5m'], env);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`audit log FAILED verification: record seq 5 is missing between ${ids[3] ?? ''} and ${ids[4] ?? ''} (seq 6) (removed)\n`);
+    expect(r.out).toContain(`also (head): the head ${store.keys.head} is missing while the stream has records (the stream has had 11 entries added and holds 10, last deleted id `);
+    expect(r.out).toContain(`also (index): record seq 7 (${ids[5] ?? ''}) is missing from the host index edge-1: history and exports by that host do not show it\n`);
+    expect(r.out).toContain('3 problems in 10 records (first: removed at seq 5');
+    expect((await audit(['verify', '--clock-skew', 'soon'], env)).err).toContain('--clock-skew soon: a duration (90s, 5m, 1h)');
   });
 
   it('usage errors exit 2; an unreachable Redis exits 3', async () => {

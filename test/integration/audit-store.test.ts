@@ -152,12 +152,111 @@ describe('RedisAuditStore on a real redis-server', () => {
       expect(report.first).toMatchObject({ kind: 'reordered', seq: 18, id: ids[3] });
     });
 
-    it('a lost head is rebuilt from the last record: appends go on chaining', async () => {
+    it('a lost head is rebuilt from the last record: appends go on chaining, and verify keeps reporting the rebuild', async () => {
       await redis.del('srs-chatops:audit:head');
       const fresh = new RedisAuditStore(redis);
       const next = await fresh.append(event(99));
       expect(next.seq).toBe(31);
-      expect(await fresh.verify()).toMatchObject({ ok: true, checked: 31 });
+      const report = await fresh.verify();
+      expect(report).toMatchObject({ ok: false, checked: 31, problems: 1, first: { kind: 'head', seq: 31 } });
+      expect(report.first?.message).toBe(`the head was rebuilt by the append of seq 31 (${report.lastId ?? ''}): srs-chatops:audit:head had been deleted while the stream held 30 of 30 entries added`);
+    });
+  });
+
+  describe('tampering the hash chain does not cover is detected (indexes, stream ids, head), on 300 records', () => {
+    const KEY = 'srs-chatops:audit';
+    let ids: string[];
+    let all: AuditRecord[];
+    beforeEach(async () => {
+      all = await Promise.all(Array.from({ length: 300 }, (_, i) => store.append(event(i))));
+      ids = ((await redis.xrange(KEY, '-', '+')) as Entry[]).map(([id]) => id);
+      expect(await store.verify()).toMatchObject({ ok: true, checked: 300, problems: 0, findings: [] });
+    });
+
+    it.each([
+      ['host', `${KEY}:host:edge-2`, 'host index edge-2', 'edge-2 history'],
+      ['user', `${KEY}:user:U0ALICE`, 'user index U0ALICE', ''],
+      ['request', `${KEY}:request:r20`, 'request index r20', ''],
+    ])('a record removed from its %s index', async (_kind, index, name) => {
+      const members = await redis.zrange(index, '0', '-1', 'WITHSCORES');
+      const [member = '', score = ''] = members.slice(2, 4); // the index's second record
+      await redis.zrem(index, member);
+      const report = await store.verify();
+      expect(report).toMatchObject({ ok: false, problems: 1, first: { kind: 'index', seq: Number(score), id: member } });
+      expect(report.first?.message).toBe(`record seq ${score} (${member}) is missing from the ${name}: history and exports by that ${_kind} do not show it`);
+    });
+
+    it('the host index: the hidden record is gone from history and export, and verify names it', async () => {
+      const victim = all.find((r) => r.host === 'edge-2' && r.seq > 100) as AuditRecord;
+      const id = ids[victim.seq - 1] ?? '';
+      await redis.zrem(`${KEY}:host:edge-2`, id);
+      const exported: number[] = [];
+      for await (const r of store.records({ host: 'edge-2' })) exported.push(r.seq);
+      expect(exported).not.toContain(victim.seq);
+      expect((await store.verify()).first).toMatchObject({ kind: 'index', seq: victim.seq, id });
+    });
+
+    it('a stray index entry: another host\'s record added to an index, or an entry pointing at the wrong id', async () => {
+      const other = all.find((r) => r.host === 'edge-3') as AuditRecord;
+      await redis.zadd(`${KEY}:host:edge-1`, other.seq, ids[other.seq - 1] ?? '');
+      let report = await store.verify();
+      expect(report.first).toMatchObject({ kind: 'index', seq: other.seq, message: `the host index edge-1 lists record seq ${other.seq} (${ids[other.seq - 1] ?? ''}), which is not a record of that host` });
+      await redis.zrem(`${KEY}:host:edge-1`, ids[other.seq - 1] ?? '');
+      const mine = all.find((r) => r.host === 'edge-1' && r.seq > 50) as AuditRecord;
+      await redis.multi().zrem(`${KEY}:host:edge-1`, ids[mine.seq - 1] ?? '').zadd(`${KEY}:host:edge-1`, mine.seq, ids[other.seq - 1] ?? '').exec();
+      report = await store.verify();
+      expect(report.first).toMatchObject({ kind: 'index', seq: mine.seq, message: `the host index edge-1 lists ${ids[other.seq - 1] ?? ''} as seq ${mine.seq}, but record seq ${mine.seq} is ${ids[mine.seq - 1] ?? ''}` });
+    });
+
+    it('a stream rebuilt with every id 10 days back (indexes and head rewritten to match): --since 1d is empty, verify names seq 1', async () => {
+      const shift = 10 * 86_400_000;
+      const moved = (id: string): string => {
+        const [ms = '0', n = '0'] = id.split('-');
+        return `${Number(ms) - shift}-${n}`;
+      };
+      await rewriteStream(redis, KEY, (entries) => entries.map(([id, fields]): Entry => [moved(id), fields]));
+      for (const index of await redis.keys(`${KEY}:*:*`)) {
+        const flat = await redis.zrange(index, '0', '-1', 'WITHSCORES');
+        const multi = redis.multi().del(index);
+        for (let i = 0; i < flat.length; i += 2) multi.zadd(index, flat[i + 1] ?? '', moved(flat[i] ?? ''));
+        await multi.exec();
+      }
+      await redis.hset(`${KEY}:head`, 'id', moved(ids[299] ?? ''));
+      const recent: AuditRecord[] = [];
+      for await (const r of store.records({ since: Date.now() - 86_400_000 })) recent.push(r);
+      expect(recent).toEqual([]);
+      const report = await store.verify();
+      expect(report).toMatchObject({ ok: false, problems: 300, first: { kind: 'time', seq: 1, id: moved(ids[0] ?? '') } });
+      expect(report.findings.map((f) => f.kind)).toEqual(['time']);
+      expect(report.first?.message).toBe(
+        `record seq 1 (${moved(ids[0] ?? '')}): its stream id is 10 d before its own time ${all[0]?.at ?? ''} (more than the 1 min clock skew allowed): the stream was rebuilt with other ids, which hides records from time-ranged exports and history`,
+      );
+      expect(await store.verify({ clockSkewMs: 11 * 86_400_000 })).toMatchObject({ ok: true }); // the skew is an option
+    });
+
+    it('the last 10 records and the head deleted: a finding from the stream counters; the next append does not erase it', async () => {
+      await redis.xdel(KEY, ...ids.slice(290));
+      await redis.del(`${KEY}:head`);
+      let report = await store.verify();
+      expect(report).toMatchObject({ ok: false, checked: 290, first: { kind: 'head', id: ids[299] } });
+      expect(report.first?.message).toBe(
+        `the head ${KEY}:head is missing while the stream has records (the stream has had 300 entries added and holds 290, last deleted id ${ids[299] ?? ''}): records at the end may have been removed with it`,
+      );
+      const next = await new RedisAuditStore(redis).append(event(300));
+      expect(next.seq).toBe(291);
+      report = await store.verify();
+      expect(report).toMatchObject({ ok: false, first: { kind: 'head', seq: 291 } });
+      expect(report.first?.message).toContain('had been deleted while the stream held 290 of 300 entries added (10 deleted: records after seq 290 may have been removed with the head)');
+    });
+
+    it('the last 10 records deleted and the head set back to the record before: the head lags the stream', async () => {
+      await redis.xdel(KEY, ...ids.slice(290));
+      await redis.hset(`${KEY}:head`, 'seq', '290', 'hash', all[289]?.hash ?? '', 'id', ids[289] ?? '');
+      const report = await store.verify();
+      expect(report.first).toMatchObject({ kind: 'head', seq: 290, id: ids[289] });
+      expect(report.first?.message).toBe(
+        `the head (seq 290, ${ids[289] ?? ''}) is not the last entry added to the stream (${ids[299] ?? ''}) (the stream has had 300 entries added and holds 290, last deleted id ${ids[299] ?? ''}): the head lags or was rewritten`,
+      );
     });
   });
 });

@@ -109,6 +109,8 @@ describe('docker-compose.yml', () => {
       const s = svc(name);
       expect([s.read_only, s.cap_drop, s.security_opt, s.restart]).toEqual([true, ['ALL'], ['no-new-privileges:true'], 'unless-stopped']);
       expect(s.environment?.METRICS_PORT).toBe(String(port));
+      // The default is loopback: inside a container the mapped or scraped port must listen on every interface.
+      expect(s.environment?.METRICS_HOST).toBe('0.0.0.0');
       expect(s.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
     }
     expect(svc('bot').ports).toContain(`127.0.0.1:${DEFAULT_METRICS_PORT.bot}:${DEFAULT_METRICS_PORT.bot}`);
@@ -147,7 +149,8 @@ describe('systemd units', () => {
 
   it('the worker template takes its metrics port (and worker id) from the instance name', () => {
     const env = parseUnit(read(units.worker)).get('Service')?.get('Environment') ?? [];
-    expect(env).toEqual(expect.arrayContaining(['METRICS_PORT=%i', 'WORKER_ID=%H-%i']));
+    expect(env).toEqual(expect.arrayContaining(['METRICS_PORT=%i', 'WORKER_ID=%H-%i', 'METRICS_HOST=127.0.0.1']));
+    expect(parseUnit(read(units.bot)).get('Service')?.get('Environment')).toEqual(expect.arrayContaining(['METRICS_PORT=9464', 'METRICS_HOST=127.0.0.1']));
     expect(read('deploy/systemd/srs-chatops.sysusers.conf')).toMatch(/^u srs-chatops - /m);
   });
 });

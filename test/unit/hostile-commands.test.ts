@@ -73,7 +73,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
     const unused = () => Promise.reject(new Error('not used by these commands'));
     const approvals = { create: unused, get: unused, setCard: unused, approve: unused, close: unused, due: unused, pending: unused, unstarted: unused, markStarted: unused };
     const rollouts = { create: unused, get: unused, setHost: unused, transition: unused, setStatusTs: unused, active: unused, requestStopNow: unused };
-    const deps: BotDeps = { config, chat, queue, requests, approvals, rollouts, events: { publish: () => Promise.resolve() }, audit: new MemoryAuditStore(), logger: createLogger('fuzz'), newId: () => `r-fuzz-${(n++).toString(16).padStart(6, '0').slice(-6)}`, now: () => 0 };
+    const deps: BotDeps = { config, chat, queue, requests, approvals, rollouts, events: { publish: () => Promise.resolve() }, audit: new MemoryAuditStore(), logger: createLogger('fuzz'), hostKeys: () => new Map(), newId: () => `r-fuzz-${(n++).toString(16).padStart(6, '0').slice(-6)}`, now: () => 0 };
     const meta = fc.constantFrom(';', '|', '&', '$(', '`', "'", '"', '\n', '\r', '\u0000', '\u202e', '<!channel>', '*', '~', '\\', '../', '%0a');
     const word = fc.oneof(fc.constantFrom('status', 'restart', 'grace', 'stop', 'reload', 'rotate', 'start', 'hosts', 'help', 'all', 'edges', ...NAMES, 'edge-30', 'edge_1', 'EDGE-1', 'edge-1,', '--graceful', '--deadline', '5m'), fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 8 }), meta);
     const verb = fc.constantFrom('status', 'restart', 'grace', 'stop', 'reload', 'rotate', 'start', 'Status', 'RESTART');

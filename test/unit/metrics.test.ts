@@ -34,6 +34,16 @@ describe('PromMetrics', () => {
     expect(metricValue(text, 'srs_chatops_workers_alive')).toBeNaN();
     expect(m.contentType).toMatch(/^text\/plain/);
   });
+
+  it('answers a scrape even when the Redis readers never answer: queue depth absent, workers alive NaN', async () => {
+    const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+    const m = new PromMetrics({ component: 'bot', processMetrics: false, scrapeTimeoutMs: 50, gauges: { queueDepth: never, workersAlive: never } });
+    m.jobFinished('status', 'ok', 1000);
+    const text = await m.text();
+    expect(metricValue(text, 'srs_chatops_jobs_total', { verb: 'status', outcome: 'ok' })).toBe(1);
+    expect(metricValue(text, 'srs_chatops_queue_jobs')).toBeUndefined();
+    expect(metricValue(text, 'srs_chatops_workers_alive')).toBeNaN();
+  });
 });
 
 describe('metered adapters', () => {

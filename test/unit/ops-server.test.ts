@@ -21,11 +21,12 @@ describe('basic auth', () => {
 });
 
 describe('ops settings from the environment', () => {
-  it('has a metrics port per process kind, `off`, and the dashboard off unless asked for', () => {
-    expect(readOpsEnv({}, 'bot')).toEqual({ port: 9464, host: '0.0.0.0' });
-    expect(readOpsEnv({}, 'worker')).toEqual({ port: 9465, host: '0.0.0.0' });
-    expect(readOpsEnv({ METRICS_PORT: 'off' }, 'bot')).toEqual({ host: '0.0.0.0' });
-    expect(readOpsEnv({ METRICS_PORT: '9100', METRICS_HOST: '127.0.0.1' }, 'worker')).toEqual({ port: 9100, host: '127.0.0.1' });
+  it('has a metrics port per process kind, `off`, loopback unless told otherwise, and the dashboard off unless asked for', () => {
+    expect(readOpsEnv({}, 'bot')).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(readOpsEnv({}, 'worker')).toEqual({ port: 9465, host: '127.0.0.1' });
+    expect(readOpsEnv({ METRICS_PORT: 'off' }, 'bot')).toEqual({ host: '127.0.0.1' });
+    expect(readOpsEnv({ METRICS_HOST: '' }, 'bot')).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(readOpsEnv({ METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0' }, 'worker')).toEqual({ port: 9100, host: '0.0.0.0' });
     expect(() => readOpsEnv({ METRICS_PORT: 'nine' }, 'bot')).toThrow(/METRICS_PORT=nine is not a port/);
   });
 
@@ -36,6 +37,33 @@ describe('ops settings from the environment', () => {
     expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'long enough password', METRICS_PORT: 'off' }, 'bot')).toThrow(/set METRICS_PORT/);
     expect(readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'long enough password' }, 'bot').dashboard).toEqual({ basePath: '/queues', credentials: { user: 'operator', password: 'long enough password' } });
     expect(readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'long enough password' }, 'worker').dashboard).toBeUndefined();
+  });
+
+  it('refuses weak dashboard credentials at startup, saying what is required and never echoing the password', () => {
+    const refused: Array<[string, string, RegExp]> = [
+      ['operator', ' '.repeat(12), /all whitespace/],
+      ['operator', 'passwordpassword', /repeated pattern/],
+      ['operator', 'abcabcabcabcabc', /repeated pattern/],
+      ['operator', 'aaaaaaaaaaab', /only 2 different characters/],
+      ['operator', 'Password2024!', /common password/],
+      ['operator', 'qwertyuiopasdf', /keyboard or alphabet sequence/],
+      ['operator', '123456789012', /keyboard or alphabet sequence/],
+      ['operator', '2024-12-31 !!', /it has no letters/],
+      ['marguerite', 'Marguerite#1', /the user name/],
+      ['ops', 'shortpw', /has 7 characters/],
+    ];
+    for (const [user, password, why] of refused) {
+      const attempt = () => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: user, BULL_BOARD_PASSWORD: password }, 'bot');
+      expect(attempt).toThrow(why);
+      expect(attempt).toThrow(/BULL_BOARD_PASSWORD is too weak .*: use at least 12 characters, 6 or more different, with letters, that are not a repeated pattern, a keyboard sequence, a common password or the user name, e\.g\. from `openssl rand -base64 24`/);
+      if (password.trim().length > 3) expect(attempt).not.toThrow(password);
+    }
+    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: '', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow('BULL_BOARD_USER is empty: set a user name, or leave it unset for `operator`');
+    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: '   ', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow(/BULL_BOARD_USER is empty/);
+    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: 'a:b', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow(/contains `:`/);
+    for (const password of ['correct horse battery', 'board-password-for-tests', 'q7Vf+2mZ/xKp9wR1sT0aLd8e']) {
+      expect(readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: password }, 'bot').dashboard?.credentials).toEqual({ user: 'operator', password });
+    }
   });
 });
 

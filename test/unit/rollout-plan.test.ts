@@ -1,5 +1,5 @@
 import { parseConfig } from '../../config/load-config';
-import { approvalRefusal, eligibleApprovers, needsApproval, requiredApprovals } from '../../src/core/approval-policy';
+import { approvalRefusal, describeLapsed, eligibleApprovers, lapsedApprovals, needsApproval, requiredApprovals } from '../../src/core/approval-policy';
 import { batchesOf, buildPlan, isOlder, planDrift, type PlanInput } from '../../src/core/rollout/plan';
 import type { HostSnapshot } from '../../src/core/verb-result';
 import { parseCommand } from '../../src/core/parse-command';
@@ -24,6 +24,8 @@ const config = parseConfig(
 
 const running = (version: string, extra: Partial<HostSnapshot> = {}): HostSnapshot => ({ state: 'running', apiUp: true, version, clients: 3, publishers: 1, streams: 1, ...extra });
 const survey = (entries: Record<string, HostSnapshot>) => new Map(Object.entries(entries));
+/** Every host of the inventory pinned, each with its own key. */
+const keys = new Map(config.hosts.map((h, i) => [h.name, `SHA256:key${i + 1}`]));
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   id: 'r-abc-123456',
   verb: 'upgrade',
@@ -32,6 +34,7 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   requestedBy: 'UOPER1',
   channelId: 'C0OPS',
   survey: survey({ 'edge-1': running('6.0.184'), 'edge-2': running('6.0.184'), 'edge-3': running('6.0.184'), 'edge-4': running('6.0.184') }),
+  hostKeys: keys,
   now: 1000,
   ...over,
 });
@@ -73,13 +76,42 @@ describe('rollout plans', () => {
   it('drift: the same config means no drift; a host leaving or joining the target, or a stricter policy, is named', () => {
     const built = buildPlan(input(), config);
     if (!built.ok) throw new Error(built.error);
-    expect(planDrift(built.plan, config)).toBeUndefined();
+    expect(planDrift(built.plan, config, keys)).toBeUndefined();
     const fewer = { ...config, hosts: config.hosts.filter((h) => h.name !== 'edge-2') };
-    expect(planDrift(built.plan, fewer)).toMatch(/edge-2 left the target/);
+    expect(planDrift(built.plan, fewer, keys)).toBe('edge-2 is no longer in the inventory');
+    const regrouped = { ...config, hosts: config.hosts.map((h) => (h.name === 'edge-2' ? { ...h, groups: ['spare'] } : h)) };
+    expect(planDrift(built.plan, regrouped, keys)).toMatch(/edge-2 left the target/);
     const more = { ...config, hosts: [...config.hosts, { ...config.hosts[0]!, name: 'edge-9', address: '10.0.0.9' }] };
-    expect(planDrift(built.plan, more)).toMatch(/edge-9 joined the target/);
+    expect(planDrift(built.plan, more, keys)).toMatch(/edge-9 joined the target/);
     const stricter = { ...config, approvals: { ...config.approvals, required: { prod: 3 } } };
-    expect(planDrift(built.plan, stricter)).toMatch(/approvals needed changed from 2 to 3/);
+    expect(planDrift(built.plan, stricter, keys)).toMatch(/approvals needed changed from 2 to 3/);
+  });
+
+  it("binds each host's machine: a name re-pointed elsewhere (same name, same version) changes the hash and is named", () => {
+    const built = buildPlan(input(), config);
+    if (!built.ok) throw new Error(built.error);
+    const { plan } = built;
+    expect(plan.hosts[1]?.identity).toEqual({ address: '10.0.0.2', port: 22, user: 'srsops', srsRoot: '/usr/local/srs', serviceManager: 'initd', hostKey: 'SHA256:key2' });
+    const repoint = (over: Partial<(typeof config.hosts)[number]>) => ({ ...config, hosts: config.hosts.map((h) => (h.name === 'edge-2' ? { ...h, ...over } : h)) });
+    const cases: Array<[ReturnType<typeof repoint>, ReadonlyMap<string, string>, RegExp]> = [
+      [repoint({ address: '10.0.0.99' }), keys, /^edge-2 now points at another machine \(address 10\.0\.0\.2:22 → 10\.0\.0\.99:22\)$/],
+      [repoint({ port: 2202 }), keys, /address 10\.0\.0\.2:22 → 10\.0\.0\.2:2202/],
+      [repoint({ user: 'other' }), keys, /login user srsops → other/],
+      [repoint({ srsRoot: '/opt/srs' }), keys, /SRS root \/usr\/local\/srs → \/opt\/srs/],
+      [repoint({ serviceManager: 'systemd' }), keys, /service manager initd → systemd/],
+      [config, new Map([...keys, ['edge-2', 'SHA256:another']]), /edge-2 now points at another machine \(pinned host key SHA256:key2 → SHA256:another\)/],
+      [config, new Map([...keys].filter(([n]) => n !== 'edge-2')), /pinned host key SHA256:key2 → none pinned/],
+    ];
+    for (const [changed, hostKeys, words] of cases) {
+      expect(planDrift(plan, changed, hostKeys)).toMatch(words);
+      const again = buildPlan(input({ hostKeys }), changed);
+      if (again.ok) expect(again.plan.hash).not.toBe(plan.hash); // the hash covers it too
+    }
+  });
+
+  it('refuses to plan a host that known_hosts does not pin (the approval could not be bound to its key)', () => {
+    const unpinned = buildPlan(input({ hostKeys: new Map([...keys].filter(([n]) => n !== 'edge-3')) }), config);
+    expect(!unpinned.ok && unpinned.error).toMatch(/^no pinned host key for edge-3 in `ssh.knownHostsPath`/);
   });
 
   it('versions compare numerically', () => {
@@ -109,6 +141,14 @@ describe('approval policy', () => {
     expect(approvalRefusal('UEDGE1', { ...plan, approvedBy: ['UEDGE1'] }, config.approvals)).toMatch(/already approved/);
     expect(approvalRefusal('USTRANGER', plan, config.approvals)).toMatch(/not an approver for edge-1, edge-3/);
     expect(eligibleApprovers(plan.hosts, config.approvals, 'UADMIN1')).toEqual(['UEDGE1']);
+  });
+  it('earlier approvals are judged by the policy as it is now: one no longer entitled is named and does not count', () => {
+    const plan = { requestedBy: 'UOPER1', hosts: byName('edge-1', 'edge-3') };
+    expect(lapsedApprovals(['UADMIN1', 'UEDGE1'], plan, config.approvals)).toEqual([]);
+    const removed = { ...config.approvals.approvers, edges: [] };
+    const lapsed = lapsedApprovals(['UADMIN1', 'UEDGE1'], plan, { approvers: removed });
+    expect(lapsed).toEqual([{ userId: 'UEDGE1', reason: 'not an approver for edge-1, edge-3 any more' }]);
+    expect(describeLapsed(lapsed)).toBe("<@UEDGE1>'s approval no longer counts: not an approver for edge-1, edge-3 any more");
   });
 });
 
@@ -160,7 +200,7 @@ describe('plan card', () => {
     const hosts = Array.from({ length: 200 }, (_, i) => ({ name: `edge-${String(i + 1).padStart(3, '0')}`, address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`, groups: ['edges'] }));
     const big = parseConfig({ ssh: { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/kh' }, approvals: { approvers: { all: ['UADMIN1'] } }, hosts }, 'big');
     const built = buildPlan(
-      { id: 'r-abc-123456', verb: 'upgrade', target: 'edges', version: '6.0.185', upgradeOptions: { batchSize: 1 }, requestedBy: 'UOPER1', channelId: 'C0OPS', survey: new Map(hosts.map((h) => [h.name, running('6.0.184')])), now: 0 },
+      { id: 'r-abc-123456', verb: 'upgrade', target: 'edges', version: '6.0.185', upgradeOptions: { batchSize: 1 }, requestedBy: 'UOPER1', channelId: 'C0OPS', survey: new Map(hosts.map((h) => [h.name, running('6.0.184')])), hostKeys: new Map(hosts.map((h) => [h.name, 'SHA256:k'])), now: 0 },
       big,
     );
     if (!built.ok) throw new Error(built.error);

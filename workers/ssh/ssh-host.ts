@@ -172,7 +172,7 @@ export class SshHost implements HostPort {
         hostVerifier: (hostKey: Buffer) => {
           verdict = verifyHostKey(entries, target.address, target.port, hostKey);
           presented = fingerprint(hostKey);
-          return verdict === 'match';
+          return verdict.kind === 'match';
         },
       });
       // node-ssh sets `connection` synchronously, before the handshake; it forgets it again on 'close'.
@@ -183,7 +183,7 @@ export class SshHost implements HostPort {
       // completes after the failure (a late answer to a timed-out attempt) cannot leave a connection open.
       ssh.dispose();
       destroyClient(client);
-      const error = connectError(target.name, err, verdict === 'match' ? undefined : verdict, presented);
+      const error = connectError(target.name, err, verdict?.kind === 'match' ? undefined : verdict, presented);
       this.options.logger.warn({ host: target.name, code: error.code, err: err instanceof Error ? err.message : String(err) }, 'ssh connect failed');
       throw error;
     }

@@ -1,4 +1,5 @@
 import { describeSnapshot } from '../../src/core/describe-snapshot';
+import { hostIdentity, identityChanges } from '../../src/core/rollout/host-identity';
 import type { HostSnapshot } from '../../src/core/verb-result';
 import type { HostContext } from '../srs/host-context';
 import { logMark } from '../srs/read-log';
@@ -29,7 +30,9 @@ function baselineOf(o: ObservedHost): UpgradeBaseline {
 
 /**
  * One host's step of an approved rollout:
- * 1. health snapshot: running, API answering, still the version the plan saw (else the approval does not hold);
+ * 1. the host name still points at the machine the plan bound (address, port, login user, SRS root, service
+ *    manager); health snapshot: running, API answering, still the version the plan saw (else the approval does not
+ *    hold: a host already on the target version is refused too, nothing installed or restarted);
  *    it is kept as the baseline of the checks, also for a worker that takes the job over;
  * 2. install the target version with the approved command (the version is an argument);
  * 3. graceful restart (drain followed live, as `restart --graceful`);
@@ -43,6 +46,13 @@ export const upgrade: VerbRunner = async (ctx, before) => {
   const o = job.options;
   const s = before.snapshot;
   const evidence: string[] = [];
+  // The approval is for the machine the plan named: this worker's inventory must point the name at the same one.
+  if (o.identity !== undefined) {
+    const changes = identityChanges(o.identity, hostIdentity(ctx.host, ctx.target.user, o.identity.hostKey), false);
+    if (changes.length > 0) {
+      return step('refused', `not upgraded: ${ctx.host.name} points at another machine than the approved plan's (${changes.join('; ')}); the approval does not hold, nothing was installed or restarted`, s, evidence, '', 'plan_changed');
+    }
+  }
   await job.stage('snapshot');
   const saved = await job.loadBaseline();
   if (saved !== undefined) {
@@ -55,9 +65,8 @@ export const upgrade: VerbRunner = async (ctx, before) => {
   }
   if (s.state !== 'running' || !s.apiUp) return step('refused', `not upgraded: unhealthy before anything was done (${describeSnapshot(s)}); nothing was installed`, s, evidence, '', 'unhealthy_before');
   if (s.version === o.version) {
-    // Someone upgraded it by hand meanwhile: nothing to install or restart; only the checks, against now.
-    evidence.push(`already runs ${o.version}: install and restart skipped, checks only`);
-    return check(ctx, job, { ...baselineOf(before), serviceId: undefined, pid: undefined }, evidence, '');
+    // Someone upgraded it meanwhile: not the version the approvers saw, so refused like any other (README).
+    return step('refused', `not upgraded: it already runs ${o.version}, but the approved plan said ${o.from}; the approval does not hold (it is not on the planned version): nothing was installed or restarted`, s, evidence, '', 'plan_changed');
   }
   if (s.version !== o.from) {
     return step('refused', `not upgraded: it runs ${s.version ?? '?'} but the approved plan said ${o.from}; the approval does not hold, nothing was installed`, s, evidence, '', 'plan_changed');

@@ -5,6 +5,8 @@ export const AUDIT_PREFIX = 'srs-chatops:audit';
 
 /** The Redis keys of one audit log; `prefix` lets tests and benchmarks keep several logs in one database. */
 export interface AuditKeys {
+  /** The prefix every key starts with (the stream's own key). */
+  prefix: string;
   /** The stream of records (fields `r`: the hashed body, `h`: its hash). Never trimmed. */
   stream: string;
   /** Hash `seq`, `hash`, `id` of the last record: what the next append must chain to. */
@@ -16,6 +18,7 @@ export interface AuditKeys {
 /** The keys under `prefix` (default {@link AUDIT_PREFIX}): `<prefix>` (stream), `<prefix>:head`, `<prefix>:host:<name>`, ... */
 export function auditKeys(prefix: string = AUDIT_PREFIX): AuditKeys {
   return {
+    prefix,
     stream: prefix,
     head: `${prefix}:head`,
     index: (ref) => `${prefix}:${ref.kind}:${ref.value}`,

@@ -14,7 +14,7 @@ export interface ProtectedDashboard {
 /** Options of {@link startOpsServer}. */
 export interface OpsServerOptions {
   port: number;
-  /** @defaultValue `0.0.0.0` */
+  /** @defaultValue `127.0.0.1` (loopback) */
   host?: string;
   metrics: { contentType: string; text: () => Promise<string> };
   ready: () => Promise<ReadinessReport>;
@@ -74,7 +74,7 @@ export function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port, o.host ?? '0.0.0.0', () => {
+    server.listen(o.port, o.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve({
         port: (server.address() as AddressInfo).port,

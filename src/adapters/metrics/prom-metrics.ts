@@ -1,7 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { withTimeout } from '../../core/with-timeout';
 import type { MetricsPort } from '../../ports/metrics-port';
 
-/** Values read when Prometheus scrapes (they live in Redis); when a reader fails, its series are absent (or NaN) in that scrape. */
+/**
+ * Values read when Prometheus scrapes (they live in Redis). A reader that fails or does not answer within
+ * `scrapeTimeoutMs` never holds the scrape up: in that scrape `srs_chatops_queue_jobs` is absent and
+ * `srs_chatops_workers_alive` is NaN (unknown, not 0); every other series is served as usual.
+ */
 export interface ScrapedGauges {
   /** Jobs in the queue by BullMQ state (`waiting`, `delayed`, `active`, ...). */
   queueDepth?: () => Promise<Record<string, number>>;
@@ -16,6 +21,8 @@ export interface PromMetricsOptions {
   gauges?: ScrapedGauges;
   /** Node's process metrics (CPU, memory, event loop lag). @defaultValue true */
   processMetrics?: boolean;
+  /** How long a scrape waits for each {@link ScrapedGauges} reader (they run at once). @defaultValue 1000 */
+  scrapeTimeoutMs?: number;
 }
 
 const JOB_BUCKETS = [0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 60, 120, 300, 600];
@@ -43,6 +50,10 @@ export class PromMetrics implements MetricsPort {
     this.slackErrors = new Counter({ name: 'srs_chatops_slack_api_errors_total', help: 'Slack Web API calls that failed, by method and error code', labelNames: ['method', 'code'], registers });
     this.slackLimited = new Counter({ name: 'srs_chatops_slack_rate_limited_total', help: 'Slack Web API 429 answers (retried after Retry-After)', labelNames: ['method'], registers });
     this.auditFailures = new Counter({ name: 'srs_chatops_audit_write_failures_total', help: 'Audit records that could not be written, by event type', labelNames: ['type'], registers });
+    const timeoutMs = o.scrapeTimeoutMs ?? 1000;
+    // Bounded: a Redis that is down, refuses the password or hangs costs a scrape at most `timeoutMs`.
+    const read = <T>(reader: () => Promise<T>): Promise<T | undefined> =>
+      withTimeout(reader(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`)).catch(() => undefined);
     const { queueDepth, workersAlive } = o.gauges ?? {};
     if (queueDepth) {
       new Gauge({
@@ -52,7 +63,7 @@ export class PromMetrics implements MetricsPort {
         registers,
         async collect() {
           this.reset();
-          const counts = await queueDepth().catch(() => undefined);
+          const counts = await read(queueDepth);
           for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
         },
       });
@@ -64,7 +75,7 @@ export class PromMetrics implements MetricsPort {
         registers,
         async collect() {
           // Unknown (Redis unreadable) is NaN, not 0: the workers may well be alive.
-          this.set((await workersAlive().catch(() => undefined)) ?? Number.NaN);
+          this.set((await read(workersAlive)) ?? Number.NaN);
         },
       });
     }

@@ -16,8 +16,9 @@ return 1
 `;
 
 /**
- * KEYS: approval hash, approvers list, pending set, starting set. ARGV: user, plan hash, now, id, ttl seconds.
- * Checks state, expiry, plan hash and duplicates before any write; returns {status, approver...}.
+ * KEYS: approval hash, approvers list, pending set, starting set. ARGV: user, plan hash, now, id, ttl seconds, then
+ * earlier approvers who no longer count (removed before counting). Checks state, expiry, plan hash and duplicates
+ * before any write; returns {status, approver...}.
  */
 const APPROVE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown'} end
@@ -25,6 +26,7 @@ if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return {'not_pending'}
 if tonumber(ARGV[3]) >= tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then return {'expired'} end
 if redis.call('HGET', KEYS[1], 'hash') ~= ARGV[2] then return {'plan_mismatch'} end
 if redis.call('LPOS', KEYS[2], ARGV[1]) then return {'duplicate'} end
+for i = 6, #ARGV do redis.call('LREM', KEYS[2], 0, ARGV[i]) end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 local by = redis.call('LRANGE', KEYS[2], 0, -1)
@@ -77,10 +79,10 @@ export class RedisApprovalStore implements ApprovalStorePort {
     await this.redis.hset(keys.approval(id), 'cardTs', ts);
   }
 
-  async approve(id: string, userId: string, hash: string, now: number): Promise<ApproveOutcome> {
+  async approve(id: string, userId: string, hash: string, now: number, drop: readonly string[] = []): Promise<ApproveOutcome> {
     const expiresAt = await this.redis.hget(keys.approval(id), 'expiresAt');
     const ttl = this.ttl({ expiresAt: expiresAt === null ? now : Number(expiresAt) });
-    const reply = (await this.redis.eval(APPROVE, 4, keys.approval(id), keys.approvalBy(id), keys.approvalsPending, keys.approvalsStarting, userId, hash, String(now), id, String(ttl))) as string[];
+    const reply = (await this.redis.eval(APPROVE, 4, keys.approval(id), keys.approvalBy(id), keys.approvalsPending, keys.approvalsStarting, userId, hash, String(now), id, String(ttl), ...drop)) as string[];
     const [status, ...approvedBy] = reply;
     if (status === 'added' || status === 'complete') return { status, approvedBy };
     if (status === 'duplicate' || status === 'not_pending' || status === 'expired' || status === 'plan_mismatch') return { status };

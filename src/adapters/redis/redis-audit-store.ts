@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { ChainHead } from '../../core/audit/chain-verifier';
+import type { ChainHead, ChainProblem } from '../../core/audit/chain-verifier';
+import type { FileRecordRef } from '../../core/audit/file-records';
+import { compareWithFile } from '../audit/compare-with-file';
 import { csvHeader, toCsvLine, toJsonLine, type ExportFormat } from '../../core/audit/export-format';
 import type { AuditEventInput, AuditPort, AuditQuery, AuditRecord } from '../../ports/audit-port';
 import { auditKeys, type AuditKeys } from '../audit/audit-keys';
@@ -86,9 +88,18 @@ export class RedisAuditStore implements AuditPort {
     return readHead(this.redis, this.keys);
   }
 
-  /** Walks the whole log and reports the first record edited, removed or reordered (and how many problems). */
+  /**
+   * Walks the whole log and reports the first record edited, removed, reordered or re-timed, a missing or
+   * lagging head, and index entries missing or stray (and how many problems). The clock skew allowed between
+   * stream ids and records' times defaults to the store's `clockSkewMs`.
+   */
   verify(options: VerifyOptions = {}): Promise<AuditVerifyReport> {
-    return verifyStream(this.redis, this.keys, options);
+    return verifyStream(this.redis, this.keys, { clockSkewMs: this.clockSkewMs, ...options });
+  }
+
+  /** Compares the log with a file's records (by seq): the first record missing from either side or differing. */
+  compareWithFile(file: ReadonlyMap<number, FileRecordRef>): Promise<{ first?: ChainProblem; problems: number }> {
+    return compareWithFile(this.redis, this.keys, file);
   }
 
   /** Records in a time range (and of one host), oldest first. */

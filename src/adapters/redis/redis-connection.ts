@@ -1,19 +1,15 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
+import { explainRedisError } from './explain-redis-error';
+
+export { redactRedisUrl } from './redact-redis-url';
+
 /**
  * A connection for a Slack-facing producer: fails fast when Redis is down (no offline queue, one try), so a
  * command is answered within Slack's 3 s instead of hanging.
  */
 export function producerConnection(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1500, lazyConnect: false, ...extra });
-}
-
-/**
- * A Redis URL fit for a log line or an error message: the password hidden, the user name kept
- * (`redis://user:secret@host` -> `redis://user:***@host`; a bare `redis://secret@host` -> `redis://***@host`).
- */
-export function redactRedisUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, (_, userinfo: string) => `//${userinfo.includes(':') ? `${userinfo.slice(0, userinfo.indexOf(':'))}:***` : '***'}@`);
 }
 
 /** A connection for BullMQ workers and blocking readers: waits for Redis to come back. */
@@ -42,7 +38,8 @@ export function logConnectionHealth(redis: Redis, logger: { warn: (o: object, m:
   redis.on('error', (err: Error) => {
     if (down) return;
     down = true;
-    logger.warn({ connection: name, err: err.message }, 'redis unreachable; retrying');
+    const failure = explainRedisError(err.message);
+    logger.warn({ connection: name, err: failure.reason, fix: failure.fix }, failure.auth ? 'redis refused the credentials; retrying' : 'redis unreachable; retrying');
   });
   redis.on('ready', () => {
     if (!down) return;

@@ -1,4 +1,6 @@
 import { toJsonLine } from '../../core/audit/export-format';
+import { verifyFileEntries } from '../../core/audit/file-records';
+import { fileRecordsBySeq, readAuditFile } from '../../adapters/audit/read-audit-file';
 import type { RedisAuditStore } from '../../adapters/redis/redis-audit-store';
 import type { AuditRecord } from '../../ports/audit-port';
 import type { AuditArgs } from './parse-audit-args';
@@ -30,18 +32,31 @@ export async function runTail(store: RedisAuditStore, args: Extract<AuditArgs, {
   return AUDIT_EXIT.ok;
 }
 
-/** `audit verify`: walks the log; exit 1 with the first bad record named when the chain does not hold. */
+/** `audit verify`: walks the log; exit 1 with the first problem named (then the first of each other failing check). */
 export async function runVerify(store: RedisAuditStore, args: Extract<AuditArgs, { command: 'verify' }>, io: AuditOutput): Promise<number> {
   const started = Date.now();
   let reported = 0;
   const report = await store.verify({
     anchors: args.anchors,
+    ...(args.clockSkewMs === undefined ? {} : { clockSkewMs: args.clockSkewMs }),
     onProgress: (checked) => {
       if (args.quiet || checked - reported < 250_000) return;
       reported = checked;
       io.err(`verifying: ${checked} records checked\n`);
     },
   });
+  if (args.against !== undefined) {
+    const file = await readFileOrSay(args.against, io);
+    if (file === undefined) return AUDIT_EXIT.usage;
+    const compared = await store.compareWithFile(fileRecordsBySeq(file));
+    if (compared.first !== undefined) {
+      const finding = { ...compared.first, message: `against ${args.against}: ${compared.first.message}` };
+      report.findings.push(finding);
+      report.first ??= finding;
+      report.problems += compared.problems;
+      report.ok = false;
+    }
+  }
   const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
   if (report.ok) {
     const anchored = args.anchors.length === 0 ? '' : `, ${args.anchors.length} anchor${args.anchors.length === 1 ? '' : 's'} matched`;
@@ -50,6 +65,38 @@ export async function runVerify(store: RedisAuditStore, args: Extract<AuditArgs,
     return AUDIT_EXIT.ok;
   }
   await io.out(`audit log FAILED verification: ${report.first?.message ?? 'unknown problem'}\n`);
-  await io.out(`${report.problems} problem${report.problems === 1 ? '' : 's'} in ${report.checked} records (first: ${report.first?.kind ?? '?'} at seq ${report.first?.seq ?? '?'}, ${report.first?.id ?? '?'}), in ${took}\n`);
+  for (const finding of report.findings.slice(1)) await io.out(`also (${finding.kind}): ${finding.message}\n`);
+  await io.out(`${report.problems} problem${report.problems === 1 ? '' : 's'} in ${report.checked} records (first: ${report.first?.kind ?? '?'}${report.first?.seq === undefined ? '' : ` at seq ${report.first.seq}`}, ${report.first?.id ?? '?'}), in ${took}\n`);
+  return AUDIT_EXIT.problems;
+}
+
+async function readFileOrSay(path: string, io: AuditOutput): Promise<Awaited<ReturnType<typeof readAuditFile>> | undefined> {
+  try {
+    return await readAuditFile(path);
+  } catch (err) {
+    const code = err !== null && typeof err === 'object' && 'code' in err ? String((err).code) : err instanceof Error ? err.message : String(err);
+    io.err(`srs-chatops audit verify: cannot read ${path} (${code}): give the path of an \`audit export\` file or of the audit.file copy\n`);
+    return undefined;
+  }
+}
+
+/** `audit verify --file F`: the file alone, no Redis; exit 1 naming the first bad line. */
+export async function runVerifyFile(args: Extract<AuditArgs, { command: 'verify' }> & { file: string }, io: AuditOutput): Promise<number> {
+  const started = Date.now();
+  const entries = await readFileOrSay(args.file, io);
+  if (entries === undefined) return AUDIT_EXIT.usage;
+  const report = verifyFileEntries(entries, args.anchors);
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  if (report.ok) {
+    const from = entries.reduce((m, e) => Math.min(m, e.record?.seq ?? Infinity), Infinity);
+    const anchored = args.anchors.length === 0 ? '' : `, ${args.anchors.length} anchor${args.anchors.length === 1 ? '' : 's'} matched`;
+    if (report.checked === 0) await io.out(`audit file ${args.file} empty\n`);
+    else await io.out(`audit file ok: ${report.checked} records, chain intact from seq ${from} to seq ${report.lastSeq ?? '?'}${anchored}, in ${took}\n`);
+    const last = entries.find((e) => e.record?.seq === report.lastSeq);
+    if (last !== undefined) await io.out(`head: ${report.lastSeq ?? '?'}:${last.claimedHash}\n`);
+    return AUDIT_EXIT.ok;
+  }
+  await io.out(`audit file FAILED verification: ${report.first?.message ?? 'unknown problem'}\n`);
+  await io.out(`${report.problems} problem${report.problems === 1 ? '' : 's'} in ${report.checked} lines (first: ${report.first?.kind ?? '?'}${report.first?.seq === undefined ? '' : ` at seq ${report.first.seq}`}, ${report.first?.id ?? '?'}), in ${took}\n`);
   return AUDIT_EXIT.problems;
 }

@@ -5,7 +5,7 @@ import { parseTimeBound, resolveTimeBound } from '../../core/audit/time-bound';
 export type AuditArgs =
   | { command: 'export'; since?: number; until?: number; host?: string; format: 'jsonl' | 'csv' }
   | { command: 'tail'; last: number; follow: boolean; format: 'text' | 'jsonl' }
-  | { command: 'verify'; quiet: boolean; anchors: ChainHead[] }
+  | { command: 'verify'; quiet: boolean; anchors: ChainHead[]; clockSkewMs?: number; file?: string; against?: string }
   | { command: 'help' };
 
 /** Usage of `srs-chatops audit`. */
@@ -17,10 +17,18 @@ commands:
          (2024-05-01, 2024-05-01T10:00Z); jsonl lines are canonical JSON with their hash
   tail [-n N] [-f|--follow] [--format text|jsonl]
          the last N records (default 10), then new ones as they come with --follow
-  verify [--quiet] [--anchor SEQ:HASH]...
-         walk the whole log and check the hash chain; exits 1 naming the first record that was edited,
-         removed or reordered. It prints the head (seq and hash): note it somewhere else and pass it later
-         as --anchor, so that even a log rewritten with recomputed hashes is caught
+  verify [--quiet] [--anchor SEQ:HASH]... [--clock-skew D]
+         walk the whole log and check the hash chain, each stream id against its record's time (within
+         D, default 60s), the head against the stream's counters, and every host, user and request index
+         against the records, both ways; exits 1 naming the first record that was edited, removed,
+         reordered, re-timed or left out of an index. It prints the head (seq and hash): note it somewhere
+         else and pass it later as --anchor, so that even a log rewritten with recomputed hashes is caught
+  verify --file F [--anchor SEQ:HASH]...
+         verify a JSON-lines file (an export, or the audit.file copy) with no Redis: every hash, and the
+         chain in seq order from the file's first record (docs/AUDIT-FORMAT.md)
+  verify --against F [options of verify]
+         verify the log in Redis, then compare it with the file record by record over the file's seqs;
+         names the first record missing from either side or with another hash
 `;
 
 /** What went wrong on the command line (exit 2). */
@@ -87,6 +95,16 @@ export function parseAuditArgs(argv: readonly string[], nowMs: number): AuditArg
         const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(value);
         if (m === null) throw new AuditUsageError(`--anchor ${value}: SEQ:HASH (the 64 hex digits verify printed)`);
         out.anchors.push({ seq: Number(m[1]), hash: m[2] ?? '' });
+      } else if (flag === '--file' || flag === '--against') {
+        const value = takeValue(args, i++, flag);
+        if (flag === '--file') out.file = value;
+        else out.against = value;
+        if (out.file !== undefined && out.against !== undefined) throw new AuditUsageError('--file and --against: one or the other (--file needs no Redis)');
+      } else if (flag === '--clock-skew') {
+        const value = takeValue(args, i++, flag);
+        const bound = parseTimeBound(value);
+        if (bound === undefined || !('agoMs' in bound)) throw new AuditUsageError(`--clock-skew ${value}: a duration (90s, 5m, 1h)`);
+        out.clockSkewMs = bound.agoMs;
       } else throw new AuditUsageError(`verify: unknown option ${flag}`);
     }
     return out;

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
+import { explainRedisError } from '../../adapters/redis/explain-redis-error';
 import { redactRedisUrl } from '../../adapters/redis/redis-connection';
 import { RedisAuditStore } from '../../adapters/redis/redis-audit-store';
-import { AUDIT_EXIT, runExport, runTail, runVerify } from './audit-commands';
+import { AUDIT_EXIT, runExport, runTail, runVerify, runVerifyFile } from './audit-commands';
 import type { AuditOutput } from './audit-output';
 import { AUDIT_USAGE, AuditUsageError, parseAuditArgs } from './parse-audit-args';
 
@@ -30,16 +31,26 @@ export async function runAudit(argv: readonly string[], env: NodeJS.ProcessEnv, 
     await io.out(AUDIT_USAGE);
     return AUDIT_EXIT.ok;
   }
+  if (args.command === 'verify' && args.file !== undefined) return runVerifyFile({ ...args, file: args.file }, io); // no Redis
   const url = env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null, disconnectTimeout: 200 });
+  const unavailable = (message: string): number => {
+    const failure = explainRedisError(message);
+    io.err(`srs-chatops audit: cannot ${failure.auth ? 'log in to' : 'reach'} Redis at ${redactRedisUrl(url)} (${failure.reason}): ${failure.fix}\n`);
+    return AUDIT_EXIT.unavailable;
+  };
+  let redis: Redis;
+  try {
+    redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null, disconnectTimeout: 200 });
+  } catch (err) {
+    return unavailable(err instanceof Error ? err.message : String(err)); // not a URL
+  }
   let cause = '';
   redis.on('error', (err: Error) => (cause = err.message)); // surfaced by the command that fails
   try {
     await redis.connect();
   } catch (err) {
-    io.err(`srs-chatops audit: cannot reach Redis at ${redactRedisUrl(url)} (${cause || (err instanceof Error ? err.message : String(err))}); set REDIS_URL\n`);
     redis.disconnect();
-    return AUDIT_EXIT.unavailable;
+    return unavailable(cause || (err instanceof Error ? err.message : String(err)));
   }
   const store = new RedisAuditStore(redis);
   try {

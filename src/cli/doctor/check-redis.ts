@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { explainRedisError, trackRedisError } from '../../adapters/redis/explain-redis-error';
 import { redactRedisUrl } from '../../adapters/redis/redis-connection';
 import type { Finding } from './finding';
 
@@ -48,8 +49,18 @@ function parseInfo(text: string): Record<string, string> {
 /** Connects once (no retries), then reads and assesses the settings. */
 export async function checkRedis(url: string): Promise<Finding[]> {
   const shown = redactRedisUrl(url);
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  const failed = (message: string): Finding[] => {
+    const failure = explainRedisError(message);
+    return [{ host: '-', check: 'redis', ok: false, detail: `${shown}: ${failure.reason}`, fix: failure.fix }];
+  };
+  let redis: Redis;
+  try {
+    redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false, retryStrategy: () => null });
+  } catch (err) {
+    return failed(err instanceof Error ? err.message : String(err)); // not a URL (the error's own `input` holds the password)
+  }
+  // ioredis rejects with "Connection is closed" once it gives up; the error event says why (refused, WRONGPASS ...).
+  const lastError = trackRedisError(redis);
   try {
     await redis.connect();
     await redis.ping();
@@ -62,7 +73,7 @@ export async function checkRedis(url: string): Promise<Finding[]> {
     }
     return [{ host: '-', check: 'redis', ok: true, detail: shown }, ...assessRedisSettings(settings)];
   } catch (err) {
-    return [{ host: '-', check: 'redis', ok: false, detail: `${shown}: ${err instanceof Error ? err.message : String(err)}`, fix: 'start Redis or set REDIS_URL' }];
+    return failed(lastError() ?? (err instanceof Error ? err.message : String(err)));
   } finally {
     redis.disconnect();
   }

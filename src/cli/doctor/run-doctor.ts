@@ -7,6 +7,7 @@ import { asChatopsError } from '../../core/errors';
 import type { HostPort } from '../../ports/host-port';
 import { assessLayout } from './assess-layout';
 import { trustNewHosts } from './trust-new-hosts';
+import { checkKnownHosts } from './check-known-hosts';
 import { formatFindings, type Finding } from './finding';
 import { checkRedis } from './check-redis';
 import { checkSlack } from './check-slack';
@@ -37,6 +38,7 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
   }
   const findings: Finding[] = [{ host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts` }];
   if (args.includes('--trust-new')) findings.push(...(await trustNewHosts(config, out)));
+  findings.push(...checkKnownHosts(config));
   findings.push(...(await checkSlack(env)));
   findings.push(...(await checkRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
   let hosts: HostPort | undefined;

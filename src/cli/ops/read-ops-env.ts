@@ -1,5 +1,6 @@
 import { ChatopsError, ErrorCode } from '../../core/errors';
 import type { BasicCredentials } from '../../adapters/http/basic-auth';
+import { dashboardCredentialsProblem } from './check-dashboard-credentials';
 
 /** Default metrics ports: the bot's and a worker's (different, so both can run on one machine). */
 export const DEFAULT_METRICS_PORT = { bot: 9464, worker: 9465 } as const;
@@ -13,12 +14,13 @@ export interface OpsEnv {
   dashboard?: { basePath: string; credentials: BasicCredentials };
 }
 
-/** Shortest dashboard password accepted. */
-const MIN_PASSWORD = 12;
+/** Default address of the ops port: loopback, so nothing is exposed until a deployment says where to listen. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 
 /**
- * Reads `METRICS_PORT` (a port, or `off`), `METRICS_HOST` (default 0.0.0.0), `BULL_BOARD` (`on`/`off`, default off),
- * `BULL_BOARD_USER` (default `operator`), `BULL_BOARD_PASSWORD` (required when on). Throws with the fix on a bad value.
+ * Reads `METRICS_PORT` (a port, or `off`), `METRICS_HOST` (default 127.0.0.1), `BULL_BOARD` (`on`/`off`, default off),
+ * `BULL_BOARD_USER` (default `operator`), `BULL_BOARD_PASSWORD` (required when on, and strong: see
+ * {@link dashboardCredentialsProblem}). Throws with the fix on a bad value.
  */
 export function readOpsEnv(env: NodeJS.ProcessEnv, kind: keyof typeof DEFAULT_METRICS_PORT): OpsEnv {
   const raw = env.METRICS_PORT?.trim();
@@ -30,14 +32,15 @@ export function readOpsEnv(env: NodeJS.ProcessEnv, kind: keyof typeof DEFAULT_ME
       throw new ChatopsError(ErrorCode.ConfigInvalid, `METRICS_PORT=${raw} is not a port: set a number (0-65535) or \`off\``);
     }
   }
-  const out: OpsEnv = { host: env.METRICS_HOST ?? '0.0.0.0', ...(port !== undefined ? { port } : {}) };
+  const host = env.METRICS_HOST?.trim() || DEFAULT_METRICS_HOST;
+  const out: OpsEnv = { host, ...(port !== undefined ? { port } : {}) };
   const board = (env.BULL_BOARD ?? 'off').trim().toLowerCase();
   if (board === 'off' || board === '' || kind !== 'bot') return out;
   if (board !== 'on') throw new ChatopsError(ErrorCode.ConfigInvalid, `BULL_BOARD=${board}: set \`on\` or \`off\``);
+  const user = env.BULL_BOARD_USER ?? 'operator';
   const password = env.BULL_BOARD_PASSWORD ?? '';
-  if (password.length < MIN_PASSWORD) {
-    throw new ChatopsError(ErrorCode.ConfigInvalid, `BULL_BOARD=on needs BULL_BOARD_PASSWORD (at least ${MIN_PASSWORD} characters), e.g. from \`openssl rand -base64 24\``);
-  }
+  const problem = dashboardCredentialsProblem(user, password);
+  if (problem !== undefined) throw new ChatopsError(ErrorCode.ConfigInvalid, problem);
   if (port === undefined) throw new ChatopsError(ErrorCode.ConfigInvalid, 'BULL_BOARD=on is served on the metrics port: set METRICS_PORT (not `off`)');
-  return { ...out, dashboard: { basePath: '/queues', credentials: { user: env.BULL_BOARD_USER ?? 'operator', password } } };
+  return { ...out, dashboard: { basePath: '/queues', credentials: { user, password } } };
 }

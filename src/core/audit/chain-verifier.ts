@@ -7,9 +7,12 @@ import { GENESIS_HASH } from './record-hash';
  *   chains to the old one);
  * - `removed`: records are missing (a gap in `seq`, or the end cut off before the head);
  * - `reordered`: a record is not where its `seq` says (moved, swapped, or a copy added);
- * - `unreadable`: not a version-1 record at all.
+ * - `unreadable`: not a version-1 record at all;
+ * - `index`: a host, user or request index misses a record, or lists an id that is not one of its records;
+ * - `time`: a record's stream id is further from its own time than the clock skew allows (the stream was rebuilt);
+ * - `head`: the head is missing, was rebuilt by an append, or disagrees with the stream's own counters.
  */
-export type ChainProblemKind = 'edited' | 'removed' | 'reordered' | 'unreadable';
+export type ChainProblemKind = 'edited' | 'removed' | 'reordered' | 'unreadable' | 'index' | 'time' | 'head';
 
 /** The first problem found (and how many more). */
 export interface ChainProblem {
@@ -85,12 +88,20 @@ export class ChainVerifier {
   /**
    * `head`: the head kept apart from the records, read before the walk (undefined when there is none).
    * `anchors`: records known from elsewhere; each must be found with that hash.
+   * `from`: where the records start when they are not the whole log (an export `--since`): the first seq and the
+   * hash it chains to. @defaultValue seq 1, the genesis hash
    */
   constructor(
     private readonly head?: ChainHead,
     anchors: readonly ChainHead[] = [],
+    from?: { seq: number; prev: string },
   ) {
     for (const a of anchors) this.anchors.set(a.seq, a.hash);
+    if (from !== undefined) {
+      this.expected = from.seq;
+      this.prevHash = from.prev;
+      this.maxSeq = from.seq - 1;
+    }
   }
 
   /** Checks the next entry. */

@@ -85,13 +85,16 @@ function button(text: string, actionId: string, value: ApprovalButtonValue, styl
   return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value: JSON.stringify(value), ...(style ? { style } : {}) };
 }
 
-/** The card with Approve / Deny buttons and a reason box, while approvals are wanted. */
-export function renderPlanCard(plan: Plan, approvedBy: readonly string[], now: number): ChatMessage {
+/**
+ * The card with Approve / Deny buttons and a reason box, while approvals are wanted. `note`: a line shown above the
+ * count (approvals that no longer count under the current policy).
+ */
+export function renderPlanCard(plan: Plan, approvedBy: readonly string[], now: number, note?: string): ChatMessage {
   const who = plan.approvers.length > 0 ? plan.approvers.map(mention).join(', ') : 'nobody (see `approvals.approvers`)';
   const got = approvedBy.length > 0 ? ` · approved so far by ${approvedBy.map(mention).join(', ')}` : '';
   const needs = `Needs ${plan.requiredApprovals} approval${plan.requiredApprovals === 1 ? '' : 's'} from: ${who} (not the requester)${got}. Expires in ${formatElapsed(plan.expiresAt - now)}.`;
   const id = `plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\`${plan.install !== undefined ? ` · install: \`${escapeSlackText(plan.install.join(' '))}\`` : ''}`;
-  const text = planText(plan);
+  const text = note === undefined ? planText(plan) : [...planText(plan), `:warning: ${note}`];
   const value = { id: plan.id, hash: plan.hash };
   return {
     text: `${capText(text.join('\n'), 2500)}\n${needs}`,

@@ -4,6 +4,7 @@ import { eligibleApprovers, requiredApprovals } from '../approval-policy';
 import { canonicalJson } from '../audit/canonical-json';
 import type { UpgradeOptions, VerbOptions } from '../command';
 import { escapeSlackText } from '../render/escape-slack-text';
+import { hostIdentity, identityChanges, identityTuple, NO_PINNED_KEY, type HostIdentity } from './host-identity';
 import { resolveTargets } from '../resolve-targets';
 import type { HostSnapshot } from '../verb-result';
 import type { JobVerb } from '../verbs';
@@ -15,6 +16,8 @@ export interface PlanHost {
   batch: number;
   /** Version the host runs now (the upgrade's "from"). */
   from?: string;
+  /** The machine the name points at (address, port, login user, SRS root, service manager, pinned key): bound. */
+  identity?: HostIdentity;
   state: HostSnapshot['state'];
   apiUp: boolean;
   clients?: number;
@@ -58,7 +61,7 @@ export interface Plan {
   channelId: string;
   createdAt: number;
   expiresAt: number;
-  /** SHA-256 over the binding fields (hosts, order, batches, versions, options, approvals needed). */
+  /** SHA-256 over the binding fields (hosts and their identities, order, batches, versions, options, approvals needed). */
   hash: string;
 }
 
@@ -74,11 +77,16 @@ export interface PlanInput {
   channelId: string;
   /** Survey results by host (a host missing here counts as unknown). */
   survey: ReadonlyMap<string, HostSnapshot>;
+  /** Each host's pinned key fingerprint(s) in known_hosts, by host name (a host missing here is not pinned). */
+  hostKeys: ReadonlyMap<string, string>;
   now: number;
 }
 
 /** What a gated request asked for (kept with the request until its survey is in). */
 export type PlanSpec = Pick<PlanInput, 'verb' | 'target' | 'version' | 'upgradeOptions' | 'verbOptions'>;
+
+/** What of the config a plan depends on. */
+export type PlanConfig = Pick<Config, 'hosts' | 'approvals' | 'upgrade' | 'grace' | 'ssh'>;
 
 /** Versions as numbers for comparing (`6.0.184` -> [6, 0, 184]). */
 function versionParts(v: string): number[] {
@@ -102,7 +110,7 @@ export function planHash(p: Omit<Plan, 'hash' | 'approvers' | 'createdAt' | 'exp
     verb: p.verb,
     target: p.target,
     version: p.version ?? null,
-    hosts: p.hosts.map((h) => [h.name, h.batch, h.from ?? null]),
+    hosts: p.hosts.map((h) => [h.name, h.batch, h.from ?? null, h.identity === undefined ? null : identityTuple(h.identity)]),
     skipped: p.skipped.map((s) => s.name),
     batchSize: p.batchSize,
     failureBudget: p.failureBudget,
@@ -137,7 +145,7 @@ function notUpgradable(h: PlanHost): string | undefined {
  * skipped, batches cut, approvals needed and eligible approvers from the policy. An upgrade needs every host running
  * with its API answering (the "from" version is part of what is approved); otherwise the error says which are not.
  */
-export function buildPlan(input: PlanInput, config: Pick<Config, 'hosts' | 'approvals' | 'upgrade' | 'grace'>): { ok: true; plan: Plan } | { ok: false; error: string } {
+export function buildPlan(input: PlanInput, config: PlanConfig): { ok: true; plan: Plan } | { ok: false; error: string } {
   const resolved = resolveTargets(input.target, config.hosts);
   if (!resolved.ok) return resolved;
   const byName = new Map(config.hosts.map((h) => [h.name, h]));
@@ -146,8 +154,12 @@ export function buildPlan(input: PlanInput, config: Pick<Config, 'hosts' | 'appr
   const skipped: Plan['skipped'] = [];
   const run: PlanHost[] = [];
   const problems: string[] = [];
+  const unpinned: string[] = [];
   for (const name of resolved.hosts) {
     const h = surveyed(name, input.survey.get(name), 0);
+    const conf = byName.get(name);
+    if (conf !== undefined) h.identity = hostIdentity(conf, config.ssh.user, input.hostKeys.get(name));
+    if (h.identity?.hostKey === NO_PINNED_KEY) unpinned.push(name);
     if (upgrade) {
       const why = notUpgradable(h);
       if (why !== undefined) {
@@ -161,6 +173,10 @@ export function buildPlan(input: PlanInput, config: Pick<Config, 'hosts' | 'appr
     }
     h.batch = Math.floor(run.length / batchSize);
     run.push(h);
+  }
+  if (unpinned.length > 0) {
+    const shown = unpinned.slice(0, 8).map(escapeSlackText).join(', ') + (unpinned.length > 8 ? `, +${unpinned.length - 8} more` : '');
+    return { ok: false, error: `no pinned host key for ${shown} in \`ssh.knownHostsPath\` (or the bot cannot read that file): an approval is bound to each host's pinned key. Pin it with \`srs-chatops doctor --trust-new\` after checking its fingerprint, and give the bot read access to the file` };
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 8).join('; ') + (problems.length > 8 ? `; +${problems.length - 8} more` : '');
@@ -206,13 +222,23 @@ export function buildPlan(input: PlanInput, config: Pick<Config, 'hosts' | 'appr
  * What changed since the plan was made, judged from the config now (inventory, groups, defaults, approval
  * policy) with the same survey; undefined when the plan still stands.
  */
-export function planDrift(plan: Plan, config: Pick<Config, 'hosts' | 'approvals' | 'upgrade' | 'grace'>): string | undefined {
+export function planDrift(plan: Plan, config: PlanConfig, hostKeys: ReadonlyMap<string, string>): string | undefined {
+  const moved = machineDrift(plan, config, hostKeys);
+  if (moved !== undefined) return moved;
   const survey = new Map<string, HostSnapshot>();
   for (const h of plan.hosts) survey.set(h.name, snapshotOf(h));
   for (const s of plan.skipped) survey.set(s.name, { state: 'running', apiUp: true, ...(plan.version !== undefined ? { version: plan.version } : {}) });
-  // A host that joined the target since was never surveyed: give it a stand-in so that the drift names it.
+  // A host that joined the target since was never surveyed (maybe not even pinned yet): give it stand-ins so that
+  // the drift names it as joined.
+  const keys = new Map(hostKeys);
   const current = resolveTargets(plan.target, config.hosts);
-  if (current.ok) for (const name of current.hosts) if (!survey.has(name)) survey.set(name, { state: 'running', apiUp: true, version: 'unsurveyed' });
+  if (current.ok) {
+    for (const name of current.hosts) {
+      if (survey.has(name)) continue;
+      survey.set(name, { state: 'running', apiUp: true, version: 'unsurveyed' });
+      if (!keys.has(name)) keys.set(name, 'unsurveyed');
+    }
+  }
   const again = buildPlan(
     {
       id: plan.id,
@@ -224,6 +250,7 @@ export function planDrift(plan: Plan, config: Pick<Config, 'hosts' | 'approvals'
       requestedBy: plan.requestedBy,
       channelId: plan.channelId,
       survey,
+      hostKeys: keys,
       now: plan.createdAt,
     },
     config,
@@ -241,6 +268,28 @@ export function planDrift(plan: Plan, config: Pick<Config, 'hosts' | 'approvals'
   if (again.plan.requiredApprovals !== plan.requiredApprovals) parts.push(`approvals needed changed from ${plan.requiredApprovals} to ${again.plan.requiredApprovals}`);
   if (parts.length === 0) parts.push('the batches or options changed');
   return escapeSlackText(parts.join('; '));
+}
+
+/**
+ * Hosts of the plan gone from the inventory, or pointing at another machine than the plan's (same name): named with
+ * what changed. Undefined when every host is still the machine it was.
+ */
+function machineDrift(plan: Plan, config: PlanConfig, hostKeys: ReadonlyMap<string, string>): string | undefined {
+  const byName = new Map(config.hosts.map((h) => [h.name, h]));
+  const gone = plan.hosts.filter((h) => !byName.has(h.name)).map((h) => h.name);
+  const parts: string[] = [];
+  if (gone.length > 0) parts.push(`${gone.join(', ')} ${gone.length === 1 ? 'is' : 'are'} no longer in the inventory`);
+  for (const h of plan.hosts) {
+    const conf = byName.get(h.name);
+    if (conf === undefined) continue;
+    const now = hostIdentity(conf, config.ssh.user, hostKeys.get(h.name));
+    if (h.identity === undefined) parts.push(`${h.name} was planned before approvals were bound to machines`);
+    else {
+      const changes = identityChanges(h.identity, now);
+      if (changes.length > 0) parts.push(`${h.name} now points at another machine (${changes.join('; ')})`);
+    }
+  }
+  return parts.length === 0 ? undefined : escapeSlackText(parts.join('; '));
 }
 
 function snapshotOf(h: PlanHost): HostSnapshot {
