@@ -16,16 +16,23 @@ function canonical(value) {
 }
 
 const [file, anchor] = process.argv.slice(2);
-if (file === undefined) {
+if (file === undefined || file === '--help' || file === '-h') {
   console.error('usage: node docs/verify-audit-file.mjs FILE [SEQ:HASH]');
-  process.exit(2);
+  process.exit(file === undefined ? 2 : 0);
 }
 const fail = (message) => {
   console.error(`FAILED: ${message}`);
   process.exit(1);
 };
 const records = [];
-readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+let text;
+try {
+  text = readFileSync(file, 'utf8');
+} catch (err) {
+  console.error(`cannot read ${file}: ${err.code ?? err.message} (give an export from \`srs-chatops audit export\`, or the audit.file copy)`);
+  process.exit(2);
+}
+text.split('\n').forEach((line, i) => {
   if (line.trim() === '') return;
   let r;
   try {
