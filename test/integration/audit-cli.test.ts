@@ -113,7 +113,7 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     const bad = await audit(['verify', '--file', edited], noRedis);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('audit file FAILED verification: record seq 6 (line 6) was edited: its content no longer matches its hash\n');
-    expect(() => execFileSync('node', [script, edited])).toThrow(/line 6 \(seq 6\) was edited/);
+    expect(() => execFileSync('node', [script, edited], { stdio: ['ignore', 'pipe', 'pipe'] })).toThrow(/line 6 \(seq 6\) was edited/);
     const missing = await audit(['verify', '--file', path.join(dir, 'nope.jsonl')], noRedis);
     expect(missing).toMatchObject({ code: 2, err: expect.stringContaining('cannot read') as unknown });
   });
