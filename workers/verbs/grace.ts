@@ -4,6 +4,7 @@ import { describeClients } from '../../src/core/render/plural';
 import { runGrace } from '../grace/run-grace';
 import { logMark, waitForLogLine } from '../srs/read-log';
 import { observeHost } from '../srs/snapshot';
+import { waitWhileZombie } from './start-srs';
 import { waitForNewProcess } from './wait-for-new-process';
 import { runService, unchanged, type VerbRunner } from './verb-step';
 
@@ -18,7 +19,9 @@ export const grace: VerbRunner = async (ctx, before) => {
   const s = before.snapshot;
   if (ctx.grace) {
     const run = await runGrace(ctx, ctx.grace, before);
-    let after = (await observeHost(ctx)).snapshot;
+    // The exited SRS is a zombie until its parent reaps it (a moment on a real host): the state after is read once that
+    // is over, so the answer does not describe a refusal to start that is gone a second later.
+    let after = (await waitWhileZombie(ctx, await observeHost(ctx))).observed.snapshot;
     let summary = run.summary;
     if (run.outcome === 'ok' && ctx.host.serviceManager === 'systemd') {
       const fresh = await waitForNewProcess(ctx, run.serviceId);

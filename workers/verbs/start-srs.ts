@@ -58,7 +58,7 @@ export async function startSrs(ctx: HostContext, previousServiceId?: string): Pr
 }
 
 /** Polls while the pid file names a zombie, up to worker.zombieReapWaitMs. */
-async function waitWhileZombie(ctx: HostContext, first: ObservedHost): Promise<{ observed: ObservedHost; waitedMs: number; zombiePid?: number }> {
+export async function waitWhileZombie(ctx: HostContext, first: ObservedHost): Promise<{ observed: ObservedHost; waitedMs: number; zombiePid?: number }> {
   if (first.snapshot.state !== 'zombie') return { observed: first, waitedMs: 0 };
   const zombiePid = first.snapshot.pid;
   const started = Date.now();
