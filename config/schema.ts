@@ -129,6 +129,22 @@ export const auditSchema = z
   .object({
     /** Also append every audit record to this file (JSON lines, fsync per record), e.g. for a SIEM. */
     file: z.string().min(1).optional(),
+    /**
+     * The chain head published outside Redis (anchors): posted to `channel` (chat:write; invite the bot) and written
+     * to `file`, after each state-changing request and every `everyMs`, whenever the log has grown since the last one.
+     * `audit verify --anchors-from` checks the log against every anchor kept.
+     */
+    anchors: z
+      .object({
+        /** Slack channel id where the bot posts each anchor (a private channel few can write to). Off when unset. */
+        channel: z.string().regex(SLACK_CHANNEL_ID).optional(),
+        /** An anchor at least this often while the log grows. @defaultValue 3600000 (1 h) */
+        everyMs: z.number().int().min(60_000).default(3_600_000),
+        /** Quiet time after a state-changing record before its anchor is published (coalesces a burst). @defaultValue 5000 */
+        settleMs: z.number().int().min(100).max(600_000).default(5000),
+      })
+      .strict()
+      .default({ everyMs: 3_600_000, settleMs: 5000 }),
   })
   .strict();
 

@@ -3,7 +3,8 @@
 // alone, no dependency and no access to Redis. See docs/AUDIT-FORMAT.md for the format and the hash rule.
 //   node docs/verify-audit-file.mjs audit.jsonl [SEQ:HASH]
 // Exit 0 when every record's hash holds and the chain is unbroken (in seq order, from the file's first record),
-// and the anchor SEQ:HASH, if given, matches; exit 1 naming the first problem.
+// and every anchor matches: the file's own anchor lines ({"anchor":1,...}, written by the bot) and SEQ:HASH if
+// given; exit 1 naming the first problem.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
@@ -25,6 +26,7 @@ const fail = (message) => {
   process.exit(1);
 };
 const records = [];
+const anchors = anchor === undefined ? [] : [{ where: 'the command line', seq: Number(anchor.split(':')[0]), hash: anchor.split(':')[1] }];
 let text;
 try {
   text = readFileSync(file, 'utf8');
@@ -40,6 +42,10 @@ text.split('\n').forEach((line, i) => {
   } catch {
     fail(`line ${i + 1} is not JSON`);
   }
+  if (r !== null && typeof r === 'object' && r.anchor === 1 && r.v === undefined) {
+    anchors.push({ where: `line ${i + 1}`, seq: r.seq, hash: r.hash }); // the chain head the bot published then
+    return;
+  }
   if (r === null || typeof r !== 'object' || r.v !== 1 || !Number.isSafeInteger(r.seq) || typeof r.hash !== 'string') fail(`line ${i + 1} is not a version-1 audit record`);
   const { hash, ...rest } = r;
   const computed = createHash('sha256').update(canonical(rest), 'utf8').digest('hex');
@@ -54,11 +60,12 @@ for (let i = 1; i < records.length; i++) {
   if (r.prev !== before.hash) fail(`line ${r.line} (seq ${r.seq}) does not chain to seq ${before.seq}: that record was rewritten`);
 }
 if (records.length > 0 && records[0].seq === 1 && records[0].prev !== '0'.repeat(64)) fail('seq 1 does not chain to the genesis hash (64 zeros)');
-if (anchor !== undefined) {
-  const [seq, hash] = anchor.split(':');
-  const r = records.find((x) => x.seq === Number(seq));
-  if (r === undefined) fail(`anchor seq ${seq} is not in the file`);
-  if (r.hash !== hash) fail(`seq ${seq} (line ${r.line}) differs from the anchor: the log was rewritten`);
+const first = records[0]?.seq ?? Infinity;
+for (const a of anchors.filter((x) => x.seq >= first)) { // an export --since starts mid-log
+  const r = records.find((x) => x.seq === a.seq);
+  if (r === undefined) fail(`the anchor of ${a.where} names seq ${a.seq}, which is not in the file (its end was cut off?)`);
+  if (r.hash !== a.hash) fail(`seq ${a.seq} (line ${r.line}) differs from the anchor of ${a.where}: the log was rewritten`);
 }
 const last = records[records.length - 1];
-console.log(last === undefined ? 'ok: no records' : `ok: ${records.length} records, seq ${records[0].seq}..${last.seq}, head ${last.seq}:${last.hash}`);
+const checked = anchors.filter((x) => x.seq >= first).length;
+console.log(last === undefined ? 'ok: no records' : `ok: ${records.length} records, seq ${records[0].seq}..${last.seq}, ${checked} anchor(s) matched, head ${last.seq}:${last.hash}`);

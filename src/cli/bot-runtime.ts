@@ -8,7 +8,11 @@ import { logConnectionHealth, producerConnection, redactRedisUrl, whenReady, wor
 import { explainRedisError, trackRedisError } from '../adapters/redis/explain-redis-error';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
 import { RedisJobEvents } from '../adapters/redis/redis-job-events';
-import { createAuditStore } from '../adapters/audit/create-audit-store';
+import { auditFileSink, createAuditStore } from '../adapters/audit/create-audit-store';
+import { RedisAnchorSource } from '../adapters/redis/redis-anchor-source';
+import { AnchorPublisher } from '../bot/publish-anchors';
+import { chatAnchorSink } from '../bot/anchor-sinks';
+import { anchoringAudit } from '../bot/anchoring-audit';
 import type { BotDeps } from '../bot/bot-deps';
 import { deliverEvent } from '../bot/deliver-event';
 import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
@@ -53,13 +57,26 @@ export async function startBotRuntime(o: {
   logConnectionHealth(reader, o.logger, 'events');
   // Within Slack's limits: replies paced per channel, edits coalesced (at most one per message every 2 s).
   const paced = new PacedChat(o.chat);
+  const metrics = o.metrics ?? noopMetrics;
+  const file = auditFileSink(o.config);
+  const { channel: anchorChannel, everyMs, settleMs } = o.config.audit.anchors;
+  // The chain head published outside Redis: the audit channel and the audit file (docs/AUDIT-FORMAT.md, anchors).
+  const anchors = new AnchorPublisher({
+    source: new RedisAnchorSource(producer),
+    sinks: [...(anchorChannel !== undefined ? [chatAnchorSink(paced, anchorChannel)] : []), ...(file !== undefined ? [file] : [])],
+    logger: o.logger,
+    metrics,
+    now: () => Date.now(),
+    everyMs,
+    settleMs,
+  });
   const deps: BotDeps = {
     config: o.config,
     chat: paced,
     queue: new BullmqJobQueue(producer),
     requests: new RedisRequestStore(producer),
     events: new RedisJobEvents(producer),
-    audit: meteredAudit(createAuditStore(producer, o.config), o.metrics ?? noopMetrics),
+    audit: anchoringAudit(meteredAudit(createAuditStore(producer, o.config, file), metrics), () => anchors.nudge()),
     approvals: new RedisApprovalStore(producer),
     rollouts: new RedisRolloutStore(producer),
     logger: o.logger,
@@ -82,6 +99,7 @@ export async function startBotRuntime(o: {
     o.logger.warn({ redis: redactRedisUrl(o.redisUrl), err: failure.reason, fix: failure.fix }, `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`);
   }
   await deps.audit.append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } }).catch(() => o.logger.error('audit: bot start not recorded'));
+  anchors.start();
   // Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
   // every bot replica sweeps; each step happens once.
   let sweeping = false;
@@ -106,6 +124,7 @@ export async function startBotRuntime(o: {
     close: async () => {
       clearInterval(sweeper);
       await deps.audit.append({ type: 'process.stopped', actor, data: { kind: 'bot' } }).catch(() => o.logger.error('audit: bot stop not recorded'));
+      await anchors.stop();
       await consumer.stop();
       await paced.drain().catch(() => undefined);
       await deps.queue.close();

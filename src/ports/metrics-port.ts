@@ -15,6 +15,8 @@ export interface MetricsPort {
   slackRateLimited(method: string): void;
   /** An audit record could not be written. */
   auditWriteFailed(type: string): void;
+  /** An audit anchor (chain head at `seq`) was published to a sink (`slack`, `file`), or failed to be. */
+  auditAnchorPublished(sink: string, ok: boolean, seq: number): void;
 }
 
 /** Records nothing (the console, doctor, tests that do not look). */
@@ -25,4 +27,5 @@ export const noopMetrics: MetricsPort = {
   slackApiError: () => undefined,
   slackRateLimited: () => undefined,
   auditWriteFailed: () => undefined,
+  auditAnchorPublished: () => undefined,
 };

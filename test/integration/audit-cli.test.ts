@@ -9,6 +9,7 @@ import { producerConnection, whenReady } from '../../src/adapters/redis/redis-co
 import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 import { canonicalJson } from '../../src/core/audit/canonical-json';
 import { CSV_COLUMNS } from '../../src/core/audit/export-format';
+import { anchorMessage } from '../../src/core/audit/anchor-message';
 import { verifyRecords } from '../../src/core/audit/verify-records';
 import type { AuditEventInput, AuditRecord } from '../../src/ports/audit-port';
 import { runAudit } from '../../src/cli/audit/run-audit';
@@ -101,9 +102,9 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     for (const file of [exported, sink.path]) {
       const r = await audit(['verify', '--file', file, '--anchor', `5:${records[4]?.hash ?? ''}`], noRedis);
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/^audit file ok: 10 records, chain intact from seq 1 to seq 10, 1 anchor matched, in \d+\.\d s\n/);
+      expect(r.out).toMatch(/^audit file ok: 10 records, chain intact from seq 1 to seq 10, 1 anchor matched \(the newest at seq 5\), in \d+\.\d s\n/);
       expect(r.out).toContain(`head: 10:${records[9]?.hash ?? ''}\n`);
-      expect(execFileSync('node', [script, file]).toString()).toBe(`ok: 10 records, seq 1..10, head 10:${records[9]?.hash ?? ''}\n`);
+      expect(execFileSync('node', [script, file]).toString()).toBe(`ok: 10 records, seq 1..10, 0 anchor(s) matched, head 10:${records[9]?.hash ?? ''}\n`);
     }
     const since = path.join(dir, 'since.jsonl');
     fs.writeFileSync(since, (await audit(['export', '--since', records[6]?.at ?? ''], env)).out);
@@ -141,6 +142,55 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     expect(f.err).toBe('');
     expect(f.code).toBe(0);
     expect(JSON.parse(f.out.trim())).toEqual(added);
+  });
+
+  it('anchor lines (issue 15, finding 9): the file sink writes them, verify --file holds the file to its own, --anchors-from uses every one found', async () => {
+    const script = path.resolve(__dirname, '..', '..', 'docs', 'verify-audit-file.mjs');
+    const noRedis = { REDIS_URL: 'redis://127.0.0.1:1' };
+    const anchorOf = (r: AuditRecord | undefined) => ({ seq: r?.seq ?? 0, hash: r?.hash ?? '', at: r?.at ?? '' });
+    // A copy of the audit file, with the anchor lines the bot writes beside its records.
+    const anchored = path.join(dir, 'anchored.jsonl');
+    fs.copyFileSync(sink.path, anchored);
+    const n = fs.readFileSync(anchored, 'utf8').trimEnd().split('\n').length; // the records so far (tail added one)
+    const anchorSink = new FileAuditSink(anchored);
+    await anchorSink.publish(anchorOf(records[3]));
+    await anchorSink.publish(anchorOf(records[9]));
+    await anchorSink.close();
+    const text = fs.readFileSync(anchored, 'utf8');
+    expect(text.split('\n')[n]).toBe(`{"anchor":1,"at":"${records[3]?.at ?? ''}","hash":"${records[3]?.hash ?? ''}","seq":4}`);
+    const ok = await audit(['verify', '--file', anchored], noRedis);
+    expect(ok.out).toContain(`audit file ok: ${n} records, chain intact from seq 1 to seq ${n}, 2 anchors matched (the newest at seq 10), in `);
+    expect(execFileSync('node', [script, anchored]).toString()).toContain(`ok: ${n} records, seq 1..${n}, 2 anchor(s) matched`);
+    // The file rewritten from seq 3 on with recomputed hashes: its chain holds, its anchor lines do not.
+    let prev = records[1]?.hash ?? '';
+    const rewritten = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => {
+        const r = JSON.parse(line) as AuditRecord & { anchor?: number };
+        if (r.anchor !== undefined || r.seq < 3) return line;
+        const { hash: _old, ...rest } = { ...r, prev, actor: r.seq === 3 ? 'worker:evil' : r.actor };
+        prev = createHash('sha256').update(canonicalJson(rest)).digest('hex');
+        return canonicalJson({ ...rest, hash: prev });
+      });
+    const rewrittenFile = path.join(dir, 'rewritten.jsonl');
+    fs.writeFileSync(rewrittenFile, `${rewritten.join('\n')}\n`);
+    expect((await audit(['verify', '--file', rewrittenFile], noRedis)).out).toContain('audit file FAILED verification: record seq 4 (line 4) was rewritten: its hash differs from the anchor');
+    expect(() => execFileSync('node', [script, rewrittenFile], { stdio: ['ignore', 'pipe', 'pipe'] })).toThrow(`seq 4 (line 4) differs from the anchor of line ${n + 1}`);
+    // Redis against every anchor found: the audit file's lines, and a Slack export of the audit channel (JSON-escaped).
+    const channel = path.join(dir, 'audit-channel.json');
+    fs.writeFileSync(channel, JSON.stringify([{ type: 'message', text: anchorMessage(anchorOf(records[6])).text, ts: '1.000001' }], null, 2));
+    const all = await audit(['verify', '--anchors-from', anchored, '--anchors-from', channel], env);
+    expect(all).toMatchObject({ code: 0, out: expect.stringContaining('3 anchors matched (the newest at seq 10)') as unknown });
+    // Anchors that disagree about a seq: the log was rewritten between the two readings.
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, `7:${'0'.repeat(64)}\n`);
+    const conflict = await audit(['verify', '--anchors-from', channel, '--anchors-from', notes], env);
+    expect(conflict.code).toBe(1);
+    expect(conflict.out).toContain(`anchors disagree about record seq 7 (${records[6]?.hash.slice(0, 16) ?? ''}…`);
+    // A file with no anchor at all is the wrong file: said, exit 2.
+    const none = await audit(['verify', '--anchors-from', sink.path], env);
+    expect(none).toMatchObject({ code: 2, err: expect.stringContaining(`no anchor in ${sink.path}`) as unknown });
   });
 
   it('verify --anchor, --against: a log rewritten with recomputed hashes is caught by an anchor noted earlier or the file copy', async () => {

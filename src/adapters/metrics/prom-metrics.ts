@@ -38,6 +38,8 @@ export class PromMetrics implements MetricsPort {
   private readonly slackErrors: Counter<'method' | 'code'>;
   private readonly slackLimited: Counter<'method'>;
   private readonly auditFailures: Counter<'type'>;
+  private readonly anchors: Counter<'sink' | 'outcome'>;
+  private readonly anchorSeq: Gauge<'sink'>;
 
   constructor(o: PromMetricsOptions) {
     const registers = [this.registry];
@@ -50,6 +52,8 @@ export class PromMetrics implements MetricsPort {
     this.slackErrors = new Counter({ name: 'srs_chatops_slack_api_errors_total', help: 'Slack Web API calls that failed, by method and error code', labelNames: ['method', 'code'], registers });
     this.slackLimited = new Counter({ name: 'srs_chatops_slack_rate_limited_total', help: 'Slack Web API 429 answers (retried after Retry-After)', labelNames: ['method'], registers });
     this.auditFailures = new Counter({ name: 'srs_chatops_audit_write_failures_total', help: 'Audit records that could not be written, by event type', labelNames: ['type'], registers });
+    this.anchors = new Counter({ name: 'srs_chatops_audit_anchors_total', help: 'Audit anchors (chain heads) published outside Redis, by sink and outcome', labelNames: ['sink', 'outcome'], registers });
+    this.anchorSeq = new Gauge({ name: 'srs_chatops_audit_anchor_seq', help: 'Seq of the last audit anchor published, by sink', labelNames: ['sink'], registers });
     const timeoutMs = o.scrapeTimeoutMs ?? 1000;
     // Bounded: a Redis that is down, refuses the password or hangs costs a scrape at most `timeoutMs`.
     const read = <T>(reader: () => Promise<T>): Promise<T | undefined> =>
@@ -104,6 +108,11 @@ export class PromMetrics implements MetricsPort {
 
   auditWriteFailed(type: string): void {
     this.auditFailures.inc({ type });
+  }
+
+  auditAnchorPublished(sink: string, ok: boolean, seq: number): void {
+    this.anchors.inc({ sink, outcome: ok ? 'ok' : 'failed' });
+    if (ok) this.anchorSeq.set({ sink }, seq);
   }
 
   /** The Prometheus text exposition. */

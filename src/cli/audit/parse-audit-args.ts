@@ -5,7 +5,7 @@ import { parseTimeBound, resolveTimeBound } from '../../core/audit/time-bound';
 export type AuditArgs =
   | { command: 'export'; since?: number; until?: number; host?: string; format: 'jsonl' | 'csv' }
   | { command: 'tail'; last: number; follow: boolean; format: 'text' | 'jsonl' }
-  | { command: 'verify'; quiet: boolean; anchors: ChainHead[]; clockSkewMs?: number; file?: string; against?: string }
+  | { command: 'verify'; quiet: boolean; anchors: ChainHead[]; anchorsFrom: string[]; clockSkewMs?: number; file?: string; against?: string }
   | { command: 'help' };
 
 /** Usage of `srs-chatops audit`. */
@@ -17,15 +17,17 @@ commands:
          (2024-05-01, 2024-05-01T10:00Z); jsonl lines are canonical JSON with their hash
   tail [-n N] [-f|--follow] [--format text|jsonl]
          the last N records (default 10), then new ones as they come with --follow
-  verify [--quiet] [--anchor SEQ:HASH]... [--clock-skew D]
+  verify [--quiet] [--anchor SEQ:HASH]... [--anchors-from F]... [--clock-skew D]
          walk the whole log and check the hash chain, each stream id against its record's time (within
          D, default 60s), the head against the stream's counters, and every host, user and request index
          against the records, both ways; exits 1 naming the first record that was edited, removed,
          reordered, re-timed or left out of an index. It prints the head (seq and hash): note it somewhere
-         else and pass it later as --anchor, so that even a log rewritten with recomputed hashes is caught
-  verify --file F [--anchor SEQ:HASH]...
+         else and pass it later as --anchor, so that even a log rewritten with recomputed hashes is caught.
+         --anchors-from F uses every anchor found in F: the audit.file copy, a saved copy or a Slack export
+         of the audit channel (audit.anchors.channel), or SEQ:HASH lines; each must match the log
+  verify --file F [--anchor SEQ:HASH]... [--anchors-from G]...
          verify a JSON-lines file (an export, or the audit.file copy) with no Redis: every hash, and the
-         chain in seq order from the file's first record (docs/AUDIT-FORMAT.md)
+         chain in seq order from the file's first record, and the file's own anchor lines (docs/AUDIT-FORMAT.md)
   verify --against F [options of verify]
          verify the log in Redis, then compare it with the file record by record over the file's seqs;
          names the first record missing from either side or with another hash
@@ -86,7 +88,7 @@ export function parseAuditArgs(argv: readonly string[], nowMs: number): AuditArg
     return out;
   }
   if (command === 'verify') {
-    const out: Extract<AuditArgs, { command: 'verify' }> = { command: 'verify', quiet: false, anchors: [] };
+    const out: Extract<AuditArgs, { command: 'verify' }> = { command: 'verify', quiet: false, anchors: [], anchorsFrom: [] };
     for (let i = 0; i < args.length; i++) {
       const flag = args[i] ?? '';
       if (flag === '-q' || flag === '--quiet') out.quiet = true;
@@ -95,7 +97,8 @@ export function parseAuditArgs(argv: readonly string[], nowMs: number): AuditArg
         const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(value);
         if (m === null) throw new AuditUsageError(`--anchor ${value}: SEQ:HASH (the 64 hex digits verify printed)`);
         out.anchors.push({ seq: Number(m[1]), hash: m[2] ?? '' });
-      } else if (flag === '--file' || flag === '--against') {
+      } else if (flag === '--anchors-from') out.anchorsFrom.push(takeValue(args, i++, flag));
+      else if (flag === '--file' || flag === '--against') {
         const value = takeValue(args, i++, flag);
         if (flag === '--file') out.file = value;
         else out.against = value;
