@@ -7,7 +7,7 @@ import { assessLayout } from '../../src/cli/doctor/assess-layout';
 import { judgeConfigTest } from '../../workers/srs/config-test';
 import { CONFIG_TEST_SCRIPT, DOCTOR_SCRIPT, scriptArgv } from '../../workers/srs/remote-scripts';
 
-// What the real 6.0.157 builds print (observed; see CONTRACT.md section 8).
+// What the real 6.0.157 builds print (observed; see docs/srs-contract.md section 8).
 const OK_LINES = [
   '[2026-12-07 01:53:11.237][INFO][20647][m50339j3] the config file conf/srs.conf syntax is ok',
   '[2026-12-07 01:53:11.237][INFO][20647][m50339j3] config file conf/srs.conf test is successful',
