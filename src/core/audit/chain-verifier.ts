@@ -169,7 +169,7 @@ export class ChainVerifier {
     if (anchored !== undefined) {
       this.anchors.delete(seq);
       if (anchored !== entry.claimedHash) {
-        this.report({ kind: 'edited', seq, id: entry.id, message: `record seq ${seq} (${entry.id}) was rewritten: its hash differs from the anchor ${anchored.slice(0, 16)}…` });
+        this.report({ kind: 'edited', seq, id: entry.id, message: `record seq ${seq} (${entry.id}) was rewritten: its hash differs from the anchor ${anchored.slice(0, 16)}… (it, or a record before it, was changed and the hashes after it recomputed)` });
       }
     }
   }
