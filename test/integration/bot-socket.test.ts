@@ -19,6 +19,10 @@ describeChatPath('socket', DB, (h) => {
     if (s === undefined) throw new Error('not in Socket Mode');
     return s;
   };
+  const afterThis: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const undo of afterThis.splice(0)) await undo().catch(() => undefined);
+  });
   /** Sends Slack's `disconnect` and waits for the client to be on its next connection. */
   const reconnect = async (): Promise<void> => {
     const before = socket().connectionsAccepted;
@@ -46,7 +50,8 @@ describeChatPath('socket', DB, (h) => {
     const { b, host } = h();
     const edge2 = host(1);
     const pid = pidOf(edge2);
-    await connectClient({ port: edge2.ports.rtmp, kind: 'play' }); // never leaves: the drain reaches its deadline
+    const viewer = await connectClient({ port: edge2.ports.rtmp, kind: 'play' }); // never leaves: the drain reaches its deadline
+    afterThis.push(() => viewer.close());
     const id = requestIdOf(await b.slash('grace edge-2'));
     const parent = await b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 10000, 'the request message');
     const thread = (): SlackMessage[] => b.standin.thread(CHANNEL, parent.ts);

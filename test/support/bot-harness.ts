@@ -38,7 +38,7 @@ export interface BotHarness {
   url: string;
   redisUrl: string;
   slash: (text: string, opts?: { user?: string; channel?: string; secret?: string; ts?: number }) => Promise<SignedResponse>;
-  /** Presses a button of a message, as `user`, with a signed block_actions request; `reason` fills the message's reason box. */
+  /** Presses a button of a message, as `user` (block_actions over the transport); `reason` fills the message's reason box. */
   press: (message: SlackMessage, actionId: string, user: string, opts?: { reason?: string }) => Promise<SignedResponse>;
   /** The block_actions payload {@link press} sends (to push it over the socket by hand, e.g. with its ack lost). */
   pressInput: (message: SlackMessage, actionId: string, user: string, opts?: { reason?: string }) => BlockActionsInput;
