@@ -33,6 +33,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const guardRedis = producerConnection(redisUrl);
   guardRedis.on('error', () => undefined);
+  const seenSignature = redisSeenSignatures(guardRedis);
   // Metrics, readiness and the dashboard read Redis on their own fail-fast connection.
   const opsRedis = producerConnection(redisUrl);
   opsRedis.on('error', () => undefined);
@@ -48,7 +49,9 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     ...(env.SLACK_BOT_ID ? { botId: env.SLACK_BOT_ID } : {}),
     ...(env.SLACK_BOT_USER_ID ? { botUserId: env.SLACK_BOT_USER_ID } : {}),
     port,
-    seenSignature: redisSeenSignatures(guardRedis),
+    seenSignature,
+    // Shared by the replicas: Slack redelivers an unacked press (Socket Mode) to whichever connection is open.
+    seenPress: (key) => seenSignature(`press:${key}`),
     onCommand: (input) => (started.runtime ? started.runtime.onCommand(input) : Promise.reject(new Error('not started'))),
     onAction: (input) => (started.runtime ? started.runtime.onAction(input) : Promise.reject(new Error('not started'))),
     logger,

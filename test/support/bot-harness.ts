@@ -11,7 +11,8 @@ import { startBotRuntime, type BotRuntime } from '../../src/cli/bot-runtime';
 import type { FleetConfigOptions, FleetHost } from './fleet';
 import { allocatePorts } from './free-port';
 import { startWorkers } from './queue-harness';
-import { blockActionsBody, postSigned, slashCommandBody, type SignedResponse } from './slack/sign-request';
+import { startChatTransport, type ChatTransport, type TransportKind } from './slack/chat-transport';
+import type { BlockActionsInput, SignedResponse } from './slack/sign-request';
 import { startSlackStandin, type SlackStandin } from './slack/slack-standin';
 import type { SlackMessage } from './slack/standin-types';
 import { getTestRun } from './test-run';
@@ -22,9 +23,14 @@ export const USERS = { admin: 'U0ADMIN01', operator: 'U0OPER001', viewer: 'U0VIE
 export const CHANNEL = 'C0OPS0001';
 export const OTHER_CHANNEL = 'C0RANDOM1';
 
-/** The whole chat path on real parts: Slack stand-in <- Bolt (HTTP, signed) -> Redis -> worker -> sshd -> SRS. */
+/**
+ * The whole chat path on real parts: Slack stand-in <- Bolt (HTTP signed, or Socket Mode) -> Redis -> worker -> sshd
+ * -> SRS. Slash commands and presses answer the same way on both transports (the ack as a {@link SignedResponse}).
+ */
 export interface BotHarness {
   standin: SlackStandin;
+  /** How Slack reaches the bot; `transport.socket` is the Socket Mode stand-in in `socket` mode. */
+  transport: ChatTransport;
   app: App;
   runtime: BotRuntime;
   worker: WorkerHarness;
@@ -32,11 +38,13 @@ export interface BotHarness {
   url: string;
   redisUrl: string;
   slash: (text: string, opts?: { user?: string; channel?: string; secret?: string; ts?: number }) => Promise<SignedResponse>;
-  /** Presses a button of a message, as `user`, with a signed block_actions request; `reason` fills the message's reason box. */
+  /** Presses a button of a message, as `user` (block_actions over the transport); `reason` fills the message's reason box. */
   press: (message: SlackMessage, actionId: string, user: string, opts?: { reason?: string }) => Promise<SignedResponse>;
-  /** {@link press} signed with the wrong secret (Slack would never send it): must be refused before any handler. */
+  /** The block_actions payload {@link press} sends (to push it over the socket by hand, e.g. with its ack lost). */
+  pressInput: (message: SlackMessage, actionId: string, user: string, opts?: { reason?: string }) => BlockActionsInput;
+  /** {@link press} signed with the wrong secret (Slack would never send it): must be refused before any handler. HTTP only. */
   pressForged: (message: SlackMessage, actionId: string, user: string) => Promise<SignedResponse>;
-  /** Stops the bot (Bolt app and runtime) and starts a new one on the same Redis, stand-in and port; workers go on. */
+  /** Stops the bot (Bolt app and runtime) and starts a new one on the same Redis, stand-in and port (or socket); workers go on. */
   restartBot: () => Promise<void>;
   /** Waits for the parent message of a request to show its final summary; returns it and its thread. */
   finished: (requestId: string, timeoutMs?: number) => Promise<{ parent: SlackMessage; replies: SlackMessage[] }>;
@@ -46,7 +54,7 @@ export interface BotHarness {
 }
 
 /** Starts the harness over claimed fleet hosts, on its own Redis database. */
-export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}, harness: { workers?: number; redisUrl?: string; expirySweepMs?: number } = {}): Promise<BotHarness> {
+export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}, harness: { workers?: number; redisUrl?: string; expirySweepMs?: number; transport?: TransportKind } = {}): Promise<BotHarness> {
   const redisUrl = harness.redisUrl ?? `${getTestRun().redisUrl}/${db}`;
   const fleet = getTestRun().fleet;
   const doc = fleet.toConfigObject({
@@ -61,14 +69,17 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
   const config = parseConfig(doc, 'bot harness');
   const worker = workerHarness(hosts, options);
   const standin = await startSlackStandin();
-  const [port] = await allocatePorts(1);
+  const [port] = (await allocatePorts(1)) as [number];
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const transport = await startChatTransport(harness.transport ?? 'http', { standin, url, secret: SECRET });
   const logger = createLogger('test');
   const started: { runtime?: BotRuntime } = {};
   const newApp = () =>
     createSlackApp({
       botToken: standin.token,
       signingSecret: SECRET,
-      port: port,
+      ...(transport.appToken !== undefined ? { appToken: transport.appToken } : {}),
+      port,
       slackApiUrl: standin.url,
       botId: standin.identity.botId,
       botUserId: standin.identity.botUserId,
@@ -82,10 +93,23 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
   let runtime = await newRuntime();
   started.runtime = runtime;
   const workers = startWorkers(worker, redisUrl, harness.workers ?? 1);
-  await app.start(port as number);
-  const url = `http://127.0.0.1:${port as number}/slack/events`;
+  await app.start(port);
+  await transport.started();
+  const pressInput = (message: SlackMessage, actionId: string, user: string, opts: { reason?: string } = {}): BlockActionsInput => {
+    const button = findButton(message, actionId);
+    const state = opts.reason === undefined ? {} : { state: { values: { srs_reason: { reason: { type: 'plain_text_input', value: opts.reason } } } } };
+    return {
+      user: { id: user },
+      channel: { id: CHANNEL },
+      message: { ts: message.ts, ...(message.thread_ts !== undefined ? { thread_ts: message.thread_ts } : {}) },
+      actions: [{ action_id: actionId, value: button.value }],
+      response_url: standin.responseUrl(`a${Date.now()}`, { channel: CHANNEL, user }),
+      extra: state,
+    };
+  };
   return {
     standin,
+    transport,
     get app() {
       return app;
     },
@@ -97,36 +121,27 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
     url,
     redisUrl,
     slash: (text, o = {}) =>
-      postSigned(url, slashCommandBody({ text, user_id: o.user ?? USERS.operator, channel_id: o.channel ?? CHANNEL, response_url: standin.responseUrl(`r${Date.now()}`) }), {
-        secret: o.secret ?? SECRET,
-        ...(o.ts !== undefined ? { ts: o.ts } : {}),
-      }),
-    press: (message, actionId, user, opts = {}) => {
-      const button = findButton(message, actionId);
-      const state = opts.reason === undefined ? {} : { state: { values: { srs_reason: { reason: { type: 'plain_text_input', value: opts.reason } } } } };
-      const body = blockActionsBody({
-        user: { id: user },
-        channel: { id: CHANNEL },
-        message: { ts: message.ts, ...(message.thread_ts !== undefined ? { thread_ts: message.thread_ts } : {}) },
-        actions: [{ action_id: actionId, value: button.value }],
-        response_url: standin.responseUrl(`a${Date.now()}`, { channel: CHANNEL, user }),
-        extra: state,
-      });
-      return postSigned(url, body, { secret: SECRET });
-    },
+      transport.slash(
+        { text, user_id: o.user ?? USERS.operator, channel_id: o.channel ?? CHANNEL, response_url: standin.responseUrl(`r${Date.now()}`) },
+        { ...(o.secret !== undefined ? { secret: o.secret } : {}), ...(o.ts !== undefined ? { ts: o.ts } : {}) },
+      ),
+    pressInput,
+    press: (message, actionId, user, opts) => transport.interact(pressInput(message, actionId, user, opts)),
     pressForged: (message, actionId, user) => {
       const button = findButton(message, actionId);
-      const body = blockActionsBody({ user: { id: user }, channel: { id: CHANNEL }, message: { ts: message.ts }, actions: [{ action_id: actionId, value: button.value }], response_url: standin.responseUrl(`f${Date.now()}`) });
-      return postSigned(url, body, { secret: 'not-the-signing-secret' });
+      const input = { user: { id: user }, channel: { id: CHANNEL }, message: { ts: message.ts }, actions: [{ action_id: actionId, value: button.value }], response_url: standin.responseUrl(`f${Date.now()}`) };
+      return transport.interact(input, { secret: 'not-the-signing-secret' });
     },
     restartBot: async () => {
       await app.stop();
+      await transport.stopped();
       await runtime.close();
       started.runtime = undefined;
       app = newApp();
       runtime = await newRuntime();
       started.runtime = runtime;
-      await app.start(port as number);
+      await app.start(port);
+      await transport.started();
     },
     finished: (requestId, timeoutMs = 40000) =>
       standin.waitFor(
@@ -148,6 +163,8 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
     },
     close: async () => {
       await app.stop();
+      await transport.stopped();
+      await transport.close();
       await workers.close();
       await runtime.close();
       await worker.close();

@@ -5,21 +5,26 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Config } from '../../config/schema';
 import { SECRET } from './bot-harness';
+import type { TransportKind } from './slack/chat-transport';
 import type { SlackStandin } from './slack/slack-standin';
 import { watchChild } from './watch-child';
 
-/** A real `srs-chatops bot` process (HTTP mode) against the Slack stand-in. */
+/** A real `srs-chatops bot` process against the Slack stand-in, in HTTP mode or Socket Mode. */
 export interface BotProcess {
   child: ChildProcess;
-  /** Slack's endpoint: `http://127.0.0.1:PORT/slack/events`. */
+  /** Slack's endpoint: `http://127.0.0.1:PORT/slack/events` (HTTP mode). */
   url: string;
   output: () => string;
   exited: Promise<number | null>;
   stop: () => Promise<number | null>;
 }
 
-/** Writes the config and starts `srs-chatops bot` (tsx, no build), signed with bot-harness's SECRET. */
-export function spawnBot(config: Config, o: { redisUrl: string; standin: SlackStandin; port: number; env?: NodeJS.ProcessEnv }): BotProcess {
+/**
+ * Writes the config and starts `srs-chatops bot` (tsx, no build). HTTP (default): signed with bot-harness's SECRET.
+ * Socket: the stand-in's app token and no signing secret, as `.env.example` sets it up; start a Socket Mode
+ * stand-in on `standin` first (`startSocketModeStandin`), or the bot only logs "Failed to retrieve a new WSS URL".
+ */
+export function spawnBot(config: Config, o: { redisUrl: string; standin: SlackStandin; port: number; transport?: TransportKind; env?: NodeJS.ProcessEnv }): BotProcess {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-'));
   const configPath = path.join(dir, 'srs-chatops.yml');
   fs.writeFileSync(configPath, stringify(config));
@@ -29,7 +34,7 @@ export function spawnBot(config: Config, o: { redisUrl: string; standin: SlackSt
       SRS_CHATOPS_CONFIG: configPath,
       REDIS_URL: o.redisUrl,
       SLACK_BOT_TOKEN: o.standin.token,
-      SLACK_SIGNING_SECRET: SECRET,
+      ...(o.transport === 'socket' ? { SLACK_APP_TOKEN: o.standin.appToken, SLACK_SIGNING_SECRET: '' } : { SLACK_SIGNING_SECRET: SECRET }),
       SLACK_API_URL: o.standin.url,
       SLACK_BOT_ID: o.standin.identity.botId,
       SLACK_BOT_USER_ID: o.standin.identity.botUserId,

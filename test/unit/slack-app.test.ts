@@ -1,10 +1,14 @@
+import fs from 'node:fs';
+import { parse } from 'yaml';
 import { createLogger } from '../../src/adapters/logger';
+import { parseCommand } from '../../src/core/parse-command';
 import { createSlackApp, type SlashCommandInput } from '../../src/adapters/slack/create-slack-app';
 import { SlackChat } from '../../src/adapters/slack/slack-chat';
 import { allocatePorts } from '../support/free-port';
 import { postSigned, slashCommandBody } from '../support/slack/sign-request';
 import { startSlackStandin } from '../support/slack/slack-standin';
 import { startSocketModeStandin } from '../support/slack/socket-mode-standin';
+import type { ButtonInput } from '../../src/adapters/slack/create-slack-app';
 
 const CHANNEL = 'C0TEST001';
 const USER = 'U0TEST001';
@@ -76,5 +80,54 @@ describe('createSlackApp (Bolt): transport only, acks with the use case answer',
       await socket.close();
       await standin.close();
     }
+  });
+});
+
+describe('Socket Mode delivery and the manifest', () => {
+  it('a button press redelivered after a reconnect (its ack lost) is acked again and handled once', async () => {
+    const standin = await startSlackStandin();
+    const socket = await startSocketModeStandin({ slack: standin });
+    const presses: ButtonInput[] = [];
+    const app = createSlackApp({
+      botToken: standin.token,
+      signingSecret: '',
+      appToken: standin.appToken,
+      slackApiUrl: standin.url,
+      botId: standin.identity.botId,
+      botUserId: standin.identity.botUserId,
+      retries: 0,
+      logger: createLogger('test'),
+      onCommand: () => Promise.resolve({ ephemeral: { text: 'unused' } }),
+      onAction: (input) => {
+        presses.push(input);
+        return Promise.resolve({});
+      },
+    });
+    try {
+      await app.start();
+      await socket.waitForConnection();
+      socket.loseNextAcks(1);
+      const id = socket.pushBlockActions({ user: { id: USER }, channel: { id: CHANNEL }, message: { ts: '1700000000.000100' }, actions: [{ action_id: 'srs_grace_force', value: 'v' }], response_url: standin.responseUrl('p') });
+      await standin.waitFor(() => socket.lostAcks.length === 1 || undefined, 3000, 'the first (lost) ack');
+      socket.sendDisconnect('refresh_requested');
+      const ack = await socket.waitForAck(id, 15000);
+      expect(ack.attempt).toBe(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(presses).toEqual([{ actionId: 'srs_grace_force', value: 'v', userId: USER, channelId: CHANNEL, messageTs: '1700000000.000100' }]);
+      expect(() => socket.verify()).not.toThrow();
+    } finally {
+      await app.stop();
+      await socket.waitForNoConnections();
+      await socket.close();
+      await standin.close();
+    }
+  }, 20000);
+
+  it('the manifest escapes /srs mentions, and `--user <@U…|name>` (what Slack then sends) reads as the member id', () => {
+    const manifest = parse(fs.readFileSync('slack-app-manifest.yml', 'utf8')) as { features: { slash_commands: Array<{ command: string; should_escape: boolean }> } };
+    expect(manifest.features.slash_commands.find((c) => c.command === '/srs')?.should_escape).toBe(true);
+    const parsed = parseCommand('history edge-1 --user <@U0JANE123|jane.doe>');
+    expect(parsed).toMatchObject({ ok: true, command: { kind: 'history', filters: { user: { id: 'U0JANE123' } } } });
+    expect(parseCommand('history --user <@W0JANE123>')).toMatchObject({ ok: true, command: { filters: { user: { id: 'W0JANE123' } } } });
   });
 });

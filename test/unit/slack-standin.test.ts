@@ -11,7 +11,8 @@ import {
 import { createRecordingLogger } from '../support/slack/recording-logger';
 import { blockActionsBody, nowSec, postSigned, signBody, slashCommandBody } from '../support/slack/sign-request';
 import { startSlackStandin, type SlackStandin } from '../support/slack/slack-standin';
-import { startSocketModeStandin } from '../support/slack/socket-mode-standin';
+import { AckLedger, type SocketEnvelope } from '../support/slack/ack-ledger';
+import { startSocketModeStandin, type SocketModeStandin } from '../support/slack/socket-mode-standin';
 
 const CHANNEL = 'C0SRSOPS';
 const USER = 'U0ALICE';
@@ -363,5 +364,119 @@ describe('Socket Mode stand-in', () => {
       await socket.close();
       await standin.close();
     }
+  });
+});
+
+describe('Socket Mode stand-in: acks and reconnects', () => {
+  const envelope = (id: string): SocketEnvelope => ({ envelope_id: id, type: 'slash_commands', payload: {}, accepts_response_payload: true });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('flags an envelope not acked in time, acked twice, or never sent', async () => {
+    const ledger = new AckLedger(50);
+    ledger.delivered(envelope('e1'), 1, 0);
+    ledger.delivered(envelope('e2'), 1, 0);
+    ledger.acked('e2', {});
+    ledger.acked('e2', {});
+    ledger.acked('e9', {});
+    await sleep(120);
+    expect(ledger.problems).toEqual([
+      'envelope e2 acked more than once',
+      'ack of an envelope never sent: e9',
+      'envelope e1 (slash_commands, attempt 0) not acked within 50 ms',
+    ]);
+    expect(ledger.unacked().map((u) => u.envelope.envelope_id)).toEqual(['e1']);
+  });
+
+  it('a closed connection stops the deadline and owes its unacked envelopes; a lost ack leaves the envelope owed', async () => {
+    const ledger = new AckLedger(50);
+    ledger.delivered(envelope('e1'), 1, 0);
+    ledger.delivered(envelope('e2'), 1, 0);
+    ledger.loseNextAcks(1);
+    ledger.acked('e2', { text: 'lost' });
+    ledger.connectionClosed(1);
+    await sleep(120);
+    expect(ledger.problems).toEqual([]);
+    expect(ledger.lostAcks.map((a) => a.envelope_id)).toEqual(['e2']);
+    expect(ledger.owed(() => false).map((o) => o.envelope.envelope_id)).toEqual(['e1', 'e2']);
+    expect(ledger.owed((c) => c === 1)).toEqual([]);
+  });
+
+  describe('with a Bolt app', () => {
+    let standin: SlackStandin;
+    let socket: SocketModeStandin;
+    let app: App;
+    const ran: string[] = [];
+
+    beforeEach(async () => {
+      ran.length = 0;
+      standin = await startSlackStandin();
+      socket = await startSocketModeStandin({ slack: standin });
+      app = new App({
+        token: standin.token,
+        appToken: standin.appToken,
+        socketMode: true,
+        botId: standin.identity.botId,
+        botUserId: standin.identity.botUserId,
+        logger: createRecordingLogger(),
+        clientOptions: { slackApiUrl: standin.url, retryConfig: { retries: 0 } },
+      });
+      app.command('/srs', async ({ command, ack }) => {
+        ran.push(command.text);
+        await ack({ text: `ran ${command.text}` });
+      });
+      app.action('press', async ({ ack }) => {
+        ran.push('press');
+        await ack();
+      });
+      await app.start();
+      await socket.waitForConnection();
+    });
+    afterEach(async () => {
+      await app.stop();
+      await socket.waitForNoConnections();
+      await socket.close();
+      await standin.close();
+    });
+
+    it('hello, then slash_commands and interactive envelopes in Slack\'s shapes, each acked once with its payload', async () => {
+      const slash = socket.pushSlashCommand({ text: 'status all', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('s1') });
+      const press = socket.pushBlockActions({ user: { id: USER }, channel: { id: CHANNEL }, message: { ts: '1.1' }, actions: [{ action_id: 'press' }], response_url: standin.responseUrl('p1') });
+      expect((await socket.waitForAck(slash)).payload).toEqual({ text: 'ran status all' });
+      expect((await socket.waitForAck(press)).payload).toEqual({});
+      expect(socket.sent.map((e) => [e.type, e.accepts_response_payload])).toEqual([
+        ['slash_commands', true],
+        ['interactive', true],
+      ]);
+      expect(socket.acks.every((a) => a.latencyMs < 3000 && a.attempt === 0)).toBe(true);
+      expect(() => socket.verify()).not.toThrow();
+    });
+
+    it('disconnect (refresh_requested): the client opens a new connection and gets the envelope whose ack was lost, once more', async () => {
+      socket.loseNextAcks(1);
+      const id = socket.pushSlashCommand({ text: 'restart edge-1', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('s2') });
+      await standin.waitFor(() => socket.lostAcks.length === 1 || undefined, 3000, 'the lost ack');
+      expect(socket.unacked().map((e) => e.envelope_id)).toEqual([id]);
+      socket.sendDisconnect('refresh_requested');
+      await socket.waitForConnectionsAccepted(2);
+      const ack = await socket.waitForAck(id);
+      expect(ack.attempt).toBe(1);
+      expect(socket.sent.filter((e) => e.envelope_id === id).map((e) => e.retry_attempt ?? 0)).toEqual([0, 1]);
+      expect(standin.callsTo('apps.connections.open')).toHaveLength(2);
+      // The redelivery ran the listener again: the app has to recognise it (trigger_id), the transport does not.
+      expect(ran).toEqual(['restart edge-1', 'restart edge-1']);
+      expect(() => socket.verify()).not.toThrow();
+    });
+
+    it('verify() fails a test whose envelope was never acked', async () => {
+      app.command('/quiet', async () => {
+        ran.push('quiet');
+        await Promise.resolve();
+      });
+      const id = socket.pushSlashCommand({ command: '/quiet', text: '', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('q') });
+      await standin.waitFor(() => ran.includes('quiet') || undefined, 3000, 'the listener ran');
+      expect(() => socket.verify()).toThrow(new RegExp(`envelope ${id} \\(slash_commands\\) never acked`));
+      await sleep(3100);
+      expect(socket.problems).toEqual([`envelope ${id} (slash_commands, attempt 0) not acked within 3000 ms`]);
+    }, 10000);
   });
 });

@@ -58,6 +58,11 @@ export interface SlackAppOptions {
   onCommand: (input: SlashCommandInput) => Promise<SlashCommandReply>;
   /** Replay protection across bot replicas (default: this process's memory). */
   seenSignature?: SeenSignature;
+  /**
+   * Button presses already handled, by Slack's `trigger_id` (default: this process's memory). Slack redelivers an
+   * envelope whose ack it did not get (a Socket Mode reconnect); the redelivery is acked and dropped.
+   */
+  seenPress?: SeenSignature;
   /** Button presses on the bot's messages (action ids starting `srs_`). */
   onAction?: (input: ButtonInput) => Promise<{ ephemeral?: ChatMessage }>;
   logger: Logger;
@@ -74,9 +79,13 @@ export function createSlackApp(o: SlackAppOptions): App {
   };
   const ids = { ...(o.botId !== undefined ? { botId: o.botId } : {}), ...(o.botUserId !== undefined ? { botUserId: o.botUserId } : {}) };
   const logger = boltLogger(o.logger);
+  const client = { ...clientOptions, logger };
+  // Socket Mode: the receiver's own WebClient (apps.connections.open, with the app token) gets the same options
+  // (slackApiUrl, retries) through installerOptions.clientOptions; Bolt 5.1 copies clientOptions there too.
   const app = o.appToken
-    ? new App({ token: o.botToken, appToken: o.appToken, socketMode: true, clientOptions: { ...clientOptions, logger }, logger, logLevel: LogLevel.WARN, ...ids })
-    : new App({ token: o.botToken, receiver: guardedReceiver(o, logger), clientOptions: { ...clientOptions, logger }, logger, logLevel: LogLevel.WARN, ...ids });
+    ? new App({ token: o.botToken, appToken: o.appToken, socketMode: true, clientOptions: client, installerOptions: { clientOptions: client }, logger, logLevel: LogLevel.WARN, ...ids })
+    : new App({ token: o.botToken, receiver: guardedReceiver(o, logger), clientOptions: client, logger, logLevel: LogLevel.WARN, ...ids });
+  const seenPress = o.seenPress ?? memorySeenSignatures();
 
   app.command(o.command ?? '/srs', async ({ command, ack }) => {
     const reply = await o.onCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, ...(command.trigger_id ? { triggerId: command.trigger_id } : {}) });
@@ -88,6 +97,10 @@ export function createSlackApp(o: SlackAppOptions): App {
   app.action(/^srs_/, async ({ ack, body, action, respond }) => {
     await ack();
     if (!o.onAction || body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    if (body.trigger_id && (await seenPress(`${body.trigger_id}:${action.action_id}`).catch(() => false))) {
+      o.logger.info({ trigger: body.trigger_id, action: action.action_id }, 'redelivered button press ignored');
+      return;
+    }
     const container = body.container as { channel_id?: unknown } | undefined;
     const channelId = body.channel?.id ?? container?.channel_id;
     if (typeof channelId !== 'string') return;

@@ -105,7 +105,7 @@ export function blockActionsPayload(input: BlockActionsInput): Record<string, un
             is_ephemeral: input.is_ephemeral ?? false,
             ...(input.message.thread_ts === undefined ? {} : { thread_ts: input.message.thread_ts }),
           },
-    trigger_id: input.trigger_id ?? `${nowSec()}.1234567890.standin`,
+    trigger_id: input.trigger_id ?? `${nowSec()}.1234567890.standin${Math.random().toString(16).slice(2, 10)}`,
     team,
     enterprise: null,
     is_enterprise_install: false,

@@ -1,34 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AckLedger, type SocketAck, type SocketEnvelope } from './ack-ledger';
 import { SlackApiError } from './api-error';
 import { blockActionsPayload, type BlockActionsInput, slashCommandPayload, type SlashCommandFields } from './sign-request';
 import type { SlackStandin } from './slack-standin';
 import { pollUntil } from './wait-for';
 import { acceptWebSocket, type WsConnection } from './websocket-connection';
 
+export type { SocketAck, SocketEnvelope } from './ack-ledger';
+
 /**
  * Socket Mode stand-in: `apps.connections.open` (app token) on the Web API stand-in hands out
  * `ws://127.0.0.1:PORT/link/?ticket=...`; this server accepts the WebSocket, says `hello`, pushes envelopes
- * (slash_commands, interactive, events_api) and records the client's acks (`{envelope_id, payload}`).
+ * (slash_commands, interactive, events_api) and records the client's acks (`{envelope_id, payload}`), checking that
+ * each envelope is acked once within 3 s ({@link AckLedger}). `sendDisconnect` asks the client to reconnect (Slack's
+ * `disconnect`, reason `refresh_requested`); envelopes not acked by then are redelivered on the next connection with
+ * the same envelope_id and `retry_attempt` counting up, as Slack retries unacked envelopes.
  * Socket Mode carries no request signature: use the HTTP receiver to test verification.
  */
-
-export interface SocketEnvelope {
-  envelope_id: string;
-  type: string;
-  payload: unknown;
-  accepts_response_payload: boolean;
-  retry_attempt?: number;
-  retry_reason?: string;
-}
-
-export interface SocketAck {
-  envelope_id: string;
-  /** What the listener passed to `ack(...)` (`{}` for a bare `ack()`). */
-  payload: unknown;
-  time: number;
-}
 
 export interface SocketModeStandinOptions {
   /** The Web API stand-in whose `apps.connections.open` this registers. */
@@ -42,12 +32,25 @@ export interface SocketModeStandin {
   readonly openConnections: number;
   /** Connections accepted so far (reconnects count). */
   readonly connectionsAccepted: number;
+  /** Every delivery, redeliveries included, in order. */
   readonly sent: readonly SocketEnvelope[];
   readonly acks: readonly SocketAck[];
+  /** Acks thrown away by {@link loseNextAcks}. */
+  readonly lostAcks: readonly SocketAck[];
+  /** Broken ack rules so far: an envelope not acked within 3 s, acked twice, an ack of an envelope never sent. */
+  readonly problems: readonly string[];
   /** Client messages that were not acks (unparseable or unexpected). */
   readonly otherMessages: readonly string[];
+  /** Envelopes sent and not acked yet. */
+  unacked(): SocketEnvelope[];
+  /** Throws unless every envelope sent was acked exactly once, within 3 s of its delivery. */
+  verify(): void;
+  /** Drops the next `count` acks as if lost on the wire: their envelopes are redelivered after a reconnect. */
+  loseNextAcks(count?: number): void;
   /** Resolves once at least `count` connections are open (the hello has been sent). */
   waitForConnection(timeoutMs?: number, count?: number): Promise<void>;
+  /** Resolves once `count` connections were accepted in all (a reconnect after the first makes 2) and one is open. */
+  waitForConnectionsAccepted(count: number, timeoutMs?: number): Promise<void>;
   /**
    * Resolves once every connection is closed. Call it after `app.stop()`: Bolt's SocketModeReceiver.stop()
    * resolves before the close handshake is done, and closing the server under it leaves a 30 s timer in the client.
@@ -58,11 +61,16 @@ export interface SocketModeStandin {
   pushSlashCommand(fields: SlashCommandFields): string;
   pushBlockActions(input: BlockActionsInput): string;
   waitForAck(envelopeId: string, timeoutMs?: number): Promise<SocketAck>;
-  /** Slack's `{type:'disconnect'}` message (the client closes and reconnects). */
-  sendDisconnect(reason?: string): void;
+  /** Slack's `{type:'disconnect', reason}` to every connection: the client closes it and connects again. */
+  sendDisconnect(reason?: 'refresh_requested' | 'warning'): void;
   /** Drops every connection without a close frame. */
   dropConnections(): void;
   close(): Promise<void>;
+}
+
+interface Connection {
+  id: number;
+  ws: WsConnection;
 }
 
 function isAck(value: unknown): value is { envelope_id: string; payload?: unknown } {
@@ -71,10 +79,10 @@ function isAck(value: unknown): value is { envelope_id: string; payload?: unknow
 
 class SocketModeServer implements SocketModeStandin {
   readonly sent: SocketEnvelope[] = [];
-  readonly acks: SocketAck[] = [];
   readonly otherMessages: string[] = [];
   connectionsAccepted = 0;
-  private readonly connections: WsConnection[] = [];
+  private readonly ledger = new AckLedger();
+  private readonly connections: Connection[] = [];
   private readonly tickets = new Set<string>();
   private readonly server: Server;
   private boundPort = 0;
@@ -122,13 +130,40 @@ class SocketModeServer implements SocketModeStandin {
   }
 
   get openConnections(): number {
-    return this.connections.filter((c) => c.open).length;
+    return this.connections.filter((c) => c.ws.open).length;
   }
 
-  private attach(connection: WsConnection): void {
+  get acks(): readonly SocketAck[] {
+    return this.ledger.acks;
+  }
+
+  get lostAcks(): readonly SocketAck[] {
+    return this.ledger.lostAcks;
+  }
+
+  get problems(): readonly string[] {
+    return this.ledger.problems;
+  }
+
+  unacked(): SocketEnvelope[] {
+    return this.ledger.unacked().map((u) => u.envelope);
+  }
+
+  verify(): void {
+    const never = this.unacked().map((e) => `envelope ${e.envelope_id} (${e.type}) never acked`);
+    const problems = [...this.problems, ...never];
+    if (problems.length > 0) throw new Error(`socket mode stand-in: ${problems.join('; ')}\nacks: ${JSON.stringify(this.acks)}`);
+  }
+
+  loseNextAcks(count = 1): void {
+    this.ledger.loseNextAcks(count);
+  }
+
+  private attach(ws: WsConnection): void {
     this.connectionsAccepted += 1;
+    const connection: Connection = { id: this.connectionsAccepted, ws };
     this.connections.push(connection);
-    connection.onMessage((text) => {
+    ws.onMessage((text) => {
       let parsed: unknown;
       try {
         parsed = JSON.parse(text) as unknown;
@@ -136,14 +171,15 @@ class SocketModeServer implements SocketModeStandin {
         this.otherMessages.push(text);
         return;
       }
-      if (isAck(parsed)) this.acks.push({ envelope_id: parsed.envelope_id, payload: parsed.payload ?? {}, time: Date.now() });
+      if (isAck(parsed)) this.ledger.acked(parsed.envelope_id, parsed.payload ?? {});
       else this.otherMessages.push(text);
     });
-    connection.onClose(() => {
+    ws.onClose(() => {
       const i = this.connections.indexOf(connection);
       if (i >= 0) this.connections.splice(i, 1);
+      this.ledger.connectionClosed(connection.id);
     });
-    connection.sendText(
+    ws.sendText(
       JSON.stringify({
         type: 'hello',
         num_connections: this.openConnections,
@@ -151,6 +187,18 @@ class SocketModeServer implements SocketModeStandin {
         connection_info: { app_id: this.slack.identity.appId },
       }),
     );
+    // Slack retries what was not acked on a connection that has gone away.
+    const open = new Set(this.connections.filter((c) => c.ws.open).map((c) => c.id));
+    for (const owed of this.ledger.owed((id) => open.has(id))) {
+      const attempt = owed.attempt + 1;
+      this.deliver({ ...owed.envelope, retry_attempt: attempt, retry_reason: 'timeout' }, connection, attempt);
+    }
+  }
+
+  private deliver(envelope: SocketEnvelope, to: Connection, attempt: number): void {
+    this.sent.push(envelope);
+    this.ledger.delivered(envelope, to.id, attempt);
+    to.ws.sendText(JSON.stringify(envelope));
   }
 
   waitForConnection(timeoutMs = 5000, count = 1): Promise<void> {
@@ -158,6 +206,14 @@ class SocketModeServer implements SocketModeStandin {
       timeoutMs,
       label: `${count} socket mode connection(s)`,
       describe: () => `open: ${this.openConnections}, accepted: ${this.connectionsAccepted}\n${this.slack.dump()}`,
+    }).then(() => undefined);
+  }
+
+  waitForConnectionsAccepted(count: number, timeoutMs = 10000): Promise<void> {
+    return pollUntil(() => this.connectionsAccepted >= count && this.openConnections > 0, {
+      timeoutMs,
+      label: `${count} socket mode connection(s) accepted`,
+      describe: () => `open: ${this.openConnections}, accepted: ${this.connectionsAccepted}`,
     }).then(() => undefined);
   }
 
@@ -170,7 +226,7 @@ class SocketModeServer implements SocketModeStandin {
   }
 
   push(type: string, payload: unknown, options: { acceptsResponsePayload?: boolean; retryAttempt?: number; retryReason?: string } = {}): string {
-    const connection = [...this.connections].reverse().find((c) => c.open);
+    const connection = [...this.connections].reverse().find((c) => c.ws.open);
     if (connection === undefined) throw new Error('socket mode stand-in: no open connection to push to');
     const envelope: SocketEnvelope = {
       envelope_id: randomUUID(),
@@ -180,8 +236,7 @@ class SocketModeServer implements SocketModeStandin {
     };
     if (options.retryAttempt !== undefined) envelope.retry_attempt = options.retryAttempt;
     if (options.retryReason !== undefined) envelope.retry_reason = options.retryReason;
-    this.sent.push(envelope);
-    connection.sendText(JSON.stringify(envelope));
+    this.deliver(envelope, connection, 0);
     return envelope.envelope_id;
   }
 
@@ -197,20 +252,22 @@ class SocketModeServer implements SocketModeStandin {
     return pollUntil(() => this.acks.find((a) => a.envelope_id === envelopeId), {
       timeoutMs,
       label: `ack of envelope ${envelopeId}`,
-      describe: () => `acks: ${JSON.stringify(this.acks)}\nother messages: ${JSON.stringify(this.otherMessages)}\n${this.slack.dump()}`,
+      describe: () =>
+        `acks: ${JSON.stringify(this.acks)}\nproblems: ${JSON.stringify(this.problems)}\nother messages: ${JSON.stringify(this.otherMessages)}\n${this.slack.dump()}`,
     });
   }
 
-  sendDisconnect(reason = 'refresh_requested'): void {
-    for (const c of this.connections) c.sendText(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-standin' } }));
+  sendDisconnect(reason: 'refresh_requested' | 'warning' = 'refresh_requested'): void {
+    for (const c of this.connections) c.ws.sendText(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-standin' } }));
   }
 
   dropConnections(): void {
-    for (const c of [...this.connections]) c.terminate();
+    for (const c of [...this.connections]) c.ws.terminate();
   }
 
   async close(): Promise<void> {
-    for (const c of [...this.connections]) c.terminate();
+    this.ledger.stop();
+    for (const c of [...this.connections]) c.ws.terminate();
     await new Promise<void>((resolve) => {
       if (!this.server.listening) {
         resolve();
