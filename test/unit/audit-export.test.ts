@@ -49,9 +49,9 @@ describe('srs-chatops audit arguments', () => {
   it('tail and verify', () => {
     expect(parseAuditArgs(['tail'], NOW)).toEqual({ command: 'tail', last: 10, follow: false, format: 'text' });
     expect(parseAuditArgs(['tail', '-n', '50', '-f', '--format', 'jsonl'], NOW)).toEqual({ command: 'tail', last: 50, follow: true, format: 'jsonl' });
-    expect(parseAuditArgs(['verify', '-q'], NOW)).toEqual({ command: 'verify', quiet: true, anchors: [] });
+    expect(parseAuditArgs(['verify', '-q'], NOW)).toEqual({ command: 'verify', quiet: true, anchors: [], anchorsFrom: [] });
     const hash = 'a'.repeat(64);
-    expect(parseAuditArgs(['verify', '--anchor', `12:${hash}`, `--anchor=3:${hash}`], NOW)).toEqual({ command: 'verify', quiet: false, anchors: [{ seq: 12, hash }, { seq: 3, hash }] });
+    expect(parseAuditArgs(['verify', '--anchor', `12:${hash}`, `--anchor=3:${hash}`], NOW)).toEqual({ command: 'verify', quiet: false, anchors: [{ seq: 12, hash }, { seq: 3, hash }], anchorsFrom: [] });
     expect(parseAuditArgs([], NOW)).toEqual({ command: 'help' });
   });
 
