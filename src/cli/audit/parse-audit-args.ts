@@ -26,7 +26,7 @@ commands:
          else and pass it later as --anchor, so that even a log rewritten with recomputed hashes is caught;
          --anchors-from F: use every anchor line found in F (the audit.file copy, a saved copy or export of the
          audit channel): each must match the log
-  verify --file F [--anchor SEQ:HASH]... [--anchors-from F]...
+  verify --file F [--anchor SEQ:HASH]... [--anchors-from G]...
          verify a JSON-lines file (an export, or the audit.file copy) with no Redis: every hash, and the
          chain in seq order from the file's first record (docs/AUDIT-FORMAT.md)
   verify --against F [options of verify]
