@@ -5,6 +5,7 @@ import { DOCTOR_SCRIPT, scriptArgv } from '../../../workers/srs/remote-scripts';
 import { createLogger } from '../../adapters/logger';
 import { asChatopsError } from '../../core/errors';
 import type { HostPort } from '../../ports/host-port';
+import { DOCTOR_USAGE, parseDoctorArgs } from '../args/doctor-args';
 import { assessLayout } from './assess-layout';
 import { trustNewHosts } from './trust-new-hosts';
 import { checkKnownHosts } from './check-known-hosts';
@@ -27,17 +28,26 @@ async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Pro
   }
 }
 
-/** `srs-chatops doctor`: checks config, Slack (token, scopes), Redis (persistence, eviction) and every host; prints the fix for each problem. */
-export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+/**
+ * `srs-chatops doctor [--trust-new]`: checks config, Slack (token, scopes), Redis (persistence, eviction) and every
+ * host; prints the fix for each problem on `out`. A config it cannot load is an error, on `err`. Throws a UsageError
+ * on an unknown option (main prints the usage).
+ */
+export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const parsed = parseDoctorArgs(args);
+  if (parsed.help) {
+    out.write(DOCTOR_USAGE);
+    return 0;
+  }
   let config: Config;
   try {
     config = loadConfig(env);
-  } catch (err) {
-    out.write(`${asChatopsError(err).userMessage}\n`);
+  } catch (e) {
+    err.write(`srs-chatops doctor: ${asChatopsError(e).userMessage}\n`);
     return 1;
   }
   const findings: Finding[] = [{ host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts` }];
-  if (args.includes('--trust-new')) findings.push(...(await trustNewHosts(config, out)));
+  if (parsed.trustNew) findings.push(...(await trustNewHosts(config, out)));
   findings.push(...checkKnownHosts(config));
   findings.push(...(await checkSlack(env)));
   findings.push(...(await checkRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
