@@ -29,7 +29,7 @@ import { SimMediaDriver } from '../test/support/media/sim-media-driver';
 import { startRedis } from '../test/support/redis-server';
 import { startViewerCrowd } from '../test/support/viewer-crowd';
 import { publishPackage } from '../test/srs-sim/install';
-import { DEMO_PACKAGES, DEMO_USERS, DemoSetupError, demoConfigExtra, demoMode, demoPeople, readUserConfig, type DemoMode } from './demo/demo-config';
+import { DEMO_PACKAGES, DEMO_USERS, DemoSetupError, demoConfigExtra, demoMode, demoPeople, readUserConfig } from './demo/demo-config';
 import { SIGNAL_EXIT, Shutdown } from './demo/lifecycle';
 import { checkStateDirWritable, demoPaths, ensureOwnDirectory, isRunLive, ownRunRecord, readRunRecord, type DemoPaths } from './demo/state';
 import { describeProcesses, sweepDemoProcesses } from './demo/sweep';
@@ -65,16 +65,18 @@ async function takeOver(paths: DemoPaths): Promise<void> {
   fs.writeFileSync(paths.runFile, JSON.stringify(ownRunRecord(), null, 2) + '\n');
 }
 
-function tourHint(mode: DemoMode): string {
-  const bob = mode.kind === 'slack' ? 'another approver' : `bob: \`as ${DEMO_USERS.bob} press bN\``;
+/** The tour the README shows, with the button codes as they come when it is followed in order. */
+function tourHint(): string {
   return [
-    'Try, in this order:',
-    '  status all                       every host serves viewers',
-    '  restart edge-2                   a confirmed stop and start; the viewers come back',
-    '  grace edge-3 --deadline 30s      the drain, live; at 30 s: [Force quit now] [Extend 30s] [Leave it draining]',
+    'Try, in this order (button codes count up through the session: use the ones shown):',
+    '  status all                       every host serves viewers (players and a publisher)',
+    '  restart edge-2                   a confirmed stop and start; its viewers come back',
+    '  grace edge-3 --deadline 30s      the drain, live: viewers leave, one never does; at 30 s the deadline question:',
+    '                                   [press b1] Force quit now   [press b2] Extend 30s   [press b3] Leave it draining',
     '  press b1                         Force quit now: the viewers still there are forced off',
-    '  start edge-3',
-    `  upgrade edges 6.0.185            an approval card; ${bob} approves (the card's Approve button)`,
+    '  start edge-3                     edge-3 serves again; its viewers come back',
+    '  upgrade edges 6.0.185            a plan to approve: [press b4] Approve   [press b5] Deny',
+    `  as ${DEMO_USERS.bob} press b4                 bob approves (alice may not approve her own); each host drains 10 s, then is forced`,
     '  history edge-3',
     '  exit',
   ].join('\n');
@@ -175,7 +177,7 @@ async function main(args: string[]): Promise<number> {
     if (mode.kind === 'slack') {
       say(`Slack bot, ${mode.socketMode ? 'Socket Mode' : `HTTP mode on port ${process.env.PORT ?? 3000} (POST /slack/events)`}. Config: ${configPath}`);
       say(`roles: admin ${config.slack.roles.admin.join(', ') || '-'}; operator ${config.slack.roles.operator.join(', ') || '-'}; viewer ${config.slack.roles.viewer.join(', ') || '-'}; upgrade approvers ${config.approvals.approvers.all?.join(', ') ?? '-'}${userConfig.path ? ` (with ${userConfig.path})` : ''}`);
-      say('ready. In Slack: /srs status all, /srs grace edge-3 --deadline 30s, ... Ctrl-C stops the demo.');
+      say('the Slack bot is starting (it logs "bot started" once connected). In Slack: /srs status all, /srs grace edge-3 --deadline 30s, ... Ctrl-C stops the demo.');
       await Promise.race([runBot(env), signalled]);
     } else if (mode.kind === 'fleet-only') {
       say(`ready (no console). Config: ${configPath}, Redis: ${redis.url}. A console in another terminal:`);
@@ -184,7 +186,7 @@ async function main(args: string[]): Promise<number> {
       await signalled;
     } else {
       say(`ready. Config: ${configPath}. You are alice (${DEMO_USERS.alice}, admin); bob (${DEMO_USERS.bob}) approves upgrades.`);
-      say(tourHint(mode));
+      say(tourHint());
       code = await Promise.race([runConsole([], env), signalled.then(() => 0)]);
       if (!shutdown.started) say('console closed: stopping the demo...');
     }
