@@ -11,9 +11,17 @@ import { isProcessAlive } from './process-table';
  * one when a server later binds it), checked by binding 127.0.0.1, and reserved with a file under
  * `$TMPDIR/srs-chatops-ports/` holding the owner pid. A reservation lasts until {@link releasePorts} or until the
  * owner process dies, so a port handed out but not bound yet (an SRS that is stopped) is not handed to another
- * jest worker or another test run.
+ * jest worker or another test run. `SRS_CHATOPS_PORT_DIR` names another directory (the demo uses one per user:
+ * a directory created by one user is not writable by the next), read when the first port is reserved.
  */
-const RESERVATION_DIR = path.join(os.tmpdir(), 'srs-chatops-ports');
+export const PORT_DIR_ENV = 'SRS_CHATOPS_PORT_DIR';
+let reservationDir: string | undefined;
+
+/** The reservation directory: `$SRS_CHATOPS_PORT_DIR`, else `$TMPDIR/srs-chatops-ports`; fixed at first use. */
+function reservationDirectory(): string {
+  reservationDir ??= process.env[PORT_DIR_ENV] || path.join(os.tmpdir(), 'srs-chatops-ports');
+  return reservationDir;
+}
 const handedOut = new Set<number>();
 
 /** Owner pid of a reservation file; undefined while it is being written (empty) or unreadable. */
@@ -44,9 +52,9 @@ let swept = false;
 function sweepStaleReservations(): void {
   if (swept) return;
   swept = true;
-  fs.mkdirSync(RESERVATION_DIR, { recursive: true });
-  for (const entry of fs.readdirSync(RESERVATION_DIR)) {
-    const file = path.join(RESERVATION_DIR, entry);
+  fs.mkdirSync(reservationDirectory(), { recursive: true });
+  for (const entry of fs.readdirSync(reservationDirectory())) {
+    const file = path.join(reservationDirectory(), entry);
     const owner = ownerOf(file);
     if (owner !== undefined && !isProcessAlive(owner)) fs.rmSync(file, { force: true });
   }
@@ -54,7 +62,7 @@ function sweepStaleReservations(): void {
 
 function reserve(port: number): boolean {
   sweepStaleReservations();
-  const file = path.join(RESERVATION_DIR, String(port));
+  const file = path.join(reservationDirectory(), String(port));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
@@ -113,7 +121,7 @@ export async function allocatePort(): Promise<number> {
 /** Drops the reservation of ports this process allocated (they may then be handed to another process). */
 export function releasePorts(ports: readonly number[]): void {
   for (const port of ports) {
-    const file = path.join(RESERVATION_DIR, String(port));
+    const file = path.join(reservationDirectory(), String(port));
     if (ownerOf(file) === process.pid) fs.rmSync(file, { force: true });
   }
 }
