@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { runVerb } from '../../workers/verbs/run-verb';
 import type { CheckpointState, VerbCheckpoint } from '../../workers/verb-checkpoint';
 import type { HostContext } from '../../workers/srs/host-context';
+import type { GraceCheckpoint, GraceJob } from '../../workers/grace/grace-job';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';
@@ -24,6 +25,27 @@ function checkpoint(worker: string, earlier: CheckpointState | undefined): VerbC
   };
 }
 
+/** A graceful restart's job whose quit checkpoint outlives the worker (kept in `store`, as Redis keeps it). */
+function graceJob(config: WorkerHarness['config'], store: { ck?: GraceCheckpoint }): GraceJob {
+  return {
+    requestId: 'r',
+    jobId: 'j',
+    options: { graceful: true },
+    config: { ...config.grace, pollMs: 300 },
+    autoEscalate: false,
+    preflight: () => Promise.resolve(),
+    progress: () => Promise.resolve(),
+    milestone: () => Promise.resolve(),
+    deadline: () => Promise.resolve(),
+    loadCheckpoint: () => Promise.resolve(store.ck === undefined ? undefined : structuredClone(store.ck)),
+    saveCheckpoint: (c) => {
+      store.ck = structuredClone(c);
+      return Promise.resolve();
+    },
+    nextDecision: () => Promise.resolve(undefined),
+  };
+}
+
 const readPid = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim());
 
 describe('a restart taken over from a worker that stopped mid-way (init.d)', () => {
@@ -33,7 +55,7 @@ describe('a restart taken over from a worker that stopped mid-way (init.d)', () 
     h.sent.slice(from).filter((s) => s.host === host.name && s.line.includes('srs-initd')).map((s) => /'(\w+)'$/.exec(s.line)?.[1]);
 
   beforeAll(async () => {
-    hosts = await claimHosts(3, { serviceManager: 'initd', version: '6.0.184' });
+    hosts = await claimHosts(4, { serviceManager: 'initd', version: '6.0.184' });
     h = workerHarness(hosts);
   });
   afterAll(async () => {
@@ -76,6 +98,23 @@ describe('a restart taken over from a worker that stopped mid-way (init.d)', () 
     expect(r.outcome).toBe('ok');
     expect(r.summary).toMatch(/^restart finished by worker w2 after w1 stopped mid-way: stop, start done, nothing left to send; restarted: pid \d+ → \d+, running/);
     expect(sentActions(host, from)).toEqual([]);
+  });
+
+  it('graceful restart, quit and start both sent before the worker stopped: the quit is followed to its end, nothing is sent again', async () => {
+    const host = hosts[3] as FleetHost;
+    const oldPid = readPid(host);
+    const store: { ck?: GraceCheckpoint } = {};
+    const w1 = checkpoint('w1', undefined);
+    const first = await runVerb({ ...ctx(host, w1), grace: graceJob(h.config, store) }, 'restart'); // w1 got through it all, then died
+    expect(first.outcome).toBe('ok');
+    const newPid = readPid(host);
+    expect(newPid).not.toBe(oldPid);
+    const from = h.sent.length;
+    const r = await runVerb({ ...ctx(host, checkpoint('w2', w1.state())), grace: graceJob(h.config, store) }, 'restart');
+    expect(r.outcome).toBe('ok');
+    expect(r.summary).toMatch(/^graceful restart finished by worker w2 after w1 stopped mid-way: quit done, start had been sent, nothing left to send; gracefully restarted/);
+    expect(sentActions(host, from)).toEqual([]);
+    expect(readPid(host)).toBe(newPid);
   });
 
   it('stop sent but the old process still runs (it never got there): waited for, never stopped again; the result says so', async () => {
