@@ -6,7 +6,7 @@ import { HostLock } from '../src/adapters/redis/host-lock';
 import { keys, QUEUE_NAME } from '../src/adapters/redis/keys';
 import { takeHostTurn } from '../src/adapters/redis/take-host-turn';
 import { isVerb } from '../src/core/verbs';
-import { unrunResult, type VerbResult } from '../src/core/verb-result';
+import { unconfirmedResult, unrunResult, type VerbResult } from '../src/core/verb-result';
 import type { HostPort } from '../src/ports/host-port';
 import type { HostJob, JobEventPublisher } from '../src/ports/job-queue-port';
 import type { AuditPort } from '../src/ports/audit-port';
@@ -194,7 +194,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
     const job = (await queue.getJob(jobId)) as Job<HostJob> | undefined;
     if (!job || job.data.v !== 1) return;
     const data = job.data;
-    const result = unrunResult(data.host, data.verb, `the job failed and was given up: ${reason.slice(0, 200)}. ${data.host}'s state is unconfirmed: run \`/srs status ${data.host}\`.`, 'job_failed', 'unknown');
+    const result = unconfirmedResult(data.host, data.verb, `the job failed and was given up: ${reason.slice(0, 200)}. ${data.host}'s state is unconfirmed: run \`/srs status ${data.host}\`.`, 'job_failed');
     await publishResult(data, result);
     await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
   }

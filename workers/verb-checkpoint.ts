@@ -1,26 +1,63 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../src/adapters/redis/keys';
 
-/** A mark, per job, that a state-changing command may have left for the host. */
+/** One state-changing command a run of the job sent (or was about to send). */
+export interface CheckpointStep {
+  action: string;
+  worker: string;
+  at: number;
+}
+
+/** What the runs of one job recorded so far. */
+export interface CheckpointState {
+  /** Every state-changing command sent (or about to be), in order, by whichever worker ran the job. */
+  steps: CheckpointStep[];
+  /** The SRS process the job began on (a restart's resume tells a new process from the old one). */
+  process?: { pid?: number; serviceId?: string };
+}
+
+/** A mark, per job, of the state-changing commands sent to the host: it outlives the worker that sent them. */
 export interface VerbCheckpoint {
-  /** The command sent (or about to be), if a previous run of this job got that far. */
-  load(): Promise<{ action: string; at: number; worker: string } | undefined>;
+  /** This worker's id (a resume names who finished the job). */
+  readonly worker: string;
+  /** What earlier runs of this job recorded: read once, before this run records anything; undefined if nothing. */
+  previous(): Promise<CheckpointState | undefined>;
   /** Recorded before every state-changing command is sent. */
   mark(action: string): Promise<void>;
+  /** The process the job begins on, stored with the next {@link mark} (a run that sends nothing leaves no trace). */
+  noteProcess(process: { pid?: number; serviceId?: string }): Promise<void>;
 }
 
 const TTL_SECONDS = 2 * 24 * 3600;
 
-/** The checkpoint of one job in Redis: it outlives the worker, so the next run knows not to send blindly again. */
+/** Reads a stored checkpoint, including the single-action form written before steps were kept. */
+function parse(raw: string | null): CheckpointState | undefined {
+  if (raw === null) return undefined;
+  const v = JSON.parse(raw) as Partial<CheckpointState> & { action?: string; at?: number; worker?: string };
+  const steps = Array.isArray(v.steps) ? v.steps : v.action !== undefined ? [{ action: v.action, worker: v.worker ?? '?', at: v.at ?? 0 }] : [];
+  return { steps, ...(v.process !== undefined ? { process: v.process } : {}) };
+}
+
+/** The checkpoint of one job in Redis: the next run knows what was sent, so that it never sends it blindly again. */
 export function redisVerbCheckpoint(redis: Redis, jobId: string, worker: string): VerbCheckpoint {
   const key = keys.verbCheckpoint(jobId);
+  let earlier: Promise<CheckpointState | undefined> | undefined;
+  let current: CheckpointState | undefined;
+  const previous = (): Promise<CheckpointState | undefined> => (earlier ??= redis.get(key).then(parse));
+  const update = async (change: (s: CheckpointState) => CheckpointState): Promise<CheckpointState> => {
+    current = change(current ?? (await previous()) ?? { steps: [] });
+    return current;
+  };
   return {
-    load: async () => {
-      const raw = await redis.get(key);
-      return raw === null ? undefined : (JSON.parse(raw) as { action: string; at: number; worker: string });
-    },
+    worker,
+    previous,
     mark: async (action) => {
-      await redis.set(key, JSON.stringify({ action, at: Date.now(), worker }), 'EX', TTL_SECONDS);
+      const next = await update((s) => ({ ...s, steps: [...s.steps, { action, worker, at: Date.now() }] }));
+      await redis.set(key, JSON.stringify(next), 'EX', TTL_SECONDS);
+    },
+    // Kept with the next mark: until a command is sent there is nothing a later run must know.
+    noteProcess: async (process) => {
+      await update((s) => ({ ...s, process }));
     },
   };
 }

@@ -10,6 +10,7 @@ import { cancelQueuedHosts } from './cancel-queued-hosts';
 import { hostJobs } from './host-jobs';
 import { claimOnce } from './claim-once';
 import { recordAudit } from './record-audit';
+import { plural } from '../core/render/plural';
 
 
 type RolloutEvent = Exclude<JobEvent, { type: 'job.started' }>;
@@ -195,7 +196,7 @@ export async function advanceRollout(deps: BotDeps, id: string, parentTs: string
   }
   if (failed.length > plan.failureBudget) {
     const why = failed.map((h) => `${h.name}: ${r.hosts[h.name]?.detail ?? 'failed'}`).join('; ');
-    await finish(deps, id, parentTs, 'halted', `${failed.length} host${failed.length === 1 ? '' : 's'} failed (budget ${plan.failureBudget}): ${why.slice(0, 600)}`);
+    await finish(deps, id, parentTs, 'halted', `${plural(failed.length, 'host')} failed (budget ${plan.failureBudget}): ${why.slice(0, 600)}`);
     return;
   }
   const next = r.batch + 1;
@@ -239,7 +240,7 @@ async function finish(deps: BotDeps, id: string, parentTs: string, to: 'done' | 
   const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed').map((h) => h.name);
   const version = escapeSlackText(plan.version ?? '?');
   let head: string;
-  if (to === 'done') head = failed.length === 0 ? `:white_check_mark: Rollout done: every host runs ${version}` : `:warning: Rollout done with ${failed.length} failed host${failed.length === 1 ? '' : 's'} within the budget of ${plan.failureBudget} (${failed.join(', ')}): the others run ${version}`;
+  if (to === 'done') head = failed.length === 0 ? `:white_check_mark: Rollout done: every host runs ${version}` : `:warning: Rollout done with ${plural(failed.length, 'failed host')} within the budget of ${plan.failureBudget} (${failed.join(', ')}): the others run ${version}`;
   else if (to === 'halted') head = `:octagonal_sign: Rollout HALTED: ${escapeSlackText(why)}`;
   else head = `:no_entry_sign: Rollout aborted: ${escapeSlackText(why)}`;
   await claimOnce(deps, id, 'rollout-final', () => deps.chat.post(plan.channelId, { text: `${head}\n${states.join('\n')}` }, parentTs));

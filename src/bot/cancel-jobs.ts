@@ -7,6 +7,7 @@ import type { BotDeps } from './bot-deps';
 import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
 import type { CommandInput, CommandReply } from './handle-command';
+import { plural } from '../core/render/plural';
 
 
 /**
@@ -36,7 +37,7 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
   }
   const parts: string[] = [];
   const cancelled = [...done.cancelled, ...done.cancelling];
-  if (cancelled.length > 0) parts.push(`cancelled ${cancelled.length} queued job${cancelled.length === 1 ? '' : 's'} (${cancelled.join(', ')})`);
+  if (cancelled.length > 0) parts.push(`cancelled ${plural(cancelled.length, 'queued job')} (${cancelled.join(', ')})`);
   if (done.running.length > 0) parts.push(`${done.running.join(', ')} already running: it goes on (a drain has its own Force quit / Leave buttons)`);
   if (done.finished.length > 0) parts.push(`${done.finished.join(', ')} already finished`);
   if (done.unknown.length > 0) parts.push(`${done.unknown.join(', ')}: no such job`);

@@ -1,6 +1,7 @@
 import { formatDuration } from '../core/describe-snapshot';
 import { escapeSlackText } from '../core/render';
 import type { EnqueueReceipt, HostJob, JobQueuePort } from '../ports/job-queue-port';
+import { plural } from '../core/render/plural';
 
 const HOSTS_SHOWN = 5;
 
@@ -29,9 +30,9 @@ export async function describeQueue(queue: JobQueuePort, jobs: readonly HostJob[
     if (!first) continue;
     const since = formatDuration((now - first.enqueuedAt) / 1000);
     const doing = first.running ? `running \`${first.verb}\` for <@${first.requestedBy}> (for ${since})` : `waiting: \`${first.verb}\` by <@${first.requestedBy}> (queued ${since} ago)`;
-    lines.push(`${escapeSlackText(job.host)} is busy: ${doing}; yours is #${position + 1} in line, after ${position} job${position === 1 ? '' : 's'}. \`/srs cancel ${job.jobId}\` cancels it.`);
+    lines.push(`${escapeSlackText(job.host)} is busy: ${doing}; yours is #${position + 1} in line, after ${plural(position, 'job')}. \`/srs cancel ${job.jobId}\` cancels it.`);
   }
   const more = busy.length - shown.length;
-  if (more > 0) lines.push(`… and ${more} more host${more === 1 ? '' : 's'} busy: \`/srs jobs\` lists what runs and waits.`);
+  if (more > 0) lines.push(`… and ${plural(more, 'more host')} busy: \`/srs jobs\` lists what runs and waits.`);
   return lines;
 }

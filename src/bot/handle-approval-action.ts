@@ -11,6 +11,7 @@ import { awaitingNote } from './present-plan';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 import { startApproved } from './start-approved';
 import { confirmAbortNow } from './abort-rollout';
+import { plural } from '../core/render/plural';
 
 /** A press on an approval card, with the text of the card's reason box (Deny needs one). */
 export interface ApprovalActionInput extends ActionInput {
@@ -101,7 +102,7 @@ export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionI
     }
     const left = plan.requiredApprovals - outcome.approvedBy.length;
     const lapsedText = lapsed.length > 0 ? `${describeLapsed(lapsed)}; ` : '';
-    return say(`Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); ${lapsedText}it waits for ${left} more approver${left === 1 ? '' : 's'}.`);
+    return say(`Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); ${lapsedText}it waits for ${plural(left, 'more approver')}.`);
   }
   // The run first, the chat after: a chat that fails here must not keep the approved plan from running (and the
   // bot's sweeper starts an approved plan whose start was not confirmed, after a crash).

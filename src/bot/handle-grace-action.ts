@@ -36,6 +36,15 @@ const DONE_TEXT: Readonly<Record<GraceDecision | 'confirm' | 'cancel', string>> 
 };
 
 /**
+ * True when the host's job in the request has ended (its result is stored, or the request is done or forgotten): no
+ * worker follows the drain any more, so a force / extend / leave would reach nobody.
+ */
+async function drainEnded(deps: BotDeps, requestId: string, host: string): Promise<boolean> {
+  const progress = await deps.requests.get(requestId);
+  return progress === undefined || progress.done || progress.results.some((r) => r.host === host);
+}
+
+/**
  * A press on a graceful-quit button: only the requester or an operator (or admin) may press; the decision goes to
  * the worker following the quit (or, for SRS 5.0's confirmation, a new job is queued), and the buttons are replaced
  * by who decided what.
@@ -53,10 +62,15 @@ export async function handleGraceAction(deps: BotDeps & { control: GraceControlP
     await recordAudit(deps, { ...audit, type: 'button.denied', data: { action: input.actionId, jobId: value.jobId, reason: 'not the requester nor an operator' } });
     return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may decide for ${escapeSlackText(value.host)}; nothing was done.` } };
   }
+  const decision = DECISIONS[input.actionId];
+  if (decision !== undefined && (await drainEnded(deps, value.requestId, value.host))) {
+    deps.logger.info({ requestId: value.requestId, jobId: value.jobId, user: input.userId, action: input.actionId }, 'grace button pressed after the job ended');
+    await recordAudit(deps, { ...audit, type: 'button.denied', data: { action: input.actionId, jobId: value.jobId, reason: 'the drain already ended' } });
+    return { ephemeral: { text: `This drain already ended (${escapeSlackText(value.host)} has its result in the thread); nothing was done.` } };
+  }
   if (!(await recordAudit(deps, { ...audit, type: 'button.pressed', data: { action: input.actionId, jobId: value.jobId } }))) {
     return { ephemeral: { text: AUDIT_DOWN_TEXT } };
   }
-  const decision = DECISIONS[input.actionId];
   let done: keyof typeof DONE_TEXT;
   if (decision !== undefined) {
     await deps.control.send(value.jobId, decision, input.userId);

@@ -3,6 +3,7 @@ import { renderCodeBlock, stageCounts } from '../core/render';
 import { batchesOf } from '../core/rollout/plan';
 import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './handle-command';
+import { plural } from '../core/render/plural';
 
 /** Lines listed per section; the rest are counted. */
 const LISTED = 20;
@@ -26,7 +27,7 @@ export async function listJobs(deps: BotDeps): Promise<CommandReply> {
     const awaiting = pending.map((a) => {
       const p = a.plan;
       const what = p.verb === 'upgrade' ? `upgrade ${p.target} to ${p.version ?? '?'}` : `${p.verb} ${p.target}`;
-      return `${p.id}  ${what} (${p.hosts.length} hosts) by ${p.requestedBy}: ${a.approvedBy.length} of ${p.requiredApprovals} approvals, asked ${ago(deps, p.createdAt)} ago, expires in ${formatDuration(Math.max(0, p.expiresAt - deps.now()) / 1000)}`;
+      return `${p.id}  ${what} (${plural(p.hosts.length, 'host')}) by ${p.requestedBy}: ${a.approvedBy.length} of ${plural(p.requiredApprovals, 'approval')}, asked ${ago(deps, p.createdAt)} ago, expires in ${formatDuration(Math.max(0, p.expiresAt - deps.now()) / 1000)}`;
     });
     const rolling = rollouts.map((r) => `${r.plan.id}  upgrade ${r.plan.target} to ${r.plan.version ?? '?'} by ${r.plan.requestedBy}: ${r.state}, batch ${r.batch + 1} of ${batchesOf(r.plan).length} (${stageCounts(r)}), for ${ago(deps, r.startedAt)}`);
     const jobs: string[] = [];

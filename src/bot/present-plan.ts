@@ -6,6 +6,7 @@ import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
 import { claimOnce } from './claim-once';
 import { recordAudit } from './record-audit';
+import { plural } from '../core/render/plural';
 
 /** `awaiting approval (0 of 2)` for the parent message. */
 export function awaitingNote(plan: Plan, approvedBy: readonly string[]): string {
@@ -49,7 +50,7 @@ async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, su
   let refusal: string | undefined;
   if (!built.ok) refusal = built.error;
   else if (built.plan.approvers.length < built.plan.requiredApprovals) {
-    refusal = `nobody can approve it: it needs ${built.plan.requiredApprovals} approver${built.plan.requiredApprovals === 1 ? '' : 's'} for every host other than you, and \`approvals.approvers\` lists ${built.plan.approvers.length}. Ask an admin`;
+    refusal = `nobody can approve it: it needs ${plural(built.plan.requiredApprovals, 'approver')} for every host other than you, and \`approvals.approvers\` lists ${built.plan.approvers.length}. Ask an admin`;
   }
   if (refusal !== undefined || !built.ok) {
     const why = refusal ?? 'no plan';

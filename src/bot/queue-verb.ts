@@ -7,6 +7,7 @@ import { acceptRequest } from './accept-request';
 import { describeQueue } from './describe-queue';
 import { hostJobs } from './host-jobs';
 import { postParent } from './post-parent';
+import { plural } from '../core/render/plural';
 
 /** A verb command that passed every check, on its resolved hosts. */
 export interface VerbToQueue {
@@ -47,7 +48,7 @@ export async function queueVerb(deps: BotDeps, input: CommandInput, v: VerbToQue
   return {
     requestId,
     ephemeral: {
-      text: [degraded, `Queued \`${command.verb}\` on ${n} host${n === 1 ? '' : 's'} (request ${requestId}). Results will appear in the thread.`, ...busy].filter((l) => l !== '').join('\n'),
+      text: [degraded, `Queued \`${command.verb}\` on ${plural(n, 'host')} (request ${requestId}). Results will appear in the thread.`, ...busy].filter((l) => l !== '').join('\n'),
     },
     followUp: () => postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts, state: 'queued' })),
   };

@@ -7,6 +7,7 @@ import type { CommandInput, CommandReply } from './handle-command';
 import { postParent } from './post-parent';
 import { acceptRequest } from './accept-request';
 import { hostJobs } from './host-jobs';
+import { plural } from '../core/render/plural';
 
 /** What needs a plan and an approval before it runs. */
 export interface PlanRequest {
@@ -50,7 +51,7 @@ export async function requestPlan(deps: BotDeps, input: CommandInput, requestId:
   return {
     requestId,
     ephemeral: {
-      text: `\`${req.verb}\` on ${n} host${n === 1 ? '' : 's'} needs another person's approval (request ${requestId}). Reading each host's state for the plan; the plan and its Approve / Deny buttons will appear in the thread. Nothing runs before it is approved.`,
+      text: `\`${req.verb}\` on ${plural(n, 'host')} needs another person's approval (request ${requestId}). Reading each host's state for the plan; the plan and its Approve / Deny buttons will appear in the thread. Nothing runs before it is approved.`,
     },
     followUp: () => postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: req.verb, hosts: req.hosts, state: 'planning' })),
   };

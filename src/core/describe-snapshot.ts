@@ -29,7 +29,7 @@ function describeState(s: HostSnapshot): string {
     case 'foreign_pid':
       return `stopped (${describePidFileBlocker(s)})`;
     case 'unknown':
-      return 'unknown (host not reachable)';
+      return s.notAsked === true ? 'not read (the job did not run on the host)' : 'unknown (host not reachable)';
     case 'running': {
       const parts = [`running (pid ${s.pid ?? '?'})`];
       if (!s.apiUp) {

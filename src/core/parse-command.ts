@@ -3,12 +3,14 @@ import { HISTORY_FLAG_NAMES, readHistoryFlags } from './audit/history-filters';
 import type { Command, ParseResult, VerbOptions } from './command';
 import { parseDuration } from './parse-duration';
 import { isFlagLike, splitFlags, type FlagSpecs } from './parse-flags';
+import { escapeSlackText } from './render/escape-slack-text';
 import { ECHO_MAX_CHARS, inlineCode } from './render/inline-code';
 import { REQUEST_OR_JOB_ID_PATTERN } from './request-id';
 import { suggestName } from './suggest-name';
-import { CANCEL_USAGE, HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, verbUsage } from './usage';
-import { isVerb, VERBS, type Verb } from './verbs';
-import { parseAbort, parseJobs, parseUpgrade, ROLLOUT_COMMAND_WORDS } from './parse-upgrade';
+import { CANCEL_USAGE, commandUsage, HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, verbUsage } from './usage';
+import { isVerb, type Verb } from './verbs';
+import { parseAbort, parseJobs, parseUpgrade } from './parse-upgrade';
+import { COMMAND_NAMES } from './command-names';
 
 /** Longer input is refused before it is looked at (and never echoed). */
 export const MAX_COMMAND_CHARS = 2000;
@@ -19,14 +21,38 @@ export const ALL_TARGET = 'all';
 /** Control characters (newlines included), invisible format characters (zero-width, bidi) and line/paragraph separators. */
 const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
+/**
+ * Shell metacharacters. No command ever needs one (names, ids, versions and durations are letters, digits and
+ * `.`, `_`, `-`, `,`, `=`), and one in a command is a sign someone thinks it reaches a shell: refused up front, naming
+ * the character, rather than answered with a confusing flag or name error.
+ */
+const SHELL_META = /[;|&$\\`<>()]/;
+
+/** The metacharacters, as a refusal lists them (Slack-escaped). */
+const META_LIST = escapeSlackText('; | & $ \\ < > ( )');
+
+/** Slack's own markup: a mention (`<@U123|jane>`), a channel, a broadcast or a link. Typed `<` arrives as `&lt;`. */
+const SLACK_MARKUP = /<[^<>]*>/g;
+
+/**
+ * The text as the user typed it, for the metacharacter check: Slack's markup (a `--user` mention) left out, and its
+ * escapes `&lt;`, `&gt;`, `&amp;` read back as the `<`, `>`, `&` that were typed.
+ */
+function asTyped(text: string): string {
+  return text.replace(SLACK_MARKUP, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** `;` (as inline code) or "a backtick", for the metacharacter refusal. */
+function nameOf(char: string): string {
+  return char === '`' ? 'a backtick' : inlineCode(char);
+}
+
 /** For commands without flags. */
 const NO_FLAGS: FlagSpecs = {};
 
 /** Flags of `/srs history`: `--verb`, `--user`, `--since`, `--limit`, each with a value. */
 const HISTORY_FLAGS: FlagSpecs = Object.fromEntries(HISTORY_FLAG_NAMES.map((name) => [name, { takesValue: true }]));
 
-/** The first words the grammar knows, for "did you mean" hints. */
-const COMMAND_WORDS: readonly string[] = [...VERBS, 'help', 'hosts', 'history', 'cancel', ...ROLLOUT_COMMAND_WORDS];
 
 /** Request ids (`r-<time>-<hex>`) and job ids (a request id, `-`, a host name, maybe `-confirmed`). */
 
@@ -134,7 +160,7 @@ function parseHelp(rest: readonly string[]): ParseResult {
 }
 
 function unknownFirstWord(word: string, rest: readonly string[]): ParseResult {
-  const usage = verbUsage();
+  const usage = commandUsage();
   if (isFlagLike(word)) {
     const split = splitFlags([word], NO_FLAGS);
     return fail(`${split.ok ? 'put the command first' : split.error}. ${usage}`);
@@ -144,17 +170,21 @@ function unknownFirstWord(word: string, rest: readonly string[]): ParseResult {
     const target = word.length <= ECHO_MAX_CHARS && checkTarget(word).ok ? word : '&lt;target&gt;';
     return fail(`put the verb first: \`/srs ${second} ${target}\`. ${usage}`);
   }
-  const hint = suggestName(word, COMMAND_WORDS);
+  const hint = suggestName(word, COMMAND_NAMES);
   const mean = hint === undefined ? '' : ` (did you mean \`${hint}\`?)`;
   return fail(`unknown verb ${inlineCode(word)}${mean}. ${usage}`);
 }
 
 function parse(text: string): ParseResult {
-  if (typeof text !== 'string') return fail(`the command must be text. ${verbUsage()}`);
+  if (typeof text !== 'string') return fail(`the command must be text. ${commandUsage()}`);
   if (text.length > MAX_COMMAND_CHARS) {
-    return fail(`the command is too long (${text.length} characters; at most ${MAX_COMMAND_CHARS}). ${verbUsage()}`);
+    return fail(`the command is too long (${text.length} characters; at most ${MAX_COMMAND_CHARS}). ${commandUsage()}`);
   }
-  if (FORBIDDEN.test(text)) return fail(`the command contains a line break or a control character; type it on one line. ${verbUsage()}`);
+  if (FORBIDDEN.test(text)) return fail(`the command contains a line break or a control character; type it on one line. ${commandUsage()}`);
+  const meta = SHELL_META.exec(asTyped(text))?.[0];
+  if (meta !== undefined) {
+    return fail(`${nameOf(meta)} is not allowed: a command is never shell text (\`${META_LIST}\` and backticks are refused). ${commandUsage()}`);
+  }
   const [first, ...rest] = words(text);
   if (first === undefined || first === 'help') return parseHelp(rest);
   if (first === 'hosts') return parseHosts(rest);
@@ -178,6 +208,6 @@ export function parseCommand(text: string): ParseResult {
   try {
     return parse(text);
   } catch {
-    return fail(`could not read that command. ${verbUsage()}`);
+    return fail(`could not read that command. ${commandUsage()}`);
   }
 }

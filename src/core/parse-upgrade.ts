@@ -67,6 +67,3 @@ export function parseAbort(rest: readonly string[]): Parsed {
 export function parseJobs(rest: readonly string[]): Parsed {
   return rest.length === 0 ? { ok: true, command: { kind: 'jobs' } } : { ok: false, error: `\`jobs\` takes nothing after it. ${JOBS_USAGE}` };
 }
-
-/** Exported for the grammar's "did you mean" list. */
-export const ROLLOUT_COMMAND_WORDS = ['upgrade', 'abort', 'jobs'] as const;

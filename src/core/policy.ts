@@ -2,10 +2,10 @@ import type { SlackConfig } from '../../config/schema';
 import type { Caller, Command, Decision, Role } from './command';
 import { escapeSlackText } from './render/escape-slack-text';
 import { inlineCode } from './render/inline-code';
-import { VERBS, type Verb } from './verbs';
+import { COMMAND_NAMES, type CommandName } from './command-names';
+import { VERBS } from './verbs';
 
-/** What authorization looks at in a command: its name (`help`, `hosts`, `history`, or the verb). */
-export type CommandName = 'help' | 'hosts' | 'history' | 'cancel' | 'upgrade' | 'abort' | 'jobs' | Verb;
+export type { CommandName } from './command-names';
 
 /** Roles, strongest first: the first one a user is listed under is theirs. */
 const ROLES_STRONGEST_FIRST: readonly Role[] = ['admin', 'operator', 'viewer'];
@@ -48,6 +48,14 @@ export function lookupCommands(): readonly CommandName[] {
   return LOOKUPS;
 }
 
+/**
+ * Everything `role` may run, in help order: its own commands and the lookups (a viewer: help, hosts, status, history,
+ * jobs, cancel, abort). What help lists and what a refusal says the user may do instead.
+ */
+export function commandsOf(role: Role): readonly CommandName[] {
+  return COMMAND_NAMES.filter((name) => mayRun(role, name));
+}
+
 /** True when `role` may run `name`: a command of its role, or one of {@link lookupCommands}. */
 export function mayRun(role: Role, name: CommandName): boolean {
   return LOOKUPS.includes(name) || ALLOWED[role].includes(name);
@@ -86,7 +94,7 @@ export function authorize(caller: Caller, command: Command, slack: SlackConfig):
   if (!mayRun(role, name)) {
     return {
       allowed: false,
-      reason: `\`${name}\` needs the ${minimumRole(name)} role; you are ${role === 'viewer' ? 'a' : 'an'} ${role}, who may run ${allowedCommands(role).join(', ')}`,
+      reason: `\`${name}\` needs the ${minimumRole(name)} role; you are ${role === 'viewer' ? 'a' : 'an'} ${role}, who may run ${commandsOf(role).join(', ')}`,
     };
   }
   return { allowed: true, role };

@@ -44,6 +44,8 @@ export interface HostSnapshot {
   /** The publishing clients connected now (API `clients/`): players + publishers are every media client. */
   publishers?: number;
   streams?: number;
+  /** `unknown` because nobody asked: the job never reached the host (cancelled, refused, given up before it ran). */
+  notAsked?: true;
 }
 
 /**
@@ -77,8 +79,17 @@ export interface VerbResult {
   errorCode?: string;
 }
 
-/** A result for a job that sent nothing to its host (refused, cancelled, given up): its state is unknown. */
-export function unrunResult(host: string, verb: JobVerb, summary: string, errorCode: string, outcome: Outcome = 'refused'): VerbResult {
+/**
+ * A result for a job that sent nothing to its host (refused, cancelled, given up): its state was not read, which is
+ * not the same as a host that could not be reached.
+ */
+export function unrunResult(host: string, verb: JobVerb, summary: string, errorCode: string): VerbResult {
+  const notRead: HostSnapshot = { state: 'unknown', apiUp: false, notAsked: true };
+  return { v: 1, host, verb, outcome: 'refused', summary, before: notRead, after: notRead, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode };
+}
+
+/** A result for a job given up without an answer (it may have acted on its host): outcome and state unknown. */
+export function unconfirmedResult(host: string, verb: JobVerb, summary: string, errorCode: string): VerbResult {
   const unknown: HostSnapshot = { state: 'unknown', apiUp: false };
-  return { v: 1, host, verb, outcome, summary, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode };
+  return { v: 1, host, verb, outcome: 'unknown', summary, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode };
 }

@@ -98,7 +98,7 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     const c = await card(parent);
     expect(c.text).toContain('Needs 2 approvals from:');
     const jobs = await b.slash('jobs', { user: USERS.viewer });
-    expect(jobs.body).toMatch(new RegExp(`Awaiting approval\\* \\(1\\)[\\s\\S]*${id}  stop edge-1 \\(1 hosts\\) by ${USERS.operator}: 0 of 2 approvals`));
+    expect(jobs.body).toMatch(new RegExp(`Awaiting approval\\* \\(1\\)[\\s\\S]*${id}  stop edge-1 \\(1 host\\) by ${USERS.operator}: 0 of 2 approvals`));
     const forged = await b.pressForged(c, 'srs_approval_approve', A1);
     expect(forged.status).toBe(401);
     await b.press(c, 'srs_approval_approve', A1);
@@ -188,7 +188,7 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
 
   it('plans refuse what cannot be upgraded and bad versions never reach a host', async () => {
     const bad = await b.slash('upgrade edges 6.0.1;reboot', { user: USERS.operator });
-    expect(bad.body).toContain('is not an SRS version');
+    expect(bad.body).toContain('`;` is not allowed');
     const viewer = await b.slash('upgrade edges 6.0.185', { user: USERS.viewer });
     expect(viewer.body).toContain('needs the operator role');
     await getTestRun().fleet.killSrs((hosts[2] as FleetHost).name);

@@ -93,9 +93,8 @@ describe('parseCommand: hostile text', () => {
 
   it('the echo is escaped and backticks cannot close its code span', () => {
     expect(expectSafeError('status <!channel>')).toContain('`&lt;!\u200bchannel&gt;`');
-    expect(expectSafeError('status &lt;!here&gt;')).toContain('&amp;lt;!\u200bhere&amp;gt;');
-    const e = expectSafeError('status a`b');
-    expect(e).toContain('`aˋb`');
+    expect(expectSafeError('status &lt;!here&gt;')).toMatch(/^`&lt;` is not allowed/);
+    expect(expectSafeError('status a`b')).toMatch(/^a backtick is not allowed/);
   });
 
   it('never throws, even for non-string input at runtime', () => {

@@ -42,7 +42,7 @@ describe('parseCommand: grammar', () => {
 
   it('unknown verb: says so, suggests the nearest verb, shows the usage', () => {
     expect(error('restrat edge-3')).toBe(
-      'unknown verb `restrat` (did you mean `restart`?). Usage: /srs &lt;status|start|stop|restart|reload|rotate|grace&gt; &lt;host|group|host,host|all&gt;',
+      'unknown verb `restrat` (did you mean `restart`?). Usage: /srs &lt;help|hosts|status|start|stop|restart|reload|rotate|grace|upgrade|history|jobs|cancel|abort&gt; …; verbs take &lt;host|group|host,host|all&gt;; `/srs help` explains each',
     );
     expect(error('stauts edge-3')).toContain('did you mean `status`?');
     expect(error('hots')).toContain('did you mean `hosts`?');
@@ -68,7 +68,8 @@ describe('parseCommand: grammar', () => {
 
   it('hosts and help take what they take', () => {
     expect(error('hosts a b')).toContain('`hosts` takes at most one group name. Usage: /srs hosts [group]');
-    expect(error('hosts Edge$')).toContain('is not a group name');
+    expect(error('hosts Edge$')).toMatch(/^`\$` is not allowed/);
+    expect(error('hosts Edge%')).toContain('is not a group name');
     expect(error('help restart')).toContain('`help` takes nothing after it');
   });
 

@@ -38,7 +38,7 @@ describe('authorize: role x command matrix', () => {
         expect(d).toEqual({ allowed: true, role });
       } else {
         expect(d.allowed).toBe(false);
-        expect(!d.allowed && d.reason).toBe(`\`${commandName(command)}\` needs the operator role; you are a viewer, who may run help, hosts, status`);
+        expect(!d.allowed && d.reason).toBe(`\`${commandName(command)}\` needs the operator role; you are a viewer, who may run help, hosts, status, history, jobs, cancel, abort`);
       }
     });
   }

@@ -51,7 +51,7 @@ describe('renderHelp', () => {
     expect(m.text).toContain('`/srs hosts [group]`');
     expect(m.text).toContain('`/srs help`');
     expect(m.text).not.toContain('/srs restart');
-    expect(m.text).toContain('start, stop, restart, reload, rotate, grace need the operator role');
+    expect(m.text).toContain('start, stop, restart, reload, rotate, grace, upgrade need the operator role');
     validateMessageBlocks(m.blocks);
   });
 

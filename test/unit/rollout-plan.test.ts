@@ -164,8 +164,8 @@ describe('upgrade grammar', () => {
   it.each([
     ['upgrade edges', /needs a target and a version/],
     ['upgrade edges 6.0', /is not an SRS version/],
-    ['upgrade edges 6.0.1;reboot', /is not an SRS version/],
-    ['upgrade edges $(id)', /is not an SRS version/],
+    ['upgrade edges 6.0.1;reboot', /^`;` is not allowed/],
+    ['upgrade edges $(id)', /^`\$` is not allowed/],
     ['upgrade edges 6.0.185 --batch 0', /--batch.*from 1 to 100/],
     ['upgrade edges 6.0.185 --batch x', /--batch.*from 1 to 100/],
     ['upgrade edges 6.0.185 --rollback --no-rollback', /not both/],

@@ -2,6 +2,7 @@ import type { HostContext } from '../srs/host-context';
 import { readLogSince } from '../srs/read-log';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 import type { UpgradeBaseline } from './upgrade-job';
+import { plural } from '../../src/core/render/plural';
 
 /** Why a host failed its post-upgrade checks (the rollout halts on any). */
 export type HealthFailure = 'process_dead' | 'api_down' | 'version_mismatch' | 'not_new_process' | 'startup_failure' | 'streams_not_recovered';
@@ -49,7 +50,7 @@ export async function verifyUpgrade(ctx: HostContext, target: string, baseline: 
       return {
         ok: true,
         detail: `serves ${target} (pid ${s.pid ?? '?'}), published streams ${publishers} of ${baseline.publishers} back`,
-        evidence: [`API: version ${target}, service ${s.serviceId ?? '?'} (was ${baseline.serviceId ?? '?'}), ${streams} streams, ${publishers} publishers (before: ${baseline.streams}, ${baseline.publishers}); no startup failure logged`],
+        evidence: [`API: version ${target}, service ${s.serviceId ?? '?'} (was ${baseline.serviceId ?? '?'}), ${plural(streams, 'stream')}, ${plural(publishers, 'publisher')} (before: ${baseline.streams}, ${baseline.publishers}); no startup failure logged`],
         observed,
       };
     }

@@ -18,6 +18,8 @@ export const restart: VerbRunner = async (ctx, before) => {
   if (ctx.grace && (ctx.grace.options.graceful === true || ctx.grace.config.restartGraceful)) return gracefulRestart(ctx, before);
   const previous = before.snapshot.serviceId;
   const oldPid = before.snapshot.pid;
+  // A worker that takes the job over after this one stopped tells the new process from this one.
+  await ctx.checkpoint?.noteProcess({ ...(oldPid !== undefined ? { pid: oldPid } : {}), ...(previous !== undefined ? { serviceId: previous } : {}) });
   if (ctx.host.serviceManager === 'systemd' && !isDown(before.snapshot)) {
     const mark = logMark(before.probe);
     const run = await runService(ctx, 'restart', ctx.settings.stopTimeoutMs);
@@ -33,7 +35,8 @@ export const restart: VerbRunner = async (ctx, before) => {
   return restarted(started, oldPid, failed, stopped.evidence, stopped.output);
 };
 
-function restarted(started: StartAttempt, oldPid: number | undefined, failed: string, stopEvidence: readonly string[] = [], stopOutput = ''): VerbStep {
+/** A restart's step from its start: `restarted: pid 1 → 2, ...` or the failure `failed` introduces. */
+export function restarted(started: StartAttempt, oldPid: number | undefined, failed: string, stopEvidence: readonly string[] = [], stopOutput = ''): VerbStep {
   const after: HostSnapshot = started.observed.snapshot;
   return {
     outcome: started.ok ? 'ok' : 'failed',

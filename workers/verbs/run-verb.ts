@@ -7,12 +7,14 @@ import { observeHost } from '../srs/snapshot';
 import { grace } from './grace';
 import { reload } from './reload';
 import { restart } from './restart';
+import { resumeRestart } from './resume-restart';
 import { rotate } from './rotate';
 import { start } from './start';
 import { status } from './status';
 import { stop } from './stop';
 import { upgrade } from './upgrade';
 import type { VerbRunner } from './verb-step';
+import type { CheckpointState } from '../verb-checkpoint';
 
 const RUNNERS: Readonly<Record<JobVerb, VerbRunner>> = { status, start, stop, restart, reload, rotate, grace, upgrade };
 
@@ -29,7 +31,13 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
       const lost = observed.probe.errors.join(', ') || 'probe failed';
       return base(ctx, verb, started, before, { outcome: 'unknown', summary: `could not read SRS state (${lost}); nothing was run`, errorCode: ErrorCode.ConnectionLost });
     }
-    const interrupted = await interruptedRun(ctx, verb);
+    const earlier = await interruptedRun(ctx, verb);
+    const interrupted = earlier?.steps.at(-1)?.action;
+    if (earlier !== undefined && verb === 'restart') {
+      // A restart knows its steps: it finishes what the previous worker left, sending only what is missing.
+      const step = await resumeRestart(ctx, observed, earlier);
+      return { ...base(ctx, verb, started, before, step), after: step.after, evidence: step.evidence, exitCode: step.exitCode, output: step.output };
+    }
     if (interrupted !== undefined) {
       return base(ctx, verb, started, before, {
         outcome: 'unknown',
@@ -55,16 +63,17 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
 }
 
 /**
- * When a previous run of this job may have sent a state-changing command, returns that command: the job must not
- * send it blindly again. A graceful quit (or graceful restart) keeps its own checkpoint and resumes instead.
+ * When a previous run of this job sent (or was about to send) state-changing commands, returns what it recorded: the
+ * job must not send them blindly again. A graceful quit (or graceful restart) keeps its own checkpoint and resumes
+ * instead; so does an upgrade.
  */
-async function interruptedRun(ctx: HostContext, verb: JobVerb): Promise<string | undefined> {
+async function interruptedRun(ctx: HostContext, verb: JobVerb): Promise<CheckpointState | undefined> {
   if (!ctx.checkpoint) return undefined;
   // An upgrade resumes too: its install is idempotent, its restart has the graceful quit's checkpoint.
   if (verb === 'upgrade') return undefined;
   if (ctx.grace && (verb === 'grace' || (verb === 'restart' && (ctx.grace.options.graceful === true || ctx.grace.config.restartGraceful)))) return undefined;
-  const previous = await ctx.checkpoint.load();
-  return previous?.action;
+  const previous = await ctx.checkpoint.previous();
+  return previous !== undefined && previous.steps.length > 0 ? previous : undefined;
 }
 
 function base(

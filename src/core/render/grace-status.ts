@@ -83,7 +83,7 @@ export function renderGraceLine(p: GraceProgress, now: number): string {
 /** The one status message of a graceful quit (one line per host), edited in place as stages move. */
 export function renderGraceBoard(verb: string, progresses: readonly GraceProgress[], now: number): ChatMessage {
   const done = progresses.filter((p) => p.stage === 'exited' || p.stage === 'left_draining').length;
-  const head = `*Graceful ${verb === 'restart' ? 'restart' : 'quit'}*: ${done}/${progresses.length} host${progresses.length === 1 ? '' : 's'} done`;
+  const head = `*Graceful ${verb === 'restart' ? 'restart' : 'quit'}*: ${done}/${plural(progresses.length, 'host')} done`;
   const lines = progresses.map((p) => renderGraceLine(p, now));
   const text = [head, ...lines].join('\n');
   return { text, blocks: [section(head), ...lines.map((l) => section(l))].slice(0, 50) };

@@ -1,6 +1,7 @@
 import type { ChatMessage, Role } from '../command';
-import { allowedCommands, lookupCommands, minimumRole, type CommandName } from '../policy';
-import { VERB_DESCRIPTIONS, VERBS, isVerb } from '../verbs';
+import { commandsOf, minimumRole, type CommandName } from '../policy';
+import { COMMAND_NAMES } from '../command-names';
+import { VERB_DESCRIPTIONS, isVerb } from '../verbs';
 import { section } from './blocks';
 
 const TARGET_HELP =
@@ -24,11 +25,11 @@ function line(name: CommandName): string {
 
 /** `/srs help` for a role: the commands it may run (audit lookups included), one line each, and what it may not. */
 export function renderHelp(role: Role): ChatMessage {
-  const allowed = allowedCommands(role);
-  const lines = [`*srs-chatops*: the commands you may run (role: ${role})`, ...allowed.map(line), ...lookupCommands().map(line)];
+  const allowed = commandsOf(role);
+  const lines = [`*srs-chatops*: the commands you may run (role: ${role})`, ...allowed.map(line)];
   if (allowed.some(isVerb)) lines.push(TARGET_HELP);
   lines.push('Some commands need another person\'s approval first (upgrades always; others as the policy says): the plan and its Approve / Deny buttons appear in the thread.');
-  const others = VERBS.filter((v) => !allowed.includes(v));
+  const others = COMMAND_NAMES.filter((name) => !allowed.includes(name));
   if (others.length > 0) lines.push(`${others.join(', ')} need the ${minimumRole(others[0] ?? 'start')} role; ask an admin.`);
   const text = lines.join('\n');
   return { text, blocks: [section(text)] };

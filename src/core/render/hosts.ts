@@ -2,6 +2,7 @@ import type { ChatMessage } from '../command';
 import type { HostListing, HostRow } from '../list-hosts';
 import { section, SECTION_TEXT_MAX } from './blocks';
 import { escapeSlackText } from './escape-slack-text';
+import { plural } from './plural';
 
 /** What {@link renderHosts} shows: the rows of `listHosts`, and the group they were filtered by. */
 export interface HostTable {
@@ -49,6 +50,6 @@ export function renderHosts(list: HostTable | HostListing): ChatMessage {
   }
   const hidden = lines.length - shown.length;
   const more = hidden === 0 ? '' : `\n+${hidden} more; \`/srs hosts &lt;group&gt;\` shows one group`;
-  const text = `*${n} host${n === 1 ? '' : 's'}*${scope}\n\`\`\`\n${shown.join('\n')}\n\`\`\`${more}`;
+  const text = `*${plural(n, 'host')}*${scope}\n\`\`\`\n${shown.join('\n')}\n\`\`\`${more}`;
   return { text, blocks: [section(text)] };
 }

@@ -68,7 +68,7 @@ function what(plan: Plan): string {
 }
 
 function terms(plan: Plan): string {
-  const parts = [`${plan.hosts.length} host${plan.hosts.length === 1 ? '' : 's'}`];
+  const parts = [plural(plan.hosts.length, 'host')];
   if (plan.verb === 'upgrade') {
     parts.push(`batches of ${plan.batchSize}`, `failure budget ${plan.failureBudget}`, plan.rollback ? 'automatic rollback on' : 'no automatic rollback');
     if (plan.drain !== undefined) parts.push(`drain deadline ${formatElapsed(plan.drain.deadlineMs)}${plan.drain.force ? ', then force quit' : ', then ask'}`);
@@ -92,7 +92,7 @@ function button(text: string, actionId: string, value: ApprovalButtonValue, styl
 export function renderPlanCard(plan: Plan, approvedBy: readonly string[], now: number, note?: string): ChatMessage {
   const who = plan.approvers.length > 0 ? plan.approvers.map(mention).join(', ') : 'nobody (see `approvals.approvers`)';
   const got = approvedBy.length > 0 ? ` · approved so far by ${approvedBy.map(mention).join(', ')}` : '';
-  const needs = `Needs ${plan.requiredApprovals} approval${plan.requiredApprovals === 1 ? '' : 's'} from: ${who} (not the requester)${got}. Expires in ${formatElapsed(plan.expiresAt - now)}.`;
+  const needs = `Needs ${plural(plan.requiredApprovals, 'approval')} from: ${who} (not the requester)${got}. Expires in ${formatElapsed(plan.expiresAt - now)}.`;
   const id = `plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\`${plan.install !== undefined ? ` · install: \`${escapeSlackText(plan.install.join(' '))}\`` : ''}`;
   const text = note === undefined ? planText(plan) : [...planText(plan), `:warning: ${note}`];
   const value = { id: plan.id, hash: plan.hash };
