@@ -70,6 +70,8 @@ function converse(s: Session, rl: Interface, prompt: PromptLine): Promise<void> 
       resolve();
     };
     rl.on('line', (raw: string) => {
+      // Keys typed while the line runs wait in the terminal, echoed at the next prompt rather than among the output.
+      if (rl.terminal) rl.pause();
       prompt.submitted();
       s.chat.moved();
       queue = queue.then(async () => {

@@ -16,6 +16,8 @@ describe('renderMarkup, plain (a pipe)', () => {
     expect(renderMarkup('asked for *restart* on `edge_1` _now_ ~never~', 'plain')).toBe('asked for restart on edge_1 now never');
     expect(renderMarkup('a*b*c snake_case_name 2 * 3 * 4', 'plain')).toBe('a*b*c snake_case_name 2 * 3 * 4');
     expect(renderMarkup('`*not bold*` and `:x:`', 'plain')).toBe('*not bold* and :x:');
+    expect(renderMarkup('*Rollout `r-1`*: running', 'ansi')).toBe('\x1b[1mRollout \x1b[36mr-1\x1b[39m\x1b[22m: running');
+    expect(renderMarkup('*see <https://x.test|this>* \u{F0001}', 'plain')).toBe('see this (https://x.test) ');
   });
 
   it('decodes links, mentions, channels, broadcasts and entities', () => {

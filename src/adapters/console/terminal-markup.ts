@@ -14,6 +14,10 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
  */
 const TOKENS = /```([\s\S]*?)```|(?<!\u200B)`([^`\n\u200B][^`\n]*?)`(?!\u200B)|<([^<>\n]*)>/g;
 
+/** Slots for rendered code and links, in Supplementary Private Use Area-A (removed from the input first). */
+const SLOT = 0xf0000;
+const SLOTS = /[\u{F0000}-\u{FFFFD}]/gu;
+
 const SGR = {
   bold: ['\x1b[1m', '\x1b[22m'],
   italic: ['\x1b[3m', '\x1b[23m'],
@@ -70,20 +74,25 @@ function codeBlock(body: string, style: MarkupStyle): string {
  * start on a line of their own.
  */
 export function renderMarkup(mrkdwn: string, style: MarkupStyle): string {
-  const text = mrkdwn.replace(/\r\n?/g, '\n').replace(CONTROL, '');
-  let out = '';
+  const text = mrkdwn.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(SLOTS, '');
+  // Code and links are rendered first and held in slots, so that emphasis can span them (`*Rollout `r-1`*`) but
+  // never reach inside.
+  const held: string[] = [];
+  const hold = (rendered: string): string => String.fromCodePoint(SLOT + held.push(rendered) - 1);
+  let skeleton = '';
   let at = 0;
   for (const m of text.matchAll(TOKENS)) {
     const index = m.index ?? 0;
-    out += prose(text.slice(at, index), style);
+    skeleton += text.slice(at, index);
     at = index + m[0].length;
     if (m[1] !== undefined) {
-      const before = out.length > 0 && !out.endsWith('\n') ? '\n' : '';
+      const before = skeleton.length > 0 && !skeleton.endsWith('\n') ? '\n' : '';
       const after = at < text.length && text[at] !== '\n' ? '\n' : '';
-      out += `${before}${codeBlock(m[1], style)}${after}`;
-    } else if (m[2] !== undefined) out += styled(style, 'code', decode(m[2]));
-    else out += link(m[3] ?? '', style);
+      skeleton += `${before}${hold(codeBlock(m[1], style))}${after}`;
+    } else if (m[2] !== undefined) skeleton += hold(styled(style, 'code', decode(m[2])));
+    else skeleton += hold(link(m[3] ?? '', style));
   }
-  out += prose(text.slice(at), style);
+  skeleton += text.slice(at);
+  const out = prose(skeleton, style).replace(SLOTS, (c) => held[(c.codePointAt(0) ?? SLOT) - SLOT] ?? '');
   return out.replace(ZWSP, '').split('\n').map(expandTabs).join('\n');
 }
