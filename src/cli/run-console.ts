@@ -156,11 +156,14 @@ export async function runConsole(args: string[], env: NodeJS.ProcessEnv = proces
   const screen = new PromptLine(output, interactive ? rl : undefined);
   const style = isTty(output) && (env.NO_COLOR ?? '') === '' ? 'ansi' : 'plain';
   const chat = new ConsoleChat(screen, { style });
-  const runtime = await startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` });
+  const runtime = await startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` }).catch((err: unknown) => {
+    rl.close(); // the terminal back out of raw mode
+    throw err;
+  });
   const session: Session = { runtime, chat, userId, channelId, pending: new Set() };
   chat.say(
     `srs-chatops console: you are ${userId} in ${channelId}. Type \`help\`, \`hosts\`, \`status all\`; \`press b1\` presses a button ` +
-      `(\`press b2 <reason>\` to deny); \`as U0123ABC <line>\` acts as another user (an approver); \`exit\` to quit.`,
+      `(\`press b2 <reason>\` to deny); \`as U0123ABC <line>\` acts as another user (an approver); \`exit\` or Ctrl-D to quit.`,
   );
   try {
     await converse(session, rl, screen);
