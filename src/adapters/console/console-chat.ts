@@ -30,6 +30,9 @@ interface Shown {
   lines: string[];
 }
 
+/** Messages whose content is kept for their edits (an edit of an older one is shown whole, as `[#?] …`). */
+const MESSAGES_KEPT = 1000;
+
 /** The buttons of Block Kit `actions` blocks in a message. */
 function buttonsOf(message: ChatMessage): ShownButton[] {
   const out: ShownButton[] = [];
@@ -71,7 +74,7 @@ export class ConsoleChat implements ChatPort {
     if (threadTs === undefined) this.channelSeq += 1;
     const parent = threadTs === undefined ? undefined : (this.messages.get(threadTs)?.number ?? 0);
     const shown: Shown = { number: parent === undefined ? this.channelSeq : 0, ...(parent !== undefined ? { thread: parent } : {}), lines: this.content(channel, ts, message) };
-    this.messages.set(ts, shown);
+    this.remember(ts, shown);
     this.screen.print(this.block(shown), ts);
     return Promise.resolve({ channel, ts });
   }
@@ -80,7 +83,7 @@ export class ConsoleChat implements ChatPort {
     const shown = this.messages.get(ts) ?? { number: 0, lines: [] };
     const before = shown.lines;
     shown.lines = this.content(channel, ts, message);
-    this.messages.set(ts, shown);
+    this.remember(ts, shown);
     this.screen.edit(
       ts,
       this.block({ ...shown, lines: before }),
@@ -108,6 +111,14 @@ export class ConsoleChat implements ChatPort {
   /** The button a `press <code>` names, if any. */
   button(code: string): ConsoleButton | undefined {
     return this.buttons.get(code);
+  }
+
+  /** Keeps what a message shows, for its edits: the latest {@link MESSAGES_KEPT} messages. */
+  private remember(ts: string, shown: Shown): void {
+    this.messages.delete(ts);
+    this.messages.set(ts, shown);
+    const oldest = this.messages.keys().next();
+    if (this.messages.size > MESSAGES_KEPT && oldest.done !== true) this.messages.delete(oldest.value);
   }
 
   private render(text: string): string[] {
