@@ -134,9 +134,10 @@ async function drain(s: Session): Promise<boolean> {
 }
 
 /**
- * `srs-chatops console [--user U..] [--channel C..]`: the bot in a terminal (like Hubot's shell). Each line is what
- * you would type after `/srs`. Acts as a Slack user id (default: the first admin of the config). On a terminal: a
- * `srs> ` prompt with line editing and history (kept in the user's state directory), messages edited in place.
+ * `srs-chatops console [--user U..] [--channel C..] [--history FILE|off]`: the bot in a terminal (like Hubot's shell).
+ * Each line is what you would type after `/srs`. Acts as a Slack user id (default: the first admin of the config). On
+ * a terminal: a `srs> ` prompt with line editing and history (kept in `~/.local/state/srs-chatops/console_history`
+ * unless `--history` says otherwise), Slack markup in ANSI, messages edited in place.
  */
 export async function runConsole(args: string[], env: NodeJS.ProcessEnv = process.env, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = loadConfig(env);
@@ -145,7 +146,7 @@ export async function runConsole(args: string[], env: NodeJS.ProcessEnv = proces
   const userId = option(args, '--user') ?? env.SRS_CHATOPS_CONSOLE_USER ?? config.slack.roles.admin[0] ?? 'UCONSOLE';
   const channelId = option(args, '--channel') ?? env.SRS_CHATOPS_CONSOLE_CHANNEL ?? config.slack.allowedChannels[0] ?? 'CCONSOLE';
   const interactive = isTty(input) && isTty(output);
-  const file = interactive ? historyPath(env) : undefined;
+  const file = interactive ? historyPath(option(args, '--history')) : undefined;
   const rl = createInterface(
     interactive
       ? { input, output, terminal: true, prompt: 'srs> ', history: loadHistory(file), historySize: HISTORY_SIZE, removeHistoryDuplicates: true }
@@ -154,8 +155,7 @@ export async function runConsole(args: string[], env: NodeJS.ProcessEnv = proces
   rl.pause();
   if (interactive) rl.on('history', (history: string[]) => saveHistory(file, history));
   const screen = new PromptLine(output, interactive ? rl : undefined);
-  const style = isTty(output) && (env.NO_COLOR ?? '') === '' ? 'ansi' : 'plain';
-  const chat = new ConsoleChat(screen, { style });
+  const chat = new ConsoleChat(screen);
   const runtime = await startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` }).catch((err: unknown) => {
     rl.close(); // the terminal back out of raw mode
     throw err;

@@ -90,7 +90,8 @@ describe('srs-chatops console', () => {
         extra: { slack: { roles: { admin: ['U0ADMIN01'], viewer: ['U0VIEW001'] } } },
       }),
     );
-    env = { SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redisUrlForDb(DB), SRS_CHATOPS_CONSOLE_HISTORY: path.join(dir, 'history') };
+    // HOME: the history goes to this run's ~/.local/state, not the user's.
+    env = { SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redisUrlForDb(DB), HOME: dir };
     h = workerHarness(hosts, { rename });
     workers = startWorkers(h, redisUrlForDb(DB), 1);
   });
@@ -174,7 +175,7 @@ describe('srs-chatops console', () => {
       await first.waitFor(/edge-2 .*127\.0\.0\.1[\s\S]*srs> /);
       first.type('\x04'); // Ctrl-D
       expect(await exitsWithin(first, 15000)).toBe(0);
-      expect(fs.readFileSync(path.join(dir, 'history'), 'utf8')).toMatch(/^hosts$/m);
+      expect(fs.readFileSync(path.join(dir, '.local/state/srs-chatops/console_history'), 'utf8')).toMatch(/^hosts$/m);
 
       const second = onTerminal(env);
       running.push(second.child);

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { HISTORY_SIZE, historyPath, loadHistory, saveHistory } from '../../src/adapters/console/console-history';
 
 describe('console history', () => {
-  it('lives in the state directory, or where SRS_CHATOPS_CONSOLE_HISTORY says (empty: nowhere)', () => {
-    expect(historyPath({ XDG_STATE_HOME: '/s' })).toBe('/s/srs-chatops/console_history');
-    expect(historyPath({})).toBe(path.join(os.homedir(), '.local/state/srs-chatops/console_history'));
-    expect(historyPath({ SRS_CHATOPS_CONSOLE_HISTORY: '/x/h', XDG_STATE_HOME: '/s' })).toBe('/x/h');
-    expect(historyPath({ SRS_CHATOPS_CONSOLE_HISTORY: '' })).toBeUndefined();
+  it('lives in the state directory, or where --history says (off: nowhere)', () => {
+    expect(historyPath(undefined, '/home/ops')).toBe('/home/ops/.local/state/srs-chatops/console_history');
+    expect(historyPath(undefined)).toBe(path.join(os.homedir(), '.local/state/srs-chatops/console_history'));
+    expect(historyPath('/x/h', '/home/ops')).toBe('/x/h');
+    expect(historyPath('off')).toBeUndefined();
+    expect(historyPath('')).toBeUndefined();
   });
 
   it('saves oldest first, loads newest first (as readline wants), private to the user, at most HISTORY_SIZE lines', () => {

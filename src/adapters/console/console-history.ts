@@ -6,14 +6,12 @@ import path from 'node:path';
 export const HISTORY_SIZE = 1000;
 
 /**
- * Where the console keeps the lines typed at its prompt: `SRS_CHATOPS_CONSOLE_HISTORY` (empty: nowhere), else
- * `$XDG_STATE_HOME/srs-chatops/console_history` (`~/.local/state/...` by default).
+ * Where the console keeps the lines typed at its prompt: the `--history` option's file (`off`: nowhere), else
+ * `~/.local/state/srs-chatops/console_history` (the XDG state directory's default place).
  */
-export function historyPath(env: NodeJS.ProcessEnv): string | undefined {
-  const set = env.SRS_CHATOPS_CONSOLE_HISTORY;
-  if (set !== undefined) return set.trim() === '' ? undefined : set;
-  const state = env.XDG_STATE_HOME !== undefined && env.XDG_STATE_HOME !== '' ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state');
-  return path.join(state, 'srs-chatops', 'console_history');
+export function historyPath(option: string | undefined, home: string = os.homedir()): string | undefined {
+  if (option !== undefined) return option.trim() === '' || option === 'off' ? undefined : option;
+  return path.join(home, '.local', 'state', 'srs-chatops', 'console_history');
 }
 
 /** The saved lines, newest first (as readline's `history` wants them); none when the file is missing or unreadable. */
