@@ -36,7 +36,14 @@ export function startWorkers(h: WorkerHarness, redisUrl: string, n: number, opts
     connections,
     close: async () => {
       // A test that left a drain running must not hang the teardown: wait 5 s for active jobs, then force.
-      await Promise.all(workers.map((w) => Promise.race([w.close(), new Promise((r) => setTimeout(r, 5000))])));
+      // A close that hangs is cut at 5 s; the timer never outlives the close (jest would wait for it).
+      await Promise.all(
+        workers.map(async (w) => {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([w.close(), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+          clearTimeout(timer);
+        }),
+      );
       await Promise.all(workers.map((w) => w.close(true)));
       for (const c of connections) c.disconnect();
     },

@@ -61,6 +61,9 @@ describe('subcommand options', () => {
     if (args.help) throw new Error('not help');
     expect(consoleArgv(args)).toEqual(['--user', 'U0ALICE', '--channel', 'C0OPS']);
     expect(consoleArgv({})).toEqual([]);
+    const history = parseConsoleArgs(['--history=off']);
+    expect(history).toEqual({ help: false, history: 'off' });
+    expect(consoleArgv({ history: 'off' })).toEqual(['--history', 'off']);
     expect(() => parseConsoleArgs(['--user'])).toThrow('--user needs a value');
     expect(() => parseConsoleArgs(['--as', 'U1'])).toThrow("unknown option '--as'");
   });
