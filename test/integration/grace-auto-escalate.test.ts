@@ -28,7 +28,7 @@ describe('per-group automatic escalation at the deadline', () => {
     const { parent, replies } = await b.finished(requestIdOf(await b.slash('grace edge-1')), 30000);
     expect(parent.text).toMatch(/done: 1 ok/);
     const texts = replies.map((r) => r.text).join('\n');
-    expect(texts).toMatch(/escalated \(SIGINT sent by automatic escalation \(group policy\)\)/);
+    expect(texts).toMatch(/escalated \(SIGINT sent by automatic escalation \(grace\.autoEscalateGroups \([a-z0-9, -]+\)\)\)/);
     expect(texts).toMatch(/exited after a force quit/);
     expect(texts).not.toMatch(/Force quit now/);
     expect(pidAlive(pid)).toBe(false);

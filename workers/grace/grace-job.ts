@@ -26,8 +26,10 @@ export interface GraceJob {
   jobId: string;
   options: JobOptions;
   config: GraceConfig;
-  /** The host's groups ask for automatic escalation at the deadline. */
+  /** Escalate by itself at the deadline (the host's groups ask for it, or an approved upgrade plan said so). */
   autoEscalate: boolean;
+  /** Why, as the evidence says who forced the quit: `the approved upgrade plan`, `grace.autoEscalateGroups (edges)`. */
+  autoEscalateReason?: string;
   preflight(progress: GraceProgress, deadlineMs: number | undefined): Promise<void>;
   progress(progress: GraceProgress): Promise<void>;
   milestone(progress: GraceProgress, milestone: GraceMilestone, detail?: string): Promise<void>;

@@ -13,12 +13,15 @@ export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: Host
   const control = new RedisGraceControl(redis);
   const base = { v: 1 as const, requestId: job.requestId, jobId: job.jobId, host: job.host, verb: job.verb, worker };
   const ckKey = keys.graceCheckpoint(job.jobId);
+  const planned = job.options?.upgrade?.forceAtDeadline === true;
+  const groups = host.groups.filter((g) => config.grace.autoEscalateGroups.includes(g));
   return {
     requestId: job.requestId,
     jobId: job.jobId,
     options: job.options ?? {},
     config: config.grace,
-    autoEscalate: job.options?.upgrade?.forceAtDeadline === true || host.groups.some((g) => config.grace.autoEscalateGroups.includes(g)),
+    autoEscalate: planned || groups.length > 0,
+    autoEscalateReason: planned ? 'the approved upgrade plan' : `grace.autoEscalateGroups (${groups.join(', ')})`,
     preflight: (progress, deadlineMs) => events.publish({ ...base, type: 'grace.preflight', at: Date.now(), progress, ...(deadlineMs !== undefined ? { deadlineMs } : {}) }),
     progress: (progress) => events.publish({ ...base, type: 'grace.progress', at: Date.now(), progress }),
     milestone: async (progress, milestone, detail) => {

@@ -131,7 +131,7 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
     }
     if (decided?.decision === 'force' || (job.autoEscalate && p.deadlineAt !== undefined && now >= p.deadlineAt && ck.sigintAt === undefined)) {
       if (ck.sigintAt === undefined) {
-        const by = decided ? decided.by : 'automatic escalation (group policy)';
+        const by = decided ? decided.by : `automatic escalation (${job.autoEscalateReason ?? 'policy'})`;
         const sent = await signalSrs(ctx, ck.pid, 'INT');
         ck.sigintAt = clock();
         p.stage = 'escalating';
