@@ -1,4 +1,4 @@
-import { isProcessAlive, listDescendants, listProcesses, readCmdline, readCwd, type ProcessInfo } from '../../test/support/process-table';
+import { isProcessAlive, listDescendants, listProcesses, readCmdline, readCwd, selfAndAncestors, type ProcessInfo } from '../../test/support/process-table';
 import { signalProcess } from '../../test/support/stop-process';
 
 /** A process of a demo run: its pid and what it runs. */
@@ -8,16 +8,6 @@ export interface DemoProcess {
   cmdline: string;
 }
 
-/** This process and its ancestors: never swept. */
-function selfAndAncestors(table: readonly ProcessInfo[]): Set<number> {
-  const byPid = new Map(table.map((row) => [row.pid, row]));
-  const chain = new Set<number>();
-  for (let pid: number | undefined = process.pid; pid !== undefined && pid > 1 && !chain.has(pid); ) {
-    chain.add(pid);
-    pid = byPid.get(pid)?.ppid;
-  }
-  return chain;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

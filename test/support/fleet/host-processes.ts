@@ -1,4 +1,4 @@
-import { isProcessAlive, listDescendants, listProcesses, readCmdline, readCwd, type ProcessInfo } from '../process-table';
+import { isProcessAlive, listDescendants, listProcesses, readCmdline, readCwd, selfAndAncestors } from '../process-table';
 import { signalProcess } from '../stop-process';
 import { waitUntil } from '../wait-until';
 
@@ -12,16 +12,6 @@ export interface HostProcessFilter {
   sparedSshdPid?: number;
 }
 
-/** This process and its ancestors: never killed, whatever their command line says. */
-function ancestorsOfSelf(table: readonly ProcessInfo[]): Set<number> {
-  const byPid = new Map(table.map((row) => [row.pid, row]));
-  const chain = new Set<number>();
-  for (let pid: number | undefined = process.pid; pid !== undefined && pid > 1 && !chain.has(pid); ) {
-    chain.add(pid);
-    pid = byPid.get(pid)?.ppid;
-  }
-  return chain;
-}
 
 /**
  * Processes belonging to a host: their command line mentions a path inside the host directory, or they run in it
@@ -32,7 +22,7 @@ export function findHostProcesses(filter: HostProcessFilter): number[] {
   const hostDir = filter.hostDir.replace(/\/+$/, '');
   const mentions = new RegExp(`${hostDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:/|\\s|$)`);
   const table = listProcesses();
-  const spared = ancestorsOfSelf(table);
+  const spared = selfAndAncestors(table);
   if (filter.sparedSshdPid) for (const row of listDescendants(filter.sparedSshdPid, table)) spared.add(row.pid);
   return table
     .filter((row) => row.state !== 'Z' && row.comm !== 'sshd' && !spared.has(row.pid))
