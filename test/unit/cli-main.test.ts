@@ -48,7 +48,7 @@ describe('srs-chatops (the CLI as a process)', () => {
   it.each([
     ['worker', 'usage: srs-chatops worker\n'],
     ['bot', 'usage: srs-chatops bot\n'],
-    ['console', 'usage: srs-chatops console [--user U] [--channel C]\n'],
+    ['console', 'usage: srs-chatops console [--user U] [--channel C] [--history FILE|off]\n'],
     ['doctor', 'usage: srs-chatops doctor [--trust-new]\n'],
     ['audit', 'usage: srs-chatops audit <command> [options]'],
   ])('%s --help prints its usage on stdout, exits 0, starts nothing', async (command, usage) => {

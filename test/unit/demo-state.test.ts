@@ -52,8 +52,15 @@ describe('demo state: per checkout, and per user in the system temp dir', () => 
     const script = (dir: string): string =>
       `process.env.SRS_CHATOPS_PORT_DIR=${JSON.stringify(dir)};` +
       `require(${JSON.stringify(path.resolve(__dirname, '../support/free-port.ts'))}).allocatePort().then((p)=>{console.log(p);process.exit(0)},(e)=>{console.error(e.message);process.exit(1)})`;
+    // `nobody` must be able to run this node: a binary under /root (CI's Node 22/24 check) is not; the system's is.
+    const othersMayRun = (file: string): boolean =>
+      file.split('/').every((_, i, parts) => {
+        const prefix = parts.slice(0, i + 1).join('/') || '/';
+        return (fs.statSync(prefix).mode & 0o001) !== 0;
+      });
+    const node = [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find((f) => fs.existsSync(f) && othersMayRun(fs.realpathSync(f))) ?? process.execPath;
     const run = (uid: number, dir: string) =>
-      spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script(dir)], {
+      spawnSync(node, ['--require', require.resolve('tsx/cjs'), '-e', script(dir)], {
         encoding: 'utf8',
         cwd: path.resolve(__dirname, '../..'),
         timeout: 30_000,
