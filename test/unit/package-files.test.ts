@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pkg from '../../package.json';
 
 const root = path.join(__dirname, '..', '..');
+/** The Redis Lua scripts (src/adapters/redis/lua/load-lua.ts reads them), and where the build puts them. */
+const luaSrc = path.join(root, 'src', 'adapters', 'redis', 'lua');
+const luaDist = 'dist/src/adapters/redis/lua';
 
 interface PackResult {
   files: Array<{ path: string; mode: number }>;
@@ -33,10 +37,30 @@ describe('the npm package (npm pack)', () => {
   });
 
   it('holds nothing else: no tests, benches, dev scripts, TypeScript sources or source maps', () => {
-    const allowed = /^(dist\/(src|workers|config)\/.+\.js|config\/example\.yml|deploy\/.+|docs\/.+|Dockerfile|docker-compose\.yml|slack-app-manifest\.yml|\.env\.example|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(dist\/(src|workers|config)\/.+\.js|dist\/src\/adapters\/redis\/lua\/[a-z0-9-]+\.lua|config\/example\.yml|deploy\/.+|docs\/.+|Dockerfile|docker-compose\.yml|slack-app-manifest\.yml|\.env\.example|README\.md|LICENSE|package\.json)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     expect(paths.filter((p) => /^(test|bench|scripts|src|workers)\/|^dist\/(test|bench|scripts)\/|\.ts$|\.map$/.test(p))).toEqual([]);
     expect(pack.entryCount).toBeLessThan(400);
+  });
+
+  it('holds every Redis Lua script, next to the built loader, which loads each of them from dist/', () => {
+    const names = fs.readdirSync(luaSrc).filter((f) => f.endsWith('.lua')).sort();
+    expect(names.length).toBeGreaterThan(0);
+    expect(paths).toContain(`${luaDist}/load-lua.js`);
+    for (const name of names) {
+      expect(paths).toContain(`${luaDist}/${name}`);
+      expect(fs.readFileSync(path.join(root, luaDist, name))).toEqual(fs.readFileSync(path.join(luaSrc, name)));
+    }
+    expect(paths.filter((p) => p.endsWith('.lua')).sort()).toEqual(names.map((n) => `${luaDist}/${n}`));
+    // The built loader, run by node as the installed program runs it: it finds and reads each script under dist/.
+    const loaded = execFileSync(
+      process.execPath,
+      ['-e', `const { loadLua, luaNames, LUA_DIR } = require('./${luaDist}/load-lua.js'); console.log(JSON.stringify({ dir: LUA_DIR, shas: luaNames().map((n) => loadLua(n).sha1) }));`],
+      { cwd: root, encoding: 'utf8' },
+    );
+    const { dir, shas } = JSON.parse(loaded) as { dir: string; shas: string[] };
+    expect(dir).toBe(path.join(root, luaDist));
+    expect(shas).toEqual(names.map((n) => createHash('sha1').update(fs.readFileSync(path.join(luaSrc, n))).digest('hex')));
   });
 
   it('bin: a built file that starts with a shebang and is executable in the tarball', () => {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { luaScript } from '../redis/lua-script';
+import { loadLua } from '../redis/lua/load-lua';
 import type { RawStreamEntry } from './stream-entries';
 
 /**
@@ -7,20 +8,7 @@ import type { RawStreamEntry } from './stream-entries';
  * stream ids, then XRANGE of each. Read-only. KEYS: index, stream. ARGV: `rev` or `fwd`, the start bound
  * (`+inf`, `(123`), the end bound, count. Returns score, entry (nil when the entry is gone), score, entry, ...
  */
-export const INDEX_PAGE_SCRIPT = `
-local ids
-if ARGV[1] == 'rev' then
-  ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'WITHSCORES', 'LIMIT', 0, ARGV[4])
-else
-  ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'WITHSCORES', 'LIMIT', 0, ARGV[4])
-end
-local out = {}
-for i = 1, #ids, 2 do
-  out[#out + 1] = ids[i + 1]
-  out[#out + 1] = redis.call('XRANGE', KEYS[2], ids[i], ids[i])[1] or false
-end
-return out
-`;
+export const INDEX_PAGE_SCRIPT = loadLua('audit-index-page').source;
 
 const SCRIPT = luaScript(INDEX_PAGE_SCRIPT);
 

@@ -2,54 +2,23 @@ import type { Redis } from 'ioredis';
 import type { Plan } from '../../core/rollout/plan';
 import type { ApprovalRecord, ApprovalState, ApprovalStorePort, ApproveOutcome } from '../../ports/approval-store-port';
 import { keys } from './keys';
+import { loadLua } from './lua/load-lua';
 
 /** Approvals are kept this long after they expire: a late press on an old card still gets a clear answer. */
 const KEEP_SECONDS = 7 * 24 * 3600;
 
 /** KEYS: approval hash, pending set. ARGV: id, expiresAt, ttl, then field/value pairs. 0 when it exists already. */
-const CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-return 1
-`;
+const CREATE = loadLua('approval-create');
 
 /**
  * KEYS: approval hash, approvers list, pending set, starting set. ARGV: user, plan hash, now, id, ttl seconds, then
  * earlier approvers who no longer count (removed before counting). Checks state, expiry, plan hash and duplicates
  * before any write; returns {status, approver...}.
  */
-const APPROVE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown'} end
-if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return {'not_pending'} end
-if tonumber(ARGV[3]) >= tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then return {'expired'} end
-if redis.call('HGET', KEYS[1], 'hash') ~= ARGV[2] then return {'plan_mismatch'} end
-if redis.call('LPOS', KEYS[2], ARGV[1]) then return {'duplicate'} end
-for i = 6, #ARGV do redis.call('LREM', KEYS[2], 0, ARGV[i]) end
-redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
-local by = redis.call('LRANGE', KEYS[2], 0, -1)
-local status = 'added'
-if #by >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
-  status = 'complete'
-  redis.call('HSET', KEYS[1], 'state', 'approved', 'decidedAt', ARGV[3])
-  redis.call('ZREM', KEYS[3], ARGV[4])
-  redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
-end
-table.insert(by, 1, status)
-return by
-`;
+const APPROVE = loadLua('approval-approve');
 
 /** KEYS: approval hash, pending set. ARGV: state, by, reason, now, id. 1 when this call closed it. */
-const CLOSE = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then redis.call('ZREM', KEYS[2], ARGV[5]) return 0 end
-if state ~= 'pending' then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[1], 'decidedBy', ARGV[2], 'reason', ARGV[3], 'decidedAt', ARGV[4])
-redis.call('ZREM', KEYS[2], ARGV[5])
-return 1
-`;
+const CLOSE = loadLua('approval-close');
 
 /** ApprovalStorePort on Redis: a hash per approval, a list of approvers, a sorted set of pending ones by expiry. */
 export class RedisApprovalStore implements ApprovalStorePort {
@@ -61,7 +30,7 @@ export class RedisApprovalStore implements ApprovalStorePort {
 
   async create(plan: Plan): Promise<boolean> {
     const fields = ['plan', JSON.stringify(plan), 'state', 'pending', 'expiresAt', String(plan.expiresAt), 'hash', plan.hash, 'required', String(plan.requiredApprovals)];
-    return Number(await this.redis.eval(CREATE, 2, keys.approval(plan.id), keys.approvalsPending, plan.id, String(plan.expiresAt), String(this.ttl(plan)), ...fields)) === 1;
+    return Number(await this.redis.eval(CREATE.source, 2, keys.approval(plan.id), keys.approvalsPending, plan.id, String(plan.expiresAt), String(this.ttl(plan)), ...fields)) === 1;
   }
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
@@ -82,7 +51,7 @@ export class RedisApprovalStore implements ApprovalStorePort {
   async approve(id: string, userId: string, hash: string, now: number, drop: readonly string[] = []): Promise<ApproveOutcome> {
     const expiresAt = await this.redis.hget(keys.approval(id), 'expiresAt');
     const ttl = this.ttl({ expiresAt: expiresAt === null ? now : Number(expiresAt) });
-    const reply = (await this.redis.eval(APPROVE, 4, keys.approval(id), keys.approvalBy(id), keys.approvalsPending, keys.approvalsStarting, userId, hash, String(now), id, String(ttl), ...drop)) as string[];
+    const reply = (await this.redis.eval(APPROVE.source, 4, keys.approval(id), keys.approvalBy(id), keys.approvalsPending, keys.approvalsStarting, userId, hash, String(now), id, String(ttl), ...drop)) as string[];
     const [status, ...approvedBy] = reply;
     if (status === 'added' || status === 'complete') return { status, approvedBy };
     if (status === 'duplicate' || status === 'not_pending' || status === 'expired' || status === 'plan_mismatch') return { status };
@@ -90,7 +59,7 @@ export class RedisApprovalStore implements ApprovalStorePort {
   }
 
   async close(id: string, state: Exclude<ApprovalState, 'pending' | 'approved'>, by: string, reason: string, now: number): Promise<boolean> {
-    return Number(await this.redis.eval(CLOSE, 2, keys.approval(id), keys.approvalsPending, state, by, reason, String(now), id)) === 1;
+    return Number(await this.redis.eval(CLOSE.source, 2, keys.approval(id), keys.approvalsPending, state, by, reason, String(now), id)) === 1;
   }
 
   async unstarted(before: number): Promise<string[]> {

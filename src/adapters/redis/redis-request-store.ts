@@ -4,6 +4,7 @@ import type { VerbResult } from '../../core/verb-result';
 import type { RequestHead, RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
 import { keys } from './keys';
 import { luaScript } from './lua-script';
+import { loadLua } from './lua/load-lua';
 
 /** Requests are kept a week: long enough for late results and late button presses. */
 const TTL_SECONDS = 7 * 24 * 3600;
@@ -12,14 +13,7 @@ const TTL_SECONDS = 7 * 24 * 3600;
  * Stores a host's result and counts the results stored (field names only: no result is read or parsed), so that a
  * fan-out's delivery knows whether every host answered without reading them all on every event.
  */
-const SAVE_RESULT = luaScript(`
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-local n = 0
-for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
-  if string.sub(field, 1, 7) == 'result:' then n = n + 1 end
-end
-return n
-`);
+const SAVE_RESULT = luaScript(loadLua('request-save-result').source);
 
 /** RequestStorePort on a Redis hash per request: `meta`, `parent`, `result:<host>`, `posted:<host>`, `done`. */
 export class RedisRequestStore implements RequestStorePort {

@@ -2,38 +2,18 @@ import type { Redis } from 'ioredis';
 import type { Plan } from '../../core/rollout/plan';
 import type { RolloutHost, RolloutRecord, RolloutState, RolloutStorePort } from '../../ports/rollout-store-port';
 import { keys } from './keys';
+import { loadLua } from './lua/load-lua';
 
 const KEEP_SECONDS = 30 * 24 * 3600;
 
 /** KEYS: rollout hash, active set. ARGV: id, ttl, then field/value pairs. 0 when the rollout exists already. */
-const CREATE = `
-if redis.call('HEXISTS', KEYS[1], 'plan') == 1 then return 0 end
-for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[1])
-return 1
-`;
+const CREATE = loadLua('rollout-create');
 
 /** KEYS: rollout hash, active set. ARGV: id, to, allowed-from (comma list), then field/value pairs. */
-const TRANSITION = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return 0 end
-local ok = false
-for s in string.gmatch(ARGV[3], '[^,]+') do if s == state then ok = true end end
-if not ok then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[2])
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-if ARGV[2] == 'running' or ARGV[2] == 'aborting' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
-return 1
-`;
+const TRANSITION = loadLua('rollout-transition');
 
 /** KEYS: rollout hash. ARGV: field, json, at. Writes the host state unless a newer one is there. */
-const SET_HOST = `
-local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur and tonumber(cjson.decode(cur).at) > tonumber(ARGV[3]) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1
-`;
+const SET_HOST = loadLua('rollout-set-host');
 
 /** RolloutStorePort on Redis: one hash per rollout (`plan`, `state`, `batch`, `host:<name>`, ...). */
 export class RedisRolloutStore implements RolloutStorePort {
@@ -49,7 +29,7 @@ export class RedisRolloutStore implements RolloutStorePort {
       approvedBy: JSON.stringify(r.approvedBy),
     };
     for (const [host, state] of Object.entries(r.hosts)) fields[`host:${host}`] = JSON.stringify(state);
-    return Number(await this.redis.eval(CREATE, 2, key, keys.rolloutsActive, r.plan.id, String(KEEP_SECONDS), ...Object.entries(fields).flat())) === 1;
+    return Number(await this.redis.eval(CREATE.source, 2, key, keys.rolloutsActive, r.plan.id, String(KEEP_SECONDS), ...Object.entries(fields).flat())) === 1;
   }
 
   async get(id: string): Promise<RolloutRecord | undefined> {
@@ -72,7 +52,7 @@ export class RedisRolloutStore implements RolloutStorePort {
   }
 
   async setHost(id: string, host: string, state: RolloutHost): Promise<void> {
-    await this.redis.eval(SET_HOST, 1, keys.rollout(id), `host:${host}`, JSON.stringify(state), String(state.at));
+    await this.redis.eval(SET_HOST.source, 1, keys.rollout(id), `host:${host}`, JSON.stringify(state), String(state.at));
   }
 
   async transition(id: string, from: readonly RolloutState[], to: RolloutState, fields: { batch?: number; reason?: string; endedAt?: number } = {}): Promise<boolean> {
@@ -80,7 +60,7 @@ export class RedisRolloutStore implements RolloutStorePort {
     if (fields.batch !== undefined) pairs.push('batch', String(fields.batch));
     if (fields.reason !== undefined) pairs.push('reason', fields.reason);
     if (fields.endedAt !== undefined) pairs.push('endedAt', String(fields.endedAt));
-    return Number(await this.redis.eval(TRANSITION, 2, keys.rollout(id), keys.rolloutsActive, id, to, from.join(','), ...pairs)) === 1;
+    return Number(await this.redis.eval(TRANSITION.source, 2, keys.rollout(id), keys.rolloutsActive, id, to, from.join(','), ...pairs)) === 1;
   }
 
   async setStatusTs(id: string, ts: string): Promise<void> {
