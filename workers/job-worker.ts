@@ -2,9 +2,8 @@ import { DelayedError, Queue, QueueEvents, UnrecoverableError, Worker, type Job 
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema';
 import type { Logger } from '../src/adapters/logger';
-import { HostLock } from '../src/adapters/redis/host-lock';
-import { keys, QUEUE_NAME } from '../src/adapters/redis/keys';
-import { takeHostTurn } from '../src/adapters/redis/take-host-turn';
+import { HostQueue } from '../src/adapters/redis/host-queue';
+import { QUEUE_NAME } from '../src/adapters/redis/keys';
 import { isVerb } from '../src/core/verbs';
 import { unconfirmedResult, unrunResult, type VerbResult } from '../src/core/verb-result';
 import type { HostPort } from '../src/ports/host-port';
@@ -44,7 +43,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
   const { redis, config, logger } = opts;
   const pollMs = opts.pollMs ?? 100;
   const lockTtlMs = opts.lockTtlMs ?? config.worker.lockDurationMs;
-  const lock = new HostLock(redis);
+  const hostQueue = new HostQueue(redis);
   const queue = new Queue(QUEUE_NAME, { connection: redis });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
   const hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
@@ -55,10 +54,10 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
    */
   async function waitForTurn(job: Job<HostJob>, token: string | undefined): Promise<string | null> {
     const data = job.data;
-    const turn = await takeHostTurn(redis, data.host, data.jobId, lockTtlMs);
+    const turn = await hostQueue.takeTurn(data.host, data.jobId, lockTtlMs);
     if (turn.kind === 'acquired') return turn.cancelledBy;
     if (turn.kind === 'behind' && (await isFinished(queue, turn.head))) {
-      await redis.lrem(keys.hostQueue(data.host), 1, turn.head);
+      await hostQueue.remove(data.host, turn.head);
     }
     await job.moveToDelayed(Date.now() + pollMs, token);
     throw new DelayedError();
@@ -74,7 +73,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
       // The bot and this worker disagree about the inventory: answer the request rather than drop it.
       const result = unrunResult(data.host, data.verb, `this worker (${opts.workerId}) has no host ${data.host} in its inventory; nothing was run. Deploy the same config to bot and workers.`, 'config_invalid');
       await publishResult(data, result);
-      await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
+      await hostQueue.remove(data.host, data.jobId);
       return result;
     }
     const cancelledBy = await waitForTurn(job, token);
@@ -84,9 +83,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
       await releaseHost(data);
       return result;
     }
-    const renew = setInterval(() => {
-      lock.renew(data.host, data.jobId, lockTtlMs).catch((err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
-    }, lockTtlMs / 3);
+    const stopRenewal = hostQueue.keepLock(data.host, data.jobId, lockTtlMs, (err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
     const auditBase = { actor: `worker:${opts.workerId}`, requestId: data.requestId, correlationId: data.requestId, host: data.host, verb: data.verb };
     const startAudit = opts.audit
       .append({ ...auditBase, type: 'job.started', data: { jobId: data.jobId, requestedBy: data.requestedBy, ...(data.options ? { options: data.options } : {}) } })
@@ -101,7 +98,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
     // goes ahead while the record is written: its result record is appended after it, in the same chain order.
     const mutating = mutatesHost(data.verb);
     if (mutating && !(await startAudit)) {
-      clearInterval(renew);
+      stopRenewal();
       const result = unrunResult(data.host, data.verb, `not run: the audit log cannot be written (Redis refuses writes?), and every state-changing action must be on record. Nothing was sent to ${data.host}.`, 'audit_unavailable');
       await publishResult(data, result);
       await releaseHost(data);
@@ -158,7 +155,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
       await publishResult(data, result);
       return result;
     } finally {
-      clearInterval(renew);
+      stopRenewal();
       await releaseHost(data);
     }
   }
@@ -169,7 +166,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
 
   /** The job leaves its host's FIFO and queue details and gives up the host lock: one round trip. */
   async function releaseHost(data: HostJob): Promise<void> {
-    await Promise.all([redis.multi().lrem(keys.hostQueue(data.host), 1, data.jobId).hdel(keys.jobInfo, data.jobId).exec(), lock.release(data.host, data.jobId)]);
+    await hostQueue.release(data.host, data.jobId);
   }
 
   const worker = new Worker<HostJob, VerbResult>(QUEUE_NAME, process, {
@@ -196,7 +193,7 @@ export function startJobWorker(opts: JobWorkerOptions): { worker: Worker<HostJob
     const data = job.data;
     const result = unconfirmedResult(data.host, data.verb, `the job failed and was given up: ${reason.slice(0, 200)}. ${data.host}'s state is unconfirmed: run \`/srs status ${data.host}\`.`, 'job_failed');
     await publishResult(data, result);
-    await redis.lrem(keys.hostQueue(data.host), 1, data.jobId);
+    await hostQueue.remove(data.host, data.jobId);
   }
   return {
     worker,
