@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { keys } from '../../src/adapters/redis/keys';
-import { takeHostTurn } from '../../src/adapters/redis/take-host-turn';
+import { HostQueue, type HostTurn } from '../../src/adapters/redis/host-queue';
 import { redisUrlForDb } from '../support/queue-harness';
 
 const DB = 22;
+
+/** The turn as the worker takes it (through the host queue's owner). */
+const takeHostTurn = (redis: Redis, host: string, jobId: string, lockTtlMs: number): Promise<HostTurn> => new HostQueue(redis).takeTurn(host, jobId, lockTtlMs);
 
 describe('takeHostTurn: FIFO check, host lock and cancel flag in one Lua script (real Redis)', () => {
   let redis: Redis;

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
-import { keys } from './keys';
 import { luaScript } from './lua-script';
 
 /**
+ * Part of the host queue's owner (host-queue.ts): only HostQueue runs this.
+ *
  * A job's turn on its host, in one atomic step: is the job first in the host's FIFO list, then the host lock
  * (SET NX PX with the job id as owner token; a job already holding it, after a stall, keeps it), then the job's
  * cancel flag. A job missing from the list is appended (it then waits behind the jobs already there).
@@ -34,9 +34,10 @@ end
 return {'acquired'}
 `;
 
-const SCRIPT = luaScript(TAKE_HOST_TURN_SCRIPT);
+/** The script, run by its SHA-1 (see lua-script.ts). */
+export const TAKE_HOST_TURN = luaScript(TAKE_HOST_TURN_SCRIPT);
 
-/** What {@link takeHostTurn} found. */
+/** What {@link HostQueue.takeTurn} found. */
 export type HostTurn =
   /** First in line and the host lock is held by this job; `cancelledBy` is set when the job was cancelled meanwhile. */
   | { kind: 'acquired'; cancelledBy: string | null }
@@ -47,12 +48,8 @@ export type HostTurn =
   /** First in line, but the lock is held by another job (it is finishing). */
   | { kind: 'locked'; holder: string };
 
-/**
- * One round trip (EVALSHA, the script loaded on NOSCRIPT) instead of LINDEX, LPOS, SET NX, GET: the check of the
- * host's FIFO, the host lock and the cancel flag happen atomically, so no other worker acts in between.
- */
-export async function takeHostTurn(redis: Redis, host: string, jobId: string, lockTtlMs: number): Promise<HostTurn> {
-  const reply = await SCRIPT.run(redis, [keys.hostQueue(host), keys.hostLock(host), keys.cancelled(jobId)], [jobId, String(lockTtlMs)]);
+/** Reads the script's reply (`[kind, detail?]`). */
+export function parseHostTurn(reply: unknown): HostTurn {
   const [kind, detail] = reply as [string, string | undefined];
   switch (kind) {
     case 'acquired':

@@ -1,0 +1,144 @@
+import type { Redis } from 'ioredis';
+import type { HostJob, QueuePosition } from '../../ports/job-queue-port';
+import { parseHostTurn, TAKE_HOST_TURN, type HostTurn } from './host-queue-turn';
+import { keys } from './keys';
+
+export type { HostTurn } from './host-queue-turn';
+
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/** How long a cancel flag is kept for the worker that holds the job next. */
+const CANCEL_FLAG_SECONDS = 24 * 3600;
+/** How many entries of a host's line {@link HostQueue.list} reads. */
+const LIST_LIMIT = 50;
+
+/** What the queue details keep of a job (for `/srs jobs` and queue positions). */
+interface JobInfo {
+  verb: HostJob['verb'];
+  requestedBy: string;
+  enqueuedAt: number;
+}
+
+/**
+ * The one owner of the per-host job queue: each host's FIFO list of job ids (`srs-chatops:hostq:<host>`), its lock
+ * (`srs-chatops:hostlock:<host>`, SET NX PX with the job id as owner token), the jobs' queue details
+ * (`srs-chatops:jobinfo`) and their cancel flags. The bot (enqueue, list, cancel) and the worker (turn, renewal,
+ * release) both go through it; no other code touches these keys (test/unit/host-queue-owner.test.ts checks it).
+ *
+ * Jobs for one host run one at a time, in the order they were accepted, whatever the workers.
+ */
+export class HostQueue {
+  constructor(private readonly redis: Redis) {}
+
+  /**
+   * Appends each job to its host's line and records its queue details, in one transaction; resolves to the number of
+   * jobs ahead of each (by job id). The transaction is written to the connection before this returns, so a command
+   * issued after the call (BullMQ's `addBulk` on the same connection) reaches Redis after it.
+   */
+  enqueue(jobs: readonly HostJob[]): Promise<Map<string, number>> {
+    const tx = this.redis.multi();
+    for (const job of jobs) {
+      tx.rpush(keys.hostQueue(job.host), job.jobId);
+      tx.hset(keys.jobInfo, job.jobId, JSON.stringify({ verb: job.verb, requestedBy: job.requestedBy, enqueuedAt: job.enqueuedAt, host: job.host }));
+    }
+    return tx.exec().then((replies) => {
+      const ahead = new Map<string, number>();
+      jobs.forEach((job, i) => {
+        const [err, length] = replies?.[2 * i] ?? [new Error('no reply'), 0];
+        if (err) throw err;
+        ahead.set(job.jobId, Number(length) - 1);
+      });
+      return ahead;
+    });
+  }
+
+  /**
+   * The job's turn on its host (see host-queue-turn.ts): one round trip (EVALSHA, the script loaded on NOSCRIPT)
+   * instead of LINDEX, LPOS, SET NX, GET; the FIFO check, the host lock and the cancel flag happen atomically, so no
+   * other worker acts in between.
+   */
+  async takeTurn(host: string, jobId: string, lockTtlMs: number): Promise<HostTurn> {
+    return parseHostTurn(await TAKE_HOST_TURN.run(this.redis, [keys.hostQueue(host), keys.hostLock(host), keys.cancelled(jobId)], [jobId, String(lockTtlMs)]));
+  }
+
+  /** Extends the host lock when `jobId` holds it; false when it does not (any more). */
+  async renew(host: string, jobId: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.redis.eval(RENEW, 1, keys.hostLock(host), jobId, String(ttlMs))) === 1;
+  }
+
+  /**
+   * Renews the host lock every third of its time-to-live while the job runs; a failed renewal goes to `onError`.
+   * Returns the function that stops it.
+   */
+  keepLock(host: string, jobId: string, ttlMs: number, onError: (err: unknown) => void): () => void {
+    const timer = setInterval(() => {
+      this.renew(host, jobId, ttlMs).catch(onError);
+    }, ttlMs / 3);
+    return () => clearInterval(timer);
+  }
+
+  /** The job id holding the host lock (the job running on the host), or null. */
+  holder(host: string): Promise<string | null> {
+    return this.redis.get(keys.hostLock(host));
+  }
+
+  /** Takes a job out of its host's line (its queue details stay): a job answered without running, a stale head. */
+  async remove(host: string, jobId: string): Promise<void> {
+    await this.redis.lrem(keys.hostQueue(host), 1, jobId);
+  }
+
+  /** Takes a job out of its host's line and drops its queue details, in one transaction: a job cancelled while queued. */
+  async discard(host: string, jobId: string): Promise<void> {
+    await this.redis.multi().lrem(keys.hostQueue(host), 1, jobId).hdel(keys.jobInfo, jobId).exec();
+  }
+
+  /** The job is done with its host: it leaves the line and the queue details and gives up the lock, in one round trip. */
+  async release(host: string, jobId: string): Promise<void> {
+    await Promise.all([this.discard(host, jobId), this.redis.eval(RELEASE, 1, keys.hostLock(host), jobId)]);
+  }
+
+  /** Flags a queued job as cancelled by `by`: whoever holds the job next answers "cancelled" instead of running it. */
+  async markCancelled(jobId: string, by: string): Promise<void> {
+    await this.redis.set(keys.cancelled(jobId), by, 'EX', CANCEL_FLAG_SECONDS);
+  }
+
+  /** The first jobs of each host's line, the running one marked (two round trips whatever the number of hosts). */
+  async list(hosts: readonly string[]): Promise<Map<string, QueuePosition['ahead']>> {
+    const out = new Map<string, QueuePosition['ahead']>();
+    if (hosts.length === 0) return out;
+    const lines = await this.lines(hosts);
+    const infos = await this.infos([...new Set(lines.flatMap((l) => l.ids))]);
+    hosts.forEach((host, i) => {
+      const { ids, running } = lines[i] ?? { ids: [], running: null };
+      const ahead: QueuePosition['ahead'] = [];
+      for (const jobId of ids) {
+        const info = infos.get(jobId);
+        if (info === undefined) continue;
+        ahead.push({ jobId, verb: info.verb, requestedBy: info.requestedBy, enqueuedAt: info.enqueuedAt, running: running === jobId });
+      }
+      out.set(host, ahead);
+    });
+    return out;
+  }
+
+  /** Each host's line and lock holder, in one pipeline. */
+  private async lines(hosts: readonly string[]): Promise<{ ids: string[]; running: string | null }[]> {
+    const pipe = this.redis.pipeline();
+    for (const host of hosts) pipe.lrange(keys.hostQueue(host), 0, LIST_LIMIT).get(keys.hostLock(host));
+    const replies = (await pipe.exec()) ?? [];
+    return hosts.map((_, i) => ({ ids: (replies[2 * i]?.[1] as string[] | undefined) ?? [], running: (replies[2 * i + 1]?.[1] as string | null | undefined) ?? null }));
+  }
+
+  /** The queue details of these jobs (those without any are left out). */
+  private async infos(ids: readonly string[]): Promise<Map<string, JobInfo>> {
+    const out = new Map<string, JobInfo>();
+    if (ids.length === 0) return out;
+    const raws = await this.redis.hmget(keys.jobInfo, ...ids);
+    ids.forEach((id, i) => {
+      const raw = raws[i];
+      if (raw !== null && raw !== undefined) out.set(id, JSON.parse(raw) as JobInfo);
+    });
+    return out;
+  }
+}
