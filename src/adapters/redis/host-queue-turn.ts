@@ -1,3 +1,4 @@
+import { loadLua } from './lua/load-lua';
 import { luaScript } from './lua-script';
 
 /**
@@ -10,32 +11,9 @@ import { luaScript } from './lua-script';
  * Returns {'acquired'} or {'acquired', cancelledBy}, {'queued'} (appended, not first), {'behind', headJobId},
  * {'locked', holder}.
  */
-export const TAKE_HOST_TURN_SCRIPT = `
-local head = redis.call('LINDEX', KEYS[1], 0)
-if head ~= ARGV[1] then
-  if head ~= false and redis.call('LPOS', KEYS[1], ARGV[1]) ~= false then
-    return {'behind', head}
-  end
-  redis.call('RPUSH', KEYS[1], ARGV[1])
-  if head ~= false then
-    return {'queued'}
-  end
-end
-if not redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then
-  local holder = redis.call('GET', KEYS[2])
-  if holder ~= ARGV[1] then
-    return {'locked', holder or ''}
-  end
-end
-local cancelled = redis.call('GET', KEYS[3])
-if cancelled then
-  return {'acquired', cancelled}
-end
-return {'acquired'}
-`;
 
-/** The script, run by its SHA-1 (see lua-script.ts). */
-export const TAKE_HOST_TURN = luaScript(TAKE_HOST_TURN_SCRIPT);
+/** The script (lua/host-turn-take.lua), run by its SHA-1 (see lua-script.ts). */
+export const TAKE_HOST_TURN = luaScript(loadLua('host-turn-take').source);
 
 /** What {@link HostQueue.takeTurn} found. */
 export type HostTurn =

@@ -2,11 +2,14 @@ import type { Redis } from 'ioredis';
 import type { HostJob, QueuePosition } from '../../ports/job-queue-port';
 import { parseHostTurn, TAKE_HOST_TURN, type HostTurn } from './host-queue-turn';
 import { keys } from './keys';
+import { loadLua } from './lua/load-lua';
 
 export type { HostTurn } from './host-queue-turn';
 
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/** Deletes the host lock if this job holds it (lua/host-lock-release.lua). */
+const RELEASE = loadLua('host-lock-release').source;
+/** Extends the host lock if this job holds it (lua/host-lock-renew.lua). */
+const RENEW = loadLua('host-lock-renew').source;
 
 /** How long a cancel flag is kept for the worker that holds the job next. */
 const CANCEL_FLAG_SECONDS = 24 * 3600;
