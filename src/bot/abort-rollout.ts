@@ -5,7 +5,7 @@ import type { RolloutRecord } from '../core/rollout/rollout-record';
 import { APPROVAL_ACTIONS } from '../core/rollout/approval-actions';
 import { escapeSlackText, renderAbortNowConfirm } from '../core/render';
 import type { BotDeps } from './bot-deps';
-import type { CommandInput, CommandReply } from './handle-command';
+import type { CommandInput, CommandReply } from './command-io';
 import type { ActionInput, ActionReply } from './handle-grace-action';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 import { cancelQueuedHosts } from './cancel-queued-hosts';

@@ -3,7 +3,7 @@ import type { AuditEventInput } from '../ports/audit-port';
 import type { EnqueueReceipt, HostJob } from '../ports/job-queue-port';
 import type { RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
-import type { CommandInput, CommandReply } from './handle-command';
+import type { CommandInput, CommandReply } from './command-io';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 
 /** A request that passed every check, ready to be accepted: what to record, store and queue. */

@@ -4,7 +4,7 @@ import type { Command } from '../core/command';
 import { renderHistory, renderUsageError } from '../core/render';
 import { resolveTargets } from '../core/resolve-targets';
 import type { BotDeps } from './bot-deps';
-import type { CommandReply } from './handle-command';
+import type { CommandReply } from './command-io';
 
 /** `/srs history [target] [--verb] [--user] [--since] [--limit]`: the audit log's answer, newest first (ephemeral). */
 export async function answerHistory(deps: BotDeps, command: Extract<Command, { kind: 'history' }>): Promise<CommandReply> {

@@ -6,7 +6,7 @@ import { unrunResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
 import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
-import type { CommandInput, CommandReply } from './handle-command';
+import type { CommandInput, CommandReply } from './command-io';
 import { plural } from '../core/render/plural';
 
 

@@ -12,26 +12,9 @@ import { needsApproval } from '../core/approval-policy';
 import { abortRollout } from './abort-rollout';
 import { listJobs } from './list-jobs';
 import { requestPlan } from './request-plan';
+import type { CommandInput, CommandReply } from './command-io';
 
-/** A command as the chat delivered it. */
-export interface CommandInput {
-  userId: string;
-  channelId: string;
-  /** The text after `/srs`, as typed. */
-  text: string;
-  /** The chat's id of this invocation (Slack's trigger_id): a redelivery with the same id runs once. */
-  triggerId?: string;
-}
-
-/**
- * The answer to give at once (ephemeral, within Slack's 3 s), and work to do right after acknowledging (posting the
- * request's parent message). A request is accepted only once its jobs are in the queue.
- */
-export interface CommandReply {
-  ephemeral: ChatMessage;
-  requestId?: string;
-  followUp?: () => Promise<void>;
-}
+export type { CommandInput, CommandReply } from './command-io';
 
 /** True for commands that change something (every verb but `status`, and `cancel`): they fail closed on audit. */
 function mutates(command: Command): boolean {

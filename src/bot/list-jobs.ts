@@ -2,7 +2,7 @@ import { formatDuration } from '../core/describe-snapshot';
 import { renderCodeBlock, stageCounts } from '../core/render';
 import { batchesOf } from '../core/rollout/plan';
 import type { BotDeps } from './bot-deps';
-import type { CommandReply } from './handle-command';
+import type { CommandReply } from './command-io';
 import { plural } from '../core/render/plural';
 
 /** Lines listed per section; the rest are counted. */

@@ -2,7 +2,7 @@ import type { Command } from '../core/command';
 import { renderRequestParent } from '../core/render';
 import type { AuditEventInput } from '../ports/audit-port';
 import type { BotDeps } from './bot-deps';
-import type { CommandInput, CommandReply } from './handle-command';
+import type { CommandInput, CommandReply } from './command-io';
 import { acceptRequest } from './accept-request';
 import { describeQueue } from './describe-queue';
 import { hostJobs } from './host-jobs';

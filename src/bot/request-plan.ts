@@ -3,7 +3,7 @@ import { renderRequestParent } from '../core/render';
 import type { JobVerb } from '../core/verbs';
 import type { RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
-import type { CommandInput, CommandReply } from './handle-command';
+import type { CommandInput, CommandReply } from './command-io';
 import { postParent } from './post-parent';
 import { acceptRequest } from './accept-request';
 import { hostJobs } from './host-jobs';

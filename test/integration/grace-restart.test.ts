@@ -5,7 +5,7 @@ import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
 import { workerPool, type WorkerProcess } from '../support/worker-process';
 import { connectClient } from '../srs-sim/media-client';
-import { recordFault } from '../support/fault-record';
+import { recordFault, seeRequests } from '../support/fault-record';
 
 const pidOf = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim());
 
@@ -72,7 +72,7 @@ describe('graceful restart, and a worker killed mid-drain', () => {
     expect(texts).toMatch(/grace ok: drained and exited/);
     const quits = fs.readFileSync(h.logFile, 'utf8').match(/sig=3, user start gracefully quit/g) ?? [];
     expect(quits).toHaveLength(1);
-    recordFault({ fault: 'worker SIGKILL mid-drain', injected: 1, survived: true, requestsLost: 0 });
+    recordFault({ fault: 'worker SIGKILL mid-drain', injected: 1, requests: await seeRequests(b, [id]) });
     expect(pidAlive(old)).toBe(false);
   });
 });

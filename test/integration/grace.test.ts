@@ -5,7 +5,7 @@ import type { SlackMessage } from '../support/slack/standin-types';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
 import { connectClient } from '../srs-sim/media-client';
-import { recordFault } from '../support/fault-record';
+import { recordFault, seeRequests } from '../support/fault-record';
 
 const pidOf = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -145,7 +145,7 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     expect(parent.text).toMatch(/done: 1 ok/);
     expect(replies.filter((r) => /edge-4\* grace ok/.test(r.text))).toHaveLength(1);
     expect(b.standin.rejected.rateLimited).toBeGreaterThanOrEqual(3);
-    recordFault({ fault: 'Slack API 429 during a drain', injected: b.standin.rejected.rateLimited, survived: true, requestsLost: 0 });
+    recordFault({ fault: 'Slack API 429 during a drain', injected: b.standin.rejected.rateLimited, requests: await seeRequests(b, [id]) });
   });
 
   it('a group drains in parallel, one status line per host in one message; extend, then leave it draining', async () => {

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/adapters/logger';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';
-import { recordFault } from '../support/fault-record';
+import { recordFault, seeVerbRun } from '../support/fault-record';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
@@ -37,7 +37,7 @@ describe('SSH faults: host keys, dead hosts', () => {
     // SRS is still running: the stop never happened.
     expect(fs.readFileSync(host.pidFile, 'utf8').trim()).toMatch(/^\d+$/);
     expect(() => process.kill(Number(fs.readFileSync(host.pidFile, 'utf8')), 0)).not.toThrow();
-    recordFault({ fault: 'host key changed', injected: 1, survived: true, requestsLost: 0 });
+    recordFault({ fault: 'host key changed', injected: 1, requests: [seeVerbRun(`${host.name} stop`, r)] });
   });
 
   it('a host missing from known_hosts is refused (no trust on first use)', async () => {
@@ -73,7 +73,7 @@ describe('SSH faults: host keys, dead hosts', () => {
       expect(r.outcome).toBe('unknown');
       expect(r.errorCode).toBe('ssh_connect_timeout');
       expect(Date.now() - t0).toBeLessThan(h.config.ssh.connectTimeoutMs + 3000);
-      recordFault({ fault: 'host hung (connect timeout)', injected: 1, survived: true, requestsLost: 0 });
+      recordFault({ fault: 'host hung (connect timeout)', injected: 1, requests: [seeVerbRun(`${host.name} restart`, r)] });
     } finally {
       await getTestRun().fleet.thawHost(host.name);
     }
@@ -87,7 +87,7 @@ describe('SSH faults: host keys, dead hosts', () => {
     expect(r.outcome).toBe('unknown');
     expect(r.errorCode).toBe('ssh_connect_failed');
     expect(r.summary).toMatch(/cannot reach/);
-    recordFault({ fault: 'host down (connection refused)', injected: 1, survived: true, requestsLost: 0 });
+    recordFault({ fault: 'host down (connection refused)', injected: 1, requests: [seeVerbRun(`${host.name} status`, r)] });
     await getTestRun().fleet.startSshd(host.name);
   });
 
@@ -100,7 +100,7 @@ describe('SSH faults: host keys, dead hosts', () => {
       const r = await runVerb({ ...h.ctx(host.name), hosts: ssh }, 'stop');
       expect(r).toMatchObject({ outcome: 'unknown', errorCode: 'ssh_auth_failed' });
       expect(r.summary).toMatch(/authentication failed.*authorized_keys/);
-      recordFault({ fault: 'SSH auth refused', injected: 1, survived: true, requestsLost: 0 });
+      recordFault({ fault: 'SSH auth refused', injected: 1, requests: [seeVerbRun(`${host.name} stop`, r)] });
     } finally {
       await ssh.close();
     }
@@ -117,7 +117,7 @@ describe('SSH faults: host keys, dead hosts', () => {
       expect(r.outcome).toBe('unknown');
       expect(r.summary).toMatch(/probe_timeout|timed out/);
       expect(Date.now() - t0).toBeLessThan(15000);
-      recordFault({ fault: 'host very slow (command timeout)', injected: 1, survived: true, requestsLost: 0 });
+      recordFault({ fault: 'host very slow (command timeout)', injected: 1, requests: [seeVerbRun(`${host.name} reload`, r)] });
     } finally {
       await getTestRun().fleet.thawHost(host.name);
       await slow.close();
@@ -151,7 +151,7 @@ describe('SSH faults: host keys, dead hosts', () => {
       else expect(r.evidence.join('\n')).toMatch(/connection lost mid-command \(outcome re-checked on the host\)/);
       const pidText = fs.readFileSync(host.pidFile, 'utf8').trim();
       if (r.outcome === 'ok') expect(pidAlive(Number(pidText))).toBe(false);
-      recordFault({ fault: 'SSH connection cut mid-command', injected: 1, survived: true, requestsLost: 0 });
+      recordFault({ fault: 'SSH connection cut mid-command', injected: 1, requests: [seeVerbRun(`${host.name} stop`, r)] });
     } finally {
       await ssh.close();
     }

@@ -2,7 +2,7 @@ import type { GraceConfig } from '../../config/schema';
 import type { GraceDecision } from '../../src/core/grace/grace-actions';
 import type { GraceMilestone, GraceProgress } from '../../src/core/grace/grace-progress';
 import type { JobOptions } from '../../src/ports/job-queue-port';
-import type { LogMark } from '../srs/read-log';
+import type { LogMark } from '../srs/log-mark';
 
 /** What survives a worker restart mid-drain: whether SIGQUIT went out, where the log was read to, the progress. */
 export interface GraceCheckpoint {

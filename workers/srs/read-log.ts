@@ -1,13 +1,9 @@
 import type { HostContext } from './host-context';
 import type { ProbeResult } from './parse-probe';
 import { LOG_SINCE_SCRIPT, scriptArgv } from './remote-scripts';
+import type { LogMark } from './log-mark';
 
-/** A position in the SRS log: the file's inode and a byte offset. */
-export interface LogMark {
-  file: string;
-  inode: string;
-  offset: number;
-}
+export type { LogMark } from './log-mark';
 
 const MAX_LOG_BYTES = 256 * 1024;
 

@@ -1,6 +1,6 @@
 import type { HostStage } from '../../src/core/rollout/rollout-record';
 import type { UpgradeJobOptions } from '../../src/ports/job-queue-port';
-import type { LogMark } from '../srs/read-log';
+import type { LogMark } from '../srs/log-mark';
 
 /**
  * The host as it was before its upgrade began: what the checks compare with (new process, streams back, no

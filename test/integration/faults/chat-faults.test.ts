@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { CHANNEL, requestIdOf, SECRET, startBotHarness, USERS, type BotHarness } from '../../support/bot-harness';
-import { recordFault } from '../../support/fault-record';
+import { recordFault, seeRequests } from '../../support/fault-record';
 import type { FleetHost } from '../../support/fleet';
 import { nowSec, postSigned, signBody, slashCommandBody } from '../../support/slack/sign-request';
 import { claimHosts, releaseHosts } from '../../support/test-run';
@@ -33,7 +33,7 @@ describe('faults on the chat side: Slack down, 5xx, redelivery, replays, a busy 
     const { parent, replies } = await b.finished(id, 30000);
     expect(parent.text).toMatch(/done: 1 ok/);
     expect(replies.filter((r) => r.text.includes('*edge-1* restart'))).toHaveLength(1);
-    recordFault({ fault: 'Slack API unreachable for 5 s', injected: 1, survived: true, requestsLost: 0 });
+    recordFault({ fault: 'Slack API unreachable for 5 s', injected: 1, requests: await seeRequests(b, [id]) });
   });
 
   it('Slack answering 5xx: retried, delivered once', async () => {
@@ -43,7 +43,7 @@ describe('faults on the chat side: Slack down, 5xx, redelivery, replays, a busy 
     const { parent, replies } = await b.finished(id, 30000);
     expect(parent.text).toMatch(/done: 1 ok/);
     expect(replies.filter((r) => r.text.includes('*edge-2* status'))).toHaveLength(1);
-    recordFault({ fault: 'Slack API 5xx', injected: 3, survived: true, requestsLost: 0 });
+    recordFault({ fault: 'Slack API 5xx', injected: 3, requests: await seeRequests(b, [id]) });
   });
 
   it('Slack redelivering the same command (same trigger, retry headers): it runs once', async () => {
@@ -62,7 +62,7 @@ describe('faults on the chat side: Slack down, 5xx, redelivery, replays, a busy 
     expect(received).toHaveLength(2);
     const queued = records.filter((r) => r.type === 'request.queued' && received.some((x) => x.requestId === r.requestId));
     expect(queued.map((r) => r.requestId)).toEqual([id]);
-    recordFault({ fault: 'command redelivered by Slack', injected: 1, survived: true, requestsLost: 0 });
+    recordFault({ fault: 'command redelivered by Slack', injected: 1, requests: await seeRequests(b, [id]) });
   });
 
   it('refuses forged, unsigned, stale, far-future and replayed requests (401), nothing runs', async () => {

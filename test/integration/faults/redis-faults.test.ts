@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../../support/bot-harness';
-import { recordFault } from '../../support/fault-record';
+import { recordFault, seeRequests } from '../../support/fault-record';
 import type { FleetHost } from '../../support/fleet';
 import { startWorkers } from '../../support/queue-harness';
 import { startRedis, type RedisServer } from '../../support/redis-server';
@@ -39,8 +39,10 @@ describe('faults: Redis down and restarted', () => {
         const { parent } = await b.finished(id, 40000);
         expect(parent.text).toMatch(/done: 1 ok/);
       }
-      recordFault({ fault: 'Redis crash + restart (AOF)', injected: 1, survived: true, requestsLost: 0 });
-      recordFault({ fault: 'Redis down: new command answered < 3 s', injected: 1, survived: true, requestsLost: 0 });
+      // The requests accepted before the crash; the command sent while Redis was down was refused (asserted above).
+      const requests = await seeRequests(b, ids);
+      recordFault({ fault: 'Redis crash + restart (AOF)', injected: 1, requests });
+      recordFault({ fault: 'Redis down: new command answered < 3 s', injected: 1, requests });
     } finally {
       await workers.close();
     }

@@ -4,7 +4,7 @@ import { keys } from '../../../src/adapters/redis/keys';
 import { publishPackage } from '../../srs-sim/install';
 import { connectClient, reconnectingClient } from '../../srs-sim/media-client';
 import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../../support/bot-harness';
-import { recordFault } from '../../support/fault-record';
+import { recordFault, seeRequests } from '../../support/fault-record';
 import type { FleetHost } from '../../support/fleet';
 import type { SlackMessage } from '../../support/slack/standin-types';
 import { claimHosts, releaseHosts } from '../../support/test-run';
@@ -76,7 +76,7 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
       expect((log.match(/sig=3, user start gracefully quit/g) ?? []).length).toBe(1);
       const results = thread(parent).filter((m) => /\*edge-1\* upgrade/.test(m.text));
       expect(results).toHaveLength(1);
-      recordFault({ fault: 'worker SIGKILL mid-upgrade + bot restart', injected: 2, survived: true, requestsLost: 0 });
+      recordFault({ fault: 'worker SIGKILL mid-upgrade + bot restart', injected: 2, requests: await seeRequests(b, [id]) });
     }
   }, 150000);
 
@@ -110,7 +110,7 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
       const result = thread(parent).find((m) => /\*edge-1\* upgrade/.test(m.text));
       expect(result?.text).toMatch(/upgrade ok: upgraded 6\.0\.185 → 6\.0\.186: serves 6\.0\.186 \(pid \d+\), published streams 1 of 1 back/);
       expect(result?.text).toContain('resumed: a previous worker began this upgrade');
-      recordFault({ fault: 'worker SIGKILL mid-upgrade (checks)', injected: 1, survived: true, requestsLost: 0 });
+      recordFault({ fault: 'worker SIGKILL mid-upgrade (checks)', injected: 1, requests: await seeRequests(b, [id]) });
     } finally {
       await again?.stop();
     }

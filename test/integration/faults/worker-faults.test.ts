@@ -7,7 +7,7 @@ import { startBotRuntime } from '../../../src/cli/bot-runtime';
 import { connectClient } from '../../srs-sim/media-client';
 import { pidAlive } from '../../support/worker-harness';
 import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../../support/bot-harness';
-import { recordFault } from '../../support/fault-record';
+import { recordFault, seeRequests } from '../../support/fault-record';
 import type { FleetHost } from '../../support/fleet';
 import { claimHosts, releaseHosts } from '../../support/test-run';
 import { workerPool, type WorkerProcess } from '../../support/worker-process';
@@ -64,7 +64,7 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
     expect(fastQuits(h) - stopsBefore).toBe(1);
     expect(pidAlive(pidOf(h))).toBe(true);
     expect(pidOf(h)).not.toBe(oldPid);
-    recordFault({ fault: 'worker SIGKILL mid-job', injected: 1, survived: true, requestsLost: 0 });
+    recordFault({ fault: 'worker SIGKILL mid-job', injected: 1, requests: await seeRequests(b, [id]) });
   });
 
   it('worker SIGKILLed mid-drain of a graceful restart: the next worker follows the quit to its end, then sends the start', async () => {
@@ -95,7 +95,7 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
       const { parent, replies } = await b.finished(id, 40000);
       expect(parent.text).toMatch(/done: 1 ok/);
       expect(replies.filter((r) => r.text.includes('*edge-2* restart'))).toHaveLength(1);
-      recordFault({ fault: 'bot restarted mid-job', injected: 1, survived: true, requestsLost: 0 });
+      recordFault({ fault: 'bot restarted mid-job', injected: 1, requests: await seeRequests(b, [id]) });
     } finally {
       await again.close();
     }
