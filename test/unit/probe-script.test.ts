@@ -139,11 +139,12 @@ describe('probe script (run by /bin/sh, as on a host)', () => {
     fs.writeFileSync(path.join(root2, 'objs', 'srs.pid'), `${String(srs.pid)}\n`);
 
     // The other program's name as the kernel has it (node 20 says `node`; node 24 names its main thread `MainThread`).
-    const otherName = fs.readFileSync(`/proc/${String(other.pid)}/comm`, 'utf8').trim();
+    const comm = (pid: number | undefined) => fs.readFileSync(`/proc/${String(pid)}/comm`, 'utf8').trim();
+    const [srsName, otherName] = [comm(srs.pid), comm(other.pid)];
     const running = parseProbe(probe(root2, 'conf/srs.conf', api, [media]), root2);
     expect(running).toMatchObject({ state: 'running', srsListening: [media], holders: [{ port: api, pid: other.pid, command: otherName }] });
     expect(running.listeners).toEqual(
-      expect.arrayContaining([{ port: media, owners: [{ pid: srs.pid, name: 'srs', srs: true }] }, { port: api, owners: [{ pid: other.pid, name: otherName, srs: false }] }]),
+      expect.arrayContaining([{ port: media, owners: [{ pid: srs.pid, name: srsName, srs: true }] }, { port: api, owners: [{ pid: other.pid, name: otherName, srs: false }] }]),
     );
 
     // SRS gone (and reaped): its port is closed; the other program still holds its own.
