@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 mkdir -p .tmp
 rm -rf .tmp/faults
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
-echo "== lint"; npx eslint .
+echo "== lint"; npm run --silent lint
 echo "== tests"
 status=0
 bash scripts/with-subreaper.sh npx jest --selectProjects unit integration --json --outputFile=.tmp/jest-results.json "$@" || status=$?
