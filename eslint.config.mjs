@@ -60,12 +60,14 @@ function noPaths(layer, forbidden, allowed = []) {
     'error',
     {
       basePath: root,
-      zones: forbidden.filter((from) => !allowed.includes(from)).map((from) => ({
-        target: '.',
-        from,
-        except: allowed.filter((file) => file.startsWith(`${from}/`)).map((file) => `./${path.relative(from, file)}`),
-        message,
-      })),
+      zones: forbidden
+        .filter((from) => !allowed.includes(from))
+        .map((from) => ({
+          target: '.',
+          from,
+          except: allowed.filter((file) => file.startsWith(`${from}/`)).map((file) => `./${path.relative(from, file)}`),
+          message,
+        })),
     },
   ];
 }
@@ -81,7 +83,11 @@ const USE_CASE = { name: 'use cases', may: 'core, ports, config and use cases', 
  */
 const EXCEPTIONS = [
   // Really adapters (Redis-backed job state, living beside the use case they serve): move to src/adapters/redis.
-  { file: 'workers/grace/redis-grace-job.ts', sdks: ['ioredis'], paths: ['src/adapters/redis/keys.ts', 'src/adapters/redis/redis-grace-control.ts'] },
+  {
+    file: 'workers/grace/redis-grace-job.ts',
+    sdks: ['ioredis'],
+    paths: ['src/adapters/redis/keys.ts', 'src/adapters/redis/redis-grace-control.ts'],
+  },
   { file: 'workers/upgrade/redis-upgrade-job.ts', sdks: ['ioredis'], paths: ['src/adapters/redis/keys.ts'] },
   // Use cases taking pino's Logger type from src/adapters/logger.ts: wants a logger port.
   { file: 'src/bot/bot-deps.ts', paths: ['src/adapters/logger.ts'] },
@@ -135,7 +141,11 @@ export default tseslint.config(
     files: [file],
     rules: {
       'no-restricted-imports': noSdk(USE_CASE, sdks),
-      'import-x/no-restricted-paths': noPaths(USE_CASE, [...ADAPTERS, ...COMPOSITION].filter((from) => from !== file), paths),
+      'import-x/no-restricted-paths': noPaths(
+        USE_CASE,
+        [...ADAPTERS, ...COMPOSITION].filter((from) => from !== file),
+        paths,
+      ),
     },
   })),
   {

@@ -24,7 +24,14 @@ import { cpuMs } from './lib/proc';
 import { fmtMs, percentile } from './lib/stats';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { hosts: { type: 'string', default: '200' }, bursts: { type: 'string', default: '5' }, profile: { type: 'string' }, only: { type: 'string', default: 'host,help,all' } } });
+  const { values } = parseArgs({
+    options: {
+      hosts: { type: 'string', default: '200' },
+      bursts: { type: 'string', default: '5' },
+      profile: { type: 'string' },
+      only: { type: 'string', default: 'host,help,all' },
+    },
+  });
   const only = new Set(values.only.split(','));
   const n = Number(values.hosts);
   const bursts = Number(values.bursts);
@@ -43,7 +50,18 @@ async function main(): Promise<void> {
   parseConfig(doc, 'ack-http');
   const configPath = path.join(dir, 'config.yml');
   fs.writeFileSync(configPath, stringify(doc));
-  const bot = new BotProcess({ redisUrl: redis.url, redisClient: client, standin, dir, profileDir: values.profile !== undefined ? path.resolve(values.profile) : undefined }, configPath, path.join(dir, 'bot.log'), 'h001');
+  const bot = new BotProcess(
+    {
+      redisUrl: redis.url,
+      redisClient: client,
+      standin,
+      dir,
+      profileDir: values.profile !== undefined ? path.resolve(values.profile) : undefined,
+    },
+    configPath,
+    path.join(dir, 'bot.log'),
+    'h001',
+  );
   const out = [
     `ack through the bot's HTTP endpoint, ${n} hosts in the inventory, no worker, no fleet; ${bursts} bursts of 50 concurrent signed commands per scenario`,
     '',
@@ -74,7 +92,9 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 500)); // let the follow-ups (parent posts) finish between bursts
       }
       const perCommand = (cpuMs(ctx.botPid) - cpu0) / acks.length;
-      out.push(`| ${sc.label} | ${acks.length} | ${fmtMs(percentile(acks, 50))} | ${fmtMs(percentile(acks, 99))} | ${fmtMs(Math.max(...acks))} | ${bad} | ${fmtMs(perCommand)} |`);
+      out.push(
+        `| ${sc.label} | ${acks.length} | ${fmtMs(percentile(acks, 50))} | ${fmtMs(percentile(acks, 99))} | ${fmtMs(Math.max(...acks))} | ${bad} | ${fmtMs(perCommand)} |`,
+      );
       process.stderr.write(`${out[out.length - 1] ?? ''}\n`);
     }
   } finally {
@@ -84,7 +104,12 @@ async function main(): Promise<void> {
     await redis.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`${out.join('\n')}\n(load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
+  process.stdout.write(
+    `${out.join('\n')}\n(load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})\n`,
+  );
 }
 
 main().then(

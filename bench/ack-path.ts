@@ -74,7 +74,12 @@ async function scenario(dir: string, n: number, label: string, texts: () => stri
     hosts: Array.from({ length: n }, (_, i) => ({ name: `h${String(i + 1).padStart(3, '0')}`, address: '127.0.0.1', port: 22 })),
   };
   const config = parseConfig(doc, 'ack-path');
-  const runtime = await startBotRuntime({ config, chat: new MemoryChat(), redisUrl: redis.url, logger: createLogger('ack-path', { LOG_LEVEL: 'silent' }) });
+  const runtime = await startBotRuntime({
+    config,
+    chat: new MemoryChat(),
+    redisUrl: redis.url,
+    logger: createLogger('ack-path', { LOG_LEVEL: 'silent' }),
+  });
   const timings: Timings = new Map();
   instrument(runtime, timings);
   const totals: number[] = [];
@@ -98,7 +103,9 @@ async function scenario(dir: string, n: number, label: string, texts: () => stri
     await runtime.close();
     await redis.stop();
   }
-  out.push(`| ${label} | ${totals.length} | **${fmtMs(percentile(totals, 50))} / ${fmtMs(percentile(totals, 99))}** | ${[...timings].map(([k, v]) => `${k} ×${(v.length / totals.length).toFixed(0)}: ${fmtMs(percentile(v, 50))} / ${fmtMs(percentile(v, 99))}`).join('; ')} |`);
+  out.push(
+    `| ${label} | ${totals.length} | **${fmtMs(percentile(totals, 50))} / ${fmtMs(percentile(totals, 99))}** | ${[...timings].map(([k, v]) => `${k} ×${(v.length / totals.length).toFixed(0)}: ${fmtMs(percentile(v, 50))} / ${fmtMs(percentile(v, 99))}`).join('; ')} |`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -127,7 +134,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`ack-path: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`ack-path: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

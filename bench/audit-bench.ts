@@ -29,7 +29,20 @@ const SEQUENTIAL = Math.min(20_000, Math.floor(TOTAL * 0.02));
 const CONTENDED = Math.min(100_000, Math.floor(TOTAL * 0.1));
 const HOSTS = Array.from({ length: 50 }, (_, i) => `edge-${String(i + 1).padStart(2, '0')}`);
 const USERS = Array.from({ length: 20 }, (_, i) => `U0USER${String(i + 1).padStart(2, '0')}`);
-const VERBS = ['status', 'status', 'status', 'status', 'restart', 'restart', 'reload', 'reload', 'start', 'stop', 'rotate', 'grace'] as const;
+const VERBS = [
+  'status',
+  'status',
+  'status',
+  'status',
+  'restart',
+  'restart',
+  'reload',
+  'reload',
+  'start',
+  'stop',
+  'rotate',
+  'grace',
+] as const;
 
 /** A deterministic pseudo-random generator (mulberry32: the same log every run). */
 let seed = 42;
@@ -43,7 +56,10 @@ function pick<T>(items: readonly T[]): T {
   return items[rand(items.length)] as T;
 }
 
-const OUTPUT = 'Starting SRS... \u001b[32m[  OK  ]\u001b[0m\n[2024-05-01 10:00:00.123][INFO][1234][abc123] server main cid=abc123, pid=1234, ppid=1\n'.repeat(3);
+const OUTPUT =
+  'Starting SRS... \u001b[32m[  OK  ]\u001b[0m\n[2024-05-01 10:00:00.123][INFO][1234][abc123] server main cid=abc123, pid=1234, ppid=1\n'.repeat(
+    3,
+  );
 
 /** The records of one chat request, as the use cases will write them. */
 function* request(n: number): Generator<AuditEventInput> {
@@ -54,17 +70,42 @@ function* request(n: number): Generator<AuditEventInput> {
   const hosts = multi ? Array.from({ length: 5 }, () => pick(HOSTS)).filter((h, i, a) => a.indexOf(h) === i) : [pick(HOSTS)];
   const target = multi ? 'edges' : (hosts[0] as string);
   const channel = 'C0OPS';
-  yield { type: 'request.received', actor: user, channel, requestId, verb, correlationId: requestId, data: { text: `${verb} ${target}`, target, command: { kind: 'verb', verb, target } } };
+  yield {
+    type: 'request.received',
+    actor: user,
+    channel,
+    requestId,
+    verb,
+    correlationId: requestId,
+    data: { text: `${verb} ${target}`, target, command: { kind: 'verb', verb, target } },
+  };
   if (rand(20) === 0) {
-    yield { type: 'request.denied', actor: user, channel, requestId, verb, correlationId: requestId, data: { target, reason: '`restart` needs the operator role; you are a viewer, who may run help, hosts, status' } };
+    yield {
+      type: 'request.denied',
+      actor: user,
+      channel,
+      requestId,
+      verb,
+      correlationId: requestId,
+      data: { target, reason: '`restart` needs the operator role; you are a viewer, who may run help, hosts, status' },
+    };
     return;
   }
-  if (verb !== 'status' && rand(10) === 0) yield { type: 'approval.granted', actor: pick(USERS), channel, requestId, verb, correlationId: requestId, data: {} };
+  if (verb !== 'status' && rand(10) === 0)
+    yield { type: 'approval.granted', actor: pick(USERS), channel, requestId, verb, correlationId: requestId, data: {} };
   const threadTs = `${1_714_557_600 + n}.000100`;
   yield { type: 'request.queued', actor: user, channel, requestId, verb, correlationId: requestId, data: { hosts, threadTs } };
   for (const host of hosts) {
     const worker = `worker:w${rand(4)}`;
-    yield { type: 'job.started', actor: worker, requestId, host, verb, correlationId: requestId, data: { jobId: `${requestId}-${host}`, requestedBy: user } };
+    yield {
+      type: 'job.started',
+      actor: worker,
+      requestId,
+      host,
+      verb,
+      correlationId: requestId,
+      data: { jobId: `${requestId}-${host}`, requestedBy: user },
+    };
     const outcome = rand(20) === 0 ? 'failed' : verb === 'start' && rand(3) === 0 ? 'noop' : 'ok';
     yield {
       type: 'job.result',
@@ -87,7 +128,15 @@ function* request(n: number): Generator<AuditEventInput> {
       },
     };
   }
-  yield { type: 'request.done', actor: 'system', channel, requestId, verb, correlationId: requestId, data: { summary: `${hosts.length} ok`, threadTs } };
+  yield {
+    type: 'request.done',
+    actor: 'system',
+    channel,
+    requestId,
+    verb,
+    correlationId: requestId,
+    data: { summary: `${hosts.length} ok`, threadTs },
+  };
 }
 
 /** An endless stream of events from successive requests. */
@@ -136,7 +185,10 @@ async function timeLookups(label: string, runs: number, lookup: (i: number) => P
 }
 
 async function main(): Promise<void> {
-  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-chatops-audit-bench-'));
   const server = await startRedis({ dir });
   const redis = producerConnection(server.url);
@@ -163,7 +215,9 @@ async function main(): Promise<void> {
       latencies.push(performance.now() - s);
     }
     const seqMs = performance.now() - t;
-    log(`sequential: ${SEQUENTIAL} appends in ${(seqMs / 1000).toFixed(1)} s = ${rate(SEQUENTIAL, seqMs)}, latency p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`);
+    log(
+      `sequential: ${SEQUENTIAL} appends in ${(seqMs / 1000).toFixed(1)} s = ${rate(SEQUENTIAL, seqMs)}, latency p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`,
+    );
 
     // 2. 64 outstanding, one store.
     const concurrent = TOTAL - SEQUENTIAL - CONTENDED;
@@ -189,25 +243,43 @@ async function main(): Promise<void> {
     const sample = (await redis.xrevrange(store.keys.stream, '+', '-', 'COUNT', 10000)) as Array<[string, string[]]>;
     const avgBody = sample.reduce((n, [, f]) => n + (f[1]?.length ?? 0), 0) / Math.max(1, sample.length);
     const perMillion = ((after - before) / count) * 1e6;
-    log(`records: ${count}, average body ${Math.round(avgBody)} bytes; used_memory delta ${(perMillion / 2 ** 20).toFixed(0)} MiB per million (stream ${((streamBytes / count) * 1e6 / 2 ** 20).toFixed(0)} MiB, indexes + head ${(((after - before - streamBytes) / count) * 1e6 / 2 ** 20).toFixed(0)} MiB)`);
+    log(
+      `records: ${count}, average body ${Math.round(avgBody)} bytes; used_memory delta ${(perMillion / 2 ** 20).toFixed(0)} MiB per million (stream ${(((streamBytes / count) * 1e6) / 2 ** 20).toFixed(0)} MiB, indexes + head ${((((after - before - streamBytes) / count) * 1e6) / 2 ** 20).toFixed(0)} MiB)`,
+    );
 
     // 5. Lookups. An AOF rewrite started by the appends may still run (a fork sharing the 2 cores): say so.
     const persistence = await redis.info('persistence');
     log(`lookups start with aof_rewrite_in_progress=${/aof_rewrite_in_progress:(\d)/.exec(persistence)?.[1] ?? '?'}`);
     log('| lookup | runs | p50 | p99 | max | bench CPU per lookup |');
     log('|---|---|---|---|---|---|');
-    log(await timeLookups('`/srs history <host>` newest 20 (rows + approver/thread)', 2000, (i) => queryHistory(store, { hosts: [HOSTS[i % HOSTS.length] as string], limit: 20 })));
+    log(
+      await timeLookups('`/srs history <host>` newest 20 (rows + approver/thread)', 2000, (i) =>
+        queryHistory(store, { hosts: [HOSTS[i % HOSTS.length] as string], limit: 20 }),
+      ),
+    );
     log(await timeLookups('store.query({ host, limit: 20 })', 2000, (i) => store.query({ host: HOSTS[i % HOSTS.length], limit: 20 })));
-    log(await timeLookups('`/srs history --user U` newest 20', 500, (i) => queryHistory(store, { user: USERS[i % USERS.length], limit: 20 })));
+    log(
+      await timeLookups('`/srs history --user U` newest 20', 500, (i) => queryHistory(store, { user: USERS[i % USERS.length], limit: 20 })),
+    );
     log(await timeLookups('`/srs history` (all hosts) newest 20', 500, () => queryHistory(store, { limit: 20 })));
-    log(await timeLookups('`/srs history edges --verb grace` (5 hosts)', 200, (i) => queryHistory(store, { hosts: HOSTS.slice(i % 45, (i % 45) + 5), verb: 'grace', limit: 20 })));
-    log(await timeLookups('`/srs history --verb grace --since 7d` (all hosts)', 50, () => queryHistory(store, { verb: 'grace', since: Date.now() - 7 * 86_400_000, limit: 20 })));
+    log(
+      await timeLookups('`/srs history edges --verb grace` (5 hosts)', 200, (i) =>
+        queryHistory(store, { hosts: HOSTS.slice(i % 45, (i % 45) + 5), verb: 'grace', limit: 20 }),
+      ),
+    );
+    log(
+      await timeLookups('`/srs history --verb grace --since 7d` (all hosts)', 50, () =>
+        queryHistory(store, { verb: 'grace', since: Date.now() - 7 * 86_400_000, limit: 20 }),
+      ),
+    );
 
     // 6. Verify and export.
     t = performance.now();
     const report = await store.verify();
     const verifyMs = performance.now() - t;
-    log(`verify: ${report.checked} records, ok=${String(report.ok)}, in ${(verifyMs / 1000).toFixed(1)} s (${rate(report.checked, verifyMs)})`);
+    log(
+      `verify: ${report.checked} records, ok=${String(report.ok)}, in ${(verifyMs / 1000).toFixed(1)} s (${rate(report.checked, verifyMs)})`,
+    );
     t = performance.now();
     let exported = 0;
     for await (const line of store.export({ format: 'jsonl' })) exported += line.length > 0 ? 1 : 0;
@@ -219,7 +291,10 @@ async function main(): Promise<void> {
       `cpu: ${os.cpus()[0]?.model ?? '?'}`,
       `free -h: ${execSync('free -h').toString().split('\n')[1]?.replace(/\s+/g, ' ') ?? '?'}`,
       `node ${process.version}, ${execSync('redis-server --version').toString().trim().split(' ').slice(0, 3).join(' ')}`,
-      `load average (1/5/15 min) at start: ${loadBefore}; at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine shares the 2 cores)`,
+      `load average (1/5/15 min) at start: ${loadBefore}; at end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (other work on the machine shares the 2 cores)`,
     ];
     process.stdout.write(`\n## Machine\n${machine.map((m) => `- ${m}`).join('\n')}\n\n## Results\n${lines.join('\n')}\n`);
   } finally {

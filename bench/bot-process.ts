@@ -8,7 +8,7 @@ process.once('disconnect', () => process.exit(0));
 runBot(process.env).then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`bench bot: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`bench bot: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -34,7 +34,18 @@ import { keys } from '../src/adapters/redis/keys';
 import { CHANNEL, USER, WorkerHandle } from './lib/bot-client';
 import { ackBurst, botStatusAll, waitResults, type AckBurst, type BotRun } from './lib/bot-runs';
 import { BotProcess } from './lib/bot-process';
-import { closeAnsibleMasters, ensurePeers, isRoot, measureExecCost, programVersion, runAnsible, runFloor, runPssh, writePeerFiles, type PeerRun } from './lib/peers';
+import {
+  closeAnsibleMasters,
+  ensurePeers,
+  isRoot,
+  measureExecCost,
+  programVersion,
+  runAnsible,
+  runFloor,
+  runPssh,
+  writePeerFiles,
+  type PeerRun,
+} from './lib/peers';
 import { establishedTo, foreignCpu, machineBusyMs } from './lib/proc';
 import { renderReport, type BenchResults, type SizeResults } from './lib/report';
 
@@ -71,13 +82,19 @@ function parseOptions(): Options {
   const loginUser = values['login-user'];
   if (loginUser !== undefined && !/^[a-z_][a-z0-9_-]{0,30}$/.test(loginUser)) throw new Error('--login-user: a plain user name');
   const sizes = values.hosts.split(',').map((s) => Number(s.trim()));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_HOSTS)) throw new Error(`--hosts: integers 1..${MAX_HOSTS}, comma separated`);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_HOSTS))
+    throw new Error(`--hosts: integers 1..${MAX_HOSTS}, comma separated`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) throw new Error(`--runs: 1..${MAX_RUNS}`);
   return {
     sizes,
     runs,
-    skip: new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean)),
+    skip: new Set(
+      values.skip
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
     keep: values.keep,
     profile: values.profile,
     out: path.resolve(values.out),
@@ -167,7 +184,15 @@ interface Pair {
  * Fresh worker process(es) (cold SSH pool), one `status all` (cold), then another right after (warm: within the
  * 60 s idle timeout). `drain`: wait for the summary edit in the stand-in; otherwise for every host's result.
  */
-async function coldWarm(s: Shared, bot: BotProcess, configPath: string, n: number, label: string, tag: string, o: { workers?: number; drain: boolean; warm?: boolean }): Promise<Pair> {
+async function coldWarm(
+  s: Shared,
+  bot: BotProcess,
+  configPath: string,
+  n: number,
+  label: string,
+  tag: string,
+  o: { workers?: number; drain: boolean; warm?: boolean },
+): Promise<Pair> {
   const workers: WorkerHandle[] = [];
   const count = o.workers ?? 1;
   const stopAll = async (): Promise<void> => {
@@ -194,7 +219,11 @@ async function coldWarm(s: Shared, bot: BotProcess, configPath: string, n: numbe
       }
       // The compact table follows the summary edit: let the bot finish delivering (request marked done) before the
       // stand-in forgets the thread, or the table's posts would fail and be retried (not part of the measurement).
-      await waitUntil(async () => (await s.redisClient.hexists(keys.request(run.requestId), 'done')) === 1, { timeoutMs: 120_000, intervalMs: 50, description: `request ${run.requestId} done` });
+      await waitUntil(async () => (await s.redisClient.hexists(keys.request(run.requestId), 'done')) === 1, {
+        timeoutMs: 120_000,
+        intervalMs: 50,
+        description: `request ${run.requestId} done`,
+      });
       s.standin.reset();
     };
     const cold = await botStatusAll(bot.ctx, workers, `${label} cold`, n, timeout, o.drain);
@@ -222,11 +251,20 @@ function readSshPorts(configPath: string): number[] {
   return [...text.matchAll(/^\s+port: (\d+)$/gm)].map((m) => Number(m[1]));
 }
 
-async function peerRound(s: Shared, fleet: Fleet, files: ReturnType<typeof writePeerFiles>, n: number, round: string, out: SizeResults): Promise<void> {
+async function peerRound(
+  s: Shared,
+  fleet: Fleet,
+  files: ReturnType<typeof writePeerFiles>,
+  n: number,
+  round: string,
+  out: SizeResults,
+): Promise<void> {
   const record = (name: string, r: PeerRun): void => {
     (out.peers[name] ??= []).push(r);
     if (r.cpuMs !== undefined) r.cpuMs = Math.round(r.cpuMs);
-    log(`  ${name} ${round}: ${r.ms.toFixed(0)} ms (${r.ok}/${n} ok${r.failed > 0 ? `, ${r.failed} failed` : ''}) machine CPU ${r.cpuMs ?? '?'} ms, other users ${r.foreignCpuMs ?? '?'} ms${r.note ? ` ${r.note.slice(0, 300)}` : ''}`);
+    log(
+      `  ${name} ${round}: ${r.ms.toFixed(0)} ms (${r.ok}/${n} ok${r.failed > 0 ? `, ${r.failed} failed` : ''}) machine CPU ${r.cpuMs ?? '?'} ms, other users ${r.foreignCpuMs ?? '?'} ms${r.note ? ` ${r.note.slice(0, 300)}` : ''}`,
+    );
   };
   const withCpu = async (run: () => Promise<PeerRun>): Promise<PeerRun> => {
     const c0 = machineBusyMs();
@@ -236,7 +274,8 @@ async function peerRound(s: Shared, fleet: Fleet, files: ReturnType<typeof write
   };
   if (!s.opts.skip.has('floor')) record('ssh2 floor', await withCpu(() => runFloor(files)));
   await sleep(300);
-  if (s.peers.pssh && !s.opts.skip.has('pssh')) record('parallel-ssh -p 50', await withCpu(() => runPssh(s.peers.pssh as string, fleet, files, 50)));
+  if (s.peers.pssh && !s.opts.skip.has('pssh'))
+    record('parallel-ssh -p 50', await withCpu(() => runPssh(s.peers.pssh as string, fleet, files, 50)));
   await sleep(300);
   if (s.peers.ansible && !s.opts.skip.has('ansible')) {
     const controlDir = path.join(os.tmpdir(), `sb-cp-${process.pid}-${n}-${round.replace(/\W/g, '')}`);
@@ -244,7 +283,10 @@ async function peerRound(s: Shared, fleet: Fleet, files: ReturnType<typeof write
     try {
       const ansible = s.peers.ansible;
       record('ansible -f 50 -m raw', await withCpu(() => runAnsible(ansible, files, 50, controlDir, path.join(s.dir, 'ansible-home'))));
-      record('ansible -f 50 -m raw (warm, ControlPersist)', await withCpu(() => runAnsible(ansible, files, 50, controlDir, path.join(s.dir, 'ansible-home'))));
+      record(
+        'ansible -f 50 -m raw (warm, ControlPersist)',
+        await withCpu(() => runAnsible(ansible, files, 50, controlDir, path.join(s.dir, 'ansible-home'))),
+      );
     } finally {
       await closeAnsibleMasters(controlDir);
       s.cleanup.remove(`ansible masters ${controlDir}`);
@@ -255,7 +297,13 @@ async function peerRound(s: Shared, fleet: Fleet, files: ReturnType<typeof write
 
 function logBot(r: BotRun): void {
   log(
-    `  bot ${r.label}: summary edit ${Number.isFinite(r.e2eMs) ? `${r.e2eMs} ms` : 'not waited'}, all results ${r.lastResultMs} ms (ack ${r.ackMs}, parent ${r.parentMs}, first start ${r.firstStartMs}, last start ${r.lastStartMs}) ${r.ok}/${r.hosts} ok [${Object.entries(r.byWorker).map(([w, c]) => `${w}:${c}`).join(' ')}] cpu worker ${r.workerCpuMs} bot ${r.botCpuMs} machine ${r.machineCpuMs ?? '?'} other users ${r.foreignCpuMs ?? '?'}${Object.keys(r.notOk).length > 0 ? ` NOT OK: ${JSON.stringify(r.notOk)}` : ''}`,
+    `  bot ${r.label}: summary edit ${Number.isFinite(r.e2eMs) ? `${r.e2eMs} ms` : 'not waited'}, all results ${r.lastResultMs} ms (ack ${r.ackMs}, parent ${r.parentMs}, first start ${r.firstStartMs}, last start ${r.lastStartMs}) ${r.ok}/${r.hosts} ok [${Object.entries(
+      r.byWorker,
+    )
+      .map(([w, c]) => `${w}:${c}`)
+      .join(
+        ' ',
+      )}] cpu worker ${r.workerCpuMs} bot ${r.botCpuMs} machine ${r.machineCpuMs ?? '?'} other users ${r.foreignCpuMs ?? '?'}${Object.keys(r.notOk).length > 0 ? ` NOT OK: ${JSON.stringify(r.notOk)}` : ''}`,
   );
 }
 
@@ -264,7 +312,18 @@ function rssOf(pair: Pair, i = 0): { idleRssKb: number; maxRssKb: number; hwmKb:
 }
 
 async function runSize(s: Shared, n: number, isLargest: boolean): Promise<SizeResults> {
-  const out: SizeResults = { hosts: n, fleetLaunchMs: 0, execCostMs: [], peers: {}, bot: [], botConcurrencyN: [], scaleOut: [], bursts: [], rss: [], connections: [] };
+  const out: SizeResults = {
+    hosts: n,
+    fleetLaunchMs: 0,
+    execCostMs: [],
+    peers: {},
+    bot: [],
+    botConcurrencyN: [],
+    scaleOut: [],
+    bursts: [],
+    rss: [],
+    connections: [],
+  };
   const fleetDir = path.join(s.dir, `fleet-${n}`);
   log(`fleet of ${n}: launching sshd + SRS simulator hosts...`);
   const t0 = Date.now();
@@ -276,10 +335,25 @@ async function runSize(s: Shared, n: number, isLargest: boolean): Promise<SizeRe
   writeConfig(fleet, configDefault, 50);
   const configAll = path.join(s.dir, `config-${n}-c${n}.yml`);
   writeConfig(fleet, configAll, n);
-  const files = writePeerFiles(fleet, path.join(s.dir, `peers-${n}`), fleet.hosts.map((h) => h.name));
+  const files = writePeerFiles(
+    fleet,
+    path.join(s.dir, `peers-${n}`),
+    fleet.hosts.map((h) => h.name),
+  );
   out.execCostMs = await measureExecCost(files);
   log(`fleet of ${n}: one remote \`true\` on an open connection: ${out.execCostMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-  const bot = new BotProcess({ redisUrl: s.redis.url, redisClient: s.redisClient, standin: s.standin, dir: s.dir, profileDir: s.opts.profile ? path.join(s.dir, 'profiles') : undefined }, configDefault, path.join(s.dir, `bot-${n}.log`), fleet.hosts[0]?.name ?? 'h001');
+  const bot = new BotProcess(
+    {
+      redisUrl: s.redis.url,
+      redisClient: s.redisClient,
+      standin: s.standin,
+      dir: s.dir,
+      profileDir: s.opts.profile ? path.join(s.dir, 'profiles') : undefined,
+    },
+    configDefault,
+    path.join(s.dir, `bot-${n}.log`),
+    fleet.hosts[0]?.name ?? 'h001',
+  );
   s.cleanup.add(`bot ${n}`, () => bot.stop());
   // Summary edits are waited for on every run up to 50 hosts; above, once (cold): they take ~1 s per host.
   const drainAll = n <= s.opts.drainUpTo;
@@ -325,7 +399,10 @@ async function runSize(s: Shared, n: number, isLargest: boolean): Promise<SizeRe
         logBot(pair.cold);
         logBot(pair.warm);
         out.scaleOut.push(pair.cold, pair.warm);
-        out.rss.push({ label: `${n} hosts, 2 workers x concurrency 50`, ...rssOf(pair, 0) }, { label: `${n} hosts, 2 workers x concurrency 50`, ...rssOf(pair, 1) });
+        out.rss.push(
+          { label: `${n} hosts, 2 workers x concurrency 50`, ...rssOf(pair, 0) },
+          { label: `${n} hosts, 2 workers x concurrency 50`, ...rssOf(pair, 1) },
+        );
         await sleep(500);
       }
     }
@@ -351,11 +428,23 @@ async function runSize(s: Shared, n: number, isLargest: boolean): Promise<SizeRe
  * burst each way, fleets up to 50 hosts). After each burst every job's result is awaited, then the bot is reset (its
  * paced thread delivery of a burst would take minutes).
  */
-async function loadBursts(s: Shared, bot: BotProcess, fleet: Fleet, configPath: string, n: number, singleJobs: BotRun[]): Promise<AckBurst[]> {
+async function loadBursts(
+  s: Shared,
+  bot: BotProcess,
+  fleet: Fleet,
+  configPath: string,
+  n: number,
+  singleJobs: BotRun[],
+): Promise<AckBurst[]> {
   const bursts: AckBurst[] = [];
   let worker: WorkerHandle | undefined;
   const startWorker = async (): Promise<WorkerHandle> => {
-    worker = await WorkerHandle.start({ id: `w-load-${n}`, configPath, redisUrl: s.redis.url, logPath: path.join(s.dir, `worker-${n}.log`) });
+    worker = await WorkerHandle.start({
+      id: `w-load-${n}`,
+      configPath,
+      redisUrl: s.redis.url,
+      logPath: path.join(s.dir, `worker-${n}.log`),
+    });
     return worker;
   };
   const stopWorker = async (): Promise<void> => {
@@ -367,7 +456,9 @@ async function loadBursts(s: Shared, bot: BotProcess, fleet: Fleet, configPath: 
   const single = Array.from({ length: 50 }, (_, i) => `status ${names[i % names.length] as string}`);
   const all = Array.from({ length: 50 }, () => 'status all');
   const report = (b: AckBurst, k: number): void => {
-    log(`  burst ${k}: ${b.label}: ack p50 ${pct(b.ackMs, 50)} p99 ${pct(b.ackMs, 99)} max ${Math.max(...b.ackMs)} ms (${b.statuses.filter((st) => st !== 200).length} non-200), all ${b.jobs} results in ${b.drainMs} ms`);
+    log(
+      `  burst ${k}: ${b.label}: ack p50 ${pct(b.ackMs, 50)} p99 ${pct(b.ackMs, 99)} max ${Math.max(...b.ackMs)} ms (${b.statuses.filter((st) => st !== 200).length} non-200), all ${b.jobs} results in ${b.drainMs} ms`,
+    );
     bursts.push(b);
   };
   try {
@@ -383,7 +474,12 @@ async function loadBursts(s: Shared, bot: BotProcess, fleet: Fleet, configPath: 
       await sleep(50);
     }
     const sq = singles.flatMap((r) => r.queueToCommandMs);
-    log(`  one job at a time x ${singles.length}: enqueue -> first SSH command p50 ${pct(sq, 50)} p99 ${pct(sq, 99)} ms; -> job.started p50 ${pct(singles.flatMap((r) => r.queueToStartMs), 50)} ms`);
+    log(
+      `  one job at a time x ${singles.length}: enqueue -> first SSH command p50 ${pct(sq, 50)} p99 ${pct(sq, 99)} ms; -> job.started p50 ${pct(
+        singles.flatMap((r) => r.queueToStartMs),
+        50,
+      )} ms`,
+    );
     singleJobs.push(...singles);
     await bot.reset();
     for (let b = 1; b <= 5; b += 1) {
@@ -427,13 +523,17 @@ function pct(values: readonly number[], p: number): number {
 function describeMachine(peers: ReturnType<typeof ensurePeers>): BenchResults['machine'] {
   return {
     loginUser: `${os.userInfo().username} (shell ${os.userInfo().shell ?? '?'})`,
-    commit: sh(`cd ${path.resolve(__dirname, '..')} && git -c safe.directory='*' rev-parse --short HEAD && git -c safe.directory='*' status --porcelain --untracked-files=no | wc -l`).split('\n').join(', files changed: '),
+    commit: sh(
+      `cd ${path.resolve(__dirname, '..')} && git -c safe.directory='*' rev-parse --short HEAD && git -c safe.directory='*' status --porcelain --untracked-files=no | wc -l`,
+    )
+      .split('\n')
+      .join(', files changed: '),
     date: new Date().toISOString(),
     nproc: sh('nproc'),
     cpu: sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim(),
     free: sh('free -h'),
     kernel: sh('uname -sr'),
-    os: sh(". /etc/os-release && echo \"$PRETTY_NAME\""),
+    os: sh('. /etc/os-release && echo "$PRETTY_NAME"'),
     node: process.version,
     openssh: sh('ssh -V 2>&1'),
     redis: sh('redis-server --version'),
@@ -444,7 +544,8 @@ function describeMachine(peers: ReturnType<typeof ensurePeers>): BenchResults['m
 
 /** Root only: installs what is missing, then runs this bench as `user` (created if missing) and copies the results. */
 async function runAsUser(opts: Options, user: string): Promise<void> {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) throw new Error('--login-user needs root (it runs the bench as that user)');
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    throw new Error('--login-user needs root (it runs the bench as that user)');
   ensurePackages();
   for (const note of ensurePeers(true).notes) log(`note: ${note}`);
   try {
@@ -473,10 +574,29 @@ async function runAsUser(opts: Options, user: string): Promise<void> {
   ];
   log(`running the bench as ${user} (work dir ${work})`);
   // setpriv execs in place (no intermediate process), so signals sent to the child reach the bench itself.
-  const child = spawn('setpriv', [`--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', 'env', '-i', ...env, process.execPath, '--import', 'tsx', path.join(__dirname, 'fleet-bench.ts'), ...args, '--out', outDir], {
-    cwd: path.resolve(__dirname, '..'),
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    'setpriv',
+    [
+      `--reuid=${user}`,
+      `--regid=${user}`,
+      '--init-groups',
+      '--',
+      'env',
+      '-i',
+      ...env,
+      process.execPath,
+      '--import',
+      'tsx',
+      path.join(__dirname, 'fleet-bench.ts'),
+      ...args,
+      '--out',
+      outDir,
+    ],
+    {
+      cwd: path.resolve(__dirname, '..'),
+      stdio: 'inherit',
+    },
+  );
   const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
   process.once('SIGINT', forward('SIGINT'));
   process.once('SIGTERM', forward('SIGTERM'));
@@ -506,8 +626,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  if (!isRoot()) peers.notes.push('the fleet\'s sshd runs unprivileged and cannot allocate a pty: ansible runs `-m raw` with ANSIBLE_SSH_USETTY=False (no `ssh -tt`)');
-  const results: BenchResults = { machine: describeMachine(peers), notes: [...peers.notes], options: { sizes: opts.sizes, runs: opts.runs, skip: [...opts.skip] }, sizes: [] };
+  if (!isRoot())
+    peers.notes.push(
+      "the fleet's sshd runs unprivileged and cannot allocate a pty: ansible runs `-m raw` with ANSIBLE_SSH_USETTY=False (no `ssh -tt`)",
+    );
+  const results: BenchResults = {
+    machine: describeMachine(peers),
+    notes: [...peers.notes],
+    options: { sizes: opts.sizes, runs: opts.runs, skip: [...opts.skip] },
+    sizes: [],
+  };
   stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   try {
     const redis = await startRedis({ dir: path.join(dir, 'redis') });
@@ -544,7 +672,7 @@ function writeResults(results: BenchResults, dir: string): string {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    log(`fleet-bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    log(`fleet-bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
 );

@@ -23,7 +23,12 @@ export interface FloorResult {
   failed: Array<{ name: string; error: string }>;
 }
 
-function statusOn(spec: FloorSpec, privateKey: string, entries: ReturnType<typeof parseKnownHosts>, host: FloorSpec['hosts'][number]): Promise<void> {
+function statusOn(
+  spec: FloorSpec,
+  privateKey: string,
+  entries: ReturnType<typeof parseKnownHosts>,
+  host: FloorSpec['hosts'][number],
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const conn = new Client();
     let settled = false;
@@ -120,7 +125,8 @@ async function main(): Promise<void> {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const failed: FloorResult['failed'] = [];
   settled.forEach((s, i) => {
-    if (s.status === 'rejected') failed.push({ name: spec.hosts[i]?.name ?? '?', error: s.reason instanceof Error ? s.reason.message : String(s.reason) });
+    if (s.status === 'rejected')
+      failed.push({ name: spec.hosts[i]?.name ?? '?', error: s.reason instanceof Error ? s.reason.message : String(s.reason) });
   });
   const result: FloorResult = { ms, ok: spec.hosts.length - failed.length, failed };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -68,9 +68,13 @@ async function main(): Promise<void> {
   });
   const n = Number(values.hosts);
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(n) || n < 1 || n > 400 || !Number.isInteger(rounds) || rounds < 2 || rounds > 20) throw new Error('--hosts 1..400, --rounds 2..20');
+  if (!Number.isInteger(n) || n < 1 || n > 400 || !Number.isInteger(rounds) || rounds < 2 || rounds > 20)
+    throw new Error('--hosts 1..400, --rounds 2..20');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-chatops-stages-'));
-  const fleet = await launchFleet({ dir: path.join(dir, 'fleet'), hosts: Array.from({ length: n }, (_, i) => ({ name: `h${String(i + 1).padStart(3, '0')}` })) });
+  const fleet = await launchFleet({
+    dir: path.join(dir, 'fleet'),
+    hosts: Array.from({ length: n }, (_, i) => ({ name: `h${String(i + 1).padStart(3, '0')}` })),
+  });
   const out: string[] = [];
   try {
     const config = parseConfig(fleet.toConfigObject(), 'status-stages');
@@ -98,8 +102,20 @@ async function main(): Promise<void> {
       const observed = await Promise.all(ctxs.map((ctx) => observeHost(ctx)));
       const wall = performance.now() - t0;
       const states = new Map<string, number>();
-      for (const o of observed) states.set(`${o.snapshot.state}${o.snapshot.apiUp ? '+api' : ''}`, (states.get(`${o.snapshot.state}${o.snapshot.apiUp ? '+api' : ''}`) ?? 0) + 1);
-      out.push(line(r === 1 ? 'all hosts, cold' : `all hosts, warm ${r - 1}`, wall, hosts.timings, machineBusyMs() - c0, [...states].map(([k, v]) => `${k}: ${v}`).join(', ')));
+      for (const o of observed)
+        states.set(
+          `${o.snapshot.state}${o.snapshot.apiUp ? '+api' : ''}`,
+          (states.get(`${o.snapshot.state}${o.snapshot.apiUp ? '+api' : ''}`) ?? 0) + 1,
+        );
+      out.push(
+        line(
+          r === 1 ? 'all hosts, cold' : `all hosts, warm ${r - 1}`,
+          wall,
+          hosts.timings,
+          machineBusyMs() - c0,
+          [...states].map(([k, v]) => `${k}: ${v}`).join(', '),
+        ),
+      );
     }
     const one = ctxs[0];
     if (one) {
@@ -124,7 +140,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`status-stages: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`status-stages: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -28,7 +28,8 @@ export function crossCheck(config: Config): string[] {
   for (const [i, h] of config.hosts.entries()) {
     if (names.has(h.name)) problems.push(`  - hosts.${i}.name: duplicate host name ${h.name} -> give every host its own name`);
     names.add(h.name);
-    if (h.name === 'all' || groups.has(h.name)) problems.push(`  - hosts.${i}.name: ${h.name} is also a group name (or \`all\`) -> rename the host or the group`);
+    if (h.name === 'all' || groups.has(h.name))
+      problems.push(`  - hosts.${i}.name: ${h.name} is also a group name (or \`all\`) -> rename the host or the group`);
   }
   return problems;
 }
@@ -39,7 +40,10 @@ export function parseConfig(raw: unknown, source: string): Config {
   if (!result.success) throw new ChatopsError(ErrorCode.ConfigInvalid, formatConfigIssues(source, result.error.issues));
   const problems = crossCheck(result.data);
   if (problems.length > 0) {
-    throw new ChatopsError(ErrorCode.ConfigInvalid, `invalid configuration in ${source} (${problems.length} problems):\n${problems.join('\n')}`);
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `invalid configuration in ${source} (${problems.length} problems):\n${problems.join('\n')}`,
+    );
   }
   return result.data;
 }
@@ -51,13 +55,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new ChatopsError(ErrorCode.ConfigInvalid, `cannot read config file ${path}; set SRS_CHATOPS_CONFIG to your config (example: config/example.yml)`);
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `cannot read config file ${path}; set SRS_CHATOPS_CONFIG to your config (example: config/example.yml)`,
+    );
   }
   let raw: unknown;
   try {
     raw = parse(text);
   } catch (err) {
-    throw new ChatopsError(ErrorCode.ConfigInvalid, `config file ${path} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `config file ${path} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return parseConfig(raw, path);
 }

@@ -23,7 +23,10 @@ export const systemPathsSchema = z
     /** Where the unit must be copied for `systemctl enable` to work. @defaultValue `/usr/lib/systemd/system` */
     systemdUnitDir: safePath.default('/usr/lib/systemd/system'),
     /** The systemctl binary. @defaultValue `systemctl` */
-    systemctl: z.string().regex(/^[A-Za-z0-9._/+-]+$/).default('systemctl'),
+    systemctl: z
+      .string()
+      .regex(/^[A-Za-z0-9._/+-]+$/)
+      .default('systemctl'),
   })
   .strict();
 
@@ -41,7 +44,10 @@ export const hostSchema = z
     /** SRS install root (`ROOT` of the init.d script). @defaultValue `/usr/local/srs` */
     srsRoot: safePath.default('/usr/local/srs'),
     /** Config file, relative to srsRoot or absolute. @defaultValue `conf/srs.conf` */
-    srsConfig: z.string().regex(/^[A-Za-z0-9._/+-]+$/).default('conf/srs.conf'),
+    srsConfig: z
+      .string()
+      .regex(/^[A-Za-z0-9._/+-]+$/)
+      .default('conf/srs.conf'),
     /** How SRS runs as a service: the init.d script, or the `srs.service` systemd unit. @defaultValue `initd` */
     serviceManager: z.enum(['initd', 'systemd']).default('initd'),
     /** The SRS HTTP API as seen from the host itself (reached through the SSH connection). @defaultValue `127.0.0.1:1985` */
@@ -52,7 +58,10 @@ export const hostSchema = z
     /** Media ports whose established connections count as clients (RTMP, HTTP-FLV). @defaultValue [1935, 8080] */
     mediaPorts: z.array(port).default([1935, 8080]),
     /** SSH user for this host, overriding `ssh.user`. */
-    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).optional(),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
+      .optional(),
     system: systemPathsSchema.default(systemPathsSchema.parse({})),
   })
   .strict();
@@ -121,7 +130,11 @@ export const graceSchema = z
     /** Make every `restart` a graceful restart (grace, wait for the exit, start), as `--graceful` does. @defaultValue false */
     restartGraceful: z.boolean().default(false),
     /** The bot stops following after this long, whatever the drain (the job then ends as unknown). @defaultValue 21600000 */
-    maxFollowMs: z.number().int().positive().default(6 * 3600 * 1000),
+    maxFollowMs: z
+      .number()
+      .int()
+      .positive()
+      .default(6 * 3600 * 1000),
   })
   .strict();
 
@@ -168,7 +181,9 @@ export const slackSchema = z
 export const VERSION_PATTERN = /^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,6}$/;
 
 /** One element of the install command: constant text with `{version}`, `{root}` or `{previous}` placeholders. */
-const installArg = z.string().regex(/^[A-Za-z0-9._/+=:,@{}-]{1,200}$/, 'letters, digits, . _ / + = : , @ - and {version} {root} {previous} placeholders only');
+const installArg = z
+  .string()
+  .regex(/^[A-Za-z0-9._/+=:,@{}-]{1,200}$/, 'letters, digits, . _ / + = : , @ - and {version} {root} {previous} placeholders only');
 
 /** Verbs (or `upgrade`) that need another person's approval, on hosts of some groups. */
 const gateSchema = z
@@ -183,7 +198,11 @@ const gateSchema = z
 export const approvalsSchema = z
   .object({
     /** A pending approval expires after this long: the card says so and nothing runs. @defaultValue 1800000 (30 min) */
-    expireMs: z.number().int().min(10000).default(30 * 60 * 1000),
+    expireMs: z
+      .number()
+      .int()
+      .min(10000)
+      .default(30 * 60 * 1000),
     /** Who may approve, by group (`all`: every host). An approver must cover every host of a plan. */
     approvers: z.record(z.string().regex(NAME_PATTERN), z.array(z.string().regex(SLACK_USER_ID))).default({}),
     /** Approvals needed, by group (the largest over a plan's hosts wins). @defaultValue 1 for every group */

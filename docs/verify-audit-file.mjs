@@ -12,7 +12,9 @@ import { readFileSync } from 'node:fs';
 function canonical(value) {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => value[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
 }
 
@@ -31,7 +33,9 @@ let text;
 try {
   text = readFileSync(file, 'utf8');
 } catch (err) {
-  console.error(`cannot read ${file}: ${err.code ?? err.message} (give an export from \`srs-chatops audit export\`, or the audit.file copy)`);
+  console.error(
+    `cannot read ${file}: ${err.code ?? err.message} (give an export from \`srs-chatops audit export\`, or the audit.file copy)`,
+  );
   process.exit(2);
 }
 text.split('\n').forEach((line, i) => {
@@ -46,7 +50,8 @@ text.split('\n').forEach((line, i) => {
     anchors.push({ where: `line ${i + 1}`, seq: r.seq, hash: r.hash }); // the chain head the bot published then
     return;
   }
-  if (r === null || typeof r !== 'object' || r.v !== 1 || !Number.isSafeInteger(r.seq) || typeof r.hash !== 'string') fail(`line ${i + 1} is not a version-1 audit record`);
+  if (r === null || typeof r !== 'object' || r.v !== 1 || !Number.isSafeInteger(r.seq) || typeof r.hash !== 'string')
+    fail(`line ${i + 1} is not a version-1 audit record`);
   const { hash, ...rest } = r;
   const computed = createHash('sha256').update(canonical(rest), 'utf8').digest('hex');
   if (computed !== hash) fail(`line ${i + 1} (seq ${r.seq}) was edited: its content no longer matches its hash`);
@@ -56,16 +61,23 @@ records.sort((a, b) => a.seq - b.seq); // several processes' copies interleave l
 for (let i = 1; i < records.length; i++) {
   const [before, r] = [records[i - 1], records[i]];
   if (r.seq === before.seq) fail(`seq ${r.seq} appears twice (lines ${before.line} and ${r.line})`);
-  if (r.seq !== before.seq + 1) fail(`seq ${before.seq + 1}${r.seq - 1 > before.seq + 1 ? `..${r.seq - 1}` : ''} missing before line ${r.line} (seq ${r.seq})`);
+  if (r.seq !== before.seq + 1)
+    fail(`seq ${before.seq + 1}${r.seq - 1 > before.seq + 1 ? `..${r.seq - 1}` : ''} missing before line ${r.line} (seq ${r.seq})`);
   if (r.prev !== before.hash) fail(`line ${r.line} (seq ${r.seq}) does not chain to seq ${before.seq}: that record was rewritten`);
 }
-if (records.length > 0 && records[0].seq === 1 && records[0].prev !== '0'.repeat(64)) fail('seq 1 does not chain to the genesis hash (64 zeros)');
+if (records.length > 0 && records[0].seq === 1 && records[0].prev !== '0'.repeat(64))
+  fail('seq 1 does not chain to the genesis hash (64 zeros)');
 const first = records[0]?.seq ?? Infinity;
-for (const a of anchors.filter((x) => x.seq >= first)) { // an export --since starts mid-log
+for (const a of anchors.filter((x) => x.seq >= first)) {
+  // an export --since starts mid-log
   const r = records.find((x) => x.seq === a.seq);
   if (r === undefined) fail(`the anchor of ${a.where} names seq ${a.seq}, which is not in the file (its end was cut off?)`);
   if (r.hash !== a.hash) fail(`seq ${a.seq} (line ${r.line}) differs from the anchor of ${a.where}: the log was rewritten`);
 }
 const last = records[records.length - 1];
 const checked = anchors.filter((x) => x.seq >= first).length;
-console.log(last === undefined ? 'ok: no records' : `ok: ${records.length} records, seq ${records[0].seq}..${last.seq}, ${checked} anchor(s) matched, head ${last.seq}:${last.hash}`);
+console.log(
+  last === undefined
+    ? 'ok: no records'
+    : `ok: ${records.length} records, seq ${records[0].seq}..${last.seq}, ${checked} anchor(s) matched, head ${last.seq}:${last.hash}`,
+);

@@ -58,8 +58,12 @@ async function takeOver(paths: DemoPaths): Promise<void> {
     );
   }
   const { stopped, survivors } = await sweepDemoProcesses(paths.root);
-  if (stopped.length > 0) say(`stopped ${stopped.length} process(es) an earlier demo left running (it was killed, or its terminal closed): ${describeProcesses(stopped)}`);
-  if (survivors.length > 0) throw new DemoSetupError(`processes of an earlier demo in ${paths.root} would not stop: ${describeProcesses(survivors)}`);
+  if (stopped.length > 0)
+    say(
+      `stopped ${stopped.length} process(es) an earlier demo left running (it was killed, or its terminal closed): ${describeProcesses(stopped)}`,
+    );
+  if (survivors.length > 0)
+    throw new DemoSetupError(`processes of an earlier demo in ${paths.root} would not stop: ${describeProcesses(survivors)}`);
   fs.rmSync(paths.root, { recursive: true, force: true });
   fs.mkdirSync(paths.root, { recursive: true });
   fs.writeFileSync(paths.runFile, JSON.stringify(ownRunRecord(), null, 2) + '\n');
@@ -135,7 +139,9 @@ async function main(args: string[]): Promise<number> {
   run.watchdog = startWatchdog(paths.root, paths.watchdogLog);
   let code = 0;
   try {
-    say(`state in ${path.relative(process.cwd(), paths.root) || paths.root}/ (worker log: worker.log, watchdog: watchdog.log); port reservations of this user: ${process.env[PORT_DIR_ENV] ?? '?'}`);
+    say(
+      `state in ${path.relative(process.cwd(), paths.root) || paths.root}/ (worker log: worker.log, watchdog: watchdog.log); port reservations of this user: ${process.env[PORT_DIR_ENV] ?? '?'}`,
+    );
     say(`starting redis-server, ${HOSTS.length} hosts (${HOSTS.join(', ')}: sshd + simulated SRS 6.0.184), a worker, and viewers...`);
     const redis = await startRedis({ dir: path.join(paths.root, 'redis'), appendOnly: true });
     shutdown.add('redis-server', () => redis.stop());
@@ -144,7 +150,8 @@ async function main(args: string[]): Promise<number> {
       hosts: HOSTS.map((name) => ({ name, groups: ['edges'], graceStartWaitMs: 2300, graceFinalWaitMs: 3200 })),
     });
     shutdown.add('the fleet (sshd, SRS)', () => fleet.stop(), 10_000);
-    for (const h of fleet.hosts) for (const [version, broken] of DEMO_PACKAGES) publishPackage(h.hostDir, version, broken ? { broken } : {});
+    for (const h of fleet.hosts)
+      for (const [version, broken] of DEMO_PACKAGES) publishPackage(h.hostDir, version, broken ? { broken } : {});
 
     const configPath = path.join(paths.root, 'srs-chatops.yml');
     const extra = deepMerge(demoConfigExtra(people), userConfig.doc);
@@ -156,15 +163,33 @@ async function main(args: string[]): Promise<number> {
     const auditConn = producerConnection(redis.url);
     auditConn.on('error', () => undefined);
     const hosts = createSshHost(config, workerLog);
-    const worker = startJobWorker({ redis: redisConn, config, hosts, events: new RedisJobEvents(redisConn), logger: workerLog, workerId: 'demo-worker', audit: createAuditStore(auditConn, config) });
-    shutdown.add('the worker', async () => {
-      await worker.close(true);
-      await hosts.close();
-      redisConn.disconnect();
-      auditConn.disconnect();
-    }, 4000);
+    const worker = startJobWorker({
+      redis: redisConn,
+      config,
+      hosts,
+      events: new RedisJobEvents(redisConn),
+      logger: workerLog,
+      workerId: 'demo-worker',
+      audit: createAuditStore(auditConn, config),
+    });
+    shutdown.add(
+      'the worker',
+      async () => {
+        await worker.close(true);
+        await hosts.close();
+        redisConn.disconnect();
+        auditConn.disconnect();
+      },
+      4000,
+    );
 
-    const crowd = startViewerCrowd({ driver: new SimMediaDriver(), hosts: () => fleet.hosts, viewers: VIEWERS.viewers, stayers: VIEWERS.stayers, watchMs: VIEWERS.watchMs });
+    const crowd = startViewerCrowd({
+      driver: new SimMediaDriver(),
+      hosts: () => fleet.hosts,
+      viewers: VIEWERS.viewers,
+      stayers: VIEWERS.stayers,
+      watchMs: VIEWERS.watchMs,
+    });
     shutdown.add('the viewers', () => crowd.stop(), 3000);
     await crowd.whenFull(15_000).catch((err: unknown) => say(`viewers: ${err instanceof Error ? err.message : String(err)}`));
     say(
@@ -172,12 +197,23 @@ async function main(args: string[]): Promise<number> {
         `${VIEWERS.watchMs[0] / 1000}-${VIEWERS.watchMs[1] / 1000} s), ${VIEWERS.stayers} who never leaves; they come back after a restart or a start`,
     );
 
-    const env = { ...process.env, SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redis.url, ...(people.consoleUser ? { SRS_CHATOPS_CONSOLE_USER: people.consoleUser } : {}) };
+    const env = {
+      ...process.env,
+      SRS_CHATOPS_CONFIG: configPath,
+      REDIS_URL: redis.url,
+      ...(people.consoleUser ? { SRS_CHATOPS_CONSOLE_USER: people.consoleUser } : {}),
+    };
     fs.writeFileSync(path.join(paths.root, 'env'), `SRS_CHATOPS_CONFIG=${configPath}\nREDIS_URL=${redis.url}\n`);
     if (mode.kind === 'slack') {
-      say(`Slack bot, ${mode.socketMode ? 'Socket Mode' : `HTTP mode on port ${process.env.PORT ?? 3000} (POST /slack/events)`}. Config: ${configPath}`);
-      say(`roles: admin ${config.slack.roles.admin.join(', ') || '-'}; operator ${config.slack.roles.operator.join(', ') || '-'}; viewer ${config.slack.roles.viewer.join(', ') || '-'}; upgrade approvers ${config.approvals.approvers.all?.join(', ') ?? '-'}${userConfig.path ? ` (with ${userConfig.path})` : ''}`);
-      say('the Slack bot is starting (it logs "bot started" once connected). In Slack: /srs status all, /srs grace edge-3 --deadline 30s, ... Ctrl-C stops the demo.');
+      say(
+        `Slack bot, ${mode.socketMode ? 'Socket Mode' : `HTTP mode on port ${process.env.PORT ?? 3000} (POST /slack/events)`}. Config: ${configPath}`,
+      );
+      say(
+        `roles: admin ${config.slack.roles.admin.join(', ') || '-'}; operator ${config.slack.roles.operator.join(', ') || '-'}; viewer ${config.slack.roles.viewer.join(', ') || '-'}; upgrade approvers ${config.approvals.approvers.all?.join(', ') ?? '-'}${userConfig.path ? ` (with ${userConfig.path})` : ''}`,
+      );
+      say(
+        'the Slack bot is starting (it logs "bot started" once connected). In Slack: /srs status all, /srs grace edge-3 --deadline 30s, ... Ctrl-C stops the demo.',
+      );
       await Promise.race([runBot(env), signalled]);
     } else if (mode.kind === 'fleet-only') {
       say(`ready (no console). Config: ${configPath}, Redis: ${redis.url}. A console in another terminal:`);

@@ -61,10 +61,13 @@ const cells = (r: FaultRow): string[] => [
 ];
 const table = rows.map(cells);
 const widths = headers.map((h, i) => Math.max(h.length, ...table.map((c) => (c[i] ?? '').length)));
-const line = (c: readonly string[]) => `| ${c.map((s, i) => (i === 0 ? s.padEnd(widths[i] ?? 0) : s.padStart(widths[i] ?? 0))).join(' | ')} |`;
+const line = (c: readonly string[]) =>
+  `| ${c.map((s, i) => (i === 0 ? s.padEnd(widths[i] ?? 0) : s.padStart(widths[i] ?? 0))).join(' | ')} |`;
 const out = [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...table.map(line)];
 for (const r of rows) if (r.requestsLost > 0) out.push(`LOST in "${r.fault}": ${r.lost.join(', ')}`);
 for (const u of unreadable) out.push(`UNREADABLE row "${u.fault}": ${u.unreadable}`);
-out.push('(accepted: requests the bot took; answered: a final answer in the thread; audited: closed in the audit log, n/a where the test runs below it)');
+out.push(
+  '(accepted: requests the bot took; answered: a final answer in the thread; audited: closed in the audit log, n/a where the test runs below it)',
+);
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(unreadable.length === 0 && rows.every((r) => r.survived && r.requestsLost === 0) ? 0 : 1);

@@ -37,7 +37,13 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     metrics,
     checks: [
       redisPingCheck(opsRedis),
-      { name: 'worker', run: () => (started.worker?.isRunning() === true ? Promise.resolve(`${workerId} taking jobs`) : Promise.reject(new Error(`${workerId} is not taking jobs`))) },
+      {
+        name: 'worker',
+        run: () =>
+          started.worker?.isRunning() === true
+            ? Promise.resolve(`${workerId} taking jobs`)
+            : Promise.reject(new Error(`${workerId} is not taking jobs`)),
+      },
     ],
     logger,
   }).catch((err: unknown) => {
@@ -50,13 +56,30 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   logConnectionHealth(auditRedis, logger, 'audit');
   await whenReady(auditRedis, 5000);
   const audit = meteredAudit(createAuditStore(auditRedis, config), metrics);
-  const { worker, close } = startJobWorker({ redis, config, hosts: meteredHosts(ssh, metrics), events: meteredEvents(new RedisJobEvents(redis), metrics), logger, workerId, audit });
+  const { worker, close } = startJobWorker({
+    redis,
+    config,
+    hosts: meteredHosts(ssh, metrics),
+    events: meteredEvents(new RedisJobEvents(redis), metrics),
+    logger,
+    workerId,
+    audit,
+  });
   // A job that failed for good is answered by every worker (job_failed); only the one that ran it counts it.
   countFailedJobs(worker, metrics);
   started.worker = worker;
   const heartbeat = startWorkerHeartbeat(auditRedis, workerId);
-  await audit.append({ type: 'process.started', actor: `worker:${workerId}`, data: { kind: 'worker', hosts: config.hosts.length, concurrency: config.worker.concurrency } }).catch(() => logger.error('audit: worker start not recorded'));
-  logger.info({ workerId, hosts: config.hosts.length, concurrency: config.worker.concurrency, metricsPort: opsServer?.port ?? 'off' }, 'worker started');
+  await audit
+    .append({
+      type: 'process.started',
+      actor: `worker:${workerId}`,
+      data: { kind: 'worker', hosts: config.hosts.length, concurrency: config.worker.concurrency },
+    })
+    .catch(() => logger.error('audit: worker start not recorded'));
+  logger.info(
+    { workerId, hosts: config.hosts.length, concurrency: config.worker.concurrency, metricsPort: opsServer?.port ?? 'off' },
+    'worker started',
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'worker stopping: finishing active jobs');
@@ -69,7 +92,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   await close();
   await opsServer?.close();
   opsRedis.disconnect();
-  await audit.append({ type: 'process.stopped', actor: `worker:${workerId}`, data: { kind: 'worker' } }).catch(() => logger.error('audit: worker stop not recorded'));
+  await audit
+    .append({ type: 'process.stopped', actor: `worker:${workerId}`, data: { kind: 'worker' } })
+    .catch(() => logger.error('audit: worker stop not recorded'));
   auditRedis.disconnect();
   await ssh.close();
   redis.disconnect();

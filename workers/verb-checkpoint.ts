@@ -34,7 +34,11 @@ const TTL_SECONDS = 2 * 24 * 3600;
 function parse(raw: string | null): CheckpointState | undefined {
   if (raw === null) return undefined;
   const v = JSON.parse(raw) as Partial<CheckpointState> & { action?: string; at?: number; worker?: string };
-  const steps = Array.isArray(v.steps) ? v.steps : v.action !== undefined ? [{ action: v.action, worker: v.worker ?? '?', at: v.at ?? 0 }] : [];
+  const steps = Array.isArray(v.steps)
+    ? v.steps
+    : v.action !== undefined
+      ? [{ action: v.action, worker: v.worker ?? '?', at: v.at ?? 0 }]
+      : [];
   return { steps, ...(v.process !== undefined ? { process: v.process } : {}) };
 }
 

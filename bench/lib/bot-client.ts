@@ -36,7 +36,12 @@ let responseSeq = 0;
 /** One signed `/srs TEXT` into the bot's HTTP endpoint; `ms` is the HTTP answer time. */
 export async function slash(ctx: BotContext, text: string): Promise<Ack> {
   responseSeq += 1;
-  const body = slashCommandBody({ text, user_id: USER, channel_id: CHANNEL, response_url: ctx.standin.responseUrl(`bench-${responseSeq}`) });
+  const body = slashCommandBody({
+    text,
+    user_id: USER,
+    channel_id: CHANNEL,
+    response_url: ctx.standin.responseUrl(`bench-${responseSeq}`),
+  });
   const t0 = Date.now();
   const res = await postSigned(ctx.url, body, { secret: SECRET, timeoutMs: 30_000 });
   const m = /request (r-[a-z0-9]+-[a-f0-9]+)/.exec(res.body);
@@ -49,7 +54,11 @@ function textOf(call: RecordedCall): string {
 }
 
 /** Times (stand-in arrival) of the request's parent post and of its final summary edit; polls every 5 ms. */
-export async function waitDone(standin: SlackStandin, requestIds: readonly string[], timeoutMs: number): Promise<Map<string, { parentAt: number; doneAt: number; text: string }>> {
+export async function waitDone(
+  standin: SlackStandin,
+  requestIds: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, { parentAt: number; doneAt: number; text: string }>> {
   const found = new Map<string, { parentAt: number; doneAt: number; text: string }>();
   const parents = new Map<string, number>();
   const wanted = new Set(requestIds);
@@ -65,10 +74,17 @@ export async function waitDone(standin: SlackStandin, requestIds: readonly strin
       const id = m?.[1];
       if (id === undefined || !wanted.has(id)) continue;
       if (c.method === 'chat.postMessage' && c.args.thread_ts === undefined && !parents.has(id)) parents.set(id, c.time);
-      if (c.method === 'chat.update' && text.includes(': done') && !found.has(id)) found.set(id, { parentAt: parents.get(id) ?? Number.NaN, doneAt: c.time, text });
+      if (c.method === 'chat.update' && text.includes(': done') && !found.has(id))
+        found.set(id, { parentAt: parents.get(id) ?? Number.NaN, doneAt: c.time, text });
     }
     if (found.size === wanted.size) return found;
-    if (Date.now() > deadline) throw new Error(`requests not finished within ${timeoutMs} ms: ${[...wanted].filter((id) => !found.has(id)).slice(0, 5).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `requests not finished within ${timeoutMs} ms: ${[...wanted]
+          .filter((id) => !found.has(id))
+          .slice(0, 5)
+          .join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error('waitDone: loop bound reached');
@@ -108,11 +124,28 @@ export class WorkerHandle {
     this.sampler = new RssSampler(pid, 20);
   }
 
-  static async start(o: { id: string; configPath: string; redisUrl: string; logPath: string; nodeArgs?: readonly string[] }): Promise<WorkerHandle> {
-    const env = { ...process.env, SRS_CHATOPS_CONFIG: o.configPath, REDIS_URL: o.redisUrl, WORKER_ID: o.id, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  static async start(o: {
+    id: string;
+    configPath: string;
+    redisUrl: string;
+    logPath: string;
+    nodeArgs?: readonly string[];
+  }): Promise<WorkerHandle> {
+    const env = {
+      ...process.env,
+      SRS_CHATOPS_CONFIG: o.configPath,
+      REDIS_URL: o.redisUrl,
+      WORKER_ID: o.id,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    };
     const child = spawnTs('bench/worker-process.ts', [], env, o.logPath, o.nodeArgs ?? []);
     try {
-      const pid = await nextMessage(child, (m) => ((m as WorkerToParent).type === 'ready' ? (m as { pid: number }).pid : undefined), 30_000, `worker ${o.id} ready`);
+      const pid = await nextMessage(
+        child,
+        (m) => ((m as WorkerToParent).type === 'ready' ? (m as { pid: number }).pid : undefined),
+        30_000,
+        `worker ${o.id} ready`,
+      );
       return new WorkerHandle(o.id, child, pid);
     } catch (err) {
       await stopChild(child, 2000);
@@ -126,7 +159,12 @@ export class WorkerHandle {
 
   /** Command lines sent since the last flush: [host, time]. */
   async flush(): Promise<Array<[string, number]>> {
-    const answer = nextMessage(this.child, (m) => ((m as WorkerToParent).type === 'commands' ? (m as { commands: Array<[string, number]> }).commands : undefined), 10_000, `worker ${this.id} flush`);
+    const answer = nextMessage(
+      this.child,
+      (m) => ((m as WorkerToParent).type === 'commands' ? (m as { commands: Array<[string, number]> }).commands : undefined),
+      10_000,
+      `worker ${this.id} flush`,
+    );
     const msg: ParentToWorker = { type: 'flush' };
     this.child.send(msg);
     return answer;

@@ -55,7 +55,13 @@ export class BotProcess {
       PORT: String(port),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
-    const child = spawnTs('bench/bot-process.ts', [], env, this.logPath, s.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`] : []);
+    const child = spawnTs(
+      'bench/bot-process.ts',
+      [],
+      env,
+      this.logPath,
+      s.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`] : [],
+    );
     this.child = child;
     await waitUntil(
       async () => {

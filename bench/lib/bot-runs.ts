@@ -45,7 +45,13 @@ function byType<T extends JobEvent['type']>(events: readonly JobEvent[], type: T
  * Polls the event stream (every 20 ms, reading only entries added since the last poll, so the bench itself stays
  * cheap) until `expected` results of the requests exist; returns the `at` of the last one.
  */
-export async function waitResults(redis: BotContext['redis'], requestIds: readonly string[], expected: number, sinceMs: number, timeoutMs: number): Promise<number> {
+export async function waitResults(
+  redis: BotContext['redis'],
+  requestIds: readonly string[],
+  expected: number,
+  sinceMs: number,
+  timeoutMs: number,
+): Promise<number> {
   const ids = new Set(requestIds);
   const deadline = Date.now() + timeoutMs;
   let from = String(Math.max(0, sinceMs - 2000));
@@ -76,7 +82,15 @@ export async function waitResults(redis: BotContext['redis'], requestIds: readon
  * arrives at the stand-in (what the user sees); otherwise until every host's result is in the event stream (the
  * summary edit is then not waited for: `e2eMs` is NaN, and the caller resets the bot's delivery backlog).
  */
-export async function botStatusAll(ctx: BotContext, workers: readonly WorkerHandle[], label: string, hosts: number, timeoutMs: number, waitSummary: boolean, text = 'status all'): Promise<BotRun> {
+export async function botStatusAll(
+  ctx: BotContext,
+  workers: readonly WorkerHandle[],
+  label: string,
+  hosts: number,
+  timeoutMs: number,
+  waitSummary: boolean,
+  text = 'status all',
+): Promise<BotRun> {
   const cpu0 = workers.map((w) => w.cpuMs());
   const botCpu0 = cpuMs(ctx.botPid);
   const machine0 = machineBusyMs();
@@ -95,7 +109,13 @@ export async function botStatusAll(ctx: BotContext, workers: readonly WorkerHand
     if (!found) throw new Error('unreachable: waitDone resolved without the request');
     d = found;
   } else {
-    const parent = ctx.standin.calls.find((c) => c.method === 'chat.postMessage' && c.args.thread_ts === undefined && typeof c.args.text === 'string' && c.args.text.includes(requestId));
+    const parent = ctx.standin.calls.find(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.thread_ts === undefined &&
+        typeof c.args.text === 'string' &&
+        c.args.text.includes(requestId),
+    );
     d = { parentAt: parent?.time ?? Number.NaN, doneAt: Number.NaN, text: '(summary not waited for)' };
   }
   const botCpuMs = cpuMs(ctx.botPid) - botCpu0;
@@ -160,14 +180,30 @@ export interface AckBurst {
  * Sends `texts` all at once (one connection each, as Slack does), records each HTTP answer time, then waits until
  * every job of the burst has its result in the event stream (`jobsPerCommand` each).
  */
-export async function ackBurst(ctx: BotContext, label: string, texts: readonly string[], jobsPerCommand: number, timeoutMs: number): Promise<AckBurst> {
+export async function ackBurst(
+  ctx: BotContext,
+  label: string,
+  texts: readonly string[],
+  jobsPerCommand: number,
+  timeoutMs: number,
+): Promise<AckBurst> {
   const t0 = Date.now();
   const acks = await Promise.all(texts.map((t) => slash(ctx, t)));
   const ids = acks.map((a) => a.requestId).filter((id): id is string => id !== undefined);
   if (ids.length !== texts.length) {
     const bad = acks.find((a) => a.requestId === undefined);
-    throw new Error(`${texts.length - ids.length} commands of the burst not accepted: ${bad?.status ?? '?'} ${bad?.body.slice(0, 200) ?? ''}`);
+    throw new Error(
+      `${texts.length - ids.length} commands of the burst not accepted: ${bad?.status ?? '?'} ${bad?.body.slice(0, 200) ?? ''}`,
+    );
   }
   const last = jobsPerCommand > 0 ? await waitResults(ctx.redis, ids, ids.length * jobsPerCommand, t0, timeoutMs) : t0;
-  return { label, commands: texts.length, ackMs: acks.map((a) => a.ms), statuses: acks.map((a) => a.status), drainMs: last - t0, jobs: ids.length * jobsPerCommand, requestIds: ids };
+  return {
+    label,
+    commands: texts.length,
+    ackMs: acks.map((a) => a.ms),
+    statuses: acks.map((a) => a.status),
+    drainMs: last - t0,
+    jobs: ids.length * jobsPerCommand,
+    requestIds: ids,
+  };
 }

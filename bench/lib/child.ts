@@ -9,7 +9,13 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
  * Starts a TypeScript file in its own node process (`node --import tsx FILE`: one process, so its pid is the one to
  * measure), stdout and stderr appended to `logPath`, with an IPC channel to this process.
  */
-export function spawnTs(file: string, args: readonly string[], env: NodeJS.ProcessEnv, logPath: string, nodeArgs: readonly string[] = []): ChildProcess {
+export function spawnTs(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  logPath: string,
+  nodeArgs: readonly string[] = [],
+): ChildProcess {
   const fd = fs.openSync(logPath, 'a');
   try {
     return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file, ...args], {

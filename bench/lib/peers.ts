@@ -34,7 +34,10 @@ export function isRoot(): boolean {
 /** Finds parallel-ssh and ansible; as root, installs missing ones with apt (pssh, ansible-core). */
 export function ensurePeers(install: boolean): PeerAvailability {
   const notes: string[] = [];
-  const find = (): { pssh: string | undefined; ansible: string | undefined } => ({ pssh: findProgram('parallel-ssh'), ansible: findProgram('ansible') });
+  const find = (): { pssh: string | undefined; ansible: string | undefined } => ({
+    pssh: findProgram('parallel-ssh'),
+    ansible: findProgram('ansible'),
+  });
   let found = find();
   const missing = [found.pssh ? undefined : 'pssh', found.ansible ? undefined : 'ansible-core'].filter((p): p is string => p !== undefined);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -50,16 +53,25 @@ export function ensurePeers(install: boolean): PeerAvailability {
     found = find();
   }
   if (!found.pssh) notes.push(`parallel-ssh is not installed: peer skipped (install: apt-get install -y pssh${isRoot ? '' : ', as root'})`);
-  if (!found.ansible) notes.push(`ansible is not installed: peer skipped (install: apt-get install -y ansible-core${isRoot ? '' : ', as root'})`);
+  if (!found.ansible)
+    notes.push(`ansible is not installed: peer skipped (install: apt-get install -y ansible-core${isRoot ? '' : ', as root'})`);
   return { pssh: found.pssh, ansible: found.ansible, notes };
 }
 
 export function programVersion(file: string, args: readonly string[]): string {
   try {
-    return execFileSync(file, args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]?.trim() ?? '?';
+    return (
+      execFileSync(file, args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] })
+        .split('\n')[0]
+        ?.trim() ?? '?'
+    );
   } catch (err) {
     const e = err as { stderr?: Buffer | string };
-    return String(e.stderr ?? '?').split('\n')[0]?.trim() ?? '?';
+    return (
+      String(e.stderr ?? '?')
+        .split('\n')[0]
+        ?.trim() ?? '?'
+    );
   }
 }
 
@@ -111,15 +123,42 @@ export function writePeerFiles(fleet: Fleet, dir: string, hostNames: readonly st
 
 export async function runPssh(bin: string, fleet: Fleet, files: PeerFiles, parallel: number): Promise<PeerRun> {
   const args = [
-    '-h', files.psshHosts, '-l', fleet.user, '-p', String(parallel), '-t', '60',
-    '-O', 'StrictHostKeyChecking=yes', '-O', `UserKnownHostsFile=${fleet.knownHostsPath}`, '-O', 'BatchMode=yes',
-    '-x', `-i ${fleet.clientKeyPath}`,
+    '-h',
+    files.psshHosts,
+    '-l',
+    fleet.user,
+    '-p',
+    String(parallel),
+    '-t',
+    '60',
+    '-O',
+    'StrictHostKeyChecking=yes',
+    '-O',
+    `UserKnownHostsFile=${fleet.knownHostsPath}`,
+    '-O',
+    'BatchMode=yes',
+    '-x',
+    `-i ${fleet.clientKeyPath}`,
     files.psshCommand,
   ];
   const r = await runTimed(bin, args, { timeoutMs: 300_000 });
   const ok = (r.stdout.match(/\[SUCCESS\]/g) ?? []).length;
   const failed = (r.stdout.match(/\[FAILURE\]/g) ?? []).length;
-  return { ms: r.ms, ok, failed, ...(failed > 0 || ok === 0 ? { note: r.stdout.split('\n').filter((l) => l.includes('FAILURE')).slice(0, 3).join(' | ') || r.stderr.slice(0, 300) } : {}) };
+  return {
+    ms: r.ms,
+    ok,
+    failed,
+    ...(failed > 0 || ok === 0
+      ? {
+          note:
+            r.stdout
+              .split('\n')
+              .filter((l) => l.includes('FAILURE'))
+              .slice(0, 3)
+              .join(' | ') || r.stderr.slice(0, 300),
+        }
+      : {}),
+  };
 }
 
 /** `ansible -f N -m raw` with ControlPersist (ansible's default) in `controlDir`; run twice in one dir for a warm run. */
@@ -136,7 +175,10 @@ export async function runAnsible(bin: string, files: PeerFiles, parallel: number
     // `-m raw` asks for a pty (ssh -tt); an sshd that runs unprivileged cannot hand one out, so there it goes without.
     ...(isRoot() ? {} : { ANSIBLE_SSH_USETTY: 'False' }),
   };
-  const r = await runTimed(bin, ['all', '-i', files.inventory, '-f', String(parallel), '-m', 'raw', '-a', '{{ srs_initd }} status'], { env, timeoutMs: 600_000 });
+  const r = await runTimed(bin, ['all', '-i', files.inventory, '-f', String(parallel), '-m', 'raw', '-a', '{{ srs_initd }} status'], {
+    env,
+    timeoutMs: 600_000,
+  });
   const ok = (r.stdout.match(/ \| (CHANGED|SUCCESS) \| rc=0/g) ?? []).length;
   const failed = (r.stdout.match(/ \| (FAILED|UNREACHABLE)/g) ?? []).length;
   return { ms: r.ms, ok, failed, ...(failed > 0 || ok === 0 ? { note: (r.stdout + r.stderr).slice(0, 400) } : {}) };
@@ -157,10 +199,18 @@ export async function closeAnsibleMasters(controlDir: string): Promise<void> {
 }
 
 export async function runFloor(files: PeerFiles): Promise<PeerRun> {
-  const r = await runTimed(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'ssh2-floor.ts'), files.floorSpec], { timeoutMs: 120_000 });
+  const r = await runTimed(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'ssh2-floor.ts'), files.floorSpec], {
+    timeoutMs: 120_000,
+  });
   try {
     const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as FloorResult;
-    return { ms: res.ms, ok: res.ok, failed: res.failed.length, processMs: r.ms, ...(res.failed.length > 0 ? { note: JSON.stringify(res.failed.slice(0, 3)) } : {}) };
+    return {
+      ms: res.ms,
+      ok: res.ok,
+      failed: res.failed.length,
+      processMs: r.ms,
+      ...(res.failed.length > 0 ? { note: JSON.stringify(res.failed.slice(0, 3)) } : {}),
+    };
   } catch {
     return { ms: Number.NaN, ok: 0, failed: -1, processMs: r.ms, note: `floor script failed: ${r.stderr.slice(0, 300)}` };
   }
@@ -168,7 +218,11 @@ export async function runFloor(files: PeerFiles): Promise<PeerRun> {
 
 /** Time of one remote `true` on a pooled connection (see ssh2-floor.ts --exec-cost), ms per try. */
 export async function measureExecCost(files: PeerFiles): Promise<number[]> {
-  const r = await runTimed(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'ssh2-floor.ts'), files.floorSpec, '--exec-cost'], { timeoutMs: 60_000 });
+  const r = await runTimed(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, '..', 'ssh2-floor.ts'), files.floorSpec, '--exec-cost'],
+    { timeoutMs: 60_000 },
+  );
   try {
     return (JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { execMs: number[] }).execMs;
   } catch {

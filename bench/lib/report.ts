@@ -65,7 +65,13 @@ interface Line {
 function timeTable(size: SizeResults): { table: string[]; medians: Map<string, number> } {
   const lines: Line[] = [];
   for (const [name, runs] of Object.entries(size.peers)) {
-    lines.push({ name, ms: runs.map((r) => r.ms), ok: `${Math.min(...runs.map((r) => r.ok))}/${size.hosts}`, cpu: runs.map((r) => r.cpuMs ?? Number.NaN), foreign: runs.map((r) => r.foreignCpuMs ?? Number.NaN) });
+    lines.push({
+      name,
+      ms: runs.map((r) => r.ms),
+      ok: `${Math.min(...runs.map((r) => r.ok))}/${size.hosts}`,
+      cpu: runs.map((r) => r.cpuMs ?? Number.NaN),
+      foreign: runs.map((r) => r.foreignCpuMs ?? Number.NaN),
+    });
   }
   const bot = (name: string, runs: BotRun[]): void => {
     if (runs.length === 0) return;
@@ -74,7 +80,8 @@ function timeTable(size: SizeResults): { table: string[]; medians: Map<string, n
     const foreign = runs.map((r) => r.foreignCpuMs ?? Number.NaN);
     lines.push({ name: `${name}: all host results in`, ms: runs.map((r) => r.lastResultMs), ok, cpu, foreign });
     const drained = runs.filter((r) => Number.isFinite(r.e2eMs));
-    if (drained.length > 0) lines.push({ name: `${name}: **summary edit in Slack**`, ms: drained.map((r) => r.e2eMs), ok, cpu: [], foreign: [] });
+    if (drained.length > 0)
+      lines.push({ name: `${name}: **summary edit in Slack**`, ms: drained.map((r) => r.e2eMs), ok, cpu: [], foreign: [] });
   };
   bot('bot cold (c=50)', runsOf(size.bot, 'cold'));
   bot('bot warm (c=50)', runsOf(size.bot, 'warm'));
@@ -86,7 +93,18 @@ function timeTable(size: SizeResults): { table: string[]; medians: Map<string, n
   const pssh = medians.get(PSSH) ?? Number.NaN;
   const floor = medians.get(FLOOR) ?? Number.NaN;
   const table = [
-    row(['what', 'runs', 'median', 'min', 'max', 'all ok', 'vs parallel-ssh', 'vs ssh2 floor', 'machine CPU (median)', "other users' CPU (max)"]),
+    row([
+      'what',
+      'runs',
+      'median',
+      'min',
+      'max',
+      'all ok',
+      'vs parallel-ssh',
+      'vs ssh2 floor',
+      'machine CPU (median)',
+      "other users' CPU (max)",
+    ]),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...lines.map((l) => {
       const s = summarize(l.ms);
@@ -120,7 +138,18 @@ function breakdownTable(size: SizeResults): string[] {
   ];
   const m = (runs: BotRun[], f: (r: BotRun) => number): string => fmtMs(median(runs.map(f)));
   return [
-    row(['bot run (medians, ms from sending the command)', 'ack', 'parent posted', 'first job started', 'last job started', 'last result', 'summary edit (e2e)', 'delivery tail', 'worker CPU', 'bot CPU']),
+    row([
+      'bot run (medians, ms from sending the command)',
+      'ack',
+      'parent posted',
+      'first job started',
+      'last job started',
+      'last result',
+      'summary edit (e2e)',
+      'delivery tail',
+      'worker CPU',
+      'bot CPU',
+    ]),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...groups
       .filter(([, runs]) => runs.length > 0)
@@ -148,16 +177,35 @@ function queueTable(size: SizeResults): string[] {
     [`cold, c=${size.hosts}`, runsOf(size.botConcurrencyN, 'cold')],
     [`warm, c=${size.hosts}`, runsOf(size.botConcurrencyN, 'warm')],
   ];
-  if (size.singleJobs !== undefined && size.singleJobs.length > 0) groups.push(['one job at a time (`status <host>`, warm, idle worker)', size.singleJobs]);
+  if (size.singleJobs !== undefined && size.singleJobs.length > 0)
+    groups.push(['one job at a time (`status <host>`, warm, idle worker)', size.singleJobs]);
   return [
-    row(['per job (all runs pooled)', 'jobs', 'enqueue -> job.started p50', 'p99', 'max', 'enqueue -> first SSH command p50', 'p99', 'max']),
+    row([
+      'per job (all runs pooled)',
+      'jobs',
+      'enqueue -> job.started p50',
+      'p99',
+      'max',
+      'enqueue -> first SSH command p50',
+      'p99',
+      'max',
+    ]),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...groups
       .filter(([, runs]) => runs.length > 0)
       .map(([name, runs]) => {
         const a = runs.flatMap((r) => r.queueToStartMs);
         const b = runs.flatMap((r) => r.queueToCommandMs);
-        return row([name, String(a.length), fmtMs(percentile(a, 50)), fmtMs(percentile(a, 99)), fmtMs(Math.max(...a)), fmtMs(percentile(b, 50)), fmtMs(percentile(b, 99)), fmtMs(Math.max(...b))]);
+        return row([
+          name,
+          String(a.length),
+          fmtMs(percentile(a, 50)),
+          fmtMs(percentile(a, 99)),
+          fmtMs(Math.max(...a)),
+          fmtMs(percentile(b, 50)),
+          fmtMs(percentile(b, 99)),
+          fmtMs(Math.max(...b)),
+        ]);
       }),
   ];
 }
@@ -165,13 +213,28 @@ function queueTable(size: SizeResults): string[] {
 function splitLines(size: SizeResults): string[] {
   return runsOf(size.scaleOut, 'cold')
     .concat(runsOf(size.scaleOut, 'warm'))
-    .map((r) => `- ${r.label}: all ${r.total} results in ${fmtMs(r.lastResultMs)}, split ${Object.entries(r.byWorker).map(([w, c]) => `${w.replace(/-.*/, '')} ${c}`).join(' / ')}`);
+    .map(
+      (r) =>
+        `- ${r.label}: all ${r.total} results in ${fmtMs(r.lastResultMs)}, split ${Object.entries(r.byWorker)
+          .map(([w, c]) => `${w.replace(/-.*/, '')} ${c}`)
+          .join(' / ')}`,
+    );
 }
 
 function burstTable(size: SizeResults): string[] {
   const labels = [...new Set(size.bursts.map((b) => b.label))];
   return [
-    row(['50 concurrent signed commands', 'bursts', 'acks', 'ack p50', 'ack p99', 'ack max', 'non-200', 'jobs per burst', 'all results in (median; no-worker bursts: from worker start)']),
+    row([
+      '50 concurrent signed commands',
+      'bursts',
+      'acks',
+      'ack p50',
+      'ack p99',
+      'ack max',
+      'non-200',
+      'jobs per burst',
+      'all results in (median; no-worker bursts: from worker start)',
+    ]),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...labels.map((label) => {
       const bs = size.bursts.filter((b) => b.label === label);
@@ -194,11 +257,23 @@ function burstTable(size: SizeResults): string[] {
 function rssTable(size: SizeResults): string[] {
   const labels = [...new Set(size.rss.map((r) => r.label))];
   return [
-    row(['worker process (tsx, one cold + one warm status all per process)', 'processes', 'idle RSS after start (median)', 'peak VmHWM median', 'peak VmHWM max']),
+    row([
+      'worker process (tsx, one cold + one warm status all per process)',
+      'processes',
+      'idle RSS after start (median)',
+      'peak VmHWM median',
+      'peak VmHWM max',
+    ]),
     row(['---', '---:', '---:', '---:', '---:']),
     ...labels.map((label) => {
       const rs = size.rss.filter((r) => r.label === label);
-      return row([label, String(rs.length), mb(median(rs.map((r) => r.idleRssKb))), mb(median(rs.map((r) => r.hwmKb))), mb(Math.max(...rs.map((r) => r.hwmKb)))]);
+      return row([
+        label,
+        String(rs.length),
+        mb(median(rs.map((r) => r.idleRssKb))),
+        mb(median(rs.map((r) => r.hwmKb))),
+        mb(Math.max(...rs.map((r) => r.hwmKb))),
+      ]);
     }),
   ];
 }
@@ -234,7 +309,11 @@ function targets(results: BenchResults): string[] {
       );
     }
     if (n === 50) {
-      const warmSummary = median(runsOf(size.bot, 'warm').map((r) => r.e2eMs).filter(Number.isFinite));
+      const warmSummary = median(
+        runsOf(size.bot, 'warm')
+          .map((r) => r.e2eMs)
+          .filter(Number.isFinite),
+      );
       const warmResults = median(runsOf(size.bot, 'warm').map((r) => r.lastResultMs));
       lines.push(
         row([
@@ -246,16 +325,35 @@ function targets(results: BenchResults): string[] {
     }
     for (const label of [...new Set(size.bursts.map((b) => b.label))]) {
       const acks = size.bursts.filter((b) => b.label === label).flatMap((b) => b.ackMs);
-      lines.push(row([`ack p99 < 100 ms: ${label} (${n} hosts)`, `p99 ${fmtMs(percentile(acks, 99))}, p50 ${fmtMs(percentile(acks, 50))}`, verdict(percentile(acks, 99) < 100)]));
+      lines.push(
+        row([
+          `ack p99 < 100 ms: ${label} (${n} hosts)`,
+          `p99 ${fmtMs(percentile(acks, 99))}, p50 ${fmtMs(percentile(acks, 50))}`,
+          verdict(percentile(acks, 99) < 100),
+        ]),
+      );
     }
     // Queue overhead proper: with worker.concurrency >= hosts no job waits for a free slot.
     const noSlotWait = n <= 50 ? size.bot : size.botConcurrencyN;
     const q = noSlotWait.flatMap((r) => r.queueToStartMs);
-    if (q.length > 0) lines.push(row([`queue overhead p99 < 20 ms (enqueue -> job.started, ${n} hosts, c=${n <= 50 ? 50 : n}, cold and warm)`, fmtMs(percentile(q, 99)), verdict(percentile(q, 99) < 20)]));
+    if (q.length > 0)
+      lines.push(
+        row([
+          `queue overhead p99 < 20 ms (enqueue -> job.started, ${n} hosts, c=${n <= 50 ? 50 : n}, cold and warm)`,
+          fmtMs(percentile(q, 99)),
+          verdict(percentile(q, 99) < 20),
+        ]),
+      );
     const single = size.singleJobs ?? [];
     if (single.length > 0) {
       const c = single.flatMap((r) => r.queueToCommandMs);
-      lines.push(row([`queue overhead p99 < 20 ms (enqueue -> first SSH command, one job at a time, warm, ${n} hosts)`, `p99 ${fmtMs(percentile(c, 99))}, p50 ${fmtMs(percentile(c, 50))}`, verdict(percentile(c, 99) < 20)]));
+      lines.push(
+        row([
+          `queue overhead p99 < 20 ms (enqueue -> first SSH command, one job at a time, warm, ${n} hosts)`,
+          `p99 ${fmtMs(percentile(c, 99))}, p50 ${fmtMs(percentile(c, 50))}`,
+          verdict(percentile(c, 99) < 20),
+        ]),
+      );
     }
     const rssAll = size.rss.filter((r) => r.label.endsWith(`concurrency ${n}`));
     if (n >= 200 && rssAll.length > 0) {
@@ -265,7 +363,13 @@ function targets(results: BenchResults): string[] {
     const so = runsOf(size.scaleOut, 'cold');
     if (so.length > 0) {
       const both = so.every((r) => Object.keys(r.byWorker).length === 2);
-      lines.push(row([`scale-out: two workers split a ${n}-host fan-out`, `${so.length} cold runs, all results in: median ${fmtMs(median(so.map((r) => r.lastResultMs)))}, both workers took jobs in ${so.filter((r) => Object.keys(r.byWorker).length === 2).length}/${so.length}`, verdict(both)]));
+      lines.push(
+        row([
+          `scale-out: two workers split a ${n}-host fan-out`,
+          `${so.length} cold runs, all results in: median ${fmtMs(median(so.map((r) => r.lastResultMs)))}, both workers took jobs in ${so.filter((r) => Object.keys(r.byWorker).length === 2).length}/${so.length}`,
+          verdict(both),
+        ]),
+      );
     }
   }
   return lines;
@@ -275,9 +379,20 @@ function targets(results: BenchResults): string[] {
 export function renderReport(results: BenchResults): string {
   const m = results.machine;
   const out: string[] = [];
-  out.push(`Run ${m.date ?? ''}: \`npx tsx bench/fleet-bench.ts --hosts ${results.options.sizes.join(',')} --runs ${results.options.runs}${results.options.skip.length > 0 ? ` --skip ${results.options.skip.join(',')}` : ''}\``, '');
+  out.push(
+    `Run ${m.date ?? ''}: \`npx tsx bench/fleet-bench.ts --hosts ${results.options.sizes.join(',')} --runs ${results.options.runs}${results.options.skip.length > 0 ? ` --skip ${results.options.skip.join(',')}` : ''}\``,
+    '',
+  );
   out.push('Machine:', '', '```');
-  out.push(`commit: ${m.commit ?? '?'}`, `login user of the fleet: ${m.loginUser ?? '?'}`, `nproc: ${m.nproc ?? '?'} (${m.cpu ?? '?'})`, `${m.os ?? '?'}, ${m.kernel ?? '?'}`, `node ${m.node ?? '?'}; ${m.openssh ?? '?'}; ${m.redis ?? '?'}`, `parallel-ssh ${m.pssh ?? '?'}; ${m.ansible ?? '?'}`, m.free ?? '');
+  out.push(
+    `commit: ${m.commit ?? '?'}`,
+    `login user of the fleet: ${m.loginUser ?? '?'}`,
+    `nproc: ${m.nproc ?? '?'} (${m.cpu ?? '?'})`,
+    `${m.os ?? '?'}, ${m.kernel ?? '?'}`,
+    `node ${m.node ?? '?'}; ${m.openssh ?? '?'}; ${m.redis ?? '?'}`,
+    `parallel-ssh ${m.pssh ?? '?'}; ${m.ansible ?? '?'}`,
+    m.free ?? '',
+  );
   out.push('```', '');
   for (const note of results.notes) out.push(`- note: ${note}`);
   for (const size of results.sizes) {
@@ -308,14 +423,20 @@ export function renderReport(results: BenchResults): string {
       out.push('');
     }
     if (size.botRestarts !== undefined && size.botRestarts > 0) {
-      out.push(`Runs without a summary-edit time did not wait for the paced thread replies; the bot was restarted and the event stream dropped after each (${size.botRestarts} restarts), so no run queued behind another's replies.`, '');
+      out.push(
+        `Runs without a summary-edit time did not wait for the paced thread replies; the bot was restarted and the event stream dropped after each (${size.botRestarts} restarts), so no run queued behind another's replies.`,
+        '',
+      );
     }
     if (size.connections.length > 0) {
       const c = size.connections;
-      out.push(`SSH connections held by the worker: before the warm run ${c.map((x) => x.beforeWarm).join(', ')}; after it ${c.map((x) => x.afterWarm).join(', ')} (per cold+warm pair).`, '');
+      out.push(
+        `SSH connections held by the worker: before the warm run ${c.map((x) => x.beforeWarm).join(', ')}; after it ${c.map((x) => x.afterWarm).join(', ')} (per cold+warm pair).`,
+        '',
+      );
     }
     const split = splitLines(size);
-    if (split.length > 0) out.push('Two workers on one Redis (events\' `worker` field):', '', ...split, '');
+    if (split.length > 0) out.push("Two workers on one Redis (events' `worker` field):", '', ...split, '');
   }
   out.push('### Targets (issue 8)', '', ...targets(results), '');
   return out.join('\n');

@@ -24,10 +24,7 @@ export const CONFIG_ENV = 'SRS_CHATOPS_DEMO_CONFIG';
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
 /** How the demo talks to people. */
-export type DemoMode =
-  | { kind: 'console' }
-  | { kind: 'fleet-only' }
-  | { kind: 'slack'; socketMode: boolean };
+export type DemoMode = { kind: 'console' } | { kind: 'fleet-only' } | { kind: 'slack'; socketMode: boolean };
 
 /** Why the demo cannot start as asked, with what to do (printed as is). */
 export class DemoSetupError extends Error {}
@@ -51,7 +48,9 @@ export function parseUserList(name: string, value: string | undefined): string[]
   const ids = (value ?? '').split(/[\s,]+/).filter((s) => s !== '');
   const bad = ids.filter((id) => !SLACK_USER_ID.test(id));
   if (bad.length > 0) {
-    throw new DemoSetupError(`${name}: ${bad.join(', ')} ${bad.length === 1 ? 'is not a Slack user id' : 'are not Slack user ids'} (U or W, then capitals and digits, e.g. U0123ABCD)`);
+    throw new DemoSetupError(
+      `${name}: ${bad.join(', ')} ${bad.length === 1 ? 'is not a Slack user id' : 'are not Slack user ids'} (U or W, then capitals and digits, e.g. U0123ABCD)`,
+    );
   }
   return [...new Set(ids)];
 }
@@ -70,7 +69,8 @@ export function readUserConfig(env: NodeJS.ProcessEnv, args: readonly string[]):
   if (doc === null || doc === undefined) return { path: file, doc: {} };
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new DemoSetupError(`${file}: expected a YAML mapping (slack:, approvals:, ...)`);
   const generated = ['hosts', 'ssh'].filter((k) => k in doc);
-  if (generated.length > 0) throw new DemoSetupError(`${file}: leave out ${generated.join(' and ')}: the demo generates them for its own fleet`);
+  if (generated.length > 0)
+    throw new DemoSetupError(`${file}: leave out ${generated.join(' and ')}: the demo generates them for its own fleet`);
   return { path: file, doc: doc as Record<string, unknown> };
 }
 
@@ -115,7 +115,8 @@ export function demoPeople(mode: DemoMode, env: NodeJS.ProcessEnv, userDoc: Reco
   // Approvers need a role to be recognised at all: those without one may read (viewer).
   for (const u of approvers) if (!admin.includes(u) && !operator.includes(u) && !viewer.includes(u)) viewer.push(u);
   const fileRoles = (userDoc.slack as { roles?: Record<string, unknown> } | undefined)?.roles;
-  const fileHasPeople = fileRoles !== undefined && ['admin', 'operator'].some((r) => Array.isArray(fileRoles[r]) && fileRoles[r].length > 0);
+  const fileHasPeople =
+    fileRoles !== undefined && ['admin', 'operator'].some((r) => Array.isArray(fileRoles[r]) && fileRoles[r].length > 0);
   if (admin.length + operator.length === 0 && !fileHasPeople) throw new DemoSetupError(slackRolesHelp());
   return { roles: { admin, operator, viewer }, approvers };
 }

@@ -41,7 +41,9 @@ export function ensureOwnDirectory(dir: string, uid = uidOf()): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stat = fs.lstatSync(dir);
   if (!stat.isDirectory() || stat.uid !== uid) {
-    throw new Error(`${dir} is not a directory of this user (uid ${uid}; it belongs to uid ${stat.uid}): remove it, or set TMPDIR to a directory of yours`);
+    throw new Error(
+      `${dir} is not a directory of this user (uid ${uid}; it belongs to uid ${stat.uid}): remove it, or set TMPDIR to a directory of yours`,
+    );
   }
 }
 

@@ -1,4 +1,12 @@
-import { isProcessAlive, listDescendants, listProcesses, readCmdline, readCwd, selfAndAncestors, type ProcessInfo } from '../../test/support/process-table';
+import {
+  isProcessAlive,
+  listDescendants,
+  listProcesses,
+  readCmdline,
+  readCwd,
+  selfAndAncestors,
+  type ProcessInfo,
+} from '../../test/support/process-table';
 import { signalProcess } from '../../test/support/stop-process';
 
 /** A process of a demo run: its pid and what it runs. */
@@ -7,7 +15,6 @@ export interface DemoProcess {
   comm: string;
   cmdline: string;
 }
-
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -23,7 +30,11 @@ const DEMO_PROGRAMS = new Set(['node', 'srs', 'sshd', 'redis-server']);
  * sshd processes serving connections). Anything else (someone's `tail -f .demo/worker.log`, a shell in `.demo/`),
  * this process and its ancestors never count.
  */
-export function findDemoProcesses(root: string, spare: readonly number[] = [], table: readonly ProcessInfo[] = listProcesses()): DemoProcess[] {
+export function findDemoProcesses(
+  root: string,
+  spare: readonly number[] = [],
+  table: readonly ProcessInfo[] = listProcesses(),
+): DemoProcess[] {
   const dir = root.replace(/\/+$/, '');
   const mentions = new RegExp(`${escapeRegExp(dir)}(?:/|\\s|$)`);
   const spared = selfAndAncestors(table);
@@ -38,7 +49,8 @@ export function findDemoProcesses(root: string, spare: readonly number[] = [], t
   }
   for (const pid of [...found.keys()]) {
     for (const child of listDescendants(pid, table)) {
-      if (!spared.has(child.pid) && child.state !== 'Z' && !found.has(child.pid)) found.set(child.pid, { pid: child.pid, comm: child.comm, cmdline: readCmdline(child.pid) ?? '' });
+      if (!spared.has(child.pid) && child.state !== 'Z' && !found.has(child.pid))
+        found.set(child.pid, { pid: child.pid, comm: child.comm, cmdline: readCmdline(child.pid) ?? '' });
     }
   }
   return [...found.values()];
@@ -50,7 +62,10 @@ export function findDemoProcesses(root: string, spare: readonly number[] = [], t
  * two scans). `spare`: pids left alone (the demo's own watchdog). Resolves the processes it signalled; those still
  * alive at the end are in `survivors`.
  */
-export async function sweepDemoProcesses(root: string, options: { spare?: readonly number[]; graceMs?: number; timeoutMs?: number } = {}): Promise<{ stopped: DemoProcess[]; survivors: DemoProcess[] }> {
+export async function sweepDemoProcesses(
+  root: string,
+  options: { spare?: readonly number[]; graceMs?: number; timeoutMs?: number } = {},
+): Promise<{ stopped: DemoProcess[]; survivors: DemoProcess[] }> {
   const { spare = [], graceMs = 1500, timeoutMs = 8000 } = options;
   const stopped = new Map<number, DemoProcess>();
   const started = Date.now();

@@ -23,7 +23,16 @@ export interface RequestToAccept {
 }
 
 /** Accepted (on record, stored, queued), or the answer to give instead. */
-export type Acceptance = { accepted: true; receipt: EnqueueReceipt; recorded: boolean; records: [RequestRecord, ...RequestRecord[]]; jobs: HostJob[]; now: number } | { accepted: false; reply: CommandReply };
+export type Acceptance =
+  | {
+      accepted: true;
+      receipt: EnqueueReceipt;
+      recorded: boolean;
+      records: [RequestRecord, ...RequestRecord[]];
+      jobs: HostJob[];
+      now: number;
+    }
+  | { accepted: false; reply: CommandReply };
 
 /**
  * Accepts a request: on record, deduplicated by trigger, its records stored, its jobs queued. Four round trips to
@@ -32,7 +41,8 @@ export type Acceptance = { accepted: true; receipt: EnqueueReceipt; recorded: bo
  * else is written. Never throws.
  */
 export async function acceptRequest(deps: BotDeps, input: CommandInput, r: RequestToAccept): Promise<Acceptance> {
-  const claim = input.triggerId === undefined ? Promise.resolve({ earlier: undefined }) : claimTrigger(deps, input.triggerId, r.base.requestId);
+  const claim =
+    input.triggerId === undefined ? Promise.resolve({ earlier: undefined }) : claimTrigger(deps, input.triggerId, r.base.requestId);
   const [recorded, claimed] = await Promise.all([r.received, claim]);
   if (!recorded && r.mutating) return refuseUnrecorded(deps, input, !('err' in claimed) && claimed.earlier === undefined);
   if ('err' in claimed) return notQueued(deps, input, r, claimed.err, false);
@@ -55,7 +65,11 @@ export async function acceptRequest(deps: BotDeps, input: CommandInput, r: Reque
   return { accepted: true, receipt, recorded: recorded && queued, records, jobs, now };
 }
 
-async function claimTrigger(deps: BotDeps, triggerId: string, requestId: string): Promise<{ earlier: string | undefined } | { err: unknown }> {
+async function claimTrigger(
+  deps: BotDeps,
+  triggerId: string,
+  requestId: string,
+): Promise<{ earlier: string | undefined } | { err: unknown }> {
   try {
     return { earlier: await deps.requests.claimTrigger(triggerId, requestId) };
   } catch (err) {

@@ -1,7 +1,15 @@
 import type { JobEvent } from '../ports/job-queue-port';
 import { batchesOf, planDrift, type Plan } from '../core/rollout/plan';
 import type { HostStage, RolloutRecord } from '../core/rollout/rollout-record';
-import { renderGraceDeadlinePrompt, renderGraceLine, renderHostResult, renderRequestParent, renderRolloutStatus, slackToPlainText, summarizeResults } from '../core/render';
+import {
+  renderGraceDeadlinePrompt,
+  renderGraceLine,
+  renderHostResult,
+  renderRequestParent,
+  renderRolloutStatus,
+  slackToPlainText,
+  summarizeResults,
+} from '../core/render';
 import { escapeSlackText } from '../core/render/escape-slack-text';
 import type { VerbResult } from '../core/verb-result';
 import type { RequestProgress } from '../ports/request-store-port';
@@ -11,7 +19,6 @@ import { hostJobs } from './host-jobs';
 import { claimOnce } from './claim-once';
 import { recordAudit } from './record-audit';
 import { plural } from '../core/render/plural';
-
 
 type RolloutEvent = Exclude<JobEvent, { type: 'job.started' }>;
 
@@ -40,7 +47,10 @@ async function showStatus(deps: BotDeps, id: string, parentTs: string, wait: boo
   }
   const edit = deps.chat.update(r.plan.channelId, r.statusTs, message);
   if (wait) await edit;
-  else edit.catch((err: unknown) => deps.logger.warn({ requestId: id, err: errText(err) }, 'rollout status edit failed; the next event retries'));
+  else
+    edit.catch((err: unknown) =>
+      deps.logger.warn({ requestId: id, err: errText(err) }, 'rollout status edit failed; the next event retries'),
+    );
 }
 
 /**
@@ -56,12 +66,33 @@ export async function startRollout(deps: BotDeps, plan: Plan, approvedBy: readon
   for (const h of plan.hosts) hosts[h.name] = { stage: 'pending', at: now, ...(h.from !== undefined ? { version: h.from } : {}) };
   await deps.requests.create({ ...req.record, kind: 'rollout', hosts: plan.hosts.map((h) => h.name) });
   if (await deps.rollouts.create({ plan, state: 'running', batch: 0, hosts, startedAt: now, approvedBy: [...approvedBy] })) {
-    await recordAudit(deps, { ...auditBase(plan), type: 'rollout.started', data: { planHash: plan.hash, approvedBy, batches: batchesOf(plan), version: plan.version ?? null, failureBudget: plan.failureBudget, rollback: plan.rollback } });
+    await recordAudit(deps, {
+      ...auditBase(plan),
+      type: 'rollout.started',
+      data: {
+        planHash: plan.hash,
+        approvedBy,
+        batches: batchesOf(plan),
+        version: plan.version ?? null,
+        failureBudget: plan.failureBudget,
+        rollback: plan.rollback,
+      },
+    });
   }
   await startBatch(deps, plan, 0, req.parentTs);
   await deps.approvals.markStarted(plan.id);
   try {
-    await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb: 'upgrade', hosts: plan.hosts.map((h) => h.name), state: 'running' }));
+    await deps.chat.update(
+      plan.channelId,
+      req.parentTs,
+      renderRequestParent({
+        requestId: plan.id,
+        userId: plan.requestedBy,
+        verb: 'upgrade',
+        hosts: plan.hosts.map((h) => h.name),
+        state: 'running',
+      }),
+    );
     await showStatus(deps, plan.id, req.parentTs, true);
   } catch (err) {
     deps.logger.warn({ requestId: plan.id, err: errText(err) }, 'rollout started; its messages follow with the next event');
@@ -79,7 +110,13 @@ async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: st
   if (index > 0) {
     const drift = planDrift(plan, deps.config, deps.hostKeys());
     if (drift !== undefined) {
-      await finish(deps, plan.id, parentTs, 'halted', `the plan changed since it was approved (${drift}); hosts not yet upgraded were not touched: ask for a new plan`);
+      await finish(
+        deps,
+        plan.id,
+        parentTs,
+        'halted',
+        `the plan changed since it was approved (${drift}); hosts not yet upgraded were not touched: ask for a new plan`,
+      );
       return;
     }
   }
@@ -112,7 +149,13 @@ async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: st
       await deps.queue.enqueue(jobs);
     } catch (err) {
       deps.logger.error({ requestId: plan.id, batch: index, err: errText(err) }, 'rollout batch not queued');
-      await finish(deps, plan.id, parentTs, 'halted', `batch ${index + 1} could not be queued (Redis refused the jobs); its hosts were not touched`);
+      await finish(
+        deps,
+        plan.id,
+        parentTs,
+        'halted',
+        `batch ${index + 1} could not be queued (Redis refused the jobs); its hosts were not touched`,
+      );
       return;
     }
     for (const host of names) await deps.rollouts.setHost(plan.id, host, { stage: 'queued', at: now });
@@ -120,9 +163,15 @@ async function startBatch(deps: BotDeps, plan: Plan, index: number, parentTs: st
     if (after?.state === 'aborting') await cancelQueuedHosts(deps, after, 'the abort'); // it landed while this batch was queued
   }
   if (await deps.requests.claim(plan.id, `batch:${index}`)) {
-    await recordAudit(deps, { ...auditBase(plan), type: 'rollout.batch', data: { batch: index + 1, of: batchesOf(plan).length, hosts: batchesOf(plan)[index] ?? [] } });
+    await recordAudit(deps, {
+      ...auditBase(plan),
+      type: 'rollout.batch',
+      data: { batch: index + 1, of: batchesOf(plan).length, hosts: batchesOf(plan)[index] ?? [] },
+    });
     const text = `:arrow_forward: Batch ${index + 1} of ${batchesOf(plan).length} started: ${(batchesOf(plan)[index] ?? []).map((n) => `\`${escapeSlackText(n)}\``).join(', ')}`;
-    await deps.chat.post(plan.channelId, { text }, parentTs).catch((err: unknown) => deps.logger.warn({ requestId: plan.id, err: errText(err) }, 'batch message not posted'));
+    await deps.chat
+      .post(plan.channelId, { text }, parentTs)
+      .catch((err: unknown) => deps.logger.warn({ requestId: plan.id, err: errText(err) }, 'batch message not posted'));
   }
   await showStatus(deps, plan.id, parentTs, false);
 }
@@ -141,24 +190,40 @@ export async function deliverRolloutEvent(deps: BotDeps, progress: RequestProgre
   const id = progress.record.requestId;
   if (event.type.startsWith('grace.') && 'progress' in event) {
     // The drain shows on the host's line of the status message; only the deadline question is its own reply.
-    await deps.rollouts.setHost(id, event.host, { stage: 'restarting', detail: slackToPlainText(renderGraceLine(event.progress, event.at)), at: event.at });
+    await deps.rollouts.setHost(id, event.host, {
+      stage: 'restarting',
+      detail: slackToPlainText(renderGraceLine(event.progress, event.at)),
+      at: event.at,
+    });
     if (event.type === 'grace.deadline') {
       // As every other reply: a failed post gives the claim back, so the event's retry asks again.
       const value = { requestId: id, jobId: event.jobId, host: event.host };
-      await claimOnce(deps, id, `deadline:${event.jobId}:${event.at}`, () => deps.chat.post(progress.record.channelId, renderGraceDeadlinePrompt(event.progress, value, event.extendMs, event.at), parentTs));
+      await claimOnce(deps, id, `deadline:${event.jobId}:${event.at}`, () =>
+        deps.chat.post(progress.record.channelId, renderGraceDeadlinePrompt(event.progress, value, event.extendMs, event.at), parentTs),
+      );
     }
     await showStatus(deps, id, parentTs, false);
     return;
   }
   if (event.type === 'upgrade.stage') {
-    await deps.rollouts.setHost(id, event.host, { stage: event.stage, at: event.at, ...(event.detail !== undefined ? { detail: event.detail } : {}) });
+    await deps.rollouts.setHost(id, event.host, {
+      stage: event.stage,
+      at: event.at,
+      ...(event.detail !== undefined ? { detail: event.detail } : {}),
+    });
     await showStatus(deps, id, parentTs, false);
     return;
   }
   if (event.type !== 'job.result') return;
   const { result } = event;
   await deps.requests.saveResult(id, result);
-  await deps.rollouts.setHost(id, event.host, { stage: stageOf(result), outcome: result.outcome, detail: result.summary.slice(0, 300), at: Math.max(event.at, deps.now()), ...(result.after.version !== undefined ? { version: result.after.version } : {}) });
+  await deps.rollouts.setHost(id, event.host, {
+    stage: stageOf(result),
+    outcome: result.outcome,
+    detail: result.summary.slice(0, 300),
+    at: Math.max(event.at, deps.now()),
+    ...(result.after.version !== undefined ? { version: result.after.version } : {}),
+  });
   if (!progress.posted.has(event.host)) {
     await claimOnce(deps, id, `result:${event.host}`, async () => {
       const reply = await deps.chat.post(progress.record.channelId, renderHostResult(result), parentTs);
@@ -185,7 +250,8 @@ export async function advanceRollout(deps: BotDeps, id: string, parentTs: string
   const open = batch.filter((h) => !FINISHED.includes(stageOfHost(h)));
   if (open.length > 0) {
     if (r.state === 'running' && open.some((h) => stageOfHost(h) === 'pending')) await startBatch(deps, plan, r.batch, parentTs);
-    else if (r.state === 'aborting' && open.every((h) => stageOfHost(h) === 'pending')) await finish(deps, id, parentTs, 'aborted', `${r.reason ?? 'aborted'}; untouched: ${untouchedOf(r).join(', ') || 'none'}`);
+    else if (r.state === 'aborting' && open.every((h) => stageOfHost(h) === 'pending'))
+      await finish(deps, id, parentTs, 'aborted', `${r.reason ?? 'aborted'}; untouched: ${untouchedOf(r).join(', ') || 'none'}`);
     else if (redraw || r.statusTs === undefined) await showStatus(deps, id, parentTs, false);
     return;
   }
@@ -196,7 +262,13 @@ export async function advanceRollout(deps: BotDeps, id: string, parentTs: string
   }
   if (failed.length > plan.failureBudget) {
     const why = failed.map((h) => `${h.name}: ${r.hosts[h.name]?.detail ?? 'failed'}`).join('; ');
-    await finish(deps, id, parentTs, 'halted', `${plural(failed.length, 'host')} failed (budget ${plan.failureBudget}): ${why.slice(0, 600)}`);
+    await finish(
+      deps,
+      id,
+      parentTs,
+      'halted',
+      `${plural(failed.length, 'host')} failed (budget ${plan.failureBudget}): ${why.slice(0, 600)}`,
+    );
     return;
   }
   const next = r.batch + 1;
@@ -216,10 +288,19 @@ function untouchedOf(r: RolloutRecord): string[] {
 }
 
 /** Ends the rollout: state, final status message, a reply saying what every host is now, the request's summary. */
-async function finish(deps: BotDeps, id: string, parentTs: string, to: 'done' | 'halted' | 'aborted', reason: string | undefined): Promise<void> {
+async function finish(
+  deps: BotDeps,
+  id: string,
+  parentTs: string,
+  to: 'done' | 'halted' | 'aborted',
+  reason: string | undefined,
+): Promise<void> {
   // Idempotent: the state moves once (and is audited then); the messages are claimed, so a retried delivery
   // (chat down) posts what is missing and never twice.
-  const moved = await deps.rollouts.transition(id, ['running', 'aborting'], to, { endedAt: deps.now(), ...(reason !== undefined ? { reason } : {}) });
+  const moved = await deps.rollouts.transition(id, ['running', 'aborting'], to, {
+    endedAt: deps.now(),
+    ...(reason !== undefined ? { reason } : {}),
+  });
   const r = await deps.rollouts.get(id);
   const req = await deps.requests.get(id);
   if (!r || !req || r.state !== to) return;
@@ -229,7 +310,15 @@ async function finish(deps: BotDeps, id: string, parentTs: string, to: 'done' | 
     await recordAudit(deps, {
       ...auditBase(plan),
       type: to === 'done' ? 'rollout.done' : to === 'halted' ? 'rollout.halted' : 'rollout.aborted',
-      data: { reason: why || null, hosts: Object.fromEntries(plan.hosts.map((h) => [h.name, { stage: r.hosts[h.name]?.stage ?? 'pending', version: r.hosts[h.name]?.version ?? h.from ?? null }])) },
+      data: {
+        reason: why || null,
+        hosts: Object.fromEntries(
+          plan.hosts.map((h) => [
+            h.name,
+            { stage: r.hosts[h.name]?.stage ?? 'pending', version: r.hosts[h.name]?.version ?? h.from ?? null },
+          ]),
+        ),
+      },
     });
   }
   const states = plan.hosts.map((h) => {
@@ -240,15 +329,36 @@ async function finish(deps: BotDeps, id: string, parentTs: string, to: 'done' | 
   const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed').map((h) => h.name);
   const version = escapeSlackText(plan.version ?? '?');
   let head: string;
-  if (to === 'done') head = failed.length === 0 ? `:white_check_mark: Rollout done: every host runs ${version}` : `:warning: Rollout done with ${plural(failed.length, 'failed host')} within the budget of ${plan.failureBudget} (${failed.join(', ')}): the others run ${version}`;
+  if (to === 'done')
+    head =
+      failed.length === 0
+        ? `:white_check_mark: Rollout done: every host runs ${version}`
+        : `:warning: Rollout done with ${plural(failed.length, 'failed host')} within the budget of ${plan.failureBudget} (${failed.join(', ')}): the others run ${version}`;
   else if (to === 'halted') head = `:octagonal_sign: Rollout HALTED: ${escapeSlackText(why)}`;
   else head = `:no_entry_sign: Rollout aborted: ${escapeSlackText(why)}`;
   await claimOnce(deps, id, 'rollout-final', () => deps.chat.post(plan.channelId, { text: `${head}\n${states.join('\n')}` }, parentTs));
   await showStatus(deps, id, parentTs, true);
   const summary = summarizeResults(req.results, plan.hosts.length);
   const text = to === 'done' ? summary.text : `${to}: ${summary.text}`;
-  await deps.chat.update(plan.channelId, parentTs, renderRequestParent({ requestId: id, userId: plan.requestedBy, verb: 'upgrade', hosts: plan.hosts.map((h) => h.name), state: 'done', summary: to === 'done' ? summary : text, elapsedMs: deps.now() - r.startedAt }));
+  await deps.chat.update(
+    plan.channelId,
+    parentTs,
+    renderRequestParent({
+      requestId: id,
+      userId: plan.requestedBy,
+      verb: 'upgrade',
+      hosts: plan.hosts.map((h) => h.name),
+      state: 'done',
+      summary: to === 'done' ? summary : text,
+      elapsedMs: deps.now() - r.startedAt,
+    }),
+  );
   if (await deps.requests.markDone(id)) {
-    await recordAudit(deps, { ...auditBase(plan), actor: plan.requestedBy, type: 'request.done', data: { threadTs: parentTs, summary: text, hosts: plan.hosts.length } });
+    await recordAudit(deps, {
+      ...auditBase(plan),
+      actor: plan.requestedBy,
+      type: 'request.done',
+      data: { threadTs: parentTs, summary: text, hosts: plan.hosts.length },
+    });
   }
 }

@@ -9,7 +9,6 @@ import { hostJobId } from './host-jobs';
 import type { CommandInput, CommandReply } from './command-io';
 import { plural } from '../core/render/plural';
 
-
 /**
  * `/srs cancel <id>`: removes queued jobs of a request (or one job) for its requester or an operator. A cancelled
  * job is answered in its thread ("cancelled by ..."); a running one goes on (stop it through its own path).
@@ -17,28 +16,73 @@ import { plural } from '../core/render/plural';
 export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Extract<Command, { kind: 'cancel' }>): Promise<CommandReply> {
   const requestId = REQUEST_ID_PREFIX.exec(command.id)?.[0];
   const req = requestId === undefined ? undefined : await deps.requests.head(requestId);
-  if (!req || requestId === undefined) return { ephemeral: { text: `No request ${escapeSlackText(command.id)} (unknown, or older than a week).` } };
+  if (!req || requestId === undefined)
+    return { ephemeral: { text: `No request ${escapeSlackText(command.id)} (unknown, or older than a week).` } };
   const role = roleOf(input.userId, deps.config.slack);
   if (input.userId !== req.record.userId && role !== 'operator' && role !== 'admin') {
     deps.logger.info({ requestId, user: input.userId }, 'cancel denied');
     return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may cancel ${escapeSlackText(requestId)}.` } };
   }
-  if (req.record.kind === 'approval') return { ephemeral: { text: `${escapeSlackText(requestId)} awaits approval and nothing is queued: press *Deny* on its card (with a reason) to withdraw it.` } };
-  if (req.record.kind === 'rollout') return { ephemeral: { text: `${escapeSlackText(requestId)} is a rollout: \`/srs abort ${escapeSlackText(requestId)}\` stops it after the hosts in progress.` } };
-  const jobs = command.id === requestId ? req.record.hosts.map((h) => ({ host: h, jobId: hostJobId(requestId, h) })) : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }];
-  const done: Record<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown', string[]> = { cancelled: [], cancelling: [], running: [], finished: [], unknown: [] };
+  if (req.record.kind === 'approval')
+    return {
+      ephemeral: {
+        text: `${escapeSlackText(requestId)} awaits approval and nothing is queued: press *Deny* on its card (with a reason) to withdraw it.`,
+      },
+    };
+  if (req.record.kind === 'rollout')
+    return {
+      ephemeral: {
+        text: `${escapeSlackText(requestId)} is a rollout: \`/srs abort ${escapeSlackText(requestId)}\` stops it after the hosts in progress.`,
+      },
+    };
+  const jobs =
+    command.id === requestId
+      ? req.record.hosts.map((h) => ({ host: h, jobId: hostJobId(requestId, h) }))
+      : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }];
+  const done: Record<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown', string[]> = {
+    cancelled: [],
+    cancelling: [],
+    running: [],
+    finished: [],
+    unknown: [],
+  };
   for (const { host, jobId } of jobs) {
     const state = await deps.queue.cancel(jobId, input.userId);
     done[state].push(host);
     if (state !== 'cancelled') continue;
-    const result = unrunResult(host, req.record.verb, `cancelled by ${input.userId} before it ran; nothing was sent to ${host}`, 'cancelled');
-    await recordAudit(deps, { type: 'job.result', actor: req.record.userId, channel: req.record.channelId, requestId, correlationId: requestId, host, verb: req.record.verb, data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: input.userId } });
-    await deps.events.publish({ v: 1, type: 'job.result', requestId, jobId, host, verb: req.record.verb, at: deps.now(), worker: 'bot', result });
+    const result = unrunResult(
+      host,
+      req.record.verb,
+      `cancelled by ${input.userId} before it ran; nothing was sent to ${host}`,
+      'cancelled',
+    );
+    await recordAudit(deps, {
+      type: 'job.result',
+      actor: req.record.userId,
+      channel: req.record.channelId,
+      requestId,
+      correlationId: requestId,
+      host,
+      verb: req.record.verb,
+      data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: input.userId },
+    });
+    await deps.events.publish({
+      v: 1,
+      type: 'job.result',
+      requestId,
+      jobId,
+      host,
+      verb: req.record.verb,
+      at: deps.now(),
+      worker: 'bot',
+      result,
+    });
   }
   const parts: string[] = [];
   const cancelled = [...done.cancelled, ...done.cancelling];
   if (cancelled.length > 0) parts.push(`cancelled ${plural(cancelled.length, 'queued job')} (${cancelled.join(', ')})`);
-  if (done.running.length > 0) parts.push(`${done.running.join(', ')} already running: it goes on (a drain has its own Force quit / Leave buttons)`);
+  if (done.running.length > 0)
+    parts.push(`${done.running.join(', ')} already running: it goes on (a drain has its own Force quit / Leave buttons)`);
   if (done.finished.length > 0) parts.push(`${done.finished.join(', ')} already finished`);
   if (done.unknown.length > 0) parts.push(`${done.unknown.join(', ')}: no such job`);
   deps.logger.info({ requestId, user: input.userId, ...done }, 'cancel');

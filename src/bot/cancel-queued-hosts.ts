@@ -17,8 +17,23 @@ export async function cancelQueuedHosts(deps: BotDeps, r: RolloutRecord, by: str
     if (state === 'cancelling') cancelled.push(host);
     if (state !== 'cancelled') continue;
     cancelled.push(host);
-    const result = unrunResult(host, 'upgrade', `cancelled by ${by} (rollout aborted) before it ran; nothing was sent to ${host}`, 'cancelled');
-    await deps.events.publish({ v: 1, type: 'job.result', requestId: r.plan.id, jobId, host, verb: 'upgrade', at: deps.now(), worker: 'bot', result });
+    const result = unrunResult(
+      host,
+      'upgrade',
+      `cancelled by ${by} (rollout aborted) before it ran; nothing was sent to ${host}`,
+      'cancelled',
+    );
+    await deps.events.publish({
+      v: 1,
+      type: 'job.result',
+      requestId: r.plan.id,
+      jobId,
+      host,
+      verb: 'upgrade',
+      at: deps.now(),
+      worker: 'bot',
+      result,
+    });
   }
   return cancelled;
 }

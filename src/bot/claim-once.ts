@@ -5,7 +5,12 @@ import type { BotDeps } from './bot-deps';
  * caller claims the key and runs it; a failed run gives the claim back (the retry of the event runs it again) and
  * rethrows. Resolves true when this caller ran it.
  */
-export async function claimOnce(deps: Pick<BotDeps, 'requests'>, requestId: string, key: string, work: () => Promise<unknown>): Promise<boolean> {
+export async function claimOnce(
+  deps: Pick<BotDeps, 'requests'>,
+  requestId: string,
+  key: string,
+  work: () => Promise<unknown>,
+): Promise<boolean> {
   if (!(await deps.requests.claim(requestId, key))) return false;
   try {
     await work();

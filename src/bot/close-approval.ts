@@ -18,7 +18,10 @@ function outcomeText(rec: ApprovalRecord, c: Closing): { card: string; parent: s
     };
   }
   if (c.state === 'voided') {
-    return { card: `:warning: *Void*: ${c.why}. The approval was for the exact plan above, so nothing ran. Ask again to get a new plan.`, parent: `void (the plan changed); nothing ran` };
+    return {
+      card: `:warning: *Void*: ${c.why}. The approval was for the exact plan above, so nothing ran. Ask again to get a new plan.`,
+      parent: `void (the plan changed); nothing ran`,
+    };
   }
   const withdrew = c.by === rec.plan.requestedBy;
   return {
@@ -48,7 +51,15 @@ export async function closeApproval(deps: BotDeps, rec: ApprovalRecord, c: Closi
       correlationId: plan.id,
       host: h.name,
       verb: plan.verb,
-      data: { planHash: plan.hash, reason, requestedBy: plan.requestedBy, target: plan.target, approvedBy: rec.approvedBy, requiredApprovals: plan.requiredApprovals, hosts: plan.hosts.length },
+      data: {
+        planHash: plan.hash,
+        reason,
+        requestedBy: plan.requestedBy,
+        target: plan.target,
+        approvedBy: rec.approvedBy,
+        requiredApprovals: plan.requiredApprovals,
+        hosts: plan.hosts.length,
+      },
     });
   }
   if (rec.cardTs !== undefined) await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, words.card));
@@ -62,7 +73,8 @@ export async function expireDueApprovals(deps: BotDeps): Promise<number> {
   let n = 0;
   for (const id of await deps.approvals.due(deps.now())) {
     const rec = await deps.approvals.get(id);
-    if (!rec) await deps.approvals.close(id, 'expired', 'system', 'forgotten', deps.now()); // drops a stale index entry
+    if (!rec)
+      await deps.approvals.close(id, 'expired', 'system', 'forgotten', deps.now()); // drops a stale index entry
     else if (rec.state === 'pending' && (await closeApproval(deps, rec, { state: 'expired' }))) n += 1;
   }
   return n;

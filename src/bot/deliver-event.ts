@@ -69,7 +69,12 @@ function dropUnknown(deps: BotDeps, event: JobEvent): void {
   deps.logger.warn({ requestId: event.requestId }, 'result for an unknown or expired request; dropped');
 }
 
-async function deliverFanOutResult(deps: BotDeps, record: RequestRecord, parentTs: string | undefined, event: Extract<JobEvent, { type: 'job.result' }>): Promise<void> {
+async function deliverFanOutResult(
+  deps: BotDeps,
+  record: RequestRecord,
+  parentTs: string | undefined,
+  event: Extract<JobEvent, { type: 'job.result' }>,
+): Promise<void> {
   if (parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
   const stored = await deps.requests.saveResult(record.requestId, event.result);
   if (stored >= record.hosts.length) await finish(deps, record, parentTs, true);
@@ -87,7 +92,15 @@ async function finish(deps: BotDeps, record: RequestRecord, parentTs: string, fa
   await deps.chat.update(
     record.channelId,
     parentTs,
-    renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'done', summary, elapsedMs }),
+    renderRequestParent({
+      requestId: record.requestId,
+      userId: record.userId,
+      verb: record.verb,
+      hosts: record.hosts,
+      state: 'done',
+      summary,
+      elapsedMs,
+    }),
   );
   // A fan-out's table comes after the summary edit: its replies are paced (Slack: ~1 post/s per channel), the edit
   // is not, so the summary never waits behind them. Done (and audited) once the table is posted too.

@@ -19,7 +19,10 @@ async function updateBoard(deps: BotDeps, req: RequestProgress, parentTs: string
     // Not awaited: the chat coalesces edits (one per 2 s per message) and the next progress repairs a failed one;
     // waiting here would hold every event behind it. Final results and milestones are awaited (never dropped).
     deps.chat.update(record.channelId, req.boardTs, message, { now }).catch((err: unknown) => {
-      deps.logger.warn({ requestId: record.requestId, err: err instanceof Error ? err.message : String(err) }, 'status message edit failed; the next progress retries');
+      deps.logger.warn(
+        { requestId: record.requestId, err: err instanceof Error ? err.message : String(err) },
+        'status message edit failed; the next progress retries',
+      );
     });
     return;
   }
@@ -32,7 +35,13 @@ async function updateBoard(deps: BotDeps, req: RequestProgress, parentTs: string
  * Delivers graceful-quit events: the pre-flight and milestones as thread replies (once each, even when delivered
  * twice), the deadline question with its buttons, and the live status message edited in place (coalesced).
  */
-export async function deliverGraceEvent(deps: BotDeps, req: RequestProgress, parentTs: string, event: GraceEvent, eventId: string): Promise<void> {
+export async function deliverGraceEvent(
+  deps: BotDeps,
+  req: RequestProgress,
+  parentTs: string,
+  event: GraceEvent,
+  eventId: string,
+): Promise<void> {
   const { record } = req;
   await deps.requests.saveGrace(record.requestId, event.progress);
   req.grace.set(event.host, event.progress);
@@ -45,7 +54,9 @@ export async function deliverGraceEvent(deps: BotDeps, req: RequestProgress, par
     case 'grace.milestone':
       // The status message shows the milestone's state at once, not one edit slot (2 s) after the reply saying it.
       await updateBoard(deps, req, parentTs, true);
-      await once('milestone', () => deps.chat.post(record.channelId, renderGraceMilestone(event.progress, event.milestone, event.at, event.detail), parentTs));
+      await once('milestone', () =>
+        deps.chat.post(record.channelId, renderGraceMilestone(event.progress, event.milestone, event.at, event.detail), parentTs),
+      );
       return;
     case 'grace.deadline':
       await once('deadline', () => {

@@ -42,18 +42,32 @@ function stateText(rec: ApprovalRecord): string {
 export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionInput): Promise<ActionReply> {
   const value = parseApprovalButtonValue(input.value);
   if (!value) {
-    await recordAudit(deps, { type: 'button.denied', actor: input.userId, channel: input.channelId, data: { action: input.actionId, reason: 'damaged button value', value: (input.value ?? '').slice(0, 200) } });
+    await recordAudit(deps, {
+      type: 'button.denied',
+      actor: input.userId,
+      channel: input.channelId,
+      data: { action: input.actionId, reason: 'damaged button value', value: (input.value ?? '').slice(0, 200) },
+    });
     return say("This button is not one of srs-chatops's, or it is damaged; nothing was done.");
   }
-  if (input.actionId === APPROVAL_ACTIONS.abortNow || input.actionId === APPROVAL_ACTIONS.abortKeep) return confirmAbortNow(deps, input, value.id);
+  if (input.actionId === APPROVAL_ACTIONS.abortNow || input.actionId === APPROVAL_ACTIONS.abortKeep)
+    return confirmAbortNow(deps, input, value.id);
   const rec = await deps.approvals.get(value.id);
   if (!rec) {
-    await recordAudit(deps, { type: 'button.denied', actor: input.userId, channel: input.channelId, requestId: value.id, correlationId: value.id, data: { action: input.actionId, reason: 'unknown approval' } });
+    await recordAudit(deps, {
+      type: 'button.denied',
+      actor: input.userId,
+      channel: input.channelId,
+      requestId: value.id,
+      correlationId: value.id,
+      data: { action: input.actionId, reason: 'unknown approval' },
+    });
     return say(`Approval ${escapeSlackText(value.id)} is unknown or older than a week; nothing was done.`);
   }
   const { plan } = rec;
   const audit = { actor: input.userId, channel: input.channelId, requestId: plan.id, correlationId: plan.id, verb: plan.verb };
-  if (!(await recordAudit(deps, { ...audit, type: 'button.pressed', data: { action: input.actionId, planHash: value.hash } }))) return say(AUDIT_DOWN_TEXT);
+  if (!(await recordAudit(deps, { ...audit, type: 'button.pressed', data: { action: input.actionId, planHash: value.hash } })))
+    return say(AUDIT_DOWN_TEXT);
   if (value.hash !== plan.hash) return say('This card is for an older plan; nothing was done.');
   if (rec.state !== 'pending') return say(`This plan is ${stateText(rec)}; nothing more was done.`);
   if (deps.now() >= plan.expiresAt) {
@@ -71,7 +85,11 @@ export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionI
     await closeApproval(deps, rec, { state: 'voided', why: drift, by: input.userId });
     return say(`The plan changed since it was made (${drift}): this approval is void and nothing runs. Ask again for a new plan.`);
   }
-  const refusal = approvalRefusal(input.userId, { requestedBy: plan.requestedBy, hosts, approvedBy: rec.approvedBy }, deps.config.approvals);
+  const refusal = approvalRefusal(
+    input.userId,
+    { requestedBy: plan.requestedBy, hosts, approvedBy: rec.approvedBy },
+    deps.config.approvals,
+  );
   if (refusal !== undefined) {
     deps.logger.info({ requestId: plan.id, user: input.userId, refusal }, 'approval refused');
     await recordAudit(deps, { ...audit, type: 'approval.refused', data: { planHash: plan.hash, reason: refusal } });
@@ -79,7 +97,13 @@ export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionI
   }
   // Earlier approvals are judged by the policy as it is now: one no longer entitled is dropped before counting.
   const lapsed = lapsedApprovals(rec.approvedBy, { requestedBy: plan.requestedBy, hosts }, deps.config.approvals);
-  const outcome = await deps.approvals.approve(plan.id, input.userId, plan.hash, deps.now(), lapsed.map((l) => l.userId));
+  const outcome = await deps.approvals.approve(
+    plan.id,
+    input.userId,
+    plan.hash,
+    deps.now(),
+    lapsed.map((l) => l.userId),
+  );
   if (outcome.status === 'expired') {
     await closeApproval(deps, rec, { state: 'expired' });
     return say('This approval has expired: nothing runs.');
@@ -91,38 +115,83 @@ export async function handleApprovalAction(deps: BotDeps, input: ApprovalActionI
   await recordAudit(deps, {
     ...audit,
     type: 'approval.granted',
-    data: { planHash: plan.hash, approvedBy: outcome.approvedBy, count: outcome.approvedBy.length, required: plan.requiredApprovals, final, ...(lapsed.length > 0 ? { noLongerCounted: lapsed } : {}) },
+    data: {
+      planHash: plan.hash,
+      approvedBy: outcome.approvedBy,
+      count: outcome.approvedBy.length,
+      required: plan.requiredApprovals,
+      final,
+      ...(lapsed.length > 0 ? { noLongerCounted: lapsed } : {}),
+    },
   });
-  deps.logger.info({ requestId: plan.id, user: input.userId, count: outcome.approvedBy.length, required: plan.requiredApprovals }, 'approval granted');
+  deps.logger.info(
+    { requestId: plan.id, user: input.userId, count: outcome.approvedBy.length, required: plan.requiredApprovals },
+    'approval granted',
+  );
   const req = await deps.requests.head(plan.id);
   if (!final) {
-    if (rec.cardTs !== undefined) await deps.chat.update(plan.channelId, rec.cardTs, renderPlanCard(plan, outcome.approvedBy, deps.now(), lapsedNote));
+    if (rec.cardTs !== undefined)
+      await deps.chat.update(plan.channelId, rec.cardTs, renderPlanCard(plan, outcome.approvedBy, deps.now(), lapsedNote));
     if (req?.parentTs !== undefined) {
-      await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb: plan.verb, hosts: req.record.hosts, state: 'awaiting', note: awaitingNote(plan, outcome.approvedBy) }));
+      await deps.chat.update(
+        plan.channelId,
+        req.parentTs,
+        renderRequestParent({
+          requestId: plan.id,
+          userId: plan.requestedBy,
+          verb: plan.verb,
+          hosts: req.record.hosts,
+          state: 'awaiting',
+          note: awaitingNote(plan, outcome.approvedBy),
+        }),
+      );
     }
     const left = plan.requiredApprovals - outcome.approvedBy.length;
     const lapsedText = lapsed.length > 0 ? `${describeLapsed(lapsed)}; ` : '';
-    return say(`Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); ${lapsedText}it waits for ${plural(left, 'more approver')}.`);
+    return say(
+      `Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); ${lapsedText}it waits for ${plural(left, 'more approver')}.`,
+    );
   }
   // The run first, the chat after: a chat that fails here must not keep the approved plan from running (and the
   // bot's sweeper starts an approved plan whose start was not confirmed, after a crash).
   await startApproved(deps, plan, outcome.approvedBy);
   if (rec.cardTs !== undefined) {
-    await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, `:white_check_mark: *Approved* by ${outcome.approvedBy.map((u) => `<@${u}>`).join(', ')}: running.${lapsed.length > 0 ? ` (${describeLapsed(lapsed)}.)` : ''}`));
+    await deps.chat.update(
+      plan.channelId,
+      rec.cardTs,
+      renderPlanClosed(
+        plan,
+        `:white_check_mark: *Approved* by ${outcome.approvedBy.map((u) => `<@${u}>`).join(', ')}: running.${lapsed.length > 0 ? ` (${describeLapsed(lapsed)}.)` : ''}`,
+      ),
+    );
   }
   return {};
 }
 
-async function deny(deps: BotDeps, rec: ApprovalRecord, input: ApprovalActionInput, hosts: Array<Pick<HostConfig, 'name' | 'groups'>>): Promise<ActionReply> {
+async function deny(
+  deps: BotDeps,
+  rec: ApprovalRecord,
+  input: ApprovalActionInput,
+  hosts: Array<Pick<HostConfig, 'name' | 'groups'>>,
+): Promise<ActionReply> {
   const { plan } = rec;
   const isRequester = input.userId === plan.requestedBy;
   if (!isRequester && hostsNotApprovable(input.userId, hosts, deps.config.approvals).length > 0) {
-    await recordAudit(deps, { actor: input.userId, channel: input.channelId, requestId: plan.id, correlationId: plan.id, verb: plan.verb, type: 'approval.refused', data: { planHash: plan.hash, action: 'deny', reason: 'not an approver of every host' } });
+    await recordAudit(deps, {
+      actor: input.userId,
+      channel: input.channelId,
+      requestId: plan.id,
+      correlationId: plan.id,
+      verb: plan.verb,
+      type: 'approval.refused',
+      data: { planHash: plan.hash, action: 'deny', reason: 'not an approver of every host' },
+    });
     return say('Only an approver of every host in the plan (or the requester, to withdraw it) may deny it; nothing was done.');
   }
   const reason = (input.reason ?? '').trim().slice(0, REASON_MAX_CHARS);
   if (reason === '') return say('Type a reason in the box above the buttons, then press Deny again; nothing was done.');
-  if (!(await closeApproval(deps, rec, { state: 'denied', reason, by: input.userId }))) return say('This plan was decided meanwhile; nothing more was done.');
+  if (!(await closeApproval(deps, rec, { state: 'denied', reason, by: input.userId })))
+    return say('This plan was decided meanwhile; nothing more was done.');
   deps.logger.info({ requestId: plan.id, user: input.userId }, isRequester ? 'approval withdrawn' : 'approval denied');
   return say(isRequester ? 'Withdrawn; nothing runs.' : 'Denied; nothing runs.');
 }

@@ -18,12 +18,21 @@ export type { CommandInput, CommandReply } from './command-io';
 
 /** True for commands that change something (every verb but `status`, and `cancel`): they fail closed on audit. */
 function mutates(command: Command): boolean {
-  return (command.kind === 'verb' && command.verb !== 'status') || command.kind === 'cancel' || command.kind === 'upgrade' || command.kind === 'abort';
+  return (
+    (command.kind === 'verb' && command.verb !== 'status') ||
+    command.kind === 'cancel' ||
+    command.kind === 'upgrade' ||
+    command.kind === 'abort'
+  );
 }
 
 /** The command as recorded (plain JSON, no functions). */
 function commandFields(command: Command): { verb?: string; data: Record<string, unknown> } {
-  if (command.kind === 'verb') return { verb: command.verb, data: { kind: 'verb', verb: command.verb, target: command.target, ...(command.options ? { options: command.options } : {}) } };
+  if (command.kind === 'verb')
+    return {
+      verb: command.verb,
+      data: { kind: 'verb', verb: command.verb, target: command.target, ...(command.options ? { options: command.options } : {}) },
+    };
   if (command.kind === 'upgrade') return { verb: 'upgrade', data: { ...command } };
   return { data: { ...command } };
 }
@@ -43,7 +52,11 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
     ...base,
     type: 'request.received',
     ...(fields.verb !== undefined ? { verb: fields.verb } : {}),
-    data: { text: input.text.slice(0, 500), command: parsed.ok ? fields.data : null, ...(input.triggerId !== undefined ? { triggerId: input.triggerId } : {}) },
+    data: {
+      text: input.text.slice(0, 500),
+      command: parsed.ok ? fields.data : null,
+      ...(input.triggerId !== undefined ? { triggerId: input.triggerId } : {}),
+    },
   });
   if (!parsed.ok) {
     await Promise.all([received, recordAudit(deps, { ...base, type: 'request.invalid', data: { reason: parsed.error } })]);
@@ -52,7 +65,15 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   const decision = authorize({ userId: input.userId, channelId: input.channelId }, parsed.command, deps.config.slack);
   if (!decision.allowed) {
     deps.logger.info({ user: input.userId, channel: input.channelId, reason: decision.reason, requestId }, 'command denied');
-    await Promise.all([received, recordAudit(deps, { ...base, type: 'request.denied', ...(fields.verb !== undefined ? { verb: fields.verb } : {}), data: { reason: decision.reason, command: fields.data } })]);
+    await Promise.all([
+      received,
+      recordAudit(deps, {
+        ...base,
+        type: 'request.denied',
+        ...(fields.verb !== undefined ? { verb: fields.verb } : {}),
+        data: { reason: decision.reason, command: fields.data },
+      }),
+    ]);
     return { ephemeral: renderDenied(decision.reason) };
   }
   const command = parsed.command;
@@ -60,17 +81,39 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
     const resolved = resolveTargets(command.target, deps.config.hosts);
     if (!resolved.ok) {
       const verb = command.kind === 'upgrade' ? 'upgrade' : command.verb;
-      const [recorded] = await Promise.all([received, recordAudit(deps, { ...base, type: 'request.invalid', verb, data: { reason: resolved.error, target: command.target } })]);
+      const [recorded] = await Promise.all([
+        received,
+        recordAudit(deps, { ...base, type: 'request.invalid', verb, data: { reason: resolved.error, target: command.target } }),
+      ]);
       if (!recorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
       return { ephemeral: renderUsageError(resolved.error) };
     }
-    if (command.kind === 'verb' && !needsApproval(command.verb, deps.config.hosts.filter((h) => resolved.hosts.includes(h.name)), deps.config.approvals)) {
+    if (
+      command.kind === 'verb' &&
+      !needsApproval(
+        command.verb,
+        deps.config.hosts.filter((h) => resolved.hosts.includes(h.name)),
+        deps.config.approvals,
+      )
+    ) {
       return queueVerb(deps, input, { requestId, base, command, hosts: resolved.hosts, received, mutating: mutates(command) });
     }
     if (command.kind === 'upgrade') {
-      return requestPlan(deps, input, requestId, { verb: 'upgrade', target: command.target, hosts: resolved.hosts, version: command.version, upgradeOptions: command.options }, received);
+      return requestPlan(
+        deps,
+        input,
+        requestId,
+        { verb: 'upgrade', target: command.target, hosts: resolved.hosts, version: command.version, upgradeOptions: command.options },
+        received,
+      );
     }
-    return requestPlan(deps, input, requestId, { verb: command.verb, target: command.target, hosts: resolved.hosts, ...(command.options ? { verbOptions: command.options } : {}) }, received);
+    return requestPlan(
+      deps,
+      input,
+      requestId,
+      { verb: command.verb, target: command.target, hosts: resolved.hosts, ...(command.options ? { verbOptions: command.options } : {}) },
+      received,
+    );
   }
   const recorded = await received;
   if (!recorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
@@ -82,7 +125,9 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   if (command.kind === 'jobs') return listJobs(deps);
   return abortRollout(deps, input, command).catch((err: unknown) => {
     deps.logger.error({ requestId, err: err instanceof Error ? err.message : String(err) }, 'abort failed');
-    return { ephemeral: { text: ':warning: Could not reach the rollout state (Redis unreachable?); nothing was aborted. Try again in a moment.' } };
+    return {
+      ephemeral: { text: ':warning: Could not reach the rollout state (Redis unreachable?); nothing was aborted. Try again in a moment.' },
+    };
   });
 }
 

@@ -51,22 +51,51 @@ async function drainEnded(deps: BotDeps, requestId: string, host: string): Promi
  */
 export async function handleGraceAction(deps: BotDeps & { control: GraceControlPort }, input: ActionInput): Promise<ActionReply> {
   const value = parseGraceButtonValue(input.value);
-  if (!value) return { ephemeral: { text: 'This button is not one of srs-chatops\'s, or it is damaged; nothing was done.' } };
+  if (!value) return { ephemeral: { text: "This button is not one of srs-chatops's, or it is damaged; nothing was done." } };
   const req = await deps.requests.head(value.requestId);
-  if (!req) return { ephemeral: { text: `Request ${escapeSlackText(value.requestId)} has expired or is unknown (after a week requests are forgotten); nothing was done.` } };
+  if (!req)
+    return {
+      ephemeral: {
+        text: `Request ${escapeSlackText(value.requestId)} has expired or is unknown (after a week requests are forgotten); nothing was done.`,
+      },
+    };
   const role = roleOf(input.userId, deps.config.slack);
   const mayPress = input.userId === req.record.userId || role === 'operator' || role === 'admin';
-  const audit = { actor: input.userId, channel: input.channelId, requestId: value.requestId, correlationId: value.requestId, host: value.host, verb: req.record.verb };
+  const audit = {
+    actor: input.userId,
+    channel: input.channelId,
+    requestId: value.requestId,
+    correlationId: value.requestId,
+    host: value.host,
+    verb: req.record.verb,
+  };
   if (!mayPress) {
     deps.logger.info({ requestId: value.requestId, user: input.userId, action: input.actionId }, 'button press denied');
-    await recordAudit(deps, { ...audit, type: 'button.denied', data: { action: input.actionId, jobId: value.jobId, reason: 'not the requester nor an operator' } });
-    return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may decide for ${escapeSlackText(value.host)}; nothing was done.` } };
+    await recordAudit(deps, {
+      ...audit,
+      type: 'button.denied',
+      data: { action: input.actionId, jobId: value.jobId, reason: 'not the requester nor an operator' },
+    });
+    return {
+      ephemeral: {
+        text: `Only <@${req.record.userId}> (who asked) or an operator may decide for ${escapeSlackText(value.host)}; nothing was done.`,
+      },
+    };
   }
   const decision = DECISIONS[input.actionId];
   if (decision !== undefined && (await drainEnded(deps, value.requestId, value.host))) {
-    deps.logger.info({ requestId: value.requestId, jobId: value.jobId, user: input.userId, action: input.actionId }, 'grace button pressed after the job ended');
-    await recordAudit(deps, { ...audit, type: 'button.denied', data: { action: input.actionId, jobId: value.jobId, reason: 'the drain already ended' } });
-    return { ephemeral: { text: `This drain already ended (${escapeSlackText(value.host)} has its result in the thread); nothing was done.` } };
+    deps.logger.info(
+      { requestId: value.requestId, jobId: value.jobId, user: input.userId, action: input.actionId },
+      'grace button pressed after the job ended',
+    );
+    await recordAudit(deps, {
+      ...audit,
+      type: 'button.denied',
+      data: { action: input.actionId, jobId: value.jobId, reason: 'the drain already ended' },
+    });
+    return {
+      ephemeral: { text: `This drain already ended (${escapeSlackText(value.host)} has its result in the thread); nothing was done.` },
+    };
   }
   if (!(await recordAudit(deps, { ...audit, type: 'button.pressed', data: { action: input.actionId, jobId: value.jobId } }))) {
     return { ephemeral: { text: AUDIT_DOWN_TEXT } };
@@ -82,7 +111,16 @@ export async function handleGraceAction(deps: BotDeps & { control: GraceControlP
     if (input.actionId === GRACE_ACTIONS.confirm) {
       await deps.requests.reopenHost(value.requestId, value.host);
       await deps.queue.enqueue([
-        { v: 1, jobId: `${value.jobId}-confirmed`, requestId: value.requestId, host: value.host, verb: req.record.verb, requestedBy: input.userId, enqueuedAt: deps.now(), options: { confirmed: true } },
+        {
+          v: 1,
+          jobId: `${value.jobId}-confirmed`,
+          requestId: value.requestId,
+          host: value.host,
+          verb: req.record.verb,
+          requestedBy: input.userId,
+          enqueuedAt: deps.now(),
+          options: { confirmed: true },
+        },
       ]);
       done = 'confirm';
     } else {

@@ -19,6 +19,15 @@ export interface HostJobsSpec {
 export function hostJobs(requestId: string, hosts: readonly string[], spec: HostJobsSpec): HostJob[] {
   return hosts.map((host) => {
     const options = spec.optionsFor ? spec.optionsFor(host) : spec.options;
-    return { v: 1, jobId: hostJobId(requestId, host), requestId, host, verb: spec.verb, requestedBy: spec.requestedBy, enqueuedAt: spec.enqueuedAt, ...(options ? { options } : {}) };
+    return {
+      v: 1,
+      jobId: hostJobId(requestId, host),
+      requestId,
+      host,
+      verb: spec.verb,
+      requestedBy: spec.requestedBy,
+      enqueuedAt: spec.enqueuedAt,
+      ...(options ? { options } : {}),
+    };
   });
 }

@@ -22,20 +22,34 @@ function cap(lines: string[]): string[] {
  */
 export async function listJobs(deps: BotDeps): Promise<CommandReply> {
   try {
-    const [pending, activeIds, queues] = await Promise.all([deps.approvals.pending(), deps.rollouts.active(), deps.queue.hostQueues(deps.config.hosts.map((h) => h.name))]);
+    const [pending, activeIds, queues] = await Promise.all([
+      deps.approvals.pending(),
+      deps.rollouts.active(),
+      deps.queue.hostQueues(deps.config.hosts.map((h) => h.name)),
+    ]);
     const rollouts = (await Promise.all(activeIds.map((id) => deps.rollouts.get(id)))).filter((r) => r !== undefined);
     const awaiting = pending.map((a) => {
       const p = a.plan;
       const what = p.verb === 'upgrade' ? `upgrade ${p.target} to ${p.version ?? '?'}` : `${p.verb} ${p.target}`;
       return `${p.id}  ${what} (${plural(p.hosts.length, 'host')}) by ${p.requestedBy}: ${a.approvedBy.length} of ${plural(p.requiredApprovals, 'approval')}, asked ${ago(deps, p.createdAt)} ago, expires in ${formatDuration(Math.max(0, p.expiresAt - deps.now()) / 1000)}`;
     });
-    const rolling = rollouts.map((r) => `${r.plan.id}  upgrade ${r.plan.target} to ${r.plan.version ?? '?'} by ${r.plan.requestedBy}: ${r.state}, batch ${r.batch + 1} of ${batchesOf(r.plan).length} (${stageCounts(r)}), for ${ago(deps, r.startedAt)}`);
+    const rolling = rollouts.map(
+      (r) =>
+        `${r.plan.id}  upgrade ${r.plan.target} to ${r.plan.version ?? '?'} by ${r.plan.requestedBy}: ${r.state}, batch ${r.batch + 1} of ${batchesOf(r.plan).length} (${stageCounts(r)}), for ${ago(deps, r.startedAt)}`,
+    );
     const jobs: string[] = [];
     for (const [host, list] of queues) {
-      list.forEach((j, i) => jobs.push(`${j.jobId}  ${j.verb} on ${host} by ${j.requestedBy}: ${j.running ? 'running' : `queued (#${i + 1} on ${host})`}, since ${ago(deps, j.enqueuedAt)}`));
+      list.forEach((j, i) =>
+        jobs.push(
+          `${j.jobId}  ${j.verb} on ${host} by ${j.requestedBy}: ${j.running ? 'running' : `queued (#${i + 1} on ${host})`}, since ${ago(deps, j.enqueuedAt)}`,
+        ),
+      );
     }
     const parts: string[] = [];
-    parts.push(`*Awaiting approval* (${awaiting.length})`, awaiting.length > 0 ? renderCodeBlock(cap(awaiting).join('\n'), 1200) : '_none_');
+    parts.push(
+      `*Awaiting approval* (${awaiting.length})`,
+      awaiting.length > 0 ? renderCodeBlock(cap(awaiting).join('\n'), 1200) : '_none_',
+    );
     parts.push(`*Rollouts* (${rolling.length})`, rolling.length > 0 ? renderCodeBlock(cap(rolling).join('\n'), 1200) : '_none_');
     parts.push(`*Host jobs running or queued* (${jobs.length})`, jobs.length > 0 ? renderCodeBlock(cap(jobs).join('\n'), 1400) : '_none_');
     return { ephemeral: { text: parts.join('\n') } };

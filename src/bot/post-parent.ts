@@ -12,7 +12,10 @@ export async function postParent(deps: BotDeps, record: RequestRecord, message: 
       await deps.requests.setParent(record.requestId, posted.ts);
       return;
     } catch (err) {
-      deps.logger.warn({ requestId: record.requestId, attempt, err: err instanceof Error ? err.message : String(err) }, 'parent message not posted');
+      deps.logger.warn(
+        { requestId: record.requestId, attempt, err: err instanceof Error ? err.message : String(err) },
+        'parent message not posted',
+      );
       if (attempt >= ATTEMPTS) throw err;
       await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
     }

@@ -14,10 +14,35 @@ export function awaitingNote(plan: Plan, approvedBy: readonly string[]): string 
 }
 
 /** Ends a request that will not run: parent edited, request done, recorded. */
-export async function closeRequest(deps: BotDeps, record: RequestRecord, parentTs: string, note: string, data: Record<string, unknown>): Promise<void> {
-  await deps.chat.update(record.channelId, parentTs, renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: record.hosts, state: 'closed', note }));
+export async function closeRequest(
+  deps: BotDeps,
+  record: RequestRecord,
+  parentTs: string,
+  note: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  await deps.chat.update(
+    record.channelId,
+    parentTs,
+    renderRequestParent({
+      requestId: record.requestId,
+      userId: record.userId,
+      verb: record.verb,
+      hosts: record.hosts,
+      state: 'closed',
+      note,
+    }),
+  );
   if (await deps.requests.markDone(record.requestId)) {
-    await recordAudit(deps, { type: 'request.done', actor: record.userId, channel: record.channelId, requestId: record.requestId, correlationId: record.requestId, verb: record.verb, data: { threadTs: parentTs, summary: note, ...data } });
+    await recordAudit(deps, {
+      type: 'request.done',
+      actor: record.userId,
+      channel: record.channelId,
+      requestId: record.requestId,
+      correlationId: record.requestId,
+      verb: record.verb,
+      data: { threadTs: parentTs, summary: note, ...data },
+    });
   }
 }
 
@@ -26,7 +51,11 @@ export async function closeRequest(deps: BotDeps, record: RequestRecord, parentT
  * box) is posted once in the request's thread, the approval stored (it survives a bot restart). A plan that cannot
  * be made (a host down for an upgrade, nobody to approve) closes the request and says why.
  */
-export async function deliverSurveyResult(deps: BotDeps, survey: RequestRecord, result: Parameters<BotDeps['requests']['saveResult']>[1]): Promise<void> {
+export async function deliverSurveyResult(
+  deps: BotDeps,
+  survey: RequestRecord,
+  result: Parameters<BotDeps['requests']['saveResult']>[1],
+): Promise<void> {
   const surveyId = survey.requestId;
   // Every host's result is read once, when the last one is in (as for a fan-out).
   if ((await deps.requests.saveResult(surveyId, result)) < survey.hosts.length) return;
@@ -38,15 +67,34 @@ export async function deliverSurveyResult(deps: BotDeps, survey: RequestRecord, 
   if (!req || !spec || req.done) return;
   if (req.parentTs === undefined) throw new NotReadyError(`request ${req.record.requestId}: parent message not posted yet`);
   const parentTs = req.parentTs;
-  await claimOnce(deps, surveyId, 'plan', () => presentPlan(deps, req, parentTs, new Map(latest.results.map((r): [string, HostSnapshot] => [r.host, r.after]))));
+  await claimOnce(deps, surveyId, 'plan', () =>
+    presentPlan(deps, req, parentTs, new Map(latest.results.map((r): [string, HostSnapshot] => [r.host, r.after]))),
+  );
 }
 
 async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, survey: Map<string, HostSnapshot>): Promise<void> {
   const { record } = req;
   const spec = record.plan;
   if (!spec) return;
-  const audit = { actor: record.userId, channel: record.channelId, requestId: record.requestId, correlationId: record.requestId, verb: record.verb };
-  const built = buildPlan({ ...spec, id: record.requestId, requestedBy: record.userId, channelId: record.channelId, survey, hostKeys: deps.hostKeys(), now: deps.now() }, deps.config);
+  const audit = {
+    actor: record.userId,
+    channel: record.channelId,
+    requestId: record.requestId,
+    correlationId: record.requestId,
+    verb: record.verb,
+  };
+  const built = buildPlan(
+    {
+      ...spec,
+      id: record.requestId,
+      requestedBy: record.userId,
+      channelId: record.channelId,
+      survey,
+      hostKeys: deps.hostKeys(),
+      now: deps.now(),
+    },
+    deps.config,
+  );
   let refusal: string | undefined;
   if (!built.ok) refusal = built.error;
   else if (built.plan.approvers.length < built.plan.requiredApprovals) {
@@ -72,22 +120,41 @@ async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, su
       await deps.approvals.setCard(plan.id, cardTs);
     });
   }
-  if (created) await recordAudit(deps, {
-    ...audit,
-    type: 'approval.requested',
-    data: {
-      planHash: plan.hash,
-      version: plan.version ?? null,
-      hosts: plan.hosts.map((h) => ({ name: h.name, batch: h.batch, from: h.from ?? null, clients: h.clients ?? null, publishers: h.publishers ?? null, identity: h.identity ?? null })),
-      skipped: plan.skipped,
-      batchSize: plan.batchSize,
-      failureBudget: plan.failureBudget,
-      rollback: plan.rollback,
-      requiredApprovals: plan.requiredApprovals,
-      approvers: plan.approvers,
-      expiresAt: new Date(plan.expiresAt).toISOString(),
-      install: plan.install ?? null,
-    },
-  });
-  await deps.chat.update(record.channelId, parentTs, renderRequestParent({ requestId: record.requestId, userId: record.userId, verb: record.verb, hosts: plan.hosts.map((h) => h.name), state: 'awaiting', note: awaitingNote(plan, rec.approvedBy) }));
+  if (created)
+    await recordAudit(deps, {
+      ...audit,
+      type: 'approval.requested',
+      data: {
+        planHash: plan.hash,
+        version: plan.version ?? null,
+        hosts: plan.hosts.map((h) => ({
+          name: h.name,
+          batch: h.batch,
+          from: h.from ?? null,
+          clients: h.clients ?? null,
+          publishers: h.publishers ?? null,
+          identity: h.identity ?? null,
+        })),
+        skipped: plan.skipped,
+        batchSize: plan.batchSize,
+        failureBudget: plan.failureBudget,
+        rollback: plan.rollback,
+        requiredApprovals: plan.requiredApprovals,
+        approvers: plan.approvers,
+        expiresAt: new Date(plan.expiresAt).toISOString(),
+        install: plan.install ?? null,
+      },
+    });
+  await deps.chat.update(
+    record.channelId,
+    parentTs,
+    renderRequestParent({
+      requestId: record.requestId,
+      userId: record.userId,
+      verb: record.verb,
+      hosts: plan.hosts.map((h) => h.name),
+      state: 'awaiting',
+      note: awaitingNote(plan, rec.approvedBy),
+    }),
+  );
 }

@@ -64,7 +64,10 @@ export class AnchorPublisher {
     }
     const run = this.publishOnce()
       .catch((err: unknown) => {
-        this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'audit anchor not published (Redis unreachable?); retried with the next one');
+        this.o.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'audit anchor not published (Redis unreachable?); retried with the next one',
+        );
         return undefined;
       })
       .finally(() => {
@@ -99,7 +102,11 @@ export class AnchorPublisher {
       if (sink === undefined) return;
       this.o.metrics.auditAnchorPublished(sink.kind, r.status === 'fulfilled', anchor.seq);
       if (r.status === 'fulfilled') published++;
-      else this.o.logger.warn({ sink: sink.name, seq: anchor.seq, err: r.reason instanceof Error ? r.reason.message : String(r.reason) }, 'audit anchor not published to this sink');
+      else
+        this.o.logger.warn(
+          { sink: sink.name, seq: anchor.seq, err: r.reason instanceof Error ? r.reason.message : String(r.reason) },
+          'audit anchor not published to this sink',
+        );
     });
     if (published === 0) {
       await this.o.source.release(anchor.seq);

@@ -35,7 +35,18 @@ export async function queueVerb(deps: BotDeps, input: CommandInput, v: VerbToQue
     queued: { hosts, ...options },
     hosts,
     build: (now) => ({
-      records: [{ v: 1, requestId, userId: input.userId, channelId: input.channelId, verb: command.verb, hosts, text: input.text.slice(0, 500), createdAt: now }],
+      records: [
+        {
+          v: 1,
+          requestId,
+          userId: input.userId,
+          channelId: input.channelId,
+          verb: command.verb,
+          hosts,
+          text: input.text.slice(0, 500),
+          createdAt: now,
+        },
+      ],
       jobs: hostJobs(requestId, hosts, { verb: command.verb, requestedBy: input.userId, enqueuedAt: now, ...options }),
     }),
   });
@@ -48,8 +59,15 @@ export async function queueVerb(deps: BotDeps, input: CommandInput, v: VerbToQue
   return {
     requestId,
     ephemeral: {
-      text: [degraded, `Queued \`${command.verb}\` on ${plural(n, 'host')} (request ${requestId}). Results will appear in the thread.`, ...busy].filter((l) => l !== '').join('\n'),
+      text: [
+        degraded,
+        `Queued \`${command.verb}\` on ${plural(n, 'host')} (request ${requestId}). Results will appear in the thread.`,
+        ...busy,
+      ]
+        .filter((l) => l !== '')
+        .join('\n'),
     },
-    followUp: () => postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts, state: 'queued' })),
+    followUp: () =>
+      postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts, state: 'queued' })),
   };
 }

@@ -7,7 +7,10 @@ export async function recordAudit(deps: Pick<BotDeps, 'audit' | 'logger'>, event
     await deps.audit.append(event);
     return true;
   } catch (err) {
-    deps.logger.error({ type: event.type, requestId: event.requestId, err: err instanceof Error ? err.message : String(err) }, 'audit record not written');
+    deps.logger.error(
+      { type: event.type, requestId: event.requestId, err: err instanceof Error ? err.message : String(err) },
+      'audit record not written',
+    );
     return false;
   }
 }

@@ -29,9 +29,21 @@ export function surveyIdOf(requestId: string): string {
  * host runs now, so `status` jobs read every host first (the survey). When they are all in, the plan and its
  * Approve / Deny card are posted in the request's thread (see presentPlan). Nothing changes on a host until then.
  */
-export async function requestPlan(deps: BotDeps, input: CommandInput, requestId: string, req: PlanRequest, received: Promise<boolean>): Promise<CommandReply> {
+export async function requestPlan(
+  deps: BotDeps,
+  input: CommandInput,
+  requestId: string,
+  req: PlanRequest,
+  received: Promise<boolean>,
+): Promise<CommandReply> {
   const surveyId = surveyIdOf(requestId);
-  const spec = { verb: req.verb, target: req.target, ...(req.version !== undefined ? { version: req.version } : {}), ...(req.upgradeOptions ? { upgradeOptions: req.upgradeOptions } : {}), ...(req.verbOptions ? { verbOptions: req.verbOptions } : {}) };
+  const spec = {
+    verb: req.verb,
+    target: req.target,
+    ...(req.version !== undefined ? { version: req.version } : {}),
+    ...(req.upgradeOptions ? { upgradeOptions: req.upgradeOptions } : {}),
+    ...(req.verbOptions ? { verbOptions: req.verbOptions } : {}),
+  };
   const accepted = await acceptRequest(deps, input, {
     base: { actor: input.userId, channel: input.channelId, requestId, correlationId: requestId, verb: req.verb },
     received,
@@ -39,9 +51,21 @@ export async function requestPlan(deps: BotDeps, input: CommandInput, requestId:
     queued: { hosts: req.hosts, stage: 'survey', plan: spec },
     hosts: req.hosts,
     build: (now) => {
-      const common: RequestRecord = { v: 1, requestId, userId: input.userId, channelId: input.channelId, verb: req.verb, hosts: req.hosts, text: input.text.slice(0, 500), createdAt: now };
+      const common: RequestRecord = {
+        v: 1,
+        requestId,
+        userId: input.userId,
+        channelId: input.channelId,
+        verb: req.verb,
+        hosts: req.hosts,
+        text: input.text.slice(0, 500),
+        createdAt: now,
+      };
       const survey: RequestRecord = { ...common, requestId: surveyId, kind: 'survey', planFor: requestId, verb: 'status' };
-      return { records: [{ ...common, kind: 'approval', plan: spec }, survey], jobs: hostJobs(surveyId, req.hosts, { verb: 'status', requestedBy: input.userId, enqueuedAt: now }) };
+      return {
+        records: [{ ...common, kind: 'approval', plan: spec }, survey],
+        jobs: hostJobs(surveyId, req.hosts, { verb: 'status', requestedBy: input.userId, enqueuedAt: now }),
+      };
     },
   });
   if (!accepted.accepted) return accepted.reply;
@@ -53,6 +77,11 @@ export async function requestPlan(deps: BotDeps, input: CommandInput, requestId:
     ephemeral: {
       text: `\`${req.verb}\` on ${plural(n, 'host')} needs another person's approval (request ${requestId}). Reading each host's state for the plan; the plan and its Approve / Deny buttons will appear in the thread. Nothing runs before it is approved.`,
     },
-    followUp: () => postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: req.verb, hosts: req.hosts, state: 'planning' })),
+    followUp: () =>
+      postParent(
+        deps,
+        record,
+        renderRequestParent({ requestId, userId: input.userId, verb: req.verb, hosts: req.hosts, state: 'planning' }),
+      ),
   };
 }

@@ -22,7 +22,12 @@ export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: reado
   const hosts = plan.hosts.map((h) => h.name);
   const now = deps.now();
   const verb = plan.verb;
-  const jobs = hostJobs(plan.id, hosts, { verb, requestedBy: plan.requestedBy, enqueuedAt: now, ...(plan.options ? { options: plan.options } : {}) });
+  const jobs = hostJobs(plan.id, hosts, {
+    verb,
+    requestedBy: plan.requestedBy,
+    enqueuedAt: now,
+    ...(plan.options ? { options: plan.options } : {}),
+  });
   const audit = { actor: plan.requestedBy, channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb };
   try {
     await deps.queue.enqueue(jobs); // stable job ids: a second call (sweeper) finds them queued
@@ -31,16 +36,33 @@ export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: reado
     deps.logger.error({ requestId: plan.id, err: err instanceof Error ? err.message : String(err) }, 'approved jobs not queued');
     await recordAudit(deps, { ...audit, type: 'request.failed', data: { reason: 'queue unavailable', hosts, approvedBy } });
     if (req.parentTs !== undefined) {
-      await deps.chat.post(plan.channelId, { text: ':x: Approved, but the job queue (Redis) refused the jobs: nothing ran. Ask again when Redis is back.' }, req.parentTs);
+      await deps.chat.post(
+        plan.channelId,
+        { text: ':x: Approved, but the job queue (Redis) refused the jobs: nothing ran. Ask again when Redis is back.' },
+        req.parentTs,
+      );
       await closeRequest(deps, req.record, req.parentTs, 'approved, but not queued (queue unavailable); nothing ran', {});
     }
     return;
   }
   await deps.approvals.markStarted(plan.id);
-  await recordAudit(deps, { ...audit, type: 'request.queued', data: { hosts, approvedBy, planHash: plan.hash, ...(plan.options ? { options: plan.options } : {}) } });
+  await recordAudit(deps, {
+    ...audit,
+    type: 'request.queued',
+    data: { hosts, approvedBy, planHash: plan.hash, ...(plan.options ? { options: plan.options } : {}) },
+  });
   if (req.parentTs !== undefined) {
-    await deps.chat.update(plan.channelId, req.parentTs, renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb, hosts, state: 'queued' })).catch((err: unknown) => {
-      deps.logger.warn({ requestId: plan.id, err: err instanceof Error ? err.message : String(err) }, 'request message not updated; results still reach the thread');
-    });
+    await deps.chat
+      .update(
+        plan.channelId,
+        req.parentTs,
+        renderRequestParent({ requestId: plan.id, userId: plan.requestedBy, verb, hosts, state: 'queued' }),
+      )
+      .catch((err: unknown) => {
+        deps.logger.warn(
+          { requestId: plan.id, err: err instanceof Error ? err.message : String(err) },
+          'request message not updated; results still reach the thread',
+        );
+      });
   }
 }

@@ -12,7 +12,8 @@ const START_GRACE_MS = 10_000;
  * on rollouts whose next step was cut short. Nothing here waits for an event that might never come.
  */
 export async function sweep(deps: BotDeps): Promise<void> {
-  const log = (what: string, id: string) => (err: unknown) => deps.logger.warn({ requestId: id, err: err instanceof Error ? err.message : String(err) }, `${what}; retried at the next sweep`);
+  const log = (what: string, id: string) => (err: unknown) =>
+    deps.logger.warn({ requestId: id, err: err instanceof Error ? err.message : String(err) }, `${what}; retried at the next sweep`);
   await expireDueApprovals(deps);
   for (const id of await deps.approvals.unstarted(deps.now() - START_GRACE_MS)) {
     const rec = await deps.approvals.get(id);

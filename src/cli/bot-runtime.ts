@@ -96,9 +96,14 @@ export async function startBotRuntime(o: {
   const actor = `bot:${o.consumer ?? `${hostname()}-${process.pid}`}`;
   if (!(await whenReady(producer, 5000))) {
     const failure = explainRedisError(producerError() ?? `not connected (${producer.status})`);
-    o.logger.warn({ redis: redactRedisUrl(o.redisUrl), err: failure.reason, fix: failure.fix }, `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`);
+    o.logger.warn(
+      { redis: redactRedisUrl(o.redisUrl), err: failure.reason, fix: failure.fix },
+      `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`,
+    );
   }
-  await deps.audit.append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } }).catch(() => o.logger.error('audit: bot start not recorded'));
+  await deps.audit
+    .append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } })
+    .catch(() => o.logger.error('audit: bot start not recorded'));
   anchors.start();
   // Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
   // every bot replica sweeps; each step happens once.
@@ -117,13 +122,25 @@ export async function startBotRuntime(o: {
     deps,
     onCommand: (input) => handleCommand(deps, input),
     onAction: (input) =>
-      (/^srs_(approval|rollout)_/.test(input.actionId) ? handleApprovalAction(deps, input) : handleGraceAction({ ...deps, control }, input)).catch((err: unknown) => {
-        o.logger.error({ action: input.actionId, user: input.userId, err: err instanceof Error ? err.message : String(err) }, 'button press failed');
-        return { ephemeral: { text: ':warning: That press could not be handled (Redis or Slack unreachable?); nothing more was done. Press again in a moment.' } };
+      (/^srs_(approval|rollout)_/.test(input.actionId)
+        ? handleApprovalAction(deps, input)
+        : handleGraceAction({ ...deps, control }, input)
+      ).catch((err: unknown) => {
+        o.logger.error(
+          { action: input.actionId, user: input.userId, err: err instanceof Error ? err.message : String(err) },
+          'button press failed',
+        );
+        return {
+          ephemeral: {
+            text: ':warning: That press could not be handled (Redis or Slack unreachable?); nothing more was done. Press again in a moment.',
+          },
+        };
       }),
     close: async () => {
       clearInterval(sweeper);
-      await deps.audit.append({ type: 'process.stopped', actor, data: { kind: 'bot' } }).catch(() => o.logger.error('audit: bot stop not recorded'));
+      await deps.audit
+        .append({ type: 'process.stopped', actor, data: { kind: 'bot' } })
+        .catch(() => o.logger.error('audit: bot stop not recorded'));
       await anchors.stop();
       await consumer.stop();
       await paced.drain().catch(() => undefined);

@@ -38,7 +38,10 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   const opsRedis = producerConnection(redisUrl);
   opsRedis.on('error', () => undefined);
   const depth = queueDepthReader(opsRedis);
-  const metrics = new PromMetrics({ component: 'bot', gauges: { queueDepth: depth.read, workersAlive: async () => (await liveWorkers(opsRedis)).length } });
+  const metrics = new PromMetrics({
+    component: 'bot',
+    gauges: { queueDepth: depth.read, workersAlive: async () => (await liveWorkers(opsRedis)).length },
+  });
   // The app is built before the runtime (which needs its client); handlers look the runtime up when called.
   const started: { runtime?: Awaited<ReturnType<typeof startBotRuntime>> } = {};
   const app = createSlackApp({
@@ -58,7 +61,13 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   });
   countRateLimits(app.client, metrics);
   // First the ops port: when it cannot be served, nothing else has started and the process exits with the reason.
-  const opsServer = await startOpsEndpoints({ ops, metrics, checks: [redisPingCheck(opsRedis), liveWorkersCheck(opsRedis)], logger, redis: opsRedis }).catch(async (err: unknown) => {
+  const opsServer = await startOpsEndpoints({
+    ops,
+    metrics,
+    checks: [redisPingCheck(opsRedis), liveWorkersCheck(opsRedis)],
+    logger,
+    redis: opsRedis,
+  }).catch(async (err: unknown) => {
     await depth.close().catch(() => undefined);
     opsRedis.disconnect();
     guardRedis.disconnect();

@@ -139,7 +139,12 @@ async function drain(s: Session): Promise<boolean> {
  * a terminal: a `srs> ` prompt with line editing and history (kept in `~/.local/state/srs-chatops/console_history`
  * unless `--history` says otherwise), Slack markup in ANSI, messages edited in place.
  */
-export async function runConsole(args: string[], env: NodeJS.ProcessEnv = process.env, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runConsole(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const config = loadConfig(env);
   // Logs go to stderr, so that stdout is the conversation.
   const logger = createLogger('console', { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -149,14 +154,28 @@ export async function runConsole(args: string[], env: NodeJS.ProcessEnv = proces
   const file = interactive ? historyPath(option(args, '--history')) : undefined;
   const rl = createInterface(
     interactive
-      ? { input, output, terminal: true, prompt: 'srs> ', history: loadHistory(file), historySize: HISTORY_SIZE, removeHistoryDuplicates: true }
+      ? {
+          input,
+          output,
+          terminal: true,
+          prompt: 'srs> ',
+          history: loadHistory(file),
+          historySize: HISTORY_SIZE,
+          removeHistoryDuplicates: true,
+        }
       : { input, terminal: false },
   );
   rl.pause();
   if (interactive) rl.on('history', (history: string[]) => saveHistory(file, history));
   const screen = new PromptLine(output, interactive ? rl : undefined);
   const chat = new ConsoleChat(screen);
-  const runtime = await startBotRuntime({ config, chat, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', logger, consumer: `console-${process.pid}` }).catch((err: unknown) => {
+  const runtime = await startBotRuntime({
+    config,
+    chat,
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    logger,
+    consumer: `console-${process.pid}`,
+  }).catch((err: unknown) => {
     rl.close(); // the terminal back out of raw mode
     throw err;
   });

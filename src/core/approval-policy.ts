@@ -40,7 +40,8 @@ export function approvalRefusal(
   plan: { requestedBy: string; hosts: readonly Host[]; approvedBy: readonly string[] },
   approvals: Pick<ApprovalsConfig, 'approvers'>,
 ): string | undefined {
-  if (userId === plan.requestedBy) return 'you asked for this, and nobody approves their own request (four eyes): another approver must press Approve';
+  if (userId === plan.requestedBy)
+    return 'you asked for this, and nobody approves their own request (four eyes): another approver must press Approve';
   if (plan.approvedBy.includes(userId)) return 'you already approved this plan; it needs another approver';
   const missing = hostsNotApprovable(userId, plan.hosts, approvals);
   if (missing.length > 0) {

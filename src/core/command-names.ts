@@ -5,8 +5,20 @@ export type CommandName = 'help' | 'hosts' | 'history' | 'cancel' | 'upgrade' | 
 
 /** Every command name, once; a missing or extra one is a type error. */
 const EVERY: Readonly<Record<CommandName, true>> = {
-  help: true, hosts: true, status: true, start: true, stop: true, restart: true, reload: true, rotate: true, grace: true,
-  upgrade: true, history: true, jobs: true, cancel: true, abort: true,
+  help: true,
+  hosts: true,
+  status: true,
+  start: true,
+  stop: true,
+  restart: true,
+  reload: true,
+  rotate: true,
+  grace: true,
+  upgrade: true,
+  history: true,
+  jobs: true,
+  cancel: true,
+  abort: true,
 };
 
 /**

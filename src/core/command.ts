@@ -21,7 +21,11 @@ export type Command =
       version: string;
       options: UpgradeOptions;
     }
-  | { kind: 'abort'; /** The rollout's request id. */ id: string; /** `--now`: do not wait for hosts in progress (asks to confirm). */ now: boolean }
+  | {
+      kind: 'abort';
+      /** The rollout's request id. */ id: string;
+      /** `--now`: do not wait for hosts in progress (asks to confirm). */ now: boolean;
+    }
   | { kind: 'jobs' }
   | { kind: 'history'; /** A target expression as for verbs; undefined means every host. */ target?: string; filters: HistoryFilters };
 

@@ -52,7 +52,9 @@ export function describePidFileBlocker(s: HostSnapshot): string | undefined {
   const pid = s.pid ?? '?';
   const initd = "SRS's init.d counts it as running and refuses to start";
   if (s.state === 'zombie') {
-    const parent = s.zombieParent ? `its parent, ${processRef(s.zombieParent.pid, s.zombieParent.command)}, has not reaped it` : 'its parent has not reaped it';
+    const parent = s.zombieParent
+      ? `its parent, ${processRef(s.zombieParent.pid, s.zombieParent.command)}, has not reaped it`
+      : 'its parent has not reaped it';
     return `pid ${pid} exited but is a zombie: ${parent}; ${initd}`;
   }
   if (s.state === 'foreign_pid') {

@@ -53,7 +53,6 @@ const NO_FLAGS: FlagSpecs = {};
 /** Flags of `/srs history`: `--verb`, `--user`, `--since`, `--limit`, each with a value. */
 const HISTORY_FLAGS: FlagSpecs = Object.fromEntries(HISTORY_FLAG_NAMES.map((name) => [name, { takesValue: true }]));
 
-
 /** Request ids (`r-<time>-<hex>`) and job ids (a request id, `-`, a host name, maybe `-confirmed`). */
 
 const NAME_RULE = 'names are lowercase letters, digits, `.`, `_` and `-`, at most 63';
@@ -75,7 +74,11 @@ function asciiLower(word: string): string {
 function words(text: string): string[] {
   const [first, ...rest] = text.trim().split(/\s+/);
   if (first === undefined || first === '') return [];
-  const glued = rest.join(' ').replace(/ *, */g, ',').split(' ').filter((w) => w !== '');
+  const glued = rest
+    .join(' ')
+    .replace(/ *, */g, ',')
+    .split(' ')
+    .filter((w) => w !== '');
   return [first, ...glued].map(asciiLower);
 }
 
@@ -96,13 +99,20 @@ const VERB_FLAGS: Readonly<Partial<Record<Verb, FlagSpecs>>> = {
 };
 
 /** Reads a verb's flags into options, or says what is wrong with them. */
-function verbOptions(verb: Verb, flags: ReadonlyMap<string, string | true>): { ok: true; options?: VerbOptions } | { ok: false; error: string } {
+function verbOptions(
+  verb: Verb,
+  flags: ReadonlyMap<string, string | true>,
+): { ok: true; options?: VerbOptions } | { ok: false; error: string } {
   const options: VerbOptions = {};
   if (flags.get('graceful') === true) options.graceful = true;
   const deadline = flags.get('deadline');
   if (typeof deadline === 'string') {
     const ms = parseDuration(deadline);
-    if (ms === undefined) return { ok: false, error: `\`--deadline\` takes a duration like \`90s\`, \`5m\` or \`1h\` (at most 24h), not ${inlineCode(deadline)}` };
+    if (ms === undefined)
+      return {
+        ok: false,
+        error: `\`--deadline\` takes a duration like \`90s\`, \`5m\` or \`1h\` (at most 24h), not ${inlineCode(deadline)}`,
+      };
     if (verb === 'restart' && options.graceful !== true) return { ok: false, error: '`--deadline` on `restart` needs `--graceful`' };
     options.deadlineMs = ms;
   }
@@ -137,7 +147,8 @@ function parseHistory(rest: readonly string[]): ParseResult {
   const split = splitFlags(rest, HISTORY_FLAGS);
   if (!split.ok) return fail(`${split.error}. ${HISTORY_USAGE}`);
   const [target, ...extra] = split.positional;
-  if (extra.length > 0) return fail(`give \`history\` at most one target; separate several hosts with commas (\`edge-1,edge-2\`). ${HISTORY_USAGE}`);
+  if (extra.length > 0)
+    return fail(`give \`history\` at most one target; separate several hosts with commas (\`edge-1,edge-2\`). ${HISTORY_USAGE}`);
   const read = readHistoryFlags(split.flags);
   if (!read.ok) return fail(`${read.error}. ${HISTORY_USAGE}`);
   if (target === undefined) return ok({ kind: 'history', filters: read.filters });
@@ -183,7 +194,9 @@ function parse(text: string): ParseResult {
   if (FORBIDDEN.test(text)) return fail(`the command contains a line break or a control character; type it on one line. ${commandUsage()}`);
   const meta = SHELL_META.exec(asTyped(text))?.[0];
   if (meta !== undefined) {
-    return fail(`${nameOf(meta)} is not allowed: a command is never shell text (\`${META_LIST}\` and backticks are refused). ${commandUsage()}`);
+    return fail(
+      `${nameOf(meta)} is not allowed: a command is never shell text (\`${META_LIST}\` and backticks are refused). ${commandUsage()}`,
+    );
   }
   const [first, ...rest] = words(text);
   if (first === undefined || first === 'help') return parseHelp(rest);

@@ -18,10 +18,16 @@ const ABORT_FLAGS: FlagSpecs = { now: { takesValue: false } };
 
 type Parsed = { ok: true; command: Command } | { ok: false; error: string };
 
-function count(value: string | true | undefined, name: string, min: number, max: number): { ok: true; n?: number } | { ok: false; error: string } {
+function count(
+  value: string | true | undefined,
+  name: string,
+  min: number,
+  max: number,
+): { ok: true; n?: number } | { ok: false; error: string } {
   if (value === undefined) return { ok: true };
   const n = typeof value === 'string' && /^[0-9]{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) return { ok: false, error: `\`--${name}\` takes a whole number from ${min} to ${max}, not ${inlineCode(String(value))}` };
+  if (!Number.isInteger(n) || n < min || n > max)
+    return { ok: false, error: `\`--${name}\` takes a whole number from ${min} to ${max}, not ${inlineCode(String(value))}` };
   return { ok: true, n };
 }
 
@@ -29,18 +35,26 @@ function count(value: string | true | undefined, name: string, min: number, max:
  * `upgrade <target> <version> [--batch N] [--budget N] [--rollback|--no-rollback]`. The version must look like
  * `6.0.184` (digits and dots): it becomes an argument of the install command on the host, never shell text.
  */
-export function parseUpgrade(rest: readonly string[], checkTarget: (t: string) => { ok: true; target: string } | { ok: false; error: string }): Parsed {
+export function parseUpgrade(
+  rest: readonly string[],
+  checkTarget: (t: string) => { ok: true; target: string } | { ok: false; error: string },
+): Parsed {
   const split = splitFlags(rest, UPGRADE_FLAGS);
   if (!split.ok) return { ok: false, error: `${split.error}. ${UPGRADE_USAGE}` };
   const [target, version, ...extra] = split.positional;
-  if (target === undefined || version === undefined) return { ok: false, error: `\`upgrade\` needs a target and a version. ${UPGRADE_USAGE}` };
+  if (target === undefined || version === undefined)
+    return { ok: false, error: `\`upgrade\` needs a target and a version. ${UPGRADE_USAGE}` };
   if (extra.length > 0) return { ok: false, error: `\`upgrade\` takes one target and one version. ${UPGRADE_USAGE}` };
   const checked = checkTarget(target);
   if (!checked.ok) return { ok: false, error: `${checked.error}. ${UPGRADE_USAGE}` };
   if (!VERSION_PATTERN.test(version)) {
-    return { ok: false, error: `${inlineCode(version)} is not an SRS version (like \`6.0.184\`: three numbers joined by dots). ${UPGRADE_USAGE}` };
+    return {
+      ok: false,
+      error: `${inlineCode(version)} is not an SRS version (like \`6.0.184\`: three numbers joined by dots). ${UPGRADE_USAGE}`,
+    };
   }
-  if (split.flags.has('rollback') && split.flags.has('no-rollback')) return { ok: false, error: `give \`--rollback\` or \`--no-rollback\`, not both. ${UPGRADE_USAGE}` };
+  if (split.flags.has('rollback') && split.flags.has('no-rollback'))
+    return { ok: false, error: `give \`--rollback\` or \`--no-rollback\`, not both. ${UPGRADE_USAGE}` };
   const batch = count(split.flags.get('batch'), 'batch', 1, 100);
   if (!batch.ok) return { ok: false, error: `${batch.error}. ${UPGRADE_USAGE}` };
   const budget = count(split.flags.get('budget'), 'budget', 0, 100);
@@ -65,5 +79,7 @@ export function parseAbort(rest: readonly string[]): Parsed {
 
 /** `jobs` takes nothing. */
 export function parseJobs(rest: readonly string[]): Parsed {
-  return rest.length === 0 ? { ok: true, command: { kind: 'jobs' } } : { ok: false, error: `\`jobs\` takes nothing after it. ${JOBS_USAGE}` };
+  return rest.length === 0
+    ? { ok: true, command: { kind: 'jobs' } }
+    : { ok: false, error: `\`jobs\` takes nothing after it. ${JOBS_USAGE}` };
 }

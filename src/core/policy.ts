@@ -84,11 +84,17 @@ function channelLink(id: string): string {
  */
 export function authorize(caller: Caller, command: Command, slack: SlackConfig): Decision {
   if (slack.allowedChannels.length > 0 && !slack.allowedChannels.includes(caller.channelId)) {
-    return { allowed: false, reason: `commands are not allowed in this channel; use one of ${slack.allowedChannels.map(channelLink).join(', ')}` };
+    return {
+      allowed: false,
+      reason: `commands are not allowed in this channel; use one of ${slack.allowedChannels.map(channelLink).join(', ')}`,
+    };
   }
   const role = roleOf(caller.userId, slack);
   if (role === undefined) {
-    return { allowed: false, reason: `you are not in srs-chatops's user list; ask an admin to add your Slack user id ${USER_ID.test(caller.userId) ? caller.userId : inlineCode(caller.userId)}` };
+    return {
+      allowed: false,
+      reason: `you are not in srs-chatops's user list; ask an admin to add your Slack user id ${USER_ID.test(caller.userId) ? caller.userId : inlineCode(caller.userId)}`,
+    };
   }
   const name = commandName(command);
   if (!mayRun(role, name)) {

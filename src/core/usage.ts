@@ -32,10 +32,11 @@ export const HELP_USAGE = 'Usage: /srs help';
 export const CANCEL_USAGE = 'Usage: /srs cancel &lt;request id&gt; or &lt;job id&gt; (as shown in the thread)';
 
 /** Usage of `/srs upgrade` (Slack-escaped). */
-export const UPGRADE_USAGE = 'Usage: /srs upgrade &lt;host|group|host,host|all&gt; &lt;version&gt; [--batch N] [--budget N] [--rollback|--no-rollback]';
+export const UPGRADE_USAGE =
+  'Usage: /srs upgrade &lt;host|group|host,host|all&gt; &lt;version&gt; [--batch N] [--budget N] [--rollback|--no-rollback]';
 
 /** Usage of `/srs abort` (Slack-escaped). */
-export const ABORT_USAGE = 'Usage: /srs abort &lt;rollout id&gt; [--now] (the id is in the rollout\'s thread)';
+export const ABORT_USAGE = "Usage: /srs abort &lt;rollout id&gt; [--now] (the id is in the rollout's thread)";
 
 /** Usage of `/srs jobs`. */
 export const JOBS_USAGE = 'Usage: /srs jobs';

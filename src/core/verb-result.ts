@@ -85,11 +85,37 @@ export interface VerbResult {
  */
 export function unrunResult(host: string, verb: JobVerb, summary: string, errorCode: string): VerbResult {
   const notRead: HostSnapshot = { state: 'unknown', apiUp: false, notAsked: true };
-  return { v: 1, host, verb, outcome: 'refused', summary, before: notRead, after: notRead, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode };
+  return {
+    v: 1,
+    host,
+    verb,
+    outcome: 'refused',
+    summary,
+    before: notRead,
+    after: notRead,
+    evidence: [],
+    exitCode: null,
+    durationMs: 0,
+    output: '',
+    errorCode,
+  };
 }
 
 /** A result for a job given up without an answer (it may have acted on its host): outcome and state unknown. */
 export function unconfirmedResult(host: string, verb: JobVerb, summary: string, errorCode: string): VerbResult {
   const unknown: HostSnapshot = { state: 'unknown', apiUp: false };
-  return { v: 1, host, verb, outcome: 'unknown', summary, before: unknown, after: unknown, evidence: [], exitCode: null, durationMs: 0, output: '', errorCode };
+  return {
+    v: 1,
+    host,
+    verb,
+    outcome: 'unknown',
+    summary,
+    before: unknown,
+    after: unknown,
+    evidence: [],
+    exitCode: null,
+    durationMs: 0,
+    output: '',
+    errorCode,
+  };
 }

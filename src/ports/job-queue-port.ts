@@ -81,9 +81,40 @@ export interface JobQueuePort {
 /** What workers report back. Delivered at least once to the bot, whichever machine ran the job. */
 export type JobEvent =
   | { v: 1; type: 'job.started'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string }
-  | { v: 1; type: 'job.result'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; result: VerbResult }
-  | { v: 1; type: 'grace.preflight'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; progress: GraceProgress; deadlineMs?: number }
-  | { v: 1; type: 'grace.progress'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; progress: GraceProgress }
+  | {
+      v: 1;
+      type: 'job.result';
+      requestId: string;
+      jobId: string;
+      host: string;
+      verb: JobVerb;
+      at: number;
+      worker: string;
+      result: VerbResult;
+    }
+  | {
+      v: 1;
+      type: 'grace.preflight';
+      requestId: string;
+      jobId: string;
+      host: string;
+      verb: JobVerb;
+      at: number;
+      worker: string;
+      progress: GraceProgress;
+      deadlineMs?: number;
+    }
+  | {
+      v: 1;
+      type: 'grace.progress';
+      requestId: string;
+      jobId: string;
+      host: string;
+      verb: JobVerb;
+      at: number;
+      worker: string;
+      progress: GraceProgress;
+    }
   | {
       v: 1;
       type: 'grace.milestone';
@@ -97,8 +128,30 @@ export type JobEvent =
       milestone: GraceMilestone;
       detail?: string;
     }
-  | { v: 1; type: 'upgrade.stage'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; stage: HostStage; detail?: string }
-  | { v: 1; type: 'grace.deadline'; requestId: string; jobId: string; host: string; verb: JobVerb; at: number; worker: string; progress: GraceProgress; extendMs: number };
+  | {
+      v: 1;
+      type: 'upgrade.stage';
+      requestId: string;
+      jobId: string;
+      host: string;
+      verb: JobVerb;
+      at: number;
+      worker: string;
+      stage: HostStage;
+      detail?: string;
+    }
+  | {
+      v: 1;
+      type: 'grace.deadline';
+      requestId: string;
+      jobId: string;
+      host: string;
+      verb: JobVerb;
+      at: number;
+      worker: string;
+      progress: GraceProgress;
+      extendMs: number;
+    };
 
 /** Publishing job events (worker side). */
 export interface JobEventPublisher {

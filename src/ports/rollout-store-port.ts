@@ -10,7 +10,12 @@ export interface RolloutStorePort {
   /** Merges a host's state (newer `at` wins). */
   setHost(id: string, host: string, state: RolloutHost): Promise<void>;
   /** Sets the rollout's state, batch, reason; `from` guards the transition (no-op returning false when it differs). */
-  transition(id: string, from: readonly RolloutState[], to: RolloutState, fields?: { batch?: number; reason?: string; endedAt?: number }): Promise<boolean>;
+  transition(
+    id: string,
+    from: readonly RolloutState[],
+    to: RolloutState,
+    fields?: { batch?: number; reason?: string; endedAt?: number },
+  ): Promise<boolean>;
   setStatusTs(id: string, ts: string): Promise<void>;
   /** Ids of rollouts not finished (running or aborting). */
   active(): Promise<string[]>;

@@ -44,7 +44,9 @@ describe('approval and rollout stores (real Redis): every transition is atomic',
 
   it('N of M under concurrent presses: exactly one press completes it, each person counts once', async () => {
     await approvals.create(plan('r-a-000001'));
-    const presses = await Promise.all(['UA', 'UA', 'UB', 'UC', 'UB'].map((u) => approvals.approve('r-a-000001', u, 'a'.repeat(64), Date.now())));
+    const presses = await Promise.all(
+      ['UA', 'UA', 'UB', 'UC', 'UB'].map((u) => approvals.approve('r-a-000001', u, 'a'.repeat(64), Date.now())),
+    );
     const statuses = presses.map((p) => p.status);
     expect(statuses.filter((s) => s === 'complete')).toHaveLength(1);
     expect(statuses.filter((s) => s === 'added')).toHaveLength(1);
@@ -59,7 +61,10 @@ describe('approval and rollout stores (real Redis): every transition is atomic',
     await approvals.create(plan('r-b-000002', { requiredApprovals: 1 }));
     expect((await approvals.approve('r-b-000002', 'UA', 'b'.repeat(64), Date.now())).status).toBe('plan_mismatch');
     expect((await approvals.approve('r-b-000002', 'UA', 'a'.repeat(64), Date.now() + 120000)).status).toBe('expired');
-    const closes = await Promise.all([approvals.close('r-b-000002', 'denied', 'UA', 'no', Date.now()), approvals.close('r-b-000002', 'expired', 'system', 'expired', Date.now())]);
+    const closes = await Promise.all([
+      approvals.close('r-b-000002', 'denied', 'UA', 'no', Date.now()),
+      approvals.close('r-b-000002', 'expired', 'system', 'expired', Date.now()),
+    ]);
     expect(closes.filter(Boolean)).toHaveLength(1);
     expect((await approvals.approve('r-b-000002', 'UB', 'a'.repeat(64), Date.now())).status).toBe('not_pending');
     expect((await approvals.approve('r-none-000000', 'UB', 'a'.repeat(64), Date.now())).status).toBe('unknown');
@@ -75,9 +80,19 @@ describe('approval and rollout stores (real Redis): every transition is atomic',
 
   it('rollout transitions are guarded by the state they come from; newer host states win', async () => {
     const p = plan('r-d-000004');
-    await rollouts.create({ plan: p, state: 'running', batch: 0, hosts: { 'edge-1': { stage: 'pending', at: 1 } }, startedAt: 1, approvedBy: ['UA', 'UB'] });
+    await rollouts.create({
+      plan: p,
+      state: 'running',
+      batch: 0,
+      hosts: { 'edge-1': { stage: 'pending', at: 1 } },
+      startedAt: 1,
+      approvedBy: ['UA', 'UB'],
+    });
     expect(await rollouts.active()).toContain('r-d-000004');
-    const moves = await Promise.all([rollouts.transition('r-d-000004', ['running'], 'aborting', { reason: 'x' }), rollouts.transition('r-d-000004', ['running'], 'halted', { reason: 'y' })]);
+    const moves = await Promise.all([
+      rollouts.transition('r-d-000004', ['running'], 'aborting', { reason: 'x' }),
+      rollouts.transition('r-d-000004', ['running'], 'halted', { reason: 'y' }),
+    ]);
     expect(moves.filter(Boolean)).toHaveLength(1);
     await rollouts.setHost('r-d-000004', 'edge-1', { stage: 'done', at: 100 });
     await rollouts.setHost('r-d-000004', 'edge-1', { stage: 'installing', at: 50 }); // a late, older event

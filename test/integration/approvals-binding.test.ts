@@ -40,7 +40,12 @@ describe('approvals bound to what they approve (real sshd, simulator, Redis, Sla
             { verb: 'restart', groups: ['edges'] },
           ],
         },
-        upgrade: { install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'], batchSize: 1, healthTimeoutMs: 6000, deadlineMs: 1500 },
+        upgrade: {
+          install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'],
+          batchSize: 1,
+          healthTimeoutMs: 6000,
+          deadlineMs: 1500,
+        },
       },
     });
   });
@@ -57,7 +62,8 @@ describe('approvals bound to what they approve (real sshd, simulator, Redis, Sla
   const parentOf = (id: string) => b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000, `parent of ${id}`);
   const latest = (m: SlackMessage) => b.standin.messages(CHANNEL).find((x) => x.ts === m.ts) ?? thread(m).find((x) => x.ts === m.ts) ?? m;
   const card = (parent: SlackMessage) => b.standin.waitFor(() => thread(parent).find((m) => m.text.includes(':lock:')), 30000, 'plan card');
-  const answered = (pattern: RegExp) => b.standin.waitFor((s) => s.responses.find((r) => pattern.test(JSON.stringify(r))), 8000, `ephemeral ${String(pattern)}`);
+  const answered = (pattern: RegExp) =>
+    b.standin.waitFor((s) => s.responses.find((r) => pattern.test(JSON.stringify(r))), 8000, `ephemeral ${String(pattern)}`);
   const auditOf = (id: string): Promise<AuditRecord[]> => b.audit({ requestId: id, limit: 200 });
   const hostConf = (name: string) => {
     const h = b.config.hosts.find((x) => x.name === name);
@@ -78,8 +84,14 @@ describe('approvals bound to what they approve (real sshd, simulator, Redis, Sla
     try {
       await b.restartBot();
       await b.press(c, 'srs_approval_approve', A1);
-      await answered(/The plan changed since it was made \(edge-2 now points at another machine \(address [\d.]+:\d+ → [\d.]+:\d+; SRS root [^;]+ → [^;]+; pinned host key SHA256:[^ ]+ → SHA256:[^)]+\)\): this approval is void/);
-      await b.standin.waitFor(() => (latest(c).text.includes('*Void*: edge-2 now points at another machine') ? true : undefined), 8000, 'card void');
+      await answered(
+        /The plan changed since it was made \(edge-2 now points at another machine \(address [\d.]+:\d+ → [\d.]+:\d+; SRS root [^;]+ → [^;]+; pinned host key SHA256:[^ ]+ → SHA256:[^)]+\)\): this approval is void/,
+      );
+      await b.standin.waitFor(
+        () => (latest(c).text.includes('*Void*: edge-2 now points at another machine') ? true : undefined),
+        8000,
+        'card void',
+      );
     } finally {
       Object.assign(edge2, was);
     }
@@ -87,7 +99,9 @@ describe('approvals bound to what they approve (real sshd, simulator, Redis, Sla
     expect(pidAlive(sparePid)).toBe(true);
     expect(getVersion(spareHost.root)).toBe('6.0.184');
     const records = await auditOf(id);
-    expect(records.some((r) => r.type === 'approval.voided' && String(r.data.reason).includes('edge-2 now points at another machine'))).toBe(true);
+    expect(
+      records.some((r) => r.type === 'approval.voided' && String(r.data.reason).includes('edge-2 now points at another machine')),
+    ).toBe(true);
     expect(records.some((r) => r.type === 'rollout.started')).toBe(false);
   });
 
@@ -104,8 +118,17 @@ describe('approvals bound to what they approve (real sshd, simulator, Redis, Sla
     b.config.approvals.approvers.prod = [A3]; // A2 is no longer an approver of prod
     try {
       await b.press(latest(c), 'srs_approval_approve', A1);
-      await answered(new RegExp(`Approved \\(1 of 2\\); <@${A2}>'s approval no longer counts: not an approver for edge-3 any more; it waits for 1 more approver`));
-      await b.standin.waitFor(() => (latest(c).text.includes(`<@${A2}>'s approval no longer counts: not an approver for edge-3 any more; 1 of 2`) ? true : undefined), 8000, 'card note');
+      await answered(
+        new RegExp(
+          `Approved \\(1 of 2\\); <@${A2}>'s approval no longer counts: not an approver for edge-3 any more; it waits for 1 more approver`,
+        ),
+      );
+      await b.standin.waitFor(
+        () =>
+          latest(c).text.includes(`<@${A2}>'s approval no longer counts: not an approver for edge-3 any more; 1 of 2`) ? true : undefined,
+        8000,
+        'card note',
+      );
       expect(latest(c).text).toContain(`approved so far by <@${A1}>`);
       expect(pidAlive(pid)).toBe(true); // nothing ran
       await b.press(latest(c), 'srs_approval_approve', A3);
@@ -116,7 +139,9 @@ describe('approvals bound to what they approve (real sshd, simulator, Redis, Sla
     expect(done.text).toMatch(/done: 1 ok/);
     const grants = (await auditOf(id)).filter((r) => r.type === 'approval.granted').sort((x, y) => x.seq - y.seq);
     expect(grants.at(-1)?.data.approvedBy).toEqual([A1, A3]);
-    expect(grants.find((r) => r.actor === A1)?.data.noLongerCounted).toEqual([{ userId: A2, reason: 'not an approver for edge-3 any more' }]);
+    expect(grants.find((r) => r.actor === A1)?.data.noLongerCounted).toEqual([
+      { userId: A2, reason: 'not an approver for edge-3 any more' },
+    ]);
   });
 
   it('a host removed from the inventory voids the card with the reason (not "you are not an approver")', async () => {
@@ -132,7 +157,11 @@ describe('approvals bound to what they approve (real sshd, simulator, Redis, Sla
     } finally {
       if (removed) b.config.hosts.splice(at, 0, removed);
     }
-    await b.standin.waitFor(() => (latest(c).text.includes('*Void*: edge-2 is no longer in the inventory') ? true : undefined), 8000, 'card void');
+    await b.standin.waitFor(
+      () => (latest(c).text.includes('*Void*: edge-2 is no longer in the inventory') ? true : undefined),
+      8000,
+      'card void',
+    );
     expect(b.standin.responses.some((r) => JSON.stringify(r).includes('you are not an approver for edge-2'))).toBe(false);
     expect(hosts.map(pidOf)).toEqual(pids);
   });
@@ -150,8 +179,14 @@ describe('approvals bound to what they approve (real sshd, simulator, Redis, Sla
     await b.standin.waitFor(() => (pidOf(h) !== old && pidAlive(pidOf(h)) ? true : undefined), 10000, 'SRS restarted by hand');
     const pid = pidOf(h);
     await b.press(c, 'srs_approval_approve', A1);
-    const refused = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('not upgraded: it already runs 6.0.185')), 40000, 'refusal');
-    expect(refused.text).toContain('not upgraded: it already runs 6.0.185, but the approved plan said 6.0.184; the approval does not hold (it is not on the planned version): nothing was installed or restarted');
+    const refused = await b.standin.waitFor(
+      () => thread(parent).find((m) => m.text.includes('not upgraded: it already runs 6.0.185')),
+      40000,
+      'refusal',
+    );
+    expect(refused.text).toContain(
+      'not upgraded: it already runs 6.0.185, but the approved plan said 6.0.184; the approval does not hold (it is not on the planned version): nothing was installed or restarted',
+    );
     await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('Rollout HALTED')), 20000, 'halted');
     expect(pidOf(h)).toBe(pid); // not restarted
     expect(pidAlive(pid)).toBe(true);

@@ -52,7 +52,8 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
   const latest = (m: SlackMessage) => b.standin.messages(CHANNEL).find((x) => x.ts === m.ts) ?? thread(m).find((x) => x.ts === m.ts) ?? m;
   const card = (parent: SlackMessage) => b.standin.waitFor(() => thread(parent).find((m) => m.text.includes(':lock:')), 30000, 'plan card');
   const cardNow = (parent: SlackMessage) => thread(parent).find((m) => m.text.includes(':lock:'));
-  const answered = (pattern: RegExp) => b.standin.waitFor((s) => s.responses.find((r) => pattern.test(JSON.stringify(r))), 8000, `ephemeral ${String(pattern)}`);
+  const answered = (pattern: RegExp) =>
+    b.standin.waitFor((s) => s.responses.find((r) => pattern.test(JSON.stringify(r))), 8000, `ephemeral ${String(pattern)}`);
   const auditOf = (id: string): Promise<AuditRecord[]> => b.audit({ requestId: id, limit: 200 });
 
   it('a gated verb waits for approval; the requester cannot approve, a non-approver cannot; an approver can and it runs', async () => {
@@ -98,7 +99,9 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     const c = await card(parent);
     expect(c.text).toContain('Needs 2 approvals from:');
     const jobs = await b.slash('jobs', { user: USERS.viewer });
-    expect(jobs.body).toMatch(new RegExp(`Awaiting approval\\* \\(1\\)[\\s\\S]*${id}  stop edge-1 \\(1 host\\) by ${USERS.operator}: 0 of 2 approvals`));
+    expect(jobs.body).toMatch(
+      new RegExp(`Awaiting approval\\* \\(1\\)[\\s\\S]*${id}  stop edge-1 \\(1 host\\) by ${USERS.operator}: 0 of 2 approvals`),
+    );
     const forged = await b.pressForged(c, 'srs_approval_approve', A1);
     expect(forged.status).toBe(401);
     await b.press(c, 'srs_approval_approve', A1);
@@ -111,7 +114,10 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     const { parent: done } = await b.finished(id, 40000);
     expect(done.text).toMatch(/done: 1 ok/);
     expect(pidAlive(pid)).toBe(false);
-    const grants = (await auditOf(id)).filter((r) => r.type === 'approval.granted').map((r) => r.actor).reverse();
+    const grants = (await auditOf(id))
+      .filter((r) => r.type === 'approval.granted')
+      .map((r) => r.actor)
+      .reverse();
     expect(grants).toEqual([A1, A2]);
   });
 
@@ -154,7 +160,9 @@ describe('approval gate (real sshd, simulator, Redis, Slack stand-in)', () => {
     }
     await b.standin.waitFor(() => (latest(c).text.includes('*Void*') ? true : undefined), 8000);
     expect(hosts.map(pidOf)).toEqual(pids);
-    expect((await auditOf(id)).some((r) => r.type === 'approval.voided' && String(r.data.reason).includes('edge-3 left the target'))).toBe(true);
+    expect((await auditOf(id)).some((r) => r.type === 'approval.voided' && String(r.data.reason).includes('edge-3 left the target'))).toBe(
+      true,
+    );
   });
 
   it('expires unapproved: the card says so by itself, a late press is refused, nothing runs', async () => {

@@ -45,10 +45,11 @@ describe('audit anchors, end to end (Slack stand-in, real Redis, sshd, simulator
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const anchors = () => b.standin.messages(AUDIT_CHANNEL).flatMap((m) => {
-    const match = ANCHOR.exec(m.text);
-    return match === null ? [] : [{ seq: Number(match[2]), hash: match[1] ?? '', text: m.text }];
-  });
+  const anchors = () =>
+    b.standin.messages(AUDIT_CHANNEL).flatMap((m) => {
+      const match = ANCHOR.exec(m.text);
+      return match === null ? [] : [{ seq: Number(match[2]), hash: match[1] ?? '', text: m.text }];
+    });
   const head = async () => {
     const redis = new Redis(b.redisUrl);
     try {
@@ -72,7 +73,11 @@ describe('audit anchors, end to end (Slack stand-in, real Redis, sshd, simulator
     await b.finished(restart);
     const done = (await b.audit({ requestId: restart, types: ['request.done'] }))[0];
     expect(done).toBeDefined();
-    const last = await b.standin.waitFor(() => anchors().find((a) => a.seq >= (done?.seq ?? Infinity)), 15000, 'an anchor after the restart');
+    const last = await b.standin.waitFor(
+      () => anchors().find((a) => a.seq >= (done?.seq ?? Infinity)),
+      15000,
+      'an anchor after the restart',
+    );
     expect(last.text).toMatch(/^:lock: Audit anchor: the log's head is seq \d+\./);
     const now = await head();
     expect(anchors().find((a) => a.seq === now.seq)?.hash ?? now.hash).toBe(now.hash);
@@ -80,7 +85,14 @@ describe('audit anchors, end to end (Slack stand-in, real Redis, sshd, simulator
 
     // A copy of the audit channel, as Slack's export writes it (JSON, the text escaped).
     const channelCopy = path.join(dir, 'audit-channel.json');
-    fs.writeFileSync(channelCopy, JSON.stringify(b.standin.messages(AUDIT_CHANNEL).map((m) => ({ type: 'message', text: m.text, ts: m.ts })), null, 2));
+    fs.writeFileSync(
+      channelCopy,
+      JSON.stringify(
+        b.standin.messages(AUDIT_CHANNEL).map((m) => ({ type: 'message', text: m.text, ts: m.ts })),
+        null,
+        2,
+      ),
+    );
     const env = { REDIS_URL: b.redisUrl };
     const ok = await audit(['verify', '--anchors-from', channelCopy, '--anchors-from', file], env);
     expect(ok.out).toMatch(/^audit log ok: \d+ records, chain intact up to seq \d+, \d+ anchors? matched \(the newest at seq \d+\)/);
@@ -117,7 +129,9 @@ describe('audit anchors, end to end (Slack stand-in, real Redis, sshd, simulator
     for (const source of [channelCopy, file]) {
       const r = await audit(['verify', '--anchors-from', source], env);
       expect(r.code).toBe(1);
-      expect(r.out).toMatch(/^audit log FAILED verification: record seq \d+ \(\S+\) was rewritten: its hash differs from the anchor [0-9a-f]{16}…/);
+      expect(r.out).toMatch(
+        /^audit log FAILED verification: record seq \d+ \(\S+\) was rewritten: its hash differs from the anchor [0-9a-f]{16}…/,
+      );
     }
   });
 });

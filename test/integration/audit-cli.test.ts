@@ -20,7 +20,15 @@ import { getTestRun } from '../support/test-run';
 const DB = 15;
 
 function event(i: number): AuditEventInput {
-  return { type: 'job.result', actor: 'worker:w1', requestId: `r${i}`, host: `edge-${(i % 2) + 1}`, verb: 'restart', channel: 'C0OPS', data: { outcome: 'ok', note: i === 3 ? '=cmd|"x",y\nz' : `n${i}` } };
+  return {
+    type: 'job.result',
+    actor: 'worker:w1',
+    requestId: `r${i}`,
+    host: `edge-${(i % 2) + 1}`,
+    verb: 'restart',
+    channel: 'C0OPS',
+    data: { outcome: 'ok', note: i === 3 ? '=cmd|"x",y\nz' : `n${i}` },
+  };
 }
 
 /** Runs `srs-chatops audit ...` in-process; collects what it prints. */
@@ -67,8 +75,14 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
 
   it('a file sink that cannot be written makes append reject (fail closed)', async () => {
     // Another log (prefix) in the same database: the record reaches Redis, then the file write fails.
-    const broken = new RedisAuditStore(redis, { prefix: 'broken-sink', mirror: new FileAuditSink(path.join(dir, 'no-such-dir', 'audit.jsonl')) });
-    await expect(broken.append(event(99))).rejects.toMatchObject({ code: 'audit_unavailable', message: expect.stringContaining('audit log file') as unknown });
+    const broken = new RedisAuditStore(redis, {
+      prefix: 'broken-sink',
+      mirror: new FileAuditSink(path.join(dir, 'no-such-dir', 'audit.jsonl')),
+    });
+    await expect(broken.append(event(99))).rejects.toMatchObject({
+      code: 'audit_unavailable',
+      message: expect.stringContaining('audit log file') as unknown,
+    });
   });
 
   it('verify: exit 0 on an intact log', async () => {
@@ -81,15 +95,28 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
   it('export jsonl: every record, oldest first, verifiable; --host, --since, --until filter', async () => {
     const all = await audit(['export', '--format', 'jsonl'], env);
     expect(all.code).toBe(0);
-    const exported = all.out.trimEnd().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+    const exported = all.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditRecord);
     expect(exported).toEqual(records);
     expect(verifyRecords(exported)).toMatchObject({ ok: true });
     const host = await audit(['export', '--host', 'edge-2'], env);
-    expect(host.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as AuditRecord).seq)).toEqual([2, 4, 6, 8, 10]);
+    expect(
+      host.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as AuditRecord).seq),
+    ).toEqual([2, 4, 6, 8, 10]);
     const since = records[6]?.at ?? '';
     const until = records[7]?.at ?? '';
     const range = await audit(['export', `--since=${since}`, '--until', until], env);
-    expect(range.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as AuditRecord).seq)).toEqual([7, 8]);
+    expect(
+      range.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as AuditRecord).seq),
+    ).toEqual([7, 8]);
     const recent = await audit(['export', '--since', '1w'], env);
     expect(recent.out.trimEnd().split('\n')).toHaveLength(10);
   });
@@ -102,9 +129,13 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     for (const file of [exported, sink.path]) {
       const r = await audit(['verify', '--file', file, '--anchor', `5:${records[4]?.hash ?? ''}`], noRedis);
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/^audit file ok: 10 records, chain intact from seq 1 to seq 10, 1 anchor matched \(the newest at seq 5\), in \d+\.\d s\n/);
+      expect(r.out).toMatch(
+        /^audit file ok: 10 records, chain intact from seq 1 to seq 10, 1 anchor matched \(the newest at seq 5\), in \d+\.\d s\n/,
+      );
       expect(r.out).toContain(`head: 10:${records[9]?.hash ?? ''}\n`);
-      expect(execFileSync('node', [script, file]).toString()).toBe(`ok: 10 records, seq 1..10, 0 anchor(s) matched, head 10:${records[9]?.hash ?? ''}\n`);
+      expect(execFileSync('node', [script, file]).toString()).toBe(
+        `ok: 10 records, seq 1..10, 0 anchor(s) matched, head 10:${records[9]?.hash ?? ''}\n`,
+      );
     }
     const since = path.join(dir, 'since.jsonl');
     fs.writeFileSync(since, (await audit(['export', '--since', records[6]?.at ?? ''], env)).out);
@@ -123,7 +154,11 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     const r = await audit(['export', '--format', 'csv', '--host', 'edge-2'], env);
     const lines = r.out.split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-    expect(lines[1]).toMatch(new RegExp(`^2,${records[1]?.at ?? ''},job\\.result,worker:w1,C0OPS,r1,edge-2,restart,,ok,"\\{""note"":""n1"",""outcome"":""ok""\\}",[0-9a-f]{64},[0-9a-f]{64}$`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^2,${records[1]?.at ?? ''},job\\.result,worker:w1,C0OPS,r1,edge-2,restart,,ok,"\\{""note"":""n1"",""outcome"":""ok""\\}",[0-9a-f]{64},[0-9a-f]{64}$`,
+      ),
+    );
     const row3 = r.out.split('\r\n').find((l) => l.startsWith('4,'));
     expect(row3).toContain('""note"":""=cmd|\\""x\\"",y\\nz""'); // inside the data JSON: escaped and quoted
     expect(lines).toHaveLength(7); // header, 5 rows, and the empty string after the last CRLF
@@ -131,7 +166,11 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
 
   it('tail: the last N records; --follow streams new ones until aborted', async () => {
     const last = await audit(['tail', '-n', '3'], env);
-    expect(last.out.trimEnd().split('\n')).toEqual([8, 9, 10].map((s) => expect.stringMatching(new RegExp(`^#${s} \\S+ job\\.result worker:w1 edge-\\d restart ok req=r${s - 1}$`)) as unknown));
+    expect(last.out.trimEnd().split('\n')).toEqual(
+      [8, 9, 10].map(
+        (s) => expect.stringMatching(new RegExp(`^#${s} \\S+ job\\.result worker:w1 edge-\\d restart ok req=r${s - 1}$`)) as unknown,
+      ),
+    );
     const stop = new AbortController();
     const following = audit(['tail', '-n', '0', '-f', '--format', 'jsonl'], env, stop.signal);
     await new Promise((r) => setTimeout(r, 300));
@@ -159,7 +198,9 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     const text = fs.readFileSync(anchored, 'utf8');
     expect(text.split('\n')[n]).toBe(`{"anchor":1,"at":"${records[3]?.at ?? ''}","hash":"${records[3]?.hash ?? ''}","seq":4}`);
     const ok = await audit(['verify', '--file', anchored], noRedis);
-    expect(ok.out).toContain(`audit file ok: ${n} records, chain intact from seq 1 to seq ${n}, 2 anchors matched (the newest at seq 10), in `);
+    expect(ok.out).toContain(
+      `audit file ok: ${n} records, chain intact from seq 1 to seq ${n}, 2 anchors matched (the newest at seq 10), in `,
+    );
     expect(execFileSync('node', [script, anchored]).toString()).toContain(`ok: ${n} records, seq 1..${n}, 2 anchor(s) matched`);
     // The file rewritten from seq 3 on with recomputed hashes: its chain holds, its anchor lines do not.
     let prev = records[1]?.hash ?? '';
@@ -175,11 +216,18 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
       });
     const rewrittenFile = path.join(dir, 'rewritten.jsonl');
     fs.writeFileSync(rewrittenFile, `${rewritten.join('\n')}\n`);
-    expect((await audit(['verify', '--file', rewrittenFile], noRedis)).out).toContain('audit file FAILED verification: record seq 4 (line 4) was rewritten: its hash differs from the anchor');
-    expect(() => execFileSync('node', [script, rewrittenFile], { stdio: ['ignore', 'pipe', 'pipe'] })).toThrow(`seq 4 (line 4) differs from the anchor of line ${n + 1}`);
+    expect((await audit(['verify', '--file', rewrittenFile], noRedis)).out).toContain(
+      'audit file FAILED verification: record seq 4 (line 4) was rewritten: its hash differs from the anchor',
+    );
+    expect(() => execFileSync('node', [script, rewrittenFile], { stdio: ['ignore', 'pipe', 'pipe'] })).toThrow(
+      `seq 4 (line 4) differs from the anchor of line ${n + 1}`,
+    );
     // Redis against every anchor found: the audit file's lines, and a Slack export of the audit channel (JSON-escaped).
     const channel = path.join(dir, 'audit-channel.json');
-    fs.writeFileSync(channel, JSON.stringify([{ type: 'message', text: anchorMessage(anchorOf(records[6])).text, ts: '1.000001' }], null, 2));
+    fs.writeFileSync(
+      channel,
+      JSON.stringify([{ type: 'message', text: anchorMessage(anchorOf(records[6])).text, ts: '1.000001' }], null, 2),
+    );
     const all = await audit(['verify', '--anchors-from', anchored, '--anchors-from', channel], env);
     expect(all).toMatchObject({ code: 0, out: expect.stringContaining('3 anchors matched (the newest at seq 10)') as unknown });
     // Anchors that disagree about a seq: the log was rewritten between the two readings.
@@ -196,7 +244,10 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
   it('verify --anchor, --against: a log rewritten with recomputed hashes is caught by an anchor noted earlier or the file copy', async () => {
     expect((await audit(['verify', '--against', sink.path], env)).code).toBe(0);
     const anchor = `5:${records[4]?.hash ?? ''}`;
-    expect(await audit(['verify', '--anchor', anchor], env)).toMatchObject({ code: 0, out: expect.stringContaining('1 anchor matched') as unknown });
+    expect(await audit(['verify', '--anchor', anchor], env)).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('1 anchor matched') as unknown,
+    });
     // Rewrite everything from seq 5 on, each hash recomputed and chained: the chain alone holds again...
     const entries = (await redis.xrange(store.keys.stream, '-', '+')) as Array<[string, string[]]>;
     let prev = records[3]?.hash ?? '';
@@ -216,7 +267,9 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     // ...but not against the file copy...
     const against = await audit(['verify', '--against', sink.path], env);
     expect(against.code).toBe(1);
-    expect(against.out).toContain(`audit log FAILED verification: against ${sink.path}: record seq 5 differs: Redis (${entries[4]?.[0] ?? ''}) has hash `);
+    expect(against.out).toContain(
+      `audit log FAILED verification: against ${sink.path}: record seq 5 differs: Redis (${entries[4]?.[0] ?? ''}) has hash `,
+    );
     expect(against.out).toContain(`, the file (line 5) ${records[4]?.hash.slice(0, 16) ?? ''}…\n`);
     // ...nor against the anchor.
     const r = await audit(['verify', '--anchor', anchor], env);
@@ -229,7 +282,9 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     await redis.xdel(store.keys.stream, ids[4] ?? '');
     const r = await audit(['verify'], env);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`audit log FAILED verification: record seq 5 is missing between ${ids[3] ?? ''} and ${ids[5] ?? ''} (seq 6) (removed)`);
+    expect(r.out).toContain(
+      `audit log FAILED verification: record seq 5 is missing between ${ids[3] ?? ''} and ${ids[5] ?? ''} (seq 6) (removed)`,
+    );
     expect(r.out).toContain(`1 problem in 10 records (first: removed at seq 5, ${ids[5] ?? ''})`);
   });
 
@@ -240,9 +295,15 @@ describe('srs-chatops audit (export, tail, verify) and the file sink', () => {
     await redis.del(store.keys.head);
     const r = await audit(['verify', '--clock-skew', '5m'], env);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`audit log FAILED verification: record seq 5 is missing between ${ids[3] ?? ''} and ${ids[4] ?? ''} (seq 6) (removed)\n`);
-    expect(r.out).toContain(`also (head): the head ${store.keys.head} is missing while the stream has records (the stream has had 11 entries added and holds 10, last deleted id `);
-    expect(r.out).toContain(`also (index): record seq 7 (${ids[5] ?? ''}) is missing from the host index edge-1: history and exports by that host do not show it\n`);
+    expect(r.out).toContain(
+      `audit log FAILED verification: record seq 5 is missing between ${ids[3] ?? ''} and ${ids[4] ?? ''} (seq 6) (removed)\n`,
+    );
+    expect(r.out).toContain(
+      `also (head): the head ${store.keys.head} is missing while the stream has records (the stream has had 11 entries added and holds 10, last deleted id `,
+    );
+    expect(r.out).toContain(
+      `also (index): record seq 7 (${ids[5] ?? ''}) is missing from the host index edge-1: history and exports by that host do not show it\n`,
+    );
     expect(r.out).toContain('3 problems in 10 records (first: removed at seq 5');
     expect((await audit(['verify', '--clock-skew', 'soon'], env)).err).toContain('--clock-skew soon: a duration (90s, 5m, 1h)');
   });

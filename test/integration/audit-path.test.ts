@@ -30,7 +30,8 @@ describe('audit log through the real path', () => {
     releaseHosts([...hosts, old]);
   });
 
-  const ofRequest = async (id: string) => (await store.query({ limit: 100 })).filter((r) => r.requestId === id).sort((x, y) => x.seq - y.seq);
+  const ofRequest = async (id: string) =>
+    (await store.query({ limit: 100 })).filter((r) => r.requestId === id).sort((x, y) => x.seq - y.seq);
 
   it('records request, queueing, job start and result (with an output digest), and the thread, for one command', async () => {
     const id = requestIdOf(await b.slash('restart edge-1'));
@@ -43,7 +44,12 @@ describe('audit log through the real path', () => {
     }
     expect(records.map((r) => r.type)).toEqual(['request.received', 'request.queued', 'job.started', 'job.result', 'request.done']);
     const [received, queued, jobStarted, result, done] = records as [AuditRecord, AuditRecord, AuditRecord, AuditRecord, AuditRecord];
-    expect(received).toMatchObject({ actor: USERS.operator, channel: CHANNEL, verb: 'restart', data: { text: 'restart edge-1', command: { kind: 'verb', verb: 'restart', target: 'edge-1' } } });
+    expect(received).toMatchObject({
+      actor: USERS.operator,
+      channel: CHANNEL,
+      verb: 'restart',
+      data: { text: 'restart edge-1', command: { kind: 'verb', verb: 'restart', target: 'edge-1' } },
+    });
     expect(queued.data).toEqual({ hosts: ['edge-1'] });
     expect(jobStarted).toMatchObject({ host: 'edge-1', data: { requestedBy: USERS.operator } });
     expect(result).toMatchObject({ host: 'edge-1', verb: 'restart', data: { outcome: 'ok', exitCode: 0, stateAfter: 'running' } });
@@ -61,7 +67,9 @@ describe('audit log through the real path', () => {
     await b.slash('restrat edge-2');
     const recent = await store.query({ limit: 20, types: ['request.denied', 'request.invalid'] });
     expect(recent.find((r) => r.type === 'request.denied' && r.actor === USERS.viewer)?.data.reason).toMatch(/viewer/);
-    expect(recent.find((r) => r.type === 'request.denied' && r.channel === OTHER_CHANNEL)?.data.reason).toMatch(/not allowed in this channel/);
+    expect(recent.find((r) => r.type === 'request.denied' && r.channel === OTHER_CHANNEL)?.data.reason).toMatch(
+      /not allowed in this channel/,
+    );
     expect(recent.find((r) => r.type === 'request.invalid')?.data.reason).toMatch(/unknown verb `restrat`/);
   });
 
@@ -72,10 +80,17 @@ describe('audit log through the real path', () => {
     if (!ask) throw new Error('no confirmation card');
     await b.press(structuredClone(ask), 'srs_grace_cancel', USERS.viewer);
     await b.press(structuredClone(ask), 'srs_grace_cancel', USERS.operator);
-    await b.standin.waitFor(() => (/cancelled: nothing was sent/.test(b.standin.message(CHANNEL, ask.ts)?.text ?? '') ? true : undefined), 5000);
+    await b.standin.waitFor(
+      () => (/cancelled: nothing was sent/.test(b.standin.message(CHANNEL, ask.ts)?.text ?? '') ? true : undefined),
+      5000,
+    );
     const records = await ofRequest(id);
     expect(records.find((r) => r.type === 'button.denied')).toMatchObject({ actor: USERS.viewer, data: { action: 'srs_grace_cancel' } });
-    expect(records.find((r) => r.type === 'button.pressed')).toMatchObject({ actor: USERS.operator, host: 'old-1', data: { action: 'srs_grace_cancel' } });
+    expect(records.find((r) => r.type === 'button.pressed')).toMatchObject({
+      actor: USERS.operator,
+      host: 'old-1',
+      data: { action: 'srs_grace_cancel' },
+    });
 
     const history = JSON.parse((await b.slash('history edge-1 --limit 5')).body) as { text: string };
     expect(history.text).toMatch(/edge-1/);
@@ -88,7 +103,12 @@ describe('audit log through the real path', () => {
 
   it('fails closed: with Redis refusing writes a mutating verb is refused; read-only commands answer, marked degraded', async () => {
     const server: RedisServer = await startRedis({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'audit-oom-')) });
-    const h = await startBotHarness([hosts[1] as FleetHost], 0, { rename: { [(hosts[1] as FleetHost).name]: 'edge-9' } }, { redisUrl: server.url });
+    const h = await startBotHarness(
+      [hosts[1] as FleetHost],
+      0,
+      { rename: { [(hosts[1] as FleetHost).name]: 'edge-9' } },
+      { redisUrl: server.url },
+    );
     const admin = new Redis(server.url);
     try {
       await admin.config('SET', 'maxmemory-policy', 'noeviction');

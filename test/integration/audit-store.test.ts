@@ -70,7 +70,9 @@ describe('RedisAuditStore on a real redis-server', () => {
     for (const c of others) await whenReady(c, 5000);
     try {
       const stores = [store, ...others.map((c) => new RedisAuditStore(c))];
-      const results = await Promise.all(stores.flatMap((s, w) => Array.from({ length: 150 }, (_, i) => s.append(event(i, { actor: `worker:w${w}`, data: { w, i } })))));
+      const results = await Promise.all(
+        stores.flatMap((s, w) => Array.from({ length: 150 }, (_, i) => s.append(event(i, { actor: `worker:w${w}`, data: { w, i } })))),
+      );
       const seqs = results.map((r) => r.seq).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
       for (let w = 0; w < 4; w++) {
@@ -91,7 +93,13 @@ describe('RedisAuditStore on a real redis-server', () => {
     for (let i = 0; i < 60; i++) all.push(await store.append(event(i)));
     await store.append({ type: 'process.started', actor: 'system', data: {} });
     const expectSeqs = (records: AuditRecord[], pred: (r: AuditRecord) => boolean, limit = 20): void => {
-      expect(records.map((r) => r.seq)).toEqual(all.filter(pred).reverse().slice(0, limit).map((r) => r.seq));
+      expect(records.map((r) => r.seq)).toEqual(
+        all
+          .filter(pred)
+          .reverse()
+          .slice(0, limit)
+          .map((r) => r.seq),
+      );
     };
     expectSeqs(await store.query({ host: 'edge-2' }), (r) => r.host === 'edge-2');
     expectSeqs(await store.query({ host: 'edge-2', verb: 'reload', limit: 5 }), (r) => r.host === 'edge-2' && r.verb === 'reload', 5);
@@ -108,12 +116,42 @@ describe('RedisAuditStore on a real redis-server', () => {
   });
 
   it('queryHistory over the store: rows with approver and thread link data', async () => {
-    await store.append({ type: 'request.received', actor: 'U0ALICE', channel: 'C0OPS', requestId: 'q1', verb: 'restart', data: { target: 'edge-3' } });
+    await store.append({
+      type: 'request.received',
+      actor: 'U0ALICE',
+      channel: 'C0OPS',
+      requestId: 'q1',
+      verb: 'restart',
+      data: { target: 'edge-3' },
+    });
     await store.append({ type: 'approval.granted', actor: 'U0BOSS', channel: 'C0OPS', requestId: 'q1', data: {} });
-    await store.append({ type: 'job.result', actor: 'worker:w1', requestId: 'q1', host: 'edge-3', verb: 'restart', data: { requestedBy: 'U0ALICE', outcome: 'ok' } });
-    await store.append({ type: 'request.done', actor: 'system', channel: 'C0OPS', requestId: 'q1', data: { threadTs: '1714557600.000100' } });
+    await store.append({
+      type: 'job.result',
+      actor: 'worker:w1',
+      requestId: 'q1',
+      host: 'edge-3',
+      verb: 'restart',
+      data: { requestedBy: 'U0ALICE', outcome: 'ok' },
+    });
+    await store.append({
+      type: 'request.done',
+      actor: 'system',
+      channel: 'C0OPS',
+      requestId: 'q1',
+      data: { threadTs: '1714557600.000100' },
+    });
     const rows = await queryHistory(store, { hosts: ['edge-3'], limit: 20 });
-    expect(rows).toEqual([expect.objectContaining({ user: 'U0ALICE', verb: 'restart', target: 'edge-3', outcome: 'ok', approver: 'U0BOSS', channel: 'C0OPS', threadTs: '1714557600.000100' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        user: 'U0ALICE',
+        verb: 'restart',
+        target: 'edge-3',
+        outcome: 'ok',
+        approver: 'U0BOSS',
+        channel: 'C0OPS',
+        threadTs: '1714557600.000100',
+      }),
+    ]);
   });
 
   describe('tampering in Redis is detected, naming the record', () => {
@@ -137,7 +175,9 @@ describe('RedisAuditStore on a real redis-server', () => {
 
     it('a field edited by rewriting the stream (copy with one record changed, RENAME over)', async () => {
       await rewriteStream(redis, 'srs-chatops:audit', (entries) =>
-        entries.map(([id, fields], i): Entry => (i === 6 ? [id, ['r', field(fields, 'r').replace('"outcome":"ok"', '"outcome":"failed"'), 'h', field(fields, 'h')]] : [id, fields])),
+        entries.map(([id, fields], i): Entry =>
+          i === 6 ? [id, ['r', field(fields, 'r').replace('"outcome":"ok"', '"outcome":"failed"'), 'h', field(fields, 'h')]] : [id, fields],
+        ),
       );
       const report = await store.verify();
       expect(report.first).toMatchObject({ kind: 'edited', seq: 7, id: ids[6] });
@@ -159,7 +199,9 @@ describe('RedisAuditStore on a real redis-server', () => {
       expect(next.seq).toBe(31);
       const report = await fresh.verify();
       expect(report).toMatchObject({ ok: false, checked: 31, problems: 1, first: { kind: 'head', seq: 31 } });
-      expect(report.first?.message).toBe(`the head was rebuilt by the append of seq 31 (${report.lastId ?? ''}): srs-chatops:audit:head had been deleted while the stream held 30 of 30 entries added`);
+      expect(report.first?.message).toBe(
+        `the head was rebuilt by the append of seq 31 (${report.lastId ?? ''}): srs-chatops:audit:head had been deleted while the stream held 30 of 30 entries added`,
+      );
     });
   });
 
@@ -183,7 +225,9 @@ describe('RedisAuditStore on a real redis-server', () => {
       await redis.zrem(index, member);
       const report = await store.verify();
       expect(report).toMatchObject({ ok: false, problems: 1, first: { kind: 'index', seq: Number(score), id: member } });
-      expect(report.first?.message).toBe(`record seq ${score} (${member}) is missing from the ${name}: history and exports by that ${_kind} do not show it`);
+      expect(report.first?.message).toBe(
+        `record seq ${score} (${member}) is missing from the ${name}: history and exports by that ${_kind} do not show it`,
+      );
     });
 
     it('the host index: the hidden record is gone from history and export, and verify names it', async () => {
@@ -196,16 +240,28 @@ describe('RedisAuditStore on a real redis-server', () => {
       expect((await store.verify()).first).toMatchObject({ kind: 'index', seq: victim.seq, id });
     });
 
-    it('a stray index entry: another host\'s record added to an index, or an entry pointing at the wrong id', async () => {
+    it("a stray index entry: another host's record added to an index, or an entry pointing at the wrong id", async () => {
       const other = all.find((r) => r.host === 'edge-3') as AuditRecord;
       await redis.zadd(`${KEY}:host:edge-1`, other.seq, ids[other.seq - 1] ?? '');
       let report = await store.verify();
-      expect(report.first).toMatchObject({ kind: 'index', seq: other.seq, message: `the host index edge-1 lists record seq ${other.seq} (${ids[other.seq - 1] ?? ''}), which is not a record of that host` });
+      expect(report.first).toMatchObject({
+        kind: 'index',
+        seq: other.seq,
+        message: `the host index edge-1 lists record seq ${other.seq} (${ids[other.seq - 1] ?? ''}), which is not a record of that host`,
+      });
       await redis.zrem(`${KEY}:host:edge-1`, ids[other.seq - 1] ?? '');
       const mine = all.find((r) => r.host === 'edge-1' && r.seq > 50) as AuditRecord;
-      await redis.multi().zrem(`${KEY}:host:edge-1`, ids[mine.seq - 1] ?? '').zadd(`${KEY}:host:edge-1`, mine.seq, ids[other.seq - 1] ?? '').exec();
+      await redis
+        .multi()
+        .zrem(`${KEY}:host:edge-1`, ids[mine.seq - 1] ?? '')
+        .zadd(`${KEY}:host:edge-1`, mine.seq, ids[other.seq - 1] ?? '')
+        .exec();
       report = await store.verify();
-      expect(report.first).toMatchObject({ kind: 'index', seq: mine.seq, message: `the host index edge-1 lists ${ids[other.seq - 1] ?? ''} as seq ${mine.seq}, but record seq ${mine.seq} is ${ids[mine.seq - 1] ?? ''}` });
+      expect(report.first).toMatchObject({
+        kind: 'index',
+        seq: mine.seq,
+        message: `the host index edge-1 lists ${ids[other.seq - 1] ?? ''} as seq ${mine.seq}, but record seq ${mine.seq} is ${ids[mine.seq - 1] ?? ''}`,
+      });
     });
 
     it('a stream rebuilt with every id 10 days back (indexes and head rewritten to match): --since 1d is empty, verify names seq 1', async () => {
@@ -246,7 +302,9 @@ describe('RedisAuditStore on a real redis-server', () => {
       expect(next.seq).toBe(291);
       report = await store.verify();
       expect(report).toMatchObject({ ok: false, first: { kind: 'head', seq: 291 } });
-      expect(report.first?.message).toContain('had been deleted while the stream held 290 of 300 entries added (10 deleted: records after seq 290 may have been removed with the head)');
+      expect(report.first?.message).toContain(
+        'had been deleted while the stream held 290 of 300 entries added (10 deleted: records after seq 290 may have been removed with the head)',
+      );
     });
 
     it('the last 10 records deleted and the head set back to the record before: the head lags the stream', async () => {
@@ -287,7 +345,11 @@ describe('RedisAuditStore fails closed on its own redis-server', () => {
     await redis.config('SET', 'maxmemory', '1');
     try {
       const started = Date.now();
-      await expect(store.append(event(1))).rejects.toMatchObject({ code: 'audit_unavailable', retryable: true, message: expect.stringContaining('OOM') as unknown });
+      await expect(store.append(event(1))).rejects.toMatchObject({
+        code: 'audit_unavailable',
+        retryable: true,
+        message: expect.stringContaining('OOM') as unknown,
+      });
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       await redis.config('SET', 'maxmemory', '0');

@@ -33,7 +33,12 @@ describeChatPath('socket', DB, (h) => {
   it('a slash command whose ack was lost is redelivered after the reconnect and answered "already received": it runs once', async () => {
     const { b } = h();
     socket().loseNextAcks(1);
-    const envelope = socket().pushSlashCommand({ text: 'status edge-3', user_id: USERS.operator, channel_id: CHANNEL, response_url: b.standin.responseUrl('lost-ack') });
+    const envelope = socket().pushSlashCommand({
+      text: 'status edge-3',
+      user_id: USERS.operator,
+      channel_id: CHANNEL,
+      response_url: b.standin.responseUrl('lost-ack'),
+    });
     const lost = await b.standin.waitFor(() => socket().lostAcks.find((a) => a.envelope_id === envelope), 3000, 'the first (lost) ack');
     const id = requestIdOf({ status: 200, body: JSON.stringify(lost.payload), headers: {}, ms: lost.latencyMs });
     await reconnect();
@@ -57,7 +62,11 @@ describeChatPath('socket', DB, (h) => {
     const thread = (): SlackMessage[] => b.standin.thread(CHANNEL, parent.ts);
     await b.standin.waitFor(() => thread().find((m) => m.text.includes('listeners closed')), 15000, 'the drain under way');
     await reconnect(); // mid-drain
-    const prompt = await b.standin.waitFor(() => thread().find((m) => m.text.includes('still draining') && m.text.includes('deadline')), 20000, 'the deadline prompt');
+    const prompt = await b.standin.waitFor(
+      () => thread().find((m) => m.text.includes('still draining') && m.text.includes('deadline')),
+      20000,
+      'the deadline prompt',
+    );
     // Force quit through the new connection; its ack is lost, so after one more reconnect Slack delivers it again.
     socket().loseNextAcks(1);
     const press = socket().pushBlockActions(b.pressInput(prompt, 'srs_grace_force', USERS.operator));

@@ -59,12 +59,22 @@ function drive(child: ChildProcess): Driven {
 /** The console in a real pseudo-terminal (util-linux `script`), 100x30; keys typed as a terminal sends them. */
 function onTerminal(env: NodeJS.ProcessEnv): Driven {
   const command = `stty cols 100 rows 30; exec ${CLI.map((a) => `'${a}'`).join(' ')}`;
-  return drive(spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env, LOG_LEVEL: 'silent', TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] }));
+  return drive(
+    spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'silent', TERM: 'xterm-256color' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 /** Resolves with the exit code, or rejects if the process is still running after `ms`. */
 function exitsWithin(d: Driven, ms: number): Promise<number | null> {
-  return Promise.race([d.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after ${ms} ms; output:\n${d.output()}`)), ms).unref())]);
+  return Promise.race([
+    d.exited,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`still running after ${ms} ms; output:\n${d.output()}`)), ms).unref(),
+    ),
+  ]);
 }
 
 describe('srs-chatops console', () => {
@@ -135,7 +145,9 @@ describe('srs-chatops console', () => {
       });
 
       it('leaves on `exit` although the pipe stays open, once the requests it started are done', async () => {
-        const d = drive(spawn(CLI[0] ?? '', CLI.slice(1), { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'pipe'] }));
+        const d = drive(
+          spawn(CLI[0] ?? '', CLI.slice(1), { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'pipe'] }),
+        );
         running.push(d.child);
         d.type('status edge-1\nexit\nstatus edge-2\n');
         expect(await exitsWithin(d, 30000)).toBe(0);
@@ -143,7 +155,6 @@ describe('srs-chatops console', () => {
         // Nothing after `exit` runs.
         expect(d.output()).not.toMatch(/asked for status on edge-2/);
       });
-
     });
 
     describe('in a terminal (a real pty)', () => {

@@ -125,7 +125,10 @@ describe('npm run demo leaves nothing running', () => {
     const { demoPid, all } = processesOf();
     expect(all.length).toBeGreaterThanOrEqual(8);
     signalProcess(demoPid, 'SIGKILL');
-    await expectAllGone(all.map((p) => p.pid), 15_000);
+    await expectAllGone(
+      all.map((p) => p.pid),
+      15_000,
+    );
     expect(fs.readFileSync(path.join(stateDir, 'watchdog.log'), 'utf8')).toMatch(/the demo is gone: stopped \d+ process\(es\)/);
     await demo.exited;
   }, 240_000);

@@ -34,7 +34,18 @@ describe('srs-chatops doctor: Slack and Redis settings', () => {
   async function doctor(env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
     let out = '';
     const sink = { write: (t: string) => ((out += t), true) } as unknown as NodeJS.WritableStream;
-    const code = await runDoctor([], { SRS_CHATOPS_CONFIG: configPath, REDIS_URL: server.url, LOG_LEVEL: 'silent', SLACK_API_URL: standin.url, SLACK_SIGNING_SECRET: 's', ...env }, sink);
+    const code = await runDoctor(
+      [],
+      {
+        SRS_CHATOPS_CONFIG: configPath,
+        REDIS_URL: server.url,
+        LOG_LEVEL: 'silent',
+        SLACK_API_URL: standin.url,
+        SLACK_SIGNING_SECRET: 's',
+        ...env,
+      },
+      sink,
+    );
     return { code, out };
   }
 
@@ -59,7 +70,9 @@ describe('srs-chatops doctor: Slack and Redis settings', () => {
     await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
     admin.disconnect();
     const { code, out } = await doctor({ SLACK_BOT_TOKEN: standin.token });
-    expect(row(out, 'slack scopes')).toMatch(/PROBLEM .*missing chat:write .*add the bot scope chat:write in api\.slack\.com\/apps .*reinstall the app/);
+    expect(row(out, 'slack scopes')).toMatch(
+      /PROBLEM .*missing chat:write .*add the bot scope chat:write in api\.slack\.com\/apps .*reinstall the app/,
+    );
     expect(row(out, 'slack least privilege')).toMatch(/WARN .*not needed: channels:history .*remove channels:history/);
     expect(row(out, 'redis eviction')).toMatch(/PROBLEM .*maxmemory-policy allkeys-lru .*CONFIG SET maxmemory-policy noeviction/);
     expect(out).toMatch(/doctor: 2 problems; apply the fixes above/);

@@ -18,7 +18,8 @@ async function doctor(doc: Record<string, unknown>, args: string[] = []): Promis
   return { code, out };
 }
 
-const row = (out: string, host: string, check: string) => out.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(` ${check} `)) ?? '';
+const row = (out: string, host: string, check: string) =>
+  out.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(` ${check} `)) ?? '';
 
 describe('srs-chatops doctor on real hosts', () => {
   let initd: FleetHost;
@@ -57,10 +58,14 @@ describe('srs-chatops doctor on real hosts', () => {
     fs.writeFileSync(initd.initScript, script.replace(/^ROOT=.*$/m, 'ROOT="./"'));
     const { code, out } = await doctor(doc());
     expect(code).toBe(1);
-    expect(row(out, initd.name, 'init.d link')).toMatch(new RegExp(`PROBLEM .*sudo ln -sf ${initd.root}/etc/init.d/srs ${initd.initdLink}`));
+    expect(row(out, initd.name, 'init.d link')).toMatch(
+      new RegExp(`PROBLEM .*sudo ln -sf ${initd.root}/etc/init.d/srs ${initd.initdLink}`),
+    );
     expect(row(out, initd.name, 'init.d registered')).toMatch(/PROBLEM .*sudo update-rc.d srs defaults/);
     expect(row(out, initd.name, 'script ROOT')).toMatch(new RegExp(`PROBLEM .*ROOT="\\./".*set ROOT="${initd.root}"`));
-    expect(row(out, sd.name, 'systemd unit')).toMatch(new RegExp(`PROBLEM .*sudo cp -f ${sd.root}/usr/lib/systemd/system/srs.service ${sd.systemdUnitDir}/srs.service`));
+    expect(row(out, sd.name, 'systemd unit')).toMatch(
+      new RegExp(`PROBLEM .*sudo cp -f ${sd.root}/usr/lib/systemd/system/srs.service ${sd.systemdUnitDir}/srs.service`),
+    );
     expect(out).toMatch(/doctor: \d+ problems; apply the fixes above/);
   });
 
@@ -88,20 +93,39 @@ describe('srs-chatops doctor on real hosts', () => {
   it('an unpinned host is refused (worker start too) until --trust-new pins it; a changed key stays refused', async () => {
     const fleet = getTestRun().fleet;
     const kh = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kh-')), 'known_hosts');
-    fs.writeFileSync(kh, fs.readFileSync(fleet.knownHostsPath, 'utf8').split('\n').filter((l) => !l.startsWith(`[127.0.0.1]:${initd.sshPort} `)).join('\n'));
+    fs.writeFileSync(
+      kh,
+      fs
+        .readFileSync(fleet.knownHostsPath, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith(`[127.0.0.1]:${initd.sshPort} `))
+        .join('\n'),
+    );
     const d = doc();
     (d.ssh as Record<string, unknown>).knownHostsPath = kh;
     const config = parseConfig(d, 't');
-    expect(() => assertHostsPinned(config)).toThrow(new RegExp(`no pinned host key .* ${initd.name} \\(\\[127\\.0\\.0\\.1\\]:${initd.sshPort}\\).*doctor --trust-new`));
+    expect(() => assertHostsPinned(config)).toThrow(
+      new RegExp(`no pinned host key .* ${initd.name} \\(\\[127\\.0\\.0\\.1\\]:${initd.sshPort}\\).*doctor --trust-new`),
+    );
     const before = await doctor(d);
     expect(before.code).toBe(1);
     expect(row(before.out, initd.name, 'ssh')).toMatch(/PROBLEM .*not in known_hosts/);
 
     const trusted = await doctor(d, ['--trust-new']);
-    expect(trusted.out).toMatch(new RegExp(`trusted on first use: ${initd.name} \\[127\\.0\\.0\\.1\\]:${initd.sshPort} ssh-ed25519 SHA256:\\S+ .*verify this fingerprint out of band`));
+    expect(trusted.out).toMatch(
+      new RegExp(
+        `trusted on first use: ${initd.name} \\[127\\.0\\.0\\.1\\]:${initd.sshPort} ssh-ed25519 SHA256:\\S+ .*verify this fingerprint out of band`,
+      ),
+    );
     expect(() => assertHostsPinned(config)).not.toThrow();
-    const pinned = fs.readFileSync(kh, 'utf8').split('\n').find((l) => l.startsWith(`[127.0.0.1]:${initd.sshPort} `));
-    const real = fs.readFileSync(fleet.knownHostsPath, 'utf8').split('\n').find((l) => l.startsWith(`[127.0.0.1]:${initd.sshPort} `));
+    const pinned = fs
+      .readFileSync(kh, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`[127.0.0.1]:${initd.sshPort} `));
+    const real = fs
+      .readFileSync(fleet.knownHostsPath, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`[127.0.0.1]:${initd.sshPort} `));
     expect(pinned).toBe(real);
 
     await fleet.rotateHostKey(sd.name);

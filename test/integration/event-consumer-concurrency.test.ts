@@ -19,20 +19,40 @@ function result(requestId: string, host: string): JobEvent {
     verb: 'status',
     at: Date.now(),
     worker: 'w1',
-    result: { v: 1, host, verb: 'status', outcome: 'ok', summary: 'running', before: { state: 'running', apiUp: true }, after: { state: 'running', apiUp: true }, evidence: [], exitCode: null, durationMs: 1, output: '' },
+    result: {
+      v: 1,
+      host,
+      verb: 'status',
+      outcome: 'ok',
+      summary: 'running',
+      before: { state: 'running', apiUp: true },
+      after: { state: 'running', apiUp: true },
+      evidence: [],
+      exitCode: null,
+      durationMs: 1,
+      output: '',
+    },
   };
 }
 
 /** A consumer in group `bot` on its own connection, as the bot runs it. */
 function consumer(handle: EventConsumerOptions['handle'], extra: Partial<EventConsumerOptions> = {}): RedisEventConsumer {
-  return new RedisEventConsumer({ redis: new Redis(redisUrlForDb(DB), { maxRetriesPerRequest: null }), group: 'bot', consumer: 'c1', logger: createLogger('test'), handle, ...extra });
+  return new RedisEventConsumer({
+    redis: new Redis(redisUrlForDb(DB), { maxRetriesPerRequest: null }),
+    group: 'bot',
+    consumer: 'c1',
+    logger: createLogger('test'),
+    handle,
+    ...extra,
+  });
 }
 
 async function pending(redis: Redis): Promise<number> {
   return Number(((await redis.xpending(keys.events, 'bot')) as [number])[0]);
 }
 
-const waitAllAcked = (redis: Redis) => waitUntil(async () => (await pending(redis)) === 0, { timeoutMs: 10_000, intervalMs: 20, description: 'every event acknowledged' });
+const waitAllAcked = (redis: Redis) =>
+  waitUntil(async () => (await pending(redis)) === 0, { timeoutMs: 10_000, intervalMs: 20, description: 'every event acknowledged' });
 
 let redis: Redis;
 beforeAll(() => {
@@ -54,11 +74,16 @@ describe('event consumer: requests delivered concurrently, each request in strea
       handled.push(`${event.requestId}/${event.host}`);
     });
     // All in the stream before the consumer reads, so that they arrive in one batch.
-    for (const e of [result('slow', 'a1'), result('slow', 'a2'), result('fast', 'b1'), result('fast', 'b2'), result('slow', 'a3')]) await publisher.publish(e);
+    for (const e of [result('slow', 'a1'), result('slow', 'a2'), result('fast', 'b1'), result('fast', 'b2'), result('slow', 'a3')])
+      await publisher.publish(e);
     c.start();
     try {
       // With one event at a time this never happens: fast's events sit behind slow/a1.
-      await waitUntil(() => handled.length === 2, { timeoutMs: 10_000, intervalMs: 20, description: "the other request's events to be handled" });
+      await waitUntil(() => handled.length === 2, {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        description: "the other request's events to be handled",
+      });
       expect(handled).toEqual(['fast/b1', 'fast/b2']);
       releaseSlow();
       await waitUntil(() => handled.length === 5, { timeoutMs: 10_000, intervalMs: 20, description: 'the stuck request to go on' });
@@ -95,10 +120,18 @@ describe('event consumer: an event being retried does not hold new events (real 
       await waitUntil(() => attempts >= 2, { timeoutMs: 10_000, intervalMs: 20, description: 'the failed event to be retried' });
       await publisher.publish(result('fresh', 'b1'));
       // With the retry awaited before the next read, this waits until the retry ends.
-      await waitUntil(() => handled.includes('fresh/b1'), { timeoutMs: 10_000, intervalMs: 20, description: 'the new event to be delivered during the retry' });
+      await waitUntil(() => handled.includes('fresh/b1'), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        description: 'the new event to be delivered during the retry',
+      });
       expect(handled).toEqual(['fresh/b1']);
       releaseRetry();
-      await waitUntil(() => handled.includes('stuck/a1'), { timeoutMs: 10_000, intervalMs: 20, description: 'the retried event to be delivered' });
+      await waitUntil(() => handled.includes('stuck/a1'), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        description: 'the retried event to be delivered',
+      });
       // The stuck entry was claimed again while it was being handled, but never handled twice at once.
       expect(attempts).toBe(2);
       await waitAllAcked(redis);

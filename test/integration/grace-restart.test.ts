@@ -20,7 +20,12 @@ describe('graceful restart, and a worker killed mid-drain', () => {
     [sd] = (await claimHosts(1, { serviceManager: 'systemd' })) as [FleetHost];
     const all = [...hosts, sd];
     const rename = Object.fromEntries(all.map((h, i) => [h.name, `edge-${i + 1}`]));
-    b = await startBotHarness(all, 6, { rename, extra: { grace: { pollMs: 400 }, worker: { lockDurationMs: 4000, stalledIntervalMs: 1000 } } }, { workers: 0 });
+    b = await startBotHarness(
+      all,
+      6,
+      { rename, extra: { grace: { pollMs: 400 }, worker: { lockDurationMs: 4000, stalledIntervalMs: 1000 } } },
+      { workers: 0 },
+    );
     await workers.start(b.config, b.redisUrl, 'proc-1');
   });
   afterAll(async () => {
@@ -36,7 +41,9 @@ describe('graceful restart, and a worker killed mid-drain', () => {
     const { parent, replies } = await b.finished(requestIdOf(await b.slash('restart edge-1 --graceful')), 40000);
     expect(parent.text).toMatch(/done: 1 ok/);
     const result = replies.map((r) => r.text).find((t) => t.includes('restart ok'));
-    expect(result).toMatch(/gracefully restarted \(drained and exited [\d.]+s after SIGQUIT\); new process: running \(pid \d+\), SRS 6\.0\.184/);
+    expect(result).toMatch(
+      /gracefully restarted \(drained and exited [\d.]+s after SIGQUIT\); new process: running \(pid \d+\), SRS 6\.0\.184/,
+    );
     expect(result).toMatch(/new process pid \d+ serves|pid \d+ alive, API answers \(service \w+\)/);
     expect(replies.some((r) => r.text.includes('drained: every client left'))).toBe(true);
     // The old process is a zombie until the reaper takes it; init.d start would refuse then: the start waits it out.

@@ -22,7 +22,11 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     const all = [...hosts, old];
     const rename = Object.fromEntries(all.map((h, i) => [h.name, h === old ? 'old-1' : `edge-${i + 1}`]));
     const hostExtra = Object.fromEntries(all.map((h, i) => [h.name, { groups: i === 4 || i === 5 ? ['pair'] : ['solo'] }]));
-    b = await startBotHarness(all, 5, { rename, hostExtra, extra: { grace: { deadlineMs: 5000, pollMs: 400, killMarginMs: 1000, extendMs: 60000 } } });
+    b = await startBotHarness(all, 5, {
+      rename,
+      hostExtra,
+      extra: { grace: { deadlineMs: 5000, pollMs: 400, killMarginMs: 1000, extendMs: 60000 } },
+    });
   });
   afterAll(async () => {
     await b.close();
@@ -45,7 +49,9 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     const pre = texts.findIndex((t) => /pre-flight: SRS 6\.0\.184 \(pid \d+\), 3 players connected now \(API\)/.test(t));
     expect(pre).toBeGreaterThanOrEqual(0);
     expect(texts[pre]).toMatch(/grace_start_wait 300 ms, grace_final_wait 300 ms, force_grace_quit off; deadline 5s/);
-    const order = ['listeners closed', 'drained: every client left', 'exited: process ended'].map((m) => texts.findIndex((t) => t.includes(m)));
+    const order = ['listeners closed', 'drained: every client left', 'exited: process ended'].map((m) =>
+      texts.findIndex((t) => t.includes(m)),
+    );
     expect(texts.join('\n')).not.toMatch(/not a zombie|\b1 clients\b/);
     expect(order.every((i) => i > pre)).toBe(true);
     expect([...order].sort((a, c) => a - c)).toEqual(order);
@@ -68,7 +74,10 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     await connectClient({ port: h.ports.rtmp, kind: 'play' }); // never leaves
     const id = requestIdOf(await b.slash('grace edge-2', { user: USERS.operator }));
     const parent = await parentOf(id);
-    const prompt = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('still draining') && m.text.includes('deadline')), 20000);
+    const prompt = await b.standin.waitFor(
+      () => thread(parent).find((m) => m.text.includes('still draining') && m.text.includes('deadline')),
+      20000,
+    );
     const denied = await b.press(prompt, 'srs_grace_force', USERS.viewer);
     expect(denied.status).toBe(200);
     await b.standin.waitFor((s) => s.responses.find((r) => JSON.stringify(r).includes('Only <@')), 5000);
@@ -85,7 +94,10 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     expect(fs.readFileSync(h.logFile, 'utf8')).toMatch(/sig=2, user terminate program, fast quit/);
     // The escalation and both presses are on record.
     const records = (await b.audit({ limit: 100 })).filter((r) => r.requestId === id);
-    expect(records.find((r) => r.type === 'grace.escalated')).toMatchObject({ host: 'edge-2', data: { milestone: 'escalated', forcedOff: 1 } });
+    expect(records.find((r) => r.type === 'grace.escalated')).toMatchObject({
+      host: 'edge-2',
+      data: { milestone: 'escalated', forcedOff: 1 },
+    });
     expect(records.find((r) => r.type === 'button.pressed')).toMatchObject({ actor: USERS.operator, data: { action: 'srs_grace_force' } });
     expect(records.find((r) => r.type === 'button.denied')).toMatchObject({ actor: USERS.viewer });
   });
@@ -109,7 +121,9 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
       return p && /done: 1 ok/.test(p.text) ? p : undefined;
     }, 20000);
     expect(after.text).toMatch(/done: 1 ok/);
-    const texts = thread(parent).map((r) => r.text).join('\n');
+    const texts = thread(parent)
+      .map((r) => r.text)
+      .join('\n');
     expect(texts).toMatch(/old-1\* grace ok: SRS 5\.0\.216 quit without draining: 1 client dropped when it exited [\d.]+s after SIGQUIT/);
     expect(texts).not.toMatch(/drained and exited|start wait|listeners close/);
     expect(fs.readFileSync(old.logFile, 'utf8')).toMatch(/quit for thread #2\(hybrid\) finished/);
@@ -155,7 +169,9 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     const id = requestIdOf(await b.slash('grace pair'));
     const parent = await parentOf(id);
     // A copy: the card in the stand-in is edited (buttons replaced) after the first press.
-    const prompt = structuredClone(await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('edge-6') && m.text.includes('still draining')), 20000));
+    const prompt = structuredClone(
+      await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('edge-6') && m.text.includes('still draining')), 20000),
+    );
     const status = board(parent);
     expect(status?.text).toMatch(/edge-5\*[\s\S]*edge-6\*|edge-6\*[\s\S]*edge-5\*/);
     await b.press(prompt, 'srs_grace_extend', USERS.operator);

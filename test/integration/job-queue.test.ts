@@ -104,7 +104,10 @@ describe('job queue: two workers, per-host FIFO, results back through Redis', ()
         ['restart', 'refused', 'audit_unavailable'],
       ]);
       // The status read the host; nothing after it touched the service.
-      const lines = h.sent.slice(sentBefore).filter((s) => s.host === host).map((s) => s.line);
+      const lines = h.sent
+        .slice(sentBefore)
+        .filter((s) => s.host === host)
+        .map((s) => s.line);
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.some((l) => /init\.d|systemctl|restart/.test(l))).toBe(false);
       expect(events.filter((e) => e.type === 'job.started').map((e) => e.jobId)).toEqual([`raud-${host}-0`]);
@@ -130,7 +133,8 @@ describe('job queue: two workers, per-host FIFO, results back through Redis', ()
       ]);
       // The FIFO entries and the jobs went out together: every job is in its host's line and in BullMQ.
       expect((await queue.hostQueue(a)).map((q) => q.jobId)).toEqual([`rq1-${a}-0`, `rq2-${a}-0`, `rq2-${a}-1`]);
-      for (const id of [`rq1-${a}-0`, `rq1-${b}-0`, `rq2-${a}-0`, `rq2-${a}-1`]) expect(await redis.hget(`bull:${QUEUE_NAME}:${id}`, 'name')).toMatch(/^(status|reload)$/);
+      for (const id of [`rq1-${a}-0`, `rq1-${b}-0`, `rq2-${a}-0`, `rq2-${a}-1`])
+        expect(await redis.hget(`bull:${QUEUE_NAME}:${id}`, 'name')).toMatch(/^(status|reload)$/);
     } finally {
       await redis.flushdb(); // no worker runs these
     }

@@ -34,7 +34,10 @@ describe('known_hosts lines: the bot agrees with OpenSSH', () => {
 
   /** `ssh-ed25519 AAAA…` pinned for a fleet host in the fleet's own known_hosts. */
   const realKey = (h: FleetHost) => {
-    const line = fs.readFileSync(fleet().knownHostsPath, 'utf8').split('\n').find((l) => l.startsWith(`[127.0.0.1]:${h.sshPort} `));
+    const line = fs
+      .readFileSync(fleet().knownHostsPath, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`[127.0.0.1]:${h.sshPort} `));
     if (!line) throw new Error(`no fleet known_hosts line for ${h.name}`);
     return line.split(' ').slice(1, 3).join(' ');
   };
@@ -50,18 +53,44 @@ describe('known_hosts lines: the bot agrees with OpenSSH', () => {
   /** OpenSSH's verdict: exit code and stderr of `ssh -o StrictHostKeyChecking=yes … true` with this known_hosts. */
   async function openssh(file: string, h: FleetHost): Promise<{ ok: boolean; stderr: string }> {
     const res = await runCommand('ssh', [
-      '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${file}`, '-o', 'GlobalKnownHostsFile=/dev/null',
-      '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'LogLevel=ERROR', '-i', fleet().clientKeyPath,
-      '-p', String(h.sshPort), `${fleet().user}@127.0.0.1`, 'true',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${file}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'LogLevel=ERROR',
+      '-i',
+      fleet().clientKeyPath,
+      '-p',
+      String(h.sshPort),
+      `${fleet().user}@127.0.0.1`,
+      'true',
     ]);
     return { ok: res.code === 0, stderr: res.stderr };
   }
 
   /** The bot's verdict: a job's connection through the worker's SshHost with this known_hosts. */
   async function bot(file: string, h: FleetHost): Promise<{ ok: boolean; message: string }> {
-    const ssh = new SshHost({ privateKeyPath: fleet().clientKeyPath, knownHostsPath: file, connectTimeoutMs: 5000, keepaliveIntervalMs: 0, idleTimeoutMs: 1000, maxChannelsPerHost: 1, logger: createLogger('t', { LOG_LEVEL: 'silent' }) });
+    const ssh = new SshHost({
+      privateKeyPath: fleet().clientKeyPath,
+      knownHostsPath: file,
+      connectTimeoutMs: 5000,
+      keepaliveIntervalMs: 0,
+      idleTimeoutMs: 1000,
+      maxChannelsPerHost: 1,
+      logger: createLogger('t', { LOG_LEVEL: 'silent' }),
+    });
     try {
-      const res = await ssh.exec({ name: h.name, address: '127.0.0.1', port: h.sshPort, user: fleet().user }, { argv: ['true'], timeoutMs: 5000 });
+      const res = await ssh.exec(
+        { name: h.name, address: '127.0.0.1', port: h.sshPort, user: fleet().user },
+        { argv: ['true'], timeoutMs: 5000 },
+      );
       return { ok: res.code === 0, message: '' };
     } catch (err) {
       return { ok: false, message: asChatopsError(err).userMessage };
@@ -71,7 +100,10 @@ describe('known_hosts lines: the bot agrees with OpenSSH', () => {
   }
 
   /** `doctor --trust-new` on this known_hosts for `h`: what it printed and whether the file changed. */
-  async function trustNew(file: string, h: FleetHost): Promise<{ out: string; changed: boolean; findings: Awaited<ReturnType<typeof trustNewHosts>> }> {
+  async function trustNew(
+    file: string,
+    h: FleetHost,
+  ): Promise<{ out: string; changed: boolean; findings: Awaited<ReturnType<typeof trustNewHosts>> }> {
     const doc = fleet().toConfigObject({ hostNames: [h.name] });
     (doc.ssh as Record<string, unknown>).knownHostsPath = file;
     const before = fs.readFileSync(file, 'utf8');
@@ -94,10 +126,16 @@ describe('known_hosts lines: the bot agrees with OpenSSH', () => {
     expect(ssh.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED/);
     const b = await bot(file, host);
     expect(b.ok).toBe(false);
-    expect(b.message).toMatch(new RegExp(`^REFUSED: the host key of ${host.name} has CHANGED \\(now SHA256:\\S+; known_hosts line 1 pins another key\\); nothing was run`));
+    expect(b.message).toMatch(
+      new RegExp(
+        `^REFUSED: the host key of ${host.name} has CHANGED \\(now SHA256:\\S+; known_hosts line 1 pins another key\\); nothing was run`,
+      ),
+    );
     const t = await trustNew(file, host);
     expect(t.changed).toBe(false);
-    expect(t.out).toBe(`not pinned by --trust-new: ${host.name} [127.0.0.1]:${host.sshPort} is already covered by ${file} line 1 (${patternFor(host)}); nothing changed\n`);
+    expect(t.out).toBe(
+      `not pinned by --trust-new: ${host.name} [127.0.0.1]:${host.sshPort} is already covered by ${file} line 1 (${patternFor(host)}); nothing changed\n`,
+    );
     expect(t.out).not.toMatch(/trusted on first use/);
   });
 
@@ -110,7 +148,9 @@ describe('known_hosts lines: the bot agrees with OpenSSH', () => {
     expect(b.message).toMatch(new RegExp(`^REFUSED: ${host.name} is not in known_hosts`));
     const t = await trustNew(file, host);
     expect(t.changed).toBe(true);
-    expect(t.out).toMatch(/trusted on first use: .*; line 1 \(\[127\.0\.0\.1\]:\*,!\[127\.0\.0\.1\]:\d+\) excludes it with a !pattern\)\n$/);
+    expect(t.out).toMatch(
+      /trusted on first use: .*; line 1 \(\[127\.0\.0\.1\]:\*,!\[127\.0\.0\.1\]:\d+\) excludes it with a !pattern\)\n$/,
+    );
     expect(await openssh(file, host)).toEqual({ ok: true, stderr: '' });
     expect((await bot(file, host)).ok).toBe(true);
   });
@@ -136,10 +176,16 @@ describe('known_hosts lines: the bot agrees with OpenSSH', () => {
     expect(ssh.stderr).toMatch(/REVOKED HOST KEY DETECTED/);
     const t = await trustNew(file, host);
     expect(t.changed).toBe(false);
-    expect(t.out).toBe(`not pinned by --trust-new: ${host.name} [127.0.0.1]:${host.sshPort} is named by ${file} line 1 (@revoked, [127.0.0.1]:${host.sshPort}): revokes a key of this host; nothing changed\n`);
+    expect(t.out).toBe(
+      `not pinned by --trust-new: ${host.name} [127.0.0.1]:${host.sshPort} is named by ${file} line 1 (@revoked, [127.0.0.1]:${host.sshPort}): revokes a key of this host; nothing changed\n`,
+    );
     expect(t.findings).toEqual([expect.objectContaining({ host: host.name, check: 'host key pinned', ok: false })]);
     const b = await bot(file, host);
-    expect(b.message).toMatch(new RegExp(`^REFUSED: the host key of ${host.name} \\(SHA256:\\S+\\) is REVOKED by known_hosts line 1 \\(@revoked\\); nothing was run`));
+    expect(b.message).toMatch(
+      new RegExp(
+        `^REFUSED: the host key of ${host.name} \\(SHA256:\\S+\\) is REVOKED by known_hosts line 1 \\(@revoked\\); nothing was run`,
+      ),
+    );
     // a @revoked line wins over a plain line pinning the same key, for both
     const both = knownHosts(`[127.0.0.1]:${host.sshPort} ${realKey(host)}\n@revoked * ${realKey(host)}\n`);
     expect((await openssh(both, host)).stderr).toMatch(/REVOKED HOST KEY DETECTED/);
@@ -152,20 +198,32 @@ describe('known_hosts lines: the bot agrees with OpenSSH', () => {
     expect(ssh.ok).toBe(false);
     expect(ssh.stderr).toMatch(/Host key verification failed/);
     const b = await bot(file, host);
-    expect(b.message).toMatch(new RegExp(`^REFUSED: known_hosts line 1 trusts a certificate authority \\(@cert-authority\\) for ${host.name}, and this bot cannot verify OpenSSH host certificates`));
+    expect(b.message).toMatch(
+      new RegExp(
+        `^REFUSED: known_hosts line 1 trusts a certificate authority \\(@cert-authority\\) for ${host.name}, and this bot cannot verify OpenSSH host certificates`,
+      ),
+    );
     const t = await trustNew(file, host);
     expect(t.changed).toBe(false);
-    expect(t.out).toMatch(/line 1 \(@cert-authority, \[127\.0\.0\.1\]:\d+\): host certificates, which this bot cannot verify; nothing changed/);
+    expect(t.out).toMatch(
+      /line 1 \(@cert-authority, \[127\.0\.0\.1\]:\d+\): host certificates, which this bot cannot verify; nothing changed/,
+    );
   });
 
   it('a line OpenSSH skips in silence is a doctor PROBLEM, and refuses the hosts it may name', async () => {
     const file = knownHosts(`@trusted [127.0.0.1]:${host.sshPort} ${realKey(host)}\n[127.0.0.1]:${host.sshPort} ${realKey(host)}\n`);
     expect((await openssh(file, host)).ok).toBe(true);
-    expect((await bot(file, host)).message).toMatch(/^REFUSED: known_hosts line 1 may name .* but cannot be read \(unknown marker @trusted/);
+    expect((await bot(file, host)).message).toMatch(
+      /^REFUSED: known_hosts line 1 may name .* but cannot be read \(unknown marker @trusted/,
+    );
     const doc = fleet().toConfigObject({ hostNames: [host.name] });
     (doc.ssh as Record<string, unknown>).knownHostsPath = file;
     expect(checkKnownHosts(parseConfig(doc, 't'))).toEqual([
-      expect.objectContaining({ check: 'known_hosts', ok: false, detail: `line 1 (${'[127.0.0.1]:' + host.sshPort}): unknown marker @trusted (OpenSSH knows @revoked and @cert-authority)` }),
+      expect.objectContaining({
+        check: 'known_hosts',
+        ok: false,
+        detail: `line 1 (${'[127.0.0.1]:' + host.sshPort}): unknown marker @trusted (OpenSSH knows @revoked and @cert-authority)`,
+      }),
     ]);
   });
 

@@ -39,13 +39,22 @@ describe('health endpoints and the queue dashboard', () => {
     server = await startRedis({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'redis-health-')) });
     standin = await startSlackStandin();
     config = parseConfig(
-      getTestRun().fleet.toConfigObject({ hostNames: hosts.map((h) => h.name), rename: { [(hosts[0] as FleetHost).name]: 'edge-1' }, extra: { slack: { allowedChannels: [CHANNEL], roles: { operator: [USERS.operator] } } } }),
+      getTestRun().fleet.toConfigObject({
+        hostNames: hosts.map((h) => h.name),
+        rename: { [(hosts[0] as FleetHost).name]: 'edge-1' },
+        extra: { slack: { allowedChannels: [CHANNEL], roles: { operator: [USERS.operator] } } },
+      }),
       'health test',
     );
     worker = spawnWorker(config, server.url, 'health-w1');
     workerPort = await opsPortOf(worker.output, 'worker started');
     const [port] = (await allocatePorts(1)) as [number];
-    bot = spawnBot(config, { redisUrl: server.url, standin, port, env: { BULL_BOARD: 'on', BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: PASSWORD } });
+    bot = spawnBot(config, {
+      redisUrl: server.url,
+      standin,
+      port,
+      env: { BULL_BOARD: 'on', BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: PASSWORD },
+    });
     botPort = await opsPortOf(bot.output, 'bot started');
   });
   afterAll(async () => {
@@ -82,9 +91,15 @@ describe('health endpoints and the queue dashboard', () => {
     expect((await opsGet(workerPort, '/healthz')).status).toBe(200);
 
     // A command while Redis is down cannot be recorded: the bot counts the failed audit write.
-    const ack = await postSigned(bot.url, slashCommandBody({ text: 'restart edge-1', user_id: USERS.operator, channel_id: CHANNEL, response_url: standin.responseUrl('down') }), { secret: SECRET });
+    const ack = await postSigned(
+      bot.url,
+      slashCommandBody({ text: 'restart edge-1', user_id: USERS.operator, channel_id: CHANNEL, response_url: standin.responseUrl('down') }),
+      { secret: SECRET },
+    );
     expect(ack.status).toBe(200);
-    expect(metricValue((await opsGet(botPort, '/metrics')).body, 'srs_chatops_audit_write_failures_total', { type: 'request.received' })).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue((await opsGet(botPort, '/metrics')).body, 'srs_chatops_audit_write_failures_total', { type: 'request.received' }),
+    ).toBeGreaterThanOrEqual(1);
 
     await server.restart();
     await until(botPort, 200, 'bot ready again');

@@ -54,9 +54,17 @@ describe('metrics after jobs driven through the real path', () => {
   });
 
   const slash = (text: string): Promise<SignedResponse> =>
-    postSigned(bot.url, slashCommandBody({ text, user_id: USERS.operator, channel_id: CHANNEL, response_url: standin.responseUrl(`r${Date.now()}`) }), { secret: SECRET });
+    postSigned(
+      bot.url,
+      slashCommandBody({ text, user_id: USERS.operator, channel_id: CHANNEL, response_url: standin.responseUrl(`r${Date.now()}`) }),
+      { secret: SECRET },
+    );
   const finished = (requestId: string) =>
-    standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(requestId) && m.text.includes(': done')), 60000, `request ${requestId} finished`);
+    standin.waitFor(
+      (s) => s.messages(CHANNEL).find((m) => m.text.includes(requestId) && m.text.includes(': done')),
+      60000,
+      `request ${requestId} finished`,
+    );
 
   it('counts jobs by verb and outcome, their durations, a drain, SSH connect failures, Slack errors and 429s', async () => {
     const before = await opsGet(workerPort, '/metrics');
@@ -90,7 +98,9 @@ describe('metrics after jobs driven through the real path', () => {
     expect(metricValue(w, 'srs_chatops_audit_write_failures_total')).toBeUndefined();
 
     const b = (await opsGet(botPort, '/metrics')).body;
-    expect(metricValue(b, 'srs_chatops_slack_api_errors_total', { method: 'chat.postMessage', code: 'internal_error', component: 'bot' })).toBe(1);
+    expect(
+      metricValue(b, 'srs_chatops_slack_api_errors_total', { method: 'chat.postMessage', code: 'internal_error', component: 'bot' }),
+    ).toBe(1);
     expect(metricValue(b, 'srs_chatops_slack_rate_limited_total', { method: 'chat.update' })).toBe(1);
     expect(metricValue(b, 'srs_chatops_workers_alive')).toBe(1);
     expect(metricValue(b, 'srs_chatops_queue_jobs', { state: 'waiting' })).toBe(0);
@@ -102,8 +112,16 @@ describe('metrics after jobs driven through the real path', () => {
     const ack = await slash('status edge-4');
     const id = requestIdOf(ack);
     await finished(id);
-    const lines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg?: string; requestId?: string; jobId?: string });
-    expect(lines(bot.output()).filter((l) => l.requestId === id).map((l) => l.msg)).toContain('request queued');
+    const lines = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg?: string; requestId?: string; jobId?: string });
+    expect(
+      lines(bot.output())
+        .filter((l) => l.requestId === id)
+        .map((l) => l.msg),
+    ).toContain('request queued');
     const workerLines = lines(worker.output()).filter((l) => l.requestId === id);
     // The verb's own log line (SSH refused: sshd of edge-4 is down) carries it too, not only the summary line.
     expect(workerLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['verb failed', 'verb done']));
@@ -113,7 +131,9 @@ describe('metrics after jobs driven through the real path', () => {
     const redis = new Redis(redisUrl());
     try {
       const records = await new RedisAuditStore(redis).query({ requestId: id });
-      expect(records.map((r) => r.type)).toEqual(expect.arrayContaining(['request.received', 'request.queued', 'job.started', 'job.result']));
+      expect(records.map((r) => r.type)).toEqual(
+        expect.arrayContaining(['request.received', 'request.queued', 'job.started', 'job.result']),
+      );
       expect(records.every((r) => r.correlationId === id)).toBe(true);
     } finally {
       redis.disconnect();
@@ -123,12 +143,22 @@ describe('metrics after jobs driven through the real path', () => {
   it('Socket Mode, the manifest default: the bot process needs no signing secret and answers /srs over the socket', async () => {
     const socket = await startSocketModeStandin({ slack: standin });
     const [port] = (await allocatePorts(1)) as [number];
-    const socketBot = spawnBot(config, { redisUrl: redisUrl(), standin, port, env: { SLACK_APP_TOKEN: standin.appToken, SLACK_SIGNING_SECRET: '' } });
+    const socketBot = spawnBot(config, {
+      redisUrl: redisUrl(),
+      standin,
+      port,
+      env: { SLACK_APP_TOKEN: standin.appToken, SLACK_SIGNING_SECRET: '' },
+    });
     try {
       const opsPort = await opsPortOf(socketBot.output, 'bot started');
       expect(socketBot.output()).toMatch(/"mode":"socket"/);
       await socket.waitForConnection(20000);
-      const envelope = socket.pushSlashCommand({ text: 'status edge-1', user_id: USERS.operator, channel_id: CHANNEL, response_url: standin.responseUrl('socket') });
+      const envelope = socket.pushSlashCommand({
+        text: 'status edge-1',
+        user_id: USERS.operator,
+        channel_id: CHANNEL,
+        response_url: standin.responseUrl('socket'),
+      });
       const ack = (await socket.waitForAck(envelope, 10000)).payload as { text: string };
       expect(ack.text).toMatch(/Queued `status` on 1 host \(request (r-[a-z0-9]+-[a-f0-9]+)\)/);
       await finished(/request (r-[a-z0-9]+-[a-f0-9]+)/.exec(ack.text)?.[1] ?? '?');

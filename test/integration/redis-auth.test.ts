@@ -31,7 +31,26 @@ describe('a Redis that refuses the password', () => {
     if (!binary) throw new Error('redis-server is not installed');
     port = await allocatePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-auth-'));
-    const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', RIGHT, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], { detached: true, stdio: 'ignore' });
+    const child = spawn(
+      binary,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--requirepass',
+        RIGHT,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--daemonize',
+        'no',
+      ],
+      { detached: true, stdio: 'ignore' },
+    );
     child.unref();
     pid = child.pid ?? 0;
     await waitUntil(
@@ -55,13 +74,23 @@ describe('a Redis that refuses the password', () => {
   });
 
   const url = (form: string) => form.replace('PORT', String(port));
-  const wrongForms = ['redis://127.0.0.1:PORT?password=WRONG', 'redis://:WRONG@127.0.0.1:PORT', 'redis://default:WRONG@127.0.0.1:PORT/0', 'redis://127.0.0.1:PORT/0?username=default&password=WRONG'].map((f) => f.replace('WRONG', WRONG));
+  const wrongForms = [
+    'redis://127.0.0.1:PORT?password=WRONG',
+    'redis://:WRONG@127.0.0.1:PORT',
+    'redis://default:WRONG@127.0.0.1:PORT/0',
+    'redis://127.0.0.1:PORT/0?username=default&password=WRONG',
+  ].map((f) => f.replace('WRONG', WRONG));
 
   it('doctor names the authentication failure with the fix, and masks the password in every URL form', async () => {
     for (const form of wrongForms) {
       const [finding] = await checkRedis(url(form));
       expect(finding).toMatchObject({ check: 'redis', ok: false });
-      expect([form, finding?.detail]).toEqual([form, expect.stringMatching(/: authentication failed: Redis refused the user or password in REDIS_URL \(WRONGPASS invalid username-password pair/)]);
+      expect([form, finding?.detail]).toEqual([
+        form,
+        expect.stringMatching(
+          /: authentication failed: Redis refused the user or password in REDIS_URL \(WRONGPASS invalid username-password pair/,
+        ),
+      ]);
       expect(finding?.fix).toMatch(/^set REDIS_URL with the password Redis expects/);
       expect(JSON.stringify(finding)).not.toContain(WRONG);
     }
@@ -71,7 +100,11 @@ describe('a Redis that refuses the password', () => {
     expect(ok).toMatchObject({ ok: true, detail: url('redis://127.0.0.1:PORT?password=***') });
     // Not a URL at all: named, and the password (which Node's URL error carries in `input`) is not shown.
     const [invalid] = await checkRedis(`redis://:${WRONG}@127.0.0.1:${port}x`);
-    expect(invalid).toMatchObject({ ok: false, detail: `redis://:***@127.0.0.1:${port}x: REDIS_URL is not a valid URL`, fix: expect.stringMatching(/^write it as redis:\/\//) as string });
+    expect(invalid).toMatchObject({
+      ok: false,
+      detail: `redis://:***@127.0.0.1:${port}x: REDIS_URL is not a valid URL`,
+      fix: expect.stringMatching(/^write it as redis:\/\//) as string,
+    });
   });
 
   it('the audit CLI says it cannot log in, with the fix, and never prints the password', async () => {
@@ -79,7 +112,9 @@ describe('a Redis that refuses the password', () => {
       let err = '';
       const io: AuditOutput = { out: () => undefined, err: (t) => void (err += t) };
       expect(await runAudit(['tail', '-n', '1'], { REDIS_URL: url(form) }, io)).toBe(3);
-      expect(err).toMatch(/^srs-chatops audit: cannot log in to Redis at redis:\/\/\S+ \(authentication failed: Redis refused the user or password in REDIS_URL \(WRONGPASS[^)]*\)\): set REDIS_URL with the password Redis expects/);
+      expect(err).toMatch(
+        /^srs-chatops audit: cannot log in to Redis at redis:\/\/\S+ \(authentication failed: Redis refused the user or password in REDIS_URL \(WRONGPASS[^)]*\)\): set REDIS_URL with the password Redis expects/,
+      );
       expect(err).not.toContain(WRONG);
     }
   });
@@ -94,7 +129,11 @@ describe('a Redis that refuses the password', () => {
       hosts = await claimHosts(1, { serviceManager: 'initd' });
       standin = await startSlackStandin();
       const config = parseConfig(
-        getTestRun().fleet.toConfigObject({ hostNames: hosts.map((h) => h.name), rename: { [(hosts[0] as FleetHost).name]: 'edge-1' }, extra: { slack: { allowedChannels: [CHANNEL], roles: { operator: [USERS.operator] } } } }),
+        getTestRun().fleet.toConfigObject({
+          hostNames: hosts.map((h) => h.name),
+          rename: { [(hosts[0] as FleetHost).name]: 'edge-1' },
+          extra: { slack: { allowedChannels: [CHANNEL], roles: { operator: [USERS.operator] } } },
+        }),
         'redis auth test',
       );
       const [slackPort] = (await allocatePorts(1)) as [number];
@@ -117,9 +156,16 @@ describe('a Redis that refuses the password', () => {
       }
       const ready = await opsGet(botPort, '/readyz');
       expect(ready.status).toBe(503);
-      const redis = (JSON.parse(ready.body) as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks.find((c) => c.name === 'redis');
-      expect(redis?.detail).toMatch(/^not connected \(\w+\): authentication failed: Redis refused the user or password in REDIS_URL \(WRONGPASS[^)]*\); set REDIS_URL with the password Redis expects/);
-      await waitUntil(() => bot.output().includes('redis refused the credentials; commands will be refused until it is'), { timeoutMs: 10000, description: 'the startup warning' });
+      const redis = (JSON.parse(ready.body) as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks.find(
+        (c) => c.name === 'redis',
+      );
+      expect(redis?.detail).toMatch(
+        /^not connected \(\w+\): authentication failed: Redis refused the user or password in REDIS_URL \(WRONGPASS[^)]*\); set REDIS_URL with the password Redis expects/,
+      );
+      await waitUntil(() => bot.output().includes('redis refused the credentials; commands will be refused until it is'), {
+        timeoutMs: 10000,
+        description: 'the startup warning',
+      });
       expect(bot.output()).toContain('"msg":"redis refused the credentials; retrying"');
       expect(bot.output()).not.toContain(WRONG);
     });

@@ -6,7 +6,19 @@ import { redisUrlForDb } from '../support/queue-harness';
 const DB = 21;
 
 function result(host: string, summary = 'running'): VerbResult {
-  return { v: 1, host, verb: 'status', outcome: 'ok', summary, before: { state: 'running', apiUp: true }, after: { state: 'running', apiUp: true }, evidence: [], exitCode: null, durationMs: 1, output: '' };
+  return {
+    v: 1,
+    host,
+    verb: 'status',
+    outcome: 'ok',
+    summary,
+    before: { state: 'running', apiUp: true },
+    after: { state: 'running', apiUp: true },
+    evidence: [],
+    exitCode: null,
+    durationMs: 1,
+    output: '',
+  };
 }
 
 describe('request store: saveResult counts the hosts that answered (real Redis)', () => {
@@ -19,7 +31,16 @@ describe('request store: saveResult counts the hosts that answered (real Redis)'
 
   it('counts each host once, whatever the redeliveries, and forgets a reopened host', async () => {
     const store = new RedisRequestStore(redis);
-    await store.create({ v: 1, requestId: 'r1', userId: 'U1', channelId: 'C1', verb: 'status', hosts: ['h1', 'h2', 'h3'], text: 'status all', createdAt: 1 });
+    await store.create({
+      v: 1,
+      requestId: 'r1',
+      userId: 'U1',
+      channelId: 'C1',
+      verb: 'status',
+      hosts: ['h1', 'h2', 'h3'],
+      text: 'status all',
+      createdAt: 1,
+    });
     await store.markPosted('r1', 'h1', '1.1');
     await store.claim('r1', 'table:h1');
     expect(await store.saveResult('r1', result('h2'))).toBe(1);

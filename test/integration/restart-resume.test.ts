@@ -52,7 +52,10 @@ describe('a restart taken over from a worker that stopped mid-way (init.d)', () 
   let hosts: FleetHost[];
   let h: WorkerHarness;
   const sentActions = (host: FleetHost, from: number) =>
-    h.sent.slice(from).filter((s) => s.host === host.name && s.line.includes('srs-initd')).map((s) => /'(\w+)'$/.exec(s.line)?.[1]);
+    h.sent
+      .slice(from)
+      .filter((s) => s.host === host.name && s.line.includes('srs-initd'))
+      .map((s) => /'(\w+)'$/.exec(s.line)?.[1]);
 
   beforeAll(async () => {
     hosts = await claimHosts(4, { serviceManager: 'initd', version: '6.0.184' });
@@ -74,10 +77,17 @@ describe('a restart taken over from a worker that stopped mid-way (init.d)', () 
     const before = await runVerb(h.ctx(host.name), 'status');
     expect((await runVerb(h.ctx(host.name), 'stop')).outcome).toBe('ok'); // what w1 did before it died
     const from = h.sent.length;
-    const ck = checkpoint('w2', { steps: [{ action: 'stop', worker: 'w1', at: Date.now() }], process: { pid: oldPid, ...(before.after.serviceId ? { serviceId: before.after.serviceId } : {}) } });
+    const ck = checkpoint('w2', {
+      steps: [{ action: 'stop', worker: 'w1', at: Date.now() }],
+      process: { pid: oldPid, ...(before.after.serviceId ? { serviceId: before.after.serviceId } : {}) },
+    });
     const r = await runVerb(ctx(host, ck), 'restart');
     expect(r.outcome).toBe('ok');
-    expect(r.summary).toMatch(new RegExp(`^restart finished by worker w2 after w1 stopped mid-way: stop done, start sent now; restarted: pid ${oldPid} → \\d+, running`));
+    expect(r.summary).toMatch(
+      new RegExp(
+        `^restart finished by worker w2 after w1 stopped mid-way: stop done, start sent now; restarted: pid ${oldPid} → \\d+, running`,
+      ),
+    );
     expect(r.errorCode).toBeUndefined();
     expect(sentActions(host, from)).toEqual(['start']);
     expect(ck.state()?.steps.map((s) => s.action)).toEqual(['stop', 'start']);
@@ -91,12 +101,20 @@ describe('a restart taken over from a worker that stopped mid-way (init.d)', () 
     expect((await runVerb(h.ctx(host.name), 'restart')).outcome).toBe('ok'); // w1 got through both before it died
     const from = h.sent.length;
     const ck = checkpoint('w2', {
-      steps: [{ action: 'stop', worker: 'w1', at: 1 }, { action: 'start', worker: 'w1', at: 2 }],
-      process: { ...(oldPid !== undefined ? { pid: oldPid } : {}), ...(before.after.serviceId ? { serviceId: before.after.serviceId } : {}) },
+      steps: [
+        { action: 'stop', worker: 'w1', at: 1 },
+        { action: 'start', worker: 'w1', at: 2 },
+      ],
+      process: {
+        ...(oldPid !== undefined ? { pid: oldPid } : {}),
+        ...(before.after.serviceId ? { serviceId: before.after.serviceId } : {}),
+      },
     });
     const r = await runVerb(ctx(host, ck), 'restart');
     expect(r.outcome).toBe('ok');
-    expect(r.summary).toMatch(/^restart finished by worker w2 after w1 stopped mid-way: stop, start done, nothing left to send; restarted: pid \d+ → \d+, running/);
+    expect(r.summary).toMatch(
+      /^restart finished by worker w2 after w1 stopped mid-way: stop, start done, nothing left to send; restarted: pid \d+ → \d+, running/,
+    );
     expect(sentActions(host, from)).toEqual([]);
   });
 
@@ -112,7 +130,9 @@ describe('a restart taken over from a worker that stopped mid-way (init.d)', () 
     const from = h.sent.length;
     const r = await runVerb({ ...ctx(host, checkpoint('w2', w1.state())), grace: graceJob(h.config, store) }, 'restart');
     expect(r.outcome).toBe('ok');
-    expect(r.summary).toMatch(/^graceful restart finished by worker w2 after w1 stopped mid-way: quit done, start had been sent, nothing left to send; gracefully restarted/);
+    expect(r.summary).toMatch(
+      /^graceful restart finished by worker w2 after w1 stopped mid-way: quit done, start had been sent, nothing left to send; gracefully restarted/,
+    );
     expect(sentActions(host, from)).toEqual([]);
     expect(readPid(host)).toBe(newPid);
   });
@@ -122,11 +142,18 @@ describe('a restart taken over from a worker that stopped mid-way (init.d)', () 
     const before = await runVerb(h.ctx(host.name), 'status');
     const oldPid = readPid(host);
     const from = h.sent.length;
-    const ck = checkpoint('w2', { steps: [{ action: 'stop', worker: 'w1', at: Date.now() }], process: { pid: oldPid, ...(before.after.serviceId ? { serviceId: before.after.serviceId } : {}) } });
+    const ck = checkpoint('w2', {
+      steps: [{ action: 'stop', worker: 'w1', at: Date.now() }],
+      process: { pid: oldPid, ...(before.after.serviceId ? { serviceId: before.after.serviceId } : {}) },
+    });
     const r = await runVerb(ctx(host, ck, { stopTimeoutMs: 1500 }), 'restart');
     expect(r.outcome).toBe('unknown');
     expect(r.errorCode).toBe('interrupted');
-    expect(r.summary).toMatch(new RegExp(`^restart NOT finished: w2 took it over after w1 stopped mid-way; \`stop\` had been sent, but pid ${oldPid} still runs .*\`stop\` is never sent twice`));
+    expect(r.summary).toMatch(
+      new RegExp(
+        `^restart NOT finished: w2 took it over after w1 stopped mid-way; \`stop\` had been sent, but pid ${oldPid} still runs .*\`stop\` is never sent twice`,
+      ),
+    );
     expect(sentActions(host, from)).toEqual([]);
     expect(readPid(host)).toBe(oldPid);
     expect(pidAlive(oldPid)).toBe(true);

@@ -31,7 +31,12 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
       hostExtra,
       extra: {
         approvals: { approvers: { all: [APPROVER] } },
-        upgrade: { install: ['{root}/../bin/slow-install', '{version}', '--root', '{root}'], batchSize: 2, healthTimeoutMs: 6000, deadlineMs: 1500 },
+        upgrade: {
+          install: ['{root}/../bin/slow-install', '{version}', '--root', '{root}'],
+          batchSize: 2,
+          healthTimeoutMs: 6000,
+          deadlineMs: 1500,
+        },
         grace: { deadlineMs: 60000, pollMs: 300 },
       },
     });
@@ -48,7 +53,11 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
       // The install command the plan approves: the simulator's, slowed down on demand (a marker file) so that a
       // test can act while a host is installing.
       const bin = path.join(h.hostDir, 'usr/local/bin');
-      fs.writeFileSync(path.join(bin, 'slow-install'), `#!/bin/sh\nd=$(dirname "$0")\n[ -f "$d/slow-install.on" ] && sleep 6\nexec "$d/srs-install" "$@"\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(bin, 'slow-install'),
+        `#!/bin/sh\nd=$(dirname "$0")\n[ -f "$d/slow-install.on" ] && sleep 6\nexec "$d/srs-install" "$@"\n`,
+        { mode: 0o755 },
+      );
       publishPackage(h.hostDir, '6.0.185');
       publishPackage(h.hostDir, '6.0.186', { broken: 'no-streams' });
       publishPackage(h.hostDir, '6.0.187', { broken: 'no-start' });
@@ -60,7 +69,8 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
 
   const thread = (parent: SlackMessage) => b.standin.thread(CHANNEL, parent.ts);
   const parentOf = (id: string) => b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000, `parent of ${id}`);
-  const card = (parent: SlackMessage) => b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('asks to upgrade')), 30000, 'plan card');
+  const card = (parent: SlackMessage) =>
+    b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('asks to upgrade')), 30000, 'plan card');
   const status = (parent: SlackMessage) => thread(parent).find((m) => m.text.startsWith('*Rollout'));
   const ended = (parent: SlackMessage, word: RegExp, timeoutMs = 90000) =>
     b.standin.waitFor(() => thread(parent).find((m) => word.test(m.text) && m.text.startsWith(':')), timeoutMs, `rollout ${String(word)}`);
@@ -89,19 +99,43 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     hosts.forEach((h, i) => expect(pidOf(h)).not.toBe(pids[i]));
     const replies = thread(parent).map((m) => m.text);
     const batchStarts = replies.filter((t) => t.startsWith(':arrow_forward: Batch'));
-    expect(batchStarts).toEqual([expect.stringContaining('Batch 1 of 3 started: `edge-1`, `edge-2`'), expect.stringContaining('Batch 2 of 3'), expect.stringContaining('Batch 3 of 3')]);
+    expect(batchStarts).toEqual([
+      expect.stringContaining('Batch 1 of 3 started: `edge-1`, `edge-2`'),
+      expect.stringContaining('Batch 2 of 3'),
+      expect.stringContaining('Batch 3 of 3'),
+    ]);
     // Batch 2 starts only after both hosts of batch 1 answered.
     const firstB2 = replies.findIndex((t) => t.includes('Batch 2 of 3'));
     const results = (n: string) => replies.findIndex((t) => t.includes(`*${n}*`) && t.includes('upgrade ok'));
     expect(results('edge-1')).toBeLessThan(firstB2);
     expect(results('edge-2')).toBeLessThan(firstB2);
-    await b.standin.waitFor(() => (/: done \(|: done\n/.test(status(parent)?.text ?? '') ? true : undefined), 10000, 'status message final');
-    await b.standin.waitFor(() => (/done: 6 ok/.test(b.standin.messages(CHANNEL).find((m) => m.ts === parent.ts)?.text ?? '') ? true : undefined), 10000, 'parent summary');
+    await b.standin.waitFor(
+      () => (/: done \(|: done\n/.test(status(parent)?.text ?? '') ? true : undefined),
+      10000,
+      'status message final',
+    );
+    await b.standin.waitFor(
+      () => (/done: 6 ok/.test(b.standin.messages(CHANNEL).find((m) => m.ts === parent.ts)?.text ?? '') ? true : undefined),
+      10000,
+      'parent summary',
+    );
     await b.standin.waitFor(() => (publishers.every((p) => p.current !== null) ? true : undefined), 10000);
 
     const records = await b.audit({ requestId: id, limit: 200 });
     const types = records.map((r) => r.type).reverse();
-    for (const t of ['request.received', 'request.queued', 'approval.requested', 'button.pressed', 'approval.granted', 'rollout.started', 'rollout.batch', 'job.started', 'job.result', 'rollout.done', 'request.done']) {
+    for (const t of [
+      'request.received',
+      'request.queued',
+      'approval.requested',
+      'button.pressed',
+      'approval.granted',
+      'rollout.started',
+      'rollout.batch',
+      'job.started',
+      'job.result',
+      'rollout.done',
+      'request.done',
+    ]) {
       expect(types).toContain(t);
     }
     expect(types.filter((t) => t === 'rollout.batch')).toHaveLength(3);
@@ -143,7 +177,11 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     expect(halted.text).toMatch(/rolled back: 6\.0\.184 serves again/);
     expect(await versionOf(hosts[0] as FleetHost)).toBe('6.0.184');
     expect(halted.text).toMatch(/`edge-2` untouched/);
-    await b.standin.waitFor(() => ((publishers[0]?.current ?? null) !== null ? true : undefined), 10000, 'edge-1 publisher back after the rollback');
+    await b.standin.waitFor(
+      () => ((publishers[0]?.current ?? null) !== null ? true : undefined),
+      10000,
+      'edge-1 publisher back after the rollback',
+    );
   }, 180000);
 
   it('abort stops after the host in progress; the rest stay untouched', async () => {
@@ -151,7 +189,11 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     const id = requestIdOf(await b.slash('upgrade edge-1,edge-2,edge-3 6.0.185 --batch 1', { user: USERS.operator }));
     const parent = await parentOf(id);
     await approve(parent);
-    await b.standin.waitFor(() => (/installing|restarting|verifying/.test(status(parent)?.text ?? '') ? true : undefined), 30000, 'edge-1 in progress');
+    await b.standin.waitFor(
+      () => (/installing|restarting|verifying/.test(status(parent)?.text ?? '') ? true : undefined),
+      30000,
+      'edge-1 in progress',
+    );
     const viewer = await b.slash(`abort ${id}`, { user: USERS.viewer });
     expect(viewer.body).toContain('Only <@');
     const ack = await b.slash(`abort ${id}`, { user: USERS.operator });
@@ -170,10 +212,18 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     const id = requestIdOf(await b.slash('upgrade edge-1,edge-2 6.0.185 --batch 1', { user: USERS.operator }));
     const parent = await parentOf(id);
     await approve(parent);
-    await b.standin.waitFor(() => (/`edge-1` [^\n]*installing/.test(status(parent)?.text ?? '') ? true : undefined), 30000, 'edge-1 installing');
+    await b.standin.waitFor(
+      () => (/`edge-1` [^\n]*installing/.test(status(parent)?.text ?? '') ? true : undefined),
+      30000,
+      'edge-1 installing',
+    );
     const ack = await b.slash(`abort ${id} --now`, { user: USERS.operator });
     expect(ack.body).toContain('Confirm in the rollout');
-    const confirm = await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('Abort rollout')), 10000, 'abort confirmation');
+    const confirm = await b.standin.waitFor(
+      () => thread(parent).find((m) => m.text.includes('Abort rollout')),
+      10000,
+      'abort confirmation',
+    );
     await b.press(confirm, 'srs_rollout_abort_now', USERS.viewer);
     await b.standin.waitFor((s) => s.responses.find((r) => JSON.stringify(r).includes('may abort it; nothing was done')), 8000);
     await b.press(confirm, 'srs_rollout_abort_now', USERS.operator);
@@ -181,7 +231,9 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     expect(aborted.text).toMatch(/`edge-1` cancelled, runs 6\.0\.184/);
     expect(aborted.text).toMatch(/`edge-2` untouched/);
     const reply = thread(parent).find((m) => /\*edge-1\* upgrade/.test(m.text));
-    expect(reply?.text).toMatch(/not restarted: the rollout was aborted by U0OPER001 after the install; 6\.0\.184 was re-installed and still serves/);
+    expect(reply?.text).toMatch(
+      /not restarted: the rollout was aborted by U0OPER001 after the install; 6\.0\.184 was re-installed and still serves/,
+    );
     expect(pidOf(hosts[0] as FleetHost)).toBe(pids[0]);
     expect(pidOf(hosts[1] as FleetHost)).toBe(pids[1]);
     expect(await versionOf(hosts[0] as FleetHost)).toBe('6.0.184');

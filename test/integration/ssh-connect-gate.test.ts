@@ -52,7 +52,16 @@ describe('SSH connects: a cap on concurrent handshakes, one attempt per host, no
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const sshHost = (maxConcurrentConnects: number): SshHost =>
-    new SshHost({ privateKeyPath: keyPath, knownHostsPath, connectTimeoutMs: 300, keepaliveIntervalMs: 0, idleTimeoutMs: 1000, maxChannelsPerHost: 2, maxConcurrentConnects, logger: createLogger('test') });
+    new SshHost({
+      privateKeyPath: keyPath,
+      knownHostsPath,
+      connectTimeoutMs: 300,
+      keepaliveIntervalMs: 0,
+      idleTimeoutMs: 1000,
+      maxChannelsPerHost: 2,
+      maxConcurrentConnects,
+      logger: createLogger('test'),
+    });
   const target = (port: number, user: string): HostTarget => ({ name: `hung-${user}`, address: '127.0.0.1', port, user });
 
   it('admits at most maxConcurrentConnects handshakes at a time; each waiting one still gets its own connect timeout', async () => {
@@ -89,14 +98,21 @@ describe('SSH connects: a cap on concurrent handshakes, one attempt per host, no
     const ssh = sshHost(32);
     try {
       const t = target(port, 'u1');
-      const settled = await Promise.allSettled([ssh.exec(t, { argv: ['true'], timeoutMs: 1000 }), ssh.httpGet(t, '127.0.0.1:1985', '/api/v1/summaries', 1000)]);
+      const settled = await Promise.allSettled([
+        ssh.exec(t, { argv: ['true'], timeoutMs: 1000 }),
+        ssh.httpGet(t, '127.0.0.1:1985', '/api/v1/summaries', 1000),
+      ]);
       const reasons = settled.map((s) => (s.status === 'rejected' ? (s.reason as unknown) : undefined));
       expect(reasons[0]).toBeInstanceOf(ChatopsError);
       expect((reasons[0] as ChatopsError).code).toBe('ssh_connect_timeout');
       expect(reasons[1]).toBe(reasons[0]);
       expect(hung.accepted).toBe(1);
       // The client closed its side: nothing stays connected to a host that did not answer.
-      await waitUntil(() => hung.open === 0, { timeoutMs: 5000, intervalMs: 20, description: 'the timed-out connection to be closed by the client' });
+      await waitUntil(() => hung.open === 0, {
+        timeoutMs: 5000,
+        intervalMs: 20,
+        description: 'the timed-out connection to be closed by the client',
+      });
       // A later call tries again (a failure is not cached).
       await expect(ssh.exec(t, { argv: ['true'], timeoutMs: 1000 })).rejects.toMatchObject({ code: 'ssh_connect_timeout' });
       expect(hung.accepted).toBe(2);

@@ -7,7 +7,8 @@ import { redisUrlForDb } from '../support/queue-harness';
 const DB = 22;
 
 /** The turn as the worker takes it (through the host queue's owner). */
-const takeHostTurn = (redis: Redis, host: string, jobId: string, lockTtlMs: number): Promise<HostTurn> => new HostQueue(redis).takeTurn(host, jobId, lockTtlMs);
+const takeHostTurn = (redis: Redis, host: string, jobId: string, lockTtlMs: number): Promise<HostTurn> =>
+  new HostQueue(redis).takeTurn(host, jobId, lockTtlMs);
 
 describe('takeHostTurn: FIFO check, host lock and cancel flag in one Lua script (real Redis)', () => {
   let redis: Redis;

@@ -95,7 +95,15 @@ describe('SSH faults: host keys, dead hosts', () => {
     const host = hosts[1] as FleetHost;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otherkey-'));
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'id')]);
-    const ssh = new SshHost({ privateKeyPath: path.join(dir, 'id'), knownHostsPath: h.config.ssh.knownHostsPath, connectTimeoutMs: 3000, keepaliveIntervalMs: 0, idleTimeoutMs: 1000, maxChannelsPerHost: 2, logger: createLogger('t') });
+    const ssh = new SshHost({
+      privateKeyPath: path.join(dir, 'id'),
+      knownHostsPath: h.config.ssh.knownHostsPath,
+      connectTimeoutMs: 3000,
+      keepaliveIntervalMs: 0,
+      idleTimeoutMs: 1000,
+      maxChannelsPerHost: 2,
+      logger: createLogger('t'),
+    });
     try {
       const r = await runVerb({ ...h.ctx(host.name), hosts: ssh }, 'stop');
       expect(r).toMatchObject({ outcome: 'unknown', errorCode: 'ssh_auth_failed' });
@@ -161,8 +169,17 @@ describe('SSH faults: host keys, dead hosts', () => {
     const key = path.join(getTestRun().fleet.dir, 'loose_key');
     fs.copyFileSync(h.config.ssh.privateKeyPath, key);
     fs.chmodSync(key, 0o644);
-    expect(() => new SshHost({ privateKeyPath: key, knownHostsPath: h.config.ssh.knownHostsPath, connectTimeoutMs: 1, keepaliveIntervalMs: 0, idleTimeoutMs: 1, maxChannelsPerHost: 1, logger: createLogger('t') })).toThrow(
-      /readable by others .*chmod 600/,
-    );
+    expect(
+      () =>
+        new SshHost({
+          privateKeyPath: key,
+          knownHostsPath: h.config.ssh.knownHostsPath,
+          connectTimeoutMs: 1,
+          keepaliveIntervalMs: 0,
+          idleTimeoutMs: 1,
+          maxChannelsPerHost: 1,
+          logger: createLogger('t'),
+        }),
+    ).toThrow(/readable by others .*chmod 600/);
   });
 });

@@ -74,23 +74,30 @@ describe('worker verbs on real sshd + simulated SRS (init.d)', () => {
 
   it('a zombie or a recycled pid in the pid file: never "running"; start runs nothing and says what blocks it and how to fix it', async () => {
     const host = hosts[1] as FleetHost;
-    const initdStarts = () => h.sent.filter((s) => s.host === host.name && s.line.includes('srs-initd') && s.line.endsWith("'start'")).length;
+    const initdStarts = () =>
+      h.sent.filter((s) => s.host === host.name && s.line.includes('srs-initd') && s.line.endsWith("'start'")).length;
     const startsBefore = initdStarts();
     // A parent that never reaps its exited child leaves a zombie.
     const parent: ChildProcess = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const zombiePid = await new Promise<number>((resolve) => parent.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+    const zombiePid = await new Promise<number>((resolve) =>
+      parent.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+    );
     await waitFor(() => fs.readFileSync(`/proc/${zombiePid}/status`, 'utf8').includes('State:\tZ'), 3000);
     fs.writeFileSync(host.pidFile, `${zombiePid}\n`);
     try {
       const z = await runVerb(h.ctx(host.name), 'status');
       expect(z.after.state).toBe('zombie');
-      expect(z.summary).toBe(`stopped (pid ${zombiePid} exited but is a zombie: its parent, pid ${parent.pid ?? '?'} (\`sleep 30\`), has not reaped it; SRS's init.d counts it as running and refuses to start)`);
+      expect(z.summary).toBe(
+        `stopped (pid ${zombiePid} exited but is a zombie: its parent, pid ${parent.pid ?? '?'} (\`sleep 30\`), has not reaped it; SRS's init.d counts it as running and refuses to start)`,
+      );
       expect((await runVerb(h.ctx(host.name), 'stop')).outcome).toBe('noop');
       // start waits (here 1.5 s) for the parent to reap it; it does not, so nothing is started.
       const ctx = h.ctx(host.name);
       const start = await runVerb({ ...ctx, settings: { ...ctx.settings, zombieReapWaitMs: 1500 } }, 'start');
       expect(start).toMatchObject({ outcome: 'failed', errorCode: 'zombie_pid' });
-      expect(start.summary).toContain(`pid ${zombiePid} (in ${host.pidFile}) exited but is still a zombie after 1.5 s: its parent, pid ${parent.pid ?? '?'} (\`sleep 30\`), has not reaped it`);
+      expect(start.summary).toContain(
+        `pid ${zombiePid} (in ${host.pidFile}) exited but is still a zombie after 1.5 s: its parent, pid ${parent.pid ?? '?'} (\`sleep 30\`), has not reaped it`,
+      );
       expect(start.summary).toContain(`remove the stale pid file ${host.pidFile}; then \`/srs start ${host.name}\``);
       expect(initdStarts()).toBe(startsBefore);
 
@@ -98,7 +105,9 @@ describe('worker verbs on real sshd + simulated SRS (init.d)', () => {
       fs.writeFileSync(host.pidFile, `${parent.pid ?? 0}\n`);
       const f = await runVerb(h.ctx(host.name), 'status');
       expect(f.after.state).toBe('foreign_pid');
-      expect(f.summary).toBe(`stopped (stale pid file: pid ${parent.pid ?? '?'} is now \`sleep 30\`, not SRS; SRS's init.d counts it as running and refuses to start)`);
+      expect(f.summary).toBe(
+        `stopped (stale pid file: pid ${parent.pid ?? '?'} is now \`sleep 30\`, not SRS; SRS's init.d counts it as running and refuses to start)`,
+      );
       const stop = await runVerb(h.ctx(host.name), 'stop');
       expect(stop.outcome).toBe('noop');
       expect(stop.summary).toMatch(/init\.d stop was not run \(it would send SIGTERM to pid \d+, which is not SRS\)/);
@@ -141,12 +150,18 @@ describe('worker verbs on real sshd + simulated SRS (init.d)', () => {
       const stopped = await runVerb(h.ctx(host.name), 'stop');
       expect(bound).toBe(true);
       expect(stopped.outcome).toBe('ok');
-      expect(stopped.summary).toMatch(new RegExp(`^stopped \\(pid \\d+ gone\\); ${held} \\S+ \\(pid ${process.pid}\\): SRS cannot start until it is freed$`));
+      expect(stopped.summary).toMatch(
+        new RegExp(`^stopped \\(pid \\d+ gone\\); ${held} \\S+ \\(pid ${process.pid}\\): SRS cannot start until it is freed$`),
+      );
       const r = await runVerb(h.ctx(host.name), 'start');
       expect(r.exitCode).toBe(0);
       expect(r.output).toMatch(/SRS started\(pid \d+\)/);
       expect(r.outcome).toBe('failed');
-      expect(r.summary).toMatch(new RegExp(`^start FAILED: SRS exited right after starting; port ${host.ports.rtmp} is held by \\S+ \\(pid ${process.pid}\\): SRS cannot start until it is freed; now stopped`));
+      expect(r.summary).toMatch(
+        new RegExp(
+          `^start FAILED: SRS exited right after starting; port ${host.ports.rtmp} is held by \\S+ \\(pid ${process.pid}\\): SRS cannot start until it is freed; now stopped`,
+        ),
+      );
       expect(r.evidence.join('\n')).toMatch(/SocketBind/);
       expect(['stale_pid', 'stopped', 'zombie']).toContain(r.after.state);
       expect(pidAlive(readPid(host))).toBe(false);

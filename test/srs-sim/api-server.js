@@ -50,16 +50,27 @@ const METHOD_NOT_ALLOWED = { status: 405, text: 'Method Not Allowed' };
 const ROOT_URLS = { api: 'the api root', rtc: { v1: { play: 'Play stream', publish: 'Publish stream', nack: 'Simulate the NACK' } } };
 const API_URLS = { v1: 'the api version 1.0' };
 const V1_URLS = {
-  versions: 'the version of SRS', summaries: 'the summary(pid, argv, pwd, cpu, mem) of SRS', rusages: 'the rusage of SRS',
-  self_proc_stats: 'the self process stats', system_proc_stats: 'the system process stats', meminfos: 'the meminfo of system',
-  authors: 'the license, copyright, authors and contributors', features: 'the supported features of SRS',
-  requests: 'the request itself, for http debug', vhosts: 'manage all vhosts or specified vhost',
-  streams: 'manage all streams or specified stream', clients: 'manage all clients or specified client, default query top 10 clients',
-  raw: 'raw api for srs, support CUID srs for instance the config', clusters: 'origin cluster server API',
-  perf: 'System performance stat', tcmalloc: 'tcmalloc api with params ?page=summary|api',
+  versions: 'the version of SRS',
+  summaries: 'the summary(pid, argv, pwd, cpu, mem) of SRS',
+  rusages: 'the rusage of SRS',
+  self_proc_stats: 'the self process stats',
+  system_proc_stats: 'the system process stats',
+  meminfos: 'the meminfo of system',
+  authors: 'the license, copyright, authors and contributors',
+  features: 'the supported features of SRS',
+  requests: 'the request itself, for http debug',
+  vhosts: 'manage all vhosts or specified vhost',
+  streams: 'manage all streams or specified stream',
+  clients: 'manage all clients or specified client, default query top 10 clients',
+  raw: 'raw api for srs, support CUID srs for instance the config',
+  clusters: 'origin cluster server API',
+  perf: 'System performance stat',
+  tcmalloc: 'tcmalloc api with params ?page=summary|api',
 };
 const V1_TESTS = {
-  requests: 'show the request info', errors: 'always return an error 100', redirects: 'always redirect to /api/v1/test/errors',
+  requests: 'show the request info',
+  errors: 'always return an error 100',
+  redirects: 'always redirect to /api/v1/test/errors',
   '[vhost]': 'http vhost for http://error.srs.com:1985/api/v1/tests/errors',
 };
 
@@ -92,9 +103,20 @@ function clientJson(c, ctx) {
   const recv = c.socket.bytesRead || 0;
   const kb = (/** @type {number} */ b) => (alive > 0 ? Math.round((b * 8) / 1000 / alive) : 0);
   return {
-    id: c.id, vhost: c.vhost, stream: ctx.hub.streamId(c), ip: c.ip, pageUrl: '', swfUrl: '',
-    tcUrl: `${scheme}://127.0.0.1:${rtmpPort}/${c.app}`, url: c.url, name: c.type === 'flv-play' ? `${c.streamName}.flv` : c.streamName,
-    type: c.type, publish: c.publish, alive: Math.round(alive * 100) / 100, send_bytes: sent, recv_bytes: recv,
+    id: c.id,
+    vhost: c.vhost,
+    stream: ctx.hub.streamId(c),
+    ip: c.ip,
+    pageUrl: '',
+    swfUrl: '',
+    tcUrl: `${scheme}://127.0.0.1:${rtmpPort}/${c.app}`,
+    url: c.url,
+    name: c.type === 'flv-play' ? `${c.streamName}.flv` : c.streamName,
+    type: c.type,
+    publish: c.publish,
+    alive: Math.round(alive * 100) / 100,
+    send_bytes: sent,
+    recv_bytes: recv,
     kbps: { recv_30s: kb(recv), send_30s: kb(sent) },
   };
 }
@@ -103,8 +125,17 @@ function clientJson(c, ctx) {
 function streamJson(s, ctx) {
   const rtmpPort = ctx.getSettings().rtmp[0]?.port ?? 1935;
   return {
-    id: s.id, name: s.name, vhost: s.vhost, app: s.app, tcUrl: `rtmp://127.0.0.1:${rtmpPort}/${s.app}`, url: s.url,
-    live_ms: Date.now(), clients: s.clients.size, frames: 0, send_bytes: 0, recv_bytes: 0,
+    id: s.id,
+    name: s.name,
+    vhost: s.vhost,
+    app: s.app,
+    tcUrl: `rtmp://127.0.0.1:${rtmpPort}/${s.app}`,
+    url: s.url,
+    live_ms: Date.now(),
+    clients: s.clients.size,
+    frames: 0,
+    send_bytes: 0,
+    recv_bytes: 0,
     kbps: { recv_30s: 0, send_30s: 0 },
     publish: { active: !!s.publisher, cid: s.publisher ? s.publisher.id : '' },
     video: s.publisher ? { codec: 'H264', profile: 'High', level: '3.1', width: 1280, height: 720 } : null,
@@ -139,20 +170,48 @@ function route(ctx, method, url) {
     const totalKb = Math.round(os.totalmem() / 1024);
     return ok({
       data: {
-        ok: true, now_ms: Date.now(),
+        ok: true,
+        now_ms: Date.now(),
         self: {
-          version: ctx.version, pid: process.pid, ppid: process.ppid, argv: ctx.argv, cwd: process.cwd(),
-          mem_kbyte: Math.round(mem.rss / 1024), mem_percent: Math.round((mem.rss / 1024 / totalKb) * 10000) / 10000,
-          cpu_percent: cpu, srs_uptime: Math.floor((Date.now() - ctx.startedAt) / 1000),
+          version: ctx.version,
+          pid: process.pid,
+          ppid: process.ppid,
+          argv: ctx.argv,
+          cwd: process.cwd(),
+          mem_kbyte: Math.round(mem.rss / 1024),
+          mem_percent: Math.round((mem.rss / 1024 / totalKb) * 10000) / 10000,
+          cpu_percent: cpu,
+          srs_uptime: Math.floor((Date.now() - ctx.startedAt) / 1000),
         },
         system: {
-          cpu_percent: cpu, disk_read_KBps: 0, disk_write_KBps: 0, disk_busy_percent: 0,
-          mem_ram_kbyte: totalKb, mem_ram_percent: Math.round((1 - os.freemem() / os.totalmem()) * 10000) / 10000,
-          mem_swap_kbyte: 0, mem_swap_percent: 0, cpus: os.cpus().length, cpus_online: os.cpus().length,
-          uptime: os.uptime(), ilde_time: 0, load_1m: l1, load_5m: l5, load_15m: l15,
-          net_sample_time: Date.now(), net_recv_bytes: 0, net_send_bytes: 0, net_recvi_bytes: 0, net_sendi_bytes: 0,
-          srs_sample_time: Date.now(), srs_recv_bytes: 0, srs_send_bytes: 0,
-          conn_sys: connSys(), conn_sys_et: connSys(), conn_sys_tw: 0, conn_sys_udp: 0, conn_srs: ctx.connSrs(),
+          cpu_percent: cpu,
+          disk_read_KBps: 0,
+          disk_write_KBps: 0,
+          disk_busy_percent: 0,
+          mem_ram_kbyte: totalKb,
+          mem_ram_percent: Math.round((1 - os.freemem() / os.totalmem()) * 10000) / 10000,
+          mem_swap_kbyte: 0,
+          mem_swap_percent: 0,
+          cpus: os.cpus().length,
+          cpus_online: os.cpus().length,
+          uptime: os.uptime(),
+          ilde_time: 0,
+          load_1m: l1,
+          load_5m: l5,
+          load_15m: l15,
+          net_sample_time: Date.now(),
+          net_recv_bytes: 0,
+          net_send_bytes: 0,
+          net_recvi_bytes: 0,
+          net_sendi_bytes: 0,
+          srs_sample_time: Date.now(),
+          srs_recv_bytes: 0,
+          srs_send_bytes: 0,
+          conn_sys: connSys(),
+          conn_sys_et: connSys(),
+          conn_sys_tw: 0,
+          conn_sys_udp: 0,
+          conn_srs: ctx.connSrs(),
         },
       },
     });
@@ -165,8 +224,14 @@ function route(ctx, method, url) {
     if (id && !all.includes(id)) return fail(ERR.VHOST_NOT_FOUND);
     if (method !== 'GET') return METHOD_NOT_ALLOWED;
     const vhostJson = () => ({
-      id: hub.vhostId, name: s.vhosts[0] || '__defaultVhost__', enabled: true, clients: hub.clients.size,
-      streams: ctx.noStreams ? 0 : hub.streams.size, send_bytes: 0, recv_bytes: 0, kbps: { recv_30s: 0, send_30s: 0 },
+      id: hub.vhostId,
+      name: s.vhosts[0] || '__defaultVhost__',
+      enabled: true,
+      clients: hub.clients.size,
+      streams: ctx.noStreams ? 0 : hub.streams.size,
+      send_bytes: 0,
+      recv_bytes: 0,
+      kbps: { recv_30s: 0, send_30s: 0 },
       hls: { enabled: false },
     });
     return id ? ok({ vhost: vhostJson() }) : ok({ vhosts: all.map(vhostJson) });
@@ -203,7 +268,9 @@ function route(ctx, method, url) {
         json: {
           code: 0,
           http_api: {
-            enabled: !!s.httpApi, listen: String(s.httpApi ? s.httpApi.port : 1985), crossdomain: true,
+            enabled: !!s.httpApi,
+            listen: String(s.httpApi ? s.httpApi.port : 1985),
+            crossdomain: true,
             raw_api: { enabled: ctx.rawApi, allow_reload: ctx.allowReload, allow_query: false, allow_update: false },
           },
         },
@@ -235,22 +302,41 @@ function createApiServer(ctx, hub) {
     const out = route(ctx, req.method || 'GET', url);
     if ('redirect' in out) {
       const body = `Redirect to ${out.redirect}`;
-      res.writeHead(302, { Connection: 'Close', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Location: out.redirect, Server: serverHeader });
+      res.writeHead(302, {
+        Connection: 'Close',
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+        Location: out.redirect,
+        Server: serverHeader,
+      });
       res.end(body);
       return;
     }
     if ('text' in out) {
-      res.writeHead(out.status, { Connection: 'Close', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(out.text), Server: serverHeader });
+      res.writeHead(out.status, {
+        Connection: 'Close',
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(out.text),
+        Server: serverHeader,
+      });
       res.end(out.text);
       return;
     }
     const { code, ...rest } = out.json;
     const json = out.envelope ? { code, server: ctx.serverId, service: ctx.serviceId, pid: String(process.pid), ...rest } : out.json;
     const body = JSON.stringify(json);
-    res.writeHead(200, { Connection: 'Close', 'Content-Length': Buffer.byteLength(body), 'Content-Type': 'application/json', Server: serverHeader });
+    res.writeHead(200, {
+      Connection: 'Close',
+      'Content-Length': Buffer.byteLength(body),
+      'Content-Type': 'application/json',
+      Server: serverHeader,
+    });
     res.end(body);
   });
-  server.on('connection', (s) => { hub.track(s); s.on('error', () => {}); });
+  server.on('connection', (s) => {
+    hub.track(s);
+    s.on('error', () => {});
+  });
   server.keepAliveTimeout = 1000;
   return server;
 }

@@ -19,24 +19,92 @@
  */
 
 const TOP_LEVEL = new Set([
-  'listen', 'pid', 'chunk_size', 'ff_log_dir', 'ff_log_level', 'srs_log_tank', 'srs_log_level',
-  'srs_log_level_v2', 'srs_log_file', 'max_connections', 'daemon', 'utc_time', 'utc_time',
-  'work_dir', 'asprocess', 'empty_ip_ok', 'tcmalloc_release_rate', 'grace_start_wait',
-  'grace_final_wait', 'force_grace_quit', 'disable_daemon_for_docker', 'inotify_auto_reload',
-  'auto_reload_for_docker', 'query_latest_version', 'first_wait_for_qlv', 'circuit_breaker',
-  'in_docker', 'is_full', 'heartbeat', 'stats', 'http_api', 'http_server', 'stream_caster',
-  'rtc_server', 'srt_server', 'rtsp_server', 'vhost', 'exporter', 'threads', 'hybrids',
-  'tencentcloud_cls', 'tencentcloud_apm', 'server_id', 'include', 'srs_log_flush',
-  'sim_exit_delay', 'sim_bind_fail_delay',
+  'listen',
+  'pid',
+  'chunk_size',
+  'ff_log_dir',
+  'ff_log_level',
+  'srs_log_tank',
+  'srs_log_level',
+  'srs_log_level_v2',
+  'srs_log_file',
+  'max_connections',
+  'daemon',
+  'utc_time',
+  'utc_time',
+  'work_dir',
+  'asprocess',
+  'empty_ip_ok',
+  'tcmalloc_release_rate',
+  'grace_start_wait',
+  'grace_final_wait',
+  'force_grace_quit',
+  'disable_daemon_for_docker',
+  'inotify_auto_reload',
+  'auto_reload_for_docker',
+  'query_latest_version',
+  'first_wait_for_qlv',
+  'circuit_breaker',
+  'in_docker',
+  'is_full',
+  'heartbeat',
+  'stats',
+  'http_api',
+  'http_server',
+  'stream_caster',
+  'rtc_server',
+  'srt_server',
+  'rtsp_server',
+  'vhost',
+  'exporter',
+  'threads',
+  'hybrids',
+  'tencentcloud_cls',
+  'tencentcloud_apm',
+  'server_id',
+  'include',
+  'srs_log_flush',
+  'sim_exit_delay',
+  'sim_bind_fail_delay',
 ]);
-const BLOCKS = new Set(['http_api', 'http_server', 'vhost', 'stream_caster', 'rtc_server', 'srt_server',
-  'rtsp_server', 'heartbeat', 'stats', 'exporter', 'threads', 'hybrids', 'circuit_breaker',
-  'tencentcloud_cls', 'tencentcloud_apm']);
-const INT_DIRECTIVES = new Set(['grace_start_wait', 'grace_final_wait', 'chunk_size', 'max_connections',
-  'sim_exit_delay', 'sim_bind_fail_delay']);
-const BOOL_DIRECTIVES = new Set(['daemon', 'force_grace_quit', 'utc_time', 'asprocess', 'empty_ip_ok',
-  'disable_daemon_for_docker', 'inotify_auto_reload', 'auto_reload_for_docker', 'query_latest_version',
-  'in_docker', 'is_full']);
+const BLOCKS = new Set([
+  'http_api',
+  'http_server',
+  'vhost',
+  'stream_caster',
+  'rtc_server',
+  'srt_server',
+  'rtsp_server',
+  'heartbeat',
+  'stats',
+  'exporter',
+  'threads',
+  'hybrids',
+  'circuit_breaker',
+  'tencentcloud_cls',
+  'tencentcloud_apm',
+]);
+const INT_DIRECTIVES = new Set([
+  'grace_start_wait',
+  'grace_final_wait',
+  'chunk_size',
+  'max_connections',
+  'sim_exit_delay',
+  'sim_bind_fail_delay',
+]);
+const BOOL_DIRECTIVES = new Set([
+  'daemon',
+  'force_grace_quit',
+  'utc_time',
+  'asprocess',
+  'empty_ip_ok',
+  'disable_daemon_for_docker',
+  'inotify_auto_reload',
+  'auto_reload_for_docker',
+  'query_latest_version',
+  'in_docker',
+  'is_full',
+]);
 
 /** A config error: `parse` (syntax, found while reading the file) or `check` (found when checking directives). */
 class ConfigError extends Error {
@@ -59,10 +127,24 @@ function parse(text) {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (c === '\n') { line++; i++; continue; }
-    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
-    if (c === '#') { while (i < text.length && text[i] !== '\n') i++; continue; }
-    if (c === ';' || c === '{' || c === '}') { tokens.push({ t: c, line, quoted: false }); i++; continue; }
+    if (c === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === ';' || c === '{' || c === '}') {
+      tokens.push({ t: c, line, quoted: false });
+      i++;
+      continue;
+    }
     if (c === '"' || c === "'") {
       const end = text.indexOf(c, i + 1);
       if (end < 0) throw new ConfigError(`read token, line=${line}, state=0 : line ${line}: unterminated string`);
@@ -103,9 +185,18 @@ function parse(text) {
       const args = [];
       for (;;) {
         const a = tokens[p];
-        if (!a) throw new ConfigError(`read token, line=${lastLine}, state=0 : line ${lastLine}: unexpected end of line to parse token ${name}`);
-        if (!a.quoted && a.t === ';') { p++; out.push({ name, args, children: null, line: startLine }); break; }
-        if (!a.quoted && a.t === '{') { p++; out.push({ name, args, children: block(depth + 1), line: startLine }); break; }
+        if (!a)
+          throw new ConfigError(`read token, line=${lastLine}, state=0 : line ${lastLine}: unexpected end of line to parse token ${name}`);
+        if (!a.quoted && a.t === ';') {
+          p++;
+          out.push({ name, args, children: null, line: startLine });
+          break;
+        }
+        if (!a.quoted && a.t === '{') {
+          p++;
+          out.push({ name, args, children: block(depth + 1), line: startLine });
+          break;
+        }
         if (!a.quoted && a.t === '}') throw new ConfigError(`parse dir : line ${a.line}: directive "${name}" is not terminated by ";"`);
         args.push(a.t);
         p++;
@@ -121,7 +212,9 @@ function parse(text) {
 }
 
 /** @param {string} s */
-function isBool(s) { return s === 'on' || s === 'off'; }
+function isBool(s) {
+  return s === 'on' || s === 'off';
+}
 
 /**
  * @param {string} s  "1935", "0.0.0.0:1935", "[::]:1935"
@@ -164,7 +257,8 @@ function validate(tree) {
     if (d.name === 'http_api' || d.name === 'http_server') {
       for (const c of d.children || []) {
         if (c.name === 'listen') c.args.forEach(parseListen);
-        if (c.name === 'enabled' && !isBool(c.args[0] || '')) throw new ConfigError(`check normal : line ${c.line}: enabled needs on|off`, 'check');
+        if (c.name === 'enabled' && !isBool(c.args[0] || ''))
+          throw new ConfigError(`check normal : line ${c.line}: enabled needs on|off`, 'check');
       }
     }
   }
@@ -192,7 +286,7 @@ function settings(tree, env) {
   /** @param {string|undefined} v @param {number} def */
   const int = (v, def) => (v === undefined || !/^\d+$/.test(v) ? def : Number(v));
 
-  const listen = env.SRS_LISTEN ? env.SRS_LISTEN.split(/\s+/).filter(Boolean) : (find(tree, 'listen')?.args || ['1935']);
+  const listen = env.SRS_LISTEN ? env.SRS_LISTEN.split(/\s+/).filter(Boolean) : find(tree, 'listen')?.args || ['1935'];
   /** @param {string} blockName @param {string} envPrefix @param {string} defPort */
   const httpBlock = (blockName, envPrefix, defPort) => {
     const b = find(tree, blockName);

@@ -22,11 +22,18 @@ const TICK_MS = 1000;
 const CONN_SAMPLE_MS = 3000;
 const BACKTRACE_LINE_MS = 15;
 const RELOAD_FAIL_FRAMES = {
-  parse: ['reload() [./src/app/srs_app_config.cpp:1398]', 'parse_file() [./src/app/srs_app_config.cpp:2278]',
-    'parse_buffer() [./src/app/srs_app_config.cpp:2904]', 'parse_conf() [./src/app/srs_app_config.cpp:1146]',
-    'parse_conf() [./src/app/srs_app_config.cpp:1127]'],
-  check: ['reload() [./src/app/srs_app_config.cpp:1409]', 'check_config() [./src/app/srs_app_config.cpp:2305]',
-    'check_normal_config() [./src/app/srs_app_config.cpp:2353]'],
+  parse: [
+    'reload() [./src/app/srs_app_config.cpp:1398]',
+    'parse_file() [./src/app/srs_app_config.cpp:2278]',
+    'parse_buffer() [./src/app/srs_app_config.cpp:2904]',
+    'parse_conf() [./src/app/srs_app_config.cpp:1146]',
+    'parse_conf() [./src/app/srs_app_config.cpp:1127]',
+  ],
+  check: [
+    'reload() [./src/app/srs_app_config.cpp:1409]',
+    'check_config() [./src/app/srs_app_config.cpp:2305]',
+    'check_normal_config() [./src/app/srs_app_config.cpp:2353]',
+  ],
   missing: ['reload() [./src/app/srs_app_config.cpp:1398]', 'parse_file() [./src/app/srs_app_config.cpp:2270]'],
 };
 
@@ -39,9 +46,15 @@ function serverIdFor(pidFile) {
   try {
     const v = fs.readFileSync(f, 'utf8').trim();
     if (v) return v;
-  } catch { /* create below */ }
+  } catch {
+    /* create below */
+  }
   const id = `vid-${newCid(7)}`;
-  try { fs.writeFileSync(f, id); } catch { /* read-only: id per process then */ }
+  try {
+    fs.writeFileSync(f, id);
+  } catch {
+    /* read-only: id per process then */
+  }
   return id;
 }
 
@@ -59,7 +72,9 @@ function runServer(opts) {
   const pidFile = path.resolve(settings.pid);
   const logger = opts.logger || new Logger(settings.logTank === 'console' ? null : path.resolve(settings.logFile), opts.cid);
   /** @param {number} code @param {number} delayMs */
-  const exit = (code, delayMs) => { setTimeout(() => process.exit(code), delayMs); };
+  const exit = (code, delayMs) => {
+    setTimeout(() => process.exit(code), delayMs);
+  };
 
   logger.info('son(daemon) process running.');
   try {
@@ -75,14 +90,26 @@ function runServer(opts) {
   const serverId = settings.serverId || serverIdFor(pidFile);
   const reloadState = { err: 0, msg: 'Success', state: 0, rid: newCid(7) };
   let connSample = 0;
-  const sampler = setInterval(() => { connSample = hub.clients.size; }, CONN_SAMPLE_MS);
+  const sampler = setInterval(() => {
+    connSample = hub.clients.size;
+  }, CONN_SAMPLE_MS);
   sampler.unref();
 
   /** @type {import('./api-server').ApiContext} */
   const ctx = {
-    version: opts.version, serverId, serviceId: newCid(), startedAt: Date.now(), argv: opts.argv, hub,
-    getSettings: () => settings, reloadState, requestReload: () => onReloadSignal(), noStreams: opts.broken === 'no-streams',
-    connSrs: () => connSample, rawApi: settings.rawApi, allowReload: settings.allowReload,
+    version: opts.version,
+    serverId,
+    serviceId: newCid(),
+    startedAt: Date.now(),
+    argv: opts.argv,
+    hub,
+    getSettings: () => settings,
+    reloadState,
+    requestReload: () => onReloadSignal(),
+    noStreams: opts.broken === 'no-streams',
+    connSrs: () => connSample,
+    rawApi: settings.rawApi,
+    allowReload: settings.allowReload,
   };
   /** @type {{ kind: string, addr: import('./config-parser').ListenAddr, server: import('net').Server }[]} */
   const listeners = [];
@@ -113,7 +140,10 @@ function runServer(opts) {
     reloadPending = true;
   }
   process.on('SIGHUP', onReloadSignal);
-  process.on('SIGUSR1', () => { logger.reopen(); logger.warn('reopen log file, signo=10', { errno: 4 }); });
+  process.on('SIGUSR1', () => {
+    logger.reopen();
+    logger.warn('reopen log file, signo=10', { errno: 4 });
+  });
   /** @param {'SIGQUIT' | 'SIGTERM' | 'SIGINT'} name */
   const onQuitSignal = (name) => {
     let signo = name === 'SIGQUIT' ? 3 : name === 'SIGTERM' ? 15 : 2;
@@ -144,7 +174,9 @@ function runServer(opts) {
       const state = r.stage === 'check' ? 20 : 10;
       const chain = errorChain(opts.configPath, r, 'reload');
       Object.assign(reloadState, { err: 1023, msg: `code=1023(ConfigInvalid) : ${chain}`, state });
-      logger.warn(`reload failed, state=${state}, err code=1023(ConfigInvalid)(Configuration is invalid) : ${chain}\n${stackLines(logger.cid, RELOAD_FAIL_FRAMES[r.stage], 11)}`);
+      logger.warn(
+        `reload failed, state=${state}, err code=1023(ConfigInvalid)(Configuration is invalid) : ${chain}\n${stackLines(logger.cid, RELOAD_FAIL_FRAMES[r.stage], 11)}`,
+      );
       return;
     }
     logger.info('config parse complete');
@@ -157,7 +189,14 @@ function runServer(opts) {
     }
     const old = settings;
     // Fixed at start: the pid file, every listener (http_api / http_server listen changes are not applied).
-    settings = { ...r.settings, pid: old.pid, rtmp: old.rtmp, listenArgs: old.listenArgs, httpApi: old.httpApi, httpServer: old.httpServer };
+    settings = {
+      ...r.settings,
+      pid: old.pid,
+      rtmp: old.rtmp,
+      listenArgs: old.listenArgs,
+      httpApi: old.httpApi,
+      httpServer: old.httpServer,
+    };
     if (settings.logTank !== 'console') logger.path = path.resolve(settings.logFile); // used at the next reopen
     logger.info('reload rtc server success, nothing changed.');
     for (const vhost of settings.vhosts.filter((v) => old.vhosts.includes(v))) {
@@ -183,7 +222,13 @@ function runServer(opts) {
       process.stderr.write(ASSERT_MESSAGE);
       // The kernel's core dump of this node process would be large: the sim writes a small stand-in itself (the
       // sim's init.d starts SRS with core dumps off), then dies by SIGABRT like SRS.
-      try { fs.writeFileSync(path.resolve('core'), `srs-chatops simulator core stand-in: ${sig} pid ${process.pid} aborted (SIGABRT)\n`, { mode: 0o600 }); } catch { /* read-only */ }
+      try {
+        fs.writeFileSync(path.resolve('core'), `srs-chatops simulator core stand-in: ${sig} pid ${process.pid} aborted (SIGABRT)\n`, {
+          mode: 0o600,
+        });
+      } catch {
+        /* read-only */
+      }
       process.removeAllListeners('SIGABRT');
       process.kill(process.pid, 'SIGABRT');
     };
@@ -215,7 +260,16 @@ function runServer(opts) {
       } catch (e) {
         // 5.0 reports it from its primordial thread (another context id); the listener's frames keep the server's.
         const errCid = major < 6 ? newCid() : logger.cid;
-        const f = bindFailure({ major, kind: w.kind, ip: w.addr.ip, port: w.addr.port, fd, code: /** @type {NodeJS.ErrnoException} */ (e).code || '', cid: logger.cid, masterCid: errCid });
+        const f = bindFailure({
+          major,
+          kind: w.kind,
+          ip: w.addr.ip,
+          port: w.addr.port,
+          fd,
+          code: /** @type {NodeJS.ErrnoException} */ (e).code || '',
+          cid: logger.cid,
+          masterCid: errCid,
+        });
         setTimeout(() => {
           logger.error(f.message, { errno: f.errno, cid: errCid });
           exit(1, 20);

@@ -58,7 +58,9 @@ class QuitController {
   }
 
   /** @param {number} ms */
-  sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+  sleep(ms) {
+    return new Promise((r) => setTimeout(r, ms));
+  }
 
   /**
    * The main cycle's tick: when a quit flag is set, the cycle ends and the quit sequence runs. Returns true then.

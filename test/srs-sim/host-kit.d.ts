@@ -1,7 +1,18 @@
 // Types of host-kit.js (helpers for tests that drive simulated hosts), for TypeScript callers.
 import type { InstalledHost, InstallOptions } from './install';
-export interface RunResult { code: number; out: string; raw: string; stdout: string; stderr: string }
-export interface ApiAnswer { status: number; headers: Headers; text: string; json: Record<string, unknown> }
+export interface RunResult {
+  code: number;
+  out: string;
+  raw: string;
+  stdout: string;
+  stderr: string;
+}
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: Record<string, unknown>;
+}
 export interface HostKit {
   tmpRoot: string;
   /** graceStartWaitMs 300 and graceFinalWaitMs 200 unless given */

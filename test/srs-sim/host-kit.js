@@ -61,7 +61,10 @@ function procState(pid) {
   }
 }
 /** Runs: exists and has not exited. @param {number} pid */
-const running = (pid) => { const s = procState(pid); return s !== null && s !== 'Z'; };
+const running = (pid) => {
+  const s = procState(pid);
+  return s !== null && s !== 'Z';
+};
 /** Gone from the process table (reaped). @param {number} pid */
 const gone = (pid) => procState(pid) === null;
 
@@ -91,7 +94,11 @@ function hostKit(prefix) {
   async function newHost(opts = {}) {
     const ports = { rtmp: await freePort(), http: await freePort(), api: await freePort() };
     const h = installHost({
-      hostDir: path.join(tmpRoot, `host${++seq}`), ports, graceStartWaitMs: 300, graceFinalWaitMs: 200, ...opts,
+      hostDir: path.join(tmpRoot, `host${++seq}`),
+      ports,
+      graceStartWaitMs: 300,
+      graceFinalWaitMs: 200,
+      ...opts,
     });
     hosts.push(h);
     return h;
@@ -105,7 +112,9 @@ function hostKit(prefix) {
           const pid = Number(fs.readFileSync(f, 'utf8').trim());
           const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
           if (cmd.includes('objs/srs') || cmd.includes('systemd-supervisor')) process.kill(pid, 'SIGKILL');
-        } catch { /* not running */ }
+        } catch {
+          /* not running */
+        }
       }
     }
     await sleep(100);
@@ -122,7 +131,8 @@ const initd = (h, verb) => run(h.initdLink, [verb]);
  * just found with `ps -p` was reaped before its `kill` (its zombie found, then reaped: likely under a delayed reaper,
  * the same with real SRS). Either way SRS is gone afterwards.
  */
-const STOP_RESULT = /^Stopping SRS\(pid \d+\)\.\.\.\[  OK  \]\n(SRS stopped by SIGTERM\[  OK  \]|send signal SIGTERM failed ret=1\[FAILED\])\n$/;
+const STOP_RESULT =
+  /^Stopping SRS\(pid \d+\)\.\.\.\[  OK  \]\n(SRS stopped by SIGTERM\[  OK  \]|send signal SIGTERM failed ret=1\[FAILED\])\n$/;
 
 /** @param {import('./install').InstalledHost} h */
 const readPid = (h) => Number(fs.readFileSync(h.pidFile, 'utf8').trim());
@@ -131,7 +141,11 @@ const readText = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') 
 /** @param {import('./install').InstalledHost} h */
 const log = (h) => readText(h.logFile);
 /** Log messages: the text after `[pid][cid] ` (and after `[errno] ` on WARN/ERROR lines). @param {import('./install').InstalledHost} h */
-const messages = (h) => log(h).split('\n').filter((l) => l.startsWith('[')).map((l) => l.replace(/^\[[^\]]+\]\[[A-Z]+\]\[\d+\]\[[^\]]+\](\[\d+\])? /, ''));
+const messages = (h) =>
+  log(h)
+    .split('\n')
+    .filter((l) => l.startsWith('['))
+    .map((l) => l.replace(/^\[[^\]]+\]\[[A-Z]+\]\[\d+\]\[[^\]]+\](\[\d+\])? /, ''));
 /** @param {import('./install').InstalledHost} h @param {string} text @param {number} [timeoutMs] */
 const waitLog = (h, text, timeoutMs = 10000) => waitFor(() => log(h).includes(text), timeoutMs, `log line "${text}"`);
 /** Until the server is up (its last startup line). @param {import('./install').InstalledHost} h */
@@ -146,8 +160,30 @@ async function api(h, p, method = 'GET') {
   const text = await res.text();
   /** @type {Record<string, unknown>} */
   let json = {};
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 
-module.exports = { STOP_RESULT, hostKit, run, initd, readPid, readText, log, messages, waitLog, waitUp, waitFor, api, procState, running, gone, sleep, portFree };
+module.exports = {
+  STOP_RESULT,
+  hostKit,
+  run,
+  initd,
+  readPid,
+  readText,
+  log,
+  messages,
+  waitLog,
+  waitUp,
+  waitFor,
+  api,
+  procState,
+  running,
+  gone,
+  sleep,
+  portFree,
+};

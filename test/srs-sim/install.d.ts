@@ -1,5 +1,9 @@
 // Types of install.js (the simulated SRS host installer), for TypeScript callers.
-export interface HostPorts { rtmp: number; http: number; api: number }
+export interface HostPorts {
+  rtmp: number;
+  http: number;
+  api: number;
+}
 export interface InstallOptions {
   /** absolute host directory; everything of the host lives under it */
   hostDir: string;
@@ -62,9 +66,17 @@ export interface ConfigOverrides {
   extra?: string;
 }
 export type BrokenKind = 'no-start' | 'no-streams' | 'crash';
-export interface BuildOptions { broken?: BrokenKind | null; asan?: boolean }
+export interface BuildOptions {
+  broken?: BrokenKind | null;
+  asan?: boolean;
+}
 /** What ROOT/objs/srs is: a simulator build (read from its header) or a real one (asked with `objs/srs -v`). */
-export interface InstalledBuild { version: string | null; broken: string | null; asan: boolean; simulated: boolean }
+export interface InstalledBuild {
+  version: string | null;
+  broken: string | null;
+  asan: boolean;
+  simulated: boolean;
+}
 export function installHost(opts: InstallOptions): InstalledHost;
 export function setVersion(root: string, version: string, opts?: BuildOptions): string;
 export function readBuild(root: string): InstalledBuild;
@@ -80,7 +92,11 @@ export function getPreviousVersion(root: string): string | null;
  * `broken`, AddressSanitizer when `asan`), or with `binary` (absolute path of a real `objs/srs`) that binary, which
  * srs-install copies over ROOT/objs/srs atomically.
  */
-export function publishPackage(hostDir: string, version: string, opts?: { broken?: BrokenKind | null; asan?: boolean; binary?: string }): string;
+export function publishPackage(
+  hostDir: string,
+  version: string,
+  opts?: { broken?: BrokenKind | null; asan?: boolean; binary?: string },
+): string;
 export function unpublishPackage(hostDir: string, version: string): void;
 /** Versions in the host's package repository, ascending. */
 export function listPackages(hostDir: string): string[];

@@ -32,11 +32,17 @@ const HOST_META = '.sim-host.json';
  */
 
 /** @param {string} p */
-function mkdirp(p) { fs.mkdirSync(p, { recursive: true }); }
+function mkdirp(p) {
+  fs.mkdirSync(p, { recursive: true });
+}
 
 /** Replace a file or symlink with a symlink. @param {string} target @param {string} link */
 function symlinkForce(target, link) {
-  try { fs.unlinkSync(link); } catch { /* absent */ }
+  try {
+    fs.unlinkSync(link);
+  } catch {
+    /* absent */
+  }
   fs.symlinkSync(target, link);
 }
 
@@ -68,7 +74,11 @@ function readBuild(root) {
   const head = Buffer.alloc(512);
   const fd = fs.openSync(binary, 'r');
   let n = 0;
-  try { n = fs.readSync(fd, head, 0, head.length, 0); } finally { fs.closeSync(fd); }
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
   const text = head.subarray(0, n).toString('latin1');
   if (text.startsWith('#!') && text.includes(SIM_MARK)) {
     const v = /version=(\S+)/.exec(text);
@@ -119,9 +129,20 @@ function readMeta(root) {
  */
 function installHost(opts) {
   const {
-    hostDir, version = '6.0.184', ports, graceStartWaitMs = 2300, graceFinalWaitMs = 3200, forceGraceQuit = false,
-    exitDelayMs = 2000, bindFailDelayMs = 1200, serviceManager = 'initd', registerInitd = true, installUnit = true,
-    restartSec, rawApi = false, asan = false,
+    hostDir,
+    version = '6.0.184',
+    ports,
+    graceStartWaitMs = 2300,
+    graceFinalWaitMs = 3200,
+    forceGraceQuit = false,
+    exitDelayMs = 2000,
+    bindFailDelayMs = 1200,
+    serviceManager = 'initd',
+    registerInitd = true,
+    installUnit = true,
+    restartSec,
+    rawApi = false,
+    asan = false,
   } = opts;
   if (!path.isAbsolute(hostDir)) throw new Error(`hostDir must be absolute: ${hostDir}`);
   const root = path.join(hostDir, 'usr/local/srs');
@@ -150,21 +171,35 @@ function installHost(opts) {
   const initdLink = path.join(rcRoot, 'init.d/srs');
   symlinkForce(initScript, initdLink);
   if (registerInitd) {
-    for (const lvl of [2, 3, 4, 5]) { mkdirp(path.join(rcRoot, `rc${lvl}.d`)); symlinkForce('../init.d/srs', path.join(rcRoot, `rc${lvl}.d/S60srs`)); }
-    for (const lvl of [0, 1, 6]) { mkdirp(path.join(rcRoot, `rc${lvl}.d`)); symlinkForce('../init.d/srs', path.join(rcRoot, `rc${lvl}.d/K01srs`)); }
+    for (const lvl of [2, 3, 4, 5]) {
+      mkdirp(path.join(rcRoot, `rc${lvl}.d`));
+      symlinkForce('../init.d/srs', path.join(rcRoot, `rc${lvl}.d/S60srs`));
+    }
+    for (const lvl of [0, 1, 6]) {
+      mkdirp(path.join(rcRoot, `rc${lvl}.d`));
+      symlinkForce('../init.d/srs', path.join(rcRoot, `rc${lvl}.d/K01srs`));
+    }
   }
 
   const binDir = path.join(hostDir, 'usr/bin');
   mkdirp(binDir);
   const systemctl = path.join(binDir, 'systemctl');
-  fs.writeFileSync(systemctl, shimSource(process.execPath, 'systemctl-shim.js', `main(${JSON.stringify(hostDir)}, process.argv.slice(2))`), { mode: 0o755 });
+  fs.writeFileSync(
+    systemctl,
+    shimSource(process.execPath, 'systemctl-shim.js', `main(${JSON.stringify(hostDir)}, process.argv.slice(2))`),
+    { mode: 0o755 },
+  );
   fs.chmodSync(systemctl, 0o755);
 
   // The on-host install command (srs-install.js) and its package repository, holding the initial version.
   const localBin = path.join(hostDir, 'usr/local/bin');
   mkdirp(localBin);
   const installCommand = path.join(localBin, 'srs-install');
-  fs.writeFileSync(installCommand, shimSource(process.execPath, 'srs-install.js', `main(${JSON.stringify(hostDir)}, process.argv.slice(2))`), { mode: 0o755 });
+  fs.writeFileSync(
+    installCommand,
+    shimSource(process.execPath, 'srs-install.js', `main(${JSON.stringify(hostDir)}, process.argv.slice(2))`),
+    { mode: 0o755 },
+  );
   fs.chmodSync(installCommand, 0o755);
   mkdirp(packagesDir(hostDir));
   if (isValidVersion(version)) publishPackage(hostDir, version, { asan });
@@ -179,9 +214,20 @@ function installHost(opts) {
   }
 
   return {
-    root, binary, config, initScript, initdLink, rcRoot, systemdUnitDir, systemctl,
-    pidFile: path.join(root, 'objs/srs.pid'), logFile: path.join(root, 'objs/srs.log'), ports,
-    installCommand, packagesDir: packagesDir(hostDir), previousVersionFile: path.join(root, 'objs/srs.previous-version'),
+    root,
+    binary,
+    config,
+    initScript,
+    initdLink,
+    rcRoot,
+    systemdUnitDir,
+    systemctl,
+    pidFile: path.join(root, 'objs/srs.pid'),
+    logFile: path.join(root, 'objs/srs.log'),
+    ports,
+    installCommand,
+    packagesDir: packagesDir(hostDir),
+    previousVersionFile: path.join(root, 'objs/srs.previous-version'),
   };
 }
 
@@ -238,10 +284,23 @@ function getVersion(root) {
 
 /** Version srs-install recorded as replaced (ROOT/objs/srs.previous-version), or null. @param {string} root */
 function getPreviousVersion(root) {
-  try { return fs.readFileSync(path.join(root, 'objs/srs.previous-version'), 'utf8').trim() || null; } catch { return null; }
+  try {
+    return fs.readFileSync(path.join(root, 'objs/srs.previous-version'), 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 module.exports = {
-  installHost, setVersion, readBuild, writeConfig, breakConfig, restoreConfig, getVersion, getPreviousVersion,
-  publishPackage, unpublishPackage, listPackages,
+  installHost,
+  setVersion,
+  readBuild,
+  writeConfig,
+  breakConfig,
+  restoreConfig,
+  getVersion,
+  getPreviousVersion,
+  publishPackage,
+  unpublishPackage,
+  listPackages,
 };

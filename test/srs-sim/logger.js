@@ -55,7 +55,9 @@ function colorize(level, line) {
  * @param {string} cid @param {string[]} frames  `fn() [./src/...cpp:N]` @param {number} errno @param {string} [strerror]
  */
 function stackLines(cid, frames, errno, strerror) {
-  return frames.map((f, i) => `thread [${process.pid}][${cid}]: ${f}[errno=${errno}]${i === frames.length - 1 && strerror ? `(${strerror})` : ''}`).join('\n');
+  return frames
+    .map((f, i) => `thread [${process.pid}][${cid}]: ${f}[errno=${errno}]${i === frames.length - 1 && strerror ? `(${strerror})` : ''}`)
+    .join('\n');
 }
 
 /**
@@ -87,7 +89,11 @@ class Logger {
   /** Close and open again by path (a moved file is left alone; a new one is created). */
   reopen() {
     if (this.fd !== null) {
-      try { fs.closeSync(this.fd); } catch { /* ignore */ }
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* ignore */
+      }
     }
     this.fd = null;
     this.open();
@@ -102,15 +108,23 @@ class Logger {
         if (this.fd === null) this.open();
         if (this.fd !== null) fs.writeSync(this.fd, line);
       }
-    } catch { /* disk problems must not kill the server */ }
+    } catch {
+      /* disk problems must not kill the server */
+    }
   }
 
   /** @param {string} msg @param {LineOpts} [opts] */
-  info(msg, opts) { this.write('INFO', msg, opts); }
+  info(msg, opts) {
+    this.write('INFO', msg, opts);
+  }
   /** @param {string} msg @param {LineOpts} [opts] */
-  warn(msg, opts) { this.write('WARN', msg, opts); }
+  warn(msg, opts) {
+    this.write('WARN', msg, opts);
+  }
   /** @param {string} msg @param {LineOpts} [opts] */
-  error(msg, opts) { this.write('ERROR', msg, opts); }
+  error(msg, opts) {
+    this.write('ERROR', msg, opts);
+  }
 }
 
 module.exports = { Logger, formatLine, colorize, stackLines, newCid, stamp, DEFAULT_ERRNO };

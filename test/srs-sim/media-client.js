@@ -31,7 +31,9 @@ function connectClient(opts) {
     const socket = net.connect({ host, port });
     /** @type {() => void} */
     let markClosed = () => {};
-    const closed = new Promise((r) => { markClosed = () => r(undefined); });
+    const closed = new Promise((r) => {
+      markClosed = () => r(undefined);
+    });
     socket.once('close', () => markClosed());
     socket.on('error', () => {});
     let buf = '';
@@ -46,7 +48,8 @@ function connectClient(opts) {
       reject(e);
     }
     socket.once('connect', () => {
-      if (kind === 'flv') socket.write(`GET /${stream}.flv HTTP/1.1\r\nHost: ${host}:${port}\r\nUser-Agent: srs-sim-client\r\nAccept: */*\r\n\r\n`);
+      if (kind === 'flv')
+        socket.write(`GET /${stream}.flv HTTP/1.1\r\nHost: ${host}:${port}\r\nUser-Agent: srs-sim-client\r\nAccept: */*\r\n\r\n`);
       else socket.write(`${kind} ${stream}\n`);
     });
     socket.once('close', () => fail(new Error(`client ${kind} ${stream} closed before being accepted: ${buf.slice(0, 80)}`)));
@@ -58,19 +61,29 @@ function connectClient(opts) {
       let id = '';
       if (kind === 'flv') {
         if (!buf.includes('\r\n')) return;
-        if (!/^HTTP\/1\.[01] 200/.test(buf)) { fail(new Error(`flv play refused: ${buf.split('\r\n')[0]}`)); return; }
+        if (!/^HTTP\/1\.[01] 200/.test(buf)) {
+          fail(new Error(`flv play refused: ${buf.split('\r\n')[0]}`));
+          return;
+        }
       } else {
         const nl = buf.indexOf('\n');
         if (nl < 0) return;
         const m = /^OK (\S+)/.exec(buf.slice(0, nl));
-        if (!m || !m[1]) { fail(new Error(`${kind} refused: ${buf.slice(0, nl)}`)); return; }
+        if (!m || !m[1]) {
+          fail(new Error(`${kind} refused: ${buf.slice(0, nl)}`));
+          return;
+        }
         id = m[1];
       }
       accepted = true;
       clearTimeout(timer);
       /** @type {ClientHandle} */
       const handle = {
-        id, kind, stream, socket, closed,
+        id,
+        kind,
+        stream,
+        socket,
+        closed,
         close() {
           if (!socket.destroyed) socket.destroy();
           return closed;
@@ -78,7 +91,9 @@ function connectClient(opts) {
       };
       if (kind === 'publish' && bitrateKbps > 0) {
         const chunk = Buffer.alloc(Math.max(1, Math.round((bitrateKbps * 1000) / 8 / 5)), 0x55);
-        const iv = setInterval(() => { if (!socket.destroyed && socket.writableLength < 65536) socket.write(chunk); }, 200);
+        const iv = setInterval(() => {
+          if (!socket.destroyed && socket.writableLength < 65536) socket.write(chunk);
+        }, 200);
         closed.then(() => clearInterval(iv));
       }
       if (leaveAfterMs !== undefined) {
@@ -117,7 +132,13 @@ async function clientSchedule(opts) {
     for (const s of specs) {
       const port = s.kind === 'flv' ? httpPort : rtmpPort;
       if (!port) throw new Error(`no port for ${s.kind} client`);
-      const h = await connectClient({ host, port, kind: s.kind, stream: s.stream || stream, bitrateKbps: 'bitrateKbps' in s ? s.bitrateKbps : 0 });
+      const h = await connectClient({
+        host,
+        port,
+        kind: s.kind,
+        stream: s.stream || stream,
+        bitrateKbps: 'bitrateKbps' in s ? s.bitrateKbps : 0,
+      });
       handles.push(h);
       (s.leaveAfterMs === undefined ? stayers : leavers).push(h);
     }
@@ -133,9 +154,13 @@ async function clientSchedule(opts) {
     }
   });
   return {
-    handles, leavers, stayers,
+    handles,
+    leavers,
+    stayers,
     left: Promise.all(leavers.map((h) => h.closed)).then(() => undefined),
-    async closeAll() { await Promise.all(handles.map((h) => h.close())); },
+    async closeAll() {
+      await Promise.all(handles.map((h) => h.close()));
+    },
   };
 }
 
@@ -150,7 +175,9 @@ async function cli(argv) {
   const port = Number(a.port);
   const reconnectMs = a['reconnect-ms'] !== undefined ? Number(a['reconnect-ms']) : undefined;
   if (!port || (reconnectMs !== undefined && !(reconnectMs > 0))) {
-    process.stderr.write('usage: media-client.js --port N [--host H] [--kind play|publish|flv] [--stream app/stream] [--leave-after-ms MS] [--count N] [--bitrate-kbps K] [--reconnect-ms N]\n');
+    process.stderr.write(
+      'usage: media-client.js --port N [--host H] [--kind play|publish|flv] [--stream app/stream] [--leave-after-ms MS] [--count N] [--bitrate-kbps K] [--reconnect-ms N]\n',
+    );
     process.exit(2);
   }
   const count = Number(a.count || 1);
@@ -160,13 +187,25 @@ async function cli(argv) {
   const base = { host: a.host || '127.0.0.1', port, kind, stream: a.stream || 'live/livestream', leaveAfterMs: leave, bitrateKbps };
   if (reconnectMs !== undefined) {
     const { reconnectingClient } = require('./media-reconnect');
-    const rcs = Array.from({ length: count }, () => reconnectingClient({
-      ...base, reconnectMs,
-      onEvent: (e) => process.stdout.write(e.type === 'connected' ? `connected ${kind} ${base.stream} id=${e.id || '-'}\n`
-        : e.type === 'closed' ? `disconnected ${kind} ${base.stream} id=${e.id || '-'}, reconnecting in ${reconnectMs}ms\n`
-          : `failed ${kind} ${base.stream}: ${e.error}, retrying in ${reconnectMs}ms\n`),
-    }));
-    const stopAll = () => { rcs.forEach((rc) => { void rc.stop(); }); };
+    const rcs = Array.from({ length: count }, () =>
+      reconnectingClient({
+        ...base,
+        reconnectMs,
+        onEvent: (e) =>
+          process.stdout.write(
+            e.type === 'connected'
+              ? `connected ${kind} ${base.stream} id=${e.id || '-'}\n`
+              : e.type === 'closed'
+                ? `disconnected ${kind} ${base.stream} id=${e.id || '-'}, reconnecting in ${reconnectMs}ms\n`
+                : `failed ${kind} ${base.stream}: ${e.error}, retrying in ${reconnectMs}ms\n`,
+          ),
+      }),
+    );
+    const stopAll = () => {
+      rcs.forEach((rc) => {
+        void rc.stop();
+      });
+    };
     process.on('SIGINT', stopAll);
     process.on('SIGTERM', stopAll);
     await Promise.all(rcs.map((rc) => rc.stopped));
@@ -180,7 +219,9 @@ async function cli(argv) {
     process.stdout.write(`connected ${kind} ${h.stream} id=${h.id || '-'}\n`);
     hs.push(h);
   }
-  const stop = () => { hs.forEach((h) => h.close()); };
+  const stop = () => {
+    hs.forEach((h) => h.close());
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   await Promise.all(hs.map((h) => h.closed));
@@ -189,10 +230,15 @@ async function cli(argv) {
 }
 
 /** @param {import('./media-reconnect').ReconnectOptions} opts */
-function reconnectingClient(opts) { return require('./media-reconnect').reconnectingClient(opts); }
+function reconnectingClient(opts) {
+  return require('./media-reconnect').reconnectingClient(opts);
+}
 
 module.exports = { connectClient, clientSchedule, reconnectingClient };
 
 if (require.main === module) {
-  cli(process.argv.slice(2)).catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
+  cli(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  });
 }

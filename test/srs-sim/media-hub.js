@@ -48,7 +48,16 @@ class MediaHub {
     const key = `${app}/${name}`;
     let st = this.streams.get(key);
     if (!st) {
-      st = { id: `vid-${newCid(7)}`, name, app, vhost: this.vhostId, url: `/${key}`, createdAt: Date.now(), publisher: null, clients: new Set() };
+      st = {
+        id: `vid-${newCid(7)}`,
+        name,
+        app,
+        vhost: this.vhostId,
+        url: `/${key}`,
+        createdAt: Date.now(),
+        publisher: null,
+        clients: new Set(),
+      };
       this.streams.set(key, st);
     }
     return st;
@@ -72,9 +81,21 @@ class MediaHub {
     const st = this.streamFor(app, name);
     /** @type {Client} */
     const c = {
-      id: newCid(), vhost: this.vhostId, app, streamName: name, ip: socket.remoteAddress?.replace(/^::ffff:/, '') || '127.0.0.1',
-      url: `/${key}`, type, publish, createdAt: Date.now(), socket,
-      sink: sink || ((d) => { socket.write(d); }),
+      id: newCid(),
+      vhost: this.vhostId,
+      app,
+      streamName: name,
+      ip: socket.remoteAddress?.replace(/^::ffff:/, '') || '127.0.0.1',
+      url: `/${key}`,
+      type,
+      publish,
+      createdAt: Date.now(),
+      socket,
+      sink:
+        sink ||
+        ((d) => {
+          socket.write(d);
+        }),
     };
     this.clients.set(c.id, c);
     this.vhostSeen = true;

@@ -64,17 +64,31 @@ function createHttpServer(hub, opts) {
     const url = new URL(req.url || '/', 'http://localhost');
     const m = /^\/(.+)\.flv$/.exec(url.pathname);
     if (req.method === 'GET' && m && m[1]) {
-      const c = hub.add(req.socket, 'flv-play', m[1], (d) => { res.write(d); });
-      if (!c) { res.writeHead(404, { Connection: 'Close' }); res.end(); return; }
+      const c = hub.add(req.socket, 'flv-play', m[1], (d) => {
+        res.write(d);
+      });
+      if (!c) {
+        res.writeHead(404, { Connection: 'Close' });
+        res.end();
+        return;
+      }
       res.writeHead(200, { 'Content-Type': 'video/x-flv', Server: opts.serverHeader, 'Cache-Control': 'no-cache' });
       res.write(FLV_HEADER);
       return; // held open; never ended by the sim
     }
     const body = url.pathname === '/' ? 'SRS simulator\n' : 'Not Found\n';
-    res.writeHead(url.pathname === '/' ? 200 : 404, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), Server: opts.serverHeader, Connection: 'Close' });
+    res.writeHead(url.pathname === '/' ? 200 : 404, {
+      'Content-Type': 'text/plain',
+      'Content-Length': Buffer.byteLength(body),
+      Server: opts.serverHeader,
+      Connection: 'Close',
+    });
     res.end(body);
   });
-  server.on('connection', (s) => { hub.track(s); s.on('error', () => {}); });
+  server.on('connection', (s) => {
+    hub.track(s);
+    s.on('error', () => {});
+  });
   server.requestTimeout = 0;
   server.headersTimeout = 30000;
   server.keepAliveTimeout = 5000;

@@ -36,7 +36,12 @@ function reconnectingClient(opts) {
   let waiters = [];
   /** @type {ReconnectingClient} */
   const rc = {
-    kind: opts.kind, stream: opts.stream || 'live/livestream', current: null, connects: 0, failures: 0, lastError: '',
+    kind: opts.kind,
+    stream: opts.stream || 'live/livestream',
+    current: null,
+    connects: 0,
+    failures: 0,
+    lastError: '',
     stopped: Promise.resolve(),
     waitConnected(timeoutMs = 10000) {
       if (rc.current) return Promise.resolve(rc.current);
@@ -46,7 +51,10 @@ function reconnectingClient(opts) {
           reject(new Error(`${rc.kind} ${rc.stream} not connected within ${timeoutMs}ms (failures=${rc.failures}, last: ${rc.lastError})`));
         }, timeoutMs);
         /** @param {import('./media-client').ClientHandle} h */
-        const done = (h) => { clearTimeout(t); resolve(h); };
+        const done = (h) => {
+          clearTimeout(t);
+          resolve(h);
+        };
         waiters.push(done);
       });
     },
@@ -57,24 +65,46 @@ function reconnectingClient(opts) {
     },
   };
   /** @param {number} ms */
-  const pause = (ms) => new Promise((r) => {
-    const t = setTimeout(() => { wake = null; r(undefined); }, ms);
-    wake = () => { clearTimeout(t); wake = null; r(undefined); };
-  });
+  const pause = (ms) =>
+    new Promise((r) => {
+      const t = setTimeout(() => {
+        wake = null;
+        r(undefined);
+      }, ms);
+      wake = () => {
+        clearTimeout(t);
+        wake = null;
+        r(undefined);
+      };
+    });
   const loop = (async () => {
     while (!stopped) {
       try {
         const h = await connectClient(connectOpts);
-        if (stopped) { await h.close(); break; }
+        if (stopped) {
+          await h.close();
+          break;
+        }
         rc.current = h;
         rc.connects++;
         onEvent({ type: 'connected', id: h.id });
         const ws = waiters;
         waiters = [];
         ws.forEach((w) => w(h));
-        await Promise.race([h.closed, new Promise((r) => { wake = () => { wake = null; r(undefined); }; })]);
+        await Promise.race([
+          h.closed,
+          new Promise((r) => {
+            wake = () => {
+              wake = null;
+              r(undefined);
+            };
+          }),
+        ]);
         rc.current = null;
-        if (stopped) { await h.close(); break; }
+        if (stopped) {
+          await h.close();
+          break;
+        }
         onEvent({ type: 'closed', id: h.id });
       } catch (e) {
         rc.failures++;
@@ -86,7 +116,9 @@ function reconnectingClient(opts) {
   })();
   rc.stopped = loop;
   if (leaveAfterMs !== undefined) {
-    const t = setTimeout(() => { void rc.stop(); }, leaveAfterMs);
+    const t = setTimeout(() => {
+      void rc.stop();
+    }, leaveAfterMs);
     void loop.then(() => clearTimeout(t));
   }
   return rc;

@@ -14,10 +14,14 @@ const VERSION_RE = /^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,6}$/;
 const BROKEN_KINDS = ['no-start', 'no-streams', 'crash'];
 
 /** @param {string} hostDir */
-function packagesDir(hostDir) { return path.join(hostDir, PACKAGES_REL); }
+function packagesDir(hostDir) {
+  return path.join(hostDir, PACKAGES_REL);
+}
 
 /** @param {string} version */
-function isValidVersion(version) { return VERSION_RE.test(version); }
+function isValidVersion(version) {
+  return VERSION_RE.test(version);
+}
 
 /** Numeric order of MAJOR.MINOR.REVISION strings. @param {string} a @param {string} b */
 function compareVersions(a, b) {
@@ -70,7 +74,11 @@ function unpublishPackage(hostDir, version) {
 /** Available versions, ascending. @param {string} hostDir @returns {string[]} */
 function listPackages(hostDir) {
   let names = [];
-  try { names = fs.readdirSync(packagesDir(hostDir)); } catch { return []; }
+  try {
+    names = fs.readdirSync(packagesDir(hostDir));
+  } catch {
+    return [];
+  }
   return names.filter(isValidVersion).sort(compareVersions);
 }
 
@@ -82,11 +90,18 @@ function listPackages(hostDir) {
 function readPackage(hostDir, version) {
   if (!isValidVersion(version)) throw new Error(`invalid version: ${version}`);
   let text;
-  try { text = fs.readFileSync(path.join(packagesDir(hostDir), version), 'utf8'); } catch { return null; }
+  try {
+    text = fs.readFileSync(path.join(packagesDir(hostDir), version), 'utf8');
+  } catch {
+    return null;
+  }
   /** @type {Package} */
   const pkg = { version, broken: null, asan: false, binary: null };
   const corrupt = () => new Error(`package ${version} is corrupt: ${JSON.stringify(text.trim().slice(0, 60))}`);
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const m = /^(broken|asan|binary)=(.+)$/.exec(line);
     if (!m || !m[2]) throw corrupt();
     if (m[1] === 'broken') {
@@ -104,5 +119,13 @@ function readPackage(hostDir, version) {
 }
 
 module.exports = {
-  PACKAGES_REL, VERSION_RE, packagesDir, isValidVersion, compareVersions, publishPackage, unpublishPackage, listPackages, readPackage,
+  PACKAGES_REL,
+  VERSION_RE,
+  packagesDir,
+  isValidVersion,
+  compareVersions,
+  publishPackage,
+  unpublishPackage,
+  listPackages,
+  readPackage,
 };

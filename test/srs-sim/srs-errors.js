@@ -41,33 +41,52 @@ function bindFailure(o) {
   const ver = v(o.major);
   const e = errnoOf(o.code);
   const where = `listen : ${LABEL[o.kind]} : listen at ${o.ip}:${o.port} : fd=${o.fd} : bind`;
-  const tail = [`listen() [./src/app/srs_app_server.cpp:${SERVER_LINE[ver][o.kind]}]`,
+  const tail = [
+    `listen() [./src/app/srs_app_server.cpp:${SERVER_LINE[ver][o.kind]}]`,
     ...(o.kind === 'rtmp' ? ['listen() [./src/app/srs_app_listener.cpp:368]'] : []),
-    'listen() [./src/app/srs_app_listener.cpp:277]'];
+    'listen() [./src/app/srs_app_listener.cpp:277]',
+  ];
   if (ver === 6) {
-    const frames = ['do_main() [./src/main/srs_main_server.cpp:248]', 'run_directly_or_daemon() [./src/main/srs_main_server.cpp:457]',
-      'run_hybrid_server() [./src/main/srs_main_server.cpp:522]', 'run() [./src/app/srs_app_hybrid.cpp:225]',
-      'run() [./src/app/srs_app_server.cpp:1392]', ...tail, 'srs_tcp_listen() [./src/protocol/srs_protocol_st.cpp:291]',
-      'do_srs_tcp_listen() [./src/protocol/srs_protocol_st.cpp:248]'];
+    const frames = [
+      'do_main() [./src/main/srs_main_server.cpp:248]',
+      'run_directly_or_daemon() [./src/main/srs_main_server.cpp:457]',
+      'run_hybrid_server() [./src/main/srs_main_server.cpp:522]',
+      'run() [./src/app/srs_app_hybrid.cpp:225]',
+      'run() [./src/app/srs_app_server.cpp:1392]',
+      ...tail,
+      'srs_tcp_listen() [./src/protocol/srs_protocol_st.cpp:291]',
+      'do_srs_tcp_listen() [./src/protocol/srs_protocol_st.cpp:248]',
+    ];
     return {
       message: `Failed, code=1002(SocketBind)(Bind socket failed) : run : daemon run thread pool : hybrid run : run server : ${where}\n${stackLines(o.cid, frames, e.errno, e.text)}`,
-      errno: e.errno, delayMs: 0,
+      errno: e.errno,
+      delayMs: 0,
     };
   }
-  const master = ['do_main() [./src/main/srs_main_server.cpp:245]', 'run_directly_or_daemon() [./src/main/srs_main_server.cpp:454]',
-    'run() [./src/app/srs_app_threads.cpp:716]'];
-  const hybrid = ['run_hybrid_server() [./src/main/srs_main_server.cpp:519]', 'run() [./src/app/srs_app_hybrid.cpp:223]',
-    'run() [./src/app/srs_app_server.cpp:1347]', ...tail, 'srs_tcp_listen() [./src/protocol/srs_protocol_st.cpp:290]',
-    'do_srs_tcp_listen() [./src/protocol/srs_protocol_st.cpp:247]'];
+  const master = [
+    'do_main() [./src/main/srs_main_server.cpp:245]',
+    'run_directly_or_daemon() [./src/main/srs_main_server.cpp:454]',
+    'run() [./src/app/srs_app_threads.cpp:716]',
+  ];
+  const hybrid = [
+    'run_hybrid_server() [./src/main/srs_main_server.cpp:519]',
+    'run() [./src/app/srs_app_hybrid.cpp:223]',
+    'run() [./src/app/srs_app_server.cpp:1347]',
+    ...tail,
+    'srs_tcp_listen() [./src/protocol/srs_protocol_st.cpp:290]',
+    'do_srs_tcp_listen() [./src/protocol/srs_protocol_st.cpp:247]',
+  ];
   return {
     message: `Failed, code=1002(SocketBind)(Bind socket failed) : run : daemon run thread pool : thread #2(hybrid) : hybrid run : run server : ${where}\n${stackLines(o.masterCid, master, 22)}\n${stackLines(o.cid, hybrid, e.errno, 'Invalid argument')}`,
-    errno: 22, delayMs: 1000,
+    errno: 22,
+    delayMs: 1000,
   };
 }
 
 /** Frames of the reload-listen assertion (after `#N `), per major version. */
 const RELOAD_FRAMES = {
-  6: ['0x1a2f36 1 0x00000000001a2f35: SrsCplxError::srs_assert(bool) at srs_kernel_error.cpp:427',
+  6: [
+    '0x1a2f36 1 0x00000000001a2f35: SrsCplxError::srs_assert(bool) at srs_kernel_error.cpp:427',
     '0x26155e 1 0x000000000026155d: srs_close_stfd(void*&) at srs_protocol_st.cpp:92 (discriminator 1)',
     '0x36cd2f 1 0x000000000036cd2e: SrsTcpListener::listen() at srs_app_listener.cpp:275',
     '0x36d5ae 1 0x000000000036d5ad: SrsMultipleTcpListeners::listen() at srs_app_listener.cpp:367',
@@ -83,8 +102,10 @@ const RELOAD_FRAMES = {
     '0x39a4b4 1 0x000000000039a4b3: _st_thread_main at sched.c:380',
     '0x39adc9 1 0x000000000039adc8: st_thread_create at sched.c:666 (discriminator 1)',
     '0x399c9f 1 0x0000000000399c9e: _st_vp_schedule at sched.c:162',
-    '(nil) 0 [0x7feb2d369e58]'],
-  5: ['0x189f46 1 0x0000000000189f45: SrsCplxError::srs_assert(bool) at srs_kernel_error.cpp:427',
+    '(nil) 0 [0x7feb2d369e58]',
+  ],
+  5: [
+    '0x189f46 1 0x0000000000189f45: SrsCplxError::srs_assert(bool) at srs_kernel_error.cpp:427',
     '0x23938a 1 0x0000000000239389: srs_close_stfd(void*&) at srs_protocol_st.cpp:91 (discriminator 1)',
     '0x33e525 1 0x000000000033e524: SrsTcpListener::listen() at srs_app_listener.cpp:275',
     '0x33ed9e 1 0x000000000033ed9d: SrsMultipleTcpListeners::listen() at srs_app_listener.cpp:367',
@@ -100,7 +121,8 @@ const RELOAD_FRAMES = {
     '0x36c1e7 1 0x000000000036c1e6: _st_thread_main at sched.c:380',
     '0x36cafc 1 0x000000000036cafb: st_thread_create at sched.c:666 (discriminator 1)',
     '0x36b9d2 1 0x000000000036b9d1: _st_vp_schedule at sched.c:162',
-    '0x382ec0 0 ./objs/srs(_ZTS14SrsLazySweepGc+0) [0x5630c7534ec0]'],
+    '0x382ec0 0 ./objs/srs(_ZTS14SrsLazySweepGc+0) [0x5630c7534ec0]',
+  ],
 };
 
 /**
@@ -113,6 +135,7 @@ function reloadBacktrace(major, argv0, sig) {
 }
 
 /** glibc's message on stderr (the daemon's stderr is `<log>.sys`) as the assertion aborts SRS. */
-const ASSERT_MESSAGE = "srs: ./src/kernel/srs_kernel_error.cpp:446: static void SrsCplxError::srs_assert(bool): Assertion `expression' failed.\n";
+const ASSERT_MESSAGE =
+  "srs: ./src/kernel/srs_kernel_error.cpp:446: static void SrsCplxError::srs_assert(bool): Assertion `expression' failed.\n";
 
 module.exports = { listenerFd, bindFailure, reloadBacktrace, ASSERT_MESSAGE };

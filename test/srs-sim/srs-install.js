@@ -75,9 +75,18 @@ function installBinary(root, from) {
  */
 function run(hostDir, argv, io) {
   const args = parseArgs(argv);
-  if (args.help) { io.stdout(USAGE); return 0; }
-  if (args.error) { io.stderr(`srs-install: ${args.error}\n${USAGE}`); return 2; }
-  if (args.version === undefined) { io.stderr(`srs-install: missing version\n${USAGE}`); return 2; }
+  if (args.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (args.error) {
+    io.stderr(`srs-install: ${args.error}\n${USAGE}`);
+    return 2;
+  }
+  if (args.version === undefined) {
+    io.stderr(`srs-install: missing version\n${USAGE}`);
+    return 2;
+  }
   const version = args.version;
   if (!isValidVersion(version)) {
     io.stderr(`srs-install: invalid version ${JSON.stringify(version)} (expected MAJOR.MINOR.REVISION, e.g. 6.0.184)\n`);
@@ -89,7 +98,9 @@ function run(hostDir, argv, io) {
     return 1;
   }
   let pkg;
-  try { pkg = readPackage(hostDir, version); } catch (e) {
+  try {
+    pkg = readPackage(hostDir, version);
+  } catch (e) {
     io.stderr(`srs-install: ${/** @type {Error} */ (e).message}\n`);
     return 1;
   }

@@ -24,9 +24,14 @@ const CONFIG_INVALID = 'Failed, code=1023(ConfigInvalid)(Configuration is invali
 /** The command line as typed (`./objs/srs -c ./conf/srs.conf`): node resolves argv[1], /proc keeps it. */
 function typedArgv() {
   try {
-    const parts = fs.readFileSync('/proc/self/cmdline', 'utf8').split('\0').filter((s, i, a) => i < a.length - 1 || s);
+    const parts = fs
+      .readFileSync('/proc/self/cmdline', 'utf8')
+      .split('\0')
+      .filter((s, i, a) => i < a.length - 1 || s);
     if (parts.length >= 2) return parts.slice(1);
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return process.argv.slice(1);
 }
 
@@ -50,11 +55,19 @@ For example:
 }
 
 /** Frames SRS prints after a config error at start (syntax errors; directive errors). */
-const PARSE_FRAMES = ['do_main() [./src/main/srs_main_server.cpp:143]', 'parse_options() [./src/app/srs_app_config.cpp:1972]',
-  'parse_file() [./src/app/srs_app_config.cpp:2278]', 'parse_buffer() [./src/app/srs_app_config.cpp:2904]',
-  'parse_conf() [./src/app/srs_app_config.cpp:1146]', 'parse_conf() [./src/app/srs_app_config.cpp:1127]'];
-const CHECK_FRAMES = ['do_main() [./src/main/srs_main_server.cpp:225]', 'check_config() [./src/app/srs_app_config.cpp:2305]',
-  'check_normal_config() [./src/app/srs_app_config.cpp:2353]'];
+const PARSE_FRAMES = [
+  'do_main() [./src/main/srs_main_server.cpp:143]',
+  'parse_options() [./src/app/srs_app_config.cpp:1972]',
+  'parse_file() [./src/app/srs_app_config.cpp:2278]',
+  'parse_buffer() [./src/app/srs_app_config.cpp:2904]',
+  'parse_conf() [./src/app/srs_app_config.cpp:1146]',
+  'parse_conf() [./src/app/srs_app_config.cpp:1127]',
+];
+const CHECK_FRAMES = [
+  'do_main() [./src/main/srs_main_server.cpp:225]',
+  'check_config() [./src/app/srs_app_config.cpp:2305]',
+  'check_normal_config() [./src/app/srs_app_config.cpp:2353]',
+];
 const MISSING_FRAMES = ['do_main() [./src/main/srs_main_server.cpp:143]', 'parse_options() [./src/app/srs_app_config.cpp:1947]'];
 
 /**
@@ -85,7 +98,10 @@ function main(build) {
   if (!r.ok) {
     process.exitCode = 255;
     if (r.stage === 'missing') {
-      console_.error(`${CONFIG_INVALID} : ${errorChain(configPath, r, 'start')}\n${stackLines(cid, MISSING_FRAMES, 2, 'No such file or directory')}`, { errno: 2 });
+      console_.error(
+        `${CONFIG_INVALID} : ${errorChain(configPath, r, 'start')}\n${stackLines(cid, MISSING_FRAMES, 2, 'No such file or directory')}`,
+        { errno: 2 },
+      );
       return;
     }
     if (!r.error.includes('read token')) console_.info('config parse complete');
@@ -96,7 +112,10 @@ function main(build) {
       return;
     }
     if (r.stage === 'parse') {
-      console_.error(`${CONFIG_INVALID} : ${errorChain(configPath, r, 'start')}\n${stackLines(cid, PARSE_FRAMES, 22, 'Invalid argument')}`, { errno: 22 });
+      console_.error(
+        `${CONFIG_INVALID} : ${errorChain(configPath, r, 'start')}\n${stackLines(cid, PARSE_FRAMES, 22, 'Invalid argument')}`,
+        { errno: 22 },
+      );
       return;
     }
     // A directive error is found after SRS switched to its log file (srs_log_file as configured, else the default).
@@ -105,7 +124,9 @@ function main(build) {
     console_.info('please check SRS by: ./etc/init.d/srs status');
     const fileLog = new Logger(path.resolve(logFile && logFile[1] ? logFile[1] : './objs/srs.log'), cid);
     fileLog.info('srs checking config...');
-    fileLog.error(`${CONFIG_INVALID} : ${errorChain(configPath, r, 'start')}\n${stackLines(cid, CHECK_FRAMES, 22, 'Invalid argument')}`, { errno: 22 });
+    fileLog.error(`${CONFIG_INVALID} : ${errorChain(configPath, r, 'start')}\n${stackLines(cid, CHECK_FRAMES, 22, 'Invalid argument')}`, {
+      errno: 22,
+    });
     return;
   }
   const settings = r.settings;
@@ -147,7 +168,11 @@ function main(build) {
   log.info('start daemon mode...');
   const sysFile = `${path.resolve(settings.logFile)}.sys`;
   let sysFd = /** @type {number | 'ignore'} */ ('ignore');
-  try { sysFd = fs.openSync(sysFile, 'a'); } catch { /* no .sys then */ }
+  try {
+    sysFd = fs.openSync(sysFile, 'a');
+  } catch {
+    /* no .sys then */
+  }
   const child = spawn(process.execPath, ['--max-old-space-size=64', process.argv[1] || argv0, ...args], {
     detached: true,
     stdio: ['ignore', sysFd, sysFd],
@@ -158,10 +183,16 @@ function main(build) {
   const pidFile = path.resolve(settings.pid);
   const deadline = Date.now() + PID_WAIT_MS;
   let gone = false;
-  child.once('exit', () => { gone = true; });
+  child.once('exit', () => {
+    gone = true;
+  });
   const poll = () => {
     let cur = '';
-    try { cur = fs.readFileSync(pidFile, 'utf8').trim(); } catch { /* not yet */ }
+    try {
+      cur = fs.readFileSync(pidFile, 'utf8').trim();
+    } catch {
+      /* not yet */
+    }
     if (cur === String(child.pid) || gone || Date.now() > deadline) {
       process.exit(0);
     }
@@ -172,7 +203,11 @@ function main(build) {
 
 /** @param {string} file */
 function safeRead(file) {
-  try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 module.exports = { main, CHILD_MARKER };

@@ -24,16 +24,27 @@ function reaperBinary() {
   const candidates = [];
   const above = process.env.SRS_CHATOPS_SUBREAPER;
   if (above && /^\d+$/.test(above)) {
-    try { candidates.push(fs.readlinkSync(`/proc/${above}/exe`)); } catch { /* gone or not readable */ }
+    try {
+      candidates.push(fs.readlinkSync(`/proc/${above}/exe`));
+    } catch {
+      /* gone or not readable */
+    }
   }
   candidates.push(path.resolve(__dirname, '../../.tmp/bin/subreaper'));
   return candidates.find((c) => {
-    try { fs.accessSync(c, fs.constants.X_OK); return c.endsWith('/subreaper'); } catch { return false; }
+    try {
+      fs.accessSync(c, fs.constants.X_OK);
+      return c.endsWith('/subreaper');
+    } catch {
+      return false;
+    }
   });
 }
 
 /** @param {number} ms */
-function sleepSync(ms) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 /** @param {string} hostDir @param {(s: string) => void} out */
 function enableUnit(hostDir, out) {
@@ -50,7 +61,12 @@ function enableUnit(hostDir, out) {
 
 /** @param {string} hostDir */
 function isEnabled(hostDir) {
-  try { fs.lstatSync(S.paths(hostDir).wantsLink); return true; } catch { return false; }
+  try {
+    fs.lstatSync(S.paths(hostDir).wantsLink);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** @param {number} ms */
@@ -74,7 +90,10 @@ function effectiveState(hostDir) {
 
 /** @param {string} hostDir @returns {number} */
 function doStart(hostDir) {
-  if (!S.unitFile(hostDir)) { process.stderr.write('Failed to start srs.service: Unit srs.service not found.\n'); return 5; }
+  if (!S.unitFile(hostDir)) {
+    process.stderr.write('Failed to start srs.service: Unit srs.service not found.\n');
+    return 5;
+  }
   if (S.supervisorPid(hostDir)) return 0;
   const before = S.readState(hostDir).startSeq;
   const journal = S.paths(hostDir).journal;
@@ -91,7 +110,9 @@ function doStart(hostDir) {
     const st = S.readState(hostDir);
     if (st.startSeq > before && st.lastStart) {
       if (st.lastStart === 'ok') return 0;
-      process.stderr.write('Job for srs.service failed because the control process exited with error code.\nSee "systemctl status srs.service" and "journalctl -xeu srs.service" for details.\n');
+      process.stderr.write(
+        'Job for srs.service failed because the control process exited with error code.\nSee "systemctl status srs.service" and "journalctl -xeu srs.service" for details.\n',
+      );
       return 1;
     }
     sleepSync(50);
@@ -102,10 +123,17 @@ function doStart(hostDir) {
 
 /** @param {string} hostDir @returns {number} */
 function doStop(hostDir) {
-  if (!S.unitFile(hostDir)) { process.stderr.write('Failed to stop srs.service: Unit srs.service not loaded.\n'); return 5; }
+  if (!S.unitFile(hostDir)) {
+    process.stderr.write('Failed to stop srs.service: Unit srs.service not loaded.\n');
+    return 5;
+  }
   const sup = S.supervisorPid(hostDir);
   if (!sup) return 0;
-  try { process.kill(sup, 'SIGTERM'); } catch { return 0; }
+  try {
+    process.kill(sup, 'SIGTERM');
+  } catch {
+    return 0;
+  }
   const end = Date.now() + STOP_TIMEOUT_MS;
   while (Date.now() < end && S.pidAlive(sup)) sleepSync(50);
   return 0;
@@ -114,13 +142,21 @@ function doStop(hostDir) {
 /** @param {string} hostDir @returns {number} */
 function doReload(hostDir) {
   const file = S.unitFile(hostDir);
-  if (!file) { process.stderr.write('Failed to reload srs.service: Unit srs.service not found.\n'); return 5; }
+  if (!file) {
+    process.stderr.write('Failed to reload srs.service: Unit srs.service not found.\n');
+    return 5;
+  }
   const st = effectiveState(hostDir);
-  if (st.active !== 'active') { process.stderr.write('srs.service is not active, cannot reload.\n'); return 1; }
+  if (st.active !== 'active') {
+    process.stderr.write('srs.service is not active, cannot reload.\n');
+    return 1;
+  }
   const [cmd = '/bin/false', ...args] = S.parseUnit(file).execReload;
   const r = spawnSync(cmd, args, { stdio: 'ignore' });
   if (r.status !== 0) {
-    process.stderr.write('Job for srs.service failed because the control process exited with error code.\nSee "systemctl status srs.service" and "journalctl -xeu srs.service" for details.\n');
+    process.stderr.write(
+      'Job for srs.service failed because the control process exited with error code.\nSee "systemctl status srs.service" and "journalctl -xeu srs.service" for details.\n',
+    );
     return 1;
   }
   return 0;
@@ -129,26 +165,39 @@ function doReload(hostDir) {
 /** @param {string} hostDir @returns {number} */
 function doStatus(hostDir) {
   const file = S.unitFile(hostDir);
-  if (!file) { process.stderr.write('Unit srs.service could not be found.\n'); return 4; }
+  if (!file) {
+    process.stderr.write('Unit srs.service could not be found.\n');
+    return 4;
+  }
   const unit = S.parseUnit(file);
   const st = effectiveState(hostDir);
   const dot = st.active === 'active' ? '●' : st.active === 'failed' ? '×' : '○';
-  const activeLine = st.active === 'active' ? `active (running) since ${fmtSince(st.since)}`
-    : st.active === 'failed' ? `failed (Result: ${st.result}) since ${fmtSince(st.since)}`
-      : st.active === 'activating' ? `activating (${st.sub}) since ${fmtSince(st.since)}`
-        : st.active === 'deactivating' ? `deactivating (stop) since ${fmtSince(st.since)}`
-          : 'inactive (dead)';
+  const activeLine =
+    st.active === 'active'
+      ? `active (running) since ${fmtSince(st.since)}`
+      : st.active === 'failed'
+        ? `failed (Result: ${st.result}) since ${fmtSince(st.since)}`
+        : st.active === 'activating'
+          ? `activating (${st.sub}) since ${fmtSince(st.since)}`
+          : st.active === 'deactivating'
+            ? `deactivating (stop) since ${fmtSince(st.since)}`
+            : 'inactive (dead)';
   const lines = [
     `${dot} srs.service - ${unit.description}`,
     `     Loaded: loaded (${file}; ${isEnabled(hostDir) ? 'enabled' : 'disabled'}; preset: enabled)`,
     `     Active: ${activeLine}`,
   ];
-  if (st.execStartPid) lines.push(`    Process: ${st.execStartPid} ExecStart=${unit.execStart.join(' ')} (code=exited, status=${st.execStartStatus}/${st.execStartStatus ? 'FAILURE' : 'SUCCESS'})`);
+  if (st.execStartPid)
+    lines.push(
+      `    Process: ${st.execStartPid} ExecStart=${unit.execStart.join(' ')} (code=exited, status=${st.execStartStatus}/${st.execStartStatus ? 'FAILURE' : 'SUCCESS'})`,
+    );
   if (st.active === 'active' && st.mainPid) lines.push(`   Main PID: ${st.mainPid} (srs)`);
   try {
     const j = fs.readFileSync(S.paths(hostDir).journal, 'utf8').trimEnd().split('\n').slice(-10);
     if (j.length && j[0]) lines.push('', ...j);
-  } catch { /* no journal */ }
+  } catch {
+    /* no journal */
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return st.active === 'active' ? 0 : 3;
 }
@@ -159,10 +208,19 @@ function doShow(hostDir, props, valueOnly) {
   const st = effectiveState(hostDir);
   /** @type {Record<string, string | number>} */
   const all = {
-    Id: 'srs.service', Names: 'srs.service', Type: 'forking', Restart: file ? S.parseUnit(file).restart : 'no',
-    MainPID: st.active === 'active' || st.active === 'deactivating' ? st.mainPid : 0, ActiveState: st.active, SubState: st.sub,
-    LoadState: file ? 'loaded' : 'not-found', UnitFileState: file ? (isEnabled(hostDir) ? 'enabled' : 'disabled') : '',
-    NRestarts: st.nRestarts, Result: st.result, FragmentPath: file || '', ExecMainPID: st.mainPid,
+    Id: 'srs.service',
+    Names: 'srs.service',
+    Type: 'forking',
+    Restart: file ? S.parseUnit(file).restart : 'no',
+    MainPID: st.active === 'active' || st.active === 'deactivating' ? st.mainPid : 0,
+    ActiveState: st.active,
+    SubState: st.sub,
+    LoadState: file ? 'loaded' : 'not-found',
+    UnitFileState: file ? (isEnabled(hostDir) ? 'enabled' : 'disabled') : '',
+    NRestarts: st.nRestarts,
+    Result: st.result,
+    FragmentPath: file || '',
+    ExecMainPID: st.mainPid,
     ActiveEnterTimestampMonotonic: st.since * 1000,
   };
   const keys = props.length ? props : Object.keys(all);
@@ -189,19 +247,38 @@ function main(hostDir, argv) {
     else if (a.startsWith('--property=')) props.push(...a.slice(11).split(','));
     else if (a.startsWith('-p') && a.length > 2) props.push(...a.slice(2).split(','));
     else if (a === '--value') valueOnly = true;
-    else if (a.startsWith('-')) { /* --no-pager, -q, --quiet, --no-block ... */ }
-    else rest.push(a);
+    else if (a.startsWith('-')) {
+      /* --no-pager, -q, --quiet, --no-block ... */
+    } else rest.push(a);
   }
   const [verb = 'list-units', ...units] = rest;
   const quiet = argv.includes('-q') || argv.includes('--quiet');
-  if (verb === 'daemon-reload') { process.exitCode = 0; return; }
-  if (verb === 'list-units') { process.stdout.write('  UNIT        LOAD   ACTIVE SUB     DESCRIPTION\n'); return; }
+  if (verb === 'daemon-reload') {
+    process.exitCode = 0;
+    return;
+  }
+  if (verb === 'list-units') {
+    process.stdout.write('  UNIT        LOAD   ACTIVE SUB     DESCRIPTION\n');
+    return;
+  }
   const unit = units[0] || '';
-  if (!unit) { process.stderr.write(`Too few arguments.\n`); process.exitCode = 1; return; }
+  if (!unit) {
+    process.stderr.write(`Too few arguments.\n`);
+    process.exitCode = 1;
+    return;
+  }
   if (unit !== 'srs' && unit !== 'srs.service') {
     const name = unit.includes('.') ? unit : `${unit}.service`;
-    if (verb === 'is-active') { if (!quiet) process.stdout.write('inactive\n'); process.exitCode = 3; return; }
-    if (verb === 'status') { process.stderr.write(`Unit ${name} could not be found.\n`); process.exitCode = 4; return; }
+    if (verb === 'is-active') {
+      if (!quiet) process.stdout.write('inactive\n');
+      process.exitCode = 3;
+      return;
+    }
+    if (verb === 'status') {
+      process.stderr.write(`Unit ${name} could not be found.\n`);
+      process.exitCode = 4;
+      return;
+    }
     process.stderr.write(`Failed to ${verb} ${name}: Unit ${name} not found.\n`);
     process.exitCode = 5;
     return;
@@ -209,15 +286,23 @@ function main(hostDir, argv) {
   /** @param {string} s */
   const say = (s) => process.stdout.write(`${s}\n`);
   switch (verb) {
-    case 'start': process.exitCode = doStart(hostDir); return;
-    case 'stop': process.exitCode = doStop(hostDir); return;
+    case 'start':
+      process.exitCode = doStart(hostDir);
+      return;
+    case 'stop':
+      process.exitCode = doStop(hostDir);
+      return;
     case 'restart': {
       const c = doStop(hostDir);
       process.exitCode = c === 0 ? doStart(hostDir) : c;
       return;
     }
-    case 'reload': process.exitCode = doReload(hostDir); return;
-    case 'status': process.exitCode = doStatus(hostDir); return;
+    case 'reload':
+      process.exitCode = doReload(hostDir);
+      return;
+    case 'status':
+      process.exitCode = doStatus(hostDir);
+      return;
     case 'is-active': {
       const st = effectiveState(hostDir);
       if (!quiet) say(st.active);
@@ -231,7 +316,11 @@ function main(hostDir, argv) {
       return;
     }
     case 'is-enabled': {
-      if (!S.unitFile(hostDir)) { process.stderr.write('Failed to get unit file state for srs.service: No such file or directory\n'); process.exitCode = 1; return; }
+      if (!S.unitFile(hostDir)) {
+        process.stderr.write('Failed to get unit file state for srs.service: No such file or directory\n');
+        process.exitCode = 1;
+        return;
+      }
       const on = isEnabled(hostDir);
       if (!quiet) say(on ? 'enabled' : 'disabled');
       process.exitCode = on ? 0 : 1;
@@ -246,12 +335,21 @@ function main(hostDir, argv) {
     }
     case 'disable': {
       const link = S.paths(hostDir).wantsLink;
-      if (!S.unitFile(hostDir)) { process.stderr.write('Failed to disable unit: Unit file srs.service does not exist.\n'); process.exitCode = 1; return; }
-      if (isEnabled(hostDir)) { fs.unlinkSync(link); process.stderr.write(`Removed "${link}".\n`); }
+      if (!S.unitFile(hostDir)) {
+        process.stderr.write('Failed to disable unit: Unit file srs.service does not exist.\n');
+        process.exitCode = 1;
+        return;
+      }
+      if (isEnabled(hostDir)) {
+        fs.unlinkSync(link);
+        process.stderr.write(`Removed "${link}".\n`);
+      }
       process.exitCode = 0;
       return;
     }
-    case 'show': process.exitCode = doShow(hostDir, props, valueOnly); return;
+    case 'show':
+      process.exitCode = doShow(hostDir, props, valueOnly);
+      return;
     default:
       process.stderr.write(`Unknown command verb '${verb}'.\n`);
       process.exitCode = 1;

@@ -56,17 +56,35 @@ function parseUnit(file) {
     return m && m[1] !== undefined ? m[1].trim() : '';
   };
   /** @param {string} v */
-  const cmd = (v) => v.replace(/^[-@+!]+/, '').split(/\s+/).filter(Boolean);
+  const cmd = (v) =>
+    v
+      .replace(/^[-@+!]+/, '')
+      .split(/\s+/)
+      .filter(Boolean);
   return {
-    execStart: cmd(get('ExecStart')), execReload: cmd(get('ExecReload')), execStop: cmd(get('ExecStop')),
-    restart: get('Restart') || 'no', restartMs: get('RestartSec') ? parseSpan(get('RestartSec')) : 1000,
+    execStart: cmd(get('ExecStart')),
+    execReload: cmd(get('ExecReload')),
+    execStop: cmd(get('ExecStop')),
+    restart: get('Restart') || 'no',
+    restartMs: get('RestartSec') ? parseSpan(get('RestartSec')) : 1000,
     description: get('Description') || 'srs.service',
   };
 }
 
 /** @returns {UnitState} */
 function initialState() {
-  return { active: 'inactive', sub: 'dead', mainPid: 0, since: Date.now(), nRestarts: 0, result: 'success', startSeq: 0, lastStart: '', execStartPid: 0, execStartStatus: 0 };
+  return {
+    active: 'inactive',
+    sub: 'dead',
+    mainPid: 0,
+    since: Date.now(),
+    nRestarts: 0,
+    result: 'success',
+    startSeq: 0,
+    lastStart: '',
+    execStartPid: 0,
+    execStartStatus: 0,
+  };
 }
 
 /** @param {string} hostDir @returns {UnitState} */
@@ -127,7 +145,9 @@ function srsPidFile(script) {
   try {
     const m = /^pid\s+([^;\s]+)/m.exec(fs.readFileSync(path.join(root, 'conf/srs.conf'), 'utf8'));
     if (m && m[1]) pid = m[1];
-  } catch { /* default */ }
+  } catch {
+    /* default */
+  }
   return path.resolve(root, pid);
 }
 
@@ -137,7 +157,22 @@ function journal(hostDir, line) {
   try {
     fs.mkdirSync(paths(hostDir).stateDir, { recursive: true });
     fs.appendFileSync(paths(hostDir).journal, `${d.toISOString()} srs.service: ${line}\n`);
-  } catch { /* ignore */ }
+  } catch {
+    /* ignore */
+  }
 }
 
-module.exports = { paths, unitFile, parseUnit, parseSpan, readState, writeState, initialState, pidAlive, pidGone, supervisorPid, srsPidFile, journal };
+module.exports = {
+  paths,
+  unitFile,
+  parseUnit,
+  parseSpan,
+  readState,
+  writeState,
+  initialState,
+  pidAlive,
+  pidGone,
+  supervisorPid,
+  srsPidFile,
+  journal,
+};

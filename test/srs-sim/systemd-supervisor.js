@@ -46,12 +46,21 @@ async function supervise(hostDir) {
   const prev = S.readState(hostDir);
   const st = { ...S.initialState(), nRestarts: 0, startSeq: prev.startSeq };
   /** @param {Partial<import('./systemd-state').UnitState>} patch */
-  const set = (patch) => { Object.assign(st, patch); S.writeState(hostDir, st); };
+  const set = (patch) => {
+    Object.assign(st, patch);
+    S.writeState(hostDir, st);
+  };
   let stopping = false;
   /** @type {() => void} */
   let wake = () => {};
-  process.on('SIGTERM', () => { stopping = true; wake(); });
-  process.on('SIGINT', () => { stopping = true; wake(); });
+  process.on('SIGTERM', () => {
+    stopping = true;
+    wake();
+  });
+  process.on('SIGINT', () => {
+    stopping = true;
+    wake();
+  });
   process.on('SIGHUP', () => {});
 
   /** @type {number[]} */
@@ -59,7 +68,10 @@ async function supervise(hostDir) {
   let first = true;
   while (!stopping) {
     const file = S.unitFile(hostDir);
-    if (!file) { set({ active: 'failed', sub: 'failed', result: 'resources', mainPid: 0, since: Date.now() }); break; }
+    if (!file) {
+      set({ active: 'failed', sub: 'failed', result: 'resources', mainPid: 0, since: Date.now() });
+      break;
+    }
     const unit = S.parseUnit(file);
     const now = Date.now();
     while (starts.length && now - /** @type {number} */ (starts[0]) > START_LIMIT_INTERVAL_MS) starts.shift();
@@ -76,15 +88,45 @@ async function supervise(hostDir) {
     const r = await run(unit.execStart, hostDir);
     const pidFile = S.srsPidFile(unit.execStart[0] || '');
     let mainPid = 0;
-    try { mainPid = Number(fs.readFileSync(pidFile, 'utf8').trim()) || 0; } catch { /* none */ }
+    try {
+      mainPid = Number(fs.readFileSync(pidFile, 'utf8').trim()) || 0;
+    } catch {
+      /* none */
+    }
     if (r.code !== 0 || !S.pidAlive(mainPid)) {
       S.journal(hostDir, `Control process exited, code=exited, status=${r.code}/FAILURE`);
-      set({ active: 'failed', sub: 'failed', result: 'exit-code', mainPid: 0, lastStart: 'failed', startSeq: st.startSeq + 1, execStartPid: r.pid, execStartStatus: r.code, since: Date.now() });
+      set({
+        active: 'failed',
+        sub: 'failed',
+        result: 'exit-code',
+        mainPid: 0,
+        lastStart: 'failed',
+        startSeq: st.startSeq + 1,
+        execStartPid: r.pid,
+        execStartStatus: r.code,
+        since: Date.now(),
+      });
     } else {
       S.journal(hostDir, `Started, MainPID=${mainPid}`);
-      set({ active: 'active', sub: 'running', result: 'success', mainPid, lastStart: 'ok', startSeq: st.startSeq + 1, execStartPid: r.pid, execStartStatus: 0, since: Date.now() });
+      set({
+        active: 'active',
+        sub: 'running',
+        result: 'success',
+        mainPid,
+        lastStart: 'ok',
+        startSeq: st.startSeq + 1,
+        execStartPid: r.pid,
+        execStartStatus: 0,
+        since: Date.now(),
+      });
       while (!stopping && S.pidAlive(mainPid)) {
-        await new Promise((res) => { const t = setTimeout(res, POLL_MS); wake = () => { clearTimeout(t); res(undefined); }; });
+        await new Promise((res) => {
+          const t = setTimeout(res, POLL_MS);
+          wake = () => {
+            clearTimeout(t);
+            res(undefined);
+          };
+        });
       }
       if (stopping) break;
       await waitGone(mainPid);
@@ -98,7 +140,13 @@ async function supervise(hostDir) {
     }
     set({ active: 'activating', sub: 'auto-restart', since: Date.now() });
     S.journal(hostDir, `Scheduled restart job, restart counter is at ${st.nRestarts + 1}.`);
-    await new Promise((res) => { const t = setTimeout(res, unit.restartMs); wake = () => { clearTimeout(t); res(undefined); }; });
+    await new Promise((res) => {
+      const t = setTimeout(res, unit.restartMs);
+      wake = () => {
+        clearTimeout(t);
+        res(undefined);
+      };
+    });
   }
   if (stopping) {
     set({ active: 'deactivating', sub: 'stop', since: Date.now() });
@@ -110,22 +158,39 @@ async function supervise(hostDir) {
     }
     // KillMode=control-group: whatever is left of the main process gets SIGTERM, then SIGKILL.
     if (st.mainPid && S.pidAlive(st.mainPid)) {
-      try { process.kill(st.mainPid, 'SIGTERM'); } catch { /* gone */ }
+      try {
+        process.kill(st.mainPid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
       const end = Date.now() + STOP_KILL_WAIT_MS;
       while (Date.now() < end && S.pidAlive(st.mainPid)) await sleep(100);
-      if (S.pidAlive(st.mainPid)) { try { process.kill(st.mainPid, 'SIGKILL'); } catch { /* gone */ } }
+      if (S.pidAlive(st.mainPid)) {
+        try {
+          process.kill(st.mainPid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
     }
     if (st.mainPid) await waitGone(st.mainPid);
     S.journal(hostDir, 'Stopped.');
     set({ active: 'inactive', sub: 'dead', mainPid: 0, result: 'success', since: Date.now() });
   }
-  try { fs.unlinkSync(p.supervisorPid); } catch { /* ignore */ }
+  try {
+    fs.unlinkSync(p.supervisorPid);
+  } catch {
+    /* ignore */
+  }
   process.exit(0);
 }
 
 if (require.main === module) {
   const hostDir = process.argv[2];
-  if (!hostDir) { process.stderr.write('usage: systemd-supervisor.js <hostDir>\n'); process.exit(2); }
+  if (!hostDir) {
+    process.stderr.write('usage: systemd-supervisor.js <hostDir>\n');
+    process.exit(2);
+  }
   supervise(hostDir);
 }
 

@@ -54,7 +54,12 @@ export interface BotHarness {
 }
 
 /** Starts the harness over claimed fleet hosts, on its own Redis database. */
-export async function startBotHarness(hosts: readonly FleetHost[], db: number, options: FleetConfigOptions = {}, harness: { workers?: number; redisUrl?: string; expirySweepMs?: number; transport?: TransportKind } = {}): Promise<BotHarness> {
+export async function startBotHarness(
+  hosts: readonly FleetHost[],
+  db: number,
+  options: FleetConfigOptions = {},
+  harness: { workers?: number; redisUrl?: string; expirySweepMs?: number; transport?: TransportKind } = {},
+): Promise<BotHarness> {
   const redisUrl = harness.redisUrl ?? `${getTestRun().redisUrl}/${db}`;
   const fleet = getTestRun().fleet;
   const doc = fleet.toConfigObject({
@@ -89,7 +94,15 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
       logger,
     });
   let app = newApp();
-  const newRuntime = () => startBotRuntime({ config, chat: new SlackChat(app.client), redisUrl, logger, consumer: `test-${db}`, expirySweepMs: harness.expirySweepMs ?? 500 });
+  const newRuntime = () =>
+    startBotRuntime({
+      config,
+      chat: new SlackChat(app.client),
+      redisUrl,
+      logger,
+      consumer: `test-${db}`,
+      expirySweepMs: harness.expirySweepMs ?? 500,
+    });
   let runtime = await newRuntime();
   started.runtime = runtime;
   const workers = startWorkers(worker, redisUrl, harness.workers ?? 1);
@@ -97,7 +110,8 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
   await transport.started();
   const pressInput = (message: SlackMessage, actionId: string, user: string, opts: { reason?: string } = {}): BlockActionsInput => {
     const button = findButton(message, actionId);
-    const state = opts.reason === undefined ? {} : { state: { values: { srs_reason: { reason: { type: 'plain_text_input', value: opts.reason } } } } };
+    const state =
+      opts.reason === undefined ? {} : { state: { values: { srs_reason: { reason: { type: 'plain_text_input', value: opts.reason } } } } };
     return {
       user: { id: user },
       channel: { id: CHANNEL },
@@ -129,7 +143,13 @@ export async function startBotHarness(hosts: readonly FleetHost[], db: number, o
     press: (message, actionId, user, opts) => transport.interact(pressInput(message, actionId, user, opts)),
     pressForged: (message, actionId, user) => {
       const button = findButton(message, actionId);
-      const input = { user: { id: user }, channel: { id: CHANNEL }, message: { ts: message.ts }, actions: [{ action_id: actionId, value: button.value }], response_url: standin.responseUrl(`f${Date.now()}`) };
+      const input = {
+        user: { id: user },
+        channel: { id: CHANNEL },
+        message: { ts: message.ts },
+        actions: [{ action_id: actionId, value: button.value }],
+        response_url: standin.responseUrl(`f${Date.now()}`),
+      };
       return transport.interact(input, { secret: 'not-the-signing-secret' });
     },
     restartBot: async () => {

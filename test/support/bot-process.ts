@@ -24,7 +24,10 @@ export interface BotProcess {
  * Socket: the stand-in's app token and no signing secret, as `.env.example` sets it up; start a Socket Mode
  * stand-in on `standin` first (`startSocketModeStandin`), or the bot only logs "Failed to retrieve a new WSS URL".
  */
-export function spawnBot(config: Config, o: { redisUrl: string; standin: SlackStandin; port: number; transport?: TransportKind; env?: NodeJS.ProcessEnv }): BotProcess {
+export function spawnBot(
+  config: Config,
+  o: { redisUrl: string; standin: SlackStandin; port: number; transport?: TransportKind; env?: NodeJS.ProcessEnv },
+): BotProcess {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-'));
   const configPath = path.join(dir, 'srs-chatops.yml');
   fs.writeFileSync(configPath, stringify(config));

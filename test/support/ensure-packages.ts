@@ -40,7 +40,10 @@ function isExecutable(file: string): boolean {
 export function findProgram(program: string): string | undefined {
   if (program.includes('/')) return isExecutable(program) ? program : undefined;
   const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
-  return dirs.filter((dir) => dir !== '').map((dir) => path.join(dir, program)).find(isExecutable);
+  return dirs
+    .filter((dir) => dir !== '')
+    .map((dir) => path.join(dir, program))
+    .find(isExecutable);
 }
 
 /** The needed programs that are not installed. */

@@ -9,13 +9,7 @@ import { isProcessAlive } from './process-table';
 import { ensureRealSrsBuilds } from './real-srs/real-builds';
 import { startRedis } from './redis-server';
 import { stopTestRun } from './stop-test-run';
-import {
-  FALLBACK_TEST_RUN_FILE,
-  readTestRunInfoFile,
-  TEST_RUN_ENV,
-  writeTestRunInfo,
-  type TestRunInfo,
-} from './test-run-info';
+import { FALLBACK_TEST_RUN_FILE, readTestRunInfoFile, TEST_RUN_ENV, writeTestRunInfo, type TestRunInfo } from './test-run-info';
 
 /** A previous run whose jest process died without its teardown leaves processes behind: stop them. */
 async function stopStaleRun(): Promise<void> {

@@ -77,7 +77,8 @@ export async function claimFleetHosts(
   const deadline = Date.now() + CLAIM_WAIT_MS;
   let claimed = claimOnce(fleet, candidates, count);
   while (!claimed) {
-    if (Date.now() > deadline) throw new Error(`${owner} waited ${CLAIM_WAIT_MS / 1000}s for ${count} free hosts; other test files hold them`);
+    if (Date.now() > deadline)
+      throw new Error(`${owner} waited ${CLAIM_WAIT_MS / 1000}s for ${count} free hosts; other test files hold them`);
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     claimed = claimOnce(fleet, candidates, count);
   }

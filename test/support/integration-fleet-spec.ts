@@ -60,8 +60,10 @@ export function conformanceHosts(builds: readonly RealSrsBuild[]): HostSpec[] {
 export function integrationFleetHosts(builds: readonly RealSrsBuild[]): HostSpec[] {
   const simHosts = Array.from({ length: 24 }, (_, i): HostSpec => {
     const index = i + 1;
-    if (index <= 18) return { name: hostName(index), serviceManager: 'initd', version: '6.0.184', groups: ['initd', 'srs6'], ...FAST_GRACE };
-    if (index <= 21) return { name: hostName(index), serviceManager: 'systemd', version: '6.0.184', groups: ['systemd', 'srs6'], ...FAST_GRACE };
+    if (index <= 18)
+      return { name: hostName(index), serviceManager: 'initd', version: '6.0.184', groups: ['initd', 'srs6'], ...FAST_GRACE };
+    if (index <= 21)
+      return { name: hostName(index), serviceManager: 'systemd', version: '6.0.184', groups: ['systemd', 'srs6'], ...FAST_GRACE };
     return { name: hostName(index), serviceManager: 'initd', version: '5.0.216', groups: ['initd', 'srs5'], ...FAST_GRACE };
   });
   return [...simHosts, ...conformanceHosts(builds)];

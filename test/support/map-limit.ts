@@ -2,11 +2,7 @@
  * Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order. Every item is
  * attempted; when some fail, the first error is thrown once all in-flight calls have settled.
  */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   const errors: unknown[] = [];
   let next = 0;

@@ -93,7 +93,7 @@ export function readPidFile(path: string): number | undefined {
 export function selfAndAncestors(table: readonly ProcessInfo[]): Set<number> {
   const byPid = new Map(table.map((row) => [row.pid, row]));
   const chain = new Set<number>();
-  for (let pid: number | undefined = process.pid; pid !== undefined && pid > 1 && !chain.has(pid); ) {
+  for (let pid: number | undefined = process.pid; pid !== undefined && pid > 1 && !chain.has(pid);) {
     chain.add(pid);
     pid = byPid.get(pid)?.ppid;
   }

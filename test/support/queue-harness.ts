@@ -23,14 +23,28 @@ export function redisUrlForDb(db: number): string {
  * Starts `n` worker processes' worth of job workers (each with its own connection) over a harness's hosts; `audit`
  * replaces the audit log (default: the real one in the same Redis).
  */
-export function startWorkers(h: WorkerHarness, redisUrl: string, n: number, opts: { audit?: () => AuditPort } = {}): { close: () => Promise<void>; connections: Redis[] } {
+export function startWorkers(
+  h: WorkerHarness,
+  redisUrl: string,
+  n: number,
+  opts: { audit?: () => AuditPort } = {},
+): { close: () => Promise<void>; connections: Redis[] } {
   const connections: Redis[] = [];
   const workers = Array.from({ length: n }, (_, i) => {
     const redis = workerConnection(redisUrl);
     const auditRedis = producerConnection(redisUrl);
     auditRedis.on('error', () => undefined);
     connections.push(redis, auditRedis);
-    return startJobWorker({ redis, config: h.config, hosts: h.ssh, events: new RedisJobEvents(redis), logger: createLogger('test'), workerId: `w${i + 1}`, pollMs: 50, audit: opts.audit ? opts.audit() : new RedisAuditStore(auditRedis) });
+    return startJobWorker({
+      redis,
+      config: h.config,
+      hosts: h.ssh,
+      events: new RedisJobEvents(redis),
+      logger: createLogger('test'),
+      workerId: `w${i + 1}`,
+      pollMs: 50,
+      audit: opts.audit ? opts.audit() : new RedisAuditStore(auditRedis),
+    });
   });
   return {
     connections,

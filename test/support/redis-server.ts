@@ -43,8 +43,23 @@ export interface RedisServer {
 function redisArgs(port: number, dir: string, logPath: string, appendOnly: boolean): string[] {
   const persistence = appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   return [
-    '--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'no', '--daemonize', 'no',
-    '--dir', dir, '--logfile', logPath, '--save', '', '--databases', '32', ...persistence,
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--protected-mode',
+    'no',
+    '--daemonize',
+    'no',
+    '--dir',
+    dir,
+    '--logfile',
+    logPath,
+    '--save',
+    '',
+    '--databases',
+    '32',
+    ...persistence,
   ];
 }
 

@@ -42,12 +42,7 @@ export function runCommand(file: string, args: readonly string[], options: RunOp
  * rather than a pipe (a daemon that inherits a pipe would keep it open, and writing to it after we stop reading
  * could kill the daemon); it runs in its own session; resolves when the command itself exits.
  */
-export function runLauncher(
-  file: string,
-  args: readonly string[],
-  outputPath: string,
-  options: RunOptions = {},
-): Promise<CommandResult> {
+export function runLauncher(file: string, args: readonly string[], outputPath: string, options: RunOptions = {}): Promise<CommandResult> {
   const fd = fs.openSync(outputPath, 'w');
   return new Promise<CommandResult>((resolve, reject) => {
     const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', fd, fd] });

@@ -49,9 +49,7 @@ export function readTestRunInfo(env: NodeJS.ProcessEnv = process.env): TestRunIn
   const file = env[TEST_RUN_ENV] ?? FALLBACK_TEST_RUN_FILE;
   const info = readTestRunInfoFile(file);
   if (!info) {
-    throw new Error(
-      `no integration test run (${file} missing): run through jest's integration project, whose global setup starts one`,
-    );
+    throw new Error(`no integration test run (${file} missing): run through jest's integration project, whose global setup starts one`);
   }
   return info;
 }

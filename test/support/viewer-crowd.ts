@@ -112,9 +112,7 @@ export function startViewerCrowd(options: ViewerCrowdOptions): ViewerCrowd {
   }
 
   const publishers: ReconnectingPublisher[] =
-    options.publisher === false
-      ? []
-      : options.hosts().map((host) => driver.reconnectingPublisher(host, stream));
+    options.publisher === false ? [] : options.hosts().map((host) => driver.reconnectingPublisher(host, stream));
   const loops = slots.map((slot, i) => run(slot, i));
 
   return {

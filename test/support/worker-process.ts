@@ -25,7 +25,15 @@ export function spawnWorker(config: Config, redisUrl: string, workerId: string, 
   const configPath = path.join(dir, 'srs-chatops.yml');
   fs.writeFileSync(configPath, stringify(config));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
-    env: { ...process.env, SRS_CHATOPS_CONFIG: configPath, REDIS_URL: redisUrl, WORKER_ID: workerId, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
+    env: {
+      ...process.env,
+      SRS_CHATOPS_CONFIG: configPath,
+      REDIS_URL: redisUrl,
+      WORKER_ID: workerId,
+      LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { output, exited } = watchChild(child);

@@ -24,7 +24,14 @@ describe('anchor lines', () => {
 
   it('are found in the audit channel as posted, in a Slack export (JSON-escaped), and as SEQ:HASH or head: lines', () => {
     const posted = anchorMessage({ seq: 7, hash: H1, at: '2026-12-07T04:00:00.000Z' }).text;
-    const slackExport = JSON.stringify([{ type: 'message', text: posted, ts: '1.1' }, { type: 'message', text: 'hello {"anchor":1}', ts: '1.2' }], null, 2);
+    const slackExport = JSON.stringify(
+      [
+        { type: 'message', text: posted, ts: '1.1' },
+        { type: 'message', text: 'hello {"anchor":1}', ts: '1.2' },
+      ],
+      null,
+      2,
+    );
     expect(findAnchors(slackExport).map((f) => f.anchor)).toEqual([{ seq: 7, hash: H1, at: '2026-12-07T04:00:00.000Z' }]);
     expect(findAnchors(`notes\nhead: 9:${H2}\n12:${H1}\nseq 3:${H1} is not alone on its line\n`)).toEqual([
       { anchor: { seq: 9, hash: H2 }, line: 2 },
@@ -46,7 +53,13 @@ describe('anchor lines', () => {
       conflicts: [{ seq: 5, hashes: [H2, H1], where: ['chan.json:3', 'audit.jsonl:9'] }],
     });
     const g = gatherAnchors([{ seq: 2, hash: H1 }], [{ source: 'chan.json', anchors: [{ anchor: { seq: 2, hash: H2 }, line: 4 }] }]);
-    expect(g.findings).toEqual([expect.objectContaining({ kind: 'edited', seq: 2, message: expect.stringContaining('anchors disagree about record seq 2') as unknown })]);
+    expect(g.findings).toEqual([
+      expect.objectContaining({
+        kind: 'edited',
+        seq: 2,
+        message: expect.stringContaining('anchors disagree about record seq 2') as unknown,
+      }),
+    ]);
   });
 });
 
@@ -86,7 +99,8 @@ function sink(kind = 'chat'): AnchorSink & { got: AuditAnchor[]; fail: boolean }
 }
 
 const logger = createLogger('test', { LOG_LEVEL: 'silent' });
-const publisher = (source: AnchorSource, sinks: AnchorSink[], settleMs = 30) => new AnchorPublisher({ source, sinks, logger, metrics: noopMetrics, now: () => Date.now(), everyMs: 3_600_000, settleMs });
+const publisher = (source: AnchorSource, sinks: AnchorSink[], settleMs = 30) =>
+  new AnchorPublisher({ source, sinks, logger, metrics: noopMetrics, now: () => Date.now(), everyMs: 3_600_000, settleMs });
 
 describe('the anchor publisher', () => {
   it('coalesces a burst of nudges into one anchor of the head, after the burst settles', async () => {

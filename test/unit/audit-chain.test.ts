@@ -11,7 +11,14 @@ import type { AuditEventInput, AuditRecord } from '../../src/ports/audit-port';
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 
 function event(i: number): AuditEventInput {
-  return { type: 'job.result', actor: 'worker:w1', host: `edge-${(i % 3) + 1}`, verb: 'restart', requestId: `r${i}`, data: { outcome: 'ok', requestedBy: 'U1', i } };
+  return {
+    type: 'job.result',
+    actor: 'worker:w1',
+    host: `edge-${(i % 3) + 1}`,
+    verb: 'restart',
+    requestId: `r${i}`,
+    data: { outcome: 'ok', requestedBy: 'U1', i },
+  };
 }
 
 /** A chain of `n` records as the store builds them. */
@@ -32,7 +39,9 @@ function at(records: AuditRecord[], i: number): AuditRecord {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth, drops undefined members, no whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, e: 'x' })).toBe('{"a":{"d":[3,{"y":2,"z":1}]},"b":1,"e":"x"}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, e: 'x' })).toBe(
+      '{"a":{"d":[3,{"y":2,"z":1}]},"b":1,"e":"x"}',
+    );
     expect(canonicalJson({ b: 2, a: 1 })).toBe(canonicalJson({ a: 1, b: 2 }));
   });
 
@@ -44,7 +53,9 @@ describe('canonicalJson', () => {
   });
 
   it('sorts by UTF-16 code units (RFC 8785), not by locale', () => {
-    expect(canonicalJson({ é: 1, z: 2, Z: 3, '1': 4, '\ud83d\ude00': 5, '\ufb01': 6 })).toBe('{"1":4,"Z":3,"z":2,"é":1,"\ud83d\ude00":5,"\ufb01":6}');
+    expect(canonicalJson({ é: 1, z: 2, Z: 3, '1': 4, '\ud83d\ude00': 5, '\ufb01': 6 })).toBe(
+      '{"1":4,"Z":3,"z":2,"é":1,"\ud83d\ude00":5,"\ufb01":6}',
+    );
   });
 
   it('refuses cycles and BigInt', () => {
@@ -97,7 +108,13 @@ describe('sealRecord and hashRecord', () => {
 
   it('any change of any field changes the hash', () => {
     const r = at(chain(1), 0);
-    for (const change of [{ actor: 'U2' }, { seq: 2 }, { at: '2024-05-01T10:00:00.001Z' }, { data: { ...r.data, outcome: 'failed' } }, { host: 'edge-9' }]) {
+    for (const change of [
+      { actor: 'U2' },
+      { seq: 2 },
+      { at: '2024-05-01T10:00:00.001Z' },
+      { data: { ...r.data, outcome: 'failed' } },
+      { host: 'edge-9' },
+    ]) {
       expect(hashRecord({ ...r, ...change })).not.toBe(r.hash);
     }
   });
@@ -151,10 +168,18 @@ describe('verifyRecords: tampering is detected, with the right record named', ()
     many.splice(2, 3);
     expect(verifyRecords(many).first?.message).toBe('record seq 3..5 are missing between #2 and #3 (seq 6) (removed)');
     const first = chain(5).slice(1);
-    expect(verifyRecords(first).first).toMatchObject({ kind: 'removed', seq: 1, message: 'record seq 1 is missing before #1 (seq 2) (removed)' });
+    expect(verifyRecords(first).first).toMatchObject({
+      kind: 'removed',
+      seq: 1,
+      message: 'record seq 1 is missing before #1 (seq 2) (removed)',
+    });
     const all = chain(5);
     const head = { seq: 5, hash: at(all, 4).hash };
-    expect(verifyRecords(all.slice(0, 3), head).first).toMatchObject({ kind: 'removed', seq: 4, message: 'record seq 4..5 missing at the end, after #3 (removed; the head says 5)' });
+    expect(verifyRecords(all.slice(0, 3), head).first).toMatchObject({
+      kind: 'removed',
+      seq: 4,
+      message: 'record seq 4..5 missing at the end, after #3 (removed; the head says 5)',
+    });
     expect(verifyRecords([], head).first).toMatchObject({ kind: 'removed', seq: 1 });
   });
 
@@ -185,7 +210,11 @@ describe('verifyRecords: tampering is detected, with the right record named', ()
     const records = chain(3);
     const bad = { ...at(records, 0), prev: 'f'.repeat(64) };
     records[0] = { ...bad, hash: hashRecord(bad) };
-    expect(verifyRecords(records).first).toMatchObject({ kind: 'edited', seq: 1, message: 'record seq 1 (#1) does not chain to the start (prev is not the genesis hash)' });
+    expect(verifyRecords(records).first).toMatchObject({
+      kind: 'edited',
+      seq: 1,
+      message: 'record seq 1 (#1) does not chain to the start (prev is not the genesis hash)',
+    });
     const junk = [...chain(3)];
     junk.splice(1, 1, { hello: 'world' } as unknown as AuditRecord);
     expect(verifyRecords(junk).first).toMatchObject({ kind: 'unreadable', id: '#2' });

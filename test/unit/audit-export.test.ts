@@ -8,7 +8,15 @@ const NOW = Date.parse('2024-05-08T00:00:00Z');
 
 describe('export formats', () => {
   const { record } = sealRecord(
-    { type: 'request.received', actor: 'U0ALICE', channel: 'C0OPS', requestId: 'r1', verb: 'restart', correlationId: '=HYPERLINK("http://x")', data: { text: 'restart edge-3, "now"', outcome: 'ok' } },
+    {
+      type: 'request.received',
+      actor: 'U0ALICE',
+      channel: 'C0OPS',
+      requestId: 'r1',
+      verb: 'restart',
+      correlationId: '=HYPERLINK("http://x")',
+      data: { text: 'restart edge-3, "now"', outcome: 'ok' },
+    },
     { seq: 1, prev: GENESIS_HASH, atMs: NOW },
   );
 
@@ -48,10 +56,23 @@ describe('srs-chatops audit arguments', () => {
 
   it('tail and verify', () => {
     expect(parseAuditArgs(['tail'], NOW)).toEqual({ command: 'tail', last: 10, follow: false, format: 'text' });
-    expect(parseAuditArgs(['tail', '-n', '50', '-f', '--format', 'jsonl'], NOW)).toEqual({ command: 'tail', last: 50, follow: true, format: 'jsonl' });
+    expect(parseAuditArgs(['tail', '-n', '50', '-f', '--format', 'jsonl'], NOW)).toEqual({
+      command: 'tail',
+      last: 50,
+      follow: true,
+      format: 'jsonl',
+    });
     expect(parseAuditArgs(['verify', '-q'], NOW)).toEqual({ command: 'verify', quiet: true, anchors: [], anchorsFrom: [] });
     const hash = 'a'.repeat(64);
-    expect(parseAuditArgs(['verify', '--anchor', `12:${hash}`, `--anchor=3:${hash}`], NOW)).toEqual({ command: 'verify', quiet: false, anchors: [{ seq: 12, hash }, { seq: 3, hash }], anchorsFrom: [] });
+    expect(parseAuditArgs(['verify', '--anchor', `12:${hash}`, `--anchor=3:${hash}`], NOW)).toEqual({
+      command: 'verify',
+      quiet: false,
+      anchors: [
+        { seq: 12, hash },
+        { seq: 3, hash },
+      ],
+      anchorsFrom: [],
+    });
     expect(parseAuditArgs([], NOW)).toEqual({ command: 'help' });
   });
 

@@ -50,7 +50,9 @@ describe('grammar: /srs history', () => {
 
   it('errors say what was wrong and show the usage, escaped', () => {
     const usage = 'Usage: /srs history [target] [--verb V] [--user @someone] [--since 7d] [--limit 20]';
-    expect(error('history --verb frob')).toBe(`\`frob\` is not a verb (one of status, start, stop, restart, reload, rotate, grace). ${usage}`);
+    expect(error('history --verb frob')).toBe(
+      `\`frob\` is not a verb (one of status, start, stop, restart, reload, rotate, grace). ${usage}`,
+    );
     expect(error('history --since yesterday')).toContain('`yesterday` is not a time');
     expect(error('history --limit 0')).toContain('`--limit` must be a number from 1 to 50');
     expect(error('history --limit 51')).toContain('from 1 to 50');
@@ -65,10 +67,14 @@ describe('grammar: /srs history', () => {
 
   it('every role may run it, viewers included; help lists it', () => {
     const slack = { allowedChannels: [], roles: { admin: [], operator: [], viewer: ['UVIEW'] } };
-    expect(authorize({ userId: 'UVIEW', channelId: 'C1' }, { kind: 'history', filters: { limit: 20 } }, slack)).toEqual({ allowed: true, role: 'viewer' });
+    expect(authorize({ userId: 'UVIEW', channelId: 'C1' }, { kind: 'history', filters: { limit: 20 } }, slack)).toEqual({
+      allowed: true,
+      role: 'viewer',
+    });
     expect(authorize({ userId: 'UNOBODY', channelId: 'C1' }, { kind: 'history', filters: { limit: 20 } }, slack).allowed).toBe(false);
     expect(minimumRole('history')).toBe('viewer');
-    for (const role of ['viewer', 'operator', 'admin'] as const) expect(renderHelp(role).text).toContain('`/srs history [target] [--verb V] [--user @someone] [--since 7d] [--limit 20]`');
+    for (const role of ['viewer', 'operator', 'admin'] as const)
+      expect(renderHelp(role).text).toContain('`/srs history [target] [--verb V] [--user @someone] [--since 7d] [--limit 20]`');
   });
 });
 
@@ -107,17 +113,53 @@ async function seededLog(): Promise<MemoryAuditStore> {
   const store = new MemoryAuditStore(() => (now += 60_000));
   const add = (e: Partial<AuditEventInput> & Pick<AuditEventInput, 'type' | 'actor'>): Promise<unknown> => store.append({ data: {}, ...e });
   await add({ type: 'process.started', actor: 'system', data: { process: 'bot' } });
-  await add({ type: 'request.received', actor: 'U1', channel: 'C1', requestId: 'r1', verb: 'restart', data: { text: 'restart edges', target: 'edges' } });
+  await add({
+    type: 'request.received',
+    actor: 'U1',
+    channel: 'C1',
+    requestId: 'r1',
+    verb: 'restart',
+    data: { text: 'restart edges', target: 'edges' },
+  });
   await add({ type: 'approval.granted', actor: 'U9', channel: 'C1', requestId: 'r1', data: {} });
-  await add({ type: 'request.queued', actor: 'U1', channel: 'C1', requestId: 'r1', verb: 'restart', data: { hosts: ['edge-1', 'edge-2'] } });
+  await add({
+    type: 'request.queued',
+    actor: 'U1',
+    channel: 'C1',
+    requestId: 'r1',
+    verb: 'restart',
+    data: { hosts: ['edge-1', 'edge-2'] },
+  });
   for (const host of ['edge-1', 'edge-2']) {
     await add({ type: 'job.started', actor: 'worker:w1', requestId: 'r1', host, verb: 'restart', data: { requestedBy: 'U1' } });
-    await add({ type: 'job.result', actor: 'worker:w1', requestId: 'r1', host, verb: 'restart', data: { requestedBy: 'U1', outcome: host === 'edge-1' ? 'ok' : 'failed' } });
+    await add({
+      type: 'job.result',
+      actor: 'worker:w1',
+      requestId: 'r1',
+      host,
+      verb: 'restart',
+      data: { requestedBy: 'U1', outcome: host === 'edge-1' ? 'ok' : 'failed' },
+    });
   }
   await add({ type: 'request.done', actor: 'system', channel: 'C1', requestId: 'r1', data: { threadTs: '1714557600.000100' } });
-  await add({ type: 'request.denied', actor: 'U2', channel: 'C1', requestId: 'r2', verb: 'stop', data: { reason: 'needs operator', target: 'all' } });
+  await add({
+    type: 'request.denied',
+    actor: 'U2',
+    channel: 'C1',
+    requestId: 'r2',
+    verb: 'stop',
+    data: { reason: 'needs operator', target: 'all' },
+  });
   await add({ type: 'request.received', actor: 'U2', channel: 'C2', requestId: 'r3', verb: 'reload', data: { target: 'edge-1' } });
-  await add({ type: 'job.result', actor: 'worker:w2', channel: 'C2', requestId: 'r3', host: 'edge-1', verb: 'reload', data: { requestedBy: 'U2', outcome: 'refused', threadTs: '1714560000.000200' } });
+  await add({
+    type: 'job.result',
+    actor: 'worker:w2',
+    channel: 'C2',
+    requestId: 'r3',
+    host: 'edge-1',
+    verb: 'reload',
+    data: { requestedBy: 'U2', outcome: 'refused', threadTs: '1714560000.000200' },
+  });
   return store;
 }
 
@@ -137,18 +179,28 @@ describe('queryHistory on the real port (MemoryAuditStore)', () => {
     const log = await seededLog();
     const hosts = (rows: HistoryRow[]): string[] => rows.map((r) => `${r.target ?? ''}:${r.verb ?? ''}`);
     expect(hosts(await queryHistory(log, { limit: 20, hosts: ['edge-1'] }))).toEqual(['edge-1:reload', 'edge-1:restart']);
-    expect(hosts(await queryHistory(log, { limit: 20, hosts: ['edge-1', 'edge-2'] }))).toEqual(['edge-1:reload', 'edge-2:restart', 'edge-1:restart']);
+    expect(hosts(await queryHistory(log, { limit: 20, hosts: ['edge-1', 'edge-2'] }))).toEqual([
+      'edge-1:reload',
+      'edge-2:restart',
+      'edge-1:restart',
+    ]);
     expect(hosts(await queryHistory(log, { limit: 20, verb: 'restart' }))).toEqual(['edge-2:restart', 'edge-1:restart']);
     expect(hosts(await queryHistory(log, { limit: 20, user: 'U2' }))).toEqual(['edge-1:reload', 'all:stop']);
     expect(hosts(await queryHistory(log, { limit: 1, hosts: ['edge-1', 'edge-2'] }))).toEqual(['edge-1:reload']);
     const last = log.records[log.records.length - 1];
-    expect(hosts(await queryHistory(log, { limit: 20, since: Date.parse(last?.at ?? '') - 150_000 }))).toEqual(['edge-1:reload', 'all:stop']);
+    expect(hosts(await queryHistory(log, { limit: 20, since: Date.parse(last?.at ?? '') - 150_000 }))).toEqual([
+      'edge-1:reload',
+      'all:stop',
+    ]);
   });
 
   it('the store fails closed: append rejects with audit_unavailable and stores nothing', async () => {
     const log = new MemoryAuditStore();
     log.failWrites = true;
-    await expect(log.append({ type: 'request.received', actor: 'U1', data: {} })).rejects.toMatchObject({ code: 'audit_unavailable', retryable: true });
+    await expect(log.append({ type: 'request.received', actor: 'U1', data: {} })).rejects.toMatchObject({
+      code: 'audit_unavailable',
+      retryable: true,
+    });
     expect(log.records).toHaveLength(0);
   });
 });
@@ -156,7 +208,15 @@ describe('queryHistory on the real port (MemoryAuditStore)', () => {
 describe('toHistoryRows: request-level outcomes', () => {
   it('an approval refused or expired is a row', () => {
     const base = { v: 1 as const, prev: '', hash: '', at: '2024-05-01T10:00:00.000Z', data: {} };
-    const received = { ...base, seq: 1, type: 'request.received' as const, actor: 'U1', requestId: 'r', verb: 'stop', data: { target: 'edges' } };
+    const received = {
+      ...base,
+      seq: 1,
+      type: 'request.received' as const,
+      actor: 'U1',
+      requestId: 'r',
+      verb: 'stop',
+      data: { target: 'edges' },
+    };
     const denied = { ...base, seq: 2, type: 'approval.denied' as const, actor: 'U9', requestId: 'r' };
     const [row] = toHistoryRows([denied], new Map([['r', [received, denied]]]));
     expect(row).toMatchObject({ user: 'U1', verb: 'stop', target: 'edges', outcome: 'not approved', approver: 'U9', approval: 'denied' });
@@ -164,10 +224,24 @@ describe('toHistoryRows: request-level outcomes', () => {
 });
 
 describe('renderHistory', () => {
-  const row: HistoryRow = { seq: 7, at: '2024-05-01T22:13:09.000Z', user: 'U01ALICE', verb: 'restart', target: 'edge-3', outcome: 'ok', approver: 'U09BOB', approval: 'granted', channel: 'C123', threadTs: '1700000000.000100' };
+  const row: HistoryRow = {
+    seq: 7,
+    at: '2024-05-01T22:13:09.000Z',
+    user: 'U01ALICE',
+    verb: 'restart',
+    target: 'edge-3',
+    outcome: 'ok',
+    approver: 'U09BOB',
+    approval: 'granted',
+    channel: 'C123',
+    threadTs: '1700000000.000100',
+  };
 
   it('a compact line per row: when, who, verb target, outcome, approver, thread link', () => {
-    const m = renderHistory([row, { ...row, seq: 6, user: 'worker:w1', outcome: 'denied', approver: undefined, channel: undefined, target: '<!here>' }], { target: 'edge-3', limit: 20, since: '7d', user: 'U01ALICE' });
+    const m = renderHistory(
+      [row, { ...row, seq: 6, user: 'worker:w1', outcome: 'denied', approver: undefined, channel: undefined, target: '<!here>' }],
+      { target: 'edge-3', limit: 20, since: '7d', user: 'U01ALICE' },
+    );
     expect(m.text.split('\n')).toEqual([
       '*History*: edge-3 · by <@U01ALICE> · since 7d (2 found)',
       '2024-05-01 22:13 UTC · <@U01ALICE> · *restart* edge-3 · :white_check_mark: ok · approved by <@U09BOB> · <https://slack.com/archives/C123/p1700000000000100|thread>',

@@ -1,9 +1,11 @@
 import { renderHostResult } from '../../src/core/render';
 import { unconfirmedResult, unrunResult } from '../../src/core/verb-result';
 
-describe('a cancelled job\'s result', () => {
+describe("a cancelled job's result", () => {
   it('says cancelled, by whom, and that nothing ran on the host: never "host not reachable"', () => {
-    const m = renderHostResult(unrunResult('edge-1', 'restart', 'cancelled by U0ALICE before it ran; nothing was sent to edge-1', 'cancelled'));
+    const m = renderHostResult(
+      unrunResult('edge-1', 'restart', 'cancelled by U0ALICE before it ran; nothing was sent to edge-1', 'cancelled'),
+    );
     expect(m.text).toContain('*edge-1* restart refused: cancelled by U0ALICE before it ran; nothing was sent to edge-1');
     expect(m.text).toContain('state: not read (the job did not run on the host) (unchanged)');
     expect(m.text).not.toContain('not reachable');

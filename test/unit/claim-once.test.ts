@@ -17,7 +17,11 @@ describe('claimOnce: work run once per request and key', () => {
     const deps = { requests: requests as unknown as RequestStorePort };
     let runs = 0;
     const work = () => new Promise<void>((r) => setTimeout(() => r(void (runs += 1)), 10));
-    const ran = await Promise.all([claimOnce(deps, 'r1', 'post', work), claimOnce(deps, 'r1', 'post', work), claimOnce(deps, 'r1', 'post', work)]);
+    const ran = await Promise.all([
+      claimOnce(deps, 'r1', 'post', work),
+      claimOnce(deps, 'r1', 'post', work),
+      claimOnce(deps, 'r1', 'post', work),
+    ]);
     expect(ran.filter(Boolean)).toHaveLength(1);
     expect(runs).toBe(1);
     expect(await claimOnce(deps, 'r1', 'other', work)).toBe(true);

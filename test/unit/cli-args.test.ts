@@ -70,9 +70,17 @@ describe('subcommand options', () => {
 
   it('audit verify: --anchors-from F, repeatable, always present; with --file or --against too', () => {
     expect(parseAuditArgs(['verify'], NOW)).toMatchObject({ command: 'verify', anchorsFrom: [] });
-    expect(parseAuditArgs(['verify', '--anchors-from', 'a.jsonl', '--anchors-from=b.txt'], NOW)).toMatchObject({ anchorsFrom: ['a.jsonl', 'b.txt'] });
-    expect(parseAuditArgs(['verify', '--file', 'x.jsonl', '--anchors-from', 'a'], NOW)).toMatchObject({ file: 'x.jsonl', anchorsFrom: ['a'] });
-    expect(parseAuditArgs(['verify', '--against', 'x.jsonl', '--anchors-from', 'a'], NOW)).toMatchObject({ against: 'x.jsonl', anchorsFrom: ['a'] });
+    expect(parseAuditArgs(['verify', '--anchors-from', 'a.jsonl', '--anchors-from=b.txt'], NOW)).toMatchObject({
+      anchorsFrom: ['a.jsonl', 'b.txt'],
+    });
+    expect(parseAuditArgs(['verify', '--file', 'x.jsonl', '--anchors-from', 'a'], NOW)).toMatchObject({
+      file: 'x.jsonl',
+      anchorsFrom: ['a'],
+    });
+    expect(parseAuditArgs(['verify', '--against', 'x.jsonl', '--anchors-from', 'a'], NOW)).toMatchObject({
+      against: 'x.jsonl',
+      anchorsFrom: ['a'],
+    });
     expect(() => parseAuditArgs(['verify', '--anchors-from'], NOW)).toThrow('--anchors-from needs a value');
     expect(COMMAND_USAGE.audit).toContain('[--anchors-from F]...');
     expect(COMMAND_USAGE.audit).toContain('use every anchor line found in F');
@@ -99,7 +107,7 @@ describe('srs-chatops [--help | --version] <command>', () => {
     expect(() => parseMainArgs(['--bogus', 'worker'])).toThrow("unknown option '--bogus'");
   });
 
-  it('the version is package.json\'s, found from the source and from a built layout alike', () => {
+  it("the version is package.json's, found from the source and from a built layout alike", () => {
     expect(packageVersion()).toBe(pkg.version);
     expect(packageVersion(`${__dirname}/../../dist/src/cli/args`)).toBe(pkg.version); // need not exist: walks up
   });

@@ -14,8 +14,11 @@ interface Run {
 /** Runs `srs-chatops ...` from source (tsx) as a real process. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 30_000 }, (_e, out, err) =>
-      resolve({ code: child.exitCode, out, err }),
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 30_000 },
+      (_e, out, err) => resolve({ code: child.exitCode, out, err }),
     );
     child.stdin?.end();
   });

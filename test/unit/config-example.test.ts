@@ -22,7 +22,12 @@ function load(): Config {
 
 /** What the survey would see on each host: running the old version, API up, some clients. */
 function survey(config: Config, version: string): Map<string, HostSnapshot> {
-  return new Map(config.hosts.map((h): [string, HostSnapshot] => [h.name, { state: 'running', apiUp: true, version, serviceId: `svc-${h.name}`, clients: 3, publishers: 1, streams: 1 }]));
+  return new Map(
+    config.hosts.map((h): [string, HostSnapshot] => [
+      h.name,
+      { state: 'running', apiUp: true, version, serviceId: `svc-${h.name}`, clients: 3, publishers: 1, streams: 1 },
+    ]),
+  );
 }
 
 function pinned(config: Config): Map<string, string> {
@@ -69,20 +74,23 @@ describe('config/example.yml', () => {
     expect(config.slack.roles.operator.length).toBeGreaterThan(0);
   });
 
-  it.each(['upgrade prod 6.0.185', 'upgrade edges 6.0.185 --batch 1 --rollback', 'upgrade all 6.0.185'])('an operator plans `%s` from it: not refused, with approvers', (text) => {
-    const config = load();
-    const operator = config.slack.roles.operator[0] ?? '';
-    const built = planFromExample(config, text, operator);
-    if (!built.ok) throw new Error(`refused: ${built.error}`);
-    const { plan } = built;
-    expect(plan.hosts.length).toBeGreaterThan(0);
-    expect(plan.hosts.every((h) => h.from === '6.0.157' && h.identity?.hostKey.startsWith('SHA256:'))).toBe(true);
-    expect(plan.install).toEqual(config.upgrade.install);
-    // What presentPlan checks before posting the card: enough eligible approvers, the requester not among them.
-    expect(plan.approvers.length).toBeGreaterThanOrEqual(plan.requiredApprovals);
-    expect(plan.approvers).not.toContain(operator);
-    expect(plan.expiresAt - plan.createdAt).toBe(config.approvals.expireMs);
-  });
+  it.each(['upgrade prod 6.0.185', 'upgrade edges 6.0.185 --batch 1 --rollback', 'upgrade all 6.0.185'])(
+    'an operator plans `%s` from it: not refused, with approvers',
+    (text) => {
+      const config = load();
+      const operator = config.slack.roles.operator[0] ?? '';
+      const built = planFromExample(config, text, operator);
+      if (!built.ok) throw new Error(`refused: ${built.error}`);
+      const { plan } = built;
+      expect(plan.hosts.length).toBeGreaterThan(0);
+      expect(plan.hosts.every((h) => h.from === '6.0.157' && h.identity?.hostKey.startsWith('SHA256:'))).toBe(true);
+      expect(plan.install).toEqual(config.upgrade.install);
+      // What presentPlan checks before posting the card: enough eligible approvers, the requester not among them.
+      expect(plan.approvers.length).toBeGreaterThanOrEqual(plan.requiredApprovals);
+      expect(plan.approvers).not.toContain(operator);
+      expect(plan.expiresAt - plan.createdAt).toBe(config.approvals.expireMs);
+    },
+  );
 
   it('the admin who approves everything still cannot approve their own upgrade, and someone else can', () => {
     const config = load();

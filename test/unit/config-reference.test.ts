@@ -1,6 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { approvalsSchema, auditSchema, graceSchema, hostSchema, slackSchema, sshSchema, systemPathsSchema, upgradeSchema, workerSchema } from '../../config/schema';
+import {
+  approvalsSchema,
+  auditSchema,
+  graceSchema,
+  hostSchema,
+  slackSchema,
+  sshSchema,
+  systemPathsSchema,
+  upgradeSchema,
+  workerSchema,
+} from '../../config/schema';
 
 const root = path.join(__dirname, '..', '..');
 /** The configuration reference: every config key and environment variable, in docs/configuration.md. */
@@ -24,9 +34,13 @@ describe('configuration reference (docs/configuration.md)', () => {
       ...Object.keys(auditSchema.shape).map((k) => `audit.${k}`),
       ...Object.keys(approvalsSchema.shape).map((k) => `approvals.${k}`),
       ...Object.keys(upgradeSchema.shape).map((k) => `upgrade.${k}`),
-      ...Object.keys(slackSchema.shape).filter((k) => k !== 'roles').map((k) => `slack.${k}`),
+      ...Object.keys(slackSchema.shape)
+        .filter((k) => k !== 'roles')
+        .map((k) => `slack.${k}`),
       'slack.roles.admin',
-      ...Object.keys(hostSchema.shape).filter((k) => k !== 'system').map((k) => `hosts[].${k}`),
+      ...Object.keys(hostSchema.shape)
+        .filter((k) => k !== 'system')
+        .map((k) => `hosts[].${k}`),
       ...Object.keys(systemPathsSchema.shape).map((k) => `hosts[].system.${k}`),
     ];
     const missing = keys.filter((k) => !reference.includes(`\`${k}\``));
@@ -34,7 +48,10 @@ describe('configuration reference (docs/configuration.md)', () => {
   });
 
   it('documents every environment variable the bot and workers read', () => {
-    const text = ['src', 'workers', 'config'].flatMap(sources).map((f) => fs.readFileSync(path.join(root, f), 'utf8')).join('\n');
+    const text = ['src', 'workers', 'config']
+      .flatMap(sources)
+      .map((f) => fs.readFileSync(path.join(root, f), 'utf8'))
+      .join('\n');
     const vars = new Set([...text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1] ?? '').filter((v) => v !== 'JEST_WORKER_ID'));
     expect(vars.size).toBeGreaterThan(10);
     expect([...vars].filter((v) => !reference.includes(`\`${v}\``))).toEqual([]);

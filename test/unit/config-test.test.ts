@@ -12,7 +12,13 @@ const OK_LINES = [
   '[2026-12-07 01:53:11.237][INFO][20647][m50339j3] the config file conf/srs.conf syntax is ok',
   '[2026-12-07 01:53:11.237][INFO][20647][m50339j3] config file conf/srs.conf test is successful',
 ];
-const LEAKS = ['', '=================================================================', '==20647==ERROR: LeakSanitizer: detected memory leaks', '', 'SUMMARY: AddressSanitizer: 247 byte(s) leaked in 4 allocation(s).'];
+const LEAKS = [
+  '',
+  '=================================================================',
+  '==20647==ERROR: LeakSanitizer: detected memory leaks',
+  '',
+  'SUMMARY: AddressSanitizer: 247 byte(s) leaked in 4 allocation(s).',
+];
 const BAD_LINES = [
   '[2026-12-07 01:53:11.350][INFO][20673][j13i90a1] XCORE-SRS/6.0.157(Hang)',
   "[2026-12-07 01:53:11.351][INFO][20673][j13i90a1] invalid configcode=1023(ConfigInvalid) : parse buffer conf/srs.conf : root parse : parse dir : read token, line=24, state=0 : line 24: unexpected '}' in conf/srs.conf",
@@ -45,13 +51,16 @@ function sh(script: string, args: string[], env: NodeJS.ProcessEnv = {}): { code
 }
 
 describe("SRS's config test", () => {
-  it('is judged by `test is successful` with exit 0; a failure quotes SRS\'s own error line', () => {
+  it("is judged by `test is successful` with exit 0; a failure quotes SRS's own error line", () => {
     expect(judgeConfigTest(0, OK_LINES.join('\n'))).toEqual({ ok: true, line: 'config file conf/srs.conf test is successful' });
     expect(judgeConfigTest(255, BAD_LINES.join('\n'))).toEqual({
       ok: false,
       line: "invalid configcode=1023(ConfigInvalid) : parse buffer conf/srs.conf : root parse : parse dir : read token, line=24, state=0 : line 24: unexpected '}' in conf/srs.conf",
     });
-    expect(judgeConfigTest(1, [...OK_LINES, ...LEAKS].join('\n'))).toEqual({ ok: false, line: 'config file conf/srs.conf test is successful, but srs -t exited 1' });
+    expect(judgeConfigTest(1, [...OK_LINES, ...LEAKS].join('\n'))).toEqual({
+      ok: false,
+      line: 'config file conf/srs.conf test is successful, but srs -t exited 1',
+    });
   });
 
   it('runs with leak detection off, keeping the ASAN_OPTIONS already set: an ASan build passes', () => {
@@ -65,7 +74,7 @@ describe("SRS's config test", () => {
     expect(fs.readFileSync(path.join(root, 'objs/asan-options'), 'utf8').trim()).toBe('abort_on_error=1:detect_leaks=1:detect_leaks=0');
   });
 
-  it('a broken config on an ASan build is still refused, with SRS\'s error line', () => {
+  it("a broken config on an ASan build is still refused, with SRS's error line", () => {
     const root = asanRoot(true);
     const r = sh(CONFIG_TEST_SCRIPT, [root, 'conf/srs.conf']);
     expect(r.code).toBe(255);
@@ -75,11 +84,29 @@ describe("SRS's config test", () => {
   });
 
   it('doctor: an ASan build passes the config test; a broken config is a problem quoting SRS', () => {
-    const config = parseConfig({ ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' }, hosts: [{ name: 'edge-1', address: '127.0.0.1' }] }, 't');
+    const config = parseConfig(
+      { ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' }, hosts: [{ name: 'edge-1', address: '127.0.0.1' }] },
+      't',
+    );
     const host = config.hosts[0];
     if (!host) throw new Error('no host');
     const check = (root: string) => {
-      const out = execFileSync('sh', ['-c', DOCTOR_SCRIPT, 'srs-doctor', root, 'conf/srs.conf', '/nonexistent/link', '/nonexistent', '/nonexistent', 'systemctl', 'initd'], { encoding: 'utf8' });
+      const out = execFileSync(
+        'sh',
+        [
+          '-c',
+          DOCTOR_SCRIPT,
+          'srs-doctor',
+          root,
+          'conf/srs.conf',
+          '/nonexistent/link',
+          '/nonexistent',
+          '/nonexistent',
+          'systemctl',
+          'initd',
+        ],
+        { encoding: 'utf8' },
+      );
       return assessLayout({ ...host, srsRoot: root }, out).find((f) => f.check === 'config test');
     };
     expect(check(asanRoot(false))).toMatchObject({ ok: true, detail: 'config file conf/srs.conf test is successful' });

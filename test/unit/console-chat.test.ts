@@ -8,7 +8,10 @@ function pipe(): { chat: ConsoleChat; out: () => string; clear: () => void } {
 }
 
 const buttons = (...pairs: Array<[string, string]>): Array<Record<string, unknown>> => [
-  { type: 'actions', elements: pairs.map(([id, label]) => ({ type: 'button', action_id: id, value: id, text: { type: 'plain_text', text: label } })) },
+  {
+    type: 'actions',
+    elements: pairs.map(([id, label]) => ({ type: 'button', action_id: id, value: id, text: { type: 'plain_text', text: label } })),
+  },
 ];
 
 describe('ConsoleChat', () => {

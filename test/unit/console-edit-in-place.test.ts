@@ -24,7 +24,7 @@ class VirtualTerminal {
 
   write(text: string): void {
     this.raw += text;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       // eslint-disable-next-line no-control-regex
       const csi = /^\x1b\[([0-9;?]*)([A-Za-z])/.exec(text.slice(i));
       if (csi) {
@@ -151,7 +151,12 @@ describe('EditInPlace on a terminal', () => {
     const tall = lines(12);
     screen.print(tall, 't');
     tty.raw = '';
-    screen.edit('t', tall, tall.map((l, i) => (i === 0 ? 'first' : l)), delta);
+    screen.edit(
+      't',
+      tall,
+      tall.map((l, i) => (i === 0 ? 'first' : l)),
+      delta,
+    );
     expect(tty.raw).toBe('~ first\n');
   });
 
@@ -172,7 +177,12 @@ describe('EditInPlace on a pipe', () => {
     const block = lines(20);
     screen.print(block, 'm');
     out = '';
-    screen.edit('m', block, block.map((l, i) => (i === 3 ? 'line 3 changed' : l)), delta);
+    screen.edit(
+      'm',
+      block,
+      block.map((l, i) => (i === 3 ? 'line 3 changed' : l)),
+      delta,
+    );
     expect(out).toBe('~ line 3 changed\n');
     screen.edit('m', block, block, delta);
     expect(out).toBe('~ line 3 changed\n');

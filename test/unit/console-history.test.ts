@@ -19,7 +19,10 @@ describe('console history', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('hosts\nstatus all\n');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(loadHistory(file)).toEqual(['status all', 'hosts']);
-    saveHistory(file, Array.from({ length: HISTORY_SIZE + 5 }, (_, i) => `line ${i}`));
+    saveHistory(
+      file,
+      Array.from({ length: HISTORY_SIZE + 5 }, (_, i) => `line ${i}`),
+    );
     expect(loadHistory(file)).toHaveLength(HISTORY_SIZE);
     expect(loadHistory(file)[0]).toBe('line 0');
     // Not writable (a directory where a file is): the session goes on without a file.

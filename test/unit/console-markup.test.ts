@@ -29,7 +29,12 @@ describe('renderMarkup, plain (a pipe)', () => {
 
   it('shows a code block on lines of its own, indented, with its content untouched', () => {
     const text = `:x: *edge-1* failed:${renderCodeBlock('line *one*\n<two> & ```three```\n\tTabbed', 500)}`;
-    expect(renderMarkup(text, 'plain').split('\n')).toEqual(['❌ edge-1 failed:', '  line *one*', '  <two> & ```three```', '        Tabbed']);
+    expect(renderMarkup(text, 'plain').split('\n')).toEqual([
+      '❌ edge-1 failed:',
+      '  line *one*',
+      '  <two> & ```three```',
+      '        Tabbed',
+    ]);
     expect(renderMarkup('before ```inline``` after', 'plain')).toBe('before \n  inline\n after');
   });
 
@@ -41,7 +46,14 @@ describe('renderMarkup, plain (a pipe)', () => {
   });
 
   it('renders a request message as one readable line', () => {
-    const m = renderRequestParent({ requestId: 'r-1', userId: 'U0ADMIN01', verb: 'status', hosts: ['edge-1', 'edge-2'], state: 'done', summary: '2 ok' });
+    const m = renderRequestParent({
+      requestId: 'r-1',
+      userId: 'U0ADMIN01',
+      verb: 'status',
+      hosts: ['edge-1', 'edge-2'],
+      state: 'done',
+      summary: '2 ok',
+    });
     const shown = renderMarkup(m.text, 'plain');
     expect(shown).toMatch(/^✅ .*@U0ADMIN01.*status.*edge-1, edge-2.*2 ok/);
     expect(shown).not.toMatch(/[*`<>]|:[a-z_]+:/);
@@ -50,7 +62,9 @@ describe('renderMarkup, plain (a pipe)', () => {
 
 describe('renderMarkup, ansi (a terminal)', () => {
   it('styles bold, italic, strike, code and links with SGR sequences that end where the mark ends', () => {
-    expect(renderMarkup('*b* _i_ ~s~ `c`', 'ansi')).toBe(`${ESC}[1mb${ESC}[22m ${ESC}[3mi${ESC}[23m ${ESC}[9ms${ESC}[29m ${ESC}[36mc${ESC}[39m`);
+    expect(renderMarkup('*b* _i_ ~s~ `c`', 'ansi')).toBe(
+      `${ESC}[1mb${ESC}[22m ${ESC}[3mi${ESC}[23m ${ESC}[9ms${ESC}[29m ${ESC}[36mc${ESC}[39m`,
+    );
     expect(renderMarkup('<https://x.test|docs>', 'ansi')).toBe(`${ESC}[4mdocs${ESC}[24m ${ESC}[2m(https://x.test)${ESC}[22m`);
   });
 
@@ -61,7 +75,10 @@ describe('renderMarkup, ansi (a terminal)', () => {
 
 describe('the emoji table', () => {
   it('has every shortcode the bot writes (src/)', () => {
-    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
     const used = new Set<string>();
     for (const file of files(path.join(__dirname, '../../src'))) {
       // A shortcode in a message: after a quote, a backtick or a space, and followed by a space or the end of the string.

@@ -34,7 +34,10 @@ function completeInstall(modules: string): void {
 }
 
 function lockHash(): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, 'package-lock.json'))).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(dir, 'package-lock.json')))
+    .digest('hex');
 }
 
 function run(env: Record<string, string> = {}): { code: number | null; stderr: string; calls: string[] } {
@@ -44,7 +47,13 @@ function run(env: Record<string, string> = {}): { code: number | null; stderr: s
     timeout: 30_000,
   });
   const log = path.join(dir, 'npm.log');
-  const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter((l) => l !== '') : [];
+  const calls = fs.existsSync(log)
+    ? fs
+        .readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
   fs.rmSync(log, { force: true });
   return { code: result.status, stderr: result.stderr, calls };
 }

@@ -43,7 +43,9 @@ describe('demo state: per checkout, and per user in the system temp dir', () => 
     const uid = process.getuid?.() ?? 0;
     expect(() => checkStateDirWritable(root, uid)).not.toThrow();
     // Seen by another user, every file of this one is foreign.
-    expect(() => checkStateDirWritable(root, uid + 1000)).toThrow(/holds files of another user.*sudo rm -rf .*\.demo.*SRS_CHATOPS_DEMO_DIR/);
+    expect(() => checkStateDirWritable(root, uid + 1000)).toThrow(
+      /holds files of another user.*sudo rm -rf .*\.demo.*SRS_CHATOPS_DEMO_DIR/,
+    );
     expect(() => checkStateDirWritable(path.join(scratch, 'absent'), uid + 1000)).not.toThrow();
   });
 
@@ -58,7 +60,9 @@ describe('demo state: per checkout, and per user in the system temp dir', () => 
         const prefix = parts.slice(0, i + 1).join('/') || '/';
         return (fs.statSync(prefix).mode & 0o001) !== 0;
       });
-    const node = [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find((f) => fs.existsSync(f) && othersMayRun(fs.realpathSync(f))) ?? process.execPath;
+    const node =
+      [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find((f) => fs.existsSync(f) && othersMayRun(fs.realpathSync(f))) ??
+      process.execPath;
     const run = (uid: number, dir: string) =>
       spawnSync(node, ['--require', require.resolve('tsx/cjs'), '-e', script(dir)], {
         encoding: 'utf8',
@@ -90,7 +94,11 @@ describe('demo state: per checkout, and per user in the system temp dir', () => 
 describe('demo people and modes', () => {
   it('console: alice (admin) and bob (operator, approver)', () => {
     const people = demoPeople({ kind: 'console' }, {}, {});
-    expect(people).toEqual({ roles: { admin: ['UALICE'], operator: ['UBOB'], viewer: [] }, approvers: ['UBOB', 'UALICE'], consoleUser: 'UALICE' });
+    expect(people).toEqual({
+      roles: { admin: ['UALICE'], operator: ['UBOB'], viewer: [] },
+      approvers: ['UBOB', 'UALICE'],
+      consoleUser: 'UALICE',
+    });
   });
 
   it('Slack: Socket Mode needs no signing secret; neither token is an error saying what to set', () => {

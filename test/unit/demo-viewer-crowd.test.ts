@@ -54,7 +54,15 @@ const hosts = ['edge-1', 'edge-2'].map((name) => ({ name }) as FleetHost);
 describe('the demo viewer crowd (test/support/viewer-crowd.ts)', () => {
   it('keeps viewers on every host: some come and go, stayers never leave, all come back after the host returns', async () => {
     const driver = new FakeDriver();
-    const crowd = startViewerCrowd({ driver, hosts: () => hosts, viewers: 3, stayers: 1, watchMs: [40, 80], arriveMs: [5, 10], retryMs: 20 });
+    const crowd = startViewerCrowd({
+      driver,
+      hosts: () => hosts,
+      viewers: 3,
+      stayers: 1,
+      watchMs: [40, 80],
+      arriveMs: [5, 10],
+      retryMs: 20,
+    });
     try {
       await crowd.whenFull(2000);
       expect(driver.publishers).toEqual(['edge-1', 'edge-2']);
@@ -74,7 +82,10 @@ describe('the demo viewer crowd (test/support/viewer-crowd.ts)', () => {
       expect(crowd.counts()['edge-2']).toMatchObject({ viewers: 0, stayers: 0 });
       expect(driver.connected('edge-1')).toBeGreaterThanOrEqual(3);
       driver.up.set('edge-2', true);
-      await waitUntil(() => crowd.counts()['edge-2']?.stayers === 1 && driver.connected('edge-2') >= 3, { timeoutMs: 2000, description: 'edge-2 viewers back' });
+      await waitUntil(() => crowd.counts()['edge-2']?.stayers === 1 && driver.connected('edge-2') >= 3, {
+        timeoutMs: 2000,
+        description: 'edge-2 viewers back',
+      });
     } finally {
       await crowd.stop();
     }

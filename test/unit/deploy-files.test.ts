@@ -67,7 +67,10 @@ describe('slack-app-manifest.yml', () => {
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+    services: Record<string, ComposeService>;
+    volumes: Record<string, unknown>;
+  };
   const svc = (name: string): ComposeService => {
     const s = compose.services[name];
     if (!s) throw new Error(`no service ${name}`);
@@ -100,12 +103,20 @@ describe('docker-compose.yml', () => {
       expect(JSON.stringify(svc(name).environment)).not.toMatch(/SLACK_BOT_TOKEN|SLACK_SIGNING_SECRET|PASSWORD/);
       expect(svc(name).volumes).toContain('./config/srs-chatops.yml:/etc/srs-chatops/srs-chatops.yml:ro');
     }
-    expect(worker.volumes).toEqual(expect.arrayContaining(['./secrets/id_ed25519:/etc/srs-chatops/id_ed25519:ro', './secrets/known_hosts:/etc/srs-chatops/known_hosts:ro']));
+    expect(worker.volumes).toEqual(
+      expect.arrayContaining([
+        './secrets/id_ed25519:/etc/srs-chatops/id_ed25519:ro',
+        './secrets/known_hosts:/etc/srs-chatops/known_hosts:ro',
+      ]),
+    );
     expect(svc('bot').volumes?.some((v) => v.includes('id_ed25519'))).toBe(false);
   });
 
   it('bot and worker are hardened, restart, and check their own /healthz on their metrics port', () => {
-    for (const [name, port] of [['bot', DEFAULT_METRICS_PORT.bot], ['worker', DEFAULT_METRICS_PORT.worker]] as const) {
+    for (const [name, port] of [
+      ['bot', DEFAULT_METRICS_PORT.bot],
+      ['worker', DEFAULT_METRICS_PORT.worker],
+    ] as const) {
       const s = svc(name);
       expect([s.read_only, s.cap_drop, s.security_opt, s.restart]).toEqual([true, ['ALL'], ['no-new-privileges:true'], 'unless-stopped']);
       expect(s.environment?.METRICS_PORT).toBe(String(port));
@@ -140,7 +151,14 @@ describe('systemd units', () => {
     expect(get('Restart')).toEqual(['always']);
     expect(get('ExecStart')).toEqual([`/usr/bin/node /opt/srs-chatops/dist/src/cli/main.js ${kind}`]);
     expect(get('EnvironmentFile')).toEqual(['/etc/srs-chatops/srs-chatops.env']);
-    for (const [key, value] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'yes'], ['PrivateTmp', 'yes'], ['CapabilityBoundingSet', ''], ['RestrictSUIDSGID', 'yes']]) {
+    for (const [key, value] of [
+      ['NoNewPrivileges', 'yes'],
+      ['ProtectSystem', 'strict'],
+      ['ProtectHome', 'yes'],
+      ['PrivateTmp', 'yes'],
+      ['CapabilityBoundingSet', ''],
+      ['RestrictSUIDSGID', 'yes'],
+    ]) {
       expect([key, get(key as string)]).toEqual([key, [value]]);
     }
     expect(get('MemoryDenyWriteExecute')).toEqual([]); // Node's JIT needs it off
@@ -150,7 +168,9 @@ describe('systemd units', () => {
   it('the worker template takes its metrics port (and worker id) from the instance name', () => {
     const env = parseUnit(read(units.worker)).get('Service')?.get('Environment') ?? [];
     expect(env).toEqual(expect.arrayContaining(['METRICS_PORT=%i', 'WORKER_ID=%H-%i', 'METRICS_HOST=127.0.0.1']));
-    expect(parseUnit(read(units.bot)).get('Service')?.get('Environment')).toEqual(expect.arrayContaining(['METRICS_PORT=9464', 'METRICS_HOST=127.0.0.1']));
+    expect(parseUnit(read(units.bot)).get('Service')?.get('Environment')).toEqual(
+      expect.arrayContaining(['METRICS_PORT=9464', 'METRICS_HOST=127.0.0.1']),
+    );
     expect(read('deploy/systemd/srs-chatops.sysusers.conf')).toMatch(/^u srs-chatops - /m);
   });
 });

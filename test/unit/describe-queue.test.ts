@@ -42,7 +42,9 @@ describe('describeQueue: where new jobs wait, from the enqueue receipt', () => {
     const lines = await describeQueue(port, jobs, { ahead }, NOW);
     expect(asked).toEqual([['h1', 'h2', 'h3', 'h4', 'h5']]);
     expect(lines).toHaveLength(6);
-    expect(lines[0]).toBe('h1 is busy: running `restart` for <@U0OTHER> (for 1m 30s); yours is #2 in line, after 1 job. `/srs cancel r-new-h1` cancels it.');
+    expect(lines[0]).toBe(
+      'h1 is busy: running `restart` for <@U0OTHER> (for 1m 30s); yours is #2 in line, after 1 job. `/srs cancel r-new-h1` cancels it.',
+    );
     expect(lines[5]).toBe('… and 3 more hosts busy: `/srs jobs` lists what runs and waits.');
   });
 

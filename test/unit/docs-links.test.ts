@@ -109,7 +109,8 @@ export function problemOf(doc: string, target: string, read: (rel: string) => st
     if (/^(https?|mailto):/i.test(target)) return undefined;
     return `${target}: only http(s) and mailto links may leave the repository`;
   }
-  if (/(^|\/)\.\.\/shared(\/|$)/.test(target) || /^\/?shared\/srs\//.test(target)) return `${target}: points into ../shared, outside the repository`;
+  if (/(^|\/)\.\.\/shared(\/|$)/.test(target) || /^\/?shared\/srs\//.test(target))
+    return `${target}: points into ../shared, outside the repository`;
   const [rawPath = '', anchor] = target.split('#', 2);
   const filePart = decodeURIComponent(rawPath);
   let rel: string;
@@ -154,7 +155,15 @@ describe('documentation links', () => {
 
 describe('the link checker itself', () => {
   it('finds links, images, autolinks and reference definitions, not code', () => {
-    const md = ['[a](docs/x.md) ![i](img.png "t")', '`[not](a-link.md)`', '```', '[nor](this.md)', '```', '[ref]: ../shared/srs/CONTRACT.md', '<https://ossrs.io>'].join('\n');
+    const md = [
+      '[a](docs/x.md) ![i](img.png "t")',
+      '`[not](a-link.md)`',
+      '```',
+      '[nor](this.md)',
+      '```',
+      '[ref]: ../shared/srs/CONTRACT.md',
+      '<https://ossrs.io>',
+    ].join('\n');
     expect(linksOf(md).map((l) => l.target)).toEqual(['docs/x.md', 'img.png', '../shared/srs/CONTRACT.md', 'https://ossrs.io']);
   });
 

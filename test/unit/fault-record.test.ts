@@ -32,7 +32,14 @@ describe('fault rows: computed from what the fault test saw', () => {
   });
 
   it('verb runs below the audit log: audited is n/a (null), answered alone decides', () => {
-    expect(faultRow({ fault: 'f', injected: 1, requests: [{ requestId: 'h stop', answered: true, audited: null }] })).toMatchObject({ audited: null, requestsLost: 0, survived: true });
-    expect(faultRow({ fault: 'f', injected: 1, requests: [{ requestId: 'h stop', answered: false, audited: null }] })).toMatchObject({ requestsLost: 1, survived: false });
+    expect(faultRow({ fault: 'f', injected: 1, requests: [{ requestId: 'h stop', answered: true, audited: null }] })).toMatchObject({
+      audited: null,
+      requestsLost: 0,
+      survived: true,
+    });
+    expect(faultRow({ fault: 'f', injected: 1, requests: [{ requestId: 'h stop', answered: false, audited: null }] })).toMatchObject({
+      requestsLost: 1,
+      survived: false,
+    });
   });
 });

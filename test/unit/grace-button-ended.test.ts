@@ -6,7 +6,16 @@ import { GRACE_ACTIONS, type GraceDecision } from '../../src/core/grace/grace-ac
 import { unrunResult, type VerbResult } from '../../src/core/verb-result';
 import type { RequestProgress } from '../../src/ports/request-store-port';
 
-const record = { v: 1 as const, requestId: 'r-1', userId: 'U0ALICE', channelId: 'C0OPS', verb: 'grace' as const, hosts: ['edge-1', 'edge-2'], text: 'grace edge-1,edge-2', createdAt: 0 };
+const record = {
+  v: 1 as const,
+  requestId: 'r-1',
+  userId: 'U0ALICE',
+  channelId: 'C0OPS',
+  verb: 'grace' as const,
+  hosts: ['edge-1', 'edge-2'],
+  text: 'grace edge-1,edge-2',
+  createdAt: 0,
+};
 const value = JSON.stringify({ requestId: 'r-1', jobId: 'r-1-edge-1', host: 'edge-1' });
 
 function harness(results: VerbResult[], done = false) {
@@ -27,24 +36,39 @@ function harness(results: VerbResult[], done = false) {
 }
 
 describe('grace buttons after their job ended', () => {
-  it.each([GRACE_ACTIONS.force, GRACE_ACTIONS.extend, GRACE_ACTIONS.leave])('%s is refused ("this drain already ended"), ephemeral, and nothing is edited or sent', async (actionId) => {
-    const h = harness([unrunResult('edge-1', 'grace', 'drained and exited', 'x')]);
-    const reply = await handleGraceAction(h.deps, { actionId, value, userId: 'U0ALICE', channelId: 'C0OPS', messageTs: '1.2' });
-    expect(reply.ephemeral?.text).toMatch(/this drain already ended/i);
-    expect(h.sent).toEqual([]);
-    expect(h.edits).toEqual([]);
-  });
+  it.each([GRACE_ACTIONS.force, GRACE_ACTIONS.extend, GRACE_ACTIONS.leave])(
+    '%s is refused ("this drain already ended"), ephemeral, and nothing is edited or sent',
+    async (actionId) => {
+      const h = harness([unrunResult('edge-1', 'grace', 'drained and exited', 'x')]);
+      const reply = await handleGraceAction(h.deps, { actionId, value, userId: 'U0ALICE', channelId: 'C0OPS', messageTs: '1.2' });
+      expect(reply.ephemeral?.text).toMatch(/this drain already ended/i);
+      expect(h.sent).toEqual([]);
+      expect(h.edits).toEqual([]);
+    },
+  );
 
   it('a request done (or forgotten) counts as ended too', async () => {
     const h = harness([], true);
-    const reply = await handleGraceAction(h.deps, { actionId: GRACE_ACTIONS.force, value, userId: 'U0OPS', channelId: 'C0OPS', messageTs: '1.2' });
+    const reply = await handleGraceAction(h.deps, {
+      actionId: GRACE_ACTIONS.force,
+      value,
+      userId: 'U0OPS',
+      channelId: 'C0OPS',
+      messageTs: '1.2',
+    });
     expect(reply.ephemeral?.text).toMatch(/this drain already ended/i);
     expect(h.edits).toEqual([]);
   });
 
-  it('while the job runs (another host\'s result does not count), the press acts and edits the message', async () => {
+  it("while the job runs (another host's result does not count), the press acts and edits the message", async () => {
     const h = harness([unrunResult('edge-2', 'grace', 'drained', 'x')]);
-    const reply = await handleGraceAction(h.deps, { actionId: GRACE_ACTIONS.force, value, userId: 'U0ALICE', channelId: 'C0OPS', messageTs: '1.2' });
+    const reply = await handleGraceAction(h.deps, {
+      actionId: GRACE_ACTIONS.force,
+      value,
+      userId: 'U0ALICE',
+      channelId: 'C0OPS',
+      messageTs: '1.2',
+    });
     expect(reply).toEqual({});
     expect(h.sent).toEqual(['force']);
     expect(h.edits).toEqual(['1.2']);

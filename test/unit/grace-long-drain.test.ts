@@ -23,7 +23,8 @@ class HourLongDrain implements HostPort {
   exec(_t: HostTarget, c: RemoteCommand): Promise<ExecResult> {
     this.execs += 1;
     const name = c.argv[3];
-    const ok = (stdout: string): Promise<ExecResult> => Promise.resolve({ code: 0, stdout, stderr: '', durationMs: 1, timedOut: false, connectionLost: false });
+    const ok = (stdout: string): Promise<ExecResult> =>
+      Promise.resolve({ code: 0, stdout, stderr: '', durationMs: 1, timedOut: false, connectionLost: false });
     if (name === 'srs-grace-settings') return ok('conf_start_wait=2300\nconf_final_wait=3200\nconf_force=off\ngrace=done\n');
     if (name === 'srs-initd') {
       this.line('sig=3, user start gracefully quit');
@@ -38,7 +39,9 @@ class HourLongDrain implements HostPort {
       if (gone && !this.logged.includes('srs terminated')) this.line('srs terminated');
       const offset = Number(c.argv[7]);
       const body = this.logged.slice(offset);
-      return ok(`proc_state=${gone ? 'gone' : 'S'}\nestablished=${n}\n${gone ? '' : 'listen=127.0.0.1:1935\n'}log_stat=1 ${this.logged.length}\n---\n${body}`);
+      return ok(
+        `proc_state=${gone ? 'gone' : 'S'}\nestablished=${n}\n${gone ? '' : 'listen=127.0.0.1:1935\n'}log_stat=1 ${this.logged.length}\n---\n${body}`,
+      );
     }
     return ok('');
   }
@@ -53,7 +56,14 @@ class HourLongDrain implements HostPort {
 describe('an hour-long drain', () => {
   it('stays bounded: a progress event at most every 2 s, a handful of thread milestones, a small checkpoint', async () => {
     const host = new HourLongDrain();
-    const config = parseConfig({ ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' }, hosts: [{ name: 'edge-1', address: '127.0.0.1' }], grace: { deadlineMs: 30 * 60_000, pollMs: 1000 } }, 't');
+    const config = parseConfig(
+      {
+        ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' },
+        hosts: [{ name: 'edge-1', address: '127.0.0.1' }],
+        grace: { deadlineMs: 30 * 60_000, pollMs: 1000 },
+      },
+      't',
+    );
     const progress: GraceProgress[] = [];
     const milestones: GraceMilestone[] = [];
     let deadlines = 0;

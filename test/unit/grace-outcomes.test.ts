@@ -33,7 +33,8 @@ class ScriptedHost implements HostPort {
     return look;
   }
   exec(_t: unknown, c: RemoteCommand): Promise<ExecResult> {
-    const ok = (stdout: string): Promise<ExecResult> => Promise.resolve({ code: 0, stdout, stderr: '', durationMs: 1, timedOut: false, connectionLost: false });
+    const ok = (stdout: string): Promise<ExecResult> =>
+      Promise.resolve({ code: 0, stdout, stderr: '', durationMs: 1, timedOut: false, connectionLost: false });
     const name = c.argv[3];
     if (name === 'srs-grace-settings') return ok('conf_start_wait=300\nconf_final_wait=300\nconf_force=off\ngrace=done\n');
     if (name === 'srs-initd') return ok('Gracefully quit for SRS(pid 42)...[  OK  ]\nGracefully quit[  OK  ]\n');
@@ -66,8 +67,19 @@ interface Seen {
   preflight?: GraceProgress;
 }
 
-async function quit(host: ScriptedHost, snapshot: HostSnapshot, opts: { confirmed?: boolean; decide?: (n: number) => GraceDecision | undefined } = {}) {
-  const config = parseConfig({ ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' }, hosts: [{ name: 'edge-1', address: '127.0.0.1' }], grace: { pollMs: 500, killMarginMs: 1000 } }, 't');
+async function quit(
+  host: ScriptedHost,
+  snapshot: HostSnapshot,
+  opts: { confirmed?: boolean; decide?: (n: number) => GraceDecision | undefined } = {},
+) {
+  const config = parseConfig(
+    {
+      ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' },
+      hosts: [{ name: 'edge-1', address: '127.0.0.1' }],
+      grace: { pollMs: 500, killMarginMs: 1000 },
+    },
+    't',
+  );
   const seen: Seen = { milestones: [] };
   let checkpoint: GraceCheckpoint | undefined;
   let looks = 0;
@@ -98,7 +110,17 @@ async function quit(host: ScriptedHost, snapshot: HostSnapshot, opts: { confirme
     },
   };
   const ctx = clockedHostContext(config, host, job);
-  const probe = { state: 'running' as const, pid: 42, listening: [1935, 8080], listeners: [], srsListening: [1935, 8080], holders: [], errors: [], log: { inode: '1', size: 0 }, logFile: './objs/srs.log' };
+  const probe = {
+    state: 'running' as const,
+    pid: 42,
+    listening: [1935, 8080],
+    listeners: [],
+    srsListening: [1935, 8080],
+    holders: [],
+    errors: [],
+    log: { inode: '1', size: 0 },
+    logFile: './objs/srs.log',
+  };
   const run = await runGrace(ctx, job, { snapshot, probe });
   return { run, seen };
 }
@@ -115,7 +137,9 @@ describe('what a graceful quit reports, as real SRS behaves', () => {
     expect(run.summary).toBe(
       'SRS 5.0.216 does not drain: after SIGQUIT it exits within about 2 s and drops every client connected then (now: 2 players, 1 publisher). Nothing was sent; confirm with the button to quit anyway.',
     );
-    expect(renderGraceConfirm('edge-1', { version: '5.0.216', clients: 2, publishers: 1 }, { requestId: 'r', jobId: 'j', host: 'edge-1' }).text).toContain('(now: 2 players, 1 publisher). Nothing was sent.');
+    expect(
+      renderGraceConfirm('edge-1', { version: '5.0.216', clients: 2, publishers: 1 }, { requestId: 'r', jobId: 'j', host: 'edge-1' }).text,
+    ).toContain('(now: 2 players, 1 publisher). Nothing was sent.');
   });
 
   it('SRS 5.0 confirmed: "quit without draining", with the clients dropped at the exit counted on the host', async () => {
@@ -135,7 +159,9 @@ describe('what a graceful quit reports, as real SRS behaves', () => {
     );
     const exited = seen.milestones[0];
     expect(renderGraceMilestone(exited?.p as GraceProgress, 'exited', host.t, exited?.detail).text).not.toMatch(/not a zombie/);
-    expect(renderGraceLine(run.progress, host.t)).toMatch(/exited after \d+s: process ended, media ports closed; 3 clients dropped \(no drain\)/);
+    expect(renderGraceLine(run.progress, host.t)).toMatch(
+      /exited after \d+s: process ended, media ports closed; 3 clients dropped \(no drain\)/,
+    );
   });
 
   it('a 6.0 drain that ends: "drained", and the drained milestone carries the count of the same look', async () => {
@@ -150,7 +176,9 @@ describe('what a graceful quit reports, as real SRS behaves', () => {
     expect(run.summary).toMatch(/^drained and exited [\d.]+s after SIGQUIT$/);
     const drained = seen.milestones.find((x) => x.m === 'drained');
     expect(drained?.p).toMatchObject({ clients: 0, stage: 'final_wait' });
-    expect(renderGraceLine(drained?.p as GraceProgress, host.t)).toMatch(/drained: every client left; final wait \(grace_final_wait 300 ms\)/);
+    expect(renderGraceLine(drained?.p as GraceProgress, host.t)).toMatch(
+      /drained: every client left; final wait \(grace_final_wait 300 ms\)/,
+    );
     expect(seen.milestones.map((x) => x.m)).toEqual(['listeners_closed', 'drained', 'exited']);
   });
 
@@ -182,8 +210,13 @@ describe('what a graceful quit reports, as real SRS behaves', () => {
     ]);
     const { run, seen } = await quit(host, v6, { decide: (n) => (n === 1 ? 'force' : undefined) });
     expect(host.kills).toEqual(['INT', 'KILL']);
-    expect(run.summary).toMatch(/^exited after a force quit \(SIGINT at \d+s by U0OPER001, SIGKILL at \d+s \(alive 1300 ms after SIGINT\)\): 1 client forced off/);
-    expect(seen.milestones.filter((x) => x.m === 'escalated').map((x) => x.detail)).toEqual(['SIGINT sent by U0OPER001', 'SIGKILL: still alive after SIGINT']);
+    expect(run.summary).toMatch(
+      /^exited after a force quit \(SIGINT at \d+s by U0OPER001, SIGKILL at \d+s \(alive 1300 ms after SIGINT\)\): 1 client forced off/,
+    );
+    expect(seen.milestones.filter((x) => x.m === 'escalated').map((x) => x.detail)).toEqual([
+      'SIGINT sent by U0OPER001',
+      'SIGKILL: still alive after SIGINT',
+    ]);
     expect(run.evidence.join('\n')).toMatch(/SIGKILL: still alive after grace_final_wait \+ margin \(sent=KILL; 1 client forced off\)/);
   });
 

@@ -85,11 +85,14 @@ describe('parseCommand: hostile text', () => {
     expect(error).not.toContain('z'.repeat(41));
   });
 
-  it.each(['status', 'restart', 'reload', 'hosts', 'nope'])('the longest echo (escape-heavy `&`s) stays under 400 chars after %s', (verb) => {
-    expectSafeError(`${verb} ${'&'.repeat(60)}`);
-    expectSafeError(`${verb} x --${'&'.repeat(60)}`);
-    expectSafeError(`${verb} x \u2014${'<'.repeat(60)}`);
-  });
+  it.each(['status', 'restart', 'reload', 'hosts', 'nope'])(
+    'the longest echo (escape-heavy `&`s) stays under 400 chars after %s',
+    (verb) => {
+      expectSafeError(`${verb} ${'&'.repeat(60)}`);
+      expectSafeError(`${verb} x --${'&'.repeat(60)}`);
+      expectSafeError(`${verb} x \u2014${'<'.repeat(60)}`);
+    },
+  );
 
   it('the echo is escaped and backticks cannot close its code span', () => {
     expect(expectSafeError('status <!channel>')).toContain('`&lt;!\u200bchannel&gt;`');

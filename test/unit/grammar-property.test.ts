@@ -13,12 +13,55 @@ const INVENTORY = [
 ];
 const NAMES = INVENTORY.map((h) => h.name);
 const WORDS = [...NAMES, 'edges', 'prod', 'origins', 'all', 'help', 'hosts', ...VERBS];
-const SHELL = [';', '|', '&', '&&', '$(', ')', '`', '"', "'", '>', '<', '\\', '*', '?', '~', '!', '{', '}', '#', '\n', '\t', ' ', ', ', ',',
-  'rm -rf /', '$(reboot)', '`id`', '<!channel>', '<!here>', '<@U123>', '@everyone', '&lt;!here&gt;', '```', '--', '--graceful', '—', '\u0000', '\u202e'];
+const SHELL = [
+  ';',
+  '|',
+  '&',
+  '&&',
+  '$(',
+  ')',
+  '`',
+  '"',
+  "'",
+  '>',
+  '<',
+  '\\',
+  '*',
+  '?',
+  '~',
+  '!',
+  '{',
+  '}',
+  '#',
+  '\n',
+  '\t',
+  ' ',
+  ', ',
+  ',',
+  'rm -rf /',
+  '$(reboot)',
+  '`id`',
+  '<!channel>',
+  '<!here>',
+  '<@U123>',
+  '@everyone',
+  '&lt;!here&gt;',
+  '```',
+  '--',
+  '--graceful',
+  '—',
+  '\u0000',
+  '\u202e',
+];
 
 /** A name with one typo: a character inserted, dropped, changed or upper-cased, or a lookalike swapped in. */
 const nearMiss = fc
-  .tuple(fc.constantFrom(...WORDS), fc.nat(), fc.constantFrom('insert', 'drop', 'change', 'upper', 'lookalike'), fc.constantFrom('x', '0', '-', '.', '_', 'é', 'е', 'Ｅ', '\u212A', ' '))
+  .tuple(
+    fc.constantFrom(...WORDS),
+    fc.nat(),
+    fc.constantFrom('insert', 'drop', 'change', 'upper', 'lookalike'),
+    fc.constantFrom('x', '0', '-', '.', '_', 'é', 'е', 'Ｅ', '\u212A', ' '),
+  )
   .map(([word, at, how, ch]) => {
     const i = word.length === 0 ? 0 : at % word.length;
     switch (how) {
@@ -36,17 +79,27 @@ const nearMiss = fc
   });
 
 const name = fc.oneof(fc.constantFrom(...WORDS), nearMiss, fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,8}$/));
-const targetExpr = fc.array(name, { minLength: 1, maxLength: 5 }).chain((names) =>
-  fc.constantFrom(',', ', ', ' ,', ',,', ' ').map((sep) => names.join(sep)),
-);
+const targetExpr = fc
+  .array(name, { minLength: 1, maxLength: 5 })
+  .chain((names) => fc.constantFrom(',', ', ', ' ,', ',,', ' ').map((sep) => names.join(sep)));
 const shellJunk = fc.array(fc.constantFrom(...SHELL), { maxLength: 8 }).map((parts) => parts.join(''));
 const unicode = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 }));
 const verbWord = fc.oneof(fc.constantFrom(...VERBS, 'help', 'hosts', 'RESTART', 'Status'), nearMiss);
 const command = fc
-  .tuple(fc.constantFrom('', ' ', '  '), verbWord, fc.constantFrom(' ', '  ', '\u00a0'), fc.oneof(targetExpr, shellJunk, unicode), fc.oneof(fc.constant(''), shellJunk, fc.constantFrom(' --graceful', ' --deadline 5m', ' all')))
+  .tuple(
+    fc.constantFrom('', ' ', '  '),
+    verbWord,
+    fc.constantFrom(' ', '  ', '\u00a0'),
+    fc.oneof(targetExpr, shellJunk, unicode),
+    fc.oneof(fc.constant(''), shellJunk, fc.constantFrom(' --graceful', ' --deadline 5m', ' all')),
+  )
   .map((parts) => parts.join(''));
 const validCommand = fc
-  .tuple(fc.constantFrom(...VERBS), fc.array(fc.constantFrom(...NAMES, 'edges', 'prod', 'origins', 'all'), { minLength: 1, maxLength: 4 }), fc.constantFrom(',', ', ', ' , '))
+  .tuple(
+    fc.constantFrom(...VERBS),
+    fc.array(fc.constantFrom(...NAMES, 'edges', 'prod', 'origins', 'all'), { minLength: 1, maxLength: 4 }),
+    fc.constantFrom(',', ', ', ' , '),
+  )
   .map(([verb, names, sep]) => `${verb} ${names.join(sep)}`);
 const anyText = fc.oneof(
   { weight: 2, arbitrary: validCommand },
@@ -112,7 +165,10 @@ describe('parseCommand / resolveTargets properties', () => {
           return;
         }
         check((VERBS as readonly string[]).includes(c.verb), `verb ${JSON.stringify(c.verb)}`);
-        check(/^[a-z0-9._,-]+$/.test(c.target) && c.target.split(',').every((p) => NAME_PATTERN.test(p)), `target ${JSON.stringify(c.target)}`);
+        check(
+          /^[a-z0-9._,-]+$/.test(c.target) && c.target.split(',').every((p) => NAME_PATTERN.test(p)),
+          `target ${JSON.stringify(c.target)}`,
+        );
 
         const t = resolveTargets(c.target, INVENTORY);
         if (!t.ok) {
@@ -122,8 +178,14 @@ describe('parseCommand / resolveTargets properties', () => {
         }
         resolved++;
         check(t.hosts.length > 0, 'no hosts');
-        check(t.hosts.every((h) => NAMES.includes(h)), `not in the inventory: ${t.hosts.join(',')}`);
-        check(t.hosts.join(',') === NAMES.filter((n) => t.hosts.includes(n)).join(','), `not in inventory order or duplicated: ${t.hosts.join(',')}`);
+        check(
+          t.hosts.every((h) => NAMES.includes(h)),
+          `not in the inventory: ${t.hosts.join(',')}`,
+        );
+        check(
+          t.hosts.join(',') === NAMES.filter((n) => t.hosts.includes(n)).join(','),
+          `not in inventory order or duplicated: ${t.hosts.join(',')}`,
+        );
       }),
       { numRuns: 12_000 },
     );

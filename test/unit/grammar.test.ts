@@ -55,7 +55,9 @@ describe('parseCommand: grammar', () => {
   });
 
   it('missing, extra and malformed targets', () => {
-    expect(error('restart')).toBe('`restart` needs a target. Usage: /srs restart &lt;host|group|host,host|all&gt; [--graceful [--deadline 5m]]');
+    expect(error('restart')).toBe(
+      '`restart` needs a target. Usage: /srs restart &lt;host|group|host,host|all&gt; [--graceful [--deadline 5m]]',
+    );
     expect(error('stop edge-1 edge-2')).toContain('separate several hosts with commas');
     expect(error('stop edge-1,,edge-2')).toContain('empty name in the target list');
     expect(error('stop edge-1,')).toContain('empty name in the target list');
@@ -97,7 +99,10 @@ describe('splitFlags (room for flags)', () => {
 
   it('separates known flags, with values in both forms', () => {
     const r = splitFlags(['edge-3', '--graceful', '--deadline', '5m'], specs);
-    expect(r.ok && [...r.flags]).toEqual([['graceful', true], ['deadline', '5m']]);
+    expect(r.ok && [...r.flags]).toEqual([
+      ['graceful', true],
+      ['deadline', '5m'],
+    ]);
     expect(r.ok && r.positional).toEqual(['edge-3']);
     const s = splitFlags(['--deadline=10s', 'all'], specs);
     expect(s.ok && s.flags.get('deadline')).toBe('10s');

@@ -16,7 +16,14 @@ class RecordingHosts implements HostPort {
   readonly lines: string[] = [];
   exec(_t: unknown, c: RemoteCommand): Promise<ExecResult> {
     this.lines.push(shellJoin(c.argv));
-    return Promise.resolve({ code: 0, stdout: 'pid_file=./objs/srs.pid\nlog_file=./objs/srs.log\nprobe=done\n', stderr: '', durationMs: 0, timedOut: false, connectionLost: false });
+    return Promise.resolve({
+      code: 0,
+      stdout: 'pid_file=./objs/srs.pid\nlog_file=./objs/srs.log\nprobe=done\n',
+      stderr: '',
+      durationMs: 0,
+      timedOut: false,
+      connectionLost: false,
+    });
   }
   httpGet(): Promise<{ status: number; body: string }> {
     return Promise.reject(new Error('no API'));
@@ -68,23 +75,119 @@ describe('hostile command text, end to end to the SSH layer', () => {
       setBoard: () => Promise.resolve(),
       reopenHost: () => Promise.resolve(),
     } as unknown as RequestStorePort;
-    const chat: ChatPort = { post: () => Promise.resolve({ channel: 'C', ts: '1.1' }), update: () => Promise.resolve(), postEphemeral: () => Promise.resolve() };
+    const chat: ChatPort = {
+      post: () => Promise.resolve({ channel: 'C', ts: '1.1' }),
+      update: () => Promise.resolve(),
+      postEphemeral: () => Promise.resolve(),
+    };
     let n = 0;
     const unused = () => Promise.reject(new Error('not used by these commands'));
-    const approvals = { create: unused, get: unused, setCard: unused, approve: unused, close: unused, due: unused, pending: unused, unstarted: unused, markStarted: unused };
-    const rollouts = { create: unused, get: unused, setHost: unused, transition: unused, setStatusTs: unused, active: unused, requestStopNow: unused };
-    const deps: BotDeps = { config, chat, queue, requests, approvals, rollouts, events: { publish: () => Promise.resolve() }, audit: new MemoryAuditStore(), logger: createLogger('fuzz'), hostKeys: () => new Map(), newId: () => `r-fuzz-${(n++).toString(16).padStart(6, '0').slice(-6)}`, now: () => 0 };
-    const meta = fc.constantFrom(';', '|', '&', '$(', '`', "'", '"', '\n', '\r', '\u0000', '\u202e', '<!channel>', '*', '~', '\\', '../', '%0a');
-    const word = fc.oneof(fc.constantFrom('status', 'restart', 'grace', 'stop', 'reload', 'rotate', 'start', 'hosts', 'help', 'all', 'edges', ...NAMES, 'edge-30', 'edge_1', 'EDGE-1', 'edge-1,', '--graceful', '--deadline', '5m'), fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 8 }), meta);
+    const approvals = {
+      create: unused,
+      get: unused,
+      setCard: unused,
+      approve: unused,
+      close: unused,
+      due: unused,
+      pending: unused,
+      unstarted: unused,
+      markStarted: unused,
+    };
+    const rollouts = {
+      create: unused,
+      get: unused,
+      setHost: unused,
+      transition: unused,
+      setStatusTs: unused,
+      active: unused,
+      requestStopNow: unused,
+    };
+    const deps: BotDeps = {
+      config,
+      chat,
+      queue,
+      requests,
+      approvals,
+      rollouts,
+      events: { publish: () => Promise.resolve() },
+      audit: new MemoryAuditStore(),
+      logger: createLogger('fuzz'),
+      hostKeys: () => new Map(),
+      newId: () => `r-fuzz-${(n++).toString(16).padStart(6, '0').slice(-6)}`,
+      now: () => 0,
+    };
+    const meta = fc.constantFrom(
+      ';',
+      '|',
+      '&',
+      '$(',
+      '`',
+      "'",
+      '"',
+      '\n',
+      '\r',
+      '\u0000',
+      '\u202e',
+      '<!channel>',
+      '*',
+      '~',
+      '\\',
+      '../',
+      '%0a',
+    );
+    const word = fc.oneof(
+      fc.constantFrom(
+        'status',
+        'restart',
+        'grace',
+        'stop',
+        'reload',
+        'rotate',
+        'start',
+        'hosts',
+        'help',
+        'all',
+        'edges',
+        ...NAMES,
+        'edge-30',
+        'edge_1',
+        'EDGE-1',
+        'edge-1,',
+        '--graceful',
+        '--deadline',
+        '5m',
+      ),
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'grapheme', maxLength: 8 }),
+      meta,
+    );
     const verb = fc.constantFrom('status', 'restart', 'grace', 'stop', 'reload', 'rotate', 'start', 'Status', 'RESTART');
-    const target = fc.oneof(fc.constantFrom(...NAMES, 'all', 'edges', 'origins', 'edge-1,edge-2', 'edge-1, origin-1', 'edge-30', 'edge-1;'), fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 4 }).map((x) => x.join(',')));
+    const target = fc.oneof(
+      fc.constantFrom(...NAMES, 'all', 'edges', 'origins', 'edge-1,edge-2', 'edge-1, origin-1', 'edge-30', 'edge-1;'),
+      fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 4 }).map((x) => x.join(',')),
+    );
     const flags = fc.constantFrom('', ' --graceful', ' --deadline 5m', ' --graceful --deadline 90s', ' --deadline=1h', ' --force');
     const text = fc.oneof(
       { weight: 5, arbitrary: fc.tuple(verb, target, flags).map(([v, tg, f]) => `${v} ${tg}${f}`) },
       { weight: 6, arbitrary: fc.array(word, { maxLength: 6 }).map((w) => w.join(' ')) },
-      { weight: 2, arbitrary: fc.tuple(fc.array(word, { maxLength: 3 }), meta, fc.array(word, { maxLength: 3 })).map(([a, m, b]) => `${a.join(' ')}${m}${b.join(' ')}`) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.array(word, { maxLength: 3 }), meta, fc.array(word, { maxLength: 3 }))
+          .map(([a, m, b]) => `${a.join(' ')}${m}${b.join(' ')}`),
+      },
       { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-      { weight: 1, arbitrary: fc.constantFrom('x'.repeat(100_000), `status ${'edge-1,'.repeat(20000)}edge-1`, 'status edge-1\nreboot', 'restart edge-1; rm -rf /', 'status $(reboot)', 'grace `id` --deadline 1h') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'x'.repeat(100_000),
+          `status ${'edge-1,'.repeat(20000)}edge-1`,
+          'status edge-1\nreboot',
+          'restart edge-1; rm -rf /',
+          'status $(reboot)',
+          'grace `id` --deadline 1h',
+        ),
+      },
     );
     let ok = 0;
     let errors = 0;
@@ -105,7 +208,18 @@ describe('hostile command text, end to end to the SSH layer', () => {
           const host = config.hosts.find((h) => h.name === job.host);
           if (!host) throw new Error('unknown host');
           const sent = hosts.lines.length;
-          await runVerb({ host, target: { name: host.name, address: host.address, port: host.port, user: 'srsops' }, hosts, settings: config.worker, commandTimeoutMs: 1000, logger: deps.logger, sleep: () => Promise.resolve() }, job.verb);
+          await runVerb(
+            {
+              host,
+              target: { name: host.name, address: host.address, port: host.port, user: 'srsops' },
+              hosts,
+              settings: config.worker,
+              commandTimeoutMs: 1000,
+              logger: deps.logger,
+              sleep: () => Promise.resolve(),
+            },
+            job.verb,
+          );
           for (const line of hosts.lines.slice(sent)) {
             const stripped = t.trim();
             if (stripped.length >= 6 && !NAMES.includes(stripped)) expect(line.includes(stripped)).toBe(false);

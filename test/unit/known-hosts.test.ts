@@ -108,7 +108,9 @@ describe('known_hosts', () => {
       'line 1 (@cert-authority, *.example.com): host certificates, which this bot cannot verify',
     ]);
     const e = connectError('edge-1', new Error('x'), verifyHostKey(known, 'edge-1.example.com', 22, keyA), fingerprint(keyA));
-    expect(e.userMessage).toMatch(/^REFUSED: known_hosts line 1 trusts a certificate authority \(@cert-authority\) for edge-1, and this bot cannot verify OpenSSH host certificates/);
+    expect(e.userMessage).toMatch(
+      /^REFUSED: known_hosts line 1 trusts a certificate authority \(@cert-authority\) for edge-1, and this bot cannot verify OpenSSH host certificates/,
+    );
   });
 
   it('every line it cannot read is a problem with its reason, and refuses the hosts it may name', () => {
@@ -131,7 +133,11 @@ describe('known_hosts', () => {
       [5, 'hashed host name has a salt or hash that is not 20 bytes of base64'],
       [7, 'an SSH-1 key (not supported)'],
     ]);
-    expect(verifyHostKey(known, 'h', 22, keyA)).toEqual({ kind: 'unreadable', line: 1, reason: 'unknown marker @bogus (OpenSSH knows @revoked and @cert-authority)' });
+    expect(verifyHostKey(known, 'h', 22, keyA)).toEqual({
+      kind: 'unreadable',
+      line: 1,
+      reason: 'unknown marker @bogus (OpenSSH knows @revoked and @cert-authority)',
+    });
     // a line whose host field is unreadable may name any host
     const onlyHash = parseKnownHosts(`|1|c2hvcnQ=|c2hvcnQ= ${ed(keyA)}\nh ${ed(keyA)}\n`);
     expect(verifyHostKey(onlyHash, 'h', 22, keyA).kind).toBe('unreadable');
@@ -145,18 +151,33 @@ describe('known_hosts', () => {
   it('a changed key names the lines that pin another', () => {
     const known = parseKnownHosts(`h ${ed(keyA)}\nh,h2 ${ed(keyC)}\n`);
     const e = connectError('h', new Error('x'), verifyHostKey(known, 'h', 22, keyB), fingerprint(keyB));
-    expect(e.userMessage).toMatch(/^REFUSED: the host key of h has CHANGED \(now SHA256:\S+; known_hosts lines 1, 2 pin another key\); nothing was run/);
+    expect(e.userMessage).toMatch(
+      /^REFUSED: the host key of h has CHANGED \(now SHA256:\S+; known_hosts lines 1, 2 pin another key\); nothing was run/,
+    );
   });
 
   it('worker start: refuses an unreadable line, and names the line of a host only @revoked or @cert-authority names', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kh-unit-')), 'known_hosts');
-    const config = parseConfig({ ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: file }, hosts: [{ name: 'edge-1', address: '10.0.0.1' }, { name: 'edge-2', address: '10.0.0.2', port: 2222 }] }, 't');
+    const config = parseConfig(
+      {
+        ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: file },
+        hosts: [
+          { name: 'edge-1', address: '10.0.0.1' },
+          { name: 'edge-2', address: '10.0.0.2', port: 2222 },
+        ],
+      },
+      't',
+    );
     fs.writeFileSync(file, `10.0.0.? ${ed(keyA)}\n[10.0.0.2]:2222 ${ed(keyB)}\n`);
     expect(() => assertHostsPinned(config)).not.toThrow();
     fs.writeFileSync(file, `10.0.0.? ${ed(keyA)}\n@revoked [10.0.0.2]:2222 ${ed(keyB)}\n`);
-    expect(() => assertHostsPinned(config)).toThrow(`no pinned host key in ${file} for: edge-2 ([10.0.0.2]:2222; line 2 (@revoked, [10.0.0.2]:2222): revokes a key of this host).`);
+    expect(() => assertHostsPinned(config)).toThrow(
+      `no pinned host key in ${file} for: edge-2 ([10.0.0.2]:2222; line 2 (@revoked, [10.0.0.2]:2222): revokes a key of this host).`,
+    );
     fs.writeFileSync(file, `10.0.0.? ${ed(keyA)}\n[10.0.0.2]:2222 ${ed(keyB)}\n@bogus nowhere ${ed(keyC)}\n`);
-    expect(() => assertHostsPinned(config)).toThrow(`${file} has lines this bot cannot read, so it cannot honour them: line 3 (nowhere): unknown marker @bogus (OpenSSH knows @revoked and @cert-authority). Correct or delete each line (srs-chatops doctor lists them).`);
+    expect(() => assertHostsPinned(config)).toThrow(
+      `${file} has lines this bot cannot read, so it cannot honour them: line 3 (nowhere): unknown marker @bogus (OpenSSH knows @revoked and @cert-authority). Correct or delete each line (srs-chatops doctor lists them).`,
+    );
   });
 
   it('prints OpenSSH-style fingerprints', () => {

@@ -14,22 +14,54 @@ describe('config', () => {
   it('lists every problem at once, each with a fix', () => {
     let message = '';
     try {
-      parseConfig({ ssh: { user: 'x' }, hosts: [{ name: 'Edge 1', address: 'a;b', srsRoot: 'rel/path', typo: 1 }, { name: 'e2', address: 'x', serviceManager: 'upstart' }] }, 'test.yml');
+      parseConfig(
+        {
+          ssh: { user: 'x' },
+          hosts: [
+            { name: 'Edge 1', address: 'a;b', srsRoot: 'rel/path', typo: 1 },
+            { name: 'e2', address: 'x', serviceManager: 'upstart' },
+          ],
+        },
+        'test.yml',
+      );
     } catch (err) {
       expect(err).toBeInstanceOf(ChatopsError);
       message = (err as ChatopsError).userMessage;
     }
-    for (const path of ['ssh.privateKeyPath', 'ssh.knownHostsPath', 'hosts.0.name', 'hosts.0.address', 'hosts.0.srsRoot', 'hosts.0', 'hosts.1.serviceManager']) {
+    for (const path of [
+      'ssh.privateKeyPath',
+      'ssh.knownHostsPath',
+      'hosts.0.name',
+      'hosts.0.address',
+      'hosts.0.srsRoot',
+      'hosts.0',
+      'hosts.1.serviceManager',
+    ]) {
       expect(message).toContain(`  - ${path}:`);
     }
     expect(message).toMatch(/Unrecognized key.*-> remove it/);
-    expect(message.split('\n').slice(1).every((l) => l.includes('->'))).toBe(true);
+    expect(
+      message
+        .split('\n')
+        .slice(1)
+        .every((l) => l.includes('->')),
+    ).toBe(true);
   });
 
   it('refuses duplicate names and hosts named like groups', () => {
-    expect(() => parseConfig({ ssh, hosts: [{ name: 'a', address: 'x', groups: ['edges'] }, { name: 'a', address: 'y' }, { name: 'edges', address: 'z' }] }, 't')).toThrow(
-      /duplicate host name a[\s\S]*edges is also a group name/,
-    );
+    expect(() =>
+      parseConfig(
+        {
+          ssh,
+          hosts: [
+            { name: 'a', address: 'x', groups: ['edges'] },
+            { name: 'a', address: 'y' },
+            { name: 'edges', address: 'z' },
+          ],
+        },
+        't',
+      ),
+    ).toThrow(/duplicate host name a[\s\S]*edges is also a group name/);
   });
 
   it('names a missing file and bad YAML', () => {

@@ -7,7 +7,6 @@ import { LUA_DIR, loadLua, luaNames } from '../../src/adapters/redis/lua/load-lu
 
 const root = path.join(__dirname, '..', '..');
 
-
 /** Every .ts file under the given folders of the repository, as repository-relative paths. */
 function tsFiles(...dirs: string[]): string[] {
   const out: string[] = [];
@@ -63,7 +62,8 @@ describe('Redis Lua scripts (src/adapters/redis/lua/*.lua, loadLua)', () => {
   });
 
   it('refuses names that are not plain script names, and says which file is missing', () => {
-    for (const bad of ['', '../keys', 'audit-append.lua', 'Audit', 'a/b', '-x']) expect(() => loadLua(bad)).toThrow(/not a Lua script name/);
+    for (const bad of ['', '../keys', 'audit-append.lua', 'Audit', 'a/b', '-x'])
+      expect(() => loadLua(bad)).toThrow(/not a Lua script name/);
     expect(() => loadLua('no-such-script')).toThrow(/cannot read the Lua script no-such-script .*no-such-script\.lua/);
   });
 

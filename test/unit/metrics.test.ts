@@ -14,13 +14,28 @@ import { metricValue } from '../support/ops-client';
 const metrics = () => new PromMetrics({ component: 'test', processMetrics: false });
 const unknown = { state: 'unknown' as const, apiUp: false };
 const result = (outcome: VerbResult['outcome'], durationMs: number, errorCode?: string): VerbResult => ({
-  v: 1, host: 'edge-1', verb: 'restart', outcome, summary: '', before: unknown, after: unknown, evidence: [], exitCode: 0, durationMs, output: '', ...(errorCode ? { errorCode } : {}),
+  v: 1,
+  host: 'edge-1',
+  verb: 'restart',
+  outcome,
+  summary: '',
+  before: unknown,
+  after: unknown,
+  evidence: [],
+  exitCode: 0,
+  durationMs,
+  output: '',
+  ...(errorCode ? { errorCode } : {}),
 });
 const base = { v: 1 as const, requestId: 'r-1', jobId: 'r-1-edge-1', host: 'edge-1', verb: 'restart' as const, at: 10_000, worker: 'w1' };
 
 describe('PromMetrics', () => {
   it('exposes counts, histograms and scraped gauges with the component label', async () => {
-    const m = new PromMetrics({ component: 'bot', processMetrics: false, gauges: { queueDepth: () => Promise.resolve({ waiting: 3, active: 1 }), workersAlive: () => Promise.reject(new Error('redis down')) } });
+    const m = new PromMetrics({
+      component: 'bot',
+      processMetrics: false,
+      gauges: { queueDepth: () => Promise.resolve({ waiting: 3, active: 1 }), workersAlive: () => Promise.reject(new Error('redis down')) },
+    });
     m.jobFinished('status', 'ok', 1500);
     m.jobFinished('status', 'ok', 500);
     m.slackRateLimited('chat.update');
@@ -37,7 +52,12 @@ describe('PromMetrics', () => {
 
   it('answers a scrape even when the Redis readers never answer: queue depth absent, workers alive NaN', async () => {
     const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
-    const m = new PromMetrics({ component: 'bot', processMetrics: false, scrapeTimeoutMs: 50, gauges: { queueDepth: never, workersAlive: never } });
+    const m = new PromMetrics({
+      component: 'bot',
+      processMetrics: false,
+      scrapeTimeoutMs: 50,
+      gauges: { queueDepth: never, workersAlive: never },
+    });
     m.jobFinished('status', 'ok', 1000);
     const text = await m.text();
     expect(metricValue(text, 'srs_chatops_jobs_total', { verb: 'status', outcome: 'ok' })).toBe(1);
@@ -60,8 +80,15 @@ describe('metered adapters', () => {
 
   it('counts failed Slack calls by method and Slack error code', async () => {
     const m = metrics();
-    const platform = Object.assign(new Error('An API error occurred: channel_not_found'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'channel_not_found' } });
-    const inner: ChatPort = { post: () => Promise.reject(platform), update: () => Promise.resolve(), postEphemeral: () => Promise.reject(Object.assign(new Error('x'), { code: 'slack_webapi_http_error', statusCode: 503 })) };
+    const platform = Object.assign(new Error('An API error occurred: channel_not_found'), {
+      code: 'slack_webapi_platform_error',
+      data: { ok: false, error: 'channel_not_found' },
+    });
+    const inner: ChatPort = {
+      post: () => Promise.reject(platform),
+      update: () => Promise.resolve(),
+      postEphemeral: () => Promise.reject(Object.assign(new Error('x'), { code: 'slack_webapi_http_error', statusCode: 503 })),
+    };
     const chat = meteredChat(inner, m);
     await expect(chat.post('C1', { text: 'hi' })).rejects.toBe(platform);
     await chat.update('C1', '1.2', { text: 'ok' });
@@ -78,7 +105,10 @@ describe('metered adapters', () => {
     const m = metrics();
     let fail: Error | undefined;
     const inner: HostPort = {
-      exec: () => (fail ? Promise.reject(fail) : Promise.resolve({ code: 1, stdout: '', stderr: 'no', durationMs: 1, timedOut: false, connectionLost: false })),
+      exec: () =>
+        fail
+          ? Promise.reject(fail)
+          : Promise.resolve({ code: 1, stdout: '', stderr: 'no', durationMs: 1, timedOut: false, connectionLost: false }),
       httpGet: () => Promise.reject(new ChatopsError(ErrorCode.CommandTimeout, 'api timeout')),
       close: () => Promise.resolve(),
     };
@@ -100,10 +130,21 @@ describe('metered adapters', () => {
     const m = metrics();
     const published: JobEvent[] = [];
     let refuse = false;
-    const events = meteredEvents({ publish: (e) => (refuse ? Promise.reject(new Error('redis down')) : (published.push(e), Promise.resolve())) }, m);
+    const events = meteredEvents(
+      { publish: (e) => (refuse ? Promise.reject(new Error('redis down')) : (published.push(e), Promise.resolve())) },
+      m,
+    );
     await events.publish({ ...base, type: 'job.result', result: result('ok', 4000) });
     await events.publish({ ...base, type: 'job.result', result: result('unknown', 0, 'job_failed') });
-    const progress = { host: 'edge-1', stage: 'exited' as const, settings: { startWaitMs: 0, finalWaitMs: 0, forceGraceQuit: false }, samples: [], escalations: ['SIGINT at 5m'], signalAt: 1000, exitedAt: 61_000 };
+    const progress = {
+      host: 'edge-1',
+      stage: 'exited' as const,
+      settings: { startWaitMs: 0, finalWaitMs: 0, forceGraceQuit: false },
+      samples: [],
+      escalations: ['SIGINT at 5m'],
+      signalAt: 1000,
+      exitedAt: 61_000,
+    };
     await events.publish({ ...base, verb: 'grace', type: 'grace.milestone', milestone: 'exited', progress });
     await events.publish({ ...base, verb: 'grace', type: 'grace.milestone', milestone: 'drained', progress });
     refuse = true;

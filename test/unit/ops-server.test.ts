@@ -34,8 +34,13 @@ describe('ops settings from the environment', () => {
     expect(() => readOpsEnv({ BULL_BOARD: 'on' }, 'bot')).toThrow(/needs BULL_BOARD_PASSWORD/);
     expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'short' }, 'bot')).toThrow(/at least 12 characters/);
     expect(() => readOpsEnv({ BULL_BOARD: 'yes', BULL_BOARD_PASSWORD: 'long enough password' }, 'bot')).toThrow(/set `on` or `off`/);
-    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'long enough password', METRICS_PORT: 'off' }, 'bot')).toThrow(/set METRICS_PORT/);
-    expect(readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'long enough password' }, 'bot').dashboard).toEqual({ basePath: '/queues', credentials: { user: 'operator', password: 'long enough password' } });
+    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'long enough password', METRICS_PORT: 'off' }, 'bot')).toThrow(
+      /set METRICS_PORT/,
+    );
+    expect(readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'long enough password' }, 'bot').dashboard).toEqual({
+      basePath: '/queues',
+      credentials: { user: 'operator', password: 'long enough password' },
+    });
     expect(readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: 'long enough password' }, 'worker').dashboard).toBeUndefined();
   });
 
@@ -55,14 +60,25 @@ describe('ops settings from the environment', () => {
     for (const [user, password, why] of refused) {
       const attempt = () => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: user, BULL_BOARD_PASSWORD: password }, 'bot');
       expect(attempt).toThrow(why);
-      expect(attempt).toThrow(/BULL_BOARD_PASSWORD is too weak .*: use at least 12 characters, 6 or more different, with letters, that are not a repeated pattern, a keyboard sequence, a common password or the user name, e\.g\. from `openssl rand -base64 24`/);
+      expect(attempt).toThrow(
+        /BULL_BOARD_PASSWORD is too weak .*: use at least 12 characters, 6 or more different, with letters, that are not a repeated pattern, a keyboard sequence, a common password or the user name, e\.g\. from `openssl rand -base64 24`/,
+      );
       if (password.trim().length > 3) expect(attempt).not.toThrow(password);
     }
-    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: '', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow('BULL_BOARD_USER is empty: set a user name, or leave it unset for `operator`');
-    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: '   ', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow(/BULL_BOARD_USER is empty/);
-    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: 'a:b', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow(/contains `:`/);
+    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: '', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow(
+      'BULL_BOARD_USER is empty: set a user name, or leave it unset for `operator`',
+    );
+    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: '   ', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow(
+      /BULL_BOARD_USER is empty/,
+    );
+    expect(() => readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_USER: 'a:b', BULL_BOARD_PASSWORD: 'correct horse battery' }, 'bot')).toThrow(
+      /contains `:`/,
+    );
     for (const password of ['correct horse battery', 'board-password-for-tests', 'q7Vf+2mZ/xKp9wR1sT0aLd8e']) {
-      expect(readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: password }, 'bot').dashboard?.credentials).toEqual({ user: 'operator', password });
+      expect(readOpsEnv({ BULL_BOARD: 'on', BULL_BOARD_PASSWORD: password }, 'bot').dashboard?.credentials).toEqual({
+        user: 'operator',
+        password,
+      });
     }
   });
 });
@@ -93,7 +109,15 @@ describe('ops server', () => {
       host: '127.0.0.1',
       metrics: { contentType: 'text/plain; version=0.0.4', text: () => Promise.resolve('srs_chatops_jobs_total 3\n') },
       ready: () => Promise.resolve(report),
-      ...(dashboard ? { dashboard: { basePath: '/queues', credentials: creds, handler: (req: IncomingMessage, res) => (seen.push(req.url ?? ''), res.end('board')) } } : {}),
+      ...(dashboard
+        ? {
+            dashboard: {
+              basePath: '/queues',
+              credentials: creds,
+              handler: (req: IncomingMessage, res) => (seen.push(req.url ?? ''), res.end('board')),
+            },
+          }
+        : {}),
       logger: createLogger('test'),
     });
   afterEach(() => server.close());
@@ -101,7 +125,11 @@ describe('ops server', () => {
   it('serves /metrics, /healthz, /readyz (503 when not ready); no dashboard unless configured', async () => {
     server = await start(false);
     const metrics = await opsGet(server.port, '/metrics');
-    expect([metrics.status, metrics.headers['content-type'], metrics.body]).toEqual([200, 'text/plain; version=0.0.4', 'srs_chatops_jobs_total 3\n']);
+    expect([metrics.status, metrics.headers['content-type'], metrics.body]).toEqual([
+      200,
+      'text/plain; version=0.0.4',
+      'srs_chatops_jobs_total 3\n',
+    ]);
     expect((await opsGet(server.port, '/healthz')).body).toBe('{"status":"ok"}');
     expect((await opsGet(server.port, '/readyz')).status).toBe(200);
     report = { ready: false, checks: [{ name: 'redis', ok: false, detail: 'down' }] };

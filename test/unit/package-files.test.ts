@@ -16,7 +16,12 @@ interface PackResult {
 
 /** What `npm pack` would put in the tarball. It runs prepack: a clean build (~20 s). */
 function dryRunPack(): PackResult {
-  const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+  const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 180_000,
+  });
   const [result] = JSON.parse(json) as PackResult[];
   if (!result) throw new Error(`npm pack printed no result: ${json}`);
   return result;
@@ -31,20 +36,38 @@ describe('the npm package (npm pack)', () => {
   }, 180_000);
 
   it('holds the built program, the example config, the deployment files, the docs, README and LICENSE', () => {
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'config/example.yml', 'dist/src/cli/main.js', 'dist/workers/main.js', 'dist/config/load-config.js', 'docs/RUNBOOK.md', 'deploy/systemd/srs-chatops-bot.service', 'Dockerfile', 'docker-compose.yml', 'slack-app-manifest.yml', '.env.example']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'config/example.yml',
+      'dist/src/cli/main.js',
+      'dist/workers/main.js',
+      'dist/config/load-config.js',
+      'docs/RUNBOOK.md',
+      'deploy/systemd/srs-chatops-bot.service',
+      'Dockerfile',
+      'docker-compose.yml',
+      'slack-app-manifest.yml',
+      '.env.example',
+    ]) {
       expect(paths).toContain(file);
     }
   });
 
   it('holds nothing else: no tests, benches, dev scripts, TypeScript sources or source maps', () => {
-    const allowed = /^(dist\/(src|workers|config)\/.+\.js|dist\/src\/adapters\/redis\/lua\/[a-z0-9-]+\.lua|config\/example\.yml|deploy\/.+|docs\/.+|Dockerfile|docker-compose\.yml|slack-app-manifest\.yml|\.env\.example|README\.md|LICENSE|package\.json)$/;
+    const allowed =
+      /^(dist\/(src|workers|config)\/.+\.js|dist\/src\/adapters\/redis\/lua\/[a-z0-9-]+\.lua|config\/example\.yml|deploy\/.+|docs\/.+|Dockerfile|docker-compose\.yml|slack-app-manifest\.yml|\.env\.example|README\.md|LICENSE|package\.json)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     expect(paths.filter((p) => /^(test|bench|scripts|src|workers)\/|^dist\/(test|bench|scripts)\/|\.ts$|\.map$/.test(p))).toEqual([]);
     expect(pack.entryCount).toBeLessThan(400);
   });
 
   it('holds every Redis Lua script, next to the built loader, which loads each of them from dist/', () => {
-    const names = fs.readdirSync(luaSrc).filter((f) => f.endsWith('.lua')).sort();
+    const names = fs
+      .readdirSync(luaSrc)
+      .filter((f) => f.endsWith('.lua'))
+      .sort();
     expect(names.length).toBeGreaterThan(0);
     expect(paths).toContain(`${luaDist}/load-lua.js`);
     for (const name of names) {
@@ -55,12 +78,21 @@ describe('the npm package (npm pack)', () => {
     // The built loader, run by node as the installed program runs it: it finds and reads each script under dist/.
     const loaded = execFileSync(
       process.execPath,
-      ['-e', `const { loadLua, luaNames, LUA_DIR } = require('./${luaDist}/load-lua.js'); console.log(JSON.stringify({ dir: LUA_DIR, shas: luaNames().map((n) => loadLua(n).sha1) }));`],
+      [
+        '-e',
+        `const { loadLua, luaNames, LUA_DIR } = require('./${luaDist}/load-lua.js'); console.log(JSON.stringify({ dir: LUA_DIR, shas: luaNames().map((n) => loadLua(n).sha1) }));`,
+      ],
       { cwd: root, encoding: 'utf8' },
     );
     const { dir, shas } = JSON.parse(loaded) as { dir: string; shas: string[] };
     expect(dir).toBe(path.join(root, luaDist));
-    expect(shas).toEqual(names.map((n) => createHash('sha1').update(fs.readFileSync(path.join(luaSrc, n))).digest('hex')));
+    expect(shas).toEqual(
+      names.map((n) =>
+        createHash('sha1')
+          .update(fs.readFileSync(path.join(luaSrc, n)))
+          .digest('hex'),
+      ),
+    );
   });
 
   it('bin: a built file that starts with a shebang and is executable in the tarball', () => {

@@ -11,7 +11,16 @@ describe('counts are written with plural()', () => {
   });
 
   it('/srs jobs: a plan on one host needing one approval is "1 host", "of 1 approval"', async () => {
-    const plan = { id: 'r-1', verb: 'restart', target: 'edge-1', hosts: [{ name: 'edge-1' }], requestedBy: 'U1', requiredApprovals: 1, createdAt: 0, expiresAt: 60_000 };
+    const plan = {
+      id: 'r-1',
+      verb: 'restart',
+      target: 'edge-1',
+      hosts: [{ name: 'edge-1' }],
+      requestedBy: 'U1',
+      requiredApprovals: 1,
+      createdAt: 0,
+      expiresAt: 60_000,
+    };
     const deps = {
       approvals: { pending: () => Promise.resolve([{ plan, approvedBy: [] }]) },
       rollouts: { active: () => Promise.resolve([]), get: () => Promise.resolve(undefined) },

@@ -9,7 +9,12 @@ const SLACK: SlackConfig = {
 };
 const ROOM = 'C0OPS';
 
-const COMMANDS: Command[] = [{ kind: 'help' }, { kind: 'hosts' }, { kind: 'hosts', group: 'edges' }, ...VERBS.map((verb): Command => ({ kind: 'verb', verb, target: 'all' }))];
+const COMMANDS: Command[] = [
+  { kind: 'help' },
+  { kind: 'hosts' },
+  { kind: 'hosts', group: 'edges' },
+  ...VERBS.map((verb): Command => ({ kind: 'verb', verb, target: 'all' })),
+];
 
 describe('roleOf', () => {
   it('finds the role, the highest when listed twice', () => {
@@ -38,7 +43,9 @@ describe('authorize: role x command matrix', () => {
         expect(d).toEqual({ allowed: true, role });
       } else {
         expect(d.allowed).toBe(false);
-        expect(!d.allowed && d.reason).toBe(`\`${commandName(command)}\` needs the operator role; you are a viewer, who may run help, hosts, status, history, jobs, cancel, abort`);
+        expect(!d.allowed && d.reason).toBe(
+          `\`${commandName(command)}\` needs the operator role; you are a viewer, who may run help, hosts, status, history, jobs, cancel, abort`,
+        );
       }
     });
   }

@@ -61,7 +61,9 @@ describe('probe script (run by /bin/sh, as on a host)', () => {
   });
 
   it('the pid file and log file come from the first unindented top-level lines of the config, as init.d reads them', () => {
-    const c = conf('listen 1935;\n  pid ./objs/nested.pid;\npid ./objs/a.pid; # first\npid ./objs/b.pid;\nsrs_log_file   ./objs/a.log;\nsrs_log_file ./objs/b.log;\n');
+    const c = conf(
+      'listen 1935;\n  pid ./objs/nested.pid;\npid ./objs/a.pid; # first\npid ./objs/b.pid;\nsrs_log_file   ./objs/a.log;\nsrs_log_file ./objs/b.log;\n',
+    );
     const out = probe(root, c, 1985, []);
     expect(out).toContain('pid_file=./objs/a.pid\n');
     expect(out).toContain('log_file=./objs/a.log\n');
@@ -120,7 +122,8 @@ describe('probe script (run by /bin/sh, as on a host)', () => {
     fs.mkdirSync(path.join(root2, 'objs'), { recursive: true });
     fs.mkdirSync(path.join(root2, 'conf'));
     fs.writeFileSync(path.join(root2, 'conf', 'srs.conf'), 'pid ./objs/srs.pid;\n');
-    const listenCode = "require('net').createServer().listen(Number(process.argv[process.argv.length - 1]), '127.0.0.1', () => process.stdout.write('up\\n'));setInterval(() => {}, 1e6);";
+    const listenCode =
+      "require('net').createServer().listen(Number(process.argv[process.argv.length - 1]), '127.0.0.1', () => process.stdout.write('up\\n'));setInterval(() => {}, 1e6);";
     fs.writeFileSync(path.join(root2, 'objs', 'srs'), `#!${process.execPath}\n${listenCode}\n`, { mode: 0o755 });
     const freePort = (): Promise<number> =>
       new Promise((resolve) => {
@@ -142,9 +145,16 @@ describe('probe script (run by /bin/sh, as on a host)', () => {
     const comm = (pid: number | undefined) => fs.readFileSync(`/proc/${String(pid)}/comm`, 'utf8').trim();
     const [srsName, otherName] = [comm(srs.pid), comm(other.pid)];
     const running = parseProbe(probe(root2, 'conf/srs.conf', api, [media]), root2);
-    expect(running).toMatchObject({ state: 'running', srsListening: [media], holders: [{ port: api, pid: other.pid, command: otherName }] });
+    expect(running).toMatchObject({
+      state: 'running',
+      srsListening: [media],
+      holders: [{ port: api, pid: other.pid, command: otherName }],
+    });
     expect(running.listeners).toEqual(
-      expect.arrayContaining([{ port: media, owners: [{ pid: srs.pid, name: srsName, srs: true }] }, { port: api, owners: [{ pid: other.pid, name: otherName, srs: false }] }]),
+      expect.arrayContaining([
+        { port: media, owners: [{ pid: srs.pid, name: srsName, srs: true }] },
+        { port: api, owners: [{ pid: other.pid, name: otherName, srs: false }] },
+      ]),
     );
 
     // SRS gone (and reaped): its port is closed; the other program still holds its own.
@@ -185,7 +195,12 @@ describe('probe script (run by /bin/sh, as on a host)', () => {
     const media6 = await listen('::1').catch(() => undefined);
     const api = await listen('127.0.0.1');
     const unrelated = await listen('127.0.0.1');
-    await Promise.all([connect(media, '127.0.0.1'), connect(media, '127.0.0.1'), connect(api, '127.0.0.1'), connect(unrelated, '127.0.0.1')]);
+    await Promise.all([
+      connect(media, '127.0.0.1'),
+      connect(media, '127.0.0.1'),
+      connect(api, '127.0.0.1'),
+      connect(unrelated, '127.0.0.1'),
+    ]);
     if (media6 !== undefined) await connect(media6, '::1');
     await new Promise((r) => setTimeout(r, 100));
     const ports = media6 !== undefined ? [media, media6] : [media];

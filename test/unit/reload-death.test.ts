@@ -7,7 +7,8 @@ import { crashFromLog, describeReloadDeath, parseCrashClues } from '../../worker
 import { reload } from '../../workers/verbs/reload';
 
 const ROOT = '/usr/local/srs';
-const at = (ms: number, level: string, text: string) => `[2026-12-07 01:52:39.${String(ms).padStart(3, '0')}][${level}][17092][k1616kvk]${level === 'ERROR' ? '[0]' : ''} ${text}`;
+const at = (ms: number, level: string, text: string) =>
+  `[2026-12-07 01:52:39.${String(ms).padStart(3, '0')}][${level}][17092][k1616kvk]${level === 'ERROR' ? '[0]' : ''} ${text}`;
 
 /** What real SRS 6.0.157 logged when a reload's new `listen` port was held by another process (then it aborted). */
 const DEATH_LOG = [
@@ -24,7 +25,8 @@ const DEATH_LOG = [
   at(610, 'ERROR', '#6 0x2c9aba 1 0x00000000002c9ab9: SrsConfig::do_reload_listen() at srs_app_config.cpp:2098'),
   at(743, 'ERROR', '#16 (nil) 0 [0x7f3be35b8e58]'),
 ];
-const CLUES = 'conf_port=1936\nconf_port=1985\nconf_port=8080\nlisten=LISTEN 0      128    0.0.0.0:1936 0.0.0.0:* users:(("python3",pid=9942,fd=3))\ncore=./core\nclues=done\n';
+const CLUES =
+  'conf_port=1936\nconf_port=1985\nconf_port=8080\nlisten=LISTEN 0      128    0.0.0.0:1936 0.0.0.0:* users:(("python3",pid=9942,fd=3))\ncore=./core\nclues=done\n';
 
 describe('a reload that kills SRS', () => {
   it('reads the failure from the backtrace: the error line, the frame that failed, the reload step', () => {
@@ -48,15 +50,28 @@ describe('a reload that kills SRS', () => {
 
   it('is reported as failed (not unknown) by the reload verb', async () => {
     const host = new DyingOnReload();
-    const config = parseConfig({ ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' }, hosts: [{ name: 'edge-1', address: '127.0.0.1', srsRoot: ROOT }] }, 't');
+    const config = parseConfig(
+      { ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' }, hosts: [{ name: 'edge-1', address: '127.0.0.1', srsRoot: ROOT }] },
+      't',
+    );
     const h = config.hosts[0];
     if (!h) throw new Error('no host');
-    const ctx: HostContext = { host: h, target: { name: 'edge-1', address: '127.0.0.1', port: 22, user: 'u' }, hosts: host, settings: config.worker, commandTimeoutMs: 1000, logger: createLogger('test'), sleep: () => Promise.resolve() };
+    const ctx: HostContext = {
+      host: h,
+      target: { name: 'edge-1', address: '127.0.0.1', port: 22, user: 'u' },
+      hosts: host,
+      settings: config.worker,
+      commandTimeoutMs: 1000,
+      logger: createLogger('test'),
+      sleep: () => Promise.resolve(),
+    };
     const probe = parseProbe(host.probe(), ROOT);
     const step = await reload(ctx, { snapshot: { state: 'running', pid: 17092, apiUp: true, version: '6.0.157' }, probe });
     expect(step.outcome).toBe('failed');
     expect(step.errorCode).toBe('srs_died');
-    expect(step.summary).toMatch(/^reload FAILED: SRS died on the reload \(pid 17092 exited\); last log error: .* in SrsTcpListener::listen\(\).*port 1936 is held by python3 \(pid 9942\).*`\/srs start edge-1`\.$/);
+    expect(step.summary).toMatch(
+      /^reload FAILED: SRS died on the reload \(pid 17092 exited\); last log error: .* in SrsTcpListener::listen\(\).*port 1936 is held by python3 \(pid 9942\).*`\/srs start edge-1`\.$/,
+    );
     expect(step.after.state).toBe('stale_pid');
   });
 });
@@ -66,11 +81,15 @@ class DyingOnReload implements HostPort {
   private reloaded = false;
   private logReads = 0;
   probe(): string {
-    const alive = this.reloaded && this.logReads >= 2 ? '' : `proc_state=S\nproc_cmdline=./objs/srs -c conf/srs.conf\nproc_cwd=${ROOT}\nlisten=0.0.0.0:1935\n`;
+    const alive =
+      this.reloaded && this.logReads >= 2
+        ? ''
+        : `proc_state=S\nproc_cmdline=./objs/srs -c conf/srs.conf\nproc_cwd=${ROOT}\nlisten=0.0.0.0:1935\n`;
     return `pid_file=./objs/srs.pid\nlog_file=./objs/srs.log\npid=17092\n${alive}log_stat=7 100\nestablished=0\nprobe=done\n`;
   }
   exec(_t: unknown, c: RemoteCommand): Promise<ExecResult> {
-    const ok = (stdout: string, code = 0): Promise<ExecResult> => Promise.resolve({ code, stdout, stderr: '', durationMs: 1, timedOut: false, connectionLost: false });
+    const ok = (stdout: string, code = 0): Promise<ExecResult> =>
+      Promise.resolve({ code, stdout, stderr: '', durationMs: 1, timedOut: false, connectionLost: false });
     switch (c.argv[3]) {
       case 'srs-config-test':
         return ok('[2026-12-07 01:52:38.614][INFO][17292][di6m8ld2] config file conf/srs.conf test is successful\n');

@@ -39,7 +39,11 @@ describe('escapeSlackText', () => {
   it('property: no control sequence, broadcast word or fence survives; slackToPlainText gives the text back', () => {
     const text = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 80 }),
-      fc.array(fc.constantFrom('<', '>', '&', '!', '@', 'channel', 'here', 'everyone', '`', 'lt;', 'amp;', 'U123', '|', ' ', '\n', 'x'), { maxLength: 20 }).map((a) => a.join('')),
+      fc
+        .array(fc.constantFrom('<', '>', '&', '!', '@', 'channel', 'here', 'everyone', '`', 'lt;', 'amp;', 'U123', '|', ' ', '\n', 'x'), {
+          maxLength: 20,
+        })
+        .map((a) => a.join('')),
     );
     fc.assert(
       fc.property(text, (s) => {

@@ -57,7 +57,8 @@ describe('renderHelp', () => {
 
   it.each(['operator', 'admin'] as const)('%s: every verb with its description', (role) => {
     const m = renderHelp(role);
-    for (const v of VERBS) expect(m.text).toMatch(new RegExp(`\`/srs ${v} &lt;target&gt;[^\`]*\`: ${VERB_DESCRIPTIONS[v].replace(/[()]/g, '\\$&')}`));
+    for (const v of VERBS)
+      expect(m.text).toMatch(new RegExp(`\`/srs ${v} &lt;target&gt;[^\`]*\`: ${VERB_DESCRIPTIONS[v].replace(/[()]/g, '\\$&')}`));
     expect(m.text).toContain('`/srs restart &lt;target&gt; [--graceful [--deadline 5m]]`');
     expect(m.text).toContain('`/srs grace &lt;target&gt; [--deadline 5m]`');
     expect(m.text).toContain('`/srs cancel &lt;request or job id&gt;`');
@@ -75,7 +76,14 @@ describe('renderHosts', () => {
   it('a table of name, address:port, groups, service manager', () => {
     const m = renderHosts(listHosts(hosts));
     expect(m.text).toBe(
-      ['*2 hosts*', '```', 'NAME      ADDRESS         GROUPS      SERVICE', 'edge-1    10.0.0.1:22     edges,prod  initd', 'origin-1  [fd00::1]:2222  -           systemd', '```'].join('\n'),
+      [
+        '*2 hosts*',
+        '```',
+        'NAME      ADDRESS         GROUPS      SERVICE',
+        'edge-1    10.0.0.1:22     edges,prod  initd',
+        'origin-1  [fd00::1]:2222  -           systemd',
+        '```',
+      ].join('\n'),
     );
     validateMessageBlocks(m.blocks);
   });
@@ -106,7 +114,9 @@ describe('renderRequestParent', () => {
   it('many targets collapse to the first 10 and +N more', () => {
     const hosts = Array.from({ length: 25 }, (_, i) => `edge-${i + 1}`);
     const m = renderRequestParent({ requestId: 'r1', userId: 'U123', verb: 'status', hosts, state: 'running' });
-    expect(m.text).toContain('on edge-1, edge-2, edge-3, edge-4, edge-5, edge-6, edge-7, edge-8, edge-9, edge-10 +15 more (25 hosts): running');
+    expect(m.text).toContain(
+      'on edge-1, edge-2, edge-3, edge-4, edge-5, edge-6, edge-7, edge-8, edge-9, edge-10 +15 more (25 hosts): running',
+    );
     expect(m.text).not.toContain('edge-11');
   });
 
@@ -151,10 +161,16 @@ describe('renderHostResult', () => {
   });
 
   it('noop reads unchanged; errors show their code; no output, no block', () => {
-    const noop = renderHostResult(result({ verb: 'start', outcome: 'noop', summary: 'already running', before: result().after, output: '', exitCode: null }));
-    expect(noop.text).toMatch(/^:heavy_minus_sign: \*edge-3\* start unchanged: already running\nstate: running .* \(unchanged\)\ntook 3\.2s$/m);
+    const noop = renderHostResult(
+      result({ verb: 'start', outcome: 'noop', summary: 'already running', before: result().after, output: '', exitCode: null }),
+    );
+    expect(noop.text).toMatch(
+      /^:heavy_minus_sign: \*edge-3\* start unchanged: already running\nstate: running .* \(unchanged\)\ntook 3\.2s$/m,
+    );
     expect(noop.text).not.toContain('```');
-    const lost = renderHostResult(result({ outcome: 'unknown', errorCode: 'ssh_connect_timeout', after: { state: 'unknown', apiUp: false }, durationMs: 5012 }));
+    const lost = renderHostResult(
+      result({ outcome: 'unknown', errorCode: 'ssh_connect_timeout', after: { state: 'unknown', apiUp: false }, durationMs: 5012 }),
+    );
     expect(lost.text).toContain(':grey_question: *edge-3* restart unknown');
     expect(lost.text).toContain('→ unknown (host not reachable)');
     expect(lost.text).toContain('took 5.0s · exit 0 · error: ssh_connect_timeout');
@@ -208,7 +224,15 @@ describe('summarizeResults', () => {
       result({ host: 'f', outcome: 'refused' }),
       result({ host: 'g', outcome: 'unknown' }),
     ];
-    expect(summarizeResults(rs.slice(0, 4), 4)).toEqual({ ok: 3, noop: 0, failed: 1, refused: 0, unknown: 0, pending: 0, text: '3 ok, 1 failed' });
+    expect(summarizeResults(rs.slice(0, 4), 4)).toEqual({
+      ok: 3,
+      noop: 0,
+      failed: 1,
+      refused: 0,
+      unknown: 0,
+      pending: 0,
+      text: '3 ok, 1 failed',
+    });
     expect(summarizeResults(rs, 9).text).toBe('3 ok, 1 unchanged, 1 failed, 1 refused, 1 unknown, 2 pending');
     expect(summarizeResults([], 3).text).toBe('3 pending');
     expect(summarizeResults([], 0).text).toBe('no hosts');
@@ -241,11 +265,28 @@ describe('counts', () => {
   });
 
   it('the state line and the plan card say players and publishers, never "1 clients"', () => {
-    const r = result({ before: { state: 'running', pid: 1, apiUp: true, version: '6.0.157', clients: 2, publishers: 1 }, after: { state: 'running', pid: 1, apiUp: true, version: '6.0.157', clients: 1, publishers: 0 } });
+    const r = result({
+      before: { state: 'running', pid: 1, apiUp: true, version: '6.0.157', clients: 2, publishers: 1 },
+      after: { state: 'running', pid: 1, apiUp: true, version: '6.0.157', clients: 1, publishers: 0 },
+    });
     expect(renderHostResult(r).text).toContain('SRS 6.0.157, 2 players, 1 publisher → running (pid 1), SRS 6.0.157, 1 player');
     const plan: Plan = {
-      v: 1, id: 'r-1', verb: 'upgrade', target: 'edge-1', version: '6.0.157', skipped: [], batchSize: 1, failureBudget: 0, rollback: true, requiredApprovals: 1,
-      approvers: [], requestedBy: 'U1', channelId: 'C1', createdAt: 0, expiresAt: 1, hash: 'h',
+      v: 1,
+      id: 'r-1',
+      verb: 'upgrade',
+      target: 'edge-1',
+      version: '6.0.157',
+      skipped: [],
+      batchSize: 1,
+      failureBudget: 0,
+      rollback: true,
+      requiredApprovals: 1,
+      approvers: [],
+      requestedBy: 'U1',
+      channelId: 'C1',
+      createdAt: 0,
+      expiresAt: 1,
+      hash: 'h',
       hosts: [{ name: 'edge-1', batch: 0, from: '5.0.216', state: 'running', apiUp: true, clients: 0, publishers: 1, streams: 1 }],
     };
     expect(planLines(plan).join('\n')).toContain('(1 publisher, 1 stream) :warning: 5.0.216 does not drain: its clients are dropped');

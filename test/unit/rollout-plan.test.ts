@@ -1,5 +1,12 @@
 import { parseConfig } from '../../config/load-config';
-import { approvalRefusal, describeLapsed, eligibleApprovers, lapsedApprovals, needsApproval, requiredApprovals } from '../../src/core/approval-policy';
+import {
+  approvalRefusal,
+  describeLapsed,
+  eligibleApprovers,
+  lapsedApprovals,
+  needsApproval,
+  requiredApprovals,
+} from '../../src/core/approval-policy';
 import { batchesOf, buildPlan, isOlder, planDrift, type PlanInput } from '../../src/core/rollout/plan';
 import type { HostSnapshot } from '../../src/core/verb-result';
 import { parseCommand } from '../../src/core/parse-command';
@@ -9,7 +16,11 @@ import { renderPlanCard } from '../../src/core/render';
 const config = parseConfig(
   {
     ssh: { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/kh' },
-    approvals: { approvers: { all: ['UADMIN1'], prod: ['UPROD1', 'UPROD2'], edges: ['UEDGE1'] }, required: { prod: 2 }, gated: [{ verb: 'stop', groups: ['prod'] }] },
+    approvals: {
+      approvers: { all: ['UADMIN1'], prod: ['UPROD1', 'UPROD2'], edges: ['UEDGE1'] },
+      required: { prod: 2 },
+      gated: [{ verb: 'stop', groups: ['prod'] }],
+    },
     upgrade: { batchSize: 2 },
     hosts: [
       { name: 'edge-1', address: '10.0.0.1', groups: ['edges'] },
@@ -22,7 +33,15 @@ const config = parseConfig(
   'test',
 );
 
-const running = (version: string, extra: Partial<HostSnapshot> = {}): HostSnapshot => ({ state: 'running', apiUp: true, version, clients: 3, publishers: 1, streams: 1, ...extra });
+const running = (version: string, extra: Partial<HostSnapshot> = {}): HostSnapshot => ({
+  state: 'running',
+  apiUp: true,
+  version,
+  clients: 3,
+  publishers: 1,
+  streams: 1,
+  ...extra,
+});
 const survey = (entries: Record<string, HostSnapshot>) => new Map(Object.entries(entries));
 /** Every host of the inventory pinned, each with its own key. */
 const keys = new Map(config.hosts.map((h, i) => [h.name, `SHA256:key${i + 1}`]));
@@ -33,7 +52,12 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   version: '6.0.185',
   requestedBy: 'UOPER1',
   channelId: 'C0OPS',
-  survey: survey({ 'edge-1': running('6.0.184'), 'edge-2': running('6.0.184'), 'edge-3': running('6.0.184'), 'edge-4': running('6.0.184') }),
+  survey: survey({
+    'edge-1': running('6.0.184'),
+    'edge-2': running('6.0.184'),
+    'edge-3': running('6.0.184'),
+    'edge-4': running('6.0.184'),
+  }),
   hostKeys: keys,
   now: 1000,
   ...over,
@@ -44,7 +68,10 @@ describe('rollout plans', () => {
     const built = buildPlan(input(), config);
     if (!built.ok) throw new Error(built.error);
     const { plan } = built;
-    expect(batchesOf(plan)).toEqual([['edge-1', 'edge-2'], ['edge-3', 'edge-4']]);
+    expect(batchesOf(plan)).toEqual([
+      ['edge-1', 'edge-2'],
+      ['edge-3', 'edge-4'],
+    ]);
     expect(plan.hosts[0]).toMatchObject({ name: 'edge-1', from: '6.0.184', clients: 3, publishers: 1 });
     expect(plan.requiredApprovals).toBe(2); // edge-3 is in prod
     expect(plan.approvers).toEqual(['UADMIN1', 'UEDGE1']); // approvers of every host; UPRODx cover only edge-3
@@ -53,10 +80,29 @@ describe('rollout plans', () => {
   });
 
   it('skips hosts already at the version, refuses hosts that are not healthy, refuses nothing-to-do', () => {
-    const skipped = buildPlan(input({ survey: survey({ 'edge-1': running('6.0.185'), 'edge-2': running('6.0.184'), 'edge-3': running('6.0.184'), 'edge-4': running('6.0.184') }) }), config);
+    const skipped = buildPlan(
+      input({
+        survey: survey({
+          'edge-1': running('6.0.185'),
+          'edge-2': running('6.0.184'),
+          'edge-3': running('6.0.184'),
+          'edge-4': running('6.0.184'),
+        }),
+      }),
+      config,
+    );
     expect(skipped.ok && skipped.plan.skipped).toEqual([{ name: 'edge-1', reason: 'already runs 6.0.185' }]);
     expect(skipped.ok && batchesOf(skipped.plan)).toEqual([['edge-2', 'edge-3'], ['edge-4']]);
-    const down = buildPlan(input({ survey: survey({ 'edge-1': { state: 'stale_pid', apiUp: false }, 'edge-2': running('6.0.184'), 'edge-3': running('6.0.184', { apiUp: false }) }) }), config);
+    const down = buildPlan(
+      input({
+        survey: survey({
+          'edge-1': { state: 'stale_pid', apiUp: false },
+          'edge-2': running('6.0.184'),
+          'edge-3': running('6.0.184', { apiUp: false }),
+        }),
+      }),
+      config,
+    );
     expect(down.ok).toBe(false);
     expect(!down.ok && down.error).toMatch(/edge-1 is stale pid; edge-3: its API does not answer.*edge-4 is unknown/);
     const none = buildPlan(input({ target: 'edge-1', survey: survey({ 'edge-1': running('6.0.185') }) }), config);
@@ -91,15 +137,29 @@ describe('rollout plans', () => {
     const built = buildPlan(input(), config);
     if (!built.ok) throw new Error(built.error);
     const { plan } = built;
-    expect(plan.hosts[1]?.identity).toEqual({ address: '10.0.0.2', port: 22, user: 'srsops', srsRoot: '/usr/local/srs', serviceManager: 'initd', hostKey: 'SHA256:key2' });
-    const repoint = (over: Partial<(typeof config.hosts)[number]>) => ({ ...config, hosts: config.hosts.map((h) => (h.name === 'edge-2' ? { ...h, ...over } : h)) });
+    expect(plan.hosts[1]?.identity).toEqual({
+      address: '10.0.0.2',
+      port: 22,
+      user: 'srsops',
+      srsRoot: '/usr/local/srs',
+      serviceManager: 'initd',
+      hostKey: 'SHA256:key2',
+    });
+    const repoint = (over: Partial<(typeof config.hosts)[number]>) => ({
+      ...config,
+      hosts: config.hosts.map((h) => (h.name === 'edge-2' ? { ...h, ...over } : h)),
+    });
     const cases: Array<[ReturnType<typeof repoint>, ReadonlyMap<string, string>, RegExp]> = [
       [repoint({ address: '10.0.0.99' }), keys, /^edge-2 now points at another machine \(address 10\.0\.0\.2:22 → 10\.0\.0\.99:22\)$/],
       [repoint({ port: 2202 }), keys, /address 10\.0\.0\.2:22 → 10\.0\.0\.2:2202/],
       [repoint({ user: 'other' }), keys, /login user srsops → other/],
       [repoint({ srsRoot: '/opt/srs' }), keys, /SRS root \/usr\/local\/srs → \/opt\/srs/],
       [repoint({ serviceManager: 'systemd' }), keys, /service manager initd → systemd/],
-      [config, new Map([...keys, ['edge-2', 'SHA256:another']]), /edge-2 now points at another machine \(pinned host key SHA256:key2 → SHA256:another\)/],
+      [
+        config,
+        new Map([...keys, ['edge-2', 'SHA256:another']]),
+        /edge-2 now points at another machine \(pinned host key SHA256:key2 → SHA256:another\)/,
+      ],
       [config, new Map([...keys].filter(([n]) => n !== 'edge-2')), /pinned host key SHA256:key2 → none pinned/],
     ];
     for (const [changed, hostKeys, words] of cases) {
@@ -158,7 +218,10 @@ describe('upgrade grammar', () => {
       ok: true,
       command: { kind: 'upgrade', target: 'edges', version: '6.0.185', options: { batchSize: 3, failureBudget: 1, rollback: true } },
     });
-    expect(parseCommand('abort r-mx51t6mp-b199cb --now')).toEqual({ ok: true, command: { kind: 'abort', id: 'r-mx51t6mp-b199cb', now: true } });
+    expect(parseCommand('abort r-mx51t6mp-b199cb --now')).toEqual({
+      ok: true,
+      command: { kind: 'abort', id: 'r-mx51t6mp-b199cb', now: true },
+    });
     expect(parseCommand('jobs')).toEqual({ ok: true, command: { kind: 'jobs' } });
   });
   it.each([
@@ -181,13 +244,13 @@ describe('upgrade grammar', () => {
 
 describe('install command', () => {
   it('fills placeholders into separate arguments', () => {
-    expect(installArgv(['/usr/local/bin/srs-install', '{version}', '--root', '{root}', '--from={previous}'], { version: '6.0.185', root: '/usr/local/srs', previous: '6.0.184' })).toEqual([
-      '/usr/local/bin/srs-install',
-      '6.0.185',
-      '--root',
-      '/usr/local/srs',
-      '--from=6.0.184',
-    ]);
+    expect(
+      installArgv(['/usr/local/bin/srs-install', '{version}', '--root', '{root}', '--from={previous}'], {
+        version: '6.0.185',
+        root: '/usr/local/srs',
+        previous: '6.0.184',
+      }),
+    ).toEqual(['/usr/local/bin/srs-install', '6.0.185', '--root', '/usr/local/srs', '--from=6.0.184']);
   });
   it('refuses anything that is not a version, whatever reached it', () => {
     expect(() => installArgv(['x', '{version}'], { version: '6.0.1;reboot', root: '/r', previous: '6.0.1' })).toThrow(/not a version/);
@@ -197,10 +260,28 @@ describe('install command', () => {
 
 describe('plan card', () => {
   it('names every host of a big plan, in sections Slack accepts, and binds the buttons to the plan hash', () => {
-    const hosts = Array.from({ length: 200 }, (_, i) => ({ name: `edge-${String(i + 1).padStart(3, '0')}`, address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`, groups: ['edges'] }));
-    const big = parseConfig({ ssh: { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/kh' }, approvals: { approvers: { all: ['UADMIN1'] } }, hosts }, 'big');
+    const hosts = Array.from({ length: 200 }, (_, i) => ({
+      name: `edge-${String(i + 1).padStart(3, '0')}`,
+      address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      groups: ['edges'],
+    }));
+    const big = parseConfig(
+      { ssh: { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/kh' }, approvals: { approvers: { all: ['UADMIN1'] } }, hosts },
+      'big',
+    );
     const built = buildPlan(
-      { id: 'r-abc-123456', verb: 'upgrade', target: 'edges', version: '6.0.185', upgradeOptions: { batchSize: 1 }, requestedBy: 'UOPER1', channelId: 'C0OPS', survey: new Map(hosts.map((h) => [h.name, running('6.0.184')])), hostKeys: new Map(hosts.map((h) => [h.name, 'SHA256:k'])), now: 0 },
+      {
+        id: 'r-abc-123456',
+        verb: 'upgrade',
+        target: 'edges',
+        version: '6.0.185',
+        upgradeOptions: { batchSize: 1 },
+        requestedBy: 'UOPER1',
+        channelId: 'C0OPS',
+        survey: new Map(hosts.map((h) => [h.name, running('6.0.184')])),
+        hostKeys: new Map(hosts.map((h) => [h.name, 'SHA256:k'])),
+        now: 0,
+      },
       big,
     );
     if (!built.ok) throw new Error(built.error);

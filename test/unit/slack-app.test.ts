@@ -39,12 +39,22 @@ describe('createSlackApp (Bolt): transport only, acks with the use case answer',
     });
     await app.start(port as number);
     try {
-      const res = await postSigned(`http://127.0.0.1:${port as number}/slack/events`, slashCommandBody({ text: 'status edge-1', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('x') }), { secret: 's3cret' });
+      const res = await postSigned(
+        `http://127.0.0.1:${port as number}/slack/events`,
+        slashCommandBody({ text: 'status edge-1', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('x') }),
+        { secret: 's3cret' },
+      );
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toEqual({ response_type: 'ephemeral', text: 'Queued `status` on 1 host' });
-      expect(seen).toEqual([{ userId: USER, channelId: CHANNEL, text: 'status edge-1', triggerId: expect.stringMatching(/standin/) as unknown }]);
+      expect(seen).toEqual([
+        { userId: USER, channelId: CHANNEL, text: 'status edge-1', triggerId: expect.stringMatching(/standin/) as unknown },
+      ]);
       await standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text === 'parent for status edge-1'));
-      const forged = await postSigned(`http://127.0.0.1:${port as number}/slack/events`, slashCommandBody({ text: 'stop all', user_id: USER, channel_id: CHANNEL, response_url: 'x' }), { secret: 'other' });
+      const forged = await postSigned(
+        `http://127.0.0.1:${port as number}/slack/events`,
+        slashCommandBody({ text: 'stop all', user_id: USER, channel_id: CHANNEL, response_url: 'x' }),
+        { secret: 'other' },
+      );
       expect(forged.status).toBe(401);
       expect(seen).toHaveLength(1);
     } finally {
@@ -71,7 +81,12 @@ describe('createSlackApp (Bolt): transport only, acks with the use case answer',
       await app.start();
       await socket.waitForConnection();
       expect(standin.callsTo('apps.connections.open')[0]?.token).toBe(standin.appToken);
-      const id = socket.pushSlashCommand({ text: 'status all', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('sm') });
+      const id = socket.pushSlashCommand({
+        text: 'status all',
+        user_id: USER,
+        channel_id: CHANNEL,
+        response_url: standin.responseUrl('sm'),
+      });
       const ack = await socket.waitForAck(id);
       expect(ack.payload).toEqual({ response_type: 'ephemeral', text: `got status all from ${USER}` });
     } finally {
@@ -107,13 +122,21 @@ describe('Socket Mode delivery and the manifest', () => {
       await app.start();
       await socket.waitForConnection();
       socket.loseNextAcks(1);
-      const id = socket.pushBlockActions({ user: { id: USER }, channel: { id: CHANNEL }, message: { ts: '1700000000.000100' }, actions: [{ action_id: 'srs_grace_force', value: 'v' }], response_url: standin.responseUrl('p') });
+      const id = socket.pushBlockActions({
+        user: { id: USER },
+        channel: { id: CHANNEL },
+        message: { ts: '1700000000.000100' },
+        actions: [{ action_id: 'srs_grace_force', value: 'v' }],
+        response_url: standin.responseUrl('p'),
+      });
       await standin.waitFor(() => socket.lostAcks.length === 1 || undefined, 3000, 'the first (lost) ack');
       socket.sendDisconnect('refresh_requested');
       const ack = await socket.waitForAck(id, 15000);
       expect(ack.attempt).toBe(1);
       await new Promise((r) => setTimeout(r, 200));
-      expect(presses).toEqual([{ actionId: 'srs_grace_force', value: 'v', userId: USER, channelId: CHANNEL, messageTs: '1700000000.000100' }]);
+      expect(presses).toEqual([
+        { actionId: 'srs_grace_force', value: 'v', userId: USER, channelId: CHANNEL, messageTs: '1700000000.000100' },
+      ]);
       expect(() => socket.verify()).not.toThrow();
     } finally {
       await app.stop();
@@ -124,7 +147,9 @@ describe('Socket Mode delivery and the manifest', () => {
   }, 20000);
 
   it('the manifest escapes /srs mentions, and `--user <@U…|name>` (what Slack then sends) reads as the member id', () => {
-    const manifest = parse(fs.readFileSync('slack-app-manifest.yml', 'utf8')) as { features: { slash_commands: Array<{ command: string; should_escape: boolean }> } };
+    const manifest = parse(fs.readFileSync('slack-app-manifest.yml', 'utf8')) as {
+      features: { slash_commands: Array<{ command: string; should_escape: boolean }> };
+    };
     expect(manifest.features.slash_commands.find((c) => c.command === '/srs')?.should_escape).toBe(true);
     const parsed = parseCommand('history edge-1 --user <@U0JANE123|jane.doe>');
     expect(parsed).toMatchObject({ ok: true, command: { kind: 'history', filters: { user: { id: 'U0JANE123' } } } });

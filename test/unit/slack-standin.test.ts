@@ -1,13 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
-import {
-  ErrorCode,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIRequestError,
-  WebClient,
-} from '@slack/web-api';
+import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient } from '@slack/web-api';
 import { createRecordingLogger } from '../support/slack/recording-logger';
 import { blockActionsBody, nowSec, postSigned, signBody, slashCommandBody } from '../support/slack/sign-request';
 import { startSlackStandin, type SlackStandin } from '../support/slack/slack-standin';
@@ -269,7 +262,7 @@ describe('signed requests against a Bolt App on the HTTP receiver', () => {
   const command = (text: string): string =>
     slashCommandBody({ text, user_id: USER, user_name: 'alice', channel_id: CHANNEL, response_url: standin.responseUrl('cmd') });
 
-  it('signs exactly like the example in Slack\'s request-verification docs', () => {
+  it("signs exactly like the example in Slack's request-verification docs", () => {
     const body =
       'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar' +
       '&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com' +
@@ -298,7 +291,10 @@ describe('signed requests against a Bolt App on the HTTP receiver', () => {
   it('observed Bolt 5.1 behaviour: future timestamps pass, a charset content type is refused, retry headers reach the context', async () => {
     retryNums.length = 0;
     expect((await postSigned(eventsUrl, command('f'), { secret: SECRET, ts: nowSec() + 10 * 60 })).status).toBe(200);
-    const charset = await postSigned(eventsUrl, command('c'), { secret: SECRET, contentType: 'application/x-www-form-urlencoded; charset=utf-8' });
+    const charset = await postSigned(eventsUrl, command('c'), {
+      secret: SECRET,
+      contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+    });
     expect(charset.status).toBe(400);
     expect((await postSigned(eventsUrl, command('r'), { secret: SECRET, retryNum: 1, retryReason: 'http_timeout' })).status).toBe(200);
     await standin.waitFor((s) => s.messages(CHANNEL).length === 2);
@@ -349,7 +345,12 @@ describe('Socket Mode stand-in', () => {
       const open = standin.callsTo('apps.connections.open')[0];
       expect(open?.token).toBe(standin.appToken);
 
-      const envelopeId = socket.pushSlashCommand({ text: 'status all', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('sm-1') });
+      const envelopeId = socket.pushSlashCommand({
+        text: 'status all',
+        user_id: USER,
+        channel_id: CHANNEL,
+        response_url: standin.responseUrl('sm-1'),
+      });
       const ack = await socket.waitForAck(envelopeId);
       expect(ack.payload).toEqual({ text: 'queued' });
       await standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text === 'socket: status all'));
@@ -368,7 +369,12 @@ describe('Socket Mode stand-in', () => {
 });
 
 describe('Socket Mode stand-in: acks and reconnects', () => {
-  const envelope = (id: string): SocketEnvelope => ({ envelope_id: id, type: 'slash_commands', payload: {}, accepts_response_payload: true });
+  const envelope = (id: string): SocketEnvelope => ({
+    envelope_id: id,
+    type: 'slash_commands',
+    payload: {},
+    accepts_response_payload: true,
+  });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it('flags an envelope not acked in time, acked twice, or never sent', async () => {
@@ -438,9 +444,20 @@ describe('Socket Mode stand-in: acks and reconnects', () => {
       await standin.close();
     });
 
-    it('hello, then slash_commands and interactive envelopes in Slack\'s shapes, each acked once with its payload', async () => {
-      const slash = socket.pushSlashCommand({ text: 'status all', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('s1') });
-      const press = socket.pushBlockActions({ user: { id: USER }, channel: { id: CHANNEL }, message: { ts: '1.1' }, actions: [{ action_id: 'press' }], response_url: standin.responseUrl('p1') });
+    it("hello, then slash_commands and interactive envelopes in Slack's shapes, each acked once with its payload", async () => {
+      const slash = socket.pushSlashCommand({
+        text: 'status all',
+        user_id: USER,
+        channel_id: CHANNEL,
+        response_url: standin.responseUrl('s1'),
+      });
+      const press = socket.pushBlockActions({
+        user: { id: USER },
+        channel: { id: CHANNEL },
+        message: { ts: '1.1' },
+        actions: [{ action_id: 'press' }],
+        response_url: standin.responseUrl('p1'),
+      });
       expect((await socket.waitForAck(slash)).payload).toEqual({ text: 'ran status all' });
       expect((await socket.waitForAck(press)).payload).toEqual({});
       expect(socket.sent.map((e) => [e.type, e.accepts_response_payload])).toEqual([
@@ -453,7 +470,12 @@ describe('Socket Mode stand-in: acks and reconnects', () => {
 
     it('disconnect (refresh_requested): the client opens a new connection and gets the envelope whose ack was lost, once more', async () => {
       socket.loseNextAcks(1);
-      const id = socket.pushSlashCommand({ text: 'restart edge-1', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('s2') });
+      const id = socket.pushSlashCommand({
+        text: 'restart edge-1',
+        user_id: USER,
+        channel_id: CHANNEL,
+        response_url: standin.responseUrl('s2'),
+      });
       await standin.waitFor(() => socket.lostAcks.length === 1 || undefined, 3000, 'the lost ack');
       expect(socket.unacked().map((e) => e.envelope_id)).toEqual([id]);
       socket.sendDisconnect('refresh_requested');
@@ -472,7 +494,13 @@ describe('Socket Mode stand-in: acks and reconnects', () => {
         ran.push('quiet');
         await Promise.resolve();
       });
-      const id = socket.pushSlashCommand({ command: '/quiet', text: '', user_id: USER, channel_id: CHANNEL, response_url: standin.responseUrl('q') });
+      const id = socket.pushSlashCommand({
+        command: '/quiet',
+        text: '',
+        user_id: USER,
+        channel_id: CHANNEL,
+        response_url: standin.responseUrl('q'),
+      });
       await standin.waitFor(() => ran.includes('quiet') || undefined, 3000, 'the listener ran');
       expect(() => socket.verify()).toThrow(new RegExp(`envelope ${id} \\(slash_commands\\) never acked`));
       await sleep(3100);

@@ -28,9 +28,17 @@ class LaggingApi implements HostPort {
   }
   httpGet(_t: unknown, _h: string, path: string): Promise<HostHttpResponse> {
     this.paths.push(path);
-    if (path === '/api/v1/summaries') return Promise.resolve({ status: 200, body: envelope({ data: { self: { version: '6.0.157', pid: 4242, srs_uptime: 9 }, system: { conn_srs: 1 } } }) });
+    if (path === '/api/v1/summaries')
+      return Promise.resolve({
+        status: 200,
+        body: envelope({ data: { self: { version: '6.0.157', pid: 4242, srs_uptime: 9 }, system: { conn_srs: 1 } } }),
+      });
     if (path.startsWith('/api/v1/clients/')) return Promise.resolve({ status: 200, body: srsClientsPage(this.clients, path) });
-    if (path.startsWith('/api/v1/streams/')) return Promise.resolve({ status: 200, body: envelope({ streams: [{ id: 's1', clients: this.clients.length, publish: { active: true, cid: 'u0' } }] }) });
+    if (path.startsWith('/api/v1/streams/'))
+      return Promise.resolve({
+        status: 200,
+        body: envelope({ streams: [{ id: 's1', clients: this.clients.length, publish: { active: true, cid: 'u0' } }] }),
+      });
     return Promise.resolve({ status: 404, body: '' });
   }
   close(): Promise<void> {
@@ -39,10 +47,21 @@ class LaggingApi implements HostPort {
 }
 
 function ctxFor(hosts: HostPort): HostContext {
-  const config = parseConfig({ ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' }, hosts: [{ name: 'edge-1', address: '127.0.0.1' }] }, 't');
+  const config = parseConfig(
+    { ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: '/kh' }, hosts: [{ name: 'edge-1', address: '127.0.0.1' }] },
+    't',
+  );
   const host = config.hosts[0];
   if (!host) throw new Error('no host');
-  return { host, target: { name: 'edge-1', address: '127.0.0.1', port: 22, user: 'u' }, hosts, settings: config.worker, commandTimeoutMs: 1000, logger: createLogger('test'), sleep: () => Promise.resolve() };
+  return {
+    host,
+    target: { name: 'edge-1', address: '127.0.0.1', port: 22, user: 'u' },
+    hosts,
+    settings: config.worker,
+    commandTimeoutMs: 1000,
+    logger: createLogger('test'),
+    sleep: () => Promise.resolve(),
+  };
 }
 
 describe('SRS API parsing', () => {
@@ -76,7 +95,10 @@ describe('reading the whole client list', () => {
   it('is unknown (not a short count) when a page does not answer', async () => {
     const all = Array.from({ length: API_PAGE_SIZE + 3 }, (_, i) => player(i));
     let calls = 0;
-    const list = await readList((path) => (++calls === 2 ? Promise.resolve(undefined) : Promise.resolve(srsClientsPage(all, path))), 'clients');
+    const list = await readList(
+      (path) => (++calls === 2 ? Promise.resolve(undefined) : Promise.resolve(srsClientsPage(all, path))),
+      'clients',
+    );
     expect(list).toBeUndefined();
   });
   it('a status right after 3 clients joined says 2 players and 1 publisher, although conn_srs still says 1', async () => {
@@ -84,8 +106,16 @@ describe('reading the whole client list', () => {
     const facts = await readApi(ctxFor(api));
     expect(facts).toMatchObject({ clients: 2, publishers: 1, streams: 1, version: '6.0.157' });
     expect(api.paths).toContain(`/api/v1/clients/?start=0&count=${API_PAGE_SIZE}`);
-    expect(describeSnapshot({ state: 'running', pid: 4242, apiUp: true, version: '6.0.157', uptimeSeconds: 9, clients: facts?.clients, publishers: facts?.publishers })).toBe(
-      'running (pid 4242), SRS 6.0.157, up 9s, 2 players, 1 publisher',
-    );
+    expect(
+      describeSnapshot({
+        state: 'running',
+        pid: 4242,
+        apiUp: true,
+        version: '6.0.157',
+        uptimeSeconds: 9,
+        clients: facts?.clients,
+        publishers: facts?.publishers,
+      }),
+    ).toBe('running (pid 4242), SRS 6.0.157, up 9s, 2 players, 1 publisher');
   });
 });

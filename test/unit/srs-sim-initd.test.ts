@@ -7,7 +7,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { STOP_RESULT, api, gone, hostKit, initd, messages, procState, readPid, run, running, sleep, waitFor, waitLog, waitUp } from '../srs-sim/host-kit';
+import {
+  STOP_RESULT,
+  api,
+  gone,
+  hostKit,
+  initd,
+  messages,
+  procState,
+  readPid,
+  run,
+  running,
+  sleep,
+  waitFor,
+  waitLog,
+  waitUp,
+} from '../srs-sim/host-kit';
 
 jest.setTimeout(30000);
 
@@ -28,7 +43,7 @@ async function makeZombie(): Promise<{ zombie: number; parent: ChildProcess }> {
 }
 
 describe('init.d: `ps -p` decides, whatever the process is', () => {
-  test('a zombie at the pid file\'s pid is running: status OK, start refused, stop loops until it is reaped', async () => {
+  test("a zombie at the pid file's pid is running: status OK, start refused, stop loops until it is reaped", async () => {
     const h = await kit.newHost();
     const { zombie, parent } = await makeZombie();
     fs.writeFileSync(h.pidFile, String(zombie));
@@ -66,21 +81,23 @@ describe('init.d: `ps -p` decides, whatever the process is', () => {
     const h = await kit.newHost();
     fs.writeFileSync(h.pidFile, '');
     expect(await initd(h, 'status')).toMatchObject({ code: 1, out: 'Error: Process  does not exists[FAILED]\n' });
-    for (const verb of ['stop', 'reload', 'rotate', 'grace']) expect(await initd(h, verb)).toMatchObject({ code: 0, out: 'SRS not start.[FAILED]\n' });
+    for (const verb of ['stop', 'reload', 'rotate', 'grace'])
+      expect(await initd(h, verb)).toMatchObject({ code: 0, out: 'SRS not start.[FAILED]\n' });
     fs.writeFileSync(h.pidFile, 'abc');
     expect(await initd(h, 'status')).toMatchObject({ code: 1, out: 'Error: Process abc does not exists[FAILED]\n' });
   });
 
-  test('usage: the real script\'s text, exit 1 (also without a verb)', async () => {
+  test("usage: the real script's text, exit 1 (also without a verb)", async () => {
     const h = await kit.newHost();
     for (const args of [['bogus'], []]) {
       const r = await run(h.initdLink, args);
       expect(r).toMatchObject({
         code: 1,
-        out: `Usage: ${h.initdLink} {start|stop|status|restart|reload|rotate|grace}\n`
-          + '    reload    Apply log file by not restarting SRS\n'
-          + '    rotate    For log rotate, to send SIGUSR1 to SRS to reopen the log file.\n'
-          + '    grace    For gracefully quit, to send SIGQUIT to SRS.\n',
+        out:
+          `Usage: ${h.initdLink} {start|stop|status|restart|reload|rotate|grace}\n` +
+          '    reload    Apply log file by not restarting SRS\n' +
+          '    rotate    For log rotate, to send SIGUSR1 to SRS to reopen the log file.\n' +
+          '    grace    For gracefully quit, to send SIGQUIT to SRS.\n',
       });
     }
   });
@@ -134,7 +151,9 @@ describe('systemd shim', () => {
     await waitUp(h);
     const main1 = readPid(h);
     const states: string[] = [];
-    const t = setInterval(() => { states.push(procState(main1) ?? 'gone'); }, 10);
+    const t = setInterval(() => {
+      states.push(procState(main1) ?? 'gone');
+    }, 10);
     try {
       expect((await initd(h, 'grace')).code).toBe(0);
       await waitFor(() => gone(main1), 8000, 'the old SRS gone');
@@ -143,10 +162,14 @@ describe('systemd shim', () => {
     }
     // under the suite's reaper alone it would be a zombie for 1 s (about 100 samples)
     expect(states.filter((s) => s === 'Z').length).toBeLessThan(20);
-    const main2 = await waitFor(async () => {
-      const p = Number((await run(h.systemctl, ['show', '-p', 'MainPID', '--value', 'srs'])).out.trim());
-      return p && p !== main1 && running(p) ? p : 0;
-    }, 8000, 'the restart');
+    const main2 = await waitFor(
+      async () => {
+        const p = Number((await run(h.systemctl, ['show', '-p', 'MainPID', '--value', 'srs'])).out.trim());
+        return p && p !== main1 && running(p) ? p : 0;
+      },
+      8000,
+      'the restart',
+    );
     await waitFor(async () => (await api(h, '/api/v1/versions').catch(() => null))?.json.pid === String(main2), 5000, 'new API');
     expect((await run(h.systemctl, ['stop', 'srs'])).code).toBe(0);
     expect(gone(main2)).toBe(true);

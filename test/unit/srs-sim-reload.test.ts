@@ -8,7 +8,22 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { writeConfig } from '../srs-sim/install';
-import { api, gone, hostKit, initd, log, messages, portFree, readPid, readText, running, sleep, waitFor, waitLog, waitUp } from '../srs-sim/host-kit';
+import {
+  api,
+  gone,
+  hostKit,
+  initd,
+  log,
+  messages,
+  portFree,
+  readPid,
+  readText,
+  running,
+  sleep,
+  waitFor,
+  waitLog,
+  waitUp,
+} from '../srs-sim/host-kit';
 import { connectClient } from '../srs-sim/media-client';
 
 jest.setTimeout(30000);
@@ -38,7 +53,7 @@ describe('reload with a changed RTMP listen', () => {
     if (port === 'taken') await new Promise<void>((r) => holder.listen(newPort, '127.0.0.1', () => r()));
     try {
       writeConfig(h.root, { listen: newPort });
-      expect((await initd(h, 'reload'))).toMatchObject({ code: 0, out: `Reload SRS(pid ${pid})...[  OK  ]\nSRS reloaded[  OK  ]\n` });
+      expect(await initd(h, 'reload')).toMatchObject({ code: 0, out: `Reload SRS(pid ${pid})...[  OK  ]\nSRS reloaded[  OK  ]\n` });
       await waitFor(() => !running(pid), 5000, 'SRS to die');
       const m = messages(h);
       const bt = m.indexOf(`backtrace 17 frames of ./objs/srs ${signature}`);
@@ -53,7 +68,9 @@ describe('reload with a changed RTMP listen', () => {
       expect(m.some((x) => x.startsWith('reload config success') || x.startsWith('reload failed'))).toBe(false);
       const core = path.join(h.root, 'core');
       expect(fs.statSync(core).mode & 0o777).toBe(0o600);
-      expect(readText(`${h.logFile}.sys`)).toContain("srs: ./src/kernel/srs_kernel_error.cpp:446: static void SrsCplxError::srs_assert(bool): Assertion `expression' failed.\n");
+      expect(readText(`${h.logFile}.sys`)).toContain(
+        "srs: ./src/kernel/srs_kernel_error.cpp:446: static void SrsCplxError::srs_assert(bool): Assertion `expression' failed.\n",
+      );
       await waitFor(() => gone(pid), 4000, 'reaping');
       expect(await initd(h, 'status')).toMatchObject({ code: 1, out: `Error: Process ${pid} does not exists[FAILED]\n` });
     } finally {
@@ -73,9 +90,14 @@ describe('reload that SRS applies or refuses', () => {
     await waitLog(h, 'reload config success, state=90.', 3000);
     const m = messages(h);
     expect(m.slice(m.indexOf('starting reload config.'))).toEqual([
-      'starting reload config.', 'config parse complete', 'srs checking config...', 'you can check log by: tail -n 30 -f ./objs/srs.log',
-      'please check SRS by: ./etc/init.d/srs status', 'reload rtc server success, nothing changed.',
-      'vhost __defaultVhost__ maybe modified, reload its detail.', 'ingest nothing changed for vhost=__defaultVhost__',
+      'starting reload config.',
+      'config parse complete',
+      'srs checking config...',
+      'you can check log by: tail -n 30 -f ./objs/srs.log',
+      'please check SRS by: ./etc/init.d/srs status',
+      'reload rtc server success, nothing changed.',
+      'vhost __defaultVhost__ maybe modified, reload its detail.',
+      'ingest nothing changed for vhost=__defaultVhost__',
       'reload config success, state=90.',
     ]);
     expect((await api(h, '/api/v1/versions')).json.code).toBe(0);
@@ -94,9 +116,13 @@ describe('reload that SRS applies or refuses', () => {
     fs.appendFileSync(h.config, 'no_such_directive on;\n');
     expect((await initd(h, 'reload')).code).toBe(0);
     await waitLog(h, 'reload failed', 3000);
-    expect(log(h)).toMatch(/\]\[WARN\]\[\d+\]\[\w+\]\[\d+\] reload failed, state=20, err code=1023\(ConfigInvalid\)\(Configuration is invalid\) : check config : check normal : illegal directive no_such_directive\nthread \[\d+\]\[\w+\]: reload\(\)/);
+    expect(log(h)).toMatch(
+      /\]\[WARN\]\[\d+\]\[\w+\]\[\d+\] reload failed, state=20, err code=1023\(ConfigInvalid\)\(Configuration is invalid\) : check config : check normal : illegal directive no_such_directive\nthread \[\d+\]\[\w+\]: reload\(\)/,
+    );
     expect((await api(h, '/api/v1/raw?rpc=reload-fetch')).json.data).toMatchObject({
-      err: 1023, state: 20, msg: 'code=1023(ConfigInvalid) : check config : check normal : illegal directive no_such_directive',
+      err: 1023,
+      state: 20,
+      msg: 'code=1023(ConfigInvalid) : check config : check normal : illegal directive no_such_directive',
     });
     expect(running(readPid(h))).toBe(true);
   });
@@ -124,13 +150,27 @@ describe('quit', () => {
     await waitFor(() => !running(pid), 1000, 'exit');
     const m = messages(h);
     expect(m.slice(m.indexOf('sig=3, user start gracefully quit'))).toEqual([
-      'sig=3, user start gracefully quit', 'cleanup for quit signal fast=0, grace=1', 'quit for thread #2(hybrid) finished',
+      'sig=3, user start gracefully quit',
+      'cleanup for quit signal fast=0, grace=1',
+      'quit for thread #2(hybrid) finished',
     ]);
   });
 
   test.each([
-    ['6.0.184', ['sig=15, user terminate program, fast quit', 'cleanup for quit signal fast=1, grace=0', 'main cycle terminated, system quit normally.', 'srs disposed', 'srs terminated']],
-    ['5.0.216', ['sig=15, user terminate program, fast quit', 'cleanup for quit signal fast=1, grace=0', 'quit for thread #2(hybrid) finished']],
+    [
+      '6.0.184',
+      [
+        'sig=15, user terminate program, fast quit',
+        'cleanup for quit signal fast=1, grace=0',
+        'main cycle terminated, system quit normally.',
+        'srs disposed',
+        'srs terminated',
+      ],
+    ],
+    [
+      '5.0.216',
+      ['sig=15, user terminate program, fast quit', 'cleanup for quit signal fast=1, grace=0', 'quit for thread #2(hybrid) finished'],
+    ],
   ])('%s: SIGTERM logs the real fast-quit lines', async (version, lines) => {
     const h = await kit.newHost({ version });
     expect((await initd(h, 'start')).code).toBe(0);

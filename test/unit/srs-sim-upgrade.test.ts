@@ -30,7 +30,11 @@ async function newHost(version = '6.0.184'): Promise<{ h: InstalledHost; hostDir
   return { h, hostDir };
 }
 
-interface RunResult { code: number; stdout: string; stderr: string }
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 function run(file: string, args: string[]): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(file, args, { timeout: 60000 }, (err, stdout, stderr) => {
@@ -48,9 +52,15 @@ async function api<T>(h: InstalledHost, p: string): Promise<T> {
   const res = await fetch(`http://127.0.0.1:${h.ports.api}${p}`);
   return (await res.json()) as T;
 }
-const apiVersion = async (h: InstalledHost): Promise<string> => (await api<{ data: { version: string } }>(h, '/api/v1/versions')).data.version;
-const apiPid = async (h: InstalledHost): Promise<number> => (await api<{ data: { self: { pid: number } } }>(h, '/api/v1/summaries')).data.self.pid;
-interface StreamJson { name: string; app: string; publish: { active: boolean; cid: string } }
+const apiVersion = async (h: InstalledHost): Promise<string> =>
+  (await api<{ data: { version: string } }>(h, '/api/v1/versions')).data.version;
+const apiPid = async (h: InstalledHost): Promise<number> =>
+  (await api<{ data: { self: { pid: number } } }>(h, '/api/v1/summaries')).data.self.pid;
+interface StreamJson {
+  name: string;
+  app: string;
+  publish: { active: boolean; cid: string };
+}
 const streams = async (h: InstalledHost): Promise<StreamJson[]> => (await api<{ streams: StreamJson[] }>(h, '/api/v1/streams/')).streams;
 /** API up (the previous process may still be answering right after a restart, so also pass `notPid`). */
 async function apiUp(h: InstalledHost, notPid = 0): Promise<boolean> {
@@ -116,8 +126,10 @@ describe('srs-install', () => {
     expect((await initd(h, 'restart')).code).toBe(0);
     await waitApi(h, oldPid);
     expect(await apiVersion(h)).toBe('6.0.190');
-    expect(await api<{ data: { major: number; minor: number; revision: number } }>(h, '/api/v1/versions'))
-      .toMatchObject({ code: 0, data: { major: 6, minor: 0, revision: 190 } });
+    expect(await api<{ data: { major: number; minor: number; revision: number } }>(h, '/api/v1/versions')).toMatchObject({
+      code: 0,
+      data: { major: 6, minor: 0, revision: 190 },
+    });
 
     expect(await install(h, '6.0.190')).toEqual({ code: 0, stdout: 'SRS 6.0.190 already installed\n', stderr: '' });
     expect(getPreviousVersion(h.root)).toBe('6.0.184');
@@ -139,7 +151,11 @@ describe('srs-install', () => {
     publishPackage(hostDir, '7.0.3');
     const before = fs.readFileSync(h.binary, 'utf8');
     const r = await install(h, '6.0.999');
-    expect(r).toEqual({ code: 1, stdout: '', stderr: 'srs-install: version 6.0.999 is not available (available: 6.0.20, 6.0.184, 7.0.3)\n' });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'srs-install: version 6.0.999 is not available (available: 6.0.20, 6.0.184, 7.0.3)\n',
+    });
     expect(fs.readFileSync(h.binary, 'utf8')).toBe(before);
     expect(fs.existsSync(h.previousVersionFile)).toBe(false);
     const missingRoot = await install(h, '7.0.3', '--root', path.join(hostDir, 'nowhere'));
@@ -156,7 +172,20 @@ describe('srs-install', () => {
     fs.writeFileSync(canary, 'x');
     publishPackage(hostDir, '6.0.1');
     const before = fs.readFileSync(h.binary, 'utf8');
-    const bad = [`6.0.1;rm -rf ${canary}`, '$(id)', '`id`', '6.0', '6.0.1.2', '1234.0.0', '6.0.1234567', 'v6.0.1', '../../../etc/passwd', '6.0.1\n', ' 6.0.1', ''];
+    const bad = [
+      `6.0.1;rm -rf ${canary}`,
+      '$(id)',
+      '`id`',
+      '6.0',
+      '6.0.1.2',
+      '1234.0.0',
+      '6.0.1234567',
+      'v6.0.1',
+      '../../../etc/passwd',
+      '6.0.1\n',
+      ' 6.0.1',
+      '',
+    ];
     for (const v of bad) {
       const r = await install(h, v);
       expect({ v, code: r.code, stdout: r.stdout }).toEqual({ v, code: 2, stdout: '' });
@@ -208,7 +237,9 @@ describe('srs-install with real binaries', () => {
   /** A stand-in for a real `objs/srs` (not the simulator): answers `-v` on stdout like SRS. */
   function fakeRealBinary(version: string): string {
     const file = path.join(tmpRoot, `real-srs-${version}`);
-    fs.writeFileSync(file, `#!/bin/sh\n# stand-in for a real SRS build\nif [ "$1" = "-v" ]; then echo ${version}; exit 0; fi\nexit 255\n`, { mode: 0o755 });
+    fs.writeFileSync(file, `#!/bin/sh\n# stand-in for a real SRS build\nif [ "$1" = "-v" ]; then echo ${version}; exit 0; fi\nexit 255\n`, {
+      mode: 0o755,
+    });
     return file;
   }
 
@@ -255,21 +286,42 @@ describe('reconnecting media clients', () => {
     const pub = reconnectingClient({ port: h.ports.rtmp, kind: 'publish', stream: 'live/r', reconnectMs: 150, bitrateKbps: 100 });
     const player = reconnectingClient({ port: h.ports.http, kind: 'flv', stream: 'live/r', reconnectMs: 150 });
     clients.push(pub, player);
-    const cli = spawn(process.execPath, [path.join(__dirname, '../srs-sim/media-client.js'), '--port', String(h.ports.rtmp), '--kind', 'publish', '--stream', 'live/c', '--reconnect-ms', '150'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(
+      process.execPath,
+      [
+        path.join(__dirname, '../srs-sim/media-client.js'),
+        '--port',
+        String(h.ports.rtmp),
+        '--kind',
+        'publish',
+        '--stream',
+        'live/c',
+        '--reconnect-ms',
+        '150',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let cliOut = '';
-    cli.stdout.on('data', (d: Buffer) => { cliOut += d.toString(); });
+    cli.stdout.on('data', (d: Buffer) => {
+      cliOut += d.toString();
+    });
     const cliExit = new Promise<number | null>((r) => cli.once('exit', (code) => r(code)));
     try {
       const first = await pub.waitConnected(10000);
       await player.waitConnected(10000);
-      await waitUntil(async () => !!(await activePublisher(h, 'r')) && !!(await activePublisher(h, 'c')), { timeoutMs: 10000, description: 'live/r and live/c listed' });
+      await waitUntil(async () => !!(await activePublisher(h, 'r')) && !!(await activePublisher(h, 'c')), {
+        timeoutMs: 10000,
+        description: 'live/r and live/c listed',
+      });
       expect((await activePublisher(h, 'r'))?.publish.cid).toBe(first.id);
 
       const pid = await apiPid(h);
       expect((await initd(h, 'restart')).code).toBe(0);
       await waitApi(h, pid);
-      await waitUntil(async () => pub.connects >= 2 && !!(await activePublisher(h, 'r')) && !!(await activePublisher(h, 'c')),
-        { timeoutMs: 10000, description: 'publishers back after the restart' });
+      await waitUntil(async () => pub.connects >= 2 && !!(await activePublisher(h, 'r')) && !!(await activePublisher(h, 'c')), {
+        timeoutMs: 10000,
+        description: 'publishers back after the restart',
+      });
       await waitUntil(() => player.connects >= 2, { timeoutMs: 10000, description: 'player back after the restart' });
       const again = await activePublisher(h, 'r');
       expect(again?.publish.cid).toBe(pub.current?.id);

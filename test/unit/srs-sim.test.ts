@@ -7,7 +7,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { breakConfig, installHost, restoreConfig, setVersion, writeConfig, type InstalledHost, type InstallOptions } from '../srs-sim/install';
+import {
+  breakConfig,
+  installHost,
+  restoreConfig,
+  setVersion,
+  writeConfig,
+  type InstalledHost,
+  type InstallOptions,
+} from '../srs-sim/install';
 import { STOP_RESULT } from '../srs-sim/host-kit';
 import { clientSchedule, connectClient } from '../srs-sim/media-client';
 
@@ -42,13 +50,24 @@ let hostSeq = 0;
 async function newHost(opts: Partial<InstallOptions> = {}): Promise<InstalledHost> {
   const ports = { rtmp: await freePort(), http: await freePort(), api: await freePort() };
   const h = installHost({
-    hostDir: path.join(tmpRoot, `host${++hostSeq}`), ports, graceStartWaitMs: 300, graceFinalWaitMs: 200, exitDelayMs: 300, ...opts,
+    hostDir: path.join(tmpRoot, `host${++hostSeq}`),
+    ports,
+    graceStartWaitMs: 300,
+    graceFinalWaitMs: 200,
+    exitDelayMs: 300,
+    ...opts,
   });
   hosts.push(h);
   return h;
 }
 
-interface RunResult { code: number; out: string; raw: string; stdout: string; stderr: string }
+interface RunResult {
+  code: number;
+  out: string;
+  raw: string;
+  stdout: string;
+  stderr: string;
+}
 function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(file, args, { env: opts.env ?? process.env, timeout: 60000 }, (err, stdout, stderr) => {
@@ -94,7 +113,11 @@ async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10000, what = 'c
 const waitLog = (h: InstalledHost, text: string, timeoutMs = 10000): Promise<boolean> =>
   waitFor(() => log(h).includes(text), timeoutMs, `log line "${text}"`);
 
-async function api(h: InstalledHost, p: string, method = 'GET'): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+async function api(
+  h: InstalledHost,
+  p: string,
+  method = 'GET',
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${h.ports.api}${p}`, { method, redirect: 'manual' });
   const text = await res.text();
   let json: Record<string, unknown> = {};
@@ -108,10 +131,14 @@ async function api(h: InstalledHost, p: string, method = 'GET'): Promise<{ statu
 
 /** Log messages (the part after `[pid][cid] `, and after `[errno] ` on WARN/ERROR lines). */
 const messages = (h: InstalledHost): string[] =>
-  log(h).split('\n').filter((l) => l.startsWith('[')).map((l) => l.replace(/^\[[^\]]+\]\[[A-Z]+\]\[\d+\]\[[^\]]+\](\[\d+\])? /, ''));
+  log(h)
+    .split('\n')
+    .filter((l) => l.startsWith('['))
+    .map((l) => l.replace(/^\[[^\]]+\]\[[A-Z]+\]\[\d+\]\[[^\]]+\](\[\d+\])? /, ''));
 
 /** INFO lines `[time][INFO][pid][cid] msg`; WARN and ERROR add `[errno]` (real SRS); call-chain lines `thread [...]`. */
-const LINE_RE = /^(\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\](\[INFO\]\[\d+\]\[[a-z0-9]+\]|\[(WARN|ERROR)\]\[\d+\]\[[a-z0-9]+\]\[\d+\]) \S|thread \[\d+\]\[[a-z0-9]+\]: )/;
+const LINE_RE =
+  /^(\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\](\[INFO\]\[\d+\]\[[a-z0-9]+\]|\[(WARN|ERROR)\]\[\d+\]\[[a-z0-9]+\]\[\d+\]) \S|thread \[\d+\]\[[a-z0-9]+\]: )/;
 
 afterAll(async () => {
   for (const h of hosts) {
@@ -168,7 +195,10 @@ describe('install layout', () => {
     breakConfig(h.root);
     const bad = await run(h.binary, ['-t', '-c', h.config]);
     expect(bad.code).toBe(255);
-    const badLines = bad.out.trim().split('\n').map((l) => l.replace(/^\[[^\]]+\]\[INFO\]\[\d+\]\[\w+\] /, ''));
+    const badLines = bad.out
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^\[[^\]]+\]\[INFO\]\[\d+\]\[\w+\] /, ''));
     expect(badLines.slice(-2)).toEqual([
       `invalid configcode=1023(ConfigInvalid) : parse buffer ${h.config} : root parse : parse dir : line ${fs.readFileSync(h.config, 'utf8').trimEnd().split('\n').length}: unexpected end of file, expecting "}" in ${h.config}`,
       `config file ${h.config} test is failed`,
@@ -181,7 +211,9 @@ describe('install layout', () => {
     expect((await run(h.binary, ['-t', '-c', h.config])).code).toBe(255);
     const missing = await run(h.binary, ['-t', '-c', path.join(h.root, 'nope.conf')]);
     expect(missing.code).toBe(255);
-    expect(missing.out).toContain(`[2] Failed, code=1023(ConfigInvalid)(Configuration is invalid) : config parse options : no config file at ${path.join(h.root, 'nope.conf')}\n`);
+    expect(missing.out).toContain(
+      `[2] Failed, code=1023(ConfigInvalid)(Configuration is invalid) : config parse options : no config file at ${path.join(h.root, 'nope.conf')}\n`,
+    );
   });
 
   test('an AddressSanitizer build: -t succeeds on stdout, then a leak report on stderr and exit 1; detect_leaks=0 exits 0', async () => {
@@ -189,7 +221,9 @@ describe('install layout', () => {
     const r = await run(h.binary, ['-t', '-c', h.config]);
     expect(r.code).toBe(1);
     expect(r.stdout.trim().split('\n').pop()).toMatch(/config file .*srs\.conf test is successful$/);
-    expect(r.stderr).toMatch(/^\n=+\n==\d+==ERROR: LeakSanitizer: detected memory leaks\n\nDirect leak of \d+ byte\(s\) in \d+ object\(s\) allocated from:\n/);
+    expect(r.stderr).toMatch(
+      /^\n=+\n==\d+==ERROR: LeakSanitizer: detected memory leaks\n\nDirect leak of \d+ byte\(s\) in \d+ object\(s\) allocated from:\n/,
+    );
     expect(r.stderr.trimEnd().split('\n').pop()).toBe('SUMMARY: AddressSanitizer: 247 byte(s) leaked in 4 allocation(s).');
     const quiet = await run(h.binary, ['-t', '-c', h.config], { env: { ...process.env, ASAN_OPTIONS: 'halt_on_error=1:detect_leaks=0' } });
     expect({ code: quiet.code, stderr: quiet.stderr }).toEqual({ code: 0, stderr: '' });
@@ -234,7 +268,7 @@ describe('init.d script', () => {
     expect(redirect.headers.get('location')).toBe('/api/v1/clients/');
     const s = await api(h, '/api/v1/summaries');
     expect(s.json).toMatchObject({ code: 0, data: { self: { version: '6.0.184', pid }, system: { conn_srs: 0 } } });
-    expect(((s.json.data as { self: { argv: string } }).self.argv)).toContain('objs/srs');
+    expect((s.json.data as { self: { argv: string } }).self.argv).toContain('objs/srs');
     const vh = await api(h, '/api/v1/vhosts/');
     expect(vh.json).toMatchObject({ code: 0, vhosts: [] }); // real SRS lists a vhost once a client used it
     const raw = await api(h, '/api/v1/raw?rpc=reload-fetch');
@@ -250,7 +284,8 @@ describe('init.d script', () => {
 
     r = await initd(h, 'stop');
     expect(r).toMatchObject({ code: 0, out: 'SRS not start.[FAILED]\n' });
-    for (const verb of ['reload', 'rotate', 'grace']) expect(await initd(h, verb)).toMatchObject({ code: 0, out: 'SRS not start.[FAILED]\n' });
+    for (const verb of ['reload', 'rotate', 'grace'])
+      expect(await initd(h, verb)).toMatchObject({ code: 0, out: 'SRS not start.[FAILED]\n' });
 
     r = await initd(h, 'bogus');
     expect(r.code).toBe(1);
@@ -288,14 +323,18 @@ describe('init.d script', () => {
     expect(log(h)).not.toContain('ConfigInvalid');
     const sys = fs.readFileSync(`${h.logFile}.sys`, 'utf8');
     expect(sys).toContain('\x1b[31m['); // red, like SRS's console
-    expect(sys).toMatch(/\[[^\]]+\]\[ERROR\]\[\d+\]\[\w+\]\[22\] Failed, code=1023\(ConfigInvalid\)\(Configuration is invalid\) : config parse options : invalid config : parse buffer \.\/conf\/srs\.conf : root parse : parse dir : line \d+: unexpected end of file, expecting "}"\n/);
+    expect(sys).toMatch(
+      /\[[^\]]+\]\[ERROR\]\[\d+\]\[\w+\]\[22\] Failed, code=1023\(ConfigInvalid\)\(Configuration is invalid\) : config parse options : invalid config : parse buffer \.\/conf\/srs\.conf : root parse : parse dir : line \d+: unexpected end of file, expecting "}"\n/,
+    );
     restoreConfig(h.root);
     fs.appendFileSync(h.config, 'no_such_directive on;\n');
     fs.writeFileSync(h.pidFile, '999999');
     r = await initd(h, 'start');
     expect(r.code).toBe(2);
     expect(r.out).toBe(`Starting SRS...[  OK  ]\nSRS start failed[FAILED]\nsee ${h.logFile}[FAILED]\n`);
-    expect(messages(h)).toContain('Failed, code=1023(ConfigInvalid)(Configuration is invalid) : check config : check normal : illegal directive no_such_directive');
+    expect(messages(h)).toContain(
+      'Failed, code=1023(ConfigInvalid)(Configuration is invalid) : check config : check normal : illegal directive no_such_directive',
+    );
     restoreConfig(h.root);
   });
 
@@ -313,11 +352,15 @@ describe('init.d script', () => {
       else expect(r).toMatchObject({ code: 2, out: `Starting SRS...[  OK  ]\nSRS start failed[FAILED]\nsee ${h.logFile}[FAILED]\n` });
       expect(alive(pid)).toBe(false);
       const failed = messages(h).find((m) => m.startsWith('Failed, code=1002'));
-      expect(failed).toBe(`Failed, code=1002(SocketBind)(Bind socket failed) : run : daemon run thread pool : hybrid run : run server : listen : rtmp listen : listen : listen at 0.0.0.0:${h.ports.rtmp} : fd=8 : bind`);
+      expect(failed).toBe(
+        `Failed, code=1002(SocketBind)(Bind socket failed) : run : daemon run thread pool : hybrid run : run server : listen : rtmp listen : listen : listen at 0.0.0.0:${h.ports.rtmp} : fd=8 : bind`,
+      );
       expect(log(h)).toMatch(/\]\[ERROR\]\[\d+\]\[\w+\]\[98\] Failed, code=1002/);
       const lines = log(h).split('\n');
       const chainEnd = lines.findIndex((l, i) => i > lines.findIndex((x) => x.includes('Failed, code=1002')) && !l.startsWith('thread ['));
-      expect(lines[chainEnd - 1]).toMatch(/^thread \[\d+\]\[\w+\]: do_srs_tcp_listen\(\) \[\.\/src\/protocol\/srs_protocol_st\.cpp:248\]\[errno=98\]\(Address already in use\)$/);
+      expect(lines[chainEnd - 1]).toMatch(
+        /^thread \[\d+\]\[\w+\]: do_srs_tcp_listen\(\) \[\.\/src\/protocol\/srs_protocol_st\.cpp:248\]\[errno=98\]\(Address already in use\)$/,
+      );
       await waitFor(() => gone(pid), 4000, 'reaping');
       expect(await initd(h, 'status')).toMatchObject({ code: 1, out: `Error: Process ${pid} does not exists[FAILED]\n` });
       expect(fs.existsSync(h.pidFile)).toBe(true);
@@ -366,8 +409,13 @@ describe('signals and graceful quit', () => {
     const pid = readPid(h);
     const pub = await connectClient({ port: h.ports.rtmp, kind: 'publish', stream: 'live/a' });
     const sched = await clientSchedule({
-      rtmpPort: h.ports.rtmp, httpPort: h.ports.http,
-      clients: [{ kind: 'flv', stream: 'live/a' }, { kind: 'play', stream: 'live/a', leaveAfterMs: 2000 }, { kind: 'play', stream: 'live/b', leaveAfterMs: 4000 }],
+      rtmpPort: h.ports.rtmp,
+      httpPort: h.ports.http,
+      clients: [
+        { kind: 'flv', stream: 'live/a' },
+        { kind: 'play', stream: 'live/a', leaveAfterMs: 2000 },
+        { kind: 'play', stream: 'live/b', leaveAfterMs: 4000 },
+      ],
     });
     const [flv] = sched.handles;
     const clients = (await api(h, '/api/v1/clients/?start=0&count=20')).json.clients as Array<{ type: string; publish: boolean }>;
@@ -394,9 +442,20 @@ describe('signals and graceful quit', () => {
     const m = messages(h);
     // SRS checks its connections once a second and logs after 1, 2, 4... s steps: which counts show depends on when
     // the clients left; it always ends with `wait for 0` within ~1 s of the last one leaving.
-    const seq = ['sig=3, user start gracefully quit', 'cleanup for quit signal fast=0, grace=1', 'main cycle terminated, system quit normally.',
-      'start wait for 300ms', 'listeners closed', 'ingesters stopped', /^wait for [12] conns to quit$/,
-      'wait for 0 conns to quit', 'source disposed', 'final wait for 200ms', 'srs gracefully quit', 'srs terminated'];
+    const seq = [
+      'sig=3, user start gracefully quit',
+      'cleanup for quit signal fast=0, grace=1',
+      'main cycle terminated, system quit normally.',
+      'start wait for 300ms',
+      'listeners closed',
+      'ingesters stopped',
+      /^wait for [12] conns to quit$/,
+      'wait for 0 conns to quit',
+      'source disposed',
+      'final wait for 200ms',
+      'srs gracefully quit',
+      'srs terminated',
+    ];
     let at = -1;
     for (const s of seq) {
       const i = m.findIndex((x, k) => k > at && (typeof s === 'string' ? x === s : s.test(x)));
@@ -428,7 +487,14 @@ describe('signals and graceful quit', () => {
     expect(Date.now() - t).toBeLessThan(2500); // <= 1 s to the next connection check, then grace_final_wait (200 ms)
     const m = messages(h);
     const after = m.slice(m.indexOf('sig=2, user terminate program, fast quit'));
-    expect(after).toEqual(['sig=2, user terminate program, fast quit', 'wait for 1 conns to quit', 'source disposed', 'final wait for 200ms', 'srs gracefully quit', 'srs terminated']);
+    expect(after).toEqual([
+      'sig=2, user terminate program, fast quit',
+      'wait for 1 conns to quit',
+      'source disposed',
+      'final wait for 200ms',
+      'srs gracefully quit',
+      'srs terminated',
+    ]);
     await stuck.closed;
   });
 
@@ -474,7 +540,13 @@ describe('signals and graceful quit', () => {
     expect(dt).toBeLessThan(2600);
     await waitFor(() => !alive(pid), 1000, 'exit');
     const m = messages(h);
-    expect(m).toEqual(expect.arrayContaining(['sig=3, user start gracefully quit', 'cleanup for quit signal fast=0, grace=1', 'quit for thread #2(hybrid) finished']));
+    expect(m).toEqual(
+      expect.arrayContaining([
+        'sig=3, user start gracefully quit',
+        'cleanup for quit signal fast=0, grace=1',
+        'quit for thread #2(hybrid) finished',
+      ]),
+    );
     for (const s of ['start wait for 300ms', 'listeners closed', 'srs terminated']) expect(m).not.toContain(s);
   });
 
@@ -485,7 +557,9 @@ describe('signals and graceful quit', () => {
     const c = await connectClient({ port: h.ports.rtmp, kind: 'publish', stream: 'live/k', bitrateKbps: 400 });
     const player = await connectClient({ port: h.ports.http, kind: 'flv', stream: 'live/k' });
     let got = 0;
-    player.socket.on('data', (d: Buffer) => { got += d.length; });
+    player.socket.on('data', (d: Buffer) => {
+      got += d.length;
+    });
     await waitFor(() => got > 10000, 3000, 'relayed media bytes');
     const listed = (await api(h, '/api/v1/clients/')).json.clients as Array<{ type: string; send_bytes: number; recv_bytes: number }>;
     expect(listed.find((x) => x.type === 'flv-play')!.send_bytes).toBeGreaterThan(10000);
@@ -533,10 +607,14 @@ describe('systemctl shim', () => {
 
     expect((await initd(h, 'grace')).code).toBe(0);
     await waitFor(() => !alive(main1), 5000, 'old exit');
-    const main2 = await waitFor(async () => {
-      const p = Number((await run(h.systemctl, ['show', '-p', 'MainPID', '--value', 'srs'])).out.trim());
-      return p && p !== main1 && alive(p) ? p : 0;
-    }, 6000, 'restart');
+    const main2 = await waitFor(
+      async () => {
+        const p = Number((await run(h.systemctl, ['show', '-p', 'MainPID', '--value', 'srs'])).out.trim());
+        return p && p !== main1 && alive(p) ? p : 0;
+      },
+      6000,
+      'restart',
+    );
     await waitFor(async () => (await api(h, '/api/v1/versions').catch(() => null))?.json.pid === String(main2), 5000, 'new API');
     expect((await api(h, '/api/v1/versions')).json.service).not.toBe(svc1);
     expect((await run(h.systemctl, ['show', '-p', 'NRestarts', 'srs'])).out).toBe('NRestarts=1\n');
@@ -558,9 +636,19 @@ describe('media-client CLI', () => {
     const h = await newHost();
     expect((await initd(h, 'start')).code).toBe(0);
     await waitLog(h, 'signal installed, reload=1');
-    const cli = spawn(process.execPath, [path.join(__dirname, '../srs-sim/media-client.js'), '--port', String(h.ports.rtmp), '--kind', 'play', '--leave-after-ms', '500']);
+    const cli = spawn(process.execPath, [
+      path.join(__dirname, '../srs-sim/media-client.js'),
+      '--port',
+      String(h.ports.rtmp),
+      '--kind',
+      'play',
+      '--leave-after-ms',
+      '500',
+    ]);
     let out = '';
-    cli.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    cli.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const code = await new Promise<number | null>((r) => cli.on('exit', r));
     expect(code).toBe(0);
     expect(out).toMatch(/connected play live\/livestream id=\w+\nclosed\n/);

@@ -105,7 +105,13 @@ describe('handshake gate', () => {
 
 /** A stand-in for node-ssh: a connection that can close, and a dispose that counts. */
 function fakeSsh(): NodeSSH & { disposed: number; connection: EventEmitter } {
-  const fake = { connection: new EventEmitter(), disposed: 0, dispose() { fake.disposed += 1; } };
+  const fake = {
+    connection: new EventEmitter(),
+    disposed: 0,
+    dispose() {
+      fake.disposed += 1;
+    },
+  };
   return fake as unknown as NodeSSH & { disposed: number; connection: EventEmitter };
 }
 
@@ -196,7 +202,14 @@ describe('remote exec', () => {
     lostCh.emit('close');
     expect(await lost).toMatchObject({ code: null, timedOut: false, connectionLost: true });
     expect(await execOverSsh(fakeClient(new Error('no channel')), 'x', limits)).toMatchObject({ code: null, connectionLost: true });
-    expect(await execOverSsh(undefined, 'x', limits)).toEqual({ code: null, stdout: '', stderr: '', durationMs: 0, timedOut: false, connectionLost: true });
+    expect(await execOverSsh(undefined, 'x', limits)).toEqual({
+      code: null,
+      stdout: '',
+      stderr: '',
+      durationMs: 0,
+      timedOut: false,
+      connectionLost: true,
+    });
   });
 
   it('closes the channel when the client timer runs out', async () => {

@@ -16,8 +16,10 @@ const srsListeners = (pid: number) => [1935, 1985, 8080].map((p) => `listen=0.0.
 const probe = {
   stopped: (extra = '') => `${HEAD}${extra}probe=done\n`,
   stale: (pid: number, extra = '') => `${HEAD}pid=${pid}\n${extra}probe=done\n`,
-  running: (pid: number) => `${HEAD}pid=${pid}\nproc_state=S\nproc_ppid=1\nproc_cmdline=./objs/srs -c conf/srs.conf \nproc_cwd=${ROOT}\n${srsListeners(pid)}\nprobe=done\n`,
-  zombie: (pid: number, parent: number) => `${HEAD}pid=${pid}\nproc_state=Z\nproc_ppid=${parent}\nproc_cmdline=\nproc_cwd=\nparent_cmdline=/usr/sbin/keepalive-runner --no-reap \nprobe=done\n`,
+  running: (pid: number) =>
+    `${HEAD}pid=${pid}\nproc_state=S\nproc_ppid=1\nproc_cmdline=./objs/srs -c conf/srs.conf \nproc_cwd=${ROOT}\n${srsListeners(pid)}\nprobe=done\n`,
+  zombie: (pid: number, parent: number) =>
+    `${HEAD}pid=${pid}\nproc_state=Z\nproc_ppid=${parent}\nproc_cmdline=\nproc_cwd=\nparent_cmdline=/usr/sbin/keepalive-runner --no-reap \nprobe=done\n`,
   foreign: (pid: number) => `${HEAD}pid=${pid}\nproc_state=S\nproc_ppid=1\nproc_cmdline=sleep 1000 \nproc_cwd=/root\nprobe=done\n`,
 };
 
@@ -34,7 +36,8 @@ class ScriptedHost implements HostPort {
     const name = c.argv[3];
     let stdout = '';
     if (name === 'srs-probe') stdout = this.states.length > 1 ? (this.states.shift() ?? '') : (this.states[0] ?? '');
-    else if (name === 'srs-log') stdout = `log_stat=7 ${100 + this.log.length}\n---\n${this.log.slice(Math.max(0, Number(c.argv[7]) - 100))}`;
+    else if (name === 'srs-log')
+      stdout = `log_stat=7 ${100 + this.log.length}\n---\n${this.log.slice(Math.max(0, Number(c.argv[7]) - 100))}`;
     else if (name === 'srs-initd') {
       const action = c.argv[5] ?? '';
       this.initd.push(action);
@@ -47,7 +50,10 @@ class ScriptedHost implements HostPort {
     if (!a) return Promise.resolve({ status: 0, body: '' });
     const env = { code: 0, server: 'vid-1', service: a.service, pid: String(a.pid) };
     if (path.startsWith('/api/v1/summaries')) {
-      return Promise.resolve({ status: 200, body: JSON.stringify({ ...env, data: { self: { version: '6.0.157', pid: a.pid, srs_uptime: 3 } } }) });
+      return Promise.resolve({
+        status: 200,
+        body: JSON.stringify({ ...env, data: { self: { version: '6.0.157', pid: a.pid, srs_uptime: 3 } } }),
+      });
     }
     const list = path.startsWith('/api/v1/clients') ? 'clients' : 'streams';
     return Promise.resolve({ status: 200, body: JSON.stringify({ ...env, [list]: [] }) });
@@ -85,7 +91,9 @@ describe('the start every path uses: zombie and recycled pid in the pid file', (
     expect(host.initd).toEqual(['start']);
     expect(r.outcome).toBe('ok');
     expect(r.after).toMatchObject({ state: 'running', pid: 300 });
-    expect(r.evidence.join('\n')).toMatch(/pid 200 was a zombie \(SRS's init\.d counts it as running\): reaped within \d+ ms, then started/);
+    expect(r.evidence.join('\n')).toMatch(
+      /pid 200 was a zombie \(SRS's init\.d counts it as running\): reaped within \d+ ms, then started/,
+    );
   });
 
   it('a zombie nobody reaps: init.d start is never run; the summary names the pid, its parent and the fix', async () => {
@@ -95,7 +103,7 @@ describe('the start every path uses: zombie and recycled pid in the pid file', (
     expect(r.outcome).toBe('failed');
     expect(r.errorCode).toBe('zombie_pid');
     expect(r.summary).toBe(
-      "start FAILED: nothing was started: pid 200 (in /usr/local/srs/objs/srs.pid) exited but is still a zombie after 0.9 s: its parent, pid 4321 (`/usr/sbin/keepalive-runner --no-reap`), has not reaped it, and SRS's init.d start counts a zombie as running (\"should not start it again\"). To fix: have pid 4321 reap it (or run SRS under an init that reaps exited daemons), or remove the stale pid file /usr/local/srs/objs/srs.pid; then `/srs start edge-1`",
+      'start FAILED: nothing was started: pid 200 (in /usr/local/srs/objs/srs.pid) exited but is still a zombie after 0.9 s: its parent, pid 4321 (`/usr/sbin/keepalive-runner --no-reap`), has not reaped it, and SRS\'s init.d start counts a zombie as running ("should not start it again"). To fix: have pid 4321 reap it (or run SRS under an init that reaps exited daemons), or remove the stale pid file /usr/local/srs/objs/srs.pid; then `/srs start edge-1`',
     );
     expect(r.summary).not.toMatch(/is not running/);
     expect(r.after.state).toBe('zombie');
@@ -111,10 +119,14 @@ describe('the start every path uses: zombie and recycled pid in the pid file', (
       "start FAILED: nothing was started: pid 777 in /usr/local/srs/objs/srs.pid is `sleep 1000`, not SRS; SRS's init.d counts it as running and refuses to start. The pid file is stale (SRS never removes it after a crash or a graceful quit): remove /usr/local/srs/objs/srs.pid, then `/srs start edge-1`",
     );
     // status says the same, and stop does not run init.d (it would SIGTERM that program).
-    expect((await runVerb(ctxFor(host), 'status')).summary).toBe("stopped (stale pid file: pid 777 is now `sleep 1000`, not SRS; SRS's init.d counts it as running and refuses to start)");
+    expect((await runVerb(ctxFor(host), 'status')).summary).toBe(
+      "stopped (stale pid file: pid 777 is now `sleep 1000`, not SRS; SRS's init.d counts it as running and refuses to start)",
+    );
     const stop = await runVerb(ctxFor(host), 'stop');
     expect(stop.outcome).toBe('noop');
-    expect(stop.summary).toMatch(/init\.d stop was not run \(it would send SIGTERM to pid 777, which is not SRS\)\. The pid file is stale .*remove \/usr\/local\/srs\/objs\/srs\.pid/);
+    expect(stop.summary).toMatch(
+      /init\.d stop was not run \(it would send SIGTERM to pid 777, which is not SRS\)\. The pid file is stale .*remove \/usr\/local\/srs\/objs\/srs\.pid/,
+    );
     expect(host.initd).toEqual([]);
   });
 
@@ -127,7 +139,9 @@ describe('the start every path uses: zombie and recycled pid in the pid file', (
     expect(host.initd).toEqual(['start']);
     expect(r.outcome).toBe('failed');
     expect(r.errorCode).toBe('zombie_pid');
-    expect(r.summary).toMatch(/^start FAILED: SRS's init\.d refused to start \("SRS started\(pid 201\), should not start it again\."\): it counted pid 201 as running; pid 201 \(in \/usr\/local\/srs\/objs\/srs\.pid\) exited but is still a zombie/);
+    expect(r.summary).toMatch(
+      /^start FAILED: SRS's init\.d refused to start \("SRS started\(pid 201\), should not start it again\."\): it counted pid 201 as running; pid 201 \(in \/usr\/local\/srs\/objs\/srs\.pid\) exited but is still a zombie/,
+    );
     expect(r.summary).toMatch(/`\/srs start edge-1`$/);
   });
 
@@ -154,14 +168,19 @@ describe('the start every path uses: zombie and recycled pid in the pid file', (
     expect(host.initd).toEqual(['stop']);
     expect(r.outcome).toBe('failed');
     expect(r.errorCode).toBe('zombie_pid');
-    expect(r.summary).toMatch(/^restart FAILED \(pid 100 stopped, SRS did not start again\): nothing was started: pid 100 \(in \/usr\/local\/srs\/objs\/srs\.pid\) exited but is still a zombie after/);
+    expect(r.summary).toMatch(
+      /^restart FAILED \(pid 100 stopped, SRS did not start again\): nothing was started: pid 100 \(in \/usr\/local\/srs\/objs\/srs\.pid\) exited but is still a zombie after/,
+    );
   });
 });
 
 describe('stop and start when another program holds a port', () => {
   it('stop: SRS is gone and another program took 1935: the stop worked, and the holder is named', async () => {
     const host = new ScriptedHost([probe.running(100)], (action, h) => {
-      if (action === 'stop') h.states = [probe.stopped('listen=0.0.0.0:1935 users:(("nc",pid=1234,fd=3))\nowner_cmdline=1234 nc -l 1935 \nowner_cwd=1234 /root\n')];
+      if (action === 'stop')
+        h.states = [
+          probe.stopped('listen=0.0.0.0:1935 users:(("nc",pid=1234,fd=3))\nowner_cmdline=1234 nc -l 1935 \nowner_cwd=1234 /root\n'),
+        ];
       h.api = undefined;
       return 'Stopping SRS(pid 100)...[  OK  ]\nSRS stopped by SIGTERM[  OK  ]\n';
     });
@@ -174,7 +193,8 @@ describe('stop and start when another program holds a port', () => {
 
   it('stop: an SRS of this root still listening (its pid file gone) is not a confirmed stop', async () => {
     const host = new ScriptedHost([probe.running(100)], (action, h) => {
-      if (action === 'stop') h.states = [probe.stopped(`${srsListeners(100)}\nowner_cmdline=100 ./objs/srs -c conf/srs.conf \nowner_cwd=100 ${ROOT}\n`)];
+      if (action === 'stop')
+        h.states = [probe.stopped(`${srsListeners(100)}\nowner_cmdline=100 ./objs/srs -c conf/srs.conf \nowner_cwd=100 ${ROOT}\n`)];
       return '';
     });
     const r = await runVerb({ ...ctxFor(host), settings: workerSchema.parse({ stopTimeoutMs: 1000 }) }, 'stop');
@@ -186,12 +206,15 @@ describe('stop and start when another program holds a port', () => {
     const held = 'listen=0.0.0.0:1935 users:(("python3",pid=9942,fd=3))\nowner_cmdline=9942 python3 -c ... \nowner_cwd=9942 /root\n';
     const host = new ScriptedHost([probe.stopped(held)], (action, h) => {
       h.states = [probe.stale(300, held)];
-      h.log = '[2026-12-07 01:59:18.105][ERROR][300][0b61154k][98] Failed, code=1002(SocketBind)(Bind socket failed) : listen at 0.0.0.0:1935 : fd=8 : bind\n';
+      h.log =
+        '[2026-12-07 01:59:18.105][ERROR][300][0b61154k][98] Failed, code=1002(SocketBind)(Bind socket failed) : listen at 0.0.0.0:1935 : fd=8 : bind\n';
       return action === 'start' ? 'Starting SRS...[  OK  ]\nSRS started(pid 300)[  OK  ]\n' : '';
     });
     const r = await runVerb(ctxFor(host), 'start');
     expect(r.outcome).toBe('failed');
-    expect(r.summary).toBe('start FAILED: SRS exited right after starting; port 1935 is held by python3 (pid 9942): SRS cannot start until it is freed; now stopped (stale pid file: process 300 is gone)');
+    expect(r.summary).toBe(
+      'start FAILED: SRS exited right after starting; port 1935 is held by python3 (pid 9942): SRS cannot start until it is freed; now stopped (stale pid file: process 300 is gone)',
+    );
     expect(r.evidence.join('\n')).toMatch(/SocketBind/);
   });
 });

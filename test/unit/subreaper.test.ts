@@ -8,9 +8,13 @@ const BIN = path.join(REPO, '.tmp', 'bin', 'subreaper');
 
 /** Runs the subreaper over a shell that leaves an orphan (`sleep 0.2`), printing the orphan's pid. */
 function orphanUnder(delayMs: number): Promise<{ orphan: number; reaper: number; done: Promise<number | null> }> {
-  const child = spawn(BIN, ['--delay-ms', String(delayMs), '--', 'sh', '-c', 'sh -c "sleep 0.2 & echo \\$!"; sleep 3'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(BIN, ['--delay-ms', String(delayMs), '--', 'sh', '-c', 'sh -c "sleep 0.2 & echo \\$!"; sleep 3'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve) => child.stdout.once('data', (d: Buffer) => resolve({ orphan: Number(d.toString().trim()), reaper: child.pid ?? 0, done })));
+  return new Promise((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve({ orphan: Number(d.toString().trim()), reaper: child.pid ?? 0, done })),
+  );
 }
 
 describe('the test subreaper (scripts/with-subreaper.sh): reaps orphans after a delay, as init does on a real host', () => {
@@ -20,7 +24,10 @@ describe('the test subreaper (scripts/with-subreaper.sh): reaps orphans after a 
 
   it('adopts an orphan, leaves it a zombie for the delay, then reaps it', async () => {
     const { orphan, reaper, done } = await orphanUnder(800);
-    await waitUntil(() => readProcessInfo(orphan)?.ppid === reaper, { timeoutMs: 2000, description: 'the orphan adopted by the subreaper' });
+    await waitUntil(() => readProcessInfo(orphan)?.ppid === reaper, {
+      timeoutMs: 2000,
+      description: 'the orphan adopted by the subreaper',
+    });
     await waitUntil(() => readProcessInfo(orphan)?.state === 'Z', { timeoutMs: 2000, description: 'the orphan to exit and be a zombie' });
     const zombieSince = Date.now();
     await waitUntil(() => readProcessInfo(orphan) === undefined, { timeoutMs: 5000, description: 'the zombie reaped' });
@@ -28,8 +35,10 @@ describe('the test subreaper (scripts/with-subreaper.sh): reaps orphans after a 
     expect(await done).toBe(0);
   });
 
-  it('passes its command\'s exit status through and tells it where the reaper is', () => {
-    const out = execFileSync(BIN, ['--delay-ms', '0', '--', 'sh', '-c', 'echo "$SRS_CHATOPS_SUBREAPER $SRS_CHATOPS_REAP_DELAY_MS"'], { encoding: 'utf8' });
+  it("passes its command's exit status through and tells it where the reaper is", () => {
+    const out = execFileSync(BIN, ['--delay-ms', '0', '--', 'sh', '-c', 'echo "$SRS_CHATOPS_SUBREAPER $SRS_CHATOPS_REAP_DELAY_MS"'], {
+      encoding: 'utf8',
+    });
     expect(out.trim()).toMatch(/^\d+ 0$/);
     let status = 0;
     try {

@@ -2,7 +2,11 @@ import type { HostConfig } from '../../config/schema';
 import { listHosts } from '../../src/core/list-hosts';
 import { resolveTargets } from '../../src/core/resolve-targets';
 
-function host(name: string, groups: string[], extra: Partial<HostConfig> = {}): Pick<HostConfig, 'name' | 'address' | 'port' | 'groups' | 'serviceManager'> {
+function host(
+  name: string,
+  groups: string[],
+  extra: Partial<HostConfig> = {},
+): Pick<HostConfig, 'name' | 'address' | 'port' | 'groups' | 'serviceManager'> {
   return { name, address: `10.0.0.${name.length}`, port: 22, groups, serviceManager: 'initd', ...extra };
 }
 
@@ -89,7 +93,10 @@ describe('listHosts', () => {
   });
 
   it('unknown groups and host names given as groups', () => {
-    expect(listHosts(HOSTS, 'edgs')).toEqual({ ok: false, error: 'unknown group `edgs` (did you mean edges?); groups: edges, prod, origins' });
+    expect(listHosts(HOSTS, 'edgs')).toEqual({
+      ok: false,
+      error: 'unknown group `edgs` (did you mean edges?); groups: edges, prod, origins',
+    });
     expect(listHosts(HOSTS, 'lab')).toEqual({ ok: false, error: '`lab` is a host, not a group; groups: edges, prod, origins' });
     expect(listHosts([host('a', [])], 'x')).toEqual({ ok: false, error: 'unknown group `x`; no groups are configured' });
   });

@@ -40,7 +40,22 @@ describe('the usage after an unknown command lists every command help knows', ()
   it('names all of them, in help order', () => {
     const e = error('frobnicate edge-3');
     expect(e).toContain(`Usage: /srs &lt;${COMMAND_NAMES.join('|')}&gt;`);
-    for (const name of ['help', 'hosts', 'status', 'start', 'stop', 'restart', 'reload', 'rotate', 'grace', 'upgrade', 'history', 'jobs', 'cancel', 'abort']) {
+    for (const name of [
+      'help',
+      'hosts',
+      'status',
+      'start',
+      'stop',
+      'restart',
+      'reload',
+      'rotate',
+      'grace',
+      'upgrade',
+      'history',
+      'jobs',
+      'cancel',
+      'abort',
+    ]) {
       expect(e).toMatch(new RegExp(`[|;]${name}[|&]`));
     }
     expect(e).toContain('&lt;host|group|host,host|all&gt;');
@@ -56,9 +71,12 @@ describe('a viewer is told everything a viewer may run', () => {
   const slack = { allowedChannels: [], roles: { admin: [], operator: [], viewer: ['UVIEW'] } } as unknown as SlackConfig;
   const restart: Command = { kind: 'verb', verb: 'restart', target: 'edge-1' };
 
-  it('the refusal lists the role\'s commands and the lookups every role has', () => {
+  it("the refusal lists the role's commands and the lookups every role has", () => {
     const d = authorize({ userId: 'UVIEW', channelId: 'C1' }, restart, slack);
-    expect(d).toEqual({ allowed: false, reason: '`restart` needs the operator role; you are a viewer, who may run help, hosts, status, history, jobs, cancel, abort' });
+    expect(d).toEqual({
+      allowed: false,
+      reason: '`restart` needs the operator role; you are a viewer, who may run help, hosts, status, history, jobs, cancel, abort',
+    });
   });
 
   it('help, the refusal and the checks agree', () => {

@@ -46,7 +46,10 @@ describe('pinned host keys, as the workers pin them (what a plan binds)', () => 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pinned-'));
     const file = path.join(dir, 'known_hosts');
     const line = (hosts: string, k: Buffer) => `${hosts} ssh-ed25519 ${k.toString('base64')}`;
-    fs.writeFileSync(file, [line('10.0.0.1', k1), line('[10.0.0.2]:2202', k2), line('10.0.0.3', k3), `@revoked ${line('10.0.0.3', k3)}`].join('\n') + '\n');
+    fs.writeFileSync(
+      file,
+      [line('10.0.0.1', k1), line('[10.0.0.2]:2202', k2), line('10.0.0.3', k3), `@revoked ${line('10.0.0.3', k3)}`].join('\n') + '\n',
+    );
     const keys = pinnedFingerprints({ ...config, ssh: { ...config.ssh, knownHostsPath: file } });
     expect(keys.get('edge-1')).toBe(fingerprint(k1));
     expect(keys.get('edge-2')).toBe(fingerprint(k2));
@@ -58,7 +61,15 @@ describe('pinned host keys, as the workers pin them (what a plan binds)', () => 
 });
 
 describe('the worker checks an upgrade against the approved plan', () => {
-  const running = (version: string): HostSnapshot => ({ state: 'running', apiUp: true, version, pid: 10, serviceId: 's1', streams: 1, publishers: 1 });
+  const running = (version: string): HostSnapshot => ({
+    state: 'running',
+    apiUp: true,
+    version,
+    pid: 10,
+    serviceId: 's1',
+    streams: 1,
+    publishers: 1,
+  });
   const options = (over: Partial<UpgradeJobOptions> = {}): UpgradeJobOptions => ({
     version: '6.0.185',
     from: '6.0.184',
@@ -85,7 +96,12 @@ describe('the worker checks an upgrade against the approved plan', () => {
     };
     const h = host(name);
     // Only what the checks before any remote command read: a step past them would fail on the missing parts.
-    const ctx = { host: h, target: { name: h.name, address: h.address, port: h.port, user: h.user ?? config.ssh.user }, upgrade: job, grace: {} } as unknown as HostContext;
+    const ctx = {
+      host: h,
+      target: { name: h.name, address: h.address, port: h.port, user: h.user ?? config.ssh.user },
+      upgrade: job,
+      grace: {},
+    } as unknown as HostContext;
     return { ctx, stages };
   }
   const observed = (s: HostSnapshot) => ({ snapshot: s, probe: {} }) as unknown as ObservedHost;
@@ -95,7 +111,9 @@ describe('the worker checks an upgrade against the approved plan', () => {
     const step = await upgrade(ctx, observed(running('6.0.185')));
     expect(step.outcome).toBe('refused');
     expect(step.errorCode).toBe('plan_changed');
-    expect(step.summary).toBe('not upgraded: it already runs 6.0.185, but the approved plan said 6.0.184; the approval does not hold (it is not on the planned version): nothing was installed or restarted');
+    expect(step.summary).toBe(
+      'not upgraded: it already runs 6.0.185, but the approved plan said 6.0.184; the approval does not hold (it is not on the planned version): nothing was installed or restarted',
+    );
     expect(stages).toEqual(['snapshot']);
   });
 

@@ -25,7 +25,10 @@ describe('verb checkpoint: every step a job sent, by whom, across workers', () =
     await w1.mark('stop');
     const w2 = redisVerbCheckpoint(r.redis, 'j1', 'w2');
     const seen = await w2.previous();
-    expect(seen).toEqual({ steps: [{ action: 'stop', worker: 'w1', at: expect.any(Number) as number }], process: { pid: 10, serviceId: 'a' } });
+    expect(seen).toEqual({
+      steps: [{ action: 'stop', worker: 'w1', at: expect.any(Number) as number }],
+      process: { pid: 10, serviceId: 'a' },
+    });
     await w2.mark('start');
     expect((await w2.previous())?.steps).toHaveLength(1); // what earlier runs left, not this run's own marks
     const stored = JSON.parse(r.store.get(keys.verbCheckpoint('j1')) ?? '{}') as { steps: Array<{ action: string; worker: string }> };

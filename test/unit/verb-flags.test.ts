@@ -3,8 +3,14 @@ import { parseDuration } from '../../src/core/parse-duration';
 
 describe('verb flags', () => {
   it('grace takes --deadline; restart takes --graceful [--deadline]', () => {
-    expect(parseCommand('grace edge-3 --deadline 5m')).toEqual({ ok: true, command: { kind: 'verb', verb: 'grace', target: 'edge-3', options: { deadlineMs: 300000 } } });
-    expect(parseCommand('restart edges --graceful')).toEqual({ ok: true, command: { kind: 'verb', verb: 'restart', target: 'edges', options: { graceful: true } } });
+    expect(parseCommand('grace edge-3 --deadline 5m')).toEqual({
+      ok: true,
+      command: { kind: 'verb', verb: 'grace', target: 'edge-3', options: { deadlineMs: 300000 } },
+    });
+    expect(parseCommand('restart edges --graceful')).toEqual({
+      ok: true,
+      command: { kind: 'verb', verb: 'restart', target: 'edges', options: { graceful: true } },
+    });
     expect(parseCommand('restart edge-1 --graceful --deadline=90s')).toEqual({
       ok: true,
       command: { kind: 'verb', verb: 'restart', target: 'edge-1', options: { graceful: true, deadlineMs: 90000 } },
@@ -13,10 +19,19 @@ describe('verb flags', () => {
   });
 
   it('refuses flags a verb does not take, bad durations, and --deadline on a plain restart', () => {
-    expect(parseCommand('stop edge-1 --graceful')).toMatchObject({ ok: false, error: expect.stringMatching(/unknown flag `--graceful`/) as unknown });
-    expect(parseCommand('grace edge-1 --deadline soon')).toMatchObject({ ok: false, error: expect.stringMatching(/takes a duration like/) as unknown });
+    expect(parseCommand('stop edge-1 --graceful')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/unknown flag `--graceful`/) as unknown,
+    });
+    expect(parseCommand('grace edge-1 --deadline soon')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/takes a duration like/) as unknown,
+    });
     expect(parseCommand('grace edge-1 --deadline 48h')).toMatchObject({ ok: false });
-    expect(parseCommand('restart edge-1 --deadline 5m')).toMatchObject({ ok: false, error: expect.stringMatching(/needs `--graceful`/) as unknown });
+    expect(parseCommand('restart edge-1 --deadline 5m')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/needs `--graceful`/) as unknown,
+    });
     expect(parseCommand('grace edge-1 --deadline')).toMatchObject({ ok: false, error: expect.stringMatching(/needs a value/) as unknown });
   });
 

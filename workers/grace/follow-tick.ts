@@ -45,7 +45,10 @@ export async function followTick(ctx: HostContext, mark: LogMark, pid: number): 
   const tick: FollowTick = {
     procState: get('proc_state') || 'gone',
     listening: [...new Set(listening)],
-    lines: res.stdout.slice(sep + 5).split('\n').filter((l) => l.trim() !== ''),
+    lines: res.stdout
+      .slice(sep + 5)
+      .split('\n')
+      .filter((l) => l.trim() !== ''),
     mark: stat ? { file: mark.file, inode: stat[1] ?? mark.inode, offset: Number(stat[2]) } : mark,
   };
   if (established !== undefined && established !== '') tick.established = Number(established);
@@ -63,7 +66,10 @@ export interface SignalSent {
 
 /** Parses the kill script's `established=N` / `sent=SIG` / `refused=WHY` lines. */
 export function parseSignalSent(stdout: string, code: number | null): SignalSent {
-  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const sentLine = lines.find((l) => l.startsWith('sent=') || l.startsWith('refused='));
   const est = lines.find((l) => l.startsWith('established='))?.slice('established='.length);
   const out: SignalSent = { said: sentLine ?? `exit ${code ?? '?'}`, sent: sentLine?.startsWith('sent=') === true };

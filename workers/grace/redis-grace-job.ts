@@ -9,7 +9,15 @@ import type { AuditPort } from '../../src/ports/audit-port';
 const CHECKPOINT_TTL_SECONDS = 2 * 24 * 3600;
 
 /** A GraceJob backed by Redis: events to the stream, checkpoint in a key, decisions from the control list. */
-export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: HostJob, host: HostConfig, config: Config, worker: string, audit?: AuditPort): GraceJob {
+export function redisGraceJob(
+  redis: Redis,
+  events: JobEventPublisher,
+  job: HostJob,
+  host: HostConfig,
+  config: Config,
+  worker: string,
+  audit?: AuditPort,
+): GraceJob {
   const control = new RedisGraceControl(redis);
   const base = { v: 1 as const, requestId: job.requestId, jobId: job.jobId, host: job.host, verb: job.verb, worker };
   const ckKey = keys.graceCheckpoint(job.jobId);
@@ -22,7 +30,8 @@ export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: Host
     config: config.grace,
     autoEscalate: planned || groups.length > 0,
     autoEscalateReason: planned ? 'the approved upgrade plan' : `grace.autoEscalateGroups (${groups.join(', ')})`,
-    preflight: (progress, deadlineMs) => events.publish({ ...base, type: 'grace.preflight', at: Date.now(), progress, ...(deadlineMs !== undefined ? { deadlineMs } : {}) }),
+    preflight: (progress, deadlineMs) =>
+      events.publish({ ...base, type: 'grace.preflight', at: Date.now(), progress, ...(deadlineMs !== undefined ? { deadlineMs } : {}) }),
     progress: (progress) => events.publish({ ...base, type: 'grace.progress', at: Date.now(), progress }),
     milestone: async (progress, milestone, detail) => {
       if (audit && (milestone === 'escalated' || milestone === 'deadline' || milestone === 'exited')) {
@@ -46,7 +55,14 @@ export function redisGraceJob(redis: Redis, events: JobEventPublisher, job: Host
           })
           .catch(() => undefined);
       }
-      await events.publish({ ...base, type: 'grace.milestone', at: Date.now(), progress, milestone, ...(detail !== undefined ? { detail } : {}) });
+      await events.publish({
+        ...base,
+        type: 'grace.milestone',
+        at: Date.now(),
+        progress,
+        milestone,
+        ...(detail !== undefined ? { detail } : {}),
+      });
     },
     deadline: (progress) => events.publish({ ...base, type: 'grace.deadline', at: Date.now(), progress, extendMs: config.grace.extendMs }),
     loadCheckpoint: async () => {

@@ -45,7 +45,13 @@ export async function runGrace(ctx: HostContext, job: GraceJob, before: Observed
   if (!ck) {
     const s = before.snapshot;
     if (s.state !== 'running' || s.pid === undefined) {
-      const progress: GraceProgress = { host: ctx.host.name, stage: 'preflight', settings: { startWaitMs: 0, finalWaitMs: 0, forceGraceQuit: false }, samples: [], escalations: [] };
+      const progress: GraceProgress = {
+        host: ctx.host.name,
+        stage: 'preflight',
+        settings: { startWaitMs: 0, finalWaitMs: 0, forceGraceQuit: false },
+        samples: [],
+        escalations: [],
+      };
       return { outcome: 'refused', summary: 'no graceful quit: SRS is not running', evidence, progress, exitCode, output };
     }
     const settings = await readGraceSettings(ctx, s.pid);
@@ -70,7 +76,15 @@ export async function runGrace(ctx: HostContext, job: GraceJob, before: Observed
     if (s.version === undefined) evidence.push('API did not answer: version unknown, 5.0 check skipped');
     const deadlineMs = job.options.deadlineMs ?? job.config.deadlineMs;
     await job.preflight(progress, deadlineMs);
-    ck = { v: 1, phase: 'sending', pid: s.pid, mark: logMark(before.probe), progress, deadlinePrompted: false, ...(s.serviceId !== undefined ? { serviceId: s.serviceId } : {}) };
+    ck = {
+      v: 1,
+      phase: 'sending',
+      pid: s.pid,
+      mark: logMark(before.probe),
+      progress,
+      deadlinePrompted: false,
+      ...(s.serviceId !== undefined ? { serviceId: s.serviceId } : {}),
+    };
     await job.saveCheckpoint(ck);
     const run = await runService(ctx, 'grace');
     evidence.push(run.evidence);
@@ -104,7 +118,14 @@ function markSent(ck: GraceCheckpoint, deadlineMs: number, at: number): void {
   if (ck.progress.stage === 'preflight') ck.progress.stage = 'signal_sent';
 }
 
-async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evidence: string[], output: string, exitCode: number | null): Promise<GraceRun> {
+async function follow(
+  ctx: HostContext,
+  job: GraceJob,
+  ck: GraceCheckpoint,
+  evidence: string[],
+  output: string,
+  exitCode: number | null,
+): Promise<GraceRun> {
   const clock = ctx.now ?? Date.now;
   const p = ck.progress;
   const startedFollowing = clock();
@@ -122,14 +143,25 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
       p.deadlineAt = undefined;
       await job.saveCheckpoint(ck);
       await job.progress(p);
-      return { outcome: 'unknown', summary: `left draining at ${decided.by}'s request: ${connectedText(p)} still connected; SRS exits when they leave (no longer watched)`, evidence, progress: p, exitCode, output, ...(ck.serviceId ? { serviceId: ck.serviceId } : {}) };
+      return {
+        outcome: 'unknown',
+        summary: `left draining at ${decided.by}'s request: ${connectedText(p)} still connected; SRS exits when they leave (no longer watched)`,
+        evidence,
+        progress: p,
+        exitCode,
+        output,
+        ...(ck.serviceId ? { serviceId: ck.serviceId } : {}),
+      };
     }
     if (decided?.decision === 'extend') {
       p.deadlineAt = Math.max(p.deadlineAt ?? now, now) + job.config.extendMs;
       ck.deadlinePrompted = false;
       evidence.push(`deadline extended by ${decided.by}`);
     }
-    if (decided?.decision === 'force' || (job.autoEscalate && p.deadlineAt !== undefined && now >= p.deadlineAt && ck.sigintAt === undefined)) {
+    if (
+      decided?.decision === 'force' ||
+      (job.autoEscalate && p.deadlineAt !== undefined && now >= p.deadlineAt && ck.sigintAt === undefined)
+    ) {
       if (ck.sigintAt === undefined) {
         const by = decided ? decided.by : `automatic escalation (${job.autoEscalateReason ?? 'policy'})`;
         const sent = await signalSrs(ctx, ck.pid, 'INT');
@@ -178,7 +210,9 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
       await job.saveCheckpoint(ck);
       const zombie = tick.procState === 'Z';
       await milestone('exited', exitDetail(p, escalated, zombie ? ck.pid : undefined));
-      evidence.push(`pid ${ck.pid} ${zombie ? 'exited (a zombie until reaped)' : 'gone'}, ${tick.listening.length === 0 ? 'media and API ports closed' : `port ${tick.listening.join(', ')} now held by another program`}`);
+      evidence.push(
+        `pid ${ck.pid} ${zombie ? 'exited (a zombie until reaped)' : 'gone'}, ${tick.listening.length === 0 ? 'media and API ports closed' : `port ${tick.listening.join(', ')} now held by another program`}`,
+      );
       return {
         outcome: 'ok',
         summary: exitSummary(p, escalated, fromApi),
@@ -189,10 +223,16 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
         ...(ck.serviceId ? { serviceId: ck.serviceId } : {}),
       };
     }
-    if (ck.sigintAt !== undefined && ck.sigkillAt === undefined && clock() > ck.sigintAt + p.settings.finalWaitMs + job.config.killMarginMs) {
+    if (
+      ck.sigintAt !== undefined &&
+      ck.sigkillAt === undefined &&
+      clock() > ck.sigintAt + p.settings.finalWaitMs + job.config.killMarginMs
+    ) {
       const sent = await signalSrs(ctx, ck.pid, 'KILL');
       ck.sigkillAt = clock();
-      p.escalations.push(`SIGKILL at ${Math.round((ck.sigkillAt - (p.signalAt ?? ck.sigkillAt)) / 1000)}s (alive ${p.settings.finalWaitMs + job.config.killMarginMs} ms after SIGINT)`);
+      p.escalations.push(
+        `SIGKILL at ${Math.round((ck.sigkillAt - (p.signalAt ?? ck.sigkillAt)) / 1000)}s (alive ${p.settings.finalWaitMs + job.config.killMarginMs} ms after SIGINT)`,
+      );
       // Clients still there at SIGKILL were there at SIGINT too (listeners closed): the total forced off is the larger.
       if (sent.established !== undefined) p.forcedOff = Math.max(p.forcedOff ?? 0, sent.established);
       evidence.push(`SIGKILL: still alive after grace_final_wait + margin (${sent.said}${forcedText(sent.established)})`);
@@ -210,7 +250,14 @@ async function follow(ctx: HostContext, job: GraceJob, ck: GraceCheckpoint, evid
     }
     await job.saveCheckpoint(ck);
     if (clock() - startedFollowing > job.config.maxFollowMs) {
-      return { outcome: 'unknown', summary: `still draining after ${Math.round(job.config.maxFollowMs / 60000)} min; stopped watching (SRS exits when its clients leave)`, evidence, progress: p, exitCode, output };
+      return {
+        outcome: 'unknown',
+        summary: `still draining after ${Math.round(job.config.maxFollowMs / 60000)} min; stopped watching (SRS exits when its clients leave)`,
+        evidence,
+        progress: p,
+        exitCode,
+        output,
+      };
     }
     await ctx.sleep(job.config.pollMs);
   }

@@ -15,7 +15,9 @@ export function answerFailedJobs(ctx: JobContext): () => Promise<void> {
   const events = new QueueEvents(QUEUE_NAME, { connection });
   events.on('error', (err) => logger.warn({ err: err.message }, 'queue events error'));
   events.on('failed', ({ jobId, failedReason }) => {
-    void answerFailedJob(ctx, jobId, failedReason).catch((err: unknown) => logger.error({ jobId, err: String(err) }, 'could not answer a failed job'));
+    void answerFailedJob(ctx, jobId, failedReason).catch((err: unknown) =>
+      logger.error({ jobId, err: String(err) }, 'could not answer a failed job'),
+    );
   });
   return async () => {
     await events.close();

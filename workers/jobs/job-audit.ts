@@ -6,7 +6,13 @@ import type { JobContext } from './job-context';
 
 /** The fields every audit record of a job carries. */
 function auditBase(ctx: JobContext, data: HostJob): Omit<AuditEventInput, 'type' | 'data'> {
-  return { actor: `worker:${ctx.opts.workerId}`, requestId: data.requestId, correlationId: data.requestId, host: data.host, verb: data.verb };
+  return {
+    actor: `worker:${ctx.opts.workerId}`,
+    requestId: data.requestId,
+    correlationId: data.requestId,
+    host: data.host,
+    verb: data.verb,
+  };
 }
 
 /**
@@ -16,7 +22,11 @@ function auditBase(ctx: JobContext, data: HostJob): Omit<AuditEventInput, 'type'
 export function recordStart(ctx: JobContext, data: HostJob): Promise<boolean> {
   const { opts } = ctx;
   return opts.audit
-    .append({ ...auditBase(ctx, data), type: 'job.started', data: { jobId: data.jobId, requestedBy: data.requestedBy, ...(data.options ? { options: data.options } : {}) } })
+    .append({
+      ...auditBase(ctx, data),
+      type: 'job.started',
+      data: { jobId: data.jobId, requestedBy: data.requestedBy, ...(data.options ? { options: data.options } : {}) },
+    })
     .then(
       () => true,
       (err: unknown) => {
@@ -31,7 +41,13 @@ export function recordStart(ctx: JobContext, data: HostJob): Promise<boolean> {
  * settled, so the chain has them in order; the full transcript is kept as its SHA-256 and size. Never rejects: the
  * action already happened, a failure is logged.
  */
-export async function recordResult(ctx: JobContext, data: HostJob, started: Promise<boolean>, result: VerbResult, transcript: readonly string[]): Promise<void> {
+export async function recordResult(
+  ctx: JobContext,
+  data: HostJob,
+  started: Promise<boolean>,
+  result: VerbResult,
+  transcript: readonly string[],
+): Promise<void> {
   const full = transcript.join('\n');
   await started; // settled (never rejects); the result record follows the start record
   await ctx.opts.audit
@@ -54,5 +70,7 @@ export async function recordResult(ctx: JobContext, data: HostJob, started: Prom
         evidence: result.evidence.slice(0, 10),
       },
     })
-    .catch((err: unknown) => ctx.opts.logger.error({ jobId: data.jobId, err: String(err) }, 'audit: job result not recorded (the action already happened)'));
+    .catch((err: unknown) =>
+      ctx.opts.logger.error({ jobId: data.jobId, err: String(err) }, 'audit: job result not recorded (the action already happened)'),
+    );
 }

@@ -5,7 +5,17 @@ import type { JobContext } from './job-context';
 /** Publishes a job's result (the bot answers it in the request's thread). */
 export function publishResult(ctx: JobContext, data: HostJob, result: VerbResult): Promise<void> {
   const { opts } = ctx;
-  return opts.events.publish({ v: 1, type: 'job.result', requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId, result });
+  return opts.events.publish({
+    v: 1,
+    type: 'job.result',
+    requestId: data.requestId,
+    jobId: data.jobId,
+    host: data.host,
+    verb: data.verb,
+    at: Date.now(),
+    worker: opts.workerId,
+    result,
+  });
 }
 
 /**
@@ -14,9 +24,20 @@ export function publishResult(ctx: JobContext, data: HostJob, result: VerbResult
  */
 export async function publishStarted(ctx: JobContext, data: HostJob, mutating: boolean): Promise<void> {
   const { opts } = ctx;
-  const startedEvent = { v: 1 as const, type: 'job.started' as const, requestId: data.requestId, jobId: data.jobId, host: data.host, verb: data.verb, at: Date.now(), worker: opts.workerId };
+  const startedEvent = {
+    v: 1 as const,
+    type: 'job.started' as const,
+    requestId: data.requestId,
+    jobId: data.jobId,
+    host: data.host,
+    verb: data.verb,
+    at: Date.now(),
+    worker: opts.workerId,
+  };
   if (mutating) await opts.events.publish(startedEvent);
   else {
-    opts.events.publish(startedEvent).catch((err: unknown) => opts.logger.warn({ jobId: data.jobId, err: String(err) }, 'job.started event not published'));
+    opts.events
+      .publish(startedEvent)
+      .catch((err: unknown) => opts.logger.warn({ jobId: data.jobId, err: String(err) }, 'job.started event not published'));
   }
 }

@@ -34,7 +34,9 @@ export async function processJob(ctx: JobContext, job: Job<HostJob>, token?: str
  */
 async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig): Promise<VerbResult> {
   const { logger } = ctx.opts;
-  const stopRenewal = ctx.hostQueue.keepLock(data.host, data.jobId, ctx.lockTtlMs, (err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
+  const stopRenewal = ctx.hostQueue.keepLock(data.host, data.jobId, ctx.lockTtlMs, (err: unknown) =>
+    logger.warn({ err: String(err) }, 'lock renew failed'),
+  );
   const started = recordStart(ctx, data);
   const mutating = mutatesHost(data.verb);
   if (mutating && !(await started)) {

@@ -16,7 +16,10 @@ import type { JobContext } from './job-context';
 export async function runJob(ctx: JobContext, data: HostJob, host: HostConfig, transcript: string[]): Promise<VerbResult> {
   const { logger } = ctx.opts;
   const result = await runVerb(hostContext(ctx, data, host, transcript), data.verb);
-  logger.info({ host: data.host, verb: data.verb, jobId: data.jobId, requestId: data.requestId, outcome: result.outcome, ms: result.durationMs }, 'verb done');
+  logger.info(
+    { host: data.host, verb: data.verb, jobId: data.jobId, requestId: data.requestId, outcome: result.outcome, ms: result.durationMs },
+    'verb done',
+  );
   return result;
 }
 
@@ -34,7 +37,11 @@ function hostContext(ctx: JobContext, data: HostJob, host: HostConfig, transcrip
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     checkpoint: redisVerbCheckpoint(redis, data.jobId, opts.workerId),
     transcript,
-    ...(data.verb === 'grace' || data.verb === 'restart' || data.verb === 'upgrade' ? { grace: redisGraceJob(redis, opts.events, data, host, config, opts.workerId, opts.audit) } : {}),
-    ...(data.verb === 'upgrade' && data.options?.upgrade ? { upgrade: redisUpgradeJob(redis, opts.events, data, data.options.upgrade, config.upgrade, opts.workerId) } : {}),
+    ...(data.verb === 'grace' || data.verb === 'restart' || data.verb === 'upgrade'
+      ? { grace: redisGraceJob(redis, opts.events, data, host, config, opts.workerId, opts.audit) }
+      : {}),
+    ...(data.verb === 'upgrade' && data.options?.upgrade
+      ? { upgrade: redisUpgradeJob(redis, opts.events, data, data.options.upgrade, config.upgrade, opts.workerId) }
+      : {}),
   };
 }

@@ -3,7 +3,6 @@ import { CONNECT_FAILURES } from '../ssh/ssh-errors';
 import type { HostPort } from '../../src/ports/host-port';
 import type { MetricsPort } from '../../src/ports/metrics-port';
 
-
 /** The SSH host port, counting operations refused for want of a connection (by reason); callers still see the error. */
 export function meteredHosts(inner: HostPort, metrics: MetricsPort): HostPort {
   const count = (err: unknown): never => {

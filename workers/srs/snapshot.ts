@@ -69,14 +69,17 @@ export async function observeHost(ctx: HostContext): Promise<ObservedHost> {
   if (probe.holders !== undefined && probe.holders.length > 0) snapshot.portHolders = probe.holders;
   if (api && (probe.pid === undefined || api.pid === undefined || api.pid === probe.pid)) {
     snapshot.apiUp = true;
-    Object.assign(snapshot, stripUndefined({
-      version: api.version,
-      serviceId: api.serviceId,
-      uptimeSeconds: api.uptimeSeconds,
-      clients: api.clients,
-      publishers: api.publishers,
-      streams: api.streams,
-    }));
+    Object.assign(
+      snapshot,
+      stripUndefined({
+        version: api.version,
+        serviceId: api.serviceId,
+        uptimeSeconds: api.uptimeSeconds,
+        clients: api.clients,
+        publishers: api.publishers,
+        streams: api.streams,
+      }),
+    );
   }
   return { snapshot, probe };
 }

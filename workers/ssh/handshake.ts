@@ -43,7 +43,10 @@ export async function handshake(target: HostTarget, settings: HandshakeSettings)
     ssh.dispose();
     destroyClient(client);
     const error = connectError(target.name, err, check.refusal(), check.presented);
-    settings.logger.warn({ host: target.name, code: error.code, err: err instanceof Error ? err.message : String(err) }, 'ssh connect failed');
+    settings.logger.warn(
+      { host: target.name, code: error.code, err: err instanceof Error ? err.message : String(err) },
+      'ssh connect failed',
+    );
     throw error;
   }
   // Small requests (channel opens, a command line, an HTTP GET) must not wait for a delayed ACK (Nagle).

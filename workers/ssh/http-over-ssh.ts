@@ -16,7 +16,11 @@ const BODY_CAP_BYTES = 1024 * 1024;
  */
 export async function httpGetOverSsh(ssh: NodeSSH, hostPort: string, path: string, timeoutMs: number): Promise<HostHttpResponse> {
   const [host, portText] = splitHostPort(hostPort);
-  const channel = await withTimeout(ssh.forwardOut('127.0.0.1', 0, host, Number(portText)), timeoutMs, () => new ChatopsError(ErrorCode.CommandTimeout, `API connect timed out after ${timeoutMs} ms`));
+  const channel = await withTimeout(
+    ssh.forwardOut('127.0.0.1', 0, host, Number(portText)),
+    timeoutMs,
+    () => new ChatopsError(ErrorCode.CommandTimeout, `API connect timed out after ${timeoutMs} ms`),
+  );
   return httpOverChannel(channel, host, path, timeoutMs);
 }
 

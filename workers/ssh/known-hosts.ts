@@ -87,7 +87,8 @@ function parseLine(text: string, line: number): KnownHostLine | KnownHostsProble
     else badMarker = `unknown marker ${word.slice(0, 32)} (OpenSSH knows @revoked and @cert-authority)`;
   }
   const [hostText, keyType, keyText] = fields;
-  if (hostText === undefined || keyType === undefined || keyText === undefined) return { line, reason: 'expected "[marker] hosts key-type base64-key"' };
+  if (hostText === undefined || keyType === undefined || keyText === undefined)
+    return { line, reason: 'expected "[marker] hosts key-type base64-key"' };
   const hosts = readHostField(hostText);
   if (typeof hosts === 'string') return { line, reason: hosts };
   if (badMarker) return { line, reason: badMarker, hosts };

@@ -20,7 +20,9 @@ export function pinnedFingerprints(config: Pick<Config, 'ssh' | 'hosts'>): Map<s
     // The keys its lines pin, each kept only when the whole file accepts it as the workers would (a `@revoked` line
     // or an unreadable line that may name the host refuses it).
     const pins = linesFor(known, h.address, h.port).lines.filter((l) => l.marker === 'pin');
-    const pinned = new Set(pins.filter((l) => verifyHostKey(known, h.address, h.port, l.key).kind === 'match').map((l) => fingerprint(l.key)));
+    const pinned = new Set(
+      pins.filter((l) => verifyHostKey(known, h.address, h.port, l.key).kind === 'match').map((l) => fingerprint(l.key)),
+    );
     if (pinned.size > 0) out.set(h.name, [...pinned].sort().join(','));
   }
   return out;

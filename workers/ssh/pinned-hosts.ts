@@ -9,7 +9,10 @@ export function readKnownHostsFile(path: string): KnownHosts {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new ChatopsError(ErrorCode.ConfigInvalid, `cannot read ssh.knownHostsPath ${path}; create it with every host's key (srs-chatops doctor --trust-new pins them after you check the fingerprints).`);
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `cannot read ssh.knownHostsPath ${path}; create it with every host's key (srs-chatops doctor --trust-new pins them after you check the fingerprints).`,
+    );
   }
   return parseKnownHosts(text);
 }
@@ -37,11 +40,15 @@ export function hostCoverage(known: KnownHosts, host: Pick<HostConfig, 'name' | 
     name: host.name,
     entry,
     pinned: lines.filter((l) => l.marker === 'pin').map(describeLine),
-    pinnedByName: lines.some((l) => l.marker === 'pin' && l.hosts.kind === 'patterns' && l.hosts.text.toLowerCase().split(',').includes(entry)),
+    pinnedByName: lines.some(
+      (l) => l.marker === 'pin' && l.hosts.kind === 'patterns' && l.hosts.text.toLowerCase().split(',').includes(entry),
+    ),
     blocking: [
       ...problems.map((p) => `${describeLine(p)}: cannot be read (${p.reason})`),
       ...lines.filter((l) => l.marker === 'revoked').map((l) => `${describeLine(l)}: revokes a key of this host`),
-      ...lines.filter((l) => l.marker === 'cert-authority').map((l) => `${describeLine(l)}: host certificates, which this bot cannot verify`),
+      ...lines
+        .filter((l) => l.marker === 'cert-authority')
+        .map((l) => `${describeLine(l)}: host certificates, which this bot cannot verify`),
     ],
     negatedBy: known.lines.filter((l) => hostFieldMatch(l.hosts, entry) === 'negated').map(describeLine),
   };
@@ -62,7 +69,10 @@ export function assertHostsPinned(config: Config): void {
   const problems = readKnownHostsFile(path).problems;
   if (problems.length > 0) {
     const list = problems.map((p) => `${describeLine(p)}: ${p.reason}`).join('; ');
-    throw new ChatopsError(ErrorCode.ConfigInvalid, `${path} has lines this bot cannot read, so it cannot honour them: ${list}. Correct or delete each line (srs-chatops doctor lists them).`);
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `${path} has lines this bot cannot read, so it cannot honour them: ${list}. Correct or delete each line (srs-chatops doctor lists them).`,
+    );
   }
   const missing = unpinnedHosts(config);
   if (missing.length === 0) return;

@@ -2,25 +2,45 @@ import { ChatopsError, ErrorCode } from '../../src/core/errors';
 import type { HostKeyVerdict } from './known-hosts';
 
 /** Every code {@link connectError} gives: the host could not be connected to (not a command that ran and failed). */
-export const CONNECT_FAILURES: ReadonlySet<string> = new Set([ErrorCode.SshConnectFailed, ErrorCode.SshConnectTimeout, ErrorCode.SshAuthFailed, ErrorCode.HostKeyMismatch, ErrorCode.HostKeyUnknown]);
+export const CONNECT_FAILURES: ReadonlySet<string> = new Set([
+  ErrorCode.SshConnectFailed,
+  ErrorCode.SshConnectTimeout,
+  ErrorCode.SshAuthFailed,
+  ErrorCode.HostKeyMismatch,
+  ErrorCode.HostKeyUnknown,
+]);
 
 /** Turns a failed ssh2 connect into an error whose message tells the operator what to do. */
 export function connectError(host: string, err: unknown, verdict: HostKeyVerdict | undefined, presented: string | undefined): ChatopsError {
-  const level = typeof err === 'object' && err !== null && 'level' in err ? String((err).level) : '';
+  const level = typeof err === 'object' && err !== null && 'level' in err ? String(err.level) : '';
   const message = err instanceof Error ? err.message : String(err);
   const refused = hostKeyRefusal(host, verdict, presented);
   if (refused) return new ChatopsError(refused.code, refused.message, { cause: err });
   if (level === 'client-timeout' || /timed out/i.test(message)) {
-    return new ChatopsError(ErrorCode.SshConnectTimeout, `${host} did not answer SSH in time (connect timeout); is the host up?`, { cause: err, retryable: true });
+    return new ChatopsError(ErrorCode.SshConnectTimeout, `${host} did not answer SSH in time (connect timeout); is the host up?`, {
+      cause: err,
+      retryable: true,
+    });
   }
   if (level === 'client-authentication') {
-    return new ChatopsError(ErrorCode.SshAuthFailed, `SSH login to ${host} was refused (authentication failed); check the bot's key is in the user's authorized_keys.`, { cause: err });
+    return new ChatopsError(
+      ErrorCode.SshAuthFailed,
+      `SSH login to ${host} was refused (authentication failed); check the bot's key is in the user's authorized_keys.`,
+      { cause: err },
+    );
   }
-  return new ChatopsError(ErrorCode.SshConnectFailed, `cannot reach ${host} over SSH (${message.slice(0, 120)}).`, { cause: err, retryable: true });
+  return new ChatopsError(ErrorCode.SshConnectFailed, `cannot reach ${host} over SSH (${message.slice(0, 120)}).`, {
+    cause: err,
+    retryable: true,
+  });
 }
 
 /** Why known_hosts refused the key `host` presented, in words an operator can act on; undefined when it did not. */
-function hostKeyRefusal(host: string, verdict: HostKeyVerdict | undefined, presented: string | undefined): { code: ErrorCode; message: string } | undefined {
+function hostKeyRefusal(
+  host: string,
+  verdict: HostKeyVerdict | undefined,
+  presented: string | undefined,
+): { code: ErrorCode; message: string } | undefined {
   const key = presented ?? '?';
   switch (verdict?.kind) {
     case 'mismatch':

@@ -45,7 +45,13 @@ export class SshHost implements HostPort {
     const privateKey = readPrivateKey(options.privateKeyPath);
     const knownHosts = new KnownHostsCache(options.knownHostsPath);
     this.handshakes = new HandshakeGate(options.maxConcurrentConnects ?? 32);
-    const settings = { privateKey, knownHosts, connectTimeoutMs: options.connectTimeoutMs, keepaliveIntervalMs: options.keepaliveIntervalMs, logger: options.logger };
+    const settings = {
+      privateKey,
+      knownHosts,
+      connectTimeoutMs: options.connectTimeoutMs,
+      keepaliveIntervalMs: options.keepaliveIntervalMs,
+      logger: options.logger,
+    };
     this.pool = new ConnectionPool({
       connect: (target) => this.handshakes.admit(() => handshake(target, settings)),
       maxChannelsPerHost: options.maxChannelsPerHost,
@@ -63,7 +69,11 @@ export class SshHost implements HostPort {
     return this.pool.withChannel(target, (pooled) => {
       const line = timedCommandLine(command);
       this.options.onCommand?.(target, line);
-      const limits = { clientTimeoutMs: command.timeoutMs + CLIENT_TIMER_MARGIN_MS, outputCapChars: this.options.outputCapChars ?? DEFAULT_OUTPUT_CAP_CHARS, started: Date.now() };
+      const limits = {
+        clientTimeoutMs: command.timeoutMs + CLIENT_TIMER_MARGIN_MS,
+        outputCapChars: this.options.outputCapChars ?? DEFAULT_OUTPUT_CAP_CHARS,
+        started: Date.now(),
+      };
       return execOverSsh(pooled.dead ? undefined : (pooled.ssh.connection ?? undefined), line, limits);
     });
   }

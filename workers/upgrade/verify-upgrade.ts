@@ -5,7 +5,8 @@ import type { UpgradeBaseline } from './upgrade-job';
 import { plural } from '../../src/core/render/plural';
 
 /** Why a host failed its post-upgrade checks (the rollout halts on any). */
-export type HealthFailure = 'process_dead' | 'api_down' | 'version_mismatch' | 'not_new_process' | 'startup_failure' | 'streams_not_recovered';
+export type HealthFailure =
+  'process_dead' | 'api_down' | 'version_mismatch' | 'not_new_process' | 'startup_failure' | 'streams_not_recovered';
 
 /** The verdict of the checks after an upgrade's restart. */
 export interface UpgradeVerdict {
@@ -29,7 +30,12 @@ const LINE_PID = /^\[[^\]]*\]\[[A-Z]+\]\[(\d+)\]/;
  * back to at least what the host had before, within `healthTimeoutMs` (encoders reconnect by themselves; a build
  * that serves no streams never gets there). Everything is compared with the baseline taken before the upgrade.
  */
-export async function verifyUpgrade(ctx: HostContext, target: string, baseline: UpgradeBaseline, healthTimeoutMs: number): Promise<UpgradeVerdict> {
+export async function verifyUpgrade(
+  ctx: HostContext,
+  target: string,
+  baseline: UpgradeBaseline,
+  healthTimeoutMs: number,
+): Promise<UpgradeVerdict> {
   const deadline = Date.now() + healthTimeoutMs;
   let mark = baseline.mark;
   const startFailures: string[] = [];
@@ -40,9 +46,11 @@ export async function verifyUpgrade(ctx: HostContext, target: string, baseline: 
     startFailures.push(...log.lines.filter((l) => START_FAILURE.test(l) && s.pid !== undefined && LINE_PID.exec(l)?.[1] === String(s.pid)));
     const fail = (failure: HealthFailure, detail: string): UpgradeVerdict => ({ ok: false, failure, detail, evidence: [detail], observed });
     if (s.state !== 'running') return fail('process_dead', `SRS is not running after the restart (${s.state.replace('_', ' ')})`);
-    if (startFailures.length > 0) return fail('startup_failure', `the new process logged a startup failure: ${(startFailures[0] ?? '').slice(0, 200)}`);
+    if (startFailures.length > 0)
+      return fail('startup_failure', `the new process logged a startup failure: ${(startFailures[0] ?? '').slice(0, 200)}`);
     if (s.apiUp && s.version !== target) return fail('version_mismatch', `the API reports ${s.version ?? '?'}, not ${target}`);
-    if (s.apiUp && baseline.serviceId !== undefined && s.serviceId === baseline.serviceId) return fail('not_new_process', `the API still answers from the old process (service ${s.serviceId})`);
+    if (s.apiUp && baseline.serviceId !== undefined && s.serviceId === baseline.serviceId)
+      return fail('not_new_process', `the API still answers from the old process (service ${s.serviceId})`);
     const streams = s.streams ?? 0;
     const publishers = s.publishers ?? 0;
     // What must come back is what was published: a stream listed only for its players is not one to recover.
@@ -50,13 +58,18 @@ export async function verifyUpgrade(ctx: HostContext, target: string, baseline: 
       return {
         ok: true,
         detail: `serves ${target} (pid ${s.pid ?? '?'}), published streams ${publishers} of ${baseline.publishers} back`,
-        evidence: [`API: version ${target}, service ${s.serviceId ?? '?'} (was ${baseline.serviceId ?? '?'}), ${plural(streams, 'stream')}, ${plural(publishers, 'publisher')} (before: ${baseline.streams}, ${baseline.publishers}); no startup failure logged`],
+        evidence: [
+          `API: version ${target}, service ${s.serviceId ?? '?'} (was ${baseline.serviceId ?? '?'}), ${plural(streams, 'stream')}, ${plural(publishers, 'publisher')} (before: ${baseline.streams}, ${baseline.publishers}); no startup failure logged`,
+        ],
         observed,
       };
     }
     if (Date.now() >= deadline) {
       if (!s.apiUp) return fail('api_down', `the API does not answer ${Math.round(healthTimeoutMs / 1000)}s after the restart`);
-      return fail('streams_not_recovered', `published streams ${publishers} of ${baseline.publishers} after ${Math.round(healthTimeoutMs / 1000)}s (streams listed: ${streams}, before: ${baseline.streams})`);
+      return fail(
+        'streams_not_recovered',
+        `published streams ${publishers} of ${baseline.publishers} after ${Math.round(healthTimeoutMs / 1000)}s (streams listed: ${streams}, before: ${baseline.streams})`,
+      );
     }
     await ctx.sleep(POLL_MS);
   }

@@ -45,7 +45,12 @@ export function withoutHolders(s: HostSnapshot): HostSnapshot {
  * process is SRS and alive, the API answers with that pid (and a new service id when `previousServiceId` is given),
  * and the log has no failure line since `mark`. A failure names the programs holding SRS's ports, if any.
  */
-export async function confirmStarted(ctx: HostContext, mark: LogMark, previousServiceId?: string, launcherMark?: LogMark): Promise<StartConfirmation> {
+export async function confirmStarted(
+  ctx: HostContext,
+  mark: LogMark,
+  previousServiceId?: string,
+  launcherMark?: LogMark,
+): Promise<StartConfirmation> {
   await ctx.sleep(ctx.settings.startSettleMs);
   const deadline = Date.now() + ctx.settings.confirmTimeoutMs;
   let logMarkNow = mark;
@@ -60,16 +65,32 @@ export async function confirmStarted(ctx: HostContext, mark: LogMark, previousSe
     if (isDown(s)) {
       // Nothing in the log: SRS may have died before opening it (a config syntax error), saying why in `<log>.sys`.
       const early = failures.length === 0 && launcherMark !== undefined ? await launcherError(ctx, launcherMark) : undefined;
-      const why = failures.length > 0 ? 'SRS exited right after starting' : early !== undefined ? `SRS exited before opening its log: "${early}"` : 'SRS is not running';
+      const why =
+        failures.length > 0
+          ? 'SRS exited right after starting'
+          : early !== undefined
+            ? `SRS exited before opening its log: "${early}"`
+            : 'SRS is not running';
       const said = early === undefined ? [] : [`${launcherMark?.file ?? 'srs.log.sys'}: ${early}`];
-      return { ok: false, observed, evidence: [...evidence, ...said, `after ${ctx.settings.startSettleMs} ms: ${describeSnapshot(s)}`], reason: held === '' ? why : `${why}; ${held}` };
+      return {
+        ok: false,
+        observed,
+        evidence: [...evidence, ...said, `after ${ctx.settings.startSettleMs} ms: ${describeSnapshot(s)}`],
+        reason: held === '' ? why : `${why}; ${held}`,
+      };
     }
     if (s.state === 'running' && s.apiUp && isFresh(s, previousServiceId) && failures.length === 0) {
       return { ok: true, observed, evidence: [`pid ${s.pid ?? '?'} alive, API answers (service ${s.serviceId ?? '?'})`] };
     }
     if (Date.now() >= deadline) {
-      const why = failures.length > 0 ? 'SRS logged a startup failure' : !s.apiUp ? 'SRS runs but its API does not answer' : 'no new SRS process';
-      return { ok: false, observed, evidence: [...evidence, `after ${ctx.settings.startSettleMs + ctx.settings.confirmTimeoutMs} ms: ${why}`], reason: held === '' ? why : `${why}; ${held}` };
+      const why =
+        failures.length > 0 ? 'SRS logged a startup failure' : !s.apiUp ? 'SRS runs but its API does not answer' : 'no new SRS process';
+      return {
+        ok: false,
+        observed,
+        evidence: [...evidence, `after ${ctx.settings.startSettleMs + ctx.settings.confirmTimeoutMs} ms: ${why}`],
+        reason: held === '' ? why : `${why}; ${held}`,
+      };
     }
     await ctx.sleep(POLL_MS);
   }
@@ -102,7 +123,13 @@ export async function confirmGone(ctx: HostContext, timeoutMs: number, pid?: num
     const srsPorts = observed.probe.srsListening ?? observed.probe.listening;
     if (isDown(s) && srsPorts.length === 0) {
       const others = describePortHolders(s.portHolders ?? []);
-      return { ok: true, observed, evidence: [`pid ${pid ?? s.pid ?? '-'} gone${s.state === 'zombie' ? ' (a zombie: exited, not reaped)' : ''}, SRS's ports closed${others === '' ? '' : `; ${others}`}`] };
+      return {
+        ok: true,
+        observed,
+        evidence: [
+          `pid ${pid ?? s.pid ?? '-'} gone${s.state === 'zombie' ? ' (a zombie: exited, not reaped)' : ''}, SRS's ports closed${others === '' ? '' : `; ${others}`}`,
+        ],
+      };
     }
     if (Date.now() >= deadline) {
       const owners = [...new Set((observed.probe.listeners ?? []).flatMap((l) => l.owners.filter((o) => o.srs).map((o) => o.pid)))];

@@ -27,9 +27,19 @@ export const grace: VerbRunner = async (ctx, before) => {
       const fresh = await waitForNewProcess(ctx, run.serviceId);
       after = fresh.observed.snapshot;
       run.evidence.push(...fresh.evidence);
-      summary += fresh.ok ? `; systemd (Restart=always) started a new SRS: ${describeSnapshot(after)}` : '; systemd did not start a new SRS (check the unit)';
+      summary += fresh.ok
+        ? `; systemd (Restart=always) started a new SRS: ${describeSnapshot(after)}`
+        : '; systemd did not start a new SRS (check the unit)';
     }
-    return { outcome: run.outcome, summary, evidence: run.evidence, after, exitCode: run.exitCode, output: run.output, ...(run.errorCode ? { errorCode: run.errorCode } : {}) };
+    return {
+      outcome: run.outcome,
+      summary,
+      evidence: run.evidence,
+      after,
+      exitCode: run.exitCode,
+      output: run.output,
+      ...(run.errorCode ? { errorCode: run.errorCode } : {}),
+    };
   }
   if (s.state !== 'running') {
     return unchanged('refused', `no graceful quit: SRS is not running (${describeSnapshot(s)})`, before);

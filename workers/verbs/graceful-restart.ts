@@ -70,9 +70,15 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
     errorCode = started.errorCode;
   }
   const after = observed.snapshot;
-  const resumed = earlier.length > 0 ? `graceful restart finished by worker ${ctx.checkpoint?.worker ?? '?'} after ${[...new Set(earlier.map((step) => step.worker))].join(', ')} stopped mid-way: quit done, ${then}; ` : '';
+  const resumed =
+    earlier.length > 0
+      ? `graceful restart finished by worker ${ctx.checkpoint?.worker ?? '?'} after ${[...new Set(earlier.map((step) => step.worker))].join(', ')} stopped mid-way: quit done, ${then}; `
+      : '';
   const sameVersion = oldVersion === undefined || after.version === oldVersion;
-  if (ok && !sameVersion) evidence.push(`version ${expect.version !== undefined ? `is not the expected ${expect.version}` : 'changed'}: ${before.snapshot.version ?? '?'} -> ${after.version ?? '?'}`);
+  if (ok && !sameVersion)
+    evidence.push(
+      `version ${expect.version !== undefined ? `is not the expected ${expect.version}` : 'changed'}: ${before.snapshot.version ?? '?'} -> ${after.version ?? '?'}`,
+    );
   return {
     outcome: ok && sameVersion ? 'ok' : 'failed',
     summary: ok

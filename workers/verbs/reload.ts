@@ -71,9 +71,12 @@ export const reload: VerbRunner = async (ctx, before) => {
   const verdict = judgeConfigTest(test.code, `${test.stdout}\n${test.stderr}`);
   if (!verdict.ok) {
     return {
-      ...unchanged('refused', `reload REFUSED: ${ctx.host.srsConfig} fails \`srs -t\` (${verdict.line}); the running config is unchanged`, before, [
-        `config test: exit ${test.code ?? '?'}`,
-      ]),
+      ...unchanged(
+        'refused',
+        `reload REFUSED: ${ctx.host.srsConfig} fails \`srs -t\` (${verdict.line}); the running config is unchanged`,
+        before,
+        [`config test: exit ${test.code ?? '?'}`],
+      ),
       output: testOutput,
       exitCode: test.code,
     };
@@ -87,7 +90,10 @@ export const reload: VerbRunner = async (ctx, before) => {
     const log = crashFromLog(seen.lines);
     const clues = await readCrashClues(ctx, before.probe.pidFile);
     const errors = seen.lines.filter((l) => ERROR_LINE.test(l));
-    evidence.push(`pid ${before.snapshot.pid ?? '?'} gone after SIGHUP: ${describeSnapshot(after)}`, ...errors.slice(0, 2).map((l) => `log: ${l.slice(0, 300)}`));
+    evidence.push(
+      `pid ${before.snapshot.pid ?? '?'} gone after SIGHUP: ${describeSnapshot(after)}`,
+      ...errors.slice(0, 2).map((l) => `log: ${l.slice(0, 300)}`),
+    );
     if (log.failedIn !== undefined) evidence.push(`backtrace: ${log.failedIn}${log.during !== undefined ? ` <- ${log.during}` : ''}`);
     return {
       outcome: 'failed',

@@ -19,7 +19,10 @@ export const restart: VerbRunner = async (ctx, before) => {
   const previous = before.snapshot.serviceId;
   const oldPid = before.snapshot.pid;
   // A worker that takes the job over after this one stopped tells the new process from this one.
-  await ctx.checkpoint?.noteProcess({ ...(oldPid !== undefined ? { pid: oldPid } : {}), ...(previous !== undefined ? { serviceId: previous } : {}) });
+  await ctx.checkpoint?.noteProcess({
+    ...(oldPid !== undefined ? { pid: oldPid } : {}),
+    ...(previous !== undefined ? { serviceId: previous } : {}),
+  });
   if (ctx.host.serviceManager === 'systemd' && !isDown(before.snapshot)) {
     const mark = logMark(before.probe);
     const run = await runService(ctx, 'restart', ctx.settings.stopTimeoutMs);
@@ -31,16 +34,27 @@ export const restart: VerbRunner = async (ctx, before) => {
     return { ...stopped, summary: `restart FAILED at stop (SRS not started again): ${stopped.summary}` };
   }
   const started = await startSrs(ctx, previous);
-  const failed = stopped.outcome === 'ok' ? `restart FAILED (pid ${oldPid ?? '?'} stopped, SRS did not start again)` : 'restart FAILED (SRS was not running)';
+  const failed =
+    stopped.outcome === 'ok'
+      ? `restart FAILED (pid ${oldPid ?? '?'} stopped, SRS did not start again)`
+      : 'restart FAILED (SRS was not running)';
   return restarted(started, oldPid, failed, stopped.evidence, stopped.output);
 };
 
 /** A restart's step from its start: `restarted: pid 1 → 2, ...` or the failure `failed` introduces. */
-export function restarted(started: StartAttempt, oldPid: number | undefined, failed: string, stopEvidence: readonly string[] = [], stopOutput = ''): VerbStep {
+export function restarted(
+  started: StartAttempt,
+  oldPid: number | undefined,
+  failed: string,
+  stopEvidence: readonly string[] = [],
+  stopOutput = '',
+): VerbStep {
   const after: HostSnapshot = started.observed.snapshot;
   return {
     outcome: started.ok ? 'ok' : 'failed',
-    summary: started.ok ? `restarted: pid ${oldPid ?? '-'} → ${after.pid ?? '?'}, ${describeSnapshot(after)}` : failureSummary(failed, started),
+    summary: started.ok
+      ? `restarted: pid ${oldPid ?? '-'} → ${after.pid ?? '?'}, ${describeSnapshot(after)}`
+      : failureSummary(failed, started),
     evidence: [...stopEvidence, ...started.evidence],
     after,
     exitCode: started.run?.exec.code ?? null,

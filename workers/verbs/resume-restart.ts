@@ -15,7 +15,10 @@ const FINAL = new Set(['start', 'restart']);
 /** True when `s` is an SRS process other than the one the restart began on. */
 function isNewProcess(s: HostSnapshot, old: CheckpointState['process']): boolean {
   if (s.state !== 'running' || old === undefined) return false;
-  return (old.pid !== undefined && s.pid !== old.pid) || (old.serviceId !== undefined && s.serviceId !== undefined && s.serviceId !== old.serviceId);
+  return (
+    (old.pid !== undefined && s.pid !== old.pid) ||
+    (old.serviceId !== undefined && s.serviceId !== undefined && s.serviceId !== old.serviceId)
+  );
 }
 
 /**
@@ -80,6 +83,9 @@ export async function resumeRestart(ctx: HostContext, before: ObservedHost, earl
   }
   const started = await startSrs(ctx, old?.serviceId);
   const doneSoFar = sent.includes('stop') ? 'stop done' : `${sent.join(', ')} sent but SRS is not running`;
-  const step = restarted(started, oldPid, `${who}: ${doneSoFar}, start sent now, but restart FAILED (SRS did not start)`, [...evidence, ...waited]);
+  const step = restarted(started, oldPid, `${who}: ${doneSoFar}, start sent now, but restart FAILED (SRS did not start)`, [
+    ...evidence,
+    ...waited,
+  ]);
   return started.ok ? { ...step, summary: `${who}: ${doneSoFar}, start sent now; ${step.summary}` } : step;
 }

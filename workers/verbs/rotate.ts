@@ -17,7 +17,9 @@ export const rotate: VerbRunner = async (ctx, before) => {
   const ok = seen.line !== undefined;
   return {
     outcome: ok ? 'ok' : 'unknown',
-    summary: ok ? `log reopened (${before.probe.logFile ?? 'srs.log'})` : `rotate NOT CONFIRMED: no "reopen log file" line within ${ctx.settings.confirmTimeoutMs} ms`,
+    summary: ok
+      ? `log reopened (${before.probe.logFile ?? 'srs.log'})`
+      : `rotate NOT CONFIRMED: no "reopen log file" line within ${ctx.settings.confirmTimeoutMs} ms`,
     evidence: [run.evidence, ...(ok ? [`log: ${(seen.line ?? '').slice(0, 300)}`] : [])],
     after,
     exitCode: run.exec.code,

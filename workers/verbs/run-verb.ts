@@ -29,14 +29,24 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
     before = observed.snapshot;
     if (before.state === 'unknown') {
       const lost = observed.probe.errors.join(', ') || 'probe failed';
-      return base(ctx, verb, started, before, { outcome: 'unknown', summary: `could not read SRS state (${lost}); nothing was run`, errorCode: ErrorCode.ConnectionLost });
+      return base(ctx, verb, started, before, {
+        outcome: 'unknown',
+        summary: `could not read SRS state (${lost}); nothing was run`,
+        errorCode: ErrorCode.ConnectionLost,
+      });
     }
     const earlier = await interruptedRun(ctx, verb);
     const interrupted = earlier?.steps.at(-1)?.action;
     if (earlier !== undefined && verb === 'restart') {
       // A restart knows its steps: it finishes what the previous worker left, sending only what is missing.
       const step = await resumeRestart(ctx, observed, earlier);
-      return { ...base(ctx, verb, started, before, step), after: step.after, evidence: step.evidence, exitCode: step.exitCode, output: step.output };
+      return {
+        ...base(ctx, verb, started, before, step),
+        after: step.after,
+        evidence: step.evidence,
+        exitCode: step.exitCode,
+        output: step.output,
+      };
     }
     if (interrupted !== undefined) {
       return base(ctx, verb, started, before, {
@@ -46,13 +56,26 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
       });
     }
     if (observed.probe.errors.includes('root_missing')) {
-      return base(ctx, verb, started, before, { outcome: 'failed', summary: `SRS root ${ctx.host.srsRoot} does not exist on the host; nothing was run (check the inventory or run doctor)`, errorCode: ErrorCode.ConfigInvalid });
+      return base(ctx, verb, started, before, {
+        outcome: 'failed',
+        summary: `SRS root ${ctx.host.srsRoot} does not exist on the host; nothing was run (check the inventory or run doctor)`,
+        errorCode: ErrorCode.ConfigInvalid,
+      });
     }
     const step = await RUNNERS[verb](ctx, observed);
-    return { ...base(ctx, verb, started, before, step), after: step.after, evidence: step.evidence, exitCode: step.exitCode, output: step.output };
+    return {
+      ...base(ctx, verb, started, before, step),
+      after: step.after,
+      evidence: step.evidence,
+      exitCode: step.exitCode,
+      output: step.output,
+    };
   } catch (err) {
     const e = asChatopsError(err);
-    ctx.logger.warn({ host: ctx.host.name, verb, code: e.code, err: e.cause instanceof Error ? e.cause.message : e.message }, 'verb failed');
+    ctx.logger.warn(
+      { host: ctx.host.name, verb, code: e.code, err: e.cause instanceof Error ? e.cause.message : e.message },
+      'verb failed',
+    );
     const touched = before.state !== 'unknown';
     return base(ctx, verb, started, before, {
       outcome: 'unknown',
@@ -71,7 +94,8 @@ async function interruptedRun(ctx: HostContext, verb: JobVerb): Promise<Checkpoi
   if (!ctx.checkpoint) return undefined;
   // An upgrade resumes too: its install is idempotent, its restart has the graceful quit's checkpoint.
   if (verb === 'upgrade') return undefined;
-  if (ctx.grace && (verb === 'grace' || (verb === 'restart' && (ctx.grace.options.graceful === true || ctx.grace.config.restartGraceful)))) return undefined;
+  if (ctx.grace && (verb === 'grace' || (verb === 'restart' && (ctx.grace.options.graceful === true || ctx.grace.config.restartGraceful))))
+    return undefined;
   const previous = await ctx.checkpoint.previous();
   return previous !== undefined && previous.steps.length > 0 ? previous : undefined;
 }

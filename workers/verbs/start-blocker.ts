@@ -63,9 +63,15 @@ export function refusalReason(ctx: HostContext, refusedPid: string | undefined, 
   if (blocker) return { reason: `${said}; ${blocker.reason}`, fix: blocker.fix };
   const s = now.snapshot;
   if (s.state === 'running') {
-    return { reason: `${said}; SRS runs, but not as a new process that serves (${describeSnapshot(s)})`, fix: `Check it with \`/srs status ${ctx.host.name}\`` };
+    return {
+      reason: `${said}; SRS runs, but not as a new process that serves (${describeSnapshot(s)})`,
+      fix: `Check it with \`/srs status ${ctx.host.name}\``,
+    };
   }
-  return { reason: `${said}; that process is gone now (${describeSnapshot(s)})`, fix: `Nothing was started: run \`/srs start ${ctx.host.name}\` again` };
+  return {
+    reason: `${said}; that process is gone now (${describeSnapshot(s)})`,
+    fix: `Nothing was started: run \`/srs start ${ctx.host.name}\` again`,
+  };
 }
 
 function parentRef(s: HostSnapshot): string {

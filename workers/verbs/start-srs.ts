@@ -31,11 +31,20 @@ export async function startSrs(ctx: HostContext, previousServiceId?: string): Pr
   const evidence: string[] = [];
   const reaped = await waitWhileZombie(ctx, await observeHost(ctx));
   if (reaped.zombiePid !== undefined && reaped.observed.snapshot.state !== 'zombie') {
-    evidence.push(`pid ${reaped.zombiePid} was a zombie (SRS's init.d counts it as running): reaped within ${reaped.waitedMs} ms, then started`);
+    evidence.push(
+      `pid ${reaped.zombiePid} was a zombie (SRS's init.d counts it as running): reaped within ${reaped.waitedMs} ms, then started`,
+    );
   }
   const blocker = startBlocker(ctx, reaped.observed, reaped.waitedMs);
   if (blocker) {
-    return { ok: false, observed: reaped.observed, evidence: [...evidence, blocker.evidence], reason: `nothing was started: ${blocker.reason}`, fix: blocker.fix, errorCode: blocker.errorCode };
+    return {
+      ok: false,
+      observed: reaped.observed,
+      evidence: [...evidence, blocker.evidence],
+      reason: `nothing was started: ${blocker.reason}`,
+      fix: blocker.fix,
+      errorCode: blocker.errorCode,
+    };
   }
   const mark = logMark(reaped.observed.probe);
   const launcherMark = launcherLogMark(reaped.observed.probe);
@@ -47,18 +56,34 @@ export async function startSrs(ctx: HostContext, previousServiceId?: string): Pr
     const now = await observeHost(ctx);
     const s = now.snapshot;
     if (s.state === 'running' && s.apiUp && isFresh(s, previousServiceId)) {
-      return { ok: true, observed: now, run, evidence: [...evidence, `init.d did not start SRS (it already ran): pid ${s.pid ?? '?'} serves (service ${s.serviceId ?? '?'})`] };
+      return {
+        ok: true,
+        observed: now,
+        run,
+        evidence: [...evidence, `init.d did not start SRS (it already ran): pid ${s.pid ?? '?'} serves (service ${s.serviceId ?? '?'})`],
+      };
     }
     const why = refusalReason(ctx, refused[1], now);
     const blocked = startBlocker(ctx, now);
-    return { ok: false, observed: now, run, evidence, reason: why.reason, fix: why.fix, ...(blocked ? { errorCode: blocked.errorCode } : {}) };
+    return {
+      ok: false,
+      observed: now,
+      run,
+      evidence,
+      reason: why.reason,
+      fix: why.fix,
+      ...(blocked ? { errorCode: blocked.errorCode } : {}),
+    };
   }
   const confirmed = await confirmStarted(ctx, mark, previousServiceId, launcherMark);
   return { ...confirmed, run, evidence: [...evidence, ...confirmed.evidence] };
 }
 
 /** Polls while the pid file names a zombie, up to worker.zombieReapWaitMs. */
-export async function waitWhileZombie(ctx: HostContext, first: ObservedHost): Promise<{ observed: ObservedHost; waitedMs: number; zombiePid?: number }> {
+export async function waitWhileZombie(
+  ctx: HostContext,
+  first: ObservedHost,
+): Promise<{ observed: ObservedHost; waitedMs: number; zombiePid?: number }> {
   if (first.snapshot.state !== 'zombie') return { observed: first, waitedMs: 0 };
   const zombiePid = first.snapshot.pid;
   const started = Date.now();

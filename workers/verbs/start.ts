@@ -15,7 +15,13 @@ export const start: VerbRunner = async (ctx, before) => {
 };
 
 /** A verb step from a start attempt: `<done>: <state>` or `<failed>: <reason>[. <fix>]; now <state>`. */
-export function startStep(started: StartAttempt, done: string, failed: string, extraEvidence: readonly string[] = [], extraOutput = ''): VerbStep {
+export function startStep(
+  started: StartAttempt,
+  done: string,
+  failed: string,
+  extraEvidence: readonly string[] = [],
+  extraOutput = '',
+): VerbStep {
   const after = started.observed.snapshot;
   const output = [extraOutput, started.run?.output ?? ''].filter((o) => o !== '').join('\n');
   return {

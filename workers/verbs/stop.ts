@@ -12,7 +12,10 @@ export const stop: VerbRunner = async (ctx, before) => {
   if (isDown(s)) {
     const blocker = startBlocker(ctx, before);
     // init.d stop would signal whatever the pid file names: SIGTERM to a program that is not SRS.
-    const notRun = s.state === 'foreign_pid' ? `; init.d stop was not run (it would send SIGTERM to pid ${s.pid ?? '?'}, which is not SRS). ${blocker?.fix ?? ''}` : '';
+    const notRun =
+      s.state === 'foreign_pid'
+        ? `; init.d stop was not run (it would send SIGTERM to pid ${s.pid ?? '?'}, which is not SRS). ${blocker?.fix ?? ''}`
+        : '';
     return unchanged('noop', `already stopped: ${describeSnapshot(s)}${notRun}`.trim(), before);
   }
   const run = await runService(ctx, 'stop', ctx.settings.stopTimeoutMs);

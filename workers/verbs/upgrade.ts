@@ -12,7 +12,15 @@ import { restart } from './restart';
 import { start } from './start';
 import type { VerbRunner, VerbStep } from './verb-step';
 
-function step(outcome: VerbStep['outcome'], summary: string, after: HostSnapshot, evidence: string[], output: string, errorCode?: string, exitCode: number | null = null): VerbStep {
+function step(
+  outcome: VerbStep['outcome'],
+  summary: string,
+  after: HostSnapshot,
+  evidence: string[],
+  output: string,
+  errorCode?: string,
+  exitCode: number | null = null,
+): VerbStep {
   return { outcome, summary, after, evidence, exitCode, output, ...(errorCode !== undefined ? { errorCode } : {}) };
 }
 
@@ -50,7 +58,14 @@ export const upgrade: VerbRunner = async (ctx, before) => {
   if (o.identity !== undefined) {
     const changes = identityChanges(o.identity, hostIdentity(ctx.host, ctx.target.user, o.identity.hostKey), false);
     if (changes.length > 0) {
-      return step('refused', `not upgraded: ${ctx.host.name} points at another machine than the approved plan's (${changes.join('; ')}); the approval does not hold, nothing was installed or restarted`, s, evidence, '', 'plan_changed');
+      return step(
+        'refused',
+        `not upgraded: ${ctx.host.name} points at another machine than the approved plan's (${changes.join('; ')}); the approval does not hold, nothing was installed or restarted`,
+        s,
+        evidence,
+        '',
+        'plan_changed',
+      );
     }
   }
   await job.stage('snapshot');
@@ -60,16 +75,39 @@ export const upgrade: VerbRunner = async (ctx, before) => {
     // and judge the outcome against what the host was before, not what it is now.
     evidence.push(`resumed: a previous worker began this upgrade (before: SRS ${saved.version}, service ${saved.serviceId ?? '?'})`);
     if (s.version === o.version && s.state === 'running' && s.serviceId !== saved.serviceId) return check(ctx, job, saved, evidence, '');
-    if (s.version === o.from && s.serviceId === saved.serviceId && (await ctx.grace.loadCheckpoint()) === undefined) return install(ctx, job, before, saved, evidence);
+    if (s.version === o.from && s.serviceId === saved.serviceId && (await ctx.grace.loadCheckpoint()) === undefined)
+      return install(ctx, job, before, saved, evidence);
     return restartAndCheck(ctx, job, before, saved, evidence, '');
   }
-  if (s.state !== 'running' || !s.apiUp) return step('refused', `not upgraded: unhealthy before anything was done (${describeSnapshot(s)}); nothing was installed`, s, evidence, '', 'unhealthy_before');
+  if (s.state !== 'running' || !s.apiUp)
+    return step(
+      'refused',
+      `not upgraded: unhealthy before anything was done (${describeSnapshot(s)}); nothing was installed`,
+      s,
+      evidence,
+      '',
+      'unhealthy_before',
+    );
   if (s.version === o.version) {
     // Someone upgraded it meanwhile: not the version the approvers saw, so refused like any other (README).
-    return step('refused', `not upgraded: it already runs ${o.version}, but the approved plan said ${o.from}; the approval does not hold (it is not on the planned version): nothing was installed or restarted`, s, evidence, '', 'plan_changed');
+    return step(
+      'refused',
+      `not upgraded: it already runs ${o.version}, but the approved plan said ${o.from}; the approval does not hold (it is not on the planned version): nothing was installed or restarted`,
+      s,
+      evidence,
+      '',
+      'plan_changed',
+    );
   }
   if (s.version !== o.from) {
-    return step('refused', `not upgraded: it runs ${s.version ?? '?'} but the approved plan said ${o.from}; the approval does not hold, nothing was installed`, s, evidence, '', 'plan_changed');
+    return step(
+      'refused',
+      `not upgraded: it runs ${s.version ?? '?'} but the approved plan said ${o.from}; the approval does not hold, nothing was installed`,
+      s,
+      evidence,
+      '',
+      'plan_changed',
+    );
   }
   const baseline = baselineOf(before);
   await job.saveBaseline(baseline);
@@ -77,11 +115,25 @@ export const upgrade: VerbRunner = async (ctx, before) => {
 };
 
 /** Step 2, then 3 and 4. */
-async function install(ctx: HostContext, job: UpgradeJob, before: ObservedHost, baseline: UpgradeBaseline, evidence: string[]): Promise<VerbStep> {
+async function install(
+  ctx: HostContext,
+  job: UpgradeJob,
+  before: ObservedHost,
+  baseline: UpgradeBaseline,
+  evidence: string[],
+): Promise<VerbStep> {
   const o = job.options;
   const s = before.snapshot;
   const stopBy = await job.stopRequested();
-  if (stopBy !== undefined) return step('refused', `not upgraded: the rollout was aborted by ${stopBy} before the install; nothing was changed`, s, evidence, '', 'aborted');
+  if (stopBy !== undefined)
+    return step(
+      'refused',
+      `not upgraded: the rollout was aborted by ${stopBy} before the install; nothing was changed`,
+      s,
+      evidence,
+      '',
+      'aborted',
+    );
   await job.stage('installing', o.version);
   const installed = await runInstall(ctx, job, o.version, o.from);
   evidence.push(installed.evidence);
@@ -91,30 +143,69 @@ async function install(ctx: HostContext, job: UpgradeJob, before: ObservedHost, 
       evidence.push(`rollback: ${back.evidence}`);
     }
     const after = (await observeHost(ctx)).snapshot;
-    return step('failed', `install of ${o.version} failed (${installed.evidence}); SRS was not restarted${o.rollback ? `, ${o.from} re-installed` : ''}: ${describeSnapshot(after)}`, after, evidence, installed.output, 'install_failed', installed.code);
+    return step(
+      'failed',
+      `install of ${o.version} failed (${installed.evidence}); SRS was not restarted${o.rollback ? `, ${o.from} re-installed` : ''}: ${describeSnapshot(after)}`,
+      after,
+      evidence,
+      installed.output,
+      'install_failed',
+      installed.code,
+    );
   }
   const stopLate = await job.stopRequested();
   if (stopLate !== undefined) {
     const back = await runInstall(ctx, job, o.from, o.from);
     evidence.push(`aborted before the restart: ${back.evidence}`);
-    return step('refused', `not restarted: the rollout was aborted by ${stopLate} after the install; ${o.from} was re-installed${back.ok ? '' : ' (FAILED: check the host)'} and still serves`, s, evidence, installed.output, 'aborted', installed.code);
+    return step(
+      'refused',
+      `not restarted: the rollout was aborted by ${stopLate} after the install; ${o.from} was re-installed${back.ok ? '' : ' (FAILED: check the host)'} and still serves`,
+      s,
+      evidence,
+      installed.output,
+      'aborted',
+      installed.code,
+    );
   }
   return restartAndCheck(ctx, job, before, baseline, evidence, installed.output);
 }
 
 /** Steps 3 and 4. */
-async function restartAndCheck(ctx: HostContext, job: UpgradeJob, before: ObservedHost, baseline: UpgradeBaseline, evidence: string[], installOutput: string): Promise<VerbStep> {
+async function restartAndCheck(
+  ctx: HostContext,
+  job: UpgradeJob,
+  before: ObservedHost,
+  baseline: UpgradeBaseline,
+  evidence: string[],
+  installOutput: string,
+): Promise<VerbStep> {
   await job.stage('restarting');
   const restarted = await gracefulRestart(ctx, before, { version: job.options.version });
   evidence.push(...restarted.evidence);
   const output = [installOutput, restarted.output].filter((x) => x !== '').join('\n');
   if (restarted.outcome === 'refused' || restarted.outcome === 'unknown') {
-    return step(restarted.outcome, `the graceful restart did not complete: ${restarted.summary}`, restarted.after, evidence, output, restarted.errorCode ?? 'restart_failed', restarted.exitCode);
+    return step(
+      restarted.outcome,
+      `the graceful restart did not complete: ${restarted.summary}`,
+      restarted.after,
+      evidence,
+      output,
+      restarted.errorCode ?? 'restart_failed',
+      restarted.exitCode,
+    );
   }
   if (restarted.errorCode === 'zombie_pid' || restarted.errorCode === 'foreign_pid') {
     // Nothing could start (the pid file's process blocks init.d): not a fault of the new build, and a rollback's start
     // would be blocked the same way. Say what blocks it; the new version is installed and starts once it is cleared.
-    return step('failed', `upgrade to ${job.options.version} stopped after the quit: ${restarted.summary} (SRS ${job.options.version} is installed)`, restarted.after, evidence, output, restarted.errorCode, restarted.exitCode);
+    return step(
+      'failed',
+      `upgrade to ${job.options.version} stopped after the quit: ${restarted.summary} (SRS ${job.options.version} is installed)`,
+      restarted.after,
+      evidence,
+      output,
+      restarted.errorCode,
+      restarted.exitCode,
+    );
   }
   return check(ctx, job, baseline, evidence, output);
 }
@@ -125,10 +216,18 @@ async function check(ctx: HostContext, job: UpgradeJob, baseline: UpgradeBaselin
   await job.stage('verifying');
   const verdict = await verifyUpgrade(ctx, o.version, baseline, o.healthTimeoutMs);
   evidence.push(...verdict.evidence);
-  if (verdict.ok) return step('ok', `upgraded ${baseline.version || '?'} → ${o.version}: ${verdict.detail}`, verdict.observed.snapshot, evidence, output);
+  if (verdict.ok)
+    return step('ok', `upgraded ${baseline.version || '?'} → ${o.version}: ${verdict.detail}`, verdict.observed.snapshot, evidence, output);
   const failure = verdict.failure ?? 'unhealthy_after';
   if (!o.rollback || baseline.version === o.version) {
-    return step('failed', `upgrade to ${o.version} FAILED its checks: ${verdict.detail}; now ${describeSnapshot(verdict.observed.snapshot)} (no rollback)`, verdict.observed.snapshot, evidence, output, failure);
+    return step(
+      'failed',
+      `upgrade to ${o.version} FAILED its checks: ${verdict.detail}; now ${describeSnapshot(verdict.observed.snapshot)} (no rollback)`,
+      verdict.observed.snapshot,
+      evidence,
+      output,
+      failure,
+    );
   }
   await job.stage('rolling back', o.from);
   const back = await rollback(ctx, job, verdict.observed);
@@ -144,7 +243,11 @@ async function check(ctx: HostContext, job: UpgradeJob, baseline: UpgradeBaselin
 }
 
 /** Re-installs the previous version and (re)starts SRS, confirmed: the host serves `from` again. */
-async function rollback(ctx: HostContext, job: UpgradeJob, now: ObservedHost): Promise<{ ok: boolean; after: HostSnapshot; evidence: string[]; output: string }> {
+async function rollback(
+  ctx: HostContext,
+  job: UpgradeJob,
+  now: ObservedHost,
+): Promise<{ ok: boolean; after: HostSnapshot; evidence: string[]; output: string }> {
   const from = job.options.from;
   const installed = await runInstall(ctx, job, from, from);
   const evidence = [`rollback: ${installed.evidence}`];
@@ -155,6 +258,7 @@ async function rollback(ctx: HostContext, job: UpgradeJob, now: ObservedHost): P
   const ran = current.snapshot.state === 'running' ? await restart(plain, current) : await start(plain, current);
   evidence.push(...ran.evidence.map((e) => `rollback: ${e}`));
   const ok = ran.outcome === 'ok' && ran.after.version === from;
-  if (ran.outcome === 'ok' && ran.after.version !== from) evidence.push(`rollback: the API reports ${ran.after.version ?? '?'}, not ${from}`);
+  if (ran.outcome === 'ok' && ran.after.version !== from)
+    evidence.push(`rollback: the API reports ${ran.after.version ?? '?'}, not ${from}`);
   return { ok, after: ran.after, evidence, output: [installed.output, ran.output].filter((x) => x !== '').join('\n') };
 }

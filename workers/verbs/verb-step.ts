@@ -33,7 +33,8 @@ export async function runService(ctx: HostContext, action: ServiceAction, timeou
   const exec = await ctx.hosts.exec(ctx.target, serviceCommand(ctx, action, timeoutMs));
   ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);
   const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
-  const tool = ctx.host.serviceManager === 'systemd' && action !== 'rotate' && action !== 'grace' ? `systemctl ${action}` : `init.d ${action}`;
+  const tool =
+    ctx.host.serviceManager === 'systemd' && action !== 'rotate' && action !== 'grace' ? `systemctl ${action}` : `init.d ${action}`;
   let evidence: string;
   if (exec.timedOut) evidence = `${tool}: timed out after ${Math.round(timeoutMs / 1000)}s (outcome re-checked on the host)`;
   else if (exec.connectionLost) evidence = `${tool}: SSH connection lost mid-command (outcome re-checked on the host)`;

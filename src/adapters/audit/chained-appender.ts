@@ -106,7 +106,16 @@ export class ChainedAppender {
     const pipeline = this.o.redis.pipeline();
     for (const { s } of sent) {
       const keys = [this.o.keys.stream, this.o.keys.head, ...indexesOf(s.record).map((ref) => this.o.keys.index(ref))];
-      pipeline.evalsha(APPEND_SCRIPT_SHA, keys.length, ...keys, String(s.record.seq - 1), s.record.prev, String(s.record.seq), s.record.hash, s.body);
+      pipeline.evalsha(
+        APPEND_SCRIPT_SHA,
+        keys.length,
+        ...keys,
+        String(s.record.seq - 1),
+        s.record.prev,
+        String(s.record.seq),
+        s.record.hash,
+        s.body,
+      );
     }
     let results: Array<[Error | null, unknown]>;
     try {

@@ -5,7 +5,12 @@ import type { AuditKeys } from './audit-keys';
 import { idAfter, toRecord, type RawStreamEntry } from './stream-entries';
 
 /** Walks the stream and compares each record with the file's record of that seq (see {@link FileComparison}). */
-export async function compareWithFile(redis: Redis, keys: AuditKeys, file: ReadonlyMap<number, FileRecordRef>, batch = 2000): Promise<{ first?: ChainProblem; problems: number }> {
+export async function compareWithFile(
+  redis: Redis,
+  keys: AuditKeys,
+  file: ReadonlyMap<number, FileRecordRef>,
+  batch = 2000,
+): Promise<{ first?: ChainProblem; problems: number }> {
   const comparison = new FileComparison(file);
   let start: string | undefined = '-';
   while (start !== undefined) {

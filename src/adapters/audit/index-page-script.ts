@@ -24,7 +24,15 @@ export interface IndexPage {
  * Reads one page of an index (newest first with `rev`) and the records it points at, in one round trip and one
  * command (EVALSHA, loading the script on NOSCRIPT).
  */
-export async function readIndexPage(redis: Redis, index: string, stream: string, order: 'rev' | 'fwd', from: string, to: string, count: number): Promise<IndexPage> {
+export async function readIndexPage(
+  redis: Redis,
+  index: string,
+  stream: string,
+  order: 'rev' | 'fwd',
+  from: string,
+  to: string,
+  count: number,
+): Promise<IndexPage> {
   const flat = await SCRIPT.run(redis, [index, stream], [order, from, to, String(count)]);
   const items = flat as Array<string | RawStreamEntry | null>;
   const entries: RawStreamEntry[] = [];

@@ -22,7 +22,12 @@ function toHead(fields: Record<string, string>): StoredHead {
   if (fields['id'] !== undefined) head.id = fields['id'];
   const fromSeq = num(fields['rebuiltFrom']);
   if (fromSeq !== undefined) {
-    head.rebuilt = { fromSeq, entriesAdded: num(fields['rebuiltAdded']) ?? 0, length: num(fields['rebuiltLength']) ?? 0, atId: fields['rebuiltId'] ?? '?' };
+    head.rebuilt = {
+      fromSeq,
+      entriesAdded: num(fields['rebuiltAdded']) ?? 0,
+      length: num(fields['rebuiltLength']) ?? 0,
+      atId: fields['rebuiltId'] ?? '?',
+    };
   }
   return head;
 }

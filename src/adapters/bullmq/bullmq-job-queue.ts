@@ -27,7 +27,11 @@ export class BullmqJobQueue implements JobQueuePort {
 
   async enqueue(jobs: readonly HostJob[]): Promise<EnqueueReceipt> {
     if (this.redis.status !== 'ready') {
-      throw new ChatopsError(ErrorCode.QueueUnavailable, 'the job queue (Redis) is unavailable right now; nothing was queued. Try again in a minute.', { retryable: true });
+      throw new ChatopsError(
+        ErrorCode.QueueUnavailable,
+        'the job queue (Redis) is unavailable right now; nothing was queued. Try again in a minute.',
+        { retryable: true },
+      );
     }
     try {
       // One round trip: the FIFO entries and the BullMQ jobs go out together on this one connection, the transaction
@@ -44,10 +48,14 @@ export class BullmqJobQueue implements JobQueuePort {
       ]);
       return { ahead };
     } catch (err) {
-      throw new ChatopsError(ErrorCode.QueueUnavailable, 'the job queue (Redis) did not accept the request; nothing will run. Try again in a minute.', {
-        retryable: true,
-        cause: err,
-      });
+      throw new ChatopsError(
+        ErrorCode.QueueUnavailable,
+        'the job queue (Redis) did not accept the request; nothing will run. Try again in a minute.',
+        {
+          retryable: true,
+          cause: err,
+        },
+      );
     }
   }
 

@@ -16,7 +16,11 @@ export function createQueueDashboard(redis: Redis, basePath: string): { handler:
   queue.on('error', () => undefined);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
-  createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: true })], serverAdapter, options: { uiConfig: { boardTitle: 'srs-chatops' } } });
+  createBullBoard({
+    queues: [new BullMQAdapter(queue, { readOnlyMode: true })],
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'srs-chatops' } },
+  });
   // getRouter() is typed `any` by Bull Board; it is an Express application, which is a node request listener.
   const handler = serverAdapter.getRouter() as RequestListener;
   return { handler, close: () => queue.close() };

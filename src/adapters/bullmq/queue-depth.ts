@@ -12,6 +12,7 @@ const STATES = ['waiting', 'prioritized', 'delayed', 'active', 'failed'] as cons
 export function queueDepthReader(redis: Redis): { read: () => Promise<Record<string, number>>; close: () => Promise<void> } {
   const queue = new Queue(QUEUE_NAME, { connection: redis });
   queue.on('error', () => undefined);
-  const read = () => (redis.status === 'ready' ? queue.getJobCounts(...STATES) : Promise.reject(new Error(`redis not connected (${redis.status})`)));
+  const read = () =>
+    redis.status === 'ready' ? queue.getJobCounts(...STATES) : Promise.reject(new Error(`redis not connected (${redis.status})`));
   return { read, close: () => queue.close() };
 }

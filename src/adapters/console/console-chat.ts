@@ -36,10 +36,14 @@ const MESSAGES_KEPT = 1000;
 /** The buttons of Block Kit `actions` blocks in a message. */
 function buttonsOf(message: ChatMessage): ShownButton[] {
   const out: ShownButton[] = [];
-  for (const block of (message.blocks ?? []) as Array<{ type?: string; elements?: Array<{ type?: string; action_id?: string; value?: string; text?: { text?: string } }> }>) {
+  for (const block of (message.blocks ?? []) as Array<{
+    type?: string;
+    elements?: Array<{ type?: string; action_id?: string; value?: string; text?: { text?: string } }>;
+  }>) {
     if (block.type !== 'actions') continue;
     for (const el of block.elements ?? []) {
-      if (el.type === 'button' && el.action_id !== undefined) out.push({ text: el.text?.text ?? el.action_id, actionId: el.action_id, ...(el.value !== undefined ? { value: el.value } : {}) });
+      if (el.type === 'button' && el.action_id !== undefined)
+        out.push({ text: el.text?.text ?? el.action_id, actionId: el.action_id, ...(el.value !== undefined ? { value: el.value } : {}) });
     }
   }
   return out;
@@ -73,7 +77,11 @@ export class ConsoleChat implements ChatPort {
     // Channel messages are numbered 1, 2, ...; a reply is known by its thread's number.
     if (threadTs === undefined) this.channelSeq += 1;
     const parent = threadTs === undefined ? undefined : (this.messages.get(threadTs)?.number ?? 0);
-    const shown: Shown = { number: parent === undefined ? this.channelSeq : 0, ...(parent !== undefined ? { thread: parent } : {}), lines: this.content(channel, ts, message) };
+    const shown: Shown = {
+      number: parent === undefined ? this.channelSeq : 0,
+      ...(parent !== undefined ? { thread: parent } : {}),
+      lines: this.content(channel, ts, message),
+    };
     this.remember(ts, shown);
     this.screen.print(this.block(shown), ts);
     return Promise.resolve({ channel, ts });
@@ -84,12 +92,7 @@ export class ConsoleChat implements ChatPort {
     const before = shown.lines;
     shown.lines = this.content(channel, ts, message);
     this.remember(ts, shown);
-    this.screen.edit(
-      ts,
-      this.block({ ...shown, lines: before }),
-      this.block(shown),
-      (from, to) => this.delta(shown, from, to),
-    );
+    this.screen.edit(ts, this.block({ ...shown, lines: before }), this.block(shown), (from, to) => this.delta(shown, from, to));
     return Promise.resolve();
   }
 

@@ -4,7 +4,13 @@ const ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 
 /** Code points that take no column: combining marks, zero-width space/joiners, variation selectors. */
 function isZeroWidth(cp: number): boolean {
-  return (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0x2060 || (cp >= 0xe0100 && cp <= 0xe01ef);
+  return (
+    (cp >= 0x0300 && cp <= 0x036f) ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    cp === 0x2060 ||
+    (cp >= 0xe0100 && cp <= 0xe01ef)
+  );
 }
 
 /** Emoji shown two columns wide by default in the Basic Multilingual Plane (Emoji_Presentation=Yes). */

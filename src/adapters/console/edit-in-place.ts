@@ -80,7 +80,8 @@ export class EditInPlace {
     const rows = prev.map((l) => rowsOf(l, columns));
     const below = (i: number): number => rows.slice(i).reduce((a, b) => a + b, 0);
     if (below(first) > Math.max(1, (this.out.rows ?? 24) - 1)) return false;
-    const sameShape = prev.length === next.length && prev.every((l, i) => l === next[i] || (rows[i] === 1 && rowsOf(next[i] ?? '', columns) === 1));
+    const sameShape =
+      prev.length === next.length && prev.every((l, i) => l === next[i] || (rows[i] === 1 && rowsOf(next[i] ?? '', columns) === 1));
     let seq = '';
     if (sameShape) {
       // Only the changed lines: up to each, clear it, write it, back down.
@@ -91,7 +92,10 @@ export class EditInPlace {
       }
     } else {
       const up = below(first);
-      seq = `${up > 0 ? `${CSI}${up}A` : ''}\r${CSI}J${next.slice(first).map((l) => `${l}\n`).join('')}`;
+      seq = `${up > 0 ? `${CSI}${up}A` : ''}\r${CSI}J${next
+        .slice(first)
+        .map((l) => `${l}\n`)
+        .join('')}`;
     }
     this.out.write(seq);
     return true;

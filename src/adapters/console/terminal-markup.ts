@@ -56,7 +56,10 @@ function link(inner: string, style: MarkupStyle): string {
   const label = bar < 0 ? undefined : inner.slice(bar + 1);
   if (target.startsWith('@')) return label === undefined ? decode(target) : `@${prose(label, 'plain')}`;
   if (target.startsWith('#')) return label === undefined ? decode(target) : `#${prose(label, 'plain')}`;
-  if (target.startsWith('!')) return label !== undefined && target.startsWith('!date') ? prose(label, style) : `@${decode(label ?? target.slice(1)).replace(/^@/, '')}`;
+  if (target.startsWith('!'))
+    return label !== undefined && target.startsWith('!date')
+      ? prose(label, style)
+      : `@${decode(label ?? target.slice(1)).replace(/^@/, '')}`;
   if (label === undefined) return styled(style, 'underline', decode(target));
   return `${styled(style, 'underline', prose(label, style))} ${styled(style, 'dim', `(${decode(target)})`)}`;
 }

@@ -29,7 +29,8 @@ export interface OpsServer {
   close: () => Promise<void>;
 }
 
-const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
 /**
  * `GET /metrics` (Prometheus text), `GET /healthz` (the process answers: liveness), `GET /readyz` (200 when every

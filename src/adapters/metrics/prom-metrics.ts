@@ -45,15 +45,62 @@ export class PromMetrics implements MetricsPort {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ component: o.component });
     if (o.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.jobs = new Counter({ name: 'srs_chatops_jobs_total', help: 'Host jobs finished, by verb and confirmed outcome', labelNames: ['verb', 'outcome'], registers });
-    this.jobSeconds = new Histogram({ name: 'srs_chatops_job_duration_seconds', help: 'How long a host job ran (verb on the host, confirmation included)', labelNames: ['verb', 'outcome'], buckets: JOB_BUCKETS, registers });
-    this.drainSeconds = new Histogram({ name: 'srs_chatops_drain_duration_seconds', help: 'Graceful quits: signal to process gone', labelNames: ['escalated'], buckets: DRAIN_BUCKETS, registers });
-    this.sshFailures = new Counter({ name: 'srs_chatops_ssh_connect_failures_total', help: 'SSH operations that failed because the host could not be connected to, by reason', labelNames: ['reason'], registers });
-    this.slackErrors = new Counter({ name: 'srs_chatops_slack_api_errors_total', help: 'Slack Web API calls that failed, by method and error code', labelNames: ['method', 'code'], registers });
-    this.slackLimited = new Counter({ name: 'srs_chatops_slack_rate_limited_total', help: 'Slack Web API 429 answers (retried after Retry-After)', labelNames: ['method'], registers });
-    this.auditFailures = new Counter({ name: 'srs_chatops_audit_write_failures_total', help: 'Audit records that could not be written, by event type', labelNames: ['type'], registers });
-    this.anchors = new Counter({ name: 'srs_chatops_audit_anchors_total', help: 'Audit anchors (chain heads) published outside Redis, by sink and outcome', labelNames: ['sink', 'outcome'], registers });
-    this.anchorSeq = new Gauge({ name: 'srs_chatops_audit_anchor_seq', help: 'Seq of the last audit anchor published, by sink', labelNames: ['sink'], registers });
+    this.jobs = new Counter({
+      name: 'srs_chatops_jobs_total',
+      help: 'Host jobs finished, by verb and confirmed outcome',
+      labelNames: ['verb', 'outcome'],
+      registers,
+    });
+    this.jobSeconds = new Histogram({
+      name: 'srs_chatops_job_duration_seconds',
+      help: 'How long a host job ran (verb on the host, confirmation included)',
+      labelNames: ['verb', 'outcome'],
+      buckets: JOB_BUCKETS,
+      registers,
+    });
+    this.drainSeconds = new Histogram({
+      name: 'srs_chatops_drain_duration_seconds',
+      help: 'Graceful quits: signal to process gone',
+      labelNames: ['escalated'],
+      buckets: DRAIN_BUCKETS,
+      registers,
+    });
+    this.sshFailures = new Counter({
+      name: 'srs_chatops_ssh_connect_failures_total',
+      help: 'SSH operations that failed because the host could not be connected to, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.slackErrors = new Counter({
+      name: 'srs_chatops_slack_api_errors_total',
+      help: 'Slack Web API calls that failed, by method and error code',
+      labelNames: ['method', 'code'],
+      registers,
+    });
+    this.slackLimited = new Counter({
+      name: 'srs_chatops_slack_rate_limited_total',
+      help: 'Slack Web API 429 answers (retried after Retry-After)',
+      labelNames: ['method'],
+      registers,
+    });
+    this.auditFailures = new Counter({
+      name: 'srs_chatops_audit_write_failures_total',
+      help: 'Audit records that could not be written, by event type',
+      labelNames: ['type'],
+      registers,
+    });
+    this.anchors = new Counter({
+      name: 'srs_chatops_audit_anchors_total',
+      help: 'Audit anchors (chain heads) published outside Redis, by sink and outcome',
+      labelNames: ['sink', 'outcome'],
+      registers,
+    });
+    this.anchorSeq = new Gauge({
+      name: 'srs_chatops_audit_anchor_seq',
+      help: 'Seq of the last audit anchor published, by sink',
+      labelNames: ['sink'],
+      registers,
+    });
     const timeoutMs = o.scrapeTimeoutMs ?? 1000;
     // Bounded: a Redis that is down, refuses the password or hangs costs a scrape at most `timeoutMs`.
     const read = <T>(reader: () => Promise<T>): Promise<T | undefined> =>

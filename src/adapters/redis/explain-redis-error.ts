@@ -11,7 +11,7 @@ export interface RedisFailure {
 
 const UNREACHABLE_FIX = 'start Redis or set REDIS_URL to where it runs';
 const CREDENTIALS_FIX =
-  'set REDIS_URL with the password Redis expects (requirepass, or the ACL user\'s): redis://:PASSWORD@HOST:6379, redis://USER:PASSWORD@HOST:6379 for an ACL user, or ?password=PASSWORD; percent-encode @ : / ? # in it';
+  "set REDIS_URL with the password Redis expects (requirepass, or the ACL user's): redis://:PASSWORD@HOST:6379, redis://USER:PASSWORD@HOST:6379 for an ACL user, or ?password=PASSWORD; percent-encode @ : / ? # in it";
 
 /**
  * Names a Redis error: an authentication failure as such, with the fix (ioredis itself only says "Connection is
@@ -19,16 +19,32 @@ const CREDENTIALS_FIX =
  */
 export function explainRedisError(message: string): RedisFailure {
   if (/^(TypeError: )?Invalid URL/i.test(message)) {
-    return { auth: false, reason: 'REDIS_URL is not a valid URL', fix: 'write it as redis://[USER:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS), percent-encoding @ : / ? # in the password' };
+    return {
+      auth: false,
+      reason: 'REDIS_URL is not a valid URL',
+      fix: 'write it as redis://[USER:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS), percent-encoding @ : / ? # in the password',
+    };
   }
   if (/without any password configured|no password is set/i.test(message)) {
-    return { auth: true, reason: `authentication failed: REDIS_URL gives a password but this Redis has none (${message})`, fix: 'remove the password from REDIS_URL, or set requirepass on Redis' };
+    return {
+      auth: true,
+      reason: `authentication failed: REDIS_URL gives a password but this Redis has none (${message})`,
+      fix: 'remove the password from REDIS_URL, or set requirepass on Redis',
+    };
   }
   if (/^NOAUTH|authentication required/i.test(message)) {
-    return { auth: true, reason: `authentication failed: Redis requires a password and REDIS_URL gives none (${message})`, fix: CREDENTIALS_FIX };
+    return {
+      auth: true,
+      reason: `authentication failed: Redis requires a password and REDIS_URL gives none (${message})`,
+      fix: CREDENTIALS_FIX,
+    };
   }
   if (/WRONGPASS|invalid username-password pair|invalid password|^ERR AUTH/i.test(message)) {
-    return { auth: true, reason: `authentication failed: Redis refused the user or password in REDIS_URL (${message})`, fix: CREDENTIALS_FIX };
+    return {
+      auth: true,
+      reason: `authentication failed: Redis refused the user or password in REDIS_URL (${message})`,
+      fix: CREDENTIALS_FIX,
+    };
   }
   return { auth: false, reason: message, fix: UNREACHABLE_FIX };
 }

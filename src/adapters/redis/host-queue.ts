@@ -43,7 +43,11 @@ export class HostQueue {
     const tx = this.redis.multi();
     for (const job of jobs) {
       tx.rpush(keys.hostQueue(job.host), job.jobId);
-      tx.hset(keys.jobInfo, job.jobId, JSON.stringify({ verb: job.verb, requestedBy: job.requestedBy, enqueuedAt: job.enqueuedAt, host: job.host }));
+      tx.hset(
+        keys.jobInfo,
+        job.jobId,
+        JSON.stringify({ verb: job.verb, requestedBy: job.requestedBy, enqueuedAt: job.enqueuedAt, host: job.host }),
+      );
     }
     return tx.exec().then((replies) => {
       const ahead = new Map<string, number>();
@@ -62,7 +66,9 @@ export class HostQueue {
    * other worker acts in between.
    */
   async takeTurn(host: string, jobId: string, lockTtlMs: number): Promise<HostTurn> {
-    return parseHostTurn(await TAKE_HOST_TURN.run(this.redis, [keys.hostQueue(host), keys.hostLock(host), keys.cancelled(jobId)], [jobId, String(lockTtlMs)]));
+    return parseHostTurn(
+      await TAKE_HOST_TURN.run(this.redis, [keys.hostQueue(host), keys.hostLock(host), keys.cancelled(jobId)], [jobId, String(lockTtlMs)]),
+    );
   }
 
   /** Extends the host lock when `jobId` holds it; false when it does not (any more). */
@@ -130,7 +136,10 @@ export class HostQueue {
     const pipe = this.redis.pipeline();
     for (const host of hosts) pipe.lrange(keys.hostQueue(host), 0, LIST_LIMIT).get(keys.hostLock(host));
     const replies = (await pipe.exec()) ?? [];
-    return hosts.map((_, i) => ({ ids: (replies[2 * i]?.[1] as string[] | undefined) ?? [], running: (replies[2 * i + 1]?.[1] as string | null | undefined) ?? null }));
+    return hosts.map((_, i) => ({
+      ids: (replies[2 * i]?.[1] as string[] | undefined) ?? [],
+      running: (replies[2 * i + 1]?.[1] as string | null | undefined) ?? null,
+    }));
   }
 
   /** The queue details of these jobs (those without any are left out). */

@@ -29,8 +29,32 @@ export class RedisApprovalStore implements ApprovalStorePort {
   }
 
   async create(plan: Plan): Promise<boolean> {
-    const fields = ['plan', JSON.stringify(plan), 'state', 'pending', 'expiresAt', String(plan.expiresAt), 'hash', plan.hash, 'required', String(plan.requiredApprovals)];
-    return Number(await this.redis.eval(CREATE.source, 2, keys.approval(plan.id), keys.approvalsPending, plan.id, String(plan.expiresAt), String(this.ttl(plan)), ...fields)) === 1;
+    const fields = [
+      'plan',
+      JSON.stringify(plan),
+      'state',
+      'pending',
+      'expiresAt',
+      String(plan.expiresAt),
+      'hash',
+      plan.hash,
+      'required',
+      String(plan.requiredApprovals),
+    ];
+    return (
+      Number(
+        await this.redis.eval(
+          CREATE.source,
+          2,
+          keys.approval(plan.id),
+          keys.approvalsPending,
+          plan.id,
+          String(plan.expiresAt),
+          String(this.ttl(plan)),
+          ...fields,
+        ),
+      ) === 1
+    );
   }
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
@@ -51,15 +75,36 @@ export class RedisApprovalStore implements ApprovalStorePort {
   async approve(id: string, userId: string, hash: string, now: number, drop: readonly string[] = []): Promise<ApproveOutcome> {
     const expiresAt = await this.redis.hget(keys.approval(id), 'expiresAt');
     const ttl = this.ttl({ expiresAt: expiresAt === null ? now : Number(expiresAt) });
-    const reply = (await this.redis.eval(APPROVE.source, 4, keys.approval(id), keys.approvalBy(id), keys.approvalsPending, keys.approvalsStarting, userId, hash, String(now), id, String(ttl), ...drop)) as string[];
+    const reply = (await this.redis.eval(
+      APPROVE.source,
+      4,
+      keys.approval(id),
+      keys.approvalBy(id),
+      keys.approvalsPending,
+      keys.approvalsStarting,
+      userId,
+      hash,
+      String(now),
+      id,
+      String(ttl),
+      ...drop,
+    )) as string[];
     const [status, ...approvedBy] = reply;
     if (status === 'added' || status === 'complete') return { status, approvedBy };
     if (status === 'duplicate' || status === 'not_pending' || status === 'expired' || status === 'plan_mismatch') return { status };
     return { status: 'unknown' };
   }
 
-  async close(id: string, state: Exclude<ApprovalState, 'pending' | 'approved'>, by: string, reason: string, now: number): Promise<boolean> {
-    return Number(await this.redis.eval(CLOSE.source, 2, keys.approval(id), keys.approvalsPending, state, by, reason, String(now), id)) === 1;
+  async close(
+    id: string,
+    state: Exclude<ApprovalState, 'pending' | 'approved'>,
+    by: string,
+    reason: string,
+    now: number,
+  ): Promise<boolean> {
+    return (
+      Number(await this.redis.eval(CLOSE.source, 2, keys.approval(id), keys.approvalsPending, state, by, reason, String(now), id)) === 1
+    );
   }
 
   async unstarted(before: number): Promise<string[]> {

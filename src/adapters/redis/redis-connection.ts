@@ -33,13 +33,20 @@ export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
 }
 
 /** Logs a connection's trouble once per outage (not once per reconnect attempt), and its recovery. */
-export function logConnectionHealth(redis: Redis, logger: { warn: (o: object, m: string) => void; info: (o: object, m: string) => void }, name: string): void {
+export function logConnectionHealth(
+  redis: Redis,
+  logger: { warn: (o: object, m: string) => void; info: (o: object, m: string) => void },
+  name: string,
+): void {
   let down = false;
   redis.on('error', (err: Error) => {
     if (down) return;
     down = true;
     const failure = explainRedisError(err.message);
-    logger.warn({ connection: name, err: failure.reason, fix: failure.fix }, failure.auth ? 'redis refused the credentials; retrying' : 'redis unreachable; retrying');
+    logger.warn(
+      { connection: name, err: failure.reason, fix: failure.fix },
+      failure.auth ? 'redis refused the credentials; retrying' : 'redis unreachable; retrying',
+    );
   });
   redis.on('ready', () => {
     if (!down) return;

@@ -73,7 +73,8 @@ export class RedisEventConsumer {
           lastClaim = Date.now();
           this.retrying = this.retryPending()
             .catch((err: unknown) => {
-              if (this.running) this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'event consumer: retry failed; will retry');
+              if (this.running)
+                this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'event consumer: retry failed; will retry');
             })
             .finally(() => (this.retrying = undefined));
         }
@@ -115,9 +116,9 @@ export class RedisEventConsumer {
   }
 
   private async retryPending(): Promise<void> {
-    const res = (await this.unlessStopped(this.commandConnection().xautoclaim(keys.events, this.o.group, this.o.consumer, this.o.retryIdleMs ?? 1000, '0', 'COUNT', 100))) as
-      | [string, Array<[string, string[]] | null>]
-      | undefined;
+    const res = (await this.unlessStopped(
+      this.commandConnection().xautoclaim(keys.events, this.o.group, this.o.consumer, this.o.retryIdleMs ?? 1000, '0', 'COUNT', 100),
+    )) as [string, Array<[string, string[]] | null>] | undefined;
     const entries = (res?.[1] ?? []).filter((e): e is [string, string[]] => e !== null);
     void (await this.dispatch(entries)); // handled in the background; entries still in flight are not started twice
   }
@@ -144,10 +145,12 @@ export class RedisEventConsumer {
       }
       this.inFlight.add(id);
       const key = event.requestId;
-      const chain = (this.chains.get(key) ?? Promise.resolve()).then(() => this.handleOne(id, event)).finally(() => {
-        this.inFlight.delete(id);
-        if (this.chains.get(key) === chain) this.chains.delete(key);
-      });
+      const chain = (this.chains.get(key) ?? Promise.resolve())
+        .then(() => this.handleOne(id, event))
+        .finally(() => {
+          this.inFlight.delete(id);
+          if (this.chains.get(key) === chain) this.chains.delete(key);
+        });
       this.chains.set(key, chain);
       started.push(chain);
     }
@@ -160,7 +163,10 @@ export class RedisEventConsumer {
       await this.o.handle(event, id);
       await this.commandConnection().xack(keys.events, this.o.group, id);
     } catch (err) {
-      this.o.logger.info({ id, requestId: event.requestId, err: err instanceof Error ? err.message : String(err) }, 'event not delivered yet; will retry');
+      this.o.logger.info(
+        { id, requestId: event.requestId, err: err instanceof Error ? err.message : String(err) },
+        'event not delivered yet; will retry',
+      );
     }
   }
 }

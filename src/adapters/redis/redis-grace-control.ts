@@ -11,7 +11,11 @@ export class RedisGraceControl implements GraceControlPort {
 
   async send(jobId: string, decision: GraceDecision, by: string): Promise<void> {
     const key = keys.graceControl(jobId);
-    await this.redis.multi().rpush(key, JSON.stringify({ decision, by, at: Date.now() })).expire(key, TTL_SECONDS).exec();
+    await this.redis
+      .multi()
+      .rpush(key, JSON.stringify({ decision, by, at: Date.now() }))
+      .expire(key, TTL_SECONDS)
+      .exec();
   }
 
   /** The next decision for a job, if any (worker side). */

@@ -31,7 +31,13 @@ export class RedisRequestStore implements RequestStorePort {
   async get(requestId: string): Promise<RequestProgress | undefined> {
     const all = await this.redis.hgetall(keys.request(requestId));
     if (all.meta === undefined) return undefined;
-    const progress: RequestProgress = { record: JSON.parse(all.meta) as RequestRecord, results: [], posted: new Set(), done: all.done !== undefined, grace: new Map() };
+    const progress: RequestProgress = {
+      record: JSON.parse(all.meta) as RequestRecord,
+      results: [],
+      posted: new Set(),
+      done: all.done !== undefined,
+      grace: new Map(),
+    };
     if (all.board !== undefined && all.board !== 'pending') progress.boardTs = all.board;
     if (all.parent !== undefined) progress.parentTs = all.parent;
     const order = progress.record.hosts;
@@ -48,7 +54,11 @@ export class RedisRequestStore implements RequestStorePort {
   async head(requestId: string): Promise<RequestHead | undefined> {
     const [meta, parent, done] = await this.redis.hmget(keys.request(requestId), 'meta', 'parent', 'done');
     if (meta === null || meta === undefined) return undefined;
-    return { record: JSON.parse(meta) as RequestRecord, done: done !== null && done !== undefined, ...(parent !== null && parent !== undefined ? { parentTs: parent } : {}) };
+    return {
+      record: JSON.parse(meta) as RequestRecord,
+      done: done !== null && done !== undefined,
+      ...(parent !== null && parent !== undefined ? { parentTs: parent } : {}),
+    };
   }
 
   async saveResult(requestId: string, result: VerbResult): Promise<number> {

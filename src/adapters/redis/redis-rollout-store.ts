@@ -29,14 +29,27 @@ export class RedisRolloutStore implements RolloutStorePort {
       approvedBy: JSON.stringify(r.approvedBy),
     };
     for (const [host, state] of Object.entries(r.hosts)) fields[`host:${host}`] = JSON.stringify(state);
-    return Number(await this.redis.eval(CREATE.source, 2, key, keys.rolloutsActive, r.plan.id, String(KEEP_SECONDS), ...Object.entries(fields).flat())) === 1;
+    return (
+      Number(
+        await this.redis.eval(
+          CREATE.source,
+          2,
+          key,
+          keys.rolloutsActive,
+          r.plan.id,
+          String(KEEP_SECONDS),
+          ...Object.entries(fields).flat(),
+        ),
+      ) === 1
+    );
   }
 
   async get(id: string): Promise<RolloutRecord | undefined> {
     const all = await this.redis.hgetall(keys.rollout(id));
     if (all.plan === undefined) return undefined;
     const hosts: Record<string, RolloutHost> = {};
-    for (const [field, value] of Object.entries(all)) if (field.startsWith('host:')) hosts[field.slice(5)] = JSON.parse(value) as RolloutHost;
+    for (const [field, value] of Object.entries(all))
+      if (field.startsWith('host:')) hosts[field.slice(5)] = JSON.parse(value) as RolloutHost;
     const record: RolloutRecord = {
       plan: JSON.parse(all.plan) as Plan,
       state: (all.state ?? 'running') as RolloutState,
@@ -55,12 +68,19 @@ export class RedisRolloutStore implements RolloutStorePort {
     await this.redis.eval(SET_HOST.source, 1, keys.rollout(id), `host:${host}`, JSON.stringify(state), String(state.at));
   }
 
-  async transition(id: string, from: readonly RolloutState[], to: RolloutState, fields: { batch?: number; reason?: string; endedAt?: number } = {}): Promise<boolean> {
+  async transition(
+    id: string,
+    from: readonly RolloutState[],
+    to: RolloutState,
+    fields: { batch?: number; reason?: string; endedAt?: number } = {},
+  ): Promise<boolean> {
     const pairs: string[] = [];
     if (fields.batch !== undefined) pairs.push('batch', String(fields.batch));
     if (fields.reason !== undefined) pairs.push('reason', fields.reason);
     if (fields.endedAt !== undefined) pairs.push('endedAt', String(fields.endedAt));
-    return Number(await this.redis.eval(TRANSITION.source, 2, keys.rollout(id), keys.rolloutsActive, id, to, from.join(','), ...pairs)) === 1;
+    return (
+      Number(await this.redis.eval(TRANSITION.source, 2, keys.rollout(id), keys.rolloutsActive, id, to, from.join(','), ...pairs)) === 1
+    );
   }
 
   async setStatusTs(id: string, ts: string): Promise<void> {

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys } from './keys';
 
-
 /** Options of {@link startWorkerHeartbeat}. */
 export interface HeartbeatOptions {
   /** How often the beat is renewed. @defaultValue 5000 */
@@ -28,7 +27,12 @@ export function startWorkerHeartbeat(redis: Redis, workerId: string, o: Heartbea
   return {
     stop: async () => {
       clearInterval(timer);
-      await redis.multi().del(keys.workerBeat(workerId)).srem(keys.workers, workerId).exec().catch(o.onError ?? (() => undefined));
+      await redis
+        .multi()
+        .del(keys.workerBeat(workerId))
+        .srem(keys.workers, workerId)
+        .exec()
+        .catch(o.onError ?? (() => undefined));
     },
   };
 }

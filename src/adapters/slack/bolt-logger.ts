@@ -5,7 +5,8 @@ import type { Logger } from '../logger';
 export function boltLogger(logger: Logger): BoltLogger {
   let level: LogLevel = LogLevel.WARN;
   const child = logger.child({ component: 'slack' });
-  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  const text = (msg: unknown[]) =>
+    msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
     debug: (...msg: unknown[]) => child.debug(text(msg)),
     info: (...msg: unknown[]) => child.info(text(msg)),

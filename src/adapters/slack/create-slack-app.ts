@@ -83,15 +83,35 @@ export function createSlackApp(o: SlackAppOptions): App {
   // Socket Mode: the receiver's own WebClient (apps.connections.open, with the app token) gets the same options
   // (slackApiUrl, retries) through installerOptions.clientOptions; Bolt 5.1 copies clientOptions there too.
   const app = o.appToken
-    ? new App({ token: o.botToken, appToken: o.appToken, socketMode: true, clientOptions: client, installerOptions: { clientOptions: client }, logger, logLevel: LogLevel.WARN, ...ids })
+    ? new App({
+        token: o.botToken,
+        appToken: o.appToken,
+        socketMode: true,
+        clientOptions: client,
+        installerOptions: { clientOptions: client },
+        logger,
+        logLevel: LogLevel.WARN,
+        ...ids,
+      })
     : new App({ token: o.botToken, receiver: guardedReceiver(o, logger), clientOptions: client, logger, logLevel: LogLevel.WARN, ...ids });
   const seenPress = o.seenPress ?? memorySeenSignatures();
 
   app.command(o.command ?? '/srs', async ({ command, ack }) => {
-    const reply = await o.onCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, ...(command.trigger_id ? { triggerId: command.trigger_id } : {}) });
-    await ack({ response_type: 'ephemeral', text: reply.ephemeral.text, ...(reply.ephemeral.blocks ? { blocks: reply.ephemeral.blocks as never } : {}) });
+    const reply = await o.onCommand({
+      userId: command.user_id,
+      channelId: command.channel_id,
+      text: command.text,
+      ...(command.trigger_id ? { triggerId: command.trigger_id } : {}),
+    });
+    await ack({
+      response_type: 'ephemeral',
+      text: reply.ephemeral.text,
+      ...(reply.ephemeral.blocks ? { blocks: reply.ephemeral.blocks as never } : {}),
+    });
     if (reply.followUp) {
-      reply.followUp().catch((err: unknown) => o.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'follow-up failed'));
+      reply
+        .followUp()
+        .catch((err: unknown) => o.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'follow-up failed'));
     }
   });
   app.action(/^srs_/, async ({ ack, body, action, respond }) => {
@@ -124,7 +144,13 @@ export function createSlackApp(o: SlackAppOptions): App {
 
 /** Bolt's HTTP receiver (signature, staleness), plus refusal of far-future timestamps and replayed signatures. */
 function guardedReceiver(o: SlackAppOptions, logger: ReturnType<typeof boltLogger>): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret: o.signingSecret, endpoints: '/slack/events', unhandledRequestTimeoutMillis: 2900, processBeforeResponse: false, logger });
+  const receiver = new HTTPReceiver({
+    signingSecret: o.signingSecret,
+    endpoints: '/slack/events',
+    unhandledRequestTimeoutMillis: 2900,
+    processBeforeResponse: false,
+    logger,
+  });
   receiver.requestListener = guardRequests(receiver.requestListener, {
     seen: o.seenSignature ?? memorySeenSignatures(),
     onRefused: (reason) => o.logger.warn({ reason }, 'slack request refused'),

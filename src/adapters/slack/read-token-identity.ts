@@ -9,7 +9,12 @@ export interface TokenIdentity {
 
 /** Calls `auth.test` once (no retries); rejects with Slack's error (`invalid_auth`, ...) or the network's. */
 export async function readTokenIdentity(token: string, slackApiUrl?: string): Promise<TokenIdentity> {
-  const client = new WebClient(token, { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, timeout: 10000 });
+  const client = new WebClient(token, {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+    timeout: 10000,
+  });
   const res = await client.auth.test();
   return { team: res.team ?? '?', userId: res.user_id ?? '?', scopes: res.response_metadata?.scopes ?? [] };
 }

@@ -25,6 +25,11 @@ export class SlackChat implements ChatPort {
   }
 
   async postEphemeral(channel: string, userId: string, message: ChatMessage): Promise<void> {
-    await this.client.chat.postEphemeral({ channel, user: userId, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) });
+    await this.client.chat.postEphemeral({
+      channel,
+      user: userId,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks as never } : {}),
+    });
   }
 }

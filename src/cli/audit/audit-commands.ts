@@ -29,7 +29,12 @@ export function toTextLine(r: AuditRecord): string {
 }
 
 /** `audit tail`: the last records, then new ones with `--follow` until `signal` aborts. */
-export async function runTail(store: RedisAuditStore, args: Extract<AuditArgs, { command: 'tail' }>, io: AuditOutput, signal?: AbortSignal): Promise<number> {
+export async function runTail(
+  store: RedisAuditStore,
+  args: Extract<AuditArgs, { command: 'tail' }>,
+  io: AuditOutput,
+  signal?: AbortSignal,
+): Promise<number> {
   const options = { last: args.last, follow: args.follow, ...(signal === undefined ? {} : { signal }) };
   for await (const record of store.tail(options)) await io.out(args.format === 'jsonl' ? toJsonLine(record) : toTextLine(record));
   return AUDIT_EXIT.ok;
@@ -41,7 +46,13 @@ export async function runVerify(store: RedisAuditStore, args: Extract<AuditArgs,
   const against = args.against === undefined ? undefined : await readFileOrSay(args.against, io);
   if (args.against !== undefined && against === undefined) return AUDIT_EXIT.usage;
   // The compared file's own anchor lines count too.
-  const gathered = await anchorsOf(args, against === undefined || args.against === undefined || against.anchors.length === 0 ? [] : [{ source: args.against, anchors: against.anchors }], io);
+  const gathered = await anchorsOf(
+    args,
+    against === undefined || args.against === undefined || against.anchors.length === 0
+      ? []
+      : [{ source: args.against, anchors: against.anchors }],
+    io,
+  );
   if (gathered === undefined) return AUDIT_EXIT.usage;
   let reported = 0;
   const report = await store.verify({
@@ -67,18 +78,27 @@ export async function runVerify(store: RedisAuditStore, args: Extract<AuditArgs,
   const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
   if (report.ok) {
     const anchored = anchorsMatchedText(gathered.anchors);
-    await io.out(report.checked === 0 ? 'audit log empty\n' : `audit log ok: ${report.checked} records, chain intact up to seq ${report.lastSeq ?? '?'}${anchored}, in ${took}\n`);
+    await io.out(
+      report.checked === 0
+        ? 'audit log empty\n'
+        : `audit log ok: ${report.checked} records, chain intact up to seq ${report.lastSeq ?? '?'}${anchored}, in ${took}\n`,
+    );
     if (report.head !== undefined) await io.out(`head: ${report.head.seq}:${report.head.hash}\n`);
     return AUDIT_EXIT.ok;
   }
   await io.out(`audit log FAILED verification: ${report.first?.message ?? 'unknown problem'}\n`);
   for (const finding of report.findings.slice(1)) await io.out(`also (${finding.kind}): ${finding.message}\n`);
-  await io.out(`${report.problems} problem${report.problems === 1 ? '' : 's'} in ${report.checked} records (first: ${report.first?.kind ?? '?'}${report.first?.seq === undefined ? '' : ` at seq ${report.first.seq}`}, ${report.first?.id ?? '?'}), in ${took}\n`);
+  await io.out(
+    `${report.problems} problem${report.problems === 1 ? '' : 's'} in ${report.checked} records (first: ${report.first?.kind ?? '?'}${report.first?.seq === undefined ? '' : ` at seq ${report.first.seq}`}, ${report.first?.id ?? '?'}), in ${took}\n`,
+  );
   return AUDIT_EXIT.problems;
 }
 
 /** Findings found outside the walk (anchors that disagree), added to its report. */
-function addFindings(report: { ok: boolean; problems: number; first?: ChainProblem; findings?: ChainProblem[] }, findings: readonly ChainProblem[]): void {
+function addFindings(
+  report: { ok: boolean; problems: number; first?: ChainProblem; findings?: ChainProblem[] },
+  findings: readonly ChainProblem[],
+): void {
   if (findings.length === 0) return;
   report.ok = false;
   report.problems += findings.length;
@@ -94,7 +114,9 @@ async function readFileOrSay(path: string, io: AuditOutput): Promise<AuditFile |
   try {
     return await readAuditFile(path);
   } catch (err) {
-    io.err(`srs-chatops audit verify: cannot read ${path} (${errorCode(err)}): give the path of an \`audit export\` file or of the audit.file copy\n`);
+    io.err(
+      `srs-chatops audit verify: cannot read ${path} (${errorCode(err)}): give the path of an \`audit export\` file or of the audit.file copy\n`,
+    );
     return undefined;
   }
 }
@@ -103,18 +125,26 @@ async function readFileOrSay(path: string, io: AuditOutput): Promise<AuditFile |
  * The anchors of a verify: `--anchor`s, `extra` (an audit file's own anchor lines), and every anchor in each
  * `--anchors-from` file. Undefined (after saying why) when a file cannot be read or holds no anchor at all.
  */
-async function anchorsOf(args: Extract<AuditArgs, { command: 'verify' }>, extra: readonly { source: string; anchors: readonly FoundAnchor[] }[], io: AuditOutput): Promise<GatheredAnchors | undefined> {
+async function anchorsOf(
+  args: Extract<AuditArgs, { command: 'verify' }>,
+  extra: readonly { source: string; anchors: readonly FoundAnchor[] }[],
+  io: AuditOutput,
+): Promise<GatheredAnchors | undefined> {
   const found = [...extra];
   for (const path of args.anchorsFrom) {
     let anchors: FoundAnchor[];
     try {
       anchors = await readAnchors(path);
     } catch (err) {
-      io.err(`srs-chatops audit verify: cannot read ${path} (${errorCode(err)}): give the audit.file copy, or a saved copy or export of the audit channel\n`);
+      io.err(
+        `srs-chatops audit verify: cannot read ${path} (${errorCode(err)}): give the audit.file copy, or a saved copy or export of the audit channel\n`,
+      );
       return undefined;
     }
     if (anchors.length === 0) {
-      io.err(`srs-chatops audit verify: no anchor in ${path}: anchors are lines like {"anchor":1,"at":…,"hash":…,"seq":…} (posted to audit.anchors.channel, written to audit.file) or SEQ:HASH\n`);
+      io.err(
+        `srs-chatops audit verify: no anchor in ${path}: anchors are lines like {"anchor":1,"at":…,"hash":…,"seq":…} (posted to audit.anchors.channel, written to audit.file) or SEQ:HASH\n`,
+      );
       return undefined;
     }
     found.push({ source: path, anchors });
@@ -138,14 +168,21 @@ export async function runVerifyFile(args: Extract<AuditArgs, { command: 'verify'
   const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
   if (report.ok) {
     const before = gathered.anchors.length - anchors.length;
-    const anchored = anchorsMatchedText(anchors) + (before === 0 ? '' : ` (${before} anchor${before === 1 ? '' : 's'} before the file's first record not checked)`);
+    const anchored =
+      anchorsMatchedText(anchors) +
+      (before === 0 ? '' : ` (${before} anchor${before === 1 ? '' : 's'} before the file's first record not checked)`);
     if (report.checked === 0) await io.out(`audit file ${args.file} empty\n`);
-    else await io.out(`audit file ok: ${report.checked} records, chain intact from seq ${from} to seq ${report.lastSeq ?? '?'}${anchored}, in ${took}\n`);
+    else
+      await io.out(
+        `audit file ok: ${report.checked} records, chain intact from seq ${from} to seq ${report.lastSeq ?? '?'}${anchored}, in ${took}\n`,
+      );
     const last = entries.find((e) => e.record?.seq === report.lastSeq);
     if (last !== undefined) await io.out(`head: ${report.lastSeq ?? '?'}:${last.claimedHash}\n`);
     return AUDIT_EXIT.ok;
   }
   await io.out(`audit file FAILED verification: ${report.first?.message ?? 'unknown problem'}\n`);
-  await io.out(`${report.problems} problem${report.problems === 1 ? '' : 's'} in ${report.checked} lines (first: ${report.first?.kind ?? '?'}${report.first?.seq === undefined ? '' : ` at seq ${report.first.seq}`}, ${report.first?.id ?? '?'}), in ${took}\n`);
+  await io.out(
+    `${report.problems} problem${report.problems === 1 ? '' : 's'} in ${report.checked} lines (first: ${report.first?.kind ?? '?'}${report.first?.seq === undefined ? '' : ` at seq ${report.first.seq}`}, ${report.first?.id ?? '?'}), in ${took}\n`,
+  );
   return AUDIT_EXIT.problems;
 }

@@ -6,7 +6,15 @@ import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 export type AuditArgs =
   | { command: 'export'; since?: number; until?: number; host?: string; format: 'jsonl' | 'csv' }
   | { command: 'tail'; last: number; follow: boolean; format: 'text' | 'jsonl' }
-  | { command: 'verify'; quiet: boolean; anchors: ChainHead[]; anchorsFrom: string[]; clockSkewMs?: number; file?: string; against?: string }
+  | {
+      command: 'verify';
+      quiet: boolean;
+      anchors: ChainHead[];
+      anchorsFrom: string[];
+      clockSkewMs?: number;
+      file?: string;
+      against?: string;
+    }
   | { command: 'help' };
 
 /** Usage of `srs-chatops audit`. */
@@ -46,7 +54,15 @@ const HELP = { help: { ...FLAG, short: 'h' } } as const;
 const OPTIONS = {
   export: { ...HELP, since: STRING, until: STRING, host: STRING, format: STRING },
   tail: { ...HELP, follow: { ...FLAG, short: 'f' }, lines: { ...STRING, short: 'n' }, format: STRING },
-  verify: { ...HELP, quiet: { ...FLAG, short: 'q' }, anchor: { ...STRING, multiple: true }, 'anchors-from': { ...STRING, multiple: true }, file: STRING, against: STRING, 'clock-skew': STRING },
+  verify: {
+    ...HELP,
+    quiet: { ...FLAG, short: 'q' },
+    anchor: { ...STRING, multiple: true },
+    'anchors-from': { ...STRING, multiple: true },
+    file: STRING,
+    against: STRING,
+    'clock-skew': STRING,
+  },
 } as const;
 
 /** parseArgs (strict) for one audit command; its mistakes worded as they always were (`export: unknown option --bogus`). */
@@ -56,7 +72,8 @@ function parse<C extends keyof typeof OPTIONS>(command: C, args: readonly string
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     const { problem, arg } = err;
-    if (arg !== undefined && (problem === 'unknown option' || problem === 'unexpected argument')) throw new AuditUsageError(`${command}: ${problem} ${arg}`);
+    if (arg !== undefined && (problem === 'unknown option' || problem === 'unexpected argument'))
+      throw new AuditUsageError(`${command}: ${problem} ${arg}`);
     throw new AuditUsageError(err.message); // `--since needs a value`, `--follow takes no value`
   }
 }
@@ -64,7 +81,8 @@ function parse<C extends keyof typeof OPTIONS>(command: C, args: readonly string
 function time(value: string | undefined, flag: string, nowMs: number): number | undefined {
   if (value === undefined) return undefined;
   const bound = parseTimeBound(value);
-  if (bound === undefined) throw new AuditUsageError(`${flag} ${value}: not a duration (30m, 12h, 7d) or a date (2024-05-01, 2024-05-01T10:00Z)`);
+  if (bound === undefined)
+    throw new AuditUsageError(`${flag} ${value}: not a duration (30m, 12h, 7d) or a date (2024-05-01, 2024-05-01T10:00Z)`);
   return resolveTimeBound(bound, nowMs);
 }
 
@@ -75,7 +93,13 @@ function parseExport(args: readonly string[], nowMs: number): AuditArgs {
   if (f !== 'jsonl' && f !== 'csv') throw new AuditUsageError(`--format ${f}: jsonl or csv`);
   const since = time(values.since, '--since', nowMs);
   const until = time(values.until, '--until', nowMs);
-  return { command: 'export', ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), ...(values.host !== undefined ? { host: values.host } : {}), format: f };
+  return {
+    command: 'export',
+    ...(since !== undefined ? { since } : {}),
+    ...(until !== undefined ? { until } : {}),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    format: f,
+  };
 }
 
 function parseTail(args: readonly string[]): AuditArgs {
@@ -85,7 +109,8 @@ function parseTail(args: readonly string[]): AuditArgs {
   if (values.lines !== undefined) {
     const flag = tokens.flatMap((t) => (t.kind === 'option' && t.name === 'lines' ? [t.rawName] : [])).pop() ?? '--lines'; // -n or --lines
     last = Number(values.lines);
-    if (!Number.isInteger(last) || last < 0 || last > 100_000 || values.lines.trim() === '') throw new AuditUsageError(`${flag}: a number from 0 to 100000`);
+    if (!Number.isInteger(last) || last < 0 || last > 100_000 || values.lines.trim() === '')
+      throw new AuditUsageError(`${flag}: a number from 0 to 100000`);
   }
   const f = values.format ?? 'text';
   if (f !== 'text' && f !== 'jsonl') throw new AuditUsageError(`--format ${f}: text or jsonl`);
@@ -100,8 +125,14 @@ function parseVerify(args: readonly string[]): AuditArgs {
     if (m === null) throw new AuditUsageError(`--anchor ${value}: SEQ:HASH (the 64 hex digits verify printed)`);
     return { seq: Number(m[1]), hash: m[2] ?? '' };
   });
-  if (values.file !== undefined && values.against !== undefined) throw new AuditUsageError('--file and --against: one or the other (--file needs no Redis)');
-  const out: Extract<AuditArgs, { command: 'verify' }> = { command: 'verify', quiet: values.quiet === true, anchors, anchorsFrom: values['anchors-from'] ?? [] };
+  if (values.file !== undefined && values.against !== undefined)
+    throw new AuditUsageError('--file and --against: one or the other (--file needs no Redis)');
+  const out: Extract<AuditArgs, { command: 'verify' }> = {
+    command: 'verify',
+    quiet: values.quiet === true,
+    anchors,
+    anchorsFrom: values['anchors-from'] ?? [],
+  };
   if (values.file !== undefined) out.file = values.file;
   if (values.against !== undefined) out.against = values.against;
   const skew = values['clock-skew'];

@@ -18,7 +18,12 @@ export interface RunAuditOptions {
  * `srs-chatops audit export|tail|verify` against the Redis of `REDIS_URL` (default `redis://127.0.0.1:6379`).
  * Returns the exit code: 0 ok, 1 the chain does not hold (verify), 2 usage error, 3 Redis not reachable or failing.
  */
-export async function runAudit(argv: readonly string[], env: NodeJS.ProcessEnv, io: AuditOutput, options: RunAuditOptions = {}): Promise<number> {
+export async function runAudit(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: AuditOutput,
+  options: RunAuditOptions = {},
+): Promise<number> {
   let args;
   try {
     args = parseAuditArgs(argv, (options.now ?? Date.now)());
@@ -35,12 +40,20 @@ export async function runAudit(argv: readonly string[], env: NodeJS.ProcessEnv, 
   const url = env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const unavailable = (message: string): number => {
     const failure = explainRedisError(message);
-    io.err(`srs-chatops audit: cannot ${failure.auth ? 'log in to' : 'reach'} Redis at ${redactRedisUrl(url)} (${failure.reason}): ${failure.fix}\n`);
+    io.err(
+      `srs-chatops audit: cannot ${failure.auth ? 'log in to' : 'reach'} Redis at ${redactRedisUrl(url)} (${failure.reason}): ${failure.fix}\n`,
+    );
     return AUDIT_EXIT.unavailable;
   };
   let redis: Redis;
   try {
-    redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null, disconnectTimeout: 200 });
+    redis = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: 3000,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+      disconnectTimeout: 200,
+    });
   } catch (err) {
     return unavailable(err instanceof Error ? err.message : String(err)); // not a URL
   }

@@ -15,7 +15,8 @@ export function assessLayout(host: HostConfig, stdout: string): Finding[] {
   const name = host.name;
   const root = host.srsRoot;
   const out: Finding[] = [];
-  const add = (check: string, ok: boolean, detail: string, fix?: string) => out.push({ host: name, check, ok, detail, ...(ok || fix === undefined ? {} : { fix }) });
+  const add = (check: string, ok: boolean, detail: string, fix?: string) =>
+    out.push({ host: name, check, ok, detail, ...(ok || fix === undefined ? {} : { fix }) });
   if (v.get('doctor') !== 'done') {
     add('layout', false, 'the check script did not finish', 'run it again; check the host has sh, sed and readlink');
     return out;
@@ -29,7 +30,12 @@ export function assessLayout(host: HostConfig, stdout: string): Finding[] {
     const test = judgeConfigTest(/^\d+$/.test(testExit) ? Number(testExit) : null, testOutput.join('\n'));
     add('config test', test.ok, test.line, `fix the config: cd ${root} && ASAN_OPTIONS=detect_leaks=0 ./objs/srs -t -c ${host.srsConfig}`);
   }
-  add('init.d script', v.get('script') === 'ok', `${root}/etc/init.d/srs`, `reinstall SRS (make install) so ${root}/etc/init.d/srs exists and is executable`);
+  add(
+    'init.d script',
+    v.get('script') === 'ok',
+    `${root}/etc/init.d/srs`,
+    `reinstall SRS (make install) so ${root}/etc/init.d/srs exists and is executable`,
+  );
   const scriptRoot = v.get('script_root') ?? '';
   const realRoot = v.get('root_real') ?? root;
   const rootOk = scriptRoot === root || scriptRoot === realRoot || scriptRoot.replace(/\/+$/, '') === realRoot;
@@ -37,14 +43,34 @@ export function assessLayout(host: HostConfig, stdout: string): Finding[] {
   const link = host.system.initdLink;
   const target = v.get('link_target');
   const linkOk = target === `${realRoot}/etc/init.d/srs`;
-  add('init.d link', linkOk, target !== undefined ? `${link} -> ${target}` : `${link} ${v.get('link') ?? 'missing'}`, `sudo ln -sf ${root}/etc/init.d/srs ${link}`);
+  add(
+    'init.d link',
+    linkOk,
+    target !== undefined ? `${link} -> ${target}` : `${link} ${v.get('link') ?? 'missing'}`,
+    `sudo ln -sf ${root}/etc/init.d/srs ${link}`,
+  );
   if (host.serviceManager === 'initd') {
-    add('init.d registered', v.get('initd_registered') === '1', `rc links under ${host.system.rcRoot}`, 'sudo update-rc.d srs defaults   (CentOS: sudo /sbin/chkconfig --add srs)');
+    add(
+      'init.d registered',
+      v.get('initd_registered') === '1',
+      `rc links under ${host.system.rcRoot}`,
+      'sudo update-rc.d srs defaults   (CentOS: sudo /sbin/chkconfig --add srs)',
+    );
   } else {
     const unitDir = host.system.systemdUnitDir;
-    add('systemd unit', v.get('unit') === 'ok', `${unitDir}/srs.service`, `sudo cp -f ${root}/usr/lib/systemd/system/srs.service ${unitDir}/srs.service && sudo systemctl daemon-reload`);
+    add(
+      'systemd unit',
+      v.get('unit') === 'ok',
+      `${unitDir}/srs.service`,
+      `sudo cp -f ${root}/usr/lib/systemd/system/srs.service ${unitDir}/srs.service && sudo systemctl daemon-reload`,
+    );
     const enabled = v.get('enabled') ?? '';
-    add('systemd enabled', enabled === 'enabled', `is-enabled: ${enabled || 'unknown'}`, 'sudo systemctl enable srs   (fails unless the unit was copied first)');
+    add(
+      'systemd enabled',
+      enabled === 'enabled',
+      `is-enabled: ${enabled || 'unknown'}`,
+      'sudo systemctl enable srs   (fails unless the unit was copied first)',
+    );
   }
   return out;
 }

@@ -18,10 +18,21 @@ async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Pro
   try {
     const s = host.system;
     const res = await hosts.exec(target, {
-      argv: scriptArgv(DOCTOR_SCRIPT, 'srs-doctor', [host.srsRoot, host.srsConfig, s.initdLink, s.rcRoot, s.systemdUnitDir, s.systemctl, host.serviceManager]),
+      argv: scriptArgv(DOCTOR_SCRIPT, 'srs-doctor', [
+        host.srsRoot,
+        host.srsConfig,
+        s.initdLink,
+        s.rcRoot,
+        s.systemdUnitDir,
+        s.systemctl,
+        host.serviceManager,
+      ]),
       timeoutMs: 20000,
     });
-    return [{ host: host.name, check: 'ssh', ok: true, detail: `${target.user}@${host.address}:${host.port}, host key pinned` }, ...assessLayout(host, res.stdout)];
+    return [
+      { host: host.name, check: 'ssh', ok: true, detail: `${target.user}@${host.address}:${host.port}, host key pinned` },
+      ...assessLayout(host, res.stdout),
+    ];
   } catch (err) {
     const e = asChatopsError(err);
     return [{ host: host.name, check: 'ssh', ok: false, detail: e.code, fix: e.userMessage }];
@@ -33,7 +44,12 @@ async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Pro
  * host; prints the fix for each problem on `out`. A config it cannot load is an error, on `err`. Throws a UsageError
  * on an unknown option (main prints the usage).
  */
-export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runDoctor(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const parsed = parseDoctorArgs(args);
   if (parsed.help) {
     out.write(DOCTOR_USAGE);
@@ -65,6 +81,10 @@ export async function runDoctor(args: string[], env: NodeJS.ProcessEnv = process
   }
   out.write(formatFindings(findings));
   const problems = findings.filter((f) => !f.ok && f.warnOnly !== true).length;
-  out.write(problems === 0 ? 'doctor: everything checked is fine\n' : `doctor: ${problems} problem${problems === 1 ? '' : 's'}; apply the fixes above\n`);
+  out.write(
+    problems === 0
+      ? 'doctor: everything checked is fine\n'
+      : `doctor: ${problems} problem${problems === 1 ? '' : 's'}; apply the fixes above\n`,
+  );
   return problems === 0 ? 0 : 1;
 }

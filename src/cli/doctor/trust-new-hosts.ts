@@ -14,7 +14,7 @@ function covered(c: HostCoverage, path: string): Finding | undefined {
       check: 'host key pinned',
       ok: false,
       detail: `not pinned by --trust-new: ${c.name} ${c.entry} is named by ${path} ${c.blocking.join('; ')}`,
-      fix: 'verify the host key out of band, then correct known_hosts by hand (add a plain line with the host\'s own key; never delete a @revoked line to get in)',
+      fix: "verify the host key out of band, then correct known_hosts by hand (add a plain line with the host's own key; never delete a @revoked line to get in)",
     };
   }
   return undefined;
@@ -46,7 +46,10 @@ export async function trustNewHosts(config: Config, out: NodeJS.WritableStream):
     }
     if (c.pinned.length > 0) {
       if (c.pinnedByName) byName += 1;
-      else out.write(`not pinned by --trust-new: ${c.name} ${c.entry} is already covered by ${path} ${c.pinned.join(', ')}; nothing changed\n`);
+      else
+        out.write(
+          `not pinned by --trust-new: ${c.name} ${c.entry} is already covered by ${path} ${c.pinned.join(', ')}; nothing changed\n`,
+        );
       continue;
     }
     try {
@@ -54,11 +57,20 @@ export async function trustNewHosts(config: Config, out: NodeJS.WritableStream):
       const entry = `${knownHostsName(host.address, host.port)} ${key.type} ${key.blob.toString('base64')}`;
       appendFileSync(path, `${entry}\n`);
       const fp = fingerprint(key.blob);
-      const excluded = c.negatedBy.length > 0 ? `; ${c.negatedBy.join(', ')} exclude${c.negatedBy.length === 1 ? 's' : ''} it with a !pattern` : '';
-      out.write(`trusted on first use: ${host.name} ${c.entry} ${key.type} ${fp} (recorded in ${path}; verify this fingerprint out of band${excluded})\n`);
+      const excluded =
+        c.negatedBy.length > 0 ? `; ${c.negatedBy.join(', ')} exclude${c.negatedBy.length === 1 ? 's' : ''} it with a !pattern` : '';
+      out.write(
+        `trusted on first use: ${host.name} ${c.entry} ${key.type} ${fp} (recorded in ${path}; verify this fingerprint out of band${excluded})\n`,
+      );
       findings.push({ host: host.name, check: 'host key pinned', ok: true, detail: `${key.type} ${fp} (new; verify it)` });
     } catch (err) {
-      findings.push({ host: host.name, check: 'host key pinned', ok: false, detail: err instanceof Error ? err.message : String(err), fix: 'make the host reachable over SSH, then run doctor --trust-new again' });
+      findings.push({
+        host: host.name,
+        check: 'host key pinned',
+        ok: false,
+        detail: err instanceof Error ? err.message : String(err),
+        fix: 'make the host reachable over SSH, then run doctor --trust-new again',
+      });
     }
   }
   if (byName > 0) out.write(`already pinned by name in ${path}, not touched: ${byName} host${byName === 1 ? '' : 's'}\n`);

@@ -41,6 +41,7 @@ export function readOpsEnv(env: NodeJS.ProcessEnv, kind: keyof typeof DEFAULT_ME
   const password = env.BULL_BOARD_PASSWORD ?? '';
   const problem = dashboardCredentialsProblem(user, password);
   if (problem !== undefined) throw new ChatopsError(ErrorCode.ConfigInvalid, problem);
-  if (port === undefined) throw new ChatopsError(ErrorCode.ConfigInvalid, 'BULL_BOARD=on is served on the metrics port: set METRICS_PORT (not `off`)');
+  if (port === undefined)
+    throw new ChatopsError(ErrorCode.ConfigInvalid, 'BULL_BOARD=on is served on the metrics port: set METRICS_PORT (not `off`)');
   return { ...out, dashboard: { basePath: '/queues', credentials: { user, password } } };
 }

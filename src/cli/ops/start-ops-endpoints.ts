@@ -34,7 +34,11 @@ export async function startOpsEndpoints(o: OpsEndpointsOptions): Promise<OpsServ
   } catch (err) {
     await board?.close();
     const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
-    throw new ChatopsError(ErrorCode.ConfigInvalid, `cannot serve /metrics on ${o.ops.host}:${o.ops.port} (${code}): set METRICS_PORT to a free port, or \`off\``, { cause: err });
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `cannot serve /metrics on ${o.ops.host}:${o.ops.port} (${code}): set METRICS_PORT to a free port, or \`off\``,
+      { cause: err },
+    );
   }
   o.logger.info({ port: server.port, dashboard: board ? board.basePath : 'off' }, 'ops endpoints: /metrics /healthz /readyz');
   return {

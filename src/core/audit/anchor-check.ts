@@ -20,7 +20,10 @@ function conflictProblem(c: AnchorConflict): ChainProblem {
 }
 
 /** Merges anchors given on the command line (`source` "--anchor") and found in files. */
-export function gatherAnchors(given: readonly ChainHead[], found: readonly { source: string; anchors: readonly FoundAnchor[] }[]): GatheredAnchors {
+export function gatherAnchors(
+  given: readonly ChainHead[],
+  found: readonly { source: string; anchors: readonly FoundAnchor[] }[],
+): GatheredAnchors {
   const all = [
     ...given.map((anchor, i) => ({ anchor, line: i + 1, source: '--anchor' })),
     ...found.flatMap((f) => f.anchors.map((a) => ({ ...a, source: f.source }))),
@@ -28,7 +31,10 @@ export function gatherAnchors(given: readonly ChainHead[], found: readonly { sou
   const merged = mergeAnchors(all);
   return {
     ...merged,
-    counts: [...(given.length > 0 ? [{ source: '--anchor', found: given.length }] : []), ...found.map((f) => ({ source: f.source, found: f.anchors.length }))],
+    counts: [
+      ...(given.length > 0 ? [{ source: '--anchor', found: given.length }] : []),
+      ...found.map((f) => ({ source: f.source, found: f.anchors.length })),
+    ],
     findings: merged.conflicts.map(conflictProblem),
   };
 }

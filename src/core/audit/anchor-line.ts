@@ -67,7 +67,10 @@ export function findAnchors(text: string): FoundAnchor[] {
   }
   for (const m of unescaped.matchAll(HEAD_LINE)) found.push({ index: m.index, anchor: { seq: Number(m[1]), hash: m[2] ?? '' } });
   const sorted = found.filter((f) => f.anchor.seq >= 1).sort((a, b) => a.index - b.index);
-  const lines = linesAt(unescaped, sorted.map((f) => f.index));
+  const lines = linesAt(
+    unescaped,
+    sorted.map((f) => f.index),
+  );
   return sorted.map((f, i) => ({ anchor: f.anchor, line: lines[i] ?? 0 }));
 }
 

@@ -49,7 +49,10 @@ export function entryFromBody(id: string, body: string | undefined, hash: string
 /** An entry from a whole record (an exported line, an array element): its hash is recomputed from canonical JSON. */
 export function entryFromRecord(id: string, value: unknown): ChainEntry {
   if (!isAuditRecord(value)) {
-    const hash = value !== null && typeof value === 'object' && typeof (value as { hash?: unknown }).hash === 'string' ? (value as { hash: string }).hash : '';
+    const hash =
+      value !== null && typeof value === 'object' && typeof (value as { hash?: unknown }).hash === 'string'
+        ? (value as { hash: string }).hash
+        : '';
     return { id, record: undefined, claimedHash: hash, contentHash: '' };
   }
   return { id, record: value, claimedHash: value.hash, contentHash: hashRecord(value) };

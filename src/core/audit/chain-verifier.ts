@@ -109,7 +109,11 @@ export class ChainVerifier {
     this.checked++;
     const r = entry.record;
     if (r === undefined) {
-      this.report({ kind: 'unreadable', id: entry.id, message: `entry ${entry.id} (where seq ${this.expected} belongs) is not a readable audit record` });
+      this.report({
+        kind: 'unreadable',
+        id: entry.id,
+        message: `entry ${entry.id} (where seq ${this.expected} belongs) is not a readable audit record`,
+      });
       this.advance(this.expected, entry);
       return;
     }
@@ -117,11 +121,21 @@ export class ChainVerifier {
       this.first = { kind: 'reordered', seq: this.firstGap.seq, id: this.firstGap.id, message: gapMessage(this.firstGap, true) };
     }
     if (entry.contentHash !== entry.claimedHash) {
-      this.report({ kind: 'edited', seq: r.seq, id: entry.id, message: `record seq ${r.seq} (${entry.id}) was edited: its content no longer matches its hash` });
+      this.report({
+        kind: 'edited',
+        seq: r.seq,
+        id: entry.id,
+        message: `record seq ${r.seq} (${entry.id}) was edited: its content no longer matches its hash`,
+      });
     } else if (r.seq === this.expected && r.prev !== this.prevHash) {
       this.report(
         this.prevId === undefined
-          ? { kind: 'edited', seq: r.seq, id: entry.id, message: `record seq ${r.seq} (${entry.id}) does not chain to the start (prev is not the genesis hash)` }
+          ? {
+              kind: 'edited',
+              seq: r.seq,
+              id: entry.id,
+              message: `record seq ${r.seq} (${entry.id}) does not chain to the start (prev is not the genesis hash)`,
+            }
           : {
               kind: 'edited',
               seq: r.seq - 1,
@@ -133,9 +147,19 @@ export class ChainVerifier {
       const gap: Gap = { from: this.expected, to: r.seq - 1, seq: r.seq, id: entry.id, beforeId: this.prevId };
       const reordered = r.seq <= this.maxSeq;
       if (this.first === undefined && !reordered) this.firstGap = gap;
-      this.report({ kind: reordered ? 'reordered' : 'removed', seq: reordered ? r.seq : gap.from, id: entry.id, message: gapMessage(gap, reordered) });
+      this.report({
+        kind: reordered ? 'reordered' : 'removed',
+        seq: reordered ? r.seq : gap.from,
+        id: entry.id,
+        message: gapMessage(gap, reordered),
+      });
     } else if (r.seq < this.expected) {
-      this.report({ kind: 'reordered', seq: r.seq, id: entry.id, message: `record seq ${r.seq} (${entry.id}) is out of order: it comes after seq ${this.expected - 1} (reordered or copied)` });
+      this.report({
+        kind: 'reordered',
+        seq: r.seq,
+        id: entry.id,
+        message: `record seq ${r.seq} (${entry.id}) is out of order: it comes after seq ${this.expected - 1} (reordered or copied)`,
+      });
       this.checkHead(r.seq, entry);
       return; // keep following the chain from the record before
     }
@@ -148,10 +172,20 @@ export class ChainVerifier {
     if (this.head !== undefined && this.maxSeq < this.head.seq) {
       const from = this.maxSeq + 1;
       const range = from === this.head.seq ? `seq ${from}` : `seq ${from}..${this.head.seq}`;
-      this.report({ kind: 'removed', seq: from, id: this.lastId ?? '(start)', message: `record ${range} missing at the end, after ${this.lastId ?? 'the start'} (removed; the head says ${this.head.seq})` });
+      this.report({
+        kind: 'removed',
+        seq: from,
+        id: this.lastId ?? '(start)',
+        message: `record ${range} missing at the end, after ${this.lastId ?? 'the start'} (removed; the head says ${this.head.seq})`,
+      });
     }
     for (const seq of [...this.anchors.keys()].sort((a, b) => a - b)) {
-      this.report({ kind: 'removed', seq, id: this.lastId ?? '(start)', message: `record seq ${seq} (anchored) was not found in the log (removed)` });
+      this.report({
+        kind: 'removed',
+        seq,
+        id: this.lastId ?? '(start)',
+        message: `record seq ${seq} (anchored) was not found in the log (removed)`,
+      });
     }
     this.anchors.clear();
     const report: ChainReport = { ok: this.problems === 0, checked: this.checked, problems: this.problems };
@@ -163,13 +197,23 @@ export class ChainVerifier {
 
   private checkHead(seq: number, entry: ChainEntry): void {
     if (this.head !== undefined && seq === this.head.seq && entry.claimedHash !== this.head.hash) {
-      this.report({ kind: 'edited', seq, id: entry.id, message: `record seq ${seq} (${entry.id}) was rewritten: its hash differs from the one the head kept` });
+      this.report({
+        kind: 'edited',
+        seq,
+        id: entry.id,
+        message: `record seq ${seq} (${entry.id}) was rewritten: its hash differs from the one the head kept`,
+      });
     }
     const anchored = this.anchors.get(seq);
     if (anchored !== undefined) {
       this.anchors.delete(seq);
       if (anchored !== entry.claimedHash) {
-        this.report({ kind: 'edited', seq, id: entry.id, message: `record seq ${seq} (${entry.id}) was rewritten: its hash differs from the anchor ${anchored.slice(0, 16)}… (it, or a record before it, was changed and the hashes after it recomputed)` });
+        this.report({
+          kind: 'edited',
+          seq,
+          id: entry.id,
+          message: `record seq ${seq} (${entry.id}) was rewritten: its hash differs from the anchor ${anchored.slice(0, 16)}… (it, or a record before it, was changed and the hashes after it recomputed)`,
+        });
       }
     }
   }

@@ -5,7 +5,21 @@ import { canonicalJson } from './canonical-json';
 export type ExportFormat = 'jsonl' | 'csv';
 
 /** CSV columns, in order; `data` is the record's data as canonical JSON. */
-export const CSV_COLUMNS = ['seq', 'at', 'type', 'actor', 'channel', 'requestId', 'host', 'verb', 'correlationId', 'outcome', 'data', 'prev', 'hash'] as const;
+export const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'type',
+  'actor',
+  'channel',
+  'requestId',
+  'host',
+  'verb',
+  'correlationId',
+  'outcome',
+  'data',
+  'prev',
+  'hash',
+] as const;
 
 /** Cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first): prefixed with `'` (OWASP). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -21,7 +35,8 @@ export function toJsonLine(record: AuditRecord): string {
 /** One CSV cell (RFC 4180 quoting; formula-looking text prefixed with `'`). */
 export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
-  let text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : canonicalJson(value);
+  let text =
+    typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : canonicalJson(value);
   if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

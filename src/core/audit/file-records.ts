@@ -32,7 +32,11 @@ export function verifyFileEntries(entries: readonly ChainEntry[], anchors: reado
   for (const e of readable) verifier.push(e);
   const report = verifier.finish();
   if (unreadable.length === 0) return { ...report, checked: entries.length };
-  const problem: ChainProblem = { kind: 'unreadable', id: unreadable[0]?.id ?? '?', message: `${unreadable[0]?.id ?? '?'} is not a readable audit record` };
+  const problem: ChainProblem = {
+    kind: 'unreadable',
+    id: unreadable[0]?.id ?? '?',
+    message: `${unreadable[0]?.id ?? '?'} is not a readable audit record`,
+  };
   return { ...report, ok: false, checked: entries.length, problems: report.problems + unreadable.length, first: report.first ?? problem };
 }
 
@@ -65,15 +69,22 @@ export class FileComparison {
     if (record.seq < this.min || record.seq > this.max) return;
     this.seen.add(record.seq);
     const f = this.file.get(record.seq);
-    if (f === undefined) this.found({ kind: 'removed', seq: record.seq, id, message: `record seq ${record.seq} (${id}) is in Redis but not in the file` });
+    if (f === undefined)
+      this.found({ kind: 'removed', seq: record.seq, id, message: `record seq ${record.seq} (${id}) is in Redis but not in the file` });
     else if (f.hash !== record.hash) {
-      this.found({ kind: 'edited', seq: record.seq, id, message: `record seq ${record.seq} differs: Redis (${id}) has hash ${record.hash.slice(0, 16)}…, the file (${f.line}) ${f.hash.slice(0, 16)}…` });
+      this.found({
+        kind: 'edited',
+        seq: record.seq,
+        id,
+        message: `record seq ${record.seq} differs: Redis (${id}) has hash ${record.hash.slice(0, 16)}…, the file (${f.line}) ${f.hash.slice(0, 16)}…`,
+      });
     }
   }
 
   finish(): { first?: ChainProblem; problems: number } {
     for (const [seq, f] of this.file) {
-      if (!this.seen.has(seq)) this.found({ kind: 'removed', seq, id: f.line, message: `record seq ${seq} (${f.line} of the file) is not in Redis` });
+      if (!this.seen.has(seq))
+        this.found({ kind: 'removed', seq, id: f.line, message: `record seq ${seq} (${f.line} of the file) is not in Redis` });
     }
     return this.first === undefined ? { problems: this.problems } : { first: this.first, problems: this.problems };
   }

@@ -25,11 +25,19 @@ export interface StreamCounters {
  * after the last one left may be gone); a head that is not the last entry added (lagging or rewritten); entries
  * deleted from a stream that is never trimmed (unless the walk already named the hole).
  */
-export function checkHead(head: StoredHead, counters: StreamCounters | undefined, headKey: string, walkFoundRemoval: boolean): ChainProblem[] {
+export function checkHead(
+  head: StoredHead,
+  counters: StreamCounters | undefined,
+  headKey: string,
+  walkFoundRemoval: boolean,
+): ChainProblem[] {
   const out: ChainProblem[] = [];
   const added = counters?.entriesAdded;
   const deleted = counters === undefined || added === undefined ? 0 : added - counters.length;
-  const deletedText = counters === undefined || added === undefined ? '' : ` (the stream has had ${added} entries added and holds ${counters.length}${deleted > 0 ? `, last deleted id ${counters.maxDeletedId ?? '?'}` : ''})`;
+  const deletedText =
+    counters === undefined || added === undefined
+      ? ''
+      : ` (the stream has had ${added} entries added and holds ${counters.length}${deleted > 0 ? `, last deleted id ${counters.maxDeletedId ?? '?'}` : ''})`;
   if (head.rebuilt !== undefined) {
     const r = head.rebuilt;
     const lost = r.entriesAdded - r.length;
@@ -44,13 +52,26 @@ export function checkHead(head: StoredHead, counters: StreamCounters | undefined
   }
   if (counters !== undefined && (counters.length > 0 || (added ?? 0) > 0)) {
     if (head.seq === undefined || head.hash === undefined) {
-      out.push({ kind: 'head', id: counters.lastGeneratedId, message: `the head ${headKey} is missing while the stream has records${deletedText}: records at the end may have been removed with it` });
+      out.push({
+        kind: 'head',
+        id: counters.lastGeneratedId,
+        message: `the head ${headKey} is missing while the stream has records${deletedText}: records at the end may have been removed with it`,
+      });
     } else if (head.id !== undefined && head.id !== counters.lastGeneratedId) {
-      out.push({ kind: 'head', seq: head.seq, id: head.id, message: `the head (seq ${head.seq}, ${head.id}) is not the last entry added to the stream (${counters.lastGeneratedId})${deletedText}: the head lags or was rewritten` });
+      out.push({
+        kind: 'head',
+        seq: head.seq,
+        id: head.id,
+        message: `the head (seq ${head.seq}, ${head.id}) is not the last entry added to the stream (${counters.lastGeneratedId})${deletedText}: the head lags or was rewritten`,
+      });
     }
   }
   if (out.length === 0 && deleted > 0 && !walkFoundRemoval) {
-    out.push({ kind: 'head', id: counters?.maxDeletedId ?? '?', message: `${deleted} entr${deleted === 1 ? 'y was' : 'ies were'} deleted from the stream, which is never trimmed${deletedText}` });
+    out.push({
+      kind: 'head',
+      id: counters?.maxDeletedId ?? '?',
+      message: `${deleted} entr${deleted === 1 ? 'y was' : 'ies were'} deleted from the stream, which is never trimmed${deletedText}`,
+    });
   }
   return out;
 }

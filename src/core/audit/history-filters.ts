@@ -40,7 +40,9 @@ export function parseHistoryUser(value: string): HistoryUser | undefined {
  * `--user` a mention, an id or a handle, `--since` a duration (`7d`) or a date, `--limit` 1..{@link HISTORY_MAX_LIMIT}.
  * Errors are Slack-safe and echo at most one value, escaped.
  */
-export function readHistoryFlags(flags: ReadonlyMap<string, string | true>): { ok: true; filters: HistoryFilters } | { ok: false; error: string } {
+export function readHistoryFlags(
+  flags: ReadonlyMap<string, string | true>,
+): { ok: true; filters: HistoryFilters } | { ok: false; error: string } {
   const filters: HistoryFilters = { limit: HISTORY_DEFAULT_LIMIT };
   const text = (name: string): string | undefined => {
     const v = flags.get(name);
@@ -54,13 +56,18 @@ export function readHistoryFlags(flags: ReadonlyMap<string, string | true>): { o
   const user = text('user');
   if (user !== undefined) {
     const parsed = parseHistoryUser(user);
-    if (parsed === undefined) return { ok: false, error: `${inlineCode(user)} is not a user; mention them (\`@jane\`) or give their member id (\`U0123ABC\`)` };
+    if (parsed === undefined)
+      return { ok: false, error: `${inlineCode(user)} is not a user; mention them (\`@jane\`) or give their member id (\`U0123ABC\`)` };
     filters.user = parsed;
   }
   const since = text('since');
   if (since !== undefined) {
     const bound = parseTimeBound(since);
-    if (bound === undefined) return { ok: false, error: `${inlineCode(since)} is not a time; give a duration (\`30m\`, \`12h\`, \`7d\`, \`2w\`) or a date (\`2024-05-01\`)` };
+    if (bound === undefined)
+      return {
+        ok: false,
+        error: `${inlineCode(since)} is not a time; give a duration (\`30m\`, \`12h\`, \`7d\`, \`2w\`) or a date (\`2024-05-01\`)`,
+      };
     filters.since = bound;
   }
   const limit = text('limit');

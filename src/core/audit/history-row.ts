@@ -2,10 +2,23 @@ import type { AuditEventType, AuditRecord } from '../../ports/audit-port';
 import { isIndexedUser } from './index-plan';
 
 /** Records that are rows of `/srs history`: a host's result, or a request that never ran. */
-export const HISTORY_ROW_TYPES: readonly AuditEventType[] = ['job.result', 'request.denied', 'request.failed', 'approval.denied', 'approval.expired', 'approval.voided'];
+export const HISTORY_ROW_TYPES: readonly AuditEventType[] = [
+  'job.result',
+  'request.denied',
+  'request.failed',
+  'approval.denied',
+  'approval.expired',
+  'approval.voided',
+];
 
 /** Records of a request that tell who asked, who approved and where its thread is. */
-export const HISTORY_CONTEXT_TYPES: readonly AuditEventType[] = ['request.received', 'request.queued', 'request.done', 'approval.granted', 'approval.denied'];
+export const HISTORY_CONTEXT_TYPES: readonly AuditEventType[] = [
+  'request.received',
+  'request.queued',
+  'request.done',
+  'approval.granted',
+  'approval.denied',
+];
 
 /** What a row's outcome is when the request never ran. */
 const REQUEST_OUTCOME: Partial<Record<AuditEventType, string>> = {
@@ -75,7 +88,8 @@ export function toHistoryRows(rows: readonly AuditRecord[], context: ReadonlyMap
       row.user = pick(text(r.data, 'requestedBy'), received?.actor) ?? row.user;
     }
     if (decision !== undefined && row.approver === undefined && !closed) row.approver = decision.actor;
-    if ((decision !== undefined && !closed) || r.type === 'approval.denied') row.approval = decision?.type === 'approval.granted' ? 'granted' : 'denied';
+    if ((decision !== undefined && !closed) || r.type === 'approval.denied')
+      row.approval = decision?.type === 'approval.granted' ? 'granted' : 'denied';
     const channel = pick(r.channel, threaded?.channel, received?.channel);
     if (channel !== undefined) row.channel = channel;
     const threadTs = pick(text(r.data, 'threadTs'), threaded === undefined ? undefined : text(threaded.data, 'threadTs'));

@@ -101,7 +101,9 @@ export class IndexLedger {
     if (belongs) return;
     const where = describeIndex(ref);
     const message =
-      record === undefined ? `the ${where} lists ${entry.member} (seq ${entry.score}), which is not in the stream` : `the ${where} lists ${entry.member} as seq ${entry.score}, which is record seq ${record.seq} of another ${ref.kind}`;
+      record === undefined
+        ? `the ${where} lists ${entry.member} (seq ${entry.score}), which is not in the stream`
+        : `the ${where} lists ${entry.member} as seq ${entry.score}, which is record seq ${record.seq} of another ${ref.kind}`;
     this.findings.push({ first: { kind: 'index', seq: entry.score, id: entry.member, message }, count: 1 });
   }
 

@@ -24,14 +24,21 @@ const CONTEXT_LIMIT = 50;
  * A user typed as plain text (`@jane`, which Slack sends when the slash command does not escape mentions) has no
  * id to look for: that is an error saying what to type instead, unless the caller resolved it to `{ id }` first.
  */
-export function toHistoryLookup(filters: HistoryFilters, hosts: readonly string[] | undefined, nowMs: number): { ok: true; lookup: HistoryLookup } | { ok: false; error: string } {
+export function toHistoryLookup(
+  filters: HistoryFilters,
+  hosts: readonly string[] | undefined,
+  nowMs: number,
+): { ok: true; lookup: HistoryLookup } | { ok: false; error: string } {
   const lookup: HistoryLookup = { limit: filters.limit };
   if (hosts !== undefined) lookup.hosts = hosts;
   if (filters.verb !== undefined) lookup.verb = filters.verb;
   if (filters.since !== undefined) lookup.since = resolveTimeBound(filters.since, nowMs);
   if (filters.user !== undefined) {
     if ('name' in filters.user) {
-      return { ok: false, error: `${inlineCode(`@${filters.user.name}`)} reached the bot as plain text, not as a mention; give their member id instead (\`U0123ABC\`: their profile, ⋮, Copy member ID)` };
+      return {
+        ok: false,
+        error: `${inlineCode(`@${filters.user.name}`)} reached the bot as plain text, not as a mention; give their member id instead (\`U0123ABC\`: their profile, ⋮, Copy member ID)`,
+      };
     }
     lookup.user = filters.user.id;
   }
@@ -45,12 +52,15 @@ export function toHistoryLookup(filters: HistoryFilters, hosts: readonly string[
  */
 export async function queryHistory(audit: Pick<AuditPort, 'query'>, lookup: HistoryLookup): Promise<HistoryRow[]> {
   const base = { types: [...HISTORY_ROW_TYPES], limit: lookup.limit, verb: lookup.verb, actor: lookup.user, since: lookup.since };
-  const batches = lookup.hosts === undefined ? [await audit.query(base)] : await Promise.all(lookup.hosts.map((host) => audit.query({ ...base, host })));
+  const batches =
+    lookup.hosts === undefined ? [await audit.query(base)] : await Promise.all(lookup.hosts.map((host) => audit.query({ ...base, host })));
   const bySeq = new Map<number, AuditRecord>();
   for (const r of batches.flat()) bySeq.set(r.seq, r);
   const rows = [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, lookup.limit);
   const requestIds = [...new Set(rows.map((r) => r.requestId).filter((id): id is string => id !== undefined))];
-  const related = await Promise.all(requestIds.map((requestId) => audit.query({ requestId, types: [...HISTORY_CONTEXT_TYPES], limit: CONTEXT_LIMIT })));
+  const related = await Promise.all(
+    requestIds.map((requestId) => audit.query({ requestId, types: [...HISTORY_CONTEXT_TYPES], limit: CONTEXT_LIMIT })),
+  );
   const context = new Map(requestIds.map((id, i) => [id, related[i] ?? []] as const));
   return toHistoryRows(rows, context);
 }

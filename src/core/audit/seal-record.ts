@@ -30,7 +30,8 @@ export const MAX_RECORD_CHARS = 256 * 1024;
 export function sealRecord(event: AuditEventInput, at: ChainPosition): SealedRecord {
   if (typeof event.type !== 'string' || (event.type as string) === '') throw new Error('audit event without a type');
   if (typeof event.actor !== 'string' || event.actor === '') throw new Error(`audit event ${event.type} without an actor`);
-  if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) throw new Error(`audit event ${event.type}: data must be an object`);
+  if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data))
+    throw new Error(`audit event ${event.type}: data must be an object`);
   const unsealed: UnsealedRecord = {
     v: 1,
     seq: at.seq,
@@ -46,7 +47,8 @@ export function sealRecord(event: AuditEventInput, at: ChainPosition): SealedRec
     data: event.data,
   };
   const body = canonicalJson(unsealed);
-  if (body.length > MAX_RECORD_CHARS) throw new Error(`audit event ${event.type} is too large (${body.length} characters; at most ${MAX_RECORD_CHARS})`);
+  if (body.length > MAX_RECORD_CHARS)
+    throw new Error(`audit event ${event.type} is too large (${body.length} characters; at most ${MAX_RECORD_CHARS})`);
   const record = { ...(JSON.parse(body) as UnsealedRecord), hash: sha256Hex(body) };
   return { record, body };
 }

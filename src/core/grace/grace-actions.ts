@@ -23,7 +23,14 @@ export function parseGraceButtonValue(value: string | undefined): GraceButtonVal
   try {
     const v = JSON.parse(value) as Partial<GraceButtonValue>;
     const id = /^[A-Za-z0-9._-]{1,200}$/;
-    if (typeof v.requestId === 'string' && typeof v.jobId === 'string' && typeof v.host === 'string' && id.test(v.requestId) && id.test(v.jobId) && id.test(v.host)) {
+    if (
+      typeof v.requestId === 'string' &&
+      typeof v.jobId === 'string' &&
+      typeof v.host === 'string' &&
+      id.test(v.requestId) &&
+      id.test(v.jobId) &&
+      id.test(v.host)
+    ) {
       return { requestId: v.requestId, jobId: v.jobId, host: v.host };
     }
   } catch {

@@ -25,7 +25,9 @@ function tail(text: string, keep: number): string {
  * small to show anything.
  */
 export function renderCodeBlock(output: string, maxChars: number): string {
-  const clean = stripAnsi(output).replace(/^\s*\n/, '').trimEnd();
+  const clean = stripAnsi(output)
+    .replace(/^\s*\n/, '')
+    .trimEnd();
   if (clean.trim() === '') return '';
   const room = Math.floor(maxChars) - OPEN.length - CLOSE.length;
   const whole = escapeSlackText(clean);

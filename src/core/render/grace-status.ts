@@ -55,7 +55,12 @@ function stageText(p: GraceProgress, now: number): string {
       return 'SRS terminated; waiting for the process to go';
     case 'exited': {
       const after = p.signalAt !== undefined && p.exitedAt !== undefined ? ` after ${secs(p.exitedAt - p.signalAt)}` : '';
-      const lost = p.forcedOff !== undefined ? `; ${plural(p.forcedOff, 'client')} forced off` : p.dropped !== undefined && p.dropped > 0 ? `; ${plural(p.dropped, 'client')} dropped (no drain)` : '';
+      const lost =
+        p.forcedOff !== undefined
+          ? `; ${plural(p.forcedOff, 'client')} forced off`
+          : p.dropped !== undefined && p.dropped > 0
+            ? `; ${plural(p.dropped, 'client')} dropped (no drain)`
+            : '';
       return `exited${after}: process ended, media ports closed${lost}`;
     }
     case 'escalating':
@@ -120,7 +125,13 @@ export function renderGracePreflight(p: GraceProgress, deadlineMs: number | unde
 }
 
 function button(text: string, actionId: string, value: GraceButtonValue, style?: 'primary' | 'danger'): Record<string, unknown> {
-  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value: JSON.stringify(value), ...(style ? { style } : {}) };
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text },
+    action_id: actionId,
+    value: JSON.stringify(value),
+    ...(style ? { style } : {}),
+  };
 }
 
 /** At the deadline: force quit now / extend / leave it draining. */
@@ -130,14 +141,25 @@ export function renderGraceDeadlinePrompt(p: GraceProgress, value: GraceButtonVa
     text,
     blocks: [
       section(text),
-      { type: 'actions', elements: [button('Force quit now', GRACE_ACTIONS.force, value, 'danger'), button(`Extend ${secs(extendMs)}`, GRACE_ACTIONS.extend, value), button('Leave it draining', GRACE_ACTIONS.leave, value)] },
+      {
+        type: 'actions',
+        elements: [
+          button('Force quit now', GRACE_ACTIONS.force, value, 'danger'),
+          button(`Extend ${secs(extendMs)}`, GRACE_ACTIONS.extend, value),
+          button('Leave it draining', GRACE_ACTIONS.leave, value),
+        ],
+      },
       context('Only the requester or an operator may press; presses are recorded.'),
     ],
   };
 }
 
 /** SRS 5.0 does not drain: say so (with the players, and the publishers when given) and ask before sending anything. */
-export function renderGraceConfirm(host: string, before: Pick<HostSnapshot, 'version' | 'clients' | 'publishers'>, value: GraceButtonValue): ChatMessage {
+export function renderGraceConfirm(
+  host: string,
+  before: Pick<HostSnapshot, 'version' | 'clients' | 'publishers'>,
+  value: GraceButtonValue,
+): ChatMessage {
   const text =
     `:warning: *${escapeSlackText(host)}* runs SRS ${escapeSlackText(before.version ?? '5.0')}: on 5.0 a graceful quit does NOT drain ` +
     `(upstream issue 3805, fixed in 6.0.132). SIGQUIT makes it exit within about 2 s, dropping every client connected then ` +
@@ -146,7 +168,13 @@ export function renderGraceConfirm(host: string, before: Pick<HostSnapshot, 'ver
     text,
     blocks: [
       section(text),
-      { type: 'actions', elements: [button('Quit anyway (drops clients)', GRACE_ACTIONS.confirm, value, 'danger'), button('Cancel', GRACE_ACTIONS.cancel, value)] },
+      {
+        type: 'actions',
+        elements: [
+          button('Quit anyway (drops clients)', GRACE_ACTIONS.confirm, value, 'danger'),
+          button('Cancel', GRACE_ACTIONS.cancel, value),
+        ],
+      },
     ],
   };
 }

@@ -60,7 +60,12 @@ function outcome(o: string): string {
 
 /** One row: when · who · verb target · outcome · approver · thread. */
 export function renderHistoryRow(r: HistoryRow): string {
-  const parts = [when(r.at), mention(r.user), `*${escapeSlackText((r.verb ?? '?').slice(0, 20))}* ${escapeSlackText((r.target ?? '-').slice(0, 63))}`, outcome(r.outcome)];
+  const parts = [
+    when(r.at),
+    mention(r.user),
+    `*${escapeSlackText((r.verb ?? '?').slice(0, 20))}* ${escapeSlackText((r.target ?? '-').slice(0, 63))}`,
+    outcome(r.outcome),
+  ];
   if (r.approver !== undefined) parts.push(`${r.approval === 'denied' ? 'refused' : 'approved'} by ${mention(r.approver)}`);
   const link = threadPermalink(r.channel, r.threadTs);
   if (link !== undefined) parts.push(`<${link}|thread>`);

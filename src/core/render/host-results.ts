@@ -11,8 +11,19 @@ const CHUNK_MAX = 3500;
 function line(r: VerbResult): string {
   const emoji = OUTCOME_EMOJI[r.outcome] ?? ':grey_question:';
   const label = OUTCOME_LABEL[r.outcome] ?? escapeSlackText(String(r.outcome));
-  const why = r.outcome === 'ok' || r.outcome === 'noop' ? '' : r.evidence.slice(0, 2).map((e) => `\n      • ${capText(escapeSlackText(e.replace(/\s+/g, ' ')), 200)}`).join('');
-  return capText(`${emoji} *${escapeSlackText(r.host)}* ${escapeSlackText(r.verb)} ${label}: ${escapeSlackText(r.summary)} (${formatElapsed(r.durationMs)})`, 600) + why;
+  const why =
+    r.outcome === 'ok' || r.outcome === 'noop'
+      ? ''
+      : r.evidence
+          .slice(0, 2)
+          .map((e) => `\n      • ${capText(escapeSlackText(e.replace(/\s+/g, ' ')), 200)}`)
+          .join('');
+  return (
+    capText(
+      `${emoji} *${escapeSlackText(r.host)}* ${escapeSlackText(r.verb)} ${label}: ${escapeSlackText(r.summary)} (${formatElapsed(r.durationMs)})`,
+      600,
+    ) + why
+  );
 }
 
 /**

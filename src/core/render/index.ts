@@ -14,6 +14,13 @@ export { OUTCOME_EMOJI, OUTCOME_LABEL } from './outcome';
 export { slackToPlainText } from './plain-text';
 export { renderRequestParent, TARGETS_SHOWN, type RequestParent, type RequestState } from './request-parent';
 export { summarizeResults, type ResultSummary } from './summary';
-export { renderGraceBoard, renderGraceConfirm, renderGraceDeadlinePrompt, renderGraceLine, renderGraceMilestone, renderGracePreflight } from './grace-status';
+export {
+  renderGraceBoard,
+  renderGraceConfirm,
+  renderGraceDeadlinePrompt,
+  renderGraceLine,
+  renderGraceMilestone,
+  renderGracePreflight,
+} from './grace-status';
 export { planLines, renderPlanCard, renderPlanClosed } from './plan-card';
 export { renderAbortNowConfirm, renderRolloutStatus, stageCounts } from './rollout-status';

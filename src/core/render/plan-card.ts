@@ -17,8 +17,10 @@ function load(players: number | undefined, publishers: number | undefined, strea
 }
 
 function hostLine(h: PlanHost, plan: Plan): string {
-  const fiveOh = h.from !== undefined && !drainsOnQuit(h.from) ? ` :warning: ${escapeSlackText(h.from)} does not drain: its clients are dropped` : '';
-  if (plan.verb === 'upgrade') return `• \`${escapeSlackText(h.name)}\` ${escapeSlackText(h.from ?? '?')} → *${escapeSlackText(plan.version ?? '?')}* (${load(h.clients, h.publishers, h.streams)})${fiveOh}`;
+  const fiveOh =
+    h.from !== undefined && !drainsOnQuit(h.from) ? ` :warning: ${escapeSlackText(h.from)} does not drain: its clients are dropped` : '';
+  if (plan.verb === 'upgrade')
+    return `• \`${escapeSlackText(h.name)}\` ${escapeSlackText(h.from ?? '?')} → *${escapeSlackText(plan.version ?? '?')}* (${load(h.clients, h.publishers, h.streams)})${fiveOh}`;
   return `• \`${escapeSlackText(h.name)}\` ${h.state.replace('_', ' ')}${h.from !== undefined ? `, SRS ${escapeSlackText(h.from)}` : ''} (${load(h.clients, h.publishers, h.streams)})`;
 }
 
@@ -40,9 +42,12 @@ export function planLines(plan: Plan): string[] {
     const from = [...new Set(hosts.map((h) => h.from ?? '?'))].map(escapeSlackText).join('/');
     const sum = (k: 'clients' | 'publishers' | 'streams') => hosts.reduce((n, h) => n + (h[k] ?? 0), 0);
     const head = plan.verb === 'upgrade' ? `*Batch ${i + 1}* (${from} → ${escapeSlackText(plan.version ?? '?')}; ` : '(';
-    lines.push(`${head}${load(sum('clients'), sum('publishers'), sum('streams'))}): ${hosts.map((h) => `\`${escapeSlackText(h.name)}\``).join(', ')}`);
+    lines.push(
+      `${head}${load(sum('clients'), sum('publishers'), sum('streams'))}): ${hosts.map((h) => `\`${escapeSlackText(h.name)}\``).join(', ')}`,
+    );
   });
-  if (plan.skipped.length > 0) lines.push(`Left out: ${plan.skipped.map((s) => `\`${escapeSlackText(s.name)}\` (${escapeSlackText(s.reason)})`).join(', ')}`);
+  if (plan.skipped.length > 0)
+    lines.push(`Left out: ${plan.skipped.map((s) => `\`${escapeSlackText(s.name)}\` (${escapeSlackText(s.reason)})`).join(', ')}`);
   return lines;
 }
 
@@ -70,8 +75,13 @@ function what(plan: Plan): string {
 function terms(plan: Plan): string {
   const parts = [plural(plan.hosts.length, 'host')];
   if (plan.verb === 'upgrade') {
-    parts.push(`batches of ${plan.batchSize}`, `failure budget ${plan.failureBudget}`, plan.rollback ? 'automatic rollback on' : 'no automatic rollback');
-    if (plan.drain !== undefined) parts.push(`drain deadline ${formatElapsed(plan.drain.deadlineMs)}${plan.drain.force ? ', then force quit' : ', then ask'}`);
+    parts.push(
+      `batches of ${plan.batchSize}`,
+      `failure budget ${plan.failureBudget}`,
+      plan.rollback ? 'automatic rollback on' : 'no automatic rollback',
+    );
+    if (plan.drain !== undefined)
+      parts.push(`drain deadline ${formatElapsed(plan.drain.deadlineMs)}${plan.drain.force ? ', then force quit' : ', then ask'}`);
   }
   return parts.join(' · ');
 }
@@ -82,7 +92,13 @@ function planText(plan: Plan): string[] {
 }
 
 function button(text: string, actionId: string, value: ApprovalButtonValue, style?: 'primary' | 'danger'): Record<string, unknown> {
-  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value: JSON.stringify(value), ...(style ? { style } : {}) };
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text },
+    action_id: actionId,
+    value: JSON.stringify(value),
+    ...(style ? { style } : {}),
+  };
 }
 
 /**
@@ -101,8 +117,17 @@ export function renderPlanCard(plan: Plan, approvedBy: readonly string[], now: n
     blocks: [
       ...sections(text),
       context(needs, id),
-      { type: 'input', block_id: REASON_INPUT.blockId, optional: true, label: { type: 'plain_text', text: 'Reason (needed to deny)' }, element: { type: 'plain_text_input', action_id: REASON_INPUT.actionId, max_length: 300 } },
-      { type: 'actions', elements: [button('Approve', APPROVAL_ACTIONS.approve, value, 'primary'), button('Deny', APPROVAL_ACTIONS.deny, value, 'danger')] },
+      {
+        type: 'input',
+        block_id: REASON_INPUT.blockId,
+        optional: true,
+        label: { type: 'plain_text', text: 'Reason (needed to deny)' },
+        element: { type: 'plain_text_input', action_id: REASON_INPUT.actionId, max_length: 300 },
+      },
+      {
+        type: 'actions',
+        elements: [button('Approve', APPROVAL_ACTIONS.approve, value, 'primary'), button('Deny', APPROVAL_ACTIONS.deny, value, 'danger')],
+      },
     ],
   };
 }
@@ -110,5 +135,8 @@ export function renderPlanCard(plan: Plan, approvedBy: readonly string[], now: n
 /** The card once closed: the plan, then what happened (no buttons). */
 export function renderPlanClosed(plan: Plan, outcome: string): ChatMessage {
   const text = planText(plan);
-  return { text: `${capText(text.join('\n'), 2500)}\n${outcome}`, blocks: [...sections(text), section(outcome), context(`plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\``)] };
+  return {
+    text: `${capText(text.join('\n'), 2500)}\n${outcome}`,
+    blocks: [...sections(text), section(outcome), context(`plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\``)],
+  };
 }

@@ -58,14 +58,21 @@ export function renderRolloutStatus(r: RolloutRecord, now: number): ChatMessage 
   const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed').length;
   const head = `*Rollout \`${plan.id}\`*: upgrade ${escapeSlackText(plan.target)} to SRS *${escapeSlackText(plan.version ?? '?')}*: ${STATE_TEXT[r.state]}${r.state === 'running' || r.state === 'aborting' ? ` (batch ${r.batch + 1} of ${batches.length})` : ''}`;
   const names = plan.hosts.map((h) => h.name);
-  const shown = names.length <= LINES_MAX ? names : names.filter((n) => !['pending', 'done'].includes(r.hosts[n]?.stage ?? 'pending')).slice(0, LINES_MAX);
+  const shown =
+    names.length <= LINES_MAX
+      ? names
+      : names.filter((n) => !['pending', 'done'].includes(r.hosts[n]?.stage ?? 'pending')).slice(0, LINES_MAX);
   const lines = shown.map((n) => hostLine(n, r.hosts[n], plan));
   if (shown.length < names.length) lines.push(`(${stageCounts(r)})`);
-  const reason = r.reason !== undefined && (r.state === 'halted' || r.state === 'aborted' || r.state === 'aborting') ? `\n*Why:* ${escapeSlackText(r.reason)}` : '';
+  const reason =
+    r.reason !== undefined && (r.state === 'halted' || r.state === 'aborted' || r.state === 'aborting')
+      ? `\n*Why:* ${escapeSlackText(r.reason)}`
+      : '';
   const text = `${head}${reason}\n${lines.join('\n')}`;
   const took = formatElapsed((r.endedAt ?? now) - r.startedAt);
   const foot = `failures ${failed} of budget ${plan.failureBudget} · batches of ${plan.batchSize} · approved by ${r.approvedBy.map((u) => `<@${u}>`).join(', ')} · ${r.endedAt !== undefined ? 'took' : 'running for'} ${took}`;
-  const stop = r.state === 'running' ? `stop after the hosts in progress: \`/srs abort ${plan.id}\` (\`--now\` to stop them at their next step)` : '';
+  const stop =
+    r.state === 'running' ? `stop after the hosts in progress: \`/srs abort ${plan.id}\` (\`--now\` to stop them at their next step)` : '';
   return { text: `${capText(text, 2800)}\n${foot}`, blocks: [section(text), context(foot, stop)] };
 }
 

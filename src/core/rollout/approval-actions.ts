@@ -25,7 +25,8 @@ export function parseApprovalButtonValue(value: string | undefined): ApprovalBut
   if (value === undefined || value.length > 300) return undefined;
   try {
     const v = JSON.parse(value) as Partial<ApprovalButtonValue>;
-    if (typeof v.id === 'string' && REQUEST_ID_PATTERN.test(v.id) && typeof v.hash === 'string' && /^[a-f0-9]{64}$|^$/.test(v.hash)) return { id: v.id, hash: v.hash };
+    if (typeof v.id === 'string' && REQUEST_ID_PATTERN.test(v.id) && typeof v.hash === 'string' && /^[a-f0-9]{64}$|^$/.test(v.hash))
+      return { id: v.id, hash: v.hash };
   } catch {
     return undefined;
   }

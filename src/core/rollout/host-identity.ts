@@ -19,8 +19,19 @@ export interface HostIdentity {
 export const NO_PINNED_KEY = 'none';
 
 /** A host's identity from the inventory, its login user and its pinned key fingerprint(s). */
-export function hostIdentity(host: Pick<HostConfig, 'address' | 'port' | 'user' | 'srsRoot' | 'serviceManager'>, sshUser: string, hostKey: string | undefined): HostIdentity {
-  return { address: host.address, port: host.port, user: host.user ?? sshUser, srsRoot: host.srsRoot, serviceManager: host.serviceManager, hostKey: hostKey ?? NO_PINNED_KEY };
+export function hostIdentity(
+  host: Pick<HostConfig, 'address' | 'port' | 'user' | 'srsRoot' | 'serviceManager'>,
+  sshUser: string,
+  hostKey: string | undefined,
+): HostIdentity {
+  return {
+    address: host.address,
+    port: host.port,
+    user: host.user ?? sshUser,
+    srsRoot: host.srsRoot,
+    serviceManager: host.serviceManager,
+    hostKey: hostKey ?? NO_PINNED_KEY,
+  };
 }
 
 /** The identity as a fixed tuple (what the plan hash covers). */
@@ -29,7 +40,12 @@ export function identityTuple(id: HostIdentity): [string, number, string, string
 }
 
 function shortKey(k: string): string {
-  return k === NO_PINNED_KEY ? 'none pinned' : k.split(',').map((f) => (f.length > 19 ? `${f.slice(0, 19)}…` : f)).join(', ');
+  return k === NO_PINNED_KEY
+    ? 'none pinned'
+    : k
+        .split(',')
+        .map((f) => (f.length > 19 ? `${f.slice(0, 19)}…` : f))
+        .join(', ');
 }
 
 /**

@@ -105,7 +105,9 @@ export function isOlder(a: string, b: string): boolean {
 }
 
 /** The fields an approval is bound to, hashed. */
-export function planHash(p: Omit<Plan, 'hash' | 'approvers' | 'createdAt' | 'expiresAt' | 'id' | 'requestedBy' | 'channelId' | 'upgradeOptions'>): string {
+export function planHash(
+  p: Omit<Plan, 'hash' | 'approvers' | 'createdAt' | 'expiresAt' | 'id' | 'requestedBy' | 'channelId' | 'upgradeOptions'>,
+): string {
   const binding = {
     verb: p.verb,
     target: p.target,
@@ -176,13 +178,23 @@ export function buildPlan(input: PlanInput, config: PlanConfig): { ok: true; pla
   }
   if (unpinned.length > 0) {
     const shown = unpinned.slice(0, 8).map(escapeSlackText).join(', ') + (unpinned.length > 8 ? `, +${unpinned.length - 8} more` : '');
-    return { ok: false, error: `no pinned host key for ${shown} in \`ssh.knownHostsPath\` (or the bot cannot read that file): an approval is bound to each host's pinned key. Pin it with \`srs-chatops doctor --trust-new\` after checking its fingerprint, and give the bot read access to the file` };
+    return {
+      ok: false,
+      error: `no pinned host key for ${shown} in \`ssh.knownHostsPath\` (or the bot cannot read that file): an approval is bound to each host's pinned key. Pin it with \`srs-chatops doctor --trust-new\` after checking its fingerprint, and give the bot read access to the file`,
+    };
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 8).join('; ') + (problems.length > 8 ? `; +${problems.length - 8} more` : '');
-    return { ok: false, error: `cannot plan the upgrade: ${shown}. Every host must be running with its API answering; fix it or leave it out of the target` };
+    return {
+      ok: false,
+      error: `cannot plan the upgrade: ${shown}. Every host must be running with its API answering; fix it or leave it out of the target`,
+    };
   }
-  if (run.length === 0) return { ok: false, error: `nothing to do: every host of ${escapeSlackText(input.target)} already runs ${escapeSlackText(input.version ?? '')}` };
+  if (run.length === 0)
+    return {
+      ok: false,
+      error: `nothing to do: every host of ${escapeSlackText(input.target)} already runs ${escapeSlackText(input.version ?? '')}`,
+    };
   const planHosts = run.map((h) => byName.get(h.name)).filter((h): h is HostConfig => h !== undefined);
   const body = {
     v: 1 as const,
@@ -227,7 +239,8 @@ export function planDrift(plan: Plan, config: PlanConfig, hostKeys: ReadonlyMap<
   if (moved !== undefined) return moved;
   const survey = new Map<string, HostSnapshot>();
   for (const h of plan.hosts) survey.set(h.name, snapshotOf(h));
-  for (const s of plan.skipped) survey.set(s.name, { state: 'running', apiUp: true, ...(plan.version !== undefined ? { version: plan.version } : {}) });
+  for (const s of plan.skipped)
+    survey.set(s.name, { state: 'running', apiUp: true, ...(plan.version !== undefined ? { version: plan.version } : {}) });
   // A host that joined the target since was never surveyed (maybe not even pinned yet): give it stand-ins so that
   // the drift names it as joined.
   const keys = new Map(hostKeys);
@@ -265,7 +278,8 @@ export function planDrift(plan: Plan, config: PlanConfig, hostKeys: ReadonlyMap<
   if (added.length > 0) parts.push(`${added.join(', ')} joined the target`);
   if (removed.length > 0) parts.push(`${removed.join(', ')} left the target`);
   if (parts.length === 0 && was.join(',') !== now.join(',')) parts.push('the host order changed');
-  if (again.plan.requiredApprovals !== plan.requiredApprovals) parts.push(`approvals needed changed from ${plan.requiredApprovals} to ${again.plan.requiredApprovals}`);
+  if (again.plan.requiredApprovals !== plan.requiredApprovals)
+    parts.push(`approvals needed changed from ${plan.requiredApprovals} to ${again.plan.requiredApprovals}`);
   if (parts.length === 0) parts.push('the batches or options changed');
   return escapeSlackText(parts.join('; '));
 }

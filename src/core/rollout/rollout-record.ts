@@ -5,7 +5,8 @@ import type { Outcome } from '../verb-result';
 export type RolloutState = 'running' | 'aborting' | 'halted' | 'aborted' | 'done';
 
 /** One host's step of the rollout as the status message shows it. */
-export type HostStage = 'pending' | 'queued' | 'snapshot' | 'installing' | 'restarting' | 'verifying' | 'rolling back' | 'done' | 'failed' | 'cancelled';
+export type HostStage =
+  'pending' | 'queued' | 'snapshot' | 'installing' | 'restarting' | 'verifying' | 'rolling back' | 'done' | 'failed' | 'cancelled';
 
 /** What the rollout knows of one host. */
 export interface RolloutHost {
@@ -32,4 +33,3 @@ export interface RolloutRecord {
   reason?: string;
   endedAt?: number;
 }
-

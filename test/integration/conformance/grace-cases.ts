@@ -38,7 +38,8 @@ export function describeGraceConformance(engine: 'sim' | 'real', db: number): vo
     });
 
     const thread = (parent: SlackMessage) => b.standin.thread(CHANNEL, parent.ts);
-    const parentOf = (id: string) => b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000, `parent of ${id}`);
+    const parentOf = (id: string) =>
+      b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000, `parent of ${id}`);
     const reply = (parent: SlackMessage, pattern: RegExp, timeoutMs = 30000) =>
       b.standin.waitFor(() => thread(parent).find((m) => pattern.test(m.text)), timeoutMs, `a reply matching ${String(pattern)}`);
     const board = (parent: SlackMessage) => thread(parent).find((m) => m.text.startsWith('*Graceful'));
@@ -66,7 +67,9 @@ export function describeGraceConformance(engine: 'sim' | 'real', db: number): vo
       const pre = texts.findIndex((t) => /pre-flight: SRS 6\.0\.157 \(pid \d+\)/.test(t));
       expect(pre).toBeGreaterThanOrEqual(0);
       expect(texts[pre]).toMatch(/2 players, 1 publisher\b/);
-      const order = ['listeners closed', 'drained: every client left', 'exited: process ended'].map((m) => texts.findIndex((t) => t.includes(m)));
+      const order = ['listeners closed', 'drained: every client left', 'exited: process ended'].map((m) =>
+        texts.findIndex((t) => t.includes(m)),
+      );
       expect(order.every((i) => i > pre)).toBe(true);
       expect([...order].sort((x, y) => x - y)).toEqual(order);
       const versions = [...(board(done)?.edits ?? []).map((e) => e.text), board(done)?.text ?? ''];
@@ -134,7 +137,9 @@ export function describeGraceConformance(engine: 'sim' | 'real', db: number): vo
         return p && /done: 1 ok/.test(p.text) ? p : undefined;
       }, 30000);
       expect(after.text).toMatch(/done: 1 ok/);
-      const texts = thread(parent).map((m) => m.text).join('\n');
+      const texts = thread(parent)
+        .map((m) => m.text)
+        .join('\n');
       expect(texts).toMatch(/quit without draining/);
       expect(texts).toMatch(/\b2 clients dropped\b/);
       expect(texts).not.toMatch(/drained and exited/);

@@ -55,7 +55,9 @@ function track(child: ChildProcess): ChildProcess {
 export async function stopAll(): Promise<void> {
   const all = [...started];
   for (const child of all) child.kill('SIGKILL');
-  await Promise.all(all.map((c) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())))));
+  await Promise.all(
+    all.map((c) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())))),
+  );
 }
 
 /**

@@ -14,7 +14,11 @@ const APPROVER = 'U0APPR001';
 /** A build that cannot start: the launcher says why on stderr and exits 1 before SRS forks (a bad artifact). */
 function writeBrokenBuild(dir: string): string {
   const file = path.join(dir, 'srs-broken-build');
-  fs.writeFileSync(file, '#!/bin/sh\necho "srs: error while loading shared libraries: libssl.so.9: cannot open shared object file" >&2\nexit 127\n', { mode: 0o755 });
+  fs.writeFileSync(
+    file,
+    '#!/bin/sh\necho "srs: error while loading shared libraries: libssl.so.9: cannot open shared object file" >&2\nexit 127\n',
+    { mode: 0o755 },
+  );
   return file;
 }
 
@@ -49,7 +53,12 @@ export function describeRolloutConformance(engine: 'sim' | 'real', db: number): 
         hostExtra,
         extra: {
           approvals: { approvers: { all: [APPROVER] } },
-          upgrade: { install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'], batchSize: 1, healthTimeoutMs: 15000, deadlineMs: 20000 },
+          upgrade: {
+            install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'],
+            batchSize: 1,
+            healthTimeoutMs: 15000,
+            deadlineMs: 20000,
+          },
           grace: { deadlineMs: 60000, pollMs: 300 },
         },
       });
@@ -63,7 +72,8 @@ export function describeRolloutConformance(engine: 'sim' | 'real', db: number): 
     });
 
     const thread = (parent: SlackMessage) => b.standin.thread(CHANNEL, parent.ts);
-    const parentOf = (id: string) => b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000, `parent of ${id}`);
+    const parentOf = (id: string) =>
+      b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000, `parent of ${id}`);
 
     it('upgrades edge-1, rolls edge-2 back from a broken build and halts; edge-3 is untouched; every step on record', async () => {
       for (const h of hosts) await getTestRun().fleet.resetHost(h.name);
@@ -71,11 +81,14 @@ export function describeRolloutConformance(engine: 'sim' | 'real', db: number): 
       publishPackage(host(1).hostDir, '6.0.157', { binary: writeBrokenBuild(path.join(host(1).hostDir, 'var/lib')) });
       publishers = hosts.map((h) => media.reconnectingPublisher(h, 'live/cam'));
       for (const h of hosts) {
-        await waitUntil(async () => /"publish":\{"active":true/.test(await (await fetch(`http://127.0.0.1:${h.ports.api}/api/v1/streams/`)).text()), {
-          timeoutMs: 20000,
-          intervalMs: 200,
-          description: `${h.name}: the encoder publishing`,
-        });
+        await waitUntil(
+          async () => /"publish":\{"active":true/.test(await (await fetch(`http://127.0.0.1:${h.ports.api}/api/v1/streams/`)).text()),
+          {
+            timeoutMs: 20000,
+            intervalMs: 200,
+            description: `${h.name}: the encoder publishing`,
+          },
+        );
       }
       const pids = hosts.map(pidOf);
 
@@ -86,7 +99,11 @@ export function describeRolloutConformance(engine: 'sim' | 'real', db: number): 
       expect(card.text).toContain('batches of 1 · failure budget 0 · automatic rollback on');
       expect((await b.press(card, 'srs_approval_approve', APPROVER)).status).toBe(200);
 
-      const halted = await b.standin.waitFor(() => thread(parent).find((m) => /Rollout HALTED/.test(m.text) && m.text.startsWith(':')), 240000, 'the rollout halted');
+      const halted = await b.standin.waitFor(
+        () => thread(parent).find((m) => /Rollout HALTED/.test(m.text) && m.text.startsWith(':')),
+        240000,
+        'the rollout halted',
+      );
       expect(halted.text).toMatch(/edge-2: upgrade to 6\.0\.157 FAILED/);
       expect(halted.text).toMatch(/rolled back: 5\.0\.216 serves again/);
       expect(halted.text).toMatch(/`edge-3` untouched, runs 5\.0\.216/);
@@ -99,12 +116,15 @@ export function describeRolloutConformance(engine: 'sim' | 'real', db: number): 
       expect(pidOf(host(2))).toBe(pids[2]);
       expect(await versionOf(host(2))).toBe('5.0.216');
 
-      const texts = thread(parent).map((m) => m.text).join('\n');
+      const texts = thread(parent)
+        .map((m) => m.text)
+        .join('\n');
       expect(texts).toMatch(/edge-1\* upgrade ok: upgraded 5\.0\.216 → 6\.0\.157/);
       expect(texts).not.toMatch(/should not start it again/);
       const records = await b.audit({ requestId: id, limit: 300 });
       const types = records.map((r) => r.type);
-      for (const t of ['request.received', 'approval.requested', 'approval.granted', 'rollout.started', 'job.result', 'rollout.halted']) expect(types).toContain(t);
+      for (const t of ['request.received', 'approval.requested', 'approval.granted', 'rollout.started', 'job.result', 'rollout.halted'])
+        expect(types).toContain(t);
       expect(records.find((r) => r.type === 'approval.granted')?.actor).toBe(APPROVER);
     }, 300000);
   });

@@ -9,7 +9,17 @@ import { allocatePort } from '../../support/free-port';
 import { mediaDriverFor, type MediaDriver } from '../../support/media';
 import { claimHosts, getTestRun, releaseHosts } from '../../support/test-run';
 import { workerHarness, type WorkerHarness } from '../../support/worker-harness';
-import { alive, breakConfig, foreignProcess, pidOf, portSquatter, setRtmpPort, stopAll, writePidFile, zombieProcess } from './host-fixtures';
+import {
+  alive,
+  breakConfig,
+  foreignProcess,
+  pidOf,
+  portSquatter,
+  setRtmpPort,
+  stopAll,
+  writePidFile,
+  zombieProcess,
+} from './host-fixtures';
 
 /**
  * The service verbs, running and stopped, and their failure cases, through the worker's own verb engine (runVerb over
@@ -110,7 +120,7 @@ export function describeVerbConformance(engine: 'sim' | 'real'): void {
       expect(alive(pidOf(host(i)))).toBe(false);
     });
 
-    it('a broken config: reload is refused with SRS\'s own error and SRS never gets SIGHUP; start fails and says where to look', async () => {
+    it("a broken config: reload is refused with SRS's own error and SRS never gets SIGHUP; start fails and says where to look", async () => {
       const i = 2;
       await getTestRun().fleet.resetHost(host(i).name);
       const pid = pidOf(host(i));

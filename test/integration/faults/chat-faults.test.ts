@@ -6,7 +6,10 @@ import { nowSec, postSigned, signBody, slashCommandBody } from '../../support/sl
 import { claimHosts, releaseHosts } from '../../support/test-run';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const sim = require('../../srs-sim/install.js') as { writeConfig: (root: string, o: Record<string, unknown>) => string; restoreConfig: (root: string) => void };
+const sim = require('../../srs-sim/install.js') as {
+  writeConfig: (root: string, o: Record<string, unknown>) => string;
+  restoreConfig: (root: string) => void;
+};
 
 describe('faults on the chat side: Slack down, 5xx, redelivery, replays, a busy host', () => {
   let hosts: FleetHost[];
@@ -47,7 +50,13 @@ describe('faults on the chat side: Slack down, 5xx, redelivery, replays, a busy 
   });
 
   it('Slack redelivering the same command (same trigger, retry headers): it runs once', async () => {
-    const body = slashCommandBody({ text: 'status edge-3', user_id: USERS.operator, channel_id: CHANNEL, response_url: b.standin.responseUrl('redeliver'), trigger_id: '1700.4242.redeliver' });
+    const body = slashCommandBody({
+      text: 'status edge-3',
+      user_id: USERS.operator,
+      channel_id: CHANNEL,
+      response_url: b.standin.responseUrl('redeliver'),
+      trigger_id: '1700.4242.redeliver',
+    });
     const first = await postSigned(b.url, body, { secret: SECRET });
     const again = await postSigned(b.url, body, { secret: SECRET, ts: nowSec() + 1, retryNum: 1, retryReason: 'http_timeout' });
     expect(first.status).toBe(200);
@@ -67,7 +76,12 @@ describe('faults on the chat side: Slack down, 5xx, redelivery, replays, a busy 
 
   it('refuses forged, unsigned, stale, far-future and replayed requests (401), nothing runs', async () => {
     const posted = b.standin.callsTo('chat.postMessage').length;
-    const body = slashCommandBody({ text: 'stop all', user_id: USERS.admin, channel_id: CHANNEL, response_url: b.standin.responseUrl('x') });
+    const body = slashCommandBody({
+      text: 'stop all',
+      user_id: USERS.admin,
+      channel_id: CHANNEL,
+      response_url: b.standin.responseUrl('x'),
+    });
     expect((await postSigned(b.url, body, { secret: 'not-the-secret' })).status).toBe(401);
     expect((await postSigned(b.url, body, { secret: SECRET, omit: ['signature'] })).status).toBe(401);
     expect((await postSigned(b.url, body, { secret: SECRET, omit: ['timestamp'] })).status).toBe(401);

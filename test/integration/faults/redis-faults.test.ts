@@ -16,7 +16,12 @@ describe('faults: Redis down and restarted', () => {
   beforeAll(async () => {
     hosts = await claimHosts(2, { serviceManager: 'initd', version: '6.0.184' });
     server = await startRedis({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'redis-fault-')), appendOnly: true });
-    b = await startBotHarness(hosts, 0, { rename: Object.fromEntries(hosts.map((h, i) => [h.name, `edge-${i + 1}`])) }, { workers: 0, redisUrl: server.url });
+    b = await startBotHarness(
+      hosts,
+      0,
+      { rename: Object.fromEntries(hosts.map((h, i) => [h.name, `edge-${i + 1}`])) },
+      { workers: 0, redisUrl: server.url },
+    );
   });
   afterAll(async () => {
     await b.close();

@@ -31,7 +31,12 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
         extra: {
           worker: { lockDurationMs: 3000, stalledIntervalMs: 1000 },
           approvals: { approvers: { all: [APPROVER] } },
-          upgrade: { install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'], batchSize: 1, healthTimeoutMs: 5000, deadlineMs: 60000 },
+          upgrade: {
+            install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'],
+            batchSize: 1,
+            healthTimeoutMs: 5000,
+            deadlineMs: 60000,
+          },
           grace: { pollMs: 300 },
         },
       },
@@ -69,7 +74,11 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
     await b.restartBot(); // and the bot is restarted too
     await workers.start(b.config, b.redisUrl, 'proc-2');
     {
-      const done = await b.standin.waitFor(() => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')), 90000, 'rollout done');
+      const done = await b.standin.waitFor(
+        () => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')),
+        90000,
+        'rollout done',
+      );
       expect(done.text).toMatch(/`edge-1` done, runs 6\.0\.185/);
       expect(done.text).toMatch(/`edge-2` done, runs 6\.0\.185/);
       const log = fs.readFileSync(h.logFile, 'utf8');
@@ -105,10 +114,16 @@ describe('faults: a worker killed mid-upgrade, the bot restarted mid-rollout', (
       await worker.kill('SIGKILL');
       await workers.start(b.config, b.redisUrl, 'proc-4');
       again = reconnectingClient({ port: h.ports.rtmp, kind: 'publish', stream: 'live/cam', reconnectMs: 300 }); // the encoder comes back
-      const done = await b.standin.waitFor(() => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')), 60000, 'rollout done');
+      const done = await b.standin.waitFor(
+        () => thread(parent).find((m) => m.text.startsWith(':white_check_mark: Rollout done')),
+        60000,
+        'rollout done',
+      );
       expect(done.text).toMatch(/`edge-1` done, runs 6\.0\.186/);
       const result = thread(parent).find((m) => /\*edge-1\* upgrade/.test(m.text));
-      expect(result?.text).toMatch(/upgrade ok: upgraded 6\.0\.185 → 6\.0\.186: serves 6\.0\.186 \(pid \d+\), published streams 1 of 1 back/);
+      expect(result?.text).toMatch(
+        /upgrade ok: upgraded 6\.0\.185 → 6\.0\.186: serves 6\.0\.186 \(pid \d+\), published streams 1 of 1 back/,
+      );
       expect(result?.text).toContain('resumed: a previous worker began this upgrade');
       recordFault({ fault: 'worker SIGKILL mid-upgrade (checks)', injected: 1, requests: await seeRequests(b, [id]) });
     } finally {

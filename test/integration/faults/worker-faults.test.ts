@@ -33,7 +33,15 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
 
   beforeAll(async () => {
     hosts = await claimHosts(3, { serviceManager: 'initd', version: '6.0.184' });
-    b = await startBotHarness(hosts, 10, { rename: Object.fromEntries(hosts.map((h, i) => [h.name, `edge-${i + 1}`])), extra: { worker: { lockDurationMs: 3000, stalledIntervalMs: 1000 } } }, { workers: 0 });
+    b = await startBotHarness(
+      hosts,
+      10,
+      {
+        rename: Object.fromEntries(hosts.map((h, i) => [h.name, `edge-${i + 1}`])),
+        extra: { worker: { lockDurationMs: 3000, stalledIntervalMs: 1000 } },
+      },
+      { workers: 0 },
+    );
     redis = new Redis(b.redisUrl);
     await workers.start(b.config, b.redisUrl, 'proc-1');
   });
@@ -44,7 +52,7 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
     releaseHosts(hosts);
   });
 
-  it('worker SIGKILLed right after a restart\'s stop: the next worker finishes the restart (start only), never re-sends stop', async () => {
+  it("worker SIGKILLed right after a restart's stop: the next worker finishes the restart (start only), never re-sends stop", async () => {
     const h = hosts[0] as FleetHost;
     const oldPid = pidOf(h);
     const stopsBefore = fastQuits(h);
@@ -52,14 +60,20 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
     const id = requestIdOf(await b.slash('restart edge-1'));
     const jobId = `${id}-edge-1`;
     // Killed once the stop reached the host: SRS is going or gone, and the worker may or may not have sent start.
-    await until(async () => ((await redis.get(keys.verbCheckpoint(jobId)))?.includes('"stop"') === true && fastQuits(h) > stopsBefore ? true : undefined), 20000);
+    await until(
+      async () =>
+        (await redis.get(keys.verbCheckpoint(jobId)))?.includes('"stop"') === true && fastQuits(h) > stopsBefore ? true : undefined,
+      20000,
+    );
     await (workers.all[0] as WorkerProcess).kill('SIGKILL');
     await workers.start(b.config, b.redisUrl, 'proc-2');
     const { parent, replies } = await b.finished(id, 60000);
     const took = Date.now() - t0;
     expect(took).toBeLessThan(60000);
     expect(parent.text).toMatch(/done: 1 ok/);
-    expect(replies[0]?.text).toMatch(/restart ok: restart finished by worker proc-2 after proc-1 stopped mid-way: (stop done, start sent now|stop, start done, nothing left to send); restarted: pid \d+ → \d+, running/);
+    expect(replies[0]?.text).toMatch(
+      /restart ok: restart finished by worker proc-2 after proc-1 stopped mid-way: (stop done, start sent now|stop, start done, nothing left to send); restarted: pid \d+ → \d+, running/,
+    );
     expect(replies[0]?.text).not.toMatch(/interrupted/);
     expect(fastQuits(h) - stopsBefore).toBe(1);
     expect(pidAlive(pidOf(h))).toBe(true);
@@ -79,7 +93,9 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
     const { parent: done, replies } = await b.finished(id, 60000);
     expect(done.text).toMatch(/done: 1 ok/);
     const result = replies.map((r) => r.text).find((t) => t.includes('restart ok')) ?? '';
-    expect(result).toMatch(/restart ok: graceful restart finished by worker proc-3 after proc-2 stopped mid-way: quit done, start sent now; gracefully restarted/);
+    expect(result).toMatch(
+      /restart ok: graceful restart finished by worker proc-3 after proc-2 stopped mid-way: quit done, start sent now; gracefully restarted/,
+    );
     expect(fs.readFileSync(h.logFile, 'utf8').match(/sig=3, user start gracefully quit/g) ?? []).toHaveLength(1);
     expect(pidAlive(oldPid)).toBe(false);
     expect(pidAlive(pidOf(h))).toBe(true);
@@ -90,7 +106,13 @@ describe('faults: a worker killed mid-job, the bot restarted while jobs run', ()
     await b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 10000);
     await b.runtime.close(); // the bot process goes away mid-job
     await new Promise((r) => setTimeout(r, 3000));
-    const again = await startBotRuntime({ config: b.config, chat: new SlackChat(b.app.client), redisUrl: b.redisUrl, logger: createLogger('test'), consumer: 'bot-after-restart' });
+    const again = await startBotRuntime({
+      config: b.config,
+      chat: new SlackChat(b.app.client),
+      redisUrl: b.redisUrl,
+      logger: createLogger('test'),
+      consumer: 'bot-after-restart',
+    });
     try {
       const { parent, replies } = await b.finished(id, 40000);
       expect(parent.text).toMatch(/done: 1 ok/);

@@ -12,7 +12,6 @@ export interface HostProcessFilter {
   sparedSshdPid?: number;
 }
 
-
 /**
  * Processes belonging to a host: their command line mentions a path inside the host directory, or they run in it
  * (SRS daemons, the launcher, the systemd shim's supervisor, init scripts). sshd itself, this process and its

@@ -25,7 +25,16 @@ interface SimulatorModule {
 export const SIMULATOR_INSTALLER = path.resolve(__dirname, '..', '..', 'srs-sim', 'install.js');
 
 const PATH_FIELDS = [
-  'root', 'binary', 'config', 'initScript', 'initdLink', 'rcRoot', 'systemdUnitDir', 'systemctl', 'pidFile', 'logFile',
+  'root',
+  'binary',
+  'config',
+  'initScript',
+  'initdLink',
+  'rcRoot',
+  'systemdUnitDir',
+  'systemctl',
+  'pidFile',
+  'logFile',
 ] as const;
 
 function loadSimulator(): SimulatorModule {

@@ -4,7 +4,23 @@ import { waitUntil } from '../wait-until';
 import type { ConnectOptions, MediaClient, MediaDriver, MediaKind, ReconnectingPublisher } from './media-driver';
 
 /** A small live source: 160x120 test pattern, 10 fps, H.264 with a key frame every second, no audio. */
-const SOURCE = ['-re', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '10', '-f', 'flv'];
+const SOURCE = [
+  '-re',
+  '-f',
+  'lavfi',
+  '-i',
+  'testsrc=size=160x120:rate=10',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-tune',
+  'zerolatency',
+  '-g',
+  '10',
+  '-f',
+  'flv',
+];
 
 function ffmpegArgs(host: FleetHost, kind: MediaKind, stream: string): string[] {
   const base = ['-nostdin', '-loglevel', 'error'];
@@ -25,7 +41,9 @@ const TYPE_OF: Record<MediaKind, string> = { publish: 'fmle-publish', play: 'rtm
 async function listed(host: FleetHost, kind: MediaKind, stream: string): Promise<number> {
   let count = 0;
   for (let start = 0; ; start += 100) {
-    const res = await fetch(`http://127.0.0.1:${host.ports.api}/api/v1/clients/?start=${start}&count=100`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`http://127.0.0.1:${host.ports.api}/api/v1/clients/?start=${start}&count=100`, {
+      signal: AbortSignal.timeout(2000),
+    });
     const body = (await res.json()) as { clients?: ApiClient[] };
     const page = body.clients ?? [];
     count += page.filter((c) => c.url === `/${stream}` && c.type === TYPE_OF[kind]).length;
@@ -74,7 +92,9 @@ export class FfmpegMediaDriver implements MediaDriver {
 
   reconnectingPublisher(host: FleetHost, stream: string): ReconnectingPublisher {
     // An encoder in a loop: connect, stream until dropped, wait 300 ms, connect again.
-    const argv = ffmpegArgs(host, 'publish', stream).map((a) => `'${a}'`).join(' ');
+    const argv = ffmpegArgs(host, 'publish', stream)
+      .map((a) => `'${a}'`)
+      .join(' ');
     const child = this.spawn(['-c', `while :; do ffmpeg ${argv}; sleep 0.3; done`], 'sh', true);
     const stopped = exited(child);
     return {

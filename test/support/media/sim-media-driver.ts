@@ -10,7 +10,12 @@ export class SimMediaDriver implements MediaDriver {
   async connect(host: FleetHost, options: ConnectOptions): Promise<MediaClient> {
     const stream = options.stream ?? 'live/livestream';
     const port = options.kind === 'flv' ? host.ports.http : host.ports.rtmp;
-    const handle = await connectClient({ port, kind: options.kind, stream, ...(options.leaveAfterMs !== undefined && { leaveAfterMs: options.leaveAfterMs }) });
+    const handle = await connectClient({
+      port,
+      kind: options.kind,
+      stream,
+      ...(options.leaveAfterMs !== undefined && { leaveAfterMs: options.leaveAfterMs }),
+    });
     const entry = { stop: () => handle.close() };
     this.open.add(entry);
     void handle.closed.then(() => this.open.delete(entry));

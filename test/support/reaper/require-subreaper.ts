@@ -21,7 +21,7 @@ export function requireSubreaper(): void {
   const pid = Number(process.env[SUBREAPER_ENV]);
   if (Number.isInteger(pid) && pid > 1 && isAncestor(pid)) return;
   throw new Error(
-    'This must run under the subreaper, which reaps exited SRS daemons as init does on a real host (this machine\'s ' +
+    "This must run under the subreaper, which reaps exited SRS daemons as init does on a real host (this machine's " +
       'PID 1 does not). Run it through npm: `npm test`, `npm run test:integration -- test/integration/FILE.test.ts` for one ' +
       'test file, `npm run demo`, `npm run bench:fleet` (each uses scripts/with-subreaper.sh).',
   );

@@ -57,7 +57,9 @@ export class AckLedger {
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       if (this.pending.get(envelope.envelope_id) === entry) {
-        this.problems.push(`envelope ${envelope.envelope_id} (${envelope.type}, attempt ${attempt}) not acked within ${this.deadlineMs} ms`);
+        this.problems.push(
+          `envelope ${envelope.envelope_id} (${envelope.type}, attempt ${attempt}) not acked within ${this.deadlineMs} ms`,
+        );
       }
     }, this.deadlineMs);
     entry.timer.unref();
@@ -84,7 +86,8 @@ export class AckLedger {
     }
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     this.pending.delete(envelopeId);
-    if (ack.latencyMs > this.deadlineMs) this.problems.push(`envelope ${envelopeId} (${entry.envelope.type}) acked after ${ack.latencyMs} ms (> ${this.deadlineMs} ms)`);
+    if (ack.latencyMs > this.deadlineMs)
+      this.problems.push(`envelope ${envelopeId} (${entry.envelope.type}) acked after ${ack.latencyMs} ms (> ${this.deadlineMs} ms)`);
     this.acks.push(ack);
   }
 

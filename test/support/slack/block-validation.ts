@@ -85,8 +85,10 @@ function checkBlock(c: Collector, block: unknown, i: number, blockIds: Set<strin
     case 'input': {
       checkText(c, block['label'], `${p}/label`, 2000, true);
       const el = block['element'] as Record<string, unknown> | undefined;
-      if (typeof el !== 'object' || el === null || el['type'] !== 'plain_text_input') c.add('must be a plain_text_input element', `${p}/element`);
-      else if (typeof el['action_id'] !== 'string' || el['action_id'].length === 0 || el['action_id'].length > 255) c.add('must be a string of 1 to 255 characters', `${p}/element/action_id`);
+      if (typeof el !== 'object' || el === null || el['type'] !== 'plain_text_input')
+        c.add('must be a plain_text_input element', `${p}/element`);
+      else if (typeof el['action_id'] !== 'string' || el['action_id'].length === 0 || el['action_id'].length > 255)
+        c.add('must be a string of 1 to 255 characters', `${p}/element/action_id`);
       break;
     }
     case 'context':

@@ -1,4 +1,11 @@
-import { blockActionsBody, type BlockActionsInput, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './sign-request';
+import {
+  blockActionsBody,
+  type BlockActionsInput,
+  postSigned,
+  slashCommandBody,
+  type SignedResponse,
+  type SlashCommandFields,
+} from './sign-request';
 import type { SlackStandin } from './slack-standin';
 import { startSocketModeStandin, type SocketModeStandin } from './socket-mode-standin';
 
@@ -45,7 +52,8 @@ function httpTransport(url: string, secret: string): ChatTransport {
     appToken: undefined,
     started: () => Promise.resolve(),
     stopped: () => Promise.resolve(),
-    slash: (fields, o = {}) => postSigned(url, slashCommandBody(fields), { secret: o.secret ?? secret, ...(o.ts !== undefined ? { ts: o.ts } : {}) }),
+    slash: (fields, o = {}) =>
+      postSigned(url, slashCommandBody(fields), { secret: o.secret ?? secret, ...(o.ts !== undefined ? { ts: o.ts } : {}) }),
     interact: (input, o = {}) => postSigned(url, blockActionsBody(input), { secret: o.secret ?? secret }),
     close: () => Promise.resolve(),
   };
@@ -53,7 +61,8 @@ function httpTransport(url: string, secret: string): ChatTransport {
 
 function socketTransport(standin: SlackStandin, socket: SocketModeStandin): ChatTransport {
   const noForgery = (o: SendOptions) => {
-    if (o.secret !== undefined || o.ts !== undefined) throw new Error('Socket Mode carries no signature or timestamp: forge requests over HTTP');
+    if (o.secret !== undefined || o.ts !== undefined)
+      throw new Error('Socket Mode carries no signature or timestamp: forge requests over HTTP');
   };
   const send = async (push: () => string): Promise<SignedResponse> => {
     await socket.waitForConnection(15000);
@@ -79,7 +88,10 @@ function socketTransport(standin: SlackStandin, socket: SocketModeStandin): Chat
 }
 
 /** The transport of `kind` in front of the bot: `url` is Bolt's HTTP endpoint, `secret` its signing secret. */
-export async function startChatTransport(kind: TransportKind, o: { standin: SlackStandin; url: string; secret: string }): Promise<ChatTransport> {
+export async function startChatTransport(
+  kind: TransportKind,
+  o: { standin: SlackStandin; url: string; secret: string },
+): Promise<ChatTransport> {
   if (kind === 'http') return httpTransport(o.url, o.secret);
   return socketTransport(o.standin, await startSocketModeStandin({ slack: o.standin }));
 }

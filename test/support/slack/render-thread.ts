@@ -64,7 +64,9 @@ export function renderDump(model: WorkspaceModel, calls: readonly RecordedCall[]
   }
   if (parts.length === 0) parts.push('(no messages)');
   if (model.responses.length > 0) {
-    parts.push(['response_url posts:', ...model.responses.map((r) => `  ${r.id} -> ${r.status} ${r.effect} ${JSON.stringify(r.body)}`)].join('\n'));
+    parts.push(
+      ['response_url posts:', ...model.responses.map((r) => `  ${r.id} -> ${r.status} ${r.effect} ${JSON.stringify(r.body)}`)].join('\n'),
+    );
   }
   if (model.views.length > 0) parts.push(`views opened: ${model.views.map((v) => v.id).join(', ')}`);
   const tail = calls.slice(-lastCalls);

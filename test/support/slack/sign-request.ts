@@ -15,7 +15,9 @@ export function nowSec(): number {
 
 /** `v0=` + hex HMAC-SHA256(secret, `v0:<ts>:<body>`). */
 export function signBody(secret: string, body: string, ts: number | string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${String(ts)}:${body}`).digest('hex')}`;
+  return `v0=${createHmac('sha256', secret)
+    .update(`v0:${String(ts)}:${body}`)
+    .digest('hex')}`;
 }
 
 export interface SlashCommandFields {

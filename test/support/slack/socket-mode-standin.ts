@@ -225,7 +225,11 @@ class SocketModeServer implements SocketModeStandin {
     }).then(() => undefined);
   }
 
-  push(type: string, payload: unknown, options: { acceptsResponsePayload?: boolean; retryAttempt?: number; retryReason?: string } = {}): string {
+  push(
+    type: string,
+    payload: unknown,
+    options: { acceptsResponsePayload?: boolean; retryAttempt?: number; retryReason?: string } = {},
+  ): string {
     const connection = [...this.connections].reverse().find((c) => c.ws.open);
     if (connection === undefined) throw new Error('socket mode stand-in: no open connection to push to');
     const envelope: SocketEnvelope = {
@@ -258,7 +262,8 @@ class SocketModeServer implements SocketModeStandin {
   }
 
   sendDisconnect(reason: 'refresh_requested' | 'warning' = 'refresh_requested'): void {
-    for (const c of this.connections) c.ws.sendText(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-standin' } }));
+    for (const c of this.connections)
+      c.ws.sendText(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-standin' } }));
   }
 
   dropConnections(): void {

@@ -32,7 +32,9 @@ export function pollUntil<T>(probe: () => T | NotYet, options: PollOptions): Pro
       if (Date.now() >= deadline) {
         const label = options.label === undefined ? '' : ` (${options.label})`;
         const why = lastError instanceof Error ? `\nlast probe error: ${lastError.message}` : '';
-        reject(new Error(`waitFor${label} timed out after ${options.timeoutMs} ms${why}\n--- slack stand-in state ---\n${options.describe()}`));
+        reject(
+          new Error(`waitFor${label} timed out after ${options.timeoutMs} ms${why}\n--- slack stand-in state ---\n${options.describe()}`),
+        );
         return;
       }
       setTimeout(attempt, interval);

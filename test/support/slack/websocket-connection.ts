@@ -181,7 +181,9 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     return undefined;
   }
-  const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+  const accept = createHash('sha1')
+    .update(key + WS_GUID)
+    .digest('base64');
   socket.write(
     'HTTP/1.1 101 Switching Protocols\r\n' +
       'Upgrade: websocket\r\n' +

@@ -35,7 +35,9 @@ export function loadLua(name: string): LuaFile {
     source = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`cannot read the Lua script ${name} (${file}): ${why}. In a built copy, the build copies src/adapters/redis/lua/*.lua to dist/ (npm run build).`);
+    throw new Error(
+      `cannot read the Lua script ${name} (${file}): ${why}. In a built copy, the build copies src/adapters/redis/lua/*.lua to dist/ (npm run build).`,
+    );
   }
   const script: LuaFile = { name, source, sha1: createHash('sha1').update(source).digest('hex') };
   loaded.set(name, script);
