@@ -395,7 +395,8 @@ describe('init.d script', () => {
     fs.renameSync(h.logFile, `${h.logFile}.1`);
     r = await initd(h, 'rotate');
     expect(r).toMatchObject({ code: 0, out: `Reopen log file of SRS(pid ${pid})...[  OK  ]\nLog rotated[  OK  ]\n` });
-    await waitFor(() => fs.existsSync(h.logFile), 2000, 'new log');
+    // The reopened log exists before its first line is written: wait for the line, not the file.
+    await waitFor(() => log(h).includes('\n'), 2000, 'the first line of the new log');
     expect(fs.readFileSync(h.logFile, 'utf8').split('\n')[0]).toMatch(/^\[[^\]]+\]\[WARN\]\[\d+\]\[\w+\]\[4\] reopen log file, signo=10$/);
     await stop(h);
   });
