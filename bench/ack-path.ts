@@ -1,5 +1,5 @@
 /**
- * Where the slash-command ack time goes: the bot's real command handler (src/cli/bot-runtime.ts `onCommand`, on a
+ * Where the slash-command ack time goes: the bot's real command handler (src/app/bot-runtime.ts `onCommand`, on a
  * real redis-server, no worker, an in-memory chat) with each awaited step on the ack path timed: audit appends, the
  * trigger claim, the request record, the enqueue, the queue-position lookup. Bolt's HTTP layer is not included (the
  * fleet bench measures the whole HTTP answer); the follow-up (parent post) runs after the ack and is not timed.
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../config/load-config';
 import { createLogger } from '../src/adapters/logger';
 import type { ChatMessage } from '../src/core/command';
-import { startBotRuntime, type BotRuntime } from '../src/cli/bot-runtime';
+import { startBotRuntime, type BotRuntime } from '../src/app/bot-runtime';
 import type { ChatPort, PostedMessage } from '../src/ports/chat-port';
 import { startRedis } from '../test/support/redis-server';
 import { fmtMs, percentile } from './lib/stats';

@@ -1,8 +1,8 @@
 /**
- * The Slack bot for the fleet benchmark: exactly `srs-chatops bot` (src/cli/run-bot.ts, HTTP mode), in a process that
+ * The Slack bot for the fleet benchmark: exactly `srs-chatops bot` (src/app/run-bot.ts, HTTP mode), in a process that
  * also exits if the benchmark that started it goes away. Env as for `srs-chatops bot` (SLACK_API_URL = the stand-in).
  */
-import { runBot } from '../src/cli/run-bot';
+import { runBot } from '../src/app/run-bot';
 
 process.once('disconnect', () => process.exit(0));
 runBot(process.env).then(

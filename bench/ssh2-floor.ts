@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'ssh2';
-import { parseKnownHosts, verifyHostKey } from '../workers/ssh/known-hosts';
+import { parseKnownHosts, verifyHostKey } from '../src/adapters/ssh/known-hosts';
 
 export interface FloorSpec {
   user: string;

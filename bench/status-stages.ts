@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark of the worker's `status` path without queue or chat: `observeHost` (probe script over SSH + two
- * SRS API reads through direct-tcpip channels, workers/srs/snapshot.ts) on every host at once through one SshHost,
+ * SRS API reads through direct-tcpip channels, src/worker/srs/snapshot.ts) on every host at once through one SshHost,
  * round 1 cold (connects), then warm rounds on the pooled connections; per call, the time of each exec and httpGet.
  * Also the same path on one host at a time (no contention), and the machine's CPU time per round.
  *
@@ -15,9 +15,9 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../config/load-config';
 import { createLogger } from '../src/adapters/logger';
 import type { ExecResult, HostHttpResponse, HostPort, HostTarget, RemoteCommand } from '../src/ports/host-port';
-import { createSshHost } from '../workers/create-ssh-host';
-import type { HostContext } from '../workers/srs/host-context';
-import { observeHost } from '../workers/srs/snapshot';
+import { createSshHost } from '../src/adapters/ssh/create-ssh-host';
+import type { HostContext } from '../src/worker/srs/host-context';
+import { observeHost } from '../src/worker/srs/snapshot';
 import { launchFleet } from '../test/support/fleet';
 import { machineBusyMs } from './lib/proc';
 import { fmtMs, percentile } from './lib/stats';

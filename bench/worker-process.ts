@@ -1,5 +1,5 @@
 /**
- * A worker process for the fleet benchmark: what `srs-chatops worker` (workers/main.ts) wires, plus a record of when
+ * A worker process for the fleet benchmark: what `srs-chatops worker` (src/app/run-worker.ts) wires, plus a record of when
  * each SSH command line was sent (the SshHost `onCommand` hook), handed to the parent on request over IPC.
  *
  * Env: SRS_CHATOPS_CONFIG, REDIS_URL, WORKER_ID (as the real worker). Started by bench/fleet-bench.ts.
@@ -9,9 +9,9 @@ import { createAuditStore } from '../src/adapters/audit/create-audit-store';
 import { createLogger } from '../src/adapters/logger';
 import { producerConnection, whenReady, workerConnection } from '../src/adapters/redis/redis-connection';
 import { RedisJobEvents } from '../src/adapters/redis/redis-job-events';
-import { createSshHost } from '../workers/create-ssh-host';
-import { startJobWorker } from '../workers/job-worker';
-import { assertHostsPinned } from '../workers/ssh/pinned-hosts';
+import { createSshHost } from '../src/adapters/ssh/create-ssh-host';
+import { startJobWorker } from '../src/adapters/bullmq/worker/job-worker';
+import { assertHostsPinned } from '../src/adapters/ssh/pinned-hosts';
 
 /** Messages to the parent. */
 export type WorkerToParent = { type: 'ready'; pid: number } | { type: 'commands'; commands: Array<[string, number]> };
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     if (commands.length < MAX_RECORDED) commands.push([host, Date.now()]);
   });
   const workerId = process.env.WORKER_ID ?? `bench-${process.pid}`;
-  // As workers/main.ts: the audit store on its own fail-fast connection.
+  // As src/app/run-worker.ts: the audit store on its own fail-fast connection.
   const auditRedis = producerConnection(redisUrl);
   await whenReady(auditRedis, 5000);
   const audit = createAuditStore(auditRedis, config);

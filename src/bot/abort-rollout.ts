@@ -3,7 +3,7 @@ import { isOperator, roleOf } from '../core/policy';
 import { batchesOf } from '../core/rollout/plan';
 import type { RolloutRecord } from '../core/rollout/rollout-record';
 import { APPROVAL_ACTIONS } from '../core/rollout/approval-actions';
-import { escapeSlackText, renderAbortNowConfirm } from '../core/render';
+import { escapeSlackText, renderAbortNowConfirm } from '../presentation';
 import type { BotDeps } from './bot-deps';
 import type { CommandInput, CommandReply } from './command-io';
 import type { ActionInput, ActionReply } from './handle-grace-action';

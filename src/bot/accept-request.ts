@@ -1,4 +1,4 @@
-import { renderQueueUnavailable } from '../core/render';
+import { renderQueueUnavailable } from '../presentation';
 import type { AuditEventInput } from '../ports/audit-port';
 import type { EnqueueReceipt, HostJob } from '../ports/job-queue-port';
 import type { RequestRecord } from '../ports/request-store-port';

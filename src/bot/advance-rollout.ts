@@ -9,8 +9,8 @@ import {
   renderRolloutStatus,
   slackToPlainText,
   summarizeResults,
-} from '../core/render';
-import { escapeSlackText } from '../core/render/escape-slack-text';
+} from '../presentation';
+import { escapeSlackText } from '../core/text/escape-slack-text';
 import type { VerbResult } from '../core/verb-result';
 import type { RequestProgress } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
@@ -18,7 +18,7 @@ import { cancelQueuedHosts } from './cancel-queued-hosts';
 import { hostJobs } from './host-jobs';
 import { claimOnce } from './claim-once';
 import { recordAudit } from './record-audit';
-import { plural } from '../core/render/plural';
+import { plural } from '../core/text/plural';
 
 type RolloutEvent = Exclude<JobEvent, { type: 'job.started' }>;
 

@@ -1,7 +1,7 @@
 import { describeTimeBound } from '../core/audit/time-bound';
 import { queryHistory, toHistoryLookup } from '../core/audit/query-history';
 import type { Command } from '../core/command';
-import { renderHistory, renderUsageError } from '../core/render';
+import { renderHistory, renderUsageError } from '../presentation';
 import { resolveTargets } from '../core/resolve-targets';
 import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './command-io';

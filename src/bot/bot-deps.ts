@@ -1,5 +1,5 @@
 import type { Config } from '../../config/schema';
-import type { Logger } from '../adapters/logger';
+import type { Logger } from '../ports/logger-port';
 import type { ChatPort } from '../ports/chat-port';
 import type { JobEventPublisher, JobQueuePort } from '../ports/job-queue-port';
 import type { RequestStorePort } from '../ports/request-store-port';

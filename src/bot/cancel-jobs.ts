@@ -1,13 +1,13 @@
 import type { Command } from '../core/command';
 import { roleOf } from '../core/policy';
 import { REQUEST_ID_PREFIX } from '../core/request-id';
-import { escapeSlackText } from '../core/render';
+import { escapeSlackText } from '../presentation';
 import { unrunResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
 import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
 import type { CommandInput, CommandReply } from './command-io';
-import { plural } from '../core/render/plural';
+import { plural } from '../core/text/plural';
 
 /**
  * `/srs cancel <id>`: removes queued jobs of a request (or one job) for its requester or an operator. A cancelled

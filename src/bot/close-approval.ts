@@ -1,6 +1,6 @@
-import { renderPlanClosed } from '../core/render';
-import { formatElapsed } from '../core/render/format-elapsed';
-import { escapeSlackText } from '../core/render/escape-slack-text';
+import { renderPlanClosed } from '../presentation';
+import { formatElapsed } from '../presentation/format-elapsed';
+import { escapeSlackText } from '../core/text/escape-slack-text';
 import type { ApprovalRecord } from '../ports/approval-store-port';
 import type { BotDeps } from './bot-deps';
 import { closeRequest } from './present-plan';

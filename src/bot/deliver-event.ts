@@ -1,4 +1,4 @@
-import { renderGraceConfirm, renderHostResult, renderHostResults, renderRequestParent, summarizeResults } from '../core/render';
+import { renderGraceConfirm, renderHostResult, renderHostResults, renderRequestParent, summarizeResults } from '../presentation';
 import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
 import { deliverGraceEvent } from './deliver-grace-event';
 import { recordAudit } from './record-audit';

@@ -1,5 +1,5 @@
 import type { GraceProgress } from '../core/grace/grace-progress';
-import { renderGraceBoard, renderGraceDeadlinePrompt, renderGraceMilestone, renderGracePreflight } from '../core/render';
+import { renderGraceBoard, renderGraceDeadlinePrompt, renderGraceMilestone, renderGracePreflight } from '../presentation';
 import type { JobEvent } from '../ports/job-queue-port';
 import type { RequestProgress } from '../ports/request-store-port';
 import { claimOnce } from './claim-once';

@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/describe-snapshot';
-import { escapeSlackText } from '../core/render';
+import { escapeSlackText } from '../presentation';
 import type { EnqueueReceipt, HostJob, JobQueuePort } from '../ports/job-queue-port';
-import { plural } from '../core/render/plural';
+import { plural } from '../core/text/plural';
 
 const HOSTS_SHOWN = 5;
 

@@ -2,7 +2,7 @@ import type { HostConfig } from '../../config/schema';
 import { approvalRefusal, describeLapsed, hostsNotApprovable, lapsedApprovals } from '../core/approval-policy';
 import { APPROVAL_ACTIONS, parseApprovalButtonValue, REASON_MAX_CHARS } from '../core/rollout/approval-actions';
 import { planDrift } from '../core/rollout/plan';
-import { escapeSlackText, renderPlanCard, renderPlanClosed, renderRequestParent } from '../core/render';
+import { escapeSlackText, renderPlanCard, renderPlanClosed, renderRequestParent } from '../presentation';
 import type { ApprovalRecord } from '../ports/approval-store-port';
 import type { BotDeps } from './bot-deps';
 import { closeApproval } from './close-approval';
@@ -11,7 +11,7 @@ import { awaitingNote } from './present-plan';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 import { startApproved } from './start-approved';
 import { confirmAbortNow } from './abort-rollout';
-import { plural } from '../core/render/plural';
+import { plural } from '../core/text/plural';
 
 /** A press on an approval card, with the text of the card's reason box (Deny needs one). */
 export interface ApprovalActionInput extends ActionInput {

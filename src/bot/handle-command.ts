@@ -2,7 +2,7 @@ import type { ChatMessage, Command } from '../core/command';
 import { parseCommand } from '../core/parse-command';
 import { authorize } from '../core/policy';
 import { listHosts, resolveTargets } from '../core/resolve-targets';
-import { renderDenied, renderHelp, renderHosts, renderUsageError } from '../core/render';
+import { renderDenied, renderHelp, renderHosts, renderUsageError } from '../presentation';
 import type { BotDeps } from './bot-deps';
 import { answerHistory } from './answer-history';
 import { cancelJobs } from './cancel-jobs';

@@ -1,7 +1,7 @@
 import { GRACE_ACTIONS, parseGraceButtonValue, type GraceDecision } from '../core/grace/grace-actions';
 import type { ChatMessage } from '../core/command';
 import { roleOf } from '../core/policy';
-import { escapeSlackText } from '../core/render';
+import { escapeSlackText } from '../presentation';
 import type { GraceControlPort } from '../ports/grace-control-port';
 import type { BotDeps } from './bot-deps';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';

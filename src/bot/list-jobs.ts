@@ -1,9 +1,9 @@
 import { formatDuration } from '../core/describe-snapshot';
-import { renderCodeBlock, stageCounts } from '../core/render';
+import { renderCodeBlock, stageCounts } from '../presentation';
 import { batchesOf } from '../core/rollout/plan';
 import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './command-io';
-import { plural } from '../core/render/plural';
+import { plural } from '../core/text/plural';
 
 /** Lines listed per section; the rest are counted. */
 const LISTED = 20;

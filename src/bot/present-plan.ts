@@ -1,12 +1,12 @@
 import { buildPlan, type Plan } from '../core/rollout/plan';
-import { renderPlanCard, renderRequestParent } from '../core/render';
+import { renderPlanCard, renderRequestParent } from '../presentation';
 import type { HostSnapshot } from '../core/verb-result';
 import type { RequestHead, RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
 import { claimOnce } from './claim-once';
 import { recordAudit } from './record-audit';
-import { plural } from '../core/render/plural';
+import { plural } from '../core/text/plural';
 
 /** `awaiting approval (0 of 2)` for the parent message. */
 export function awaitingNote(plan: Plan, approvedBy: readonly string[]): string {

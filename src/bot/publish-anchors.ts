@@ -1,4 +1,4 @@
-import type { Logger } from '../adapters/logger';
+import type { Logger } from '../ports/logger-port';
 import type { AuditAnchor } from '../core/audit/anchor-line';
 import type { AnchorSink, AnchorSource } from '../ports/anchor-port';
 import type { MetricsPort } from '../ports/metrics-port';

@@ -1,5 +1,5 @@
 import type { Command } from '../core/command';
-import { renderRequestParent } from '../core/render';
+import { renderRequestParent } from '../presentation';
 import type { AuditEventInput } from '../ports/audit-port';
 import type { BotDeps } from './bot-deps';
 import type { CommandInput, CommandReply } from './command-io';
@@ -7,7 +7,7 @@ import { acceptRequest } from './accept-request';
 import { describeQueue } from './describe-queue';
 import { hostJobs } from './host-jobs';
 import { postParent } from './post-parent';
-import { plural } from '../core/render/plural';
+import { plural } from '../core/text/plural';
 
 /** A verb command that passed every check, on its resolved hosts. */
 export interface VerbToQueue {

@@ -1,5 +1,5 @@
 import type { UpgradeOptions, VerbOptions } from '../core/command';
-import { renderRequestParent } from '../core/render';
+import { renderRequestParent } from '../presentation';
 import type { JobVerb } from '../core/verbs';
 import type { RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
@@ -7,7 +7,7 @@ import type { CommandInput, CommandReply } from './command-io';
 import { postParent } from './post-parent';
 import { acceptRequest } from './accept-request';
 import { hostJobs } from './host-jobs';
-import { plural } from '../core/render/plural';
+import { plural } from '../core/text/plural';
 
 /** What needs a plan and an approval before it runs. */
 export interface PlanRequest {

@@ -1,5 +1,5 @@
 import type { Plan } from '../core/rollout/plan';
-import { renderRequestParent } from '../core/render';
+import { renderRequestParent } from '../presentation';
 import { isVerb } from '../core/verbs';
 import { hostJobs } from './host-jobs';
 import type { BotDeps } from './bot-deps';

@@ -28,20 +28,20 @@ async function run(command: string, rest: string[]): Promise<number> {
   switch (command) {
     case 'worker': {
       if (parseWorkerArgs(rest).help) return usage(WORKER_USAGE);
-      const { runWorker } = await import('../../workers/main');
+      const { runWorker } = await import('../app/run-worker');
       await runWorker();
       return 0;
     }
     case 'bot': {
       if (parseBotArgs(rest).help) return usage(BOT_USAGE);
-      const { runBot } = await import('./run-bot');
+      const { runBot } = await import('../app/run-bot');
       await runBot();
       return 0;
     }
     case 'console': {
       const args = parseConsoleArgs(rest);
       if (args.help) return usage(CONSOLE_USAGE);
-      const { runConsole } = await import('./run-console');
+      const { runConsole } = await import('../app/run-console');
       return runConsole(consoleArgv(args));
     }
     case 'doctor': {

@@ -1,4 +1,4 @@
-import { describeClients } from './render/plural';
+import { describeClients } from './text/plural';
 import type { HostSnapshot, PortHolder } from './verb-result';
 
 /** `3s`, `4m 10s`, `2h 5m`, `3d 4h`. */

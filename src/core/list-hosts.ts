@@ -1,7 +1,7 @@
 import type { HostConfig } from '../../config/schema';
 import { groupNames, listNames } from './inventory-names';
-import { escapeSlackText } from './render/escape-slack-text';
-import { inlineCode } from './render/inline-code';
+import { escapeSlackText } from './text/escape-slack-text';
+import { inlineCode } from './text/inline-code';
 import { suggestName } from './suggest-name';
 
 /** What `/srs hosts` shows of a host. */

@@ -1,4 +1,4 @@
-import { inlineCode } from './render/inline-code';
+import { inlineCode } from './text/inline-code';
 
 /** How one `--flag` is written: alone (`--graceful`) or with a value (`--deadline 5m`, `--deadline=5m`). */
 export interface FlagSpec {

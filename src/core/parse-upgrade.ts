@@ -1,6 +1,6 @@
 import { VERSION_PATTERN } from '../../config/schema';
 import type { Command, UpgradeOptions } from './command';
-import { inlineCode } from './render/inline-code';
+import { inlineCode } from './text/inline-code';
 import { splitFlags, type FlagSpecs } from './parse-flags';
 import { REQUEST_ID_PATTERN } from './request-id';
 import { ABORT_USAGE, JOBS_USAGE, UPGRADE_USAGE } from './usage';

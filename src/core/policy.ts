@@ -1,7 +1,7 @@
 import type { SlackConfig } from '../../config/schema';
 import type { Caller, Command, Decision, Role } from './command';
-import { escapeSlackText } from './render/escape-slack-text';
-import { inlineCode } from './render/inline-code';
+import { escapeSlackText } from './text/escape-slack-text';
+import { inlineCode } from './text/inline-code';
 import { COMMAND_NAMES, type CommandName } from './command-names';
 import { VERBS } from './verbs';
 

@@ -2,8 +2,8 @@ import { NAME_PATTERN } from '../../config/schema';
 import type { TargetResolution } from './command';
 import { targetNames, type InventoryHost } from './inventory-names';
 import { ALL_TARGET } from './parse-command';
-import { escapeSlackText } from './render/escape-slack-text';
-import { inlineCode } from './render/inline-code';
+import { escapeSlackText } from './text/escape-slack-text';
+import { inlineCode } from './text/inline-code';
 import { suggestName } from './suggest-name';
 
 export { listHosts, type HostListing, type HostRow } from './list-hosts';

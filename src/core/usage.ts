@@ -1,5 +1,5 @@
 import { COMMAND_NAMES } from './command-names';
-import { escapeSlackText } from './render/escape-slack-text';
+import { escapeSlackText } from './text/escape-slack-text';
 import type { Verb } from './verbs';
 
 /** The target forms, as usage texts show them. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load-config';
 import { runDoctor } from '../../src/cli/doctor/run-doctor';
-import { assertHostsPinned } from '../../workers/ssh/pinned-hosts';
+import { assertHostsPinned } from '../../src/adapters/ssh/pinned-hosts';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { runVerb } from '../../workers/verbs/run-verb';
-import type { CheckpointState, VerbCheckpoint } from '../../workers/verb-checkpoint';
-import type { HostContext } from '../../workers/srs/host-context';
-import type { GraceCheckpoint, GraceJob } from '../../workers/grace/grace-job';
+import { runVerb } from '../../src/worker/verbs/run-verb';
+import type { CheckpointState, VerbCheckpoint } from '../../src/ports/checkpoint-port';
+import type { HostContext } from '../../src/worker/srs/host-context';
+import type { GraceCheckpoint, GraceJob } from '../../src/worker/grace/grace-job';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';

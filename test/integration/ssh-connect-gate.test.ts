@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createLogger } from '../../src/adapters/logger';
 import { ChatopsError } from '../../src/core/errors';
 import type { HostTarget } from '../../src/ports/host-port';
-import { SshHost } from '../../workers/ssh/ssh-host';
+import { SshHost } from '../../src/adapters/ssh/ssh-host';
 import { waitUntil } from '../support/wait-until';
 
 /** A hung host: TCP accepts, SSH never answers. Counts connections, and those still open. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runVerb } from '../../workers/verbs/run-verb';
-import { SshHost } from '../../workers/ssh/ssh-host';
+import { runVerb } from '../../src/worker/verbs/run-verb';
+import { SshHost } from '../../src/adapters/ssh/ssh-host';
 import { createLogger } from '../../src/adapters/logger';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { runVerb } from '../../workers/verbs/run-verb';
+import { runVerb } from '../../src/worker/verbs/run-verb';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { runVerb } from '../../workers/verbs/run-verb';
+import { runVerb } from '../../src/worker/verbs/run-verb';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';

@@ -7,7 +7,7 @@ import type { Config } from '../../config/schema';
 import { createLogger } from '../../src/adapters/logger';
 import { createSlackApp } from '../../src/adapters/slack/create-slack-app';
 import { SlackChat } from '../../src/adapters/slack/slack-chat';
-import { startBotRuntime, type BotRuntime } from '../../src/cli/bot-runtime';
+import { startBotRuntime, type BotRuntime } from '../../src/app/bot-runtime';
 import type { FleetConfigOptions, FleetHost } from './fleet';
 import { allocatePorts } from './free-port';
 import { startWorkers } from './queue-harness';

@@ -1,8 +1,8 @@
 import { createLogger } from '../../src/adapters/logger';
 import type { Config } from '../../config/schema';
 import type { HostPort } from '../../src/ports/host-port';
-import type { GraceJob } from '../../workers/grace/grace-job';
-import type { HostContext } from '../../workers/srs/host-context';
+import type { GraceJob } from '../../src/worker/grace/grace-job';
+import type { HostContext } from '../../src/worker/srs/host-context';
 
 /** A scripted host with its own clock (`t`, epoch ms), advanced by the context's sleeps. */
 export type ClockedHost = HostPort & { t: number };

@@ -7,7 +7,7 @@ import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 import { keys } from '../../src/adapters/redis/keys';
 import type { JobEvent } from '../../src/ports/job-queue-port';
 import type { AuditPort } from '../../src/ports/audit-port';
-import { startJobWorker } from '../../workers/job-worker';
+import { startJobWorker } from '../../src/adapters/bullmq/worker/job-worker';
 import type { WorkerHarness } from './worker-harness';
 import { getTestRun } from './test-run';
 

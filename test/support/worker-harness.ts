@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../config/load-config';
 import type { Config } from '../../config/schema';
 import { createLogger } from '../../src/adapters/logger';
-import type { HostContext } from '../../workers/srs/host-context';
-import { SshHost } from '../../workers/ssh/ssh-host';
+import type { HostContext } from '../../src/worker/srs/host-context';
+import { SshHost } from '../../src/adapters/ssh/ssh-host';
 import type { FleetConfigOptions, FleetHost } from './fleet';
 import { getTestRun } from './test-run';
 

@@ -5,7 +5,7 @@ import { queryHistory, toHistoryLookup } from '../../src/core/audit/query-histor
 import { describeTimeBound, parseTimeBound, resolveTimeBound } from '../../src/core/audit/time-bound';
 import { parseCommand } from '../../src/core/parse-command';
 import { authorize, minimumRole } from '../../src/core/policy';
-import { renderHelp, renderHistory, slackToPlainText, threadPermalink } from '../../src/core/render';
+import { renderHelp, renderHistory, slackToPlainText, threadPermalink } from '../../src/presentation';
 import type { AuditEventInput } from '../../src/ports/audit-port';
 import { validateMessageBlocks } from '../support/slack/block-validation';
 

@@ -1,4 +1,4 @@
-import { renderHostResult } from '../../src/core/render';
+import { renderHostResult } from '../../src/presentation';
 import { unconfirmedResult, unrunResult } from '../../src/core/verb-result';
 
 describe("a cancelled job's result", () => {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../config/load-config';
 import { assessLayout } from '../../src/cli/doctor/assess-layout';
-import { judgeConfigTest } from '../../workers/srs/config-test';
-import { CONFIG_TEST_SCRIPT, DOCTOR_SCRIPT, scriptArgv } from '../../workers/srs/remote-scripts';
+import { judgeConfigTest } from '../../src/worker/srs/config-test';
+import { CONFIG_TEST_SCRIPT, DOCTOR_SCRIPT, scriptArgv } from '../../src/worker/srs/remote-scripts';
 
 // What the real 6.0.157 builds print (observed; see docs/srs-contract.md section 8).
 const OK_LINES = [

@@ -1,5 +1,5 @@
 import { ConsoleChat } from '../../src/adapters/console/console-chat';
-import { renderGraceConfirm } from '../../src/core/render';
+import { renderGraceConfirm } from '../../src/presentation';
 
 function pipe(): { chat: ConsoleChat; out: () => string; clear: () => void } {
   let out = '';

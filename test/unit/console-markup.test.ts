@@ -3,7 +3,7 @@ import path from 'node:path';
 import { EMOJI, emojify } from '../../src/adapters/console/emoji';
 import { renderMarkup } from '../../src/adapters/console/terminal-markup';
 import { displayWidth, expandTabs, rowsOf } from '../../src/adapters/console/display-width';
-import { escapeSlackText, renderCodeBlock, renderRequestParent } from '../../src/core/render';
+import { escapeSlackText, renderCodeBlock, renderRequestParent } from '../../src/presentation';
 
 const ESC = '\x1b';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { REQUIRED_BOT_SCOPES, SLASH_COMMAND } from '../../src/adapters/slack/required-scopes';
-import { DEFAULT_METRICS_PORT } from '../../src/cli/ops/read-ops-env';
+import { DEFAULT_METRICS_PORT } from '../../src/app/ops/read-ops-env';
 
 const root = path.join(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');

@@ -1,8 +1,8 @@
 import { applyLogLine } from '../../src/core/grace/apply-log-line';
 import { parseGraceButtonValue } from '../../src/core/grace/grace-actions';
 import { addSample, drainsOnQuit, trendOf, type GraceProgress } from '../../src/core/grace/grace-progress';
-import { renderGraceBoard, renderGraceDeadlinePrompt, renderGraceLine } from '../../src/core/render';
-import { parseGraceSettings } from '../../workers/grace/read-grace-settings';
+import { renderGraceBoard, renderGraceDeadlinePrompt, renderGraceLine } from '../../src/presentation';
+import { parseGraceSettings } from '../../src/worker/grace/read-grace-settings';
 
 function fresh(host = 'edge-1'): GraceProgress {
   return {

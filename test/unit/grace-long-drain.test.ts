@@ -1,8 +1,8 @@
 import type { GraceMilestone, GraceProgress } from '../../src/core/grace/grace-progress';
 import { parseConfig } from '../../config/load-config';
 import type { ExecResult, HostHttpResponse, HostPort, HostTarget, RemoteCommand } from '../../src/ports/host-port';
-import type { GraceCheckpoint, GraceJob } from '../../workers/grace/grace-job';
-import { runGrace } from '../../workers/grace/run-grace';
+import type { GraceCheckpoint, GraceJob } from '../../src/worker/grace/grace-job';
+import { runGrace } from '../../src/worker/grace/run-grace';
 import { clockedHostContext } from '../support/clocked-host-context';
 
 /** A simulated SRS draining 60 clients, one a minute, on a simulated clock: an hour-long drain in milliseconds. */

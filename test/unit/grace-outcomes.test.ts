@@ -1,12 +1,12 @@
 import { parseConfig } from '../../config/load-config';
 import type { GraceDecision } from '../../src/core/grace/grace-actions';
 import type { GraceMilestone, GraceProgress } from '../../src/core/grace/grace-progress';
-import { renderGraceConfirm, renderGraceLine, renderGraceMilestone, renderGracePreflight } from '../../src/core/render';
+import { renderGraceConfirm, renderGraceLine, renderGraceMilestone, renderGracePreflight } from '../../src/presentation';
 import type { HostSnapshot } from '../../src/core/verb-result';
 import type { ExecResult, HostHttpResponse, HostPort, RemoteCommand } from '../../src/ports/host-port';
-import { parseSignalSent } from '../../workers/grace/follow-tick';
-import type { GraceCheckpoint, GraceJob } from '../../workers/grace/grace-job';
-import { runGrace } from '../../workers/grace/run-grace';
+import { parseSignalSent } from '../../src/worker/grace/follow-tick';
+import type { GraceCheckpoint, GraceJob } from '../../src/worker/grace/grace-job';
+import { runGrace } from '../../src/worker/grace/run-grace';
 import { clockedHostContext } from '../support/clocked-host-context';
 
 /** One look at the host, as the follow script prints it. */

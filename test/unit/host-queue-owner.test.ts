@@ -44,7 +44,12 @@ describe('the per-host job queue has one owner (src/adapters/redis/host-queue.ts
 
   it('reads the sources (the check is not vacuous)', () => {
     expect(files).toEqual(
-      expect.arrayContaining([...OWNER, DEFINITIONS, 'workers/job-worker.ts', 'src/adapters/bullmq/bullmq-job-queue.ts']),
+      expect.arrayContaining([
+        ...OWNER,
+        DEFINITIONS,
+        'src/adapters/bullmq/worker/job-worker.ts',
+        'src/adapters/bullmq/bullmq-job-queue.ts',
+      ]),
     );
     expect(usesIn(OWNER[0] ?? '').length).toBeGreaterThanOrEqual(KEY_NAMES.length);
     expect(usesIn(DEFINITIONS)).toHaveLength(KEY_NAMES.length);

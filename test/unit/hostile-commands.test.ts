@@ -8,8 +8,8 @@ import type { ChatPort } from '../../src/ports/chat-port';
 import type { ExecResult, HostPort, RemoteCommand } from '../../src/ports/host-port';
 import type { HostJob, JobQueuePort } from '../../src/ports/job-queue-port';
 import type { RequestStorePort } from '../../src/ports/request-store-port';
-import { runVerb } from '../../workers/verbs/run-verb';
-import { shellJoin } from '../../workers/ssh/shell-quote';
+import { runVerb } from '../../src/worker/verbs/run-verb';
+import { shellJoin } from '../../src/adapters/ssh/shell-quote';
 
 /** Records every command line the SSH layer was asked to run, and answers like a stopped SRS host. */
 class RecordingHosts implements HostPort {

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../config/load-config';
-import { matchHostPatterns, matchPattern } from '../../workers/ssh/host-pattern';
-import { fingerprint, knownHostsName, parseKnownHosts, verifyHostKey } from '../../workers/ssh/known-hosts';
-import { assertHostsPinned, hostCoverage } from '../../workers/ssh/pinned-hosts';
-import { connectError } from '../../workers/ssh/ssh-errors';
+import { matchHostPatterns, matchPattern } from '../../src/adapters/ssh/host-pattern';
+import { fingerprint, knownHostsName, parseKnownHosts, verifyHostKey } from '../../src/adapters/ssh/known-hosts';
+import { assertHostsPinned, hostCoverage } from '../../src/adapters/ssh/pinned-hosts';
+import { connectError } from '../../src/adapters/ssh/ssh-errors';
 
 /** An ed25519 public key blob as OpenSSH writes it: string "ssh-ed25519", string 32 bytes. */
 function edKey(): Buffer {

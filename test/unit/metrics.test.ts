@@ -7,8 +7,8 @@ import type { VerbResult } from '../../src/core/verb-result';
 import type { ChatPort } from '../../src/ports/chat-port';
 import type { HostPort } from '../../src/ports/host-port';
 import type { JobEvent } from '../../src/ports/job-queue-port';
-import { meteredEvents } from '../../workers/metrics/metered-events';
-import { meteredHosts } from '../../workers/metrics/metered-hosts';
+import { meteredEvents } from '../../src/adapters/bullmq/metered-events';
+import { meteredHosts } from '../../src/adapters/metrics/metered-hosts';
 import { metricValue } from '../support/ops-client';
 
 const metrics = () => new PromMetrics({ component: 'test', processMetrics: false });

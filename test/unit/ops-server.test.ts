@@ -3,7 +3,7 @@ import { basicAuthMatches } from '../../src/adapters/http/basic-auth';
 import { startOpsServer, type OpsServer } from '../../src/adapters/http/ops-server';
 import { assessReadiness, type ReadinessReport } from '../../src/adapters/http/readiness';
 import { createLogger } from '../../src/adapters/logger';
-import { readOpsEnv } from '../../src/cli/ops/read-ops-env';
+import { readOpsEnv } from '../../src/app/ops/read-ops-env';
 import { basicAuth, opsGet } from '../support/ops-client';
 
 const creds = { user: 'ops', password: 'correct horse battery' };

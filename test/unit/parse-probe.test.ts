@@ -1,4 +1,4 @@
-import { parseProbe } from '../../workers/srs/parse-probe';
+import { parseProbe } from '../../src/worker/srs/parse-probe';
 
 const root = '/h/usr/local/srs';
 const base = 'pid_file=./objs/srs.pid\nlog_file=./objs/srs.log\nlog_stat=1234 999\n';

@@ -1,7 +1,7 @@
 import { createLogger } from '../../src/adapters/logger';
 import type { BotDeps } from '../../src/bot/bot-deps';
 import { listJobs } from '../../src/bot/list-jobs';
-import { plural } from '../../src/core/render/plural';
+import { plural } from '../../src/core/text/plural';
 
 describe('counts are written with plural()', () => {
   it('plural: one, many, none', () => {

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseProbe } from '../../workers/srs/parse-probe';
-import { FOLLOW_SCRIPT, PROBE_SCRIPT, scriptArgv } from '../../workers/srs/remote-scripts';
+import { parseProbe } from '../../src/worker/srs/parse-probe';
+import { FOLLOW_SCRIPT, PROBE_SCRIPT, scriptArgv } from '../../src/worker/srs/remote-scripts';
 
 /**
  * The probe and follow scripts run here with /bin/sh as a host runs them (no SSH: the same argv, locally), against

@@ -1,10 +1,10 @@
 import { createLogger } from '../../src/adapters/logger';
 import { parseConfig } from '../../config/load-config';
 import type { ExecResult, HostHttpResponse, HostPort, RemoteCommand } from '../../src/ports/host-port';
-import type { HostContext } from '../../workers/srs/host-context';
-import { parseProbe } from '../../workers/srs/parse-probe';
-import { crashFromLog, describeReloadDeath, parseCrashClues } from '../../workers/verbs/reload-death';
-import { reload } from '../../workers/verbs/reload';
+import type { HostContext } from '../../src/worker/srs/host-context';
+import { parseProbe } from '../../src/worker/srs/parse-probe';
+import { crashFromLog, describeReloadDeath, parseCrashClues } from '../../src/worker/verbs/reload-death';
+import { reload } from '../../src/worker/verbs/reload';
 
 const ROOT = '/usr/local/srs';
 const at = (ms: number, level: string, text: string) =>

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { renderCodeBlock } from '../../src/core/render/code-block';
-import { escapeSlackText, ZWSP } from '../../src/core/render/escape-slack-text';
-import { inlineCode } from '../../src/core/render/inline-code';
-import { slackToPlainText } from '../../src/core/render/plain-text';
+import { renderCodeBlock } from '../../src/presentation/code-block';
+import { escapeSlackText, ZWSP } from '../../src/core/text/escape-slack-text';
+import { inlineCode } from '../../src/core/text/inline-code';
+import { slackToPlainText } from '../../src/presentation/plain-text';
 
 describe('escapeSlackText', () => {
   it("escapes Slack's three characters", () => {

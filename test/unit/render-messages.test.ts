@@ -13,8 +13,8 @@ import {
   renderUsageError,
   summarizeResults,
   ZWSP,
-} from '../../src/core/render';
-import { describeClients, plural } from '../../src/core/render/plural';
+} from '../../src/presentation';
+import { describeClients, plural } from '../../src/core/text/plural';
 import type { Plan } from '../../src/core/rollout/plan';
 import { validateMessageBlocks } from '../support/slack/block-validation';
 import { renderBlocks } from '../support/slack/render-blocks';

@@ -10,8 +10,8 @@ import {
 import { batchesOf, buildPlan, isOlder, planDrift, type PlanInput } from '../../src/core/rollout/plan';
 import type { HostSnapshot } from '../../src/core/verb-result';
 import { parseCommand } from '../../src/core/parse-command';
-import { installArgv } from '../../workers/upgrade/install-command';
-import { renderPlanCard } from '../../src/core/render';
+import { installArgv } from '../../src/worker/upgrade/install-command';
+import { renderPlanCard } from '../../src/presentation';
 
 const config = parseConfig(
   {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { shellJoin, shellQuote } from '../../workers/ssh/shell-quote';
+import { shellJoin, shellQuote } from '../../src/adapters/ssh/shell-quote';
 
 describe('shellQuote', () => {
   it('round-trips any argument through a real shell unchanged', () => {

@@ -2,9 +2,9 @@ import { createLogger } from '../../src/adapters/logger';
 import { parseConfig } from '../../config/load-config';
 import { describeSnapshot } from '../../src/core/describe-snapshot';
 import type { ExecResult, HostHttpResponse, HostPort } from '../../src/ports/host-port';
-import type { HostContext } from '../../workers/srs/host-context';
-import { readApi } from '../../workers/srs/snapshot';
-import { API_PAGE_SIZE, countClients, parseListPage, parseSummaries, readList } from '../../workers/srs/srs-api';
+import type { HostContext } from '../../src/worker/srs/host-context';
+import { readApi } from '../../src/worker/srs/snapshot';
+import { API_PAGE_SIZE, countClients, parseListPage, parseSummaries, readList } from '../../src/worker/srs/srs-api';
 
 const envelope = (extra: Record<string, unknown>) => JSON.stringify({ code: 0, server: 'vid-1', service: 'abc12', pid: '4242', ...extra });
 

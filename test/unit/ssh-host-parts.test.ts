@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
 import type { NodeSSH } from 'node-ssh';
 import { createLogger } from '../../src/adapters/logger';
-import { ConnectionPool } from '../../workers/ssh/connection-pool';
-import { HandshakeGate } from '../../workers/ssh/handshake-gate';
-import { HostKeyCheck } from '../../workers/ssh/host-key-check';
-import { httpOverChannel, splitHostPort } from '../../workers/ssh/http-over-ssh';
-import { fingerprint, parseKnownHosts } from '../../workers/ssh/known-hosts';
-import { KnownHostsCache } from '../../workers/ssh/known-hosts-cache';
-import { readPrivateKey } from '../../workers/ssh/private-key';
-import { execOverSsh, timedCommandLine } from '../../workers/ssh/remote-exec';
+import { ConnectionPool } from '../../src/adapters/ssh/connection-pool';
+import { HandshakeGate } from '../../src/adapters/ssh/handshake-gate';
+import { HostKeyCheck } from '../../src/adapters/ssh/host-key-check';
+import { httpOverChannel, splitHostPort } from '../../src/adapters/ssh/http-over-ssh';
+import { fingerprint, parseKnownHosts } from '../../src/adapters/ssh/known-hosts';
+import { KnownHostsCache } from '../../src/adapters/ssh/known-hosts-cache';
+import { readPrivateKey } from '../../src/adapters/ssh/private-key';
+import { execOverSsh, timedCommandLine } from '../../src/adapters/ssh/remote-exec';
 
 /** An ed25519 public key blob as OpenSSH writes it. */
 function edKey(): Buffer {

@@ -1,8 +1,8 @@
 import { createLogger } from '../../src/adapters/logger';
 import { hostSchema, workerSchema } from '../../config/schema';
 import type { ExecResult, HostHttpResponse, HostPort, HostTarget, RemoteCommand } from '../../src/ports/host-port';
-import type { HostContext } from '../../workers/srs/host-context';
-import { runVerb } from '../../workers/verbs/run-verb';
+import type { HostContext } from '../../src/worker/srs/host-context';
+import { runVerb } from '../../src/worker/verbs/run-verb';
 
 /**
  * The verbs that run init.d `start` (start, restart) and stop, against a scripted host whose probe answers what real

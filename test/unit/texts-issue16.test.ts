@@ -2,7 +2,7 @@ import { COMMAND_NAMES } from '../../src/core/command-names';
 import type { Command } from '../../src/core/command';
 import { parseCommand } from '../../src/core/parse-command';
 import { authorize, commandsOf, mayRun } from '../../src/core/policy';
-import { renderHelp } from '../../src/core/render/help';
+import { renderHelp } from '../../src/presentation/help';
 import type { SlackConfig } from '../../config/schema';
 
 function error(text: string): string {

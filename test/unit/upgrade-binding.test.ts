@@ -6,12 +6,12 @@ import { parseConfig } from '../../config/load-config';
 import type { UpgradeJobOptions } from '../../src/ports/job-queue-port';
 import { hostIdentity } from '../../src/core/rollout/host-identity';
 import type { HostSnapshot } from '../../src/core/verb-result';
-import type { HostContext } from '../../workers/srs/host-context';
-import type { ObservedHost } from '../../workers/srs/snapshot';
-import { fingerprint } from '../../workers/ssh/known-hosts';
-import { pinnedFingerprints } from '../../workers/ssh/pinned-fingerprints';
-import type { UpgradeJob } from '../../workers/upgrade/upgrade-job';
-import { upgrade } from '../../workers/verbs/upgrade';
+import type { HostContext } from '../../src/worker/srs/host-context';
+import type { ObservedHost } from '../../src/worker/srs/snapshot';
+import { fingerprint } from '../../src/adapters/ssh/known-hosts';
+import { pinnedFingerprints } from '../../src/adapters/ssh/pinned-fingerprints';
+import type { UpgradeJob } from '../../src/worker/upgrade/upgrade-job';
+import { upgrade } from '../../src/worker/verbs/upgrade';
 
 const config = parseConfig(
   {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../../src/adapters/redis/keys';
-import { redisVerbCheckpoint } from '../../workers/verb-checkpoint';
+import { redisVerbCheckpoint } from '../../src/adapters/redis/redis-verb-checkpoint';
 
 function fakeRedis(initial: Record<string, string> = {}) {
   const store = new Map(Object.entries(initial));

@@ -1,5 +1,5 @@
 import type { HostConfig } from '../../../config/schema';
-import { judgeConfigTest } from '../../../workers/srs/config-test';
+import { judgeConfigTest } from '../../worker/srs/config-test';
 import type { Finding } from './finding';
 
 /** Turns the doctor script's `key=value` output into findings, each failed one with its fix. */

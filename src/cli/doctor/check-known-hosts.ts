@@ -1,7 +1,7 @@
 import type { Config } from '../../../config/schema';
 import { asChatopsError } from '../../core/errors';
-import { describeLine } from '../../../workers/ssh/known-hosts';
-import { readKnownHostsFile } from '../../../workers/ssh/pinned-hosts';
+import { describeLine } from '../../adapters/ssh/known-hosts';
+import { readKnownHostsFile } from '../../adapters/ssh/pinned-hosts';
 import type { Finding } from './finding';
 
 /**

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../../config/load-config';
 import type { Config, HostConfig } from '../../../config/schema';
-import { createSshHost } from '../../../workers/create-ssh-host';
-import { DOCTOR_SCRIPT, scriptArgv } from '../../../workers/srs/remote-scripts';
+import { createSshHost } from '../../adapters/ssh/create-ssh-host';
+import { DOCTOR_SCRIPT, scriptArgv } from '../../worker/srs/remote-scripts';
 import { createLogger } from '../../adapters/logger';
 import { asChatopsError } from '../../core/errors';
 import type { HostPort } from '../../ports/host-port';

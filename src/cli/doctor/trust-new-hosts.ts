@@ -1,9 +1,9 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import type { Config } from '../../../config/schema';
-import { fetchHostKey } from '../../../workers/ssh/fetch-host-key';
-import { fingerprint, knownHostsName, parseKnownHosts, type KnownHosts } from '../../../workers/ssh/known-hosts';
+import { fetchHostKey } from '../../adapters/ssh/fetch-host-key';
+import { fingerprint, knownHostsName, parseKnownHosts, type KnownHosts } from '../../adapters/ssh/known-hosts';
 import { asChatopsError } from '../../core/errors';
-import { hostCoverage, readKnownHostsFile, type HostCoverage } from '../../../workers/ssh/pinned-hosts';
+import { hostCoverage, readKnownHostsFile, type HostCoverage } from '../../adapters/ssh/pinned-hosts';
 import type { Finding } from './finding';
 
 /** The finding for a host that some line already names: never pinned again, whatever key it offers now. */

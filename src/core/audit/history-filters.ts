@@ -1,4 +1,4 @@
-import { inlineCode } from '../render/inline-code';
+import { inlineCode } from '../text/inline-code';
 import { isVerb, VERBS, type Verb } from '../verbs';
 import { parseTimeBound, type TimeBound } from './time-bound';
 

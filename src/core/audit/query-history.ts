@@ -1,5 +1,5 @@
 import type { AuditPort, AuditRecord } from '../../ports/audit-port';
-import { inlineCode } from '../render/inline-code';
+import { inlineCode } from '../text/inline-code';
 import type { HistoryFilters } from './history-filters';
 import { HISTORY_CONTEXT_TYPES, HISTORY_ROW_TYPES, toHistoryRows, type HistoryRow } from './history-row';
 import { resolveTimeBound } from './time-bound';

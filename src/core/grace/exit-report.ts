@@ -1,4 +1,4 @@
-import { plural } from '../render/plural';
+import { plural } from '../text/plural';
 import type { GraceProgress } from './grace-progress';
 
 /** The clients still connected, as counted on the host (else as SRS last logged them): `3 clients`, `? clients`. */

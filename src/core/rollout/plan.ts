@@ -3,7 +3,7 @@ import type { Config, HostConfig } from '../../../config/schema';
 import { eligibleApprovers, requiredApprovals } from '../approval-policy';
 import { canonicalJson } from '../audit/canonical-json';
 import type { UpgradeOptions, VerbOptions } from '../command';
-import { escapeSlackText } from '../render/escape-slack-text';
+import { escapeSlackText } from '../text/escape-slack-text';
 import { hostIdentity, identityChanges, identityTuple, NO_PINNED_KEY, type HostIdentity } from './host-identity';
 import { resolveTargets } from '../resolve-targets';
 import type { HostSnapshot } from '../verb-result';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { runDoctor } from '../../../src/cli/doctor/run-doctor';
-import { runVerb } from '../../../workers/verbs/run-verb';
+import { runVerb } from '../../../src/worker/verbs/run-verb';
 import type { FleetHost } from '../../support/fleet';
 import { allocatePort } from '../../support/free-port';
 import { mediaDriverFor, type MediaDriver } from '../../support/media';

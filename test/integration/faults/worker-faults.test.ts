@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { createLogger } from '../../../src/adapters/logger';
 import { keys } from '../../../src/adapters/redis/keys';
 import { SlackChat } from '../../../src/adapters/slack/slack-chat';
-import { startBotRuntime } from '../../../src/cli/bot-runtime';
+import { startBotRuntime } from '../../../src/app/bot-runtime';
 import { connectClient } from '../../srs-sim/media-client';
 import { pidAlive } from '../../support/worker-harness';
 import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../../support/bot-harness';

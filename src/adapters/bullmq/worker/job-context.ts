@@ -1,0 +1,30 @@
+import type { Queue } from 'bullmq';
+import type { HostConfig } from '../../../../config/schema';
+import { HostQueue } from '../../redis/host-queue';
+import type { JobWorkerOptions } from './job-worker-options';
+
+/** What every step of a job shares: the worker's options and the handles it opened once. */
+export interface JobContext {
+  readonly opts: JobWorkerOptions;
+  /** The per-host job queue (FIFO, host lock, queue details): its one owner. */
+  readonly hostQueue: HostQueue;
+  /** The BullMQ queue, to look jobs up. */
+  readonly queue: Queue;
+  /** How often a job waiting for its host looks again. */
+  readonly pollMs: number;
+  /** Host lock time-to-live, renewed while the job runs. */
+  readonly lockTtlMs: number;
+  readonly hostsByName: ReadonlyMap<string, HostConfig>;
+}
+
+/** The context of a worker's jobs, the defaults of its options applied. */
+export function jobContext(opts: JobWorkerOptions, queue: Queue): JobContext {
+  return {
+    opts,
+    hostQueue: new HostQueue(opts.redis),
+    queue,
+    pollMs: opts.pollMs ?? 100,
+    lockTtlMs: opts.lockTtlMs ?? opts.config.worker.lockDurationMs,
+    hostsByName: new Map(opts.config.hosts.map((h) => [h.name, h])),
+  };
+}

@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../../../config/schema';
+import type { Logger } from '../../logger';
+import type { AuditPort } from '../../../ports/audit-port';
+import type { HostPort } from '../../../ports/host-port';
+import type { JobEventPublisher } from '../../../ports/job-queue-port';
+
+/** What the worker needs; the composition root (src/app/run-worker.ts) or a test wires it. */
+export interface JobWorkerOptions {
+  /** A connection with `maxRetriesPerRequest: null` (BullMQ requirement). */
+  redis: Redis;
+  config: Config;
+  hosts: HostPort;
+  events: JobEventPublisher;
+  logger: Logger;
+  /** Identifies this worker process in events and logs. */
+  workerId: string;
+  /** The audit log: job starts and results (a mutating job is refused when its start cannot be recorded). */
+  audit: AuditPort;
+  /** How often a job waiting for its host looks again. @defaultValue 100 */
+  pollMs?: number;
+  /** Host lock time-to-live, renewed while the job runs. @defaultValue 30000 */
+  lockTtlMs?: number;
+  /** BullMQ lock: a job whose worker died is taken over after this long. @defaultValue config.worker.lockDurationMs */
+  lockDurationMs?: number;
+  /** How often BullMQ looks for stalled jobs. @defaultValue config.worker.stalledIntervalMs */
+  stalledIntervalMs?: number;
+}

@@ -1,0 +1,57 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { HostConfig } from '../../../../config/schema';
+import type { VerbResult } from '../../../core/verb-result';
+import { isVerb, mutatesHost } from '../../../core/verbs';
+import type { HostJob } from '../../../ports/job-queue-port';
+import { recordResult, recordStart } from './job-audit';
+import type { JobContext } from './job-context';
+import { publishResult, publishStarted } from './job-events';
+import { runJob } from './run-job';
+import { answerAuditUnavailable, answerCancelled, answerNoSuchHost } from './unrun-answers';
+import { waitForTurn } from './wait-for-turn';
+
+/**
+ * BullMQ's processor: checks the job, waits for its host's turn (the job is delayed meanwhile), then runs it with the
+ * host lock held and renewed. A job that cannot or may not run is answered with an unrun result.
+ */
+export async function processJob(ctx: JobContext, job: Job<HostJob>, token?: string): Promise<VerbResult> {
+  const data = job.data;
+  const host = ctx.hostsByName.get(data.host);
+  if (data.v !== 1 || !(isVerb(data.verb) || (data.verb === 'upgrade' && data.options?.upgrade !== undefined))) {
+    throw new UnrecoverableError(`job ${job.id ?? '?'} is not a v1 verb job`);
+  }
+  if (host === undefined) return answerNoSuchHost(ctx, data);
+  const cancelledBy = await waitForTurn(ctx, job, token);
+  if (cancelledBy !== null) return answerCancelled(ctx, data, cancelledBy);
+  return runHoldingHost(ctx, data, host);
+}
+
+/**
+ * Runs the job with its host's turn held: the lock is renewed meanwhile and the turn given up at the end, whatever
+ * happens. The start is audited first (a state-changing verb waits until it is on record and is refused when it cannot
+ * be; a read-only one goes ahead while the record is written: its result record is appended after it, in the same
+ * chain order), then the job.started event, the verb, the result record and the job.result event.
+ */
+async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig): Promise<VerbResult> {
+  const { logger } = ctx.opts;
+  const stopRenewal = ctx.hostQueue.keepLock(data.host, data.jobId, ctx.lockTtlMs, (err: unknown) =>
+    logger.warn({ err: String(err) }, 'lock renew failed'),
+  );
+  const started = recordStart(ctx, data);
+  const mutating = mutatesHost(data.verb);
+  if (mutating && !(await started)) {
+    stopRenewal();
+    return answerAuditUnavailable(ctx, data);
+  }
+  const transcript: string[] = [];
+  try {
+    await publishStarted(ctx, data, mutating);
+    const result = await runJob(ctx, data, host, transcript);
+    await recordResult(ctx, data, started, result, transcript);
+    await publishResult(ctx, data, result);
+    return result;
+  } finally {
+    stopRenewal();
+    await ctx.hostQueue.release(data.host, data.jobId);
+  }
+}

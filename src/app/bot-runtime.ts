@@ -1,0 +1,151 @@
+import { hostname } from 'node:os';
+import type { Config } from '../../config/schema';
+import { pinnedFingerprints } from '../adapters/ssh/pinned-fingerprints';
+import { BullmqJobQueue } from '../adapters/bullmq/bullmq-job-queue';
+import type { Logger } from '../adapters/logger';
+import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
+import { logConnectionHealth, producerConnection, redactRedisUrl, whenReady, workerConnection } from '../adapters/redis/redis-connection';
+import { explainRedisError, trackRedisError } from '../adapters/redis/explain-redis-error';
+import { RedisRequestStore } from '../adapters/redis/redis-request-store';
+import { RedisJobEvents } from '../adapters/redis/redis-job-events';
+import { auditFileSink, createAuditStore } from '../adapters/audit/create-audit-store';
+import { RedisAnchorSource } from '../adapters/redis/redis-anchor-source';
+import { AnchorPublisher } from '../bot/publish-anchors';
+import { chatAnchorSink } from '../bot/anchor-sinks';
+import { anchoringAudit } from '../bot/anchoring-audit';
+import type { BotDeps } from '../bot/bot-deps';
+import { deliverEvent } from '../bot/deliver-event';
+import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
+import { handleGraceAction, type ActionReply } from '../bot/handle-grace-action';
+import { PacedChat } from '../adapters/paced-chat';
+import { RedisGraceControl } from '../adapters/redis/redis-grace-control';
+import { newRequestId } from '../bot/new-request-id';
+import { RedisApprovalStore } from '../adapters/redis/redis-approval-store';
+import { RedisRolloutStore } from '../adapters/redis/redis-rollout-store';
+import { handleApprovalAction, type ApprovalActionInput } from '../bot/handle-approval-action';
+import { sweep } from '../bot/sweep';
+import type { ChatPort } from '../ports/chat-port';
+import { noopMetrics, type MetricsPort } from '../ports/metrics-port';
+import { meteredAudit } from '../adapters/metrics/metered-audit';
+
+/** The bot's use cases wired to Redis and a chat: shared by `bot` (Slack) and `console`. */
+export interface BotRuntime {
+  deps: BotDeps;
+  onCommand: (input: CommandInput) => Promise<CommandReply>;
+  onAction: (input: ApprovalActionInput) => Promise<ActionReply>;
+  close: () => Promise<void>;
+}
+
+/**
+ * Connects to Redis, starts delivering job events into threads, and returns the command handler. Waits up to 5 s for
+ * Redis; if it is not there, commands are answered with a clear "queue unavailable" until it is.
+ */
+export async function startBotRuntime(o: {
+  config: Config;
+  chat: ChatPort;
+  redisUrl: string;
+  logger: Logger;
+  consumer?: string;
+  metrics?: MetricsPort;
+  /** How often the bot sweeps: approvals due to expire, approved plans and rollouts to resume. @defaultValue 5000 */
+  expirySweepMs?: number;
+}): Promise<BotRuntime> {
+  const producer = producerConnection(o.redisUrl);
+  const producerError = trackRedisError(producer);
+  logConnectionHealth(producer, o.logger, 'producer');
+  const reader = workerConnection(o.redisUrl);
+  logConnectionHealth(reader, o.logger, 'events');
+  // Within Slack's limits: replies paced per channel, edits coalesced (at most one per message every 2 s).
+  const paced = new PacedChat(o.chat);
+  const metrics = o.metrics ?? noopMetrics;
+  const file = auditFileSink(o.config);
+  const { channel: anchorChannel, everyMs, settleMs } = o.config.audit.anchors;
+  // The chain head published outside Redis: the audit channel and the audit file (docs/AUDIT-FORMAT.md, anchors).
+  const anchors = new AnchorPublisher({
+    source: new RedisAnchorSource(producer),
+    sinks: [...(anchorChannel !== undefined ? [chatAnchorSink(paced, anchorChannel)] : []), ...(file !== undefined ? [file] : [])],
+    logger: o.logger,
+    metrics,
+    now: () => Date.now(),
+    everyMs,
+    settleMs,
+  });
+  const deps: BotDeps = {
+    config: o.config,
+    chat: paced,
+    queue: new BullmqJobQueue(producer),
+    requests: new RedisRequestStore(producer),
+    events: new RedisJobEvents(producer),
+    audit: anchoringAudit(meteredAudit(createAuditStore(producer, o.config, file), metrics), () => anchors.nudge()),
+    approvals: new RedisApprovalStore(producer),
+    rollouts: new RedisRolloutStore(producer),
+    logger: o.logger,
+    // Read on each use: a host pinned or re-pinned since shows at once (the file is small).
+    hostKeys: () => pinnedFingerprints(o.config),
+    newId: () => newRequestId(),
+    now: () => Date.now(),
+  };
+  const consumer = new RedisEventConsumer({
+    redis: reader,
+    group: 'bot',
+    consumer: o.consumer ?? `${hostname()}-${process.pid}`,
+    handle: (event, id) => deliverEvent(deps, event, id),
+    logger: o.logger,
+  });
+  consumer.start();
+  const actor = `bot:${o.consumer ?? `${hostname()}-${process.pid}`}`;
+  if (!(await whenReady(producer, 5000))) {
+    const failure = explainRedisError(producerError() ?? `not connected (${producer.status})`);
+    o.logger.warn(
+      { redis: redactRedisUrl(o.redisUrl), err: failure.reason, fix: failure.fix },
+      `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`,
+    );
+  }
+  await deps.audit
+    .append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } })
+    .catch(() => o.logger.error('audit: bot start not recorded'));
+  anchors.start();
+  // Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
+  // every bot replica sweeps; each step happens once.
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep(deps)
+      .catch((err: unknown) => o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed; retried'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, o.expirySweepMs ?? 5000);
+  const control = new RedisGraceControl(producer);
+  return {
+    deps,
+    onCommand: (input) => handleCommand(deps, input),
+    onAction: (input) =>
+      (/^srs_(approval|rollout)_/.test(input.actionId)
+        ? handleApprovalAction(deps, input)
+        : handleGraceAction({ ...deps, control }, input)
+      ).catch((err: unknown) => {
+        o.logger.error(
+          { action: input.actionId, user: input.userId, err: err instanceof Error ? err.message : String(err) },
+          'button press failed',
+        );
+        return {
+          ephemeral: {
+            text: ':warning: That press could not be handled (Redis or Slack unreachable?); nothing more was done. Press again in a moment.',
+          },
+        };
+      }),
+    close: async () => {
+      clearInterval(sweeper);
+      await deps.audit
+        .append({ type: 'process.stopped', actor, data: { kind: 'bot' } })
+        .catch(() => o.logger.error('audit: bot stop not recorded'));
+      await anchors.stop();
+      await consumer.stop();
+      await paced.drain().catch(() => undefined);
+      await deps.queue.close();
+      producer.disconnect();
+    },
+  };
+}

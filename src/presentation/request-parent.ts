@@ -1,0 +1,81 @@
+import type { ChatMessage } from '../core/command';
+import type { JobVerb } from '../core/verbs';
+import { context, section } from './blocks';
+import { escapeSlackText } from '../core/text/escape-slack-text';
+import { formatElapsed } from './format-elapsed';
+import { inlineCode } from '../core/text/inline-code';
+import type { ResultSummary } from './summary';
+
+/** Targets named in the parent message; the rest are counted (`+N more`). */
+export const TARGETS_SHOWN = 10;
+
+/** Where a request is. */
+export type RequestState = 'planning' | 'awaiting' | 'queued' | 'running' | 'done' | 'closed';
+
+/** What the parent message of a request shows. */
+export interface RequestParent {
+  requestId: string;
+  /** Slack user id of the requester. */
+  userId: string;
+  verb: JobVerb;
+  /** Resolved host names. */
+  hosts: readonly string[];
+  state: RequestState;
+  /**
+   * The results (from `summarizeResults`), shown when done. Pass the whole summary to get the right emoji;
+   * its `text` alone works too (the emoji is then read from the words `failed`, `unknown`, `refused`, `pending`).
+   */
+  summary?: ResultSummary | string;
+  /** Time from request to last result, shown when done. */
+  elapsedMs?: number;
+  /** What `awaiting` and `closed` say (`awaiting approval (1 of 2)`, `denied by …`), Slack mrkdwn. */
+  note?: string;
+}
+
+const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+function mention(userId: string): string {
+  return USER_ID.test(userId) ? `<@${userId}>` : `someone (${inlineCode(userId, 24)})`;
+}
+
+/** `edge-1, edge-2, … +5 more (15 hosts)` */
+function targets(hosts: readonly string[]): string {
+  const shown = hosts.slice(0, TARGETS_SHOWN).map((h) => escapeSlackText(h.slice(0, 63)));
+  const more = hosts.length > TARGETS_SHOWN ? ` +${hosts.length - TARGETS_SHOWN} more` : '';
+  const count = hosts.length > 1 ? ` (${hosts.length} hosts)` : '';
+  return hosts.length === 0 ? 'no hosts' : `${shown.join(', ')}${more}${count}`;
+}
+
+function emoji(p: RequestParent): string {
+  if (p.state === 'planning') return ':mag:';
+  if (p.state === 'awaiting') return ':lock:';
+  if (p.state === 'closed') return ':no_entry_sign:';
+  if (p.state === 'queued') return ':hourglass_flowing_sand:';
+  if (p.state === 'running') return ':gear:';
+  const s = p.summary;
+  if (s === undefined) return ':white_check_mark:';
+  const bad = typeof s === 'string' ? /\b(?:failed|unknown)\b/.test(s) : s.failed > 0 || s.unknown > 0;
+  const partial = typeof s === 'string' ? /\b(?:refused|pending)\b/.test(s) : s.refused > 0 || s.pending > 0;
+  return bad ? ':x:' : partial ? ':warning:' : ':white_check_mark:';
+}
+
+function status(p: RequestParent): string {
+  if (p.state === 'planning') return 'reading the hosts for the plan';
+  if (p.state === 'awaiting' || p.state === 'closed') return p.note ?? (p.state === 'awaiting' ? 'awaiting approval' : 'closed');
+  if (p.state !== 'done') return p.state;
+  const took = p.elapsedMs === undefined ? '' : ` in ${formatElapsed(p.elapsedMs)}`;
+  if (p.summary === undefined) return `done${took}`;
+  const text = typeof p.summary === 'string' ? p.summary : p.summary.text;
+  return `done: ${escapeSlackText(text.slice(0, 200))}${took}`;
+}
+
+/**
+ * The request's message in the channel (posted when queued, updated while running and when done): who asked,
+ * the verb, the targets (the first {@link TARGETS_SHOWN}, then `+N more`), the request id, and when done the
+ * summary (`3 ok, 1 failed`) and the total time. Host results go in its thread.
+ */
+export function renderRequestParent(p: RequestParent): ChatMessage {
+  const main = `${emoji(p)} ${mention(p.userId)} asked for *${escapeSlackText(p.verb)}* on ${targets(p.hosts)}: ${status(p)}`;
+  const id = `request ${inlineCode(p.requestId, 64)}`;
+  return { text: `${main} · ${id}`, blocks: [section(main), context(id)] };
+}

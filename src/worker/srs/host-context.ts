@@ -1,0 +1,35 @@
+import type { HostConfig, WorkerConfig } from '../../../config/schema';
+import type { Logger } from '../../ports/logger-port';
+import type { HostPort, HostTarget } from '../../ports/host-port';
+import type { GraceJob } from '../grace/grace-job';
+import type { UpgradeJob } from '../upgrade/upgrade-job';
+import type { VerbCheckpoint } from '../../ports/checkpoint-port';
+
+/** Everything a verb needs to act on one host. */
+export interface HostContext {
+  host: HostConfig;
+  target: HostTarget;
+  hosts: HostPort;
+  settings: WorkerConfig;
+  /** Upper bound for one ordinary remote command. */
+  commandTimeoutMs: number;
+  logger: Logger;
+  sleep: (ms: number) => Promise<void>;
+  /** The clock (tests of long drains inject a simulated one). @defaultValue Date.now */
+  now?: () => number;
+  /** Set when the job was cancelled or the worker is shutting down. */
+  signal?: AbortSignal;
+  /** Collects the full output of every service command (the audit log keeps its SHA-256). */
+  transcript?: string[];
+  /** Records, before each state-changing command, that it may have been sent (absent outside a job). */
+  checkpoint?: VerbCheckpoint;
+  /** The job around a graceful quit or graceful restart (progress, checkpoint, decisions); absent outside a job. */
+  grace?: GraceJob;
+  /** One host's step of an approved rollout (absent for other verbs). */
+  upgrade?: UpgradeJob;
+}
+
+/** The API port of a host (`127.0.0.1:1985` -> 1985). */
+export function apiPort(host: HostConfig): number {
+  return Number(host.api.slice(host.api.lastIndexOf(':') + 1));
+}

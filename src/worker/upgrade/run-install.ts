@@ -1,0 +1,29 @@
+import { trimOutput } from '../../core/strip-ansi';
+import type { HostContext } from '../srs/host-context';
+import { lastLine } from '../verbs/verb-step';
+import { installArgv } from './install-command';
+import type { UpgradeJob } from './upgrade-job';
+
+/** What the install command did. */
+export interface InstallRun {
+  ok: boolean;
+  code: number | null;
+  output: string;
+  evidence: string;
+}
+
+/** Runs the configured install command on the host for `version` (an argument, never shell text). */
+export async function runInstall(ctx: HostContext, job: UpgradeJob, version: string, previous: string): Promise<InstallRun> {
+  const argv = installArgv(job.install, { version, root: ctx.host.srsRoot, previous });
+  await ctx.checkpoint?.mark(`install ${version}`);
+  const exec = await ctx.hosts.exec(ctx.target, { argv, timeoutMs: job.installTimeoutMs });
+  ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);
+  const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
+  const said = lastLine(output);
+  const ok = exec.code === 0;
+  let evidence: string;
+  if (exec.timedOut) evidence = `install ${version}: timed out after ${Math.round(job.installTimeoutMs / 1000)}s`;
+  else if (exec.connectionLost) evidence = `install ${version}: SSH connection lost mid-command (outcome unknown)`;
+  else evidence = `install ${version}: exit ${exec.code ?? '?'}, said "${said}"`;
+  return { ok, code: exec.code, output, evidence };
+}
