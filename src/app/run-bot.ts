@@ -14,19 +14,12 @@ import { liveWorkers } from '../adapters/redis/worker-heartbeat';
 import { liveWorkersCheck, redisPingCheck } from '../adapters/redis/readiness-checks';
 import { readOpsEnv } from './ops/read-ops-env';
 import { startOpsEndpoints } from './ops/start-ops-endpoints';
+import { untilSignal } from './until-signal';
 
 /** `srs-chatops bot`: the Slack app, HTTP mode (PORT, POST /slack/events) or Socket Mode (SLACK_APP_TOKEN). */
 export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger('bot', env);
-  const botToken = env.SLACK_BOT_TOKEN;
-  // Socket Mode (SLACK_APP_TOKEN) needs no signing secret: the connection itself is authenticated.
-  const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
-  if (!botToken || (!signingSecret && !env.SLACK_APP_TOKEN)) {
-    throw new ChatopsError(
-      ErrorCode.ConfigInvalid,
-      'SLACK_BOT_TOKEN and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) must be set for the Slack bot (see README: Slack app setup). Without Slack, run `srs-chatops console`.',
-    );
-  }
+  const { botToken, signingSecret } = slackCredentials(env);
   const config = loadConfig(env);
   const ops = readOpsEnv(env, 'bot');
   const port = Number(env.PORT ?? 3000);
@@ -77,14 +70,25 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   started.runtime = runtime;
   await app.start(port);
   logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port, metricsPort: opsServer?.port ?? 'off' }, 'bot started');
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await untilSignal();
   await app.stop();
   await runtime.close();
   await opsServer?.close();
   await depth.close();
   opsRedis.disconnect();
   guardRedis.disconnect();
+}
+
+/** The Slack credentials the bot needs: a bot token, and an app token (Socket Mode) or a signing secret (HTTP mode). */
+function slackCredentials(env: NodeJS.ProcessEnv): { botToken: string; signingSecret: string } {
+  const botToken = env.SLACK_BOT_TOKEN;
+  // Socket Mode (SLACK_APP_TOKEN) needs no signing secret: the connection itself is authenticated.
+  const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
+  if (!botToken || (!signingSecret && !env.SLACK_APP_TOKEN)) {
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      'SLACK_BOT_TOKEN and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) must be set for the Slack bot (see README: Slack app setup). Without Slack, run `srs-chatops console`.',
+    );
+  }
+  return { botToken, signingSecret };
 }

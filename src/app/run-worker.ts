@@ -15,6 +15,11 @@ import { createSshHost } from '../adapters/ssh/create-ssh-host';
 import { countFailedJobs, meteredEvents } from '../adapters/bullmq/metered-events';
 import { meteredHosts } from '../adapters/metrics/metered-hosts';
 import { assertHostsPinned } from '../adapters/ssh/pinned-hosts';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../adapters/logger';
+import type { AuditPort } from '../ports/audit-port';
+import type { OpsEnv } from './ops/read-ops-env';
+import { untilSignal } from './until-signal';
 
 /** `srs-chatops worker`: runs verb jobs from REDIS_URL until SIGTERM/SIGINT, then finishes active jobs and exits. */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -32,20 +37,13 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const started: { worker?: { isRunning: () => boolean } } = {};
   const opsRedis = producerConnection(redisUrl);
   opsRedis.on('error', () => undefined);
-  const opsServer = await startOpsEndpoints({
+  const opsServer = await startWorkerOps({
     ops,
     metrics,
-    checks: [
-      redisPingCheck(opsRedis),
-      {
-        name: 'worker',
-        run: () =>
-          started.worker?.isRunning() === true
-            ? Promise.resolve(`${workerId} taking jobs`)
-            : Promise.reject(new Error(`${workerId} is not taking jobs`)),
-      },
-    ],
     logger,
+    opsRedis,
+    workerId,
+    isRunning: () => started.worker?.isRunning() === true,
   }).catch((err: unknown) => {
     opsRedis.disconnect();
     redis.disconnect();
@@ -56,10 +54,11 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   logConnectionHealth(auditRedis, logger, 'audit');
   await whenReady(auditRedis, 5000);
   const audit = meteredAudit(createAuditStore(auditRedis, config), metrics);
+  const hosts = meteredHosts(ssh, metrics);
   const { worker, close } = startJobWorker({
     redis,
     config,
-    hosts: meteredHosts(ssh, metrics),
+    hosts,
     events: meteredEvents(new RedisJobEvents(redis), metrics),
     logger,
     workerId,
@@ -69,34 +68,47 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   countFailedJobs(worker, metrics);
   started.worker = worker;
   const heartbeat = startWorkerHeartbeat(auditRedis, workerId);
-  await audit
-    .append({
-      type: 'process.started',
-      actor: `worker:${workerId}`,
-      data: { kind: 'worker', hosts: config.hosts.length, concurrency: config.worker.concurrency },
-    })
-    .catch(() => logger.error('audit: worker start not recorded'));
-  logger.info(
-    { workerId, hosts: config.hosts.length, concurrency: config.worker.concurrency, metricsPort: opsServer?.port ?? 'off' },
-    'worker started',
-  );
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'worker stopping: finishing active jobs');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const counts = { hosts: config.hosts.length, concurrency: config.worker.concurrency };
+  await recordProcess(audit, logger, workerId, 'process.started', counts);
+  logger.info({ workerId, ...counts, metricsPort: opsServer?.port ?? 'off' }, 'worker started');
+  logger.info({ signal: await untilSignal() }, 'worker stopping: finishing active jobs');
   await heartbeat.stop();
   await close();
   await opsServer?.close();
   opsRedis.disconnect();
-  await audit
-    .append({ type: 'process.stopped', actor: `worker:${workerId}`, data: { kind: 'worker' } })
-    .catch(() => logger.error('audit: worker stop not recorded'));
+  await recordProcess(audit, logger, workerId, 'process.stopped', {});
   auditRedis.disconnect();
   await ssh.close();
   redis.disconnect();
   logger.info('worker stopped');
+}
+
+/** The worker's ops port: metrics, and readiness = Redis answers and this worker is taking jobs. */
+function startWorkerOps(o: {
+  ops: OpsEnv;
+  metrics: PromMetrics;
+  logger: Logger;
+  opsRedis: Redis;
+  workerId: string;
+  isRunning: () => boolean;
+}): ReturnType<typeof startOpsEndpoints> {
+  const taking = {
+    name: 'worker',
+    run: () =>
+      o.isRunning() ? Promise.resolve(`${o.workerId} taking jobs`) : Promise.reject(new Error(`${o.workerId} is not taking jobs`)),
+  };
+  return startOpsEndpoints({ ops: o.ops, metrics: o.metrics, checks: [redisPingCheck(o.opsRedis), taking], logger: o.logger });
+}
+
+/** The worker's start or stop on the audit log; a write that fails is logged, and the worker goes on. */
+async function recordProcess(
+  audit: AuditPort,
+  logger: Logger,
+  workerId: string,
+  type: 'process.started' | 'process.stopped',
+  data: Record<string, number>,
+): Promise<void> {
+  await audit
+    .append({ type, actor: `worker:${workerId}`, data: { kind: 'worker', ...data } })
+    .catch(() => logger.error(`audit: worker ${type === 'process.started' ? 'start' : 'stop'} not recorded`));
 }
