@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { runVerb } from '../../src/worker/verbs/run-verb';
 import type { CheckpointState, VerbCheckpoint } from '../../src/ports/checkpoint-port';
 import type { HostContext } from '../../src/worker/srs/host-context';
-import type { GraceCheckpoint, GraceJob } from '../../src/worker/grace/grace-job';
+import type { GraceCheckpoint, GraceJob } from '../../src/ports/grace-job-port';
 import type { FleetHost } from '../support/fleet';
 import { claimHosts, releaseHosts } from '../support/test-run';
 import { pidAlive, workerHarness, type WorkerHarness } from '../support/worker-harness';

@@ -1,7 +1,7 @@
 import { createLogger } from '../../src/adapters/logger';
 import type { Config } from '../../config/schema';
 import type { HostPort } from '../../src/ports/host-port';
-import type { GraceJob } from '../../src/worker/grace/grace-job';
+import type { GraceJob } from '../../src/ports/grace-job-port';
 import type { HostContext } from '../../src/worker/srs/host-context';
 
 /** A scripted host with its own clock (`t`, epoch ms), advanced by the context's sleeps. */

@@ -1,7 +1,7 @@
 import type { GraceMilestone, GraceProgress } from '../../src/core/grace/grace-progress';
 import { parseConfig } from '../../config/load-config';
 import type { ExecResult, HostHttpResponse, HostPort, HostTarget, RemoteCommand } from '../../src/ports/host-port';
-import type { GraceCheckpoint, GraceJob } from '../../src/worker/grace/grace-job';
+import type { GraceCheckpoint, GraceJob } from '../../src/ports/grace-job-port';
 import { runGrace } from '../../src/worker/grace/run-grace';
 import { clockedHostContext } from '../support/clocked-host-context';
 

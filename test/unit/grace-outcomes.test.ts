@@ -5,7 +5,7 @@ import { renderGraceConfirm, renderGraceLine, renderGraceMilestone, renderGraceP
 import type { HostSnapshot } from '../../src/core/verb-result';
 import type { ExecResult, HostHttpResponse, HostPort, RemoteCommand } from '../../src/ports/host-port';
 import { parseSignalSent } from '../../src/worker/grace/follow-tick';
-import type { GraceCheckpoint, GraceJob } from '../../src/worker/grace/grace-job';
+import type { GraceCheckpoint, GraceJob } from '../../src/ports/grace-job-port';
 import { runGrace } from '../../src/worker/grace/run-grace';
 import { clockedHostContext } from '../support/clocked-host-context';
 

@@ -10,7 +10,7 @@ import type { HostContext } from '../../src/worker/srs/host-context';
 import type { ObservedHost } from '../../src/worker/srs/snapshot';
 import { fingerprint } from '../../src/adapters/ssh/known-hosts';
 import { pinnedFingerprints } from '../../src/adapters/ssh/pinned-fingerprints';
-import type { UpgradeJob } from '../../src/worker/upgrade/upgrade-job';
+import type { UpgradeJob } from '../../src/ports/upgrade-job-port';
 import { upgrade } from '../../src/worker/verbs/upgrade';
 
 const config = parseConfig(

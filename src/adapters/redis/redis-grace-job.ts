@@ -3,7 +3,7 @@ import type { Config, HostConfig } from '../../../config/schema';
 import { RedisGraceControl } from './redis-grace-control';
 import { keys } from './keys';
 import type { HostJob, JobEventPublisher } from '../../ports/job-queue-port';
-import type { GraceCheckpoint, GraceJob } from '../../worker/grace/grace-job';
+import type { GraceCheckpoint, GraceJob } from '../../ports/grace-job-port';
 import type { AuditPort } from '../../ports/audit-port';
 
 const CHECKPOINT_TTL_SECONDS = 2 * 24 * 3600;

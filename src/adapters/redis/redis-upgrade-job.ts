@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { UpgradeConfig } from '../../../config/schema';
 import { keys } from './keys';
 import type { HostJob, JobEventPublisher, UpgradeJobOptions } from '../../ports/job-queue-port';
-import type { UpgradeBaseline, UpgradeJob } from '../../worker/upgrade/upgrade-job';
+import type { UpgradeBaseline, UpgradeJob } from '../../ports/upgrade-job-port';
 
 const BASELINE_TTL_SECONDS = 2 * 24 * 3600;
 

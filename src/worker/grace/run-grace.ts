@@ -9,7 +9,7 @@ import { logMark, readLogSince } from '../srs/read-log';
 import type { ObservedHost } from '../srs/snapshot';
 import { runService } from '../verbs/verb-step';
 import { followTick, signalSrs } from './follow-tick';
-import type { GraceCheckpoint, GraceJob } from './grace-job';
+import type { GraceCheckpoint, GraceJob } from '../../ports/grace-job-port';
 import { readGraceSettings } from './read-grace-settings';
 
 /** How a followed graceful quit ended. */

@@ -1,8 +1,8 @@
 import type { HostConfig, WorkerConfig } from '../../../config/schema';
 import type { Logger } from '../../ports/logger-port';
 import type { HostPort, HostTarget } from '../../ports/host-port';
-import type { GraceJob } from '../grace/grace-job';
-import type { UpgradeJob } from '../upgrade/upgrade-job';
+import type { GraceJob } from '../../ports/grace-job-port';
+import type { UpgradeJob } from '../../ports/upgrade-job-port';
 import type { VerbCheckpoint } from '../../ports/checkpoint-port';
 
 /** Everything a verb needs to act on one host. */

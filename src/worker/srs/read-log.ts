@@ -1,9 +1,9 @@
 import type { HostContext } from './host-context';
 import type { ProbeResult } from './parse-probe';
 import { LOG_SINCE_SCRIPT, scriptArgv } from './remote-scripts';
-import type { LogMark } from './log-mark';
+import type { LogMark } from '../../core/log-mark';
 
-export type { LogMark } from './log-mark';
+export type { LogMark } from '../../core/log-mark';
 
 const MAX_LOG_BYTES = 256 * 1024;
 

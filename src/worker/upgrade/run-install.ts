@@ -2,7 +2,7 @@ import { trimOutput } from '../../core/strip-ansi';
 import type { HostContext } from '../srs/host-context';
 import { lastLine } from '../verbs/verb-step';
 import { installArgv } from './install-command';
-import type { UpgradeJob } from './upgrade-job';
+import type { UpgradeJob } from '../../ports/upgrade-job-port';
 
 /** What the install command did. */
 export interface InstallRun {

@@ -1,7 +1,7 @@
 import type { HostContext } from '../srs/host-context';
 import { readLogSince } from '../srs/read-log';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
-import type { UpgradeBaseline } from './upgrade-job';
+import type { UpgradeBaseline } from '../../ports/upgrade-job-port';
 import { plural } from '../../core/text/plural';
 
 /** Why a host failed its post-upgrade checks (the rollout halts on any). */

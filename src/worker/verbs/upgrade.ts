@@ -5,7 +5,7 @@ import type { HostContext } from '../srs/host-context';
 import { logMark } from '../srs/read-log';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 import { runInstall } from '../upgrade/run-install';
-import type { UpgradeBaseline, UpgradeJob } from '../upgrade/upgrade-job';
+import type { UpgradeBaseline, UpgradeJob } from '../../ports/upgrade-job-port';
 import { verifyUpgrade } from '../upgrade/verify-upgrade';
 import { gracefulRestart } from './graceful-restart';
 import { restart } from './restart';

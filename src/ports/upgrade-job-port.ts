@@ -1,6 +1,6 @@
-import type { HostStage } from '../../core/rollout/rollout-record';
-import type { UpgradeJobOptions } from '../../ports/job-queue-port';
-import type { LogMark } from '../srs/log-mark';
+import type { HostStage } from '../core/rollout/rollout-record';
+import type { UpgradeJobOptions } from './job-queue-port';
+import type { LogMark } from '../core/log-mark';
 
 /**
  * The host as it was before its upgrade began: what the checks compare with (new process, streams back, no

@@ -1,8 +1,8 @@
-import type { GraceConfig } from '../../../config/schema';
-import type { GraceDecision } from '../../core/grace/grace-actions';
-import type { GraceMilestone, GraceProgress } from '../../core/grace/grace-progress';
-import type { JobOptions } from '../../ports/job-queue-port';
-import type { LogMark } from '../srs/log-mark';
+import type { GraceConfig } from '../../config/schema';
+import type { GraceDecision } from '../core/grace/grace-actions';
+import type { GraceMilestone, GraceProgress } from '../core/grace/grace-progress';
+import type { JobOptions } from './job-queue-port';
+import type { LogMark } from '../core/log-mark';
 
 /** What survives a worker restart mid-drain: whether SIGQUIT went out, where the log was read to, the progress. */
 export interface GraceCheckpoint {
