@@ -2,7 +2,7 @@
 # Validates the deployment files without a container engine or a running systemd (CI runs it; .ci/run installs
 # docker-compose and systemd): `docker-compose config` on docker-compose.yml, `systemd-analyze verify` and an
 # exposure of at most 3.0 of 10 (`systemd-analyze security --offline`) on the units. The YAML structure (services, mounts,
-# healthchecks), the Slack manifest and the units' keys are also checked by test/unit/deploy-files.test.ts.
+# healthchecks), the Slack manifest and the units' keys are also checked by test/unit/repo/deploy-files.test.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()

@@ -27,7 +27,7 @@ interface JobInfo {
  * The one owner of the per-host job queue: each host's FIFO list of job ids (`srs-chatops:hostq:<host>`), its lock
  * (`srs-chatops:hostlock:<host>`, SET NX PX with the job id as owner token), the jobs' queue details
  * (`srs-chatops:jobinfo`) and their cancel flags. The bot (enqueue, list, cancel) and the worker (turn, renewal,
- * release) both go through it; no other code touches these keys (test/unit/host-queue-owner.test.ts checks it).
+ * release) both go through it; no other code touches these keys (test/unit/repo/host-queue-owner.test.ts checks it).
  *
  * Jobs for one host run one at a time, in the order they were accepted, whatever the workers.
  */
