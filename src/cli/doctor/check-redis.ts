@@ -11,84 +11,83 @@ export interface RedisSettings {
   info: Record<string, string>;
 }
 
-const fix = (text: string) => ({ fix: text });
+/** One setting doctor checks: when it applies, whether it holds, what it shows, and the fix when it does not. */
+interface SettingCheck {
+  check: string;
+  applies: (s: RedisSettings) => boolean;
+  ok: (s: RedisSettings) => boolean;
+  detail: (s: RedisSettings) => string;
+  fix: string;
+  /** A warning only: the bot works, but loses something it should keep. */
+  warnOnly?: boolean;
+  /** Shown only when it fails (a write status that is fine says nothing worth a line). */
+  onlyWhenFailing?: boolean;
+}
+
+const setting = (s: RedisSettings, name: string): string => s.config?.[name] ?? '?';
+const info = (s: RedisSettings, name: string): string | undefined => s.info[name];
+
+/** Persistence and eviction settings the queue and the audit log rely on, in the order doctor shows them. */
+const SETTING_CHECKS: readonly SettingCheck[] = [
+  {
+    check: 'redis settings',
+    applies: (s) => !s.config,
+    ok: () => false,
+    detail: (s) => `CONFIG GET refused (${s.configError ?? '?'})`,
+    fix: 'check appendonly yes and maxmemory-policy noeviction in your Redis provider',
+    warnOnly: true,
+  },
+  {
+    check: 'redis persistence',
+    applies: (s) => s.config !== undefined,
+    ok: (s) => setting(s, 'appendonly') === 'yes',
+    detail: (s) => `appendonly ${setting(s, 'appendonly')}`,
+    fix: 'enable AOF so queued jobs and the audit log survive a Redis restart: redis-cli CONFIG SET appendonly yes (and appendonly yes in redis.conf)',
+    warnOnly: true,
+  },
+  {
+    check: 'redis fsync',
+    applies: (s) => s.config !== undefined && setting(s, 'appendonly') === 'yes',
+    ok: (s) => ['everysec', 'always'].includes(setting(s, 'appendfsync')),
+    detail: (s) => `appendfsync ${setting(s, 'appendfsync')}`,
+    fix: 'redis-cli CONFIG SET appendfsync everysec (and in redis.conf): with `no`, a crash loses what the OS had not written',
+    warnOnly: true,
+  },
+  {
+    check: 'redis eviction',
+    applies: (s) => s.config !== undefined,
+    ok: (s) => setting(s, 'maxmemory-policy') === 'noeviction',
+    detail: (s) => `maxmemory-policy ${setting(s, 'maxmemory-policy')}`,
+    fix: 'redis-cli CONFIG SET maxmemory-policy noeviction (and in redis.conf): evicting keys loses jobs, locks and audit records (BullMQ requires noeviction)',
+  },
+  {
+    check: 'redis aof writes',
+    applies: (s) => info(s, 'aof_last_write_status') !== undefined,
+    ok: (s) => info(s, 'aof_last_write_status') === 'ok',
+    detail: (s) => `aof_last_write_status ${info(s, 'aof_last_write_status') ?? '?'}`,
+    fix: 'Redis cannot write its AOF: check the disk (space, permissions) of its data directory',
+    onlyWhenFailing: true,
+  },
+  {
+    check: 'redis snapshots',
+    applies: (s) => info(s, 'rdb_last_bgsave_status') !== undefined,
+    ok: (s) => info(s, 'rdb_last_bgsave_status') === 'ok',
+    detail: (s) => `rdb_last_bgsave_status ${info(s, 'rdb_last_bgsave_status') ?? '?'}`,
+    fix: 'Redis cannot write its snapshot: check the disk of its data directory (with stop-writes-on-bgsave-error it refuses writes)',
+    onlyWhenFailing: true,
+  },
+];
 
 /** Persistence and eviction settings the queue and the audit log rely on, each with the fix when it is wrong. */
 export function assessRedisSettings(s: RedisSettings): Finding[] {
-  const row = (check: string, ok: boolean, detail: string, f: string, warnOnly = false): Finding => ({
-    host: '-',
-    check,
-    ok,
-    detail,
-    ...(ok ? {} : fix(f)),
-    ...(warnOnly ? { warnOnly } : {}),
+  return SETTING_CHECKS.flatMap((c): Finding[] => {
+    if (!c.applies(s)) return [];
+    const ok = c.ok(s);
+    if (ok && c.onlyWhenFailing) return [];
+    return [
+      { host: '-', check: c.check, ok, detail: c.detail(s), ...(ok ? {} : { fix: c.fix }), ...(c.warnOnly ? { warnOnly: true } : {}) },
+    ];
   });
-  const out: Finding[] = [];
-  const c = s.config;
-  if (!c) {
-    out.push(
-      row(
-        'redis settings',
-        false,
-        `CONFIG GET refused (${s.configError ?? '?'})`,
-        'check appendonly yes and maxmemory-policy noeviction in your Redis provider',
-        true,
-      ),
-    );
-  } else {
-    const aof = c.appendonly ?? '?';
-    out.push(
-      row(
-        'redis persistence',
-        aof === 'yes',
-        `appendonly ${aof}`,
-        'enable AOF so queued jobs and the audit log survive a Redis restart: redis-cli CONFIG SET appendonly yes (and appendonly yes in redis.conf)',
-        true,
-      ),
-    );
-    if (aof === 'yes') {
-      const fsync = c.appendfsync ?? '?';
-      out.push(
-        row(
-          'redis fsync',
-          fsync === 'everysec' || fsync === 'always',
-          `appendfsync ${fsync}`,
-          'redis-cli CONFIG SET appendfsync everysec (and in redis.conf): with `no`, a crash loses what the OS had not written',
-          true,
-        ),
-      );
-    }
-    const policy = c['maxmemory-policy'] ?? '?';
-    out.push(
-      row(
-        'redis eviction',
-        policy === 'noeviction',
-        `maxmemory-policy ${policy}`,
-        'redis-cli CONFIG SET maxmemory-policy noeviction (and in redis.conf): evicting keys loses jobs, locks and audit records (BullMQ requires noeviction)',
-      ),
-    );
-  }
-  const aofWrite = s.info.aof_last_write_status;
-  if (aofWrite !== undefined && aofWrite !== 'ok')
-    out.push(
-      row(
-        'redis aof writes',
-        false,
-        `aof_last_write_status ${aofWrite}`,
-        'Redis cannot write its AOF: check the disk (space, permissions) of its data directory',
-      ),
-    );
-  const rdb = s.info.rdb_last_bgsave_status;
-  if (rdb !== undefined && rdb !== 'ok')
-    out.push(
-      row(
-        'redis snapshots',
-        false,
-        `rdb_last_bgsave_status ${rdb}`,
-        'Redis cannot write its snapshot: check the disk of its data directory (with stop-writes-on-bgsave-error it refuses writes)',
-      ),
-    );
-  return out;
 }
 
 function parseInfo(text: string): Record<string, string> {
