@@ -4,14 +4,7 @@ import type { Finding } from './finding';
 
 /** Turns the doctor script's `key=value` output into findings, each failed one with its fix. */
 export function assessLayout(host: HostConfig, stdout: string): Finding[] {
-  const v = new Map<string, string>();
-  const testOutput: string[] = [];
-  for (const line of stdout.split('\n')) {
-    const i = line.indexOf('=');
-    if (i <= 0) continue;
-    if (line.slice(0, i) === 'config_test_out') testOutput.push(line.slice(i + 1));
-    else v.set(line.slice(0, i), line.slice(i + 1));
-  }
+  const { v, testOutput } = parseScriptOutput(stdout);
   const name = host.name;
   const root = host.srsRoot;
   const out: Finding[] = [];
@@ -49,6 +42,28 @@ export function assessLayout(host: HostConfig, stdout: string): Finding[] {
     target !== undefined ? `${link} -> ${target}` : `${link} ${v.get('link') ?? 'missing'}`,
     `sudo ln -sf ${root}/etc/init.d/srs ${link}`,
   );
+  serviceFindings(host, v, add);
+  return out;
+}
+
+/** The script's `key=value` lines; `config_test_out` lines (SRS's own words) are kept apart, in order. */
+function parseScriptOutput(stdout: string): { v: Map<string, string>; testOutput: string[] } {
+  const v = new Map<string, string>();
+  const testOutput: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const i = line.indexOf('=');
+    if (i <= 0) continue;
+    if (line.slice(0, i) === 'config_test_out') testOutput.push(line.slice(i + 1));
+    else v.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return { v, testOutput };
+}
+
+type AddFinding = (check: string, ok: boolean, detail: string, fix?: string) => void;
+
+/** How the host starts SRS at boot: registered with init.d, or the systemd unit installed and enabled. */
+function serviceFindings(host: HostConfig, v: ReadonlyMap<string, string>, add: AddFinding): void {
+  const root = host.srsRoot;
   if (host.serviceManager === 'initd') {
     add(
       'init.d registered',
@@ -72,5 +87,4 @@ export function assessLayout(host: HostConfig, stdout: string): Finding[] {
       'sudo systemctl enable srs   (fails unless the unit was copied first)',
     );
   }
-  return out;
 }
