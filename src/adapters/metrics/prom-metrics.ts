@@ -101,35 +101,7 @@ export class PromMetrics implements MetricsPort {
       labelNames: ['sink'],
       registers,
     });
-    const timeoutMs = o.scrapeTimeoutMs ?? 1000;
-    // Bounded: a Redis that is down, refuses the password or hangs costs a scrape at most `timeoutMs`.
-    const read = <T>(reader: () => Promise<T>): Promise<T | undefined> =>
-      withTimeout(reader(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`)).catch(() => undefined);
-    const { queueDepth, workersAlive } = o.gauges ?? {};
-    if (queueDepth) {
-      new Gauge({
-        name: 'srs_chatops_queue_jobs',
-        help: 'Jobs in the verb queue, by state (read from Redis at scrape time)',
-        labelNames: ['state'],
-        registers,
-        async collect() {
-          this.reset();
-          const counts = await read(queueDepth);
-          for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
-        },
-      });
-    }
-    if (workersAlive) {
-      new Gauge({
-        name: 'srs_chatops_workers_alive',
-        help: 'Workers whose heartbeat in Redis is fresh',
-        registers,
-        async collect() {
-          // Unknown (Redis unreadable) is NaN, not 0: the workers may well be alive.
-          this.set((await read(workersAlive)) ?? Number.NaN);
-        },
-      });
-    }
+    registerScrapeGauges(this.registry, o);
   }
 
   jobFinished(verb: string, outcome: string, durationMs: number): void {
@@ -169,5 +141,39 @@ export class PromMetrics implements MetricsPort {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+}
+
+/** Gauges read from Redis at scrape time (queue depth, live workers), each read bounded by the scrape timeout. */
+function registerScrapeGauges(registry: Registry, o: PromMetricsOptions): void {
+  const registers = [registry];
+  const timeoutMs = o.scrapeTimeoutMs ?? 1000;
+  // Bounded: a Redis that is down, refuses the password or hangs costs a scrape at most `timeoutMs`.
+  const read = <T>(reader: () => Promise<T>): Promise<T | undefined> =>
+    withTimeout(reader(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`)).catch(() => undefined);
+  const { queueDepth, workersAlive } = o.gauges ?? {};
+  if (queueDepth) {
+    new Gauge({
+      name: 'srs_chatops_queue_jobs',
+      help: 'Jobs in the verb queue, by state (read from Redis at scrape time)',
+      labelNames: ['state'],
+      registers,
+      async collect() {
+        this.reset();
+        const counts = await read(queueDepth);
+        for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
+      },
+    });
+  }
+  if (workersAlive) {
+    new Gauge({
+      name: 'srs_chatops_workers_alive',
+      help: 'Workers whose heartbeat in Redis is fresh',
+      registers,
+      async collect() {
+        // Unknown (Redis unreadable) is NaN, not 0: the workers may well be alive.
+        this.set((await read(workersAlive)) ?? Number.NaN);
+      },
+    });
   }
 }
