@@ -46,7 +46,7 @@ export async function runGrace(ctx: HostContext, job: GraceJob, before: Observed
     const s = before.snapshot;
     if (s.state !== 'running' || s.pid === undefined) {
       const progress: GraceProgress = {
-        host: ctx.host.name,
+        host: ctx.hostConfig.name,
         stage: 'preflight',
         settings: { startWaitMs: 0, finalWaitMs: 0, forceGraceQuit: false },
         samples: [],
@@ -55,7 +55,7 @@ export async function runGrace(ctx: HostContext, job: GraceJob, before: Observed
       return { outcome: 'refused', summary: 'no graceful quit: SRS is not running', evidence, progress, exitCode, output };
     }
     const settings = await readGraceSettings(ctx, s.pid);
-    const progress: GraceProgress = { host: ctx.host.name, stage: 'preflight', pid: s.pid, settings, samples: [], escalations: [] };
+    const progress: GraceProgress = { host: ctx.hostConfig.name, stage: 'preflight', pid: s.pid, settings, samples: [], escalations: [] };
     if (s.version !== undefined) {
       progress.version = s.version;
       progress.drains = drainsOnQuit(s.version);

@@ -45,7 +45,7 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
   let observed: ObservedHost;
   let failure: string;
   let errorCode: string | undefined;
-  if (ctx.host.serviceManager === 'systemd') {
+  if (ctx.hostConfig.serviceManager === 'systemd') {
     const fresh = await waitForNewProcess(ctx, quit.serviceId);
     evidence.push('systemd (Restart=always) restarts SRS after the quit: confirming its new process, not starting one', ...fresh.evidence);
     ok = fresh.ok;

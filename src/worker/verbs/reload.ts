@@ -63,8 +63,8 @@ export const reload: VerbRunner = async (ctx, before) => {
   if (before.snapshot.state !== 'running') {
     return unchanged('refused', `not reloaded: SRS is not running (${describeSnapshot(before.snapshot)}); start it instead`, before);
   }
-  const test = await ctx.hosts.exec(ctx.target, {
-    argv: scriptArgv(CONFIG_TEST_SCRIPT, 'srs-config-test', [ctx.host.srsRoot, ctx.host.srsConfig]),
+  const test = await ctx.ssh.exec(ctx.target, {
+    argv: scriptArgv(CONFIG_TEST_SCRIPT, 'srs-config-test', [ctx.hostConfig.srsRoot, ctx.hostConfig.srsConfig]),
     timeoutMs: Math.min(ctx.commandTimeoutMs, 20000),
   });
   const testOutput = trimOutput(`${test.stdout}\n${test.stderr}`, ctx.settings.outputCapChars);
@@ -73,7 +73,7 @@ export const reload: VerbRunner = async (ctx, before) => {
     return {
       ...unchanged(
         'refused',
-        `reload REFUSED: ${ctx.host.srsConfig} fails \`srs -t\` (${verdict.line}); the running config is unchanged`,
+        `reload REFUSED: ${ctx.hostConfig.srsConfig} fails \`srs -t\` (${verdict.line}); the running config is unchanged`,
         before,
         [`config test: exit ${test.code ?? '?'}`],
       ),
@@ -98,7 +98,7 @@ export const reload: VerbRunner = async (ctx, before) => {
     return {
       outcome: 'failed',
       errorCode: 'srs_died',
-      summary: describeReloadDeath(ctx.host.name, ctx.host.srsRoot, before.snapshot.pid, log, clues),
+      summary: describeReloadDeath(ctx.hostConfig.name, ctx.hostConfig.srsRoot, before.snapshot.pid, log, clues),
       evidence,
       after,
       exitCode: run.exec.code,

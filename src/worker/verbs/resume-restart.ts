@@ -60,7 +60,7 @@ export async function resumeRestart(ctx: HostContext, before: ObservedHost, earl
       const after = gone.observed.snapshot;
       return {
         outcome: 'unknown',
-        summary: `restart NOT finished: ${ctx.checkpoint?.worker ?? 'this worker'} took it over after ${earlier.steps.map((x) => x.worker).join(', ')} stopped mid-way; \`stop\` had been sent, but pid ${oldPid ?? '?'} still runs (${describeSnapshot(after)}). \`stop\` is never sent twice: check with \`/srs status ${ctx.host.name}\`, then restart again`,
+        summary: `restart NOT finished: ${ctx.checkpoint?.worker ?? 'this worker'} took it over after ${earlier.steps.map((x) => x.worker).join(', ')} stopped mid-way; \`stop\` had been sent, but pid ${oldPid ?? '?'} still runs (${describeSnapshot(after)}). \`stop\` is never sent twice: check with \`/srs status ${ctx.hostConfig.name}\`, then restart again`,
         evidence: [...evidence, ...waited],
         after,
         exitCode: null,
@@ -73,7 +73,7 @@ export async function resumeRestart(ctx: HostContext, before: ObservedHost, earl
     // The restart's last command was sent, yet the process it began on still runs: sending it again would stop SRS twice.
     return {
       outcome: 'unknown',
-      summary: `restart NOT finished: ${sent.join(', ')} had been sent by a worker that stopped mid-way, but pid ${s.pid ?? '?'} still runs (${describeSnapshot(s)}); nothing sent again: check with \`/srs status ${ctx.host.name}\``,
+      summary: `restart NOT finished: ${sent.join(', ')} had been sent by a worker that stopped mid-way, but pid ${s.pid ?? '?'} still runs (${describeSnapshot(s)}); nothing sent again: check with \`/srs status ${ctx.hostConfig.name}\``,
       evidence,
       after: s,
       exitCode: null,

@@ -51,14 +51,14 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
     if (interrupted !== undefined) {
       return base(ctx, verb, started, before, {
         outcome: 'unknown',
-        summary: `interrupted: the worker running this job stopped after sending \`${interrupted}\`, so it was not sent again; ${ctx.host.name} is now ${describeSnapshot(before)}`,
+        summary: `interrupted: the worker running this job stopped after sending \`${interrupted}\`, so it was not sent again; ${ctx.hostConfig.name} is now ${describeSnapshot(before)}`,
         errorCode: 'interrupted',
       });
     }
     if (observed.probe.errors.includes('root_missing')) {
       return base(ctx, verb, started, before, {
         outcome: 'failed',
-        summary: `SRS root ${ctx.host.srsRoot} does not exist on the host; nothing was run (check the inventory or run doctor)`,
+        summary: `SRS root ${ctx.hostConfig.srsRoot} does not exist on the host; nothing was run (check the inventory or run doctor)`,
         errorCode: ErrorCode.ConfigInvalid,
       });
     }
@@ -73,7 +73,7 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
   } catch (err) {
     const e = asChatopsError(err);
     ctx.logger.warn(
-      { host: ctx.host.name, verb, code: e.code, err: e.cause instanceof Error ? e.cause.message : e.message },
+      { host: ctx.hostConfig.name, verb, code: e.code, err: e.cause instanceof Error ? e.cause.message : e.message },
       'verb failed',
     );
     const touched = before.state !== 'unknown';
@@ -109,7 +109,7 @@ function base(
 ): VerbResult {
   const result: VerbResult = {
     v: 1,
-    host: ctx.host.name,
+    host: ctx.hostConfig.name,
     verb,
     outcome: part.outcome,
     summary: part.summary,

@@ -56,11 +56,11 @@ export const upgrade: VerbRunner = async (ctx, before) => {
   const evidence: string[] = [];
   // The approval is for the machine the plan named: this worker's inventory must point the name at the same one.
   if (o.identity !== undefined) {
-    const changes = identityChanges(o.identity, hostIdentity(ctx.host, ctx.target.user, o.identity.hostKey), false);
+    const changes = identityChanges(o.identity, hostIdentity(ctx.hostConfig, ctx.target.user, o.identity.hostKey), false);
     if (changes.length > 0) {
       return step(
         'refused',
-        `not upgraded: ${ctx.host.name} points at another machine than the approved plan's (${changes.join('; ')}); the approval does not hold, nothing was installed or restarted`,
+        `not upgraded: ${ctx.hostConfig.name} points at another machine than the approved plan's (${changes.join('; ')}); the approval does not hold, nothing was installed or restarted`,
         s,
         evidence,
         '',

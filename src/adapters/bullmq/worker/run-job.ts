@@ -29,9 +29,9 @@ function hostContext(ctx: JobContext, data: HostJob, host: HostConfig, transcrip
   const { opts } = ctx;
   const { config, redis } = opts;
   return {
-    host,
+    hostConfig: host,
     target: { name: host.name, address: host.address, port: host.port, user: host.user ?? config.ssh.user },
-    hosts: opts.hosts,
+    ssh: opts.hosts,
     settings: config.worker,
     commandTimeoutMs: config.ssh.commandTimeoutMs,
     logger: opts.logger.child({ requestId: data.requestId, jobId: data.jobId }),
