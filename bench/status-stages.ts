@@ -81,9 +81,9 @@ async function main(): Promise<void> {
     const logger = createLogger('stages', { LOG_LEVEL: 'silent' });
     const hosts = new TimedHosts(createSshHost(config, logger));
     const ctxs: HostContext[] = config.hosts.map((host) => ({
-      host,
+      hostConfig: host,
       target: { name: host.name, address: host.address, port: host.port, user: config.ssh.user },
-      hosts,
+      ssh: hosts,
       settings: config.worker,
       commandTimeoutMs: config.ssh.commandTimeoutMs,
       logger,

@@ -1,4 +1,5 @@
-import { renderGraceConfirm, renderHostResult, renderHostResults, renderRequestParent, summarizeResults } from '../presentation';
+import { renderGraceConfirm, renderHostResult, renderHostResults, summarizeResults } from '../presentation';
+import { renderParentOf } from '../presentation/request-parent';
 import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
 import { deliverGraceEvent } from './deliver-grace-event';
 import { recordAudit } from './record-audit';
@@ -89,19 +90,7 @@ async function finish(deps: BotDeps, record: RequestRecord, parentTs: string, fa
   if (!latest || latest.done || latest.results.length < record.hosts.length) return;
   const summary = summarizeResults(latest.results, record.hosts.length);
   const elapsedMs = Math.max(...latest.results.map((r) => r.durationMs), deps.now() - record.createdAt);
-  await deps.chat.update(
-    record.channelId,
-    parentTs,
-    renderRequestParent({
-      requestId: record.requestId,
-      userId: record.userId,
-      verb: record.verb,
-      hosts: record.hosts,
-      state: 'done',
-      summary,
-      elapsedMs,
-    }),
-  );
+  await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state: 'done', summary, elapsedMs }));
   // A fan-out's table comes after the summary edit: its replies are paced (Slack: ~1 post/s per channel), the edit
   // is not, so the summary never waits behind them. Done (and audited) once the table is posted too.
   if (fanOut) await postTable(deps, latest, parentTs);

@@ -1,5 +1,6 @@
 import { buildPlan, type Plan } from '../core/rollout/plan';
-import { renderPlanCard, renderRequestParent } from '../presentation';
+import { renderPlanCard } from '../presentation';
+import { renderParentOf } from '../presentation/request-parent';
 import type { HostSnapshot } from '../core/verb-result';
 import type { RequestHead, RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
@@ -21,18 +22,7 @@ export async function closeRequest(
   note: string,
   data: Record<string, unknown>,
 ): Promise<void> {
-  await deps.chat.update(
-    record.channelId,
-    parentTs,
-    renderRequestParent({
-      requestId: record.requestId,
-      userId: record.userId,
-      verb: record.verb,
-      hosts: record.hosts,
-      state: 'closed',
-      note,
-    }),
-  );
+  await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state: 'closed', note }));
   if (await deps.requests.markDone(record.requestId)) {
     await recordAudit(deps, {
       type: 'request.done',
@@ -148,13 +138,6 @@ async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, su
   await deps.chat.update(
     record.channelId,
     parentTs,
-    renderRequestParent({
-      requestId: record.requestId,
-      userId: record.userId,
-      verb: record.verb,
-      hosts: plan.hosts.map((h) => h.name),
-      state: 'awaiting',
-      note: awaitingNote(plan, rec.approvedBy),
-    }),
+    renderParentOf(record, { state: 'awaiting', note: awaitingNote(plan, rec.approvedBy), hosts: plan.hosts.map((h) => h.name) }),
   );
 }

@@ -32,6 +32,12 @@ export interface RequestParent {
   note?: string;
 }
 
+/** Who asked for what on which hosts: what a request's parent message shows from its first post to its last edit. */
+export type RequestHeadline = Pick<RequestParent, 'requestId' | 'userId' | 'verb' | 'hosts'>;
+
+/** Where the request is now, and what goes with that (`hosts` replaces the headline's: a plan's hosts). */
+export type RequestParentUpdate = Omit<RequestParent, keyof RequestHeadline> & { hosts?: readonly string[] };
+
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
 function mention(userId: string): string {
@@ -78,4 +84,10 @@ export function renderRequestParent(p: RequestParent): ChatMessage {
   const main = `${emoji(p)} ${mention(p.userId)} asked for *${escapeSlackText(p.verb)}* on ${targets(p.hosts)}: ${status(p)}`;
   const id = `request ${inlineCode(p.requestId, 64)}`;
   return { text: `${main} · ${id}`, blocks: [section(main), context(id)] };
+}
+
+/** The parent message of a stored request (its record is a {@link RequestHeadline}) in the state of `update`. */
+export function renderParentOf(request: RequestHeadline, update: RequestParentUpdate): ChatMessage {
+  const { requestId, userId, verb, hosts } = request;
+  return renderRequestParent({ requestId, userId, verb, hosts, ...update });
 }

@@ -55,7 +55,7 @@ describe('SSH faults: host keys, dead hosts', () => {
       logger: createLogger('test'),
     });
     try {
-      const r = await runVerb({ ...h.ctx(host.name), hosts: ssh }, 'status');
+      const r = await runVerb({ ...h.ctx(host.name), ssh }, 'status');
       expect(r.outcome).toBe('unknown');
       expect(r.errorCode).toBe('host_key_unknown');
       expect(r.summary).toMatch(/not in known_hosts .*SHA256:/);
@@ -105,7 +105,7 @@ describe('SSH faults: host keys, dead hosts', () => {
       logger: createLogger('t'),
     });
     try {
-      const r = await runVerb({ ...h.ctx(host.name), hosts: ssh }, 'stop');
+      const r = await runVerb({ ...h.ctx(host.name), ssh }, 'stop');
       expect(r).toMatchObject({ outcome: 'unknown', errorCode: 'ssh_auth_failed' });
       expect(r.summary).toMatch(/authentication failed.*authorized_keys/);
       recordFault({ fault: 'SSH auth refused', injected: 1, requests: [seeVerbRun(`${host.name} stop`, r)] });
@@ -153,7 +153,7 @@ describe('SSH faults: host keys, dead hosts', () => {
       },
     });
     try {
-      const r = await runVerb({ ...h.ctx(host.name), hosts: ssh }, 'stop');
+      const r = await runVerb({ ...h.ctx(host.name), ssh }, 'stop');
       expect(cut).toBe(true);
       if (r.outcome === 'unknown') expect(r.summary).toMatch(/unconfirmed|cannot reach|lost/);
       else expect(r.evidence.join('\n')).toMatch(/connection lost mid-command \(outcome re-checked on the host\)/);

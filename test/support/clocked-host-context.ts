@@ -15,9 +15,9 @@ export function clockedHostContext(config: Config, host: ClockedHost, grace?: Gr
   const h = config.hosts[0];
   if (!h) throw new Error('the config has no host');
   return {
-    host: h,
+    hostConfig: h,
     target: { name: h.name, address: '127.0.0.1', port: 22, user: 'u' },
-    hosts: host,
+    ssh: host,
     settings: config.worker,
     commandTimeoutMs: 1000,
     logger: createLogger('test'),

@@ -38,9 +38,9 @@ export function workerHarness(hosts: readonly FleetHost[], options: FleetConfigO
     const host = config.hosts.find((h) => h.name === name);
     if (!host) throw new Error(`no host ${name} in the harness config`);
     return {
-      host,
+      hostConfig: host,
       target: { name: host.name, address: host.address, port: host.port, user: config.ssh.user },
-      hosts: ssh,
+      ssh,
       settings: config.worker,
       commandTimeoutMs: config.ssh.commandTimeoutMs,
       logger,

@@ -17,22 +17,24 @@ const MAX_LOG_BYTES = 256 * 1024;
 
 /** One exec on the pooled connection: process state, sockets, and the log since `mark`. Throws when the host is unreachable. */
 export async function followTick(ctx: HostContext, mark: LogMark, pid: number): Promise<FollowTick> {
-  const res = await ctx.hosts.exec(ctx.target, {
+  const res = await ctx.ssh.exec(ctx.target, {
     argv: scriptArgv(FOLLOW_SCRIPT, 'srs-follow', [
-      ctx.host.srsRoot,
+      ctx.hostConfig.srsRoot,
       mark.file,
       mark.inode,
       String(mark.offset),
       String(MAX_LOG_BYTES),
       String(pid),
-      String(apiPort(ctx.host)),
-      ...ctx.host.mediaPorts.map(String),
+      String(apiPort(ctx.hostConfig)),
+      ...ctx.hostConfig.mediaPorts.map(String),
     ]),
     timeoutMs: 15000,
   });
   const sep = res.stdout.indexOf('\n---\n');
   if (res.code === null || sep < 0) {
-    throw new ChatopsError(ErrorCode.ConnectionLost, `lost the SSH connection to ${ctx.host.name} while following`, { retryable: true });
+    throw new ChatopsError(ErrorCode.ConnectionLost, `lost the SSH connection to ${ctx.hostConfig.name} while following`, {
+      retryable: true,
+    });
   }
   const head = res.stdout.slice(0, sep).split('\n');
   const get = (k: string) => head.find((l) => l.startsWith(`${k}=`))?.slice(k.length + 1);
@@ -82,8 +84,8 @@ export function parseSignalSent(stdout: string, code: number | null): SignalSent
  * established media connections in the same command, right before the signal: the clients it forces off.
  */
 export async function signalSrs(ctx: HostContext, pid: number, signal: 'INT' | 'KILL'): Promise<SignalSent> {
-  const res = await ctx.hosts.exec(ctx.target, {
-    argv: scriptArgv(KILL_SCRIPT, 'srs-kill', [ctx.host.srsRoot, String(pid), signal, ...ctx.host.mediaPorts.map(String)]),
+  const res = await ctx.ssh.exec(ctx.target, {
+    argv: scriptArgv(KILL_SCRIPT, 'srs-kill', [ctx.hostConfig.srsRoot, String(pid), signal, ...ctx.hostConfig.mediaPorts.map(String)]),
     timeoutMs: 10000,
   });
   return parseSignalSent(res.stdout, res.code);

@@ -26,10 +26,10 @@ export function parseGraceSettings(stdout: string): GraceSettings {
 
 /** Reads the host's grace_start_wait, grace_final_wait and force_grace_quit (config, then the process's env). */
 export async function readGraceSettings(ctx: HostContext, pid: number | undefined): Promise<GraceSettings> {
-  const res = await ctx.hosts.exec(ctx.target, {
+  const res = await ctx.ssh.exec(ctx.target, {
     argv: scriptArgv(GRACE_SETTINGS_SCRIPT, 'srs-grace-settings', [
-      ctx.host.srsRoot,
-      ctx.host.srsConfig,
+      ctx.hostConfig.srsRoot,
+      ctx.hostConfig.srsConfig,
       pid === undefined ? '' : String(pid),
     ]),
     timeoutMs: 10000,

@@ -7,9 +7,12 @@ import type { VerbCheckpoint } from '../../ports/checkpoint-port';
 
 /** Everything a verb needs to act on one host. */
 export interface HostContext {
-  host: HostConfig;
+  /** The host's inventory entry (name, address, init script, API, log). */
+  hostConfig: HostConfig;
+  /** Where `ssh` reaches it (the entry's address with the SSH user resolved). */
   target: HostTarget;
-  hosts: HostPort;
+  /** Runs commands on the host (SSH; a scripted host in tests). */
+  ssh: HostPort;
   settings: WorkerConfig;
   /** Upper bound for one ordinary remote command. */
   commandTimeoutMs: number;

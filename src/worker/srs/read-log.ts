@@ -22,8 +22,14 @@ export function launcherLogMark(probe: ProbeResult): LogMark {
 
 /** The log lines written since `mark` (reads a replaced or truncated file from its start). */
 export async function readLogSince(ctx: HostContext, mark: LogMark): Promise<{ lines: string[]; mark: LogMark }> {
-  const res = await ctx.hosts.exec(ctx.target, {
-    argv: scriptArgv(LOG_SINCE_SCRIPT, 'srs-log', [ctx.host.srsRoot, mark.file, mark.inode, String(mark.offset), String(MAX_LOG_BYTES)]),
+  const res = await ctx.ssh.exec(ctx.target, {
+    argv: scriptArgv(LOG_SINCE_SCRIPT, 'srs-log', [
+      ctx.hostConfig.srsRoot,
+      mark.file,
+      mark.inode,
+      String(mark.offset),
+      String(MAX_LOG_BYTES),
+    ]),
     timeoutMs: Math.min(ctx.commandTimeoutMs, 15000),
   });
   const sep = res.stdout.indexOf('\n---\n');

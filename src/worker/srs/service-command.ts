@@ -11,7 +11,7 @@ const SYSTEMCTL_ACTIONS: ReadonlySet<ServiceAction> = new Set<ServiceAction>(['s
 
 /** The remote command for a service action: `systemctl ACTION srs` or the install's init.d script. */
 export function serviceCommand(ctx: HostContext, action: ServiceAction, timeoutMs: number): RemoteCommand {
-  const { host } = ctx;
+  const { hostConfig: host } = ctx;
   if (host.serviceManager === 'systemd' && SYSTEMCTL_ACTIONS.has(action)) {
     return { argv: [host.system.systemctl, action, 'srs'], timeoutMs };
   }

@@ -20,7 +20,7 @@ const API_TIMEOUT_MS = 2500;
 export async function readApi(ctx: HostContext): Promise<ApiFacts | undefined> {
   const get = async (path: string) => {
     try {
-      const res = await ctx.hosts.httpGet(ctx.target, ctx.host.api, path, API_TIMEOUT_MS);
+      const res = await ctx.ssh.httpGet(ctx.target, ctx.hostConfig.api, path, API_TIMEOUT_MS);
       return res.status === 200 ? res.body : undefined;
     } catch (err) {
       if (err instanceof ChatopsError && err.code !== ErrorCode.CommandTimeout && err.code !== ErrorCode.Internal) throw err;
@@ -41,8 +41,8 @@ export async function readApi(ctx: HostContext): Promise<ApiFacts | undefined> {
 
 /** Runs the probe script on the host. */
 export async function probeHost(ctx: HostContext): Promise<ProbeResult> {
-  const { host } = ctx;
-  const res = await ctx.hosts.exec(ctx.target, {
+  const { hostConfig: host } = ctx;
+  const res = await ctx.ssh.exec(ctx.target, {
     argv: scriptArgv(PROBE_SCRIPT, 'srs-probe', [host.srsRoot, host.srsConfig, String(apiPort(host)), ...host.mediaPorts.map(String)]),
     timeoutMs: Math.min(ctx.commandTimeoutMs, 15000),
   });

@@ -14,9 +14,9 @@ export interface InstallRun {
 
 /** Runs the configured install command on the host for `version` (an argument, never shell text). */
 export async function runInstall(ctx: HostContext, job: UpgradeJob, version: string, previous: string): Promise<InstallRun> {
-  const argv = installArgv(job.install, { version, root: ctx.host.srsRoot, previous });
+  const argv = installArgv(job.install, { version, root: ctx.hostConfig.srsRoot, previous });
   await ctx.checkpoint?.mark(`install ${version}`);
-  const exec = await ctx.hosts.exec(ctx.target, { argv, timeoutMs: job.installTimeoutMs });
+  const exec = await ctx.ssh.exec(ctx.target, { argv, timeoutMs: job.installTimeoutMs });
   ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);
   const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
   const said = lastLine(output);

@@ -23,7 +23,7 @@ export const grace: VerbRunner = async (ctx, before) => {
     // is over, so the answer does not describe a refusal to start that is gone a second later.
     let after = (await waitWhileZombie(ctx, await observeHost(ctx))).observed.snapshot;
     let summary = run.summary;
-    if (run.outcome === 'ok' && ctx.host.serviceManager === 'systemd') {
+    if (run.outcome === 'ok' && ctx.hostConfig.serviceManager === 'systemd') {
       const fresh = await waitForNewProcess(ctx, run.serviceId);
       after = fresh.observed.snapshot;
       run.evidence.push(...fresh.evidence);
@@ -49,7 +49,7 @@ export const grace: VerbRunner = async (ctx, before) => {
   const seen = await waitForLogLine(ctx, mark, [QUIT_STARTED], ctx.settings.confirmTimeoutMs);
   const after = (await observeHost(ctx)).snapshot;
   const ok = seen.line !== undefined;
-  const systemd = ctx.host.serviceManager === 'systemd' ? ' systemd (Restart=always) will start a new SRS when it exits.' : '';
+  const systemd = ctx.hostConfig.serviceManager === 'systemd' ? ' systemd (Restart=always) will start a new SRS when it exits.' : '';
   return {
     outcome: ok ? 'ok' : 'unknown',
     summary: ok

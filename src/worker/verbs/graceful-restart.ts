@@ -5,6 +5,7 @@ import type { HostContext } from '../srs/host-context';
 import { failureSummary } from './start';
 import { startSrs } from './start-srs';
 import { waitForNewProcess } from './wait-for-new-process';
+import type { GraceRun } from '../grace/grace-run';
 import type { VerbStep } from './verb-step';
 
 /** True when SRS runs a process other than the one that quit (a start sent by an earlier run came up). */
@@ -36,43 +37,14 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
       ...(quit.errorCode ? { errorCode: quit.errorCode } : {}),
     };
   }
-  const evidence = [...quit.evidence];
   const earlier = (await ctx.checkpoint?.previous())?.steps ?? [];
   const startSent = earlier.some((step) => step.action === 'start');
-  let then = 'systemd starts SRS';
-  let output = quit.output;
-  let ok: boolean;
-  let observed: ObservedHost;
-  let failure: string;
-  let errorCode: string | undefined;
-  if (ctx.host.serviceManager === 'systemd') {
-    const fresh = await waitForNewProcess(ctx, quit.serviceId);
-    evidence.push('systemd (Restart=always) restarts SRS after the quit: confirming its new process, not starting one', ...fresh.evidence);
-    ok = fresh.ok;
-    observed = fresh.observed;
-    failure = `graceful restart FAILED after the quit (${quit.summary}): systemd started no new SRS; now ${describeSnapshot(observed.snapshot)}`;
-  } else if (startSent && (await startedMeanwhile(ctx, quit.serviceId))) {
-    // The worker before this one sent the start and SRS came up: confirm it, send nothing.
-    const fresh = await waitForNewProcess(ctx, quit.serviceId);
-    evidence.push('start had been sent before the worker stopped: not sent again', ...fresh.evidence);
-    then = 'start had been sent, nothing left to send';
-    ok = fresh.ok;
-    observed = fresh.observed;
-    failure = `graceful restart FAILED after the quit (${quit.summary}): the process started before the worker stopped does not serve; now ${describeSnapshot(observed.snapshot)}`;
-  } else {
-    const started = await startSrs(ctx, quit.serviceId);
-    then = 'start sent now';
-    output = [output, started.run?.output ?? ''].filter((o) => o !== '').join('\n');
-    evidence.push(...started.evidence);
-    ok = started.ok;
-    observed = started.observed;
-    failure = failureSummary(`graceful restart FAILED after the quit (${quit.summary}; SRS did not start again)`, started);
-    errorCode = started.errorCode;
-  }
-  const after = observed.snapshot;
+  const back = await comeBack(ctx, quit, startSent);
+  const { evidence, ok, failure, errorCode } = back;
+  const after = back.observed.snapshot;
   const resumed =
     earlier.length > 0
-      ? `graceful restart finished by worker ${ctx.checkpoint?.worker ?? '?'} after ${[...new Set(earlier.map((step) => step.worker))].join(', ')} stopped mid-way: quit done, ${then}; `
+      ? `graceful restart finished by worker ${ctx.checkpoint?.worker ?? '?'} after ${[...new Set(earlier.map((step) => step.worker))].join(', ')} stopped mid-way: quit done, ${back.then}; `
       : '';
   const sameVersion = oldVersion === undefined || after.version === oldVersion;
   if (ok && !sameVersion)
@@ -87,7 +59,62 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
     evidence,
     after,
     exitCode: quit.exitCode,
-    output,
+    output: back.output,
     ...(!ok && errorCode !== undefined ? { errorCode } : {}),
+  };
+}
+
+/** How SRS came back after the quit, and what the step says about it. */
+interface CameBack {
+  ok: boolean;
+  observed: ObservedHost;
+  /** What followed the quit (`start sent now`), for a run finished by another worker. */
+  then: string;
+  /** The step's summary when it did not come back. */
+  failure: string;
+  errorCode?: string;
+  /** The quit's evidence, then the start's. */
+  evidence: string[];
+  /** The quit's output, then the start's. */
+  output: string;
+}
+
+/**
+ * After the quit: on systemd the new process it starts is confirmed; a start an earlier worker sent that came up is
+ * confirmed; otherwise the start is sent now (startSrs).
+ */
+async function comeBack(ctx: HostContext, quit: GraceRun, startSent: boolean): Promise<CameBack> {
+  const evidence = [...quit.evidence];
+  const failed = `graceful restart FAILED after the quit (${quit.summary}`;
+  if (ctx.hostConfig.serviceManager === 'systemd') {
+    const fresh = await waitForNewProcess(ctx, quit.serviceId);
+    evidence.push('systemd (Restart=always) restarts SRS after the quit: confirming its new process, not starting one', ...fresh.evidence);
+    const failure = `${failed}): systemd started no new SRS; now ${describeSnapshot(fresh.observed.snapshot)}`;
+    return { ok: fresh.ok, observed: fresh.observed, then: 'systemd starts SRS', failure, evidence, output: quit.output };
+  }
+  if (startSent && (await startedMeanwhile(ctx, quit.serviceId))) {
+    // The worker before this one sent the start and SRS came up: confirm it, send nothing.
+    const fresh = await waitForNewProcess(ctx, quit.serviceId);
+    evidence.push('start had been sent before the worker stopped: not sent again', ...fresh.evidence);
+    const failure = `${failed}): the process started before the worker stopped does not serve; now ${describeSnapshot(fresh.observed.snapshot)}`;
+    return {
+      ok: fresh.ok,
+      observed: fresh.observed,
+      then: 'start had been sent, nothing left to send',
+      failure,
+      evidence,
+      output: quit.output,
+    };
+  }
+  const started = await startSrs(ctx, quit.serviceId);
+  evidence.push(...started.evidence);
+  return {
+    ok: started.ok,
+    observed: started.observed,
+    then: 'start sent now',
+    failure: failureSummary(`${failed}; SRS did not start again)`, started),
+    ...(started.errorCode !== undefined ? { errorCode: started.errorCode } : {}),
+    evidence,
+    output: [quit.output, started.run?.output ?? ''].filter((o) => o !== '').join('\n'),
   };
 }

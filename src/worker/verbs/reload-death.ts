@@ -68,8 +68,12 @@ export function parseCrashClues(stdout: string): CrashClues {
 /** Reads the clues on the host (never throws: a death is reported with whatever could be read). */
 export async function readCrashClues(ctx: HostContext, pidFile: string | undefined): Promise<CrashClues> {
   try {
-    const res = await ctx.hosts.exec(ctx.target, {
-      argv: scriptArgv(CRASH_CLUES_SCRIPT, 'srs-crash-clues', [ctx.host.srsRoot, ctx.host.srsConfig, pidFile ?? './objs/srs.pid']),
+    const res = await ctx.ssh.exec(ctx.target, {
+      argv: scriptArgv(CRASH_CLUES_SCRIPT, 'srs-crash-clues', [
+        ctx.hostConfig.srsRoot,
+        ctx.hostConfig.srsConfig,
+        pidFile ?? './objs/srs.pid',
+      ]),
       timeoutMs: Math.min(ctx.commandTimeoutMs, 15000),
     });
     return parseCrashClues(res.stdout);

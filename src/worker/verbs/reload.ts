@@ -6,7 +6,7 @@ import { logMark, readLogSince, type LogMark } from '../srs/read-log';
 import { CONFIG_TEST_SCRIPT, scriptArgv } from '../srs/remote-scripts';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 import { crashFromLog, describeReloadDeath, readCrashClues } from './reload-death';
-import { runService, unchanged, type VerbRunner } from './verb-step';
+import { runService, unchanged, type ServiceRun, type VerbRunner, type VerbStep } from './verb-step';
 
 const RELOAD_OK = /reload config success/;
 const RELOAD_FAILED = /reload failed/;
@@ -63,48 +63,14 @@ export const reload: VerbRunner = async (ctx, before) => {
   if (before.snapshot.state !== 'running') {
     return unchanged('refused', `not reloaded: SRS is not running (${describeSnapshot(before.snapshot)}); start it instead`, before);
   }
-  const test = await ctx.hosts.exec(ctx.target, {
-    argv: scriptArgv(CONFIG_TEST_SCRIPT, 'srs-config-test', [ctx.host.srsRoot, ctx.host.srsConfig]),
-    timeoutMs: Math.min(ctx.commandTimeoutMs, 20000),
-  });
-  const testOutput = trimOutput(`${test.stdout}\n${test.stderr}`, ctx.settings.outputCapChars);
-  const verdict = judgeConfigTest(test.code, `${test.stdout}\n${test.stderr}`);
-  if (!verdict.ok) {
-    return {
-      ...unchanged(
-        'refused',
-        `reload REFUSED: ${ctx.host.srsConfig} fails \`srs -t\` (${verdict.line}); the running config is unchanged`,
-        before,
-        [`config test: exit ${test.code ?? '?'}`],
-      ),
-      output: testOutput,
-      exitCode: test.code,
-    };
-  }
+  const tested = await testConfig(ctx, before);
+  if (!tested.ok) return tested.refused;
   const mark = logMark(before.probe);
   const run = await runService(ctx, 'reload');
   const seen = await awaitReload(ctx, mark);
   const after = seen.observed.snapshot;
-  const evidence = [`config test: ${verdict.line}`, run.evidence];
-  if (seen.died) {
-    const log = crashFromLog(seen.lines);
-    const clues = await readCrashClues(ctx, before.probe.pidFile);
-    const errors = seen.lines.filter((l) => ERROR_LINE.test(l));
-    evidence.push(
-      `pid ${before.snapshot.pid ?? '?'} gone after SIGHUP: ${describeSnapshot(after)}`,
-      ...errors.slice(0, 2).map((l) => `log: ${l.slice(0, 300)}`),
-    );
-    if (log.failedIn !== undefined) evidence.push(`backtrace: ${log.failedIn}${log.during !== undefined ? ` <- ${log.during}` : ''}`);
-    return {
-      outcome: 'failed',
-      errorCode: 'srs_died',
-      summary: describeReloadDeath(ctx.host.name, ctx.host.srsRoot, before.snapshot.pid, log, clues),
-      evidence,
-      after,
-      exitCode: run.exec.code,
-      output: run.output,
-    };
-  }
+  const evidence = [`config test: ${tested.line}`, run.evidence];
+  if (seen.died) return diedOnReload(ctx, before, seen, run, evidence);
   if (seen.line !== undefined) evidence.push(`log: ${seen.line.slice(0, 300)}`);
   const ok = seen.line !== undefined && RELOAD_OK.test(seen.line);
   const failed = seen.line !== undefined && RELOAD_FAILED.test(seen.line);
@@ -121,3 +87,55 @@ export const reload: VerbRunner = async (ctx, before) => {
     output: run.output,
   };
 };
+
+/** `objs/srs -t -c` on the config: its verdict line, or the refusal of a config it fails. */
+async function testConfig(ctx: HostContext, before: ObservedHost): Promise<{ ok: true; line: string } | { ok: false; refused: VerbStep }> {
+  const test = await ctx.ssh.exec(ctx.target, {
+    argv: scriptArgv(CONFIG_TEST_SCRIPT, 'srs-config-test', [ctx.hostConfig.srsRoot, ctx.hostConfig.srsConfig]),
+    timeoutMs: Math.min(ctx.commandTimeoutMs, 20000),
+  });
+  const testOutput = trimOutput(`${test.stdout}\n${test.stderr}`, ctx.settings.outputCapChars);
+  const verdict = judgeConfigTest(test.code, `${test.stdout}\n${test.stderr}`);
+  if (verdict.ok) return { ok: true, line: verdict.line };
+  return {
+    ok: false,
+    refused: {
+      ...unchanged(
+        'refused',
+        `reload REFUSED: ${ctx.hostConfig.srsConfig} fails \`srs -t\` (${verdict.line}); the running config is unchanged`,
+        before,
+        [`config test: exit ${test.code ?? '?'}`],
+      ),
+      output: testOutput,
+      exitCode: test.code,
+    },
+  };
+}
+
+/** SRS died on the SIGHUP: a failure, with its log errors, its backtrace and the way back. */
+async function diedOnReload(
+  ctx: HostContext,
+  before: ObservedHost,
+  seen: ReloadSeen,
+  run: ServiceRun,
+  evidence: string[],
+): Promise<VerbStep> {
+  const after = seen.observed.snapshot;
+  const log = crashFromLog(seen.lines);
+  const clues = await readCrashClues(ctx, before.probe.pidFile);
+  const errors = seen.lines.filter((l) => ERROR_LINE.test(l));
+  evidence.push(
+    `pid ${before.snapshot.pid ?? '?'} gone after SIGHUP: ${describeSnapshot(after)}`,
+    ...errors.slice(0, 2).map((l) => `log: ${l.slice(0, 300)}`),
+  );
+  if (log.failedIn !== undefined) evidence.push(`backtrace: ${log.failedIn}${log.during !== undefined ? ` <- ${log.during}` : ''}`);
+  return {
+    outcome: 'failed',
+    errorCode: 'srs_died',
+    summary: describeReloadDeath(ctx.hostConfig.name, ctx.hostConfig.srsRoot, before.snapshot.pid, log, clues),
+    evidence,
+    after,
+    exitCode: run.exec.code,
+    output: run.output,
+  };
+}

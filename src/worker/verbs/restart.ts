@@ -23,7 +23,7 @@ export const restart: VerbRunner = async (ctx, before) => {
     ...(oldPid !== undefined ? { pid: oldPid } : {}),
     ...(previous !== undefined ? { serviceId: previous } : {}),
   });
-  if (ctx.host.serviceManager === 'systemd' && !isDown(before.snapshot)) {
+  if (ctx.hostConfig.serviceManager === 'systemd' && !isDown(before.snapshot)) {
     const mark = logMark(before.probe);
     const run = await runService(ctx, 'restart', ctx.settings.stopTimeoutMs);
     const confirmed = await confirmStarted(ctx, mark, previous, launcherLogMark(before.probe));

@@ -3,7 +3,7 @@ import { describeSnapshot } from '../../core/describe-snapshot';
 import type { HostSnapshot, VerbResult } from '../../core/verb-result';
 import type { JobVerb } from '../../core/verbs';
 import type { HostContext } from '../srs/host-context';
-import { observeHost } from '../srs/snapshot';
+import { observeHost, type ObservedHost } from '../srs/snapshot';
 import { grace } from './grace';
 import { reload } from './reload';
 import { restart } from './restart';
@@ -13,12 +13,15 @@ import { start } from './start';
 import { status } from './status';
 import { stop } from './stop';
 import { upgrade } from './upgrade';
-import type { VerbRunner } from './verb-step';
+import type { VerbRunner, VerbStep } from './verb-step';
 import type { CheckpointState } from '../../ports/checkpoint-port';
 
 const RUNNERS: Readonly<Record<JobVerb, VerbRunner>> = { status, start, stop, restart, reload, rotate, grace, upgrade };
 
 const UNKNOWN: HostSnapshot = { state: 'unknown', apiUp: false };
+
+/** Why nothing was run: what the result says instead of a step's. */
+type NotRun = Pick<VerbResult, 'outcome' | 'summary'> & { errorCode?: string };
 
 /** Runs one verb on one host and returns its confirmed result; never throws (failures are results). */
 export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResult> {
@@ -27,42 +30,8 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
   try {
     const observed = await observeHost(ctx);
     before = observed.snapshot;
-    if (before.state === 'unknown') {
-      const lost = observed.probe.errors.join(', ') || 'probe failed';
-      return base(ctx, verb, started, before, {
-        outcome: 'unknown',
-        summary: `could not read SRS state (${lost}); nothing was run`,
-        errorCode: ErrorCode.ConnectionLost,
-      });
-    }
-    const earlier = await interruptedRun(ctx, verb);
-    const interrupted = earlier?.steps.at(-1)?.action;
-    if (earlier !== undefined && verb === 'restart') {
-      // A restart knows its steps: it finishes what the previous worker left, sending only what is missing.
-      const step = await resumeRestart(ctx, observed, earlier);
-      return {
-        ...base(ctx, verb, started, before, step),
-        after: step.after,
-        evidence: step.evidence,
-        exitCode: step.exitCode,
-        output: step.output,
-      };
-    }
-    if (interrupted !== undefined) {
-      return base(ctx, verb, started, before, {
-        outcome: 'unknown',
-        summary: `interrupted: the worker running this job stopped after sending \`${interrupted}\`, so it was not sent again; ${ctx.host.name} is now ${describeSnapshot(before)}`,
-        errorCode: 'interrupted',
-      });
-    }
-    if (observed.probe.errors.includes('root_missing')) {
-      return base(ctx, verb, started, before, {
-        outcome: 'failed',
-        summary: `SRS root ${ctx.host.srsRoot} does not exist on the host; nothing was run (check the inventory or run doctor)`,
-        errorCode: ErrorCode.ConfigInvalid,
-      });
-    }
-    const step = await RUNNERS[verb](ctx, observed);
+    const step = await runObserved(ctx, verb, observed);
+    if (!('after' in step)) return base(ctx, verb, started, before, step);
     return {
       ...base(ctx, verb, started, before, step),
       after: step.after,
@@ -73,7 +42,7 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
   } catch (err) {
     const e = asChatopsError(err);
     ctx.logger.warn(
-      { host: ctx.host.name, verb, code: e.code, err: e.cause instanceof Error ? e.cause.message : e.message },
+      { host: ctx.hostConfig.name, verb, code: e.code, err: e.cause instanceof Error ? e.cause.message : e.message },
       'verb failed',
     );
     const touched = before.state !== 'unknown';
@@ -83,6 +52,37 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
       errorCode: e.code,
     });
   }
+}
+
+/**
+ * The verb's step on a host just observed, unless it must not run: the state could not be read, a previous run was
+ * interrupted after sending something (a restart finishes what it left instead), or the SRS root is missing.
+ */
+async function runObserved(ctx: HostContext, verb: JobVerb, observed: ObservedHost): Promise<VerbStep | NotRun> {
+  const before = observed.snapshot;
+  if (before.state === 'unknown') {
+    const lost = observed.probe.errors.join(', ') || 'probe failed';
+    return { outcome: 'unknown', summary: `could not read SRS state (${lost}); nothing was run`, errorCode: ErrorCode.ConnectionLost };
+  }
+  const earlier = await interruptedRun(ctx, verb);
+  const interrupted = earlier?.steps.at(-1)?.action;
+  // A restart knows its steps: it finishes what the previous worker left, sending only what is missing.
+  if (earlier !== undefined && verb === 'restart') return resumeRestart(ctx, observed, earlier);
+  if (interrupted !== undefined) {
+    return {
+      outcome: 'unknown',
+      summary: `interrupted: the worker running this job stopped after sending \`${interrupted}\`, so it was not sent again; ${ctx.hostConfig.name} is now ${describeSnapshot(before)}`,
+      errorCode: 'interrupted',
+    };
+  }
+  if (observed.probe.errors.includes('root_missing')) {
+    return {
+      outcome: 'failed',
+      summary: `SRS root ${ctx.hostConfig.srsRoot} does not exist on the host; nothing was run (check the inventory or run doctor)`,
+      errorCode: ErrorCode.ConfigInvalid,
+    };
+  }
+  return RUNNERS[verb](ctx, observed);
 }
 
 /**
@@ -109,7 +109,7 @@ function base(
 ): VerbResult {
   const result: VerbResult = {
     v: 1,
-    host: ctx.host.name,
+    host: ctx.hostConfig.name,
     verb,
     outcome: part.outcome,
     summary: part.summary,

@@ -18,7 +18,7 @@ export interface StartBlocker {
 /** The pid file as the host's init.d reads it: the config's path, relative to the root. */
 export function pidFilePath(ctx: HostContext, observed: ObservedHost): string {
   const file = observed.probe.pidFile ?? './objs/srs.pid';
-  return path.posix.isAbsolute(file) ? path.posix.normalize(file) : path.posix.join(ctx.host.srsRoot, file);
+  return path.posix.isAbsolute(file) ? path.posix.normalize(file) : path.posix.join(ctx.hostConfig.srsRoot, file);
 }
 
 /**
@@ -30,7 +30,7 @@ export function pidFilePath(ctx: HostContext, observed: ObservedHost): string {
 export function startBlocker(ctx: HostContext, observed: ObservedHost, waitedMs = 0): StartBlocker | undefined {
   const s = observed.snapshot;
   const pidFile = pidFilePath(ctx, observed);
-  const startAgain = `then \`/srs start ${ctx.host.name}\``;
+  const startAgain = `then \`/srs start ${ctx.hostConfig.name}\``;
   if (s.state === 'zombie') {
     const after = waitedMs > 0 ? ` after ${formatSeconds(waitedMs)}` : '';
     const parent = s.zombieParent ? `its parent, ${parentRef(s)}, has not reaped it` : 'its parent has not reaped it';
@@ -65,12 +65,12 @@ export function refusalReason(ctx: HostContext, refusedPid: string | undefined, 
   if (s.state === 'running') {
     return {
       reason: `${said}; SRS runs, but not as a new process that serves (${describeSnapshot(s)})`,
-      fix: `Check it with \`/srs status ${ctx.host.name}\``,
+      fix: `Check it with \`/srs status ${ctx.hostConfig.name}\``,
     };
   }
   return {
     reason: `${said}; that process is gone now (${describeSnapshot(s)})`,
-    fix: `Nothing was started: run \`/srs start ${ctx.host.name}\` again`,
+    fix: `Nothing was started: run \`/srs start ${ctx.hostConfig.name}\` again`,
   };
 }
 

@@ -51,68 +51,59 @@ function baselineOf(o: ObservedHost): UpgradeBaseline {
 export const upgrade: VerbRunner = async (ctx, before) => {
   const job = ctx.upgrade;
   if (!job || !ctx.grace) throw new Error('upgrade needs its job context');
-  const o = job.options;
   const s = before.snapshot;
   const evidence: string[] = [];
-  // The approval is for the machine the plan named: this worker's inventory must point the name at the same one.
-  if (o.identity !== undefined) {
-    const changes = identityChanges(o.identity, hostIdentity(ctx.host, ctx.target.user, o.identity.hostKey), false);
-    if (changes.length > 0) {
-      return step(
-        'refused',
-        `not upgraded: ${ctx.host.name} points at another machine than the approved plan's (${changes.join('; ')}); the approval does not hold, nothing was installed or restarted`,
-        s,
-        evidence,
-        '',
-        'plan_changed',
-      );
-    }
-  }
+  const moved = machineChanged(ctx, job.options);
+  if (moved !== undefined) return step('refused', moved, s, evidence, '', 'plan_changed');
   await job.stage('snapshot');
   const saved = await job.loadBaseline();
   if (saved !== undefined) {
     // A previous worker began this host's upgrade: resume (the graceful quit from its checkpoint, never re-sent),
     // and judge the outcome against what the host was before, not what it is now.
     evidence.push(`resumed: a previous worker began this upgrade (before: SRS ${saved.version}, service ${saved.serviceId ?? '?'})`);
-    if (s.version === o.version && s.state === 'running' && s.serviceId !== saved.serviceId) return check(ctx, job, saved, evidence, '');
-    if (s.version === o.from && s.serviceId === saved.serviceId && (await ctx.grace.loadCheckpoint()) === undefined)
+    if (s.version === job.options.version && s.state === 'running' && s.serviceId !== saved.serviceId)
+      return check(ctx, job, saved, evidence, '');
+    if (s.version === job.options.from && s.serviceId === saved.serviceId && (await ctx.grace.loadCheckpoint()) === undefined)
       return install(ctx, job, before, saved, evidence);
     return restartAndCheck(ctx, job, before, saved, evidence, '');
   }
-  if (s.state !== 'running' || !s.apiUp)
-    return step(
-      'refused',
-      `not upgraded: unhealthy before anything was done (${describeSnapshot(s)}); nothing was installed`,
-      s,
-      evidence,
-      '',
-      'unhealthy_before',
-    );
-  if (s.version === o.version) {
-    // Someone upgraded it meanwhile: not the version the approvers saw, so refused like any other (README).
-    return step(
-      'refused',
-      `not upgraded: it already runs ${o.version}, but the approved plan said ${o.from}; the approval does not hold (it is not on the planned version): nothing was installed or restarted`,
-      s,
-      evidence,
-      '',
-      'plan_changed',
-    );
-  }
-  if (s.version !== o.from) {
-    return step(
-      'refused',
-      `not upgraded: it runs ${s.version ?? '?'} but the approved plan said ${o.from}; the approval does not hold, nothing was installed`,
-      s,
-      evidence,
-      '',
-      'plan_changed',
-    );
-  }
+  const refused = notAsPlanned(s, job.options);
+  if (refused !== undefined) return step('refused', refused.summary, s, evidence, '', refused.errorCode);
   const baseline = baselineOf(before);
   await job.saveBaseline(baseline);
   return install(ctx, job, before, baseline, evidence);
 };
+
+/** Why the approval does not hold for this machine: this worker's inventory points the name at another one than the plan's. */
+function machineChanged(ctx: HostContext, o: UpgradeJob['options']): string | undefined {
+  if (o.identity === undefined) return undefined;
+  const changes = identityChanges(o.identity, hostIdentity(ctx.hostConfig, ctx.target.user, o.identity.hostKey), false);
+  if (changes.length === 0) return undefined;
+  return `not upgraded: ${ctx.hostConfig.name} points at another machine than the approved plan's (${changes.join('; ')}); the approval does not hold, nothing was installed or restarted`;
+}
+
+/** Why a fresh upgrade is refused: SRS unhealthy, or not on the version the plan saw (already on the target included). */
+function notAsPlanned(s: HostSnapshot, o: UpgradeJob['options']): { summary: string; errorCode: string } | undefined {
+  if (s.state !== 'running' || !s.apiUp)
+    return {
+      summary: `not upgraded: unhealthy before anything was done (${describeSnapshot(s)}); nothing was installed`,
+      errorCode: 'unhealthy_before',
+    };
+  if (s.version === o.version) {
+    // Someone upgraded it meanwhile: not the version the approvers saw, so refused like any other (README).
+    return {
+      summary: `not upgraded: it already runs ${o.version}, but the approved plan said ${o.from}; the approval does not hold (it is not on the planned version): nothing was installed or restarted`,
+      errorCode: 'plan_changed',
+    };
+  }
+  if (s.version !== o.from) {
+    return {
+      summary: `not upgraded: it runs ${s.version ?? '?'} but the approved plan said ${o.from}; the approval does not hold, nothing was installed`,
+      errorCode: 'plan_changed',
+    };
+  }
+  return undefined;
+}
 
 /** Step 2, then 3 and 4. */
 async function install(

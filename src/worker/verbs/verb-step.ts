@@ -30,11 +30,11 @@ export interface ServiceRun {
 /** Runs `systemctl ACTION srs` or the init.d script with ACTION. */
 export async function runService(ctx: HostContext, action: ServiceAction, timeoutMs = ctx.commandTimeoutMs): Promise<ServiceRun> {
   await ctx.checkpoint?.mark(action);
-  const exec = await ctx.hosts.exec(ctx.target, serviceCommand(ctx, action, timeoutMs));
+  const exec = await ctx.ssh.exec(ctx.target, serviceCommand(ctx, action, timeoutMs));
   ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);
   const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
   const tool =
-    ctx.host.serviceManager === 'systemd' && action !== 'rotate' && action !== 'grace' ? `systemctl ${action}` : `init.d ${action}`;
+    ctx.hostConfig.serviceManager === 'systemd' && action !== 'rotate' && action !== 'grace' ? `systemctl ${action}` : `init.d ${action}`;
   let evidence: string;
   if (exec.timedOut) evidence = `${tool}: timed out after ${Math.round(timeoutMs / 1000)}s (outcome re-checked on the host)`;
   else if (exec.connectionLost) evidence = `${tool}: SSH connection lost mid-command (outcome re-checked on the host)`;

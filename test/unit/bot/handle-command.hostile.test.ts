@@ -210,9 +210,9 @@ describe('hostile command text, end to end to the SSH layer', () => {
           const sent = hosts.lines.length;
           await runVerb(
             {
-              host,
+              hostConfig: host,
               target: { name: host.name, address: host.address, port: host.port, user: 'srsops' },
-              hosts,
+              ssh: hosts,
               settings: config.worker,
               commandTimeoutMs: 1000,
               logger: deps.logger,

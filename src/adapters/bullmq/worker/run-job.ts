@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { HostConfig } from '../../../../config/schema';
 import type { VerbResult } from '../../../core/verb-result';
 import type { HostJob } from '../../../ports/job-queue-port';
@@ -28,13 +29,13 @@ function hostContext(ctx: JobContext, data: HostJob, host: HostConfig, transcrip
   const { opts } = ctx;
   const { config, redis } = opts;
   return {
-    host,
+    hostConfig: host,
     target: { name: host.name, address: host.address, port: host.port, user: host.user ?? config.ssh.user },
-    hosts: opts.hosts,
+    ssh: opts.hosts,
     settings: config.worker,
     commandTimeoutMs: config.ssh.commandTimeoutMs,
     logger: opts.logger.child({ requestId: data.requestId, jobId: data.jobId }),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => sleep(ms),
     checkpoint: redisVerbCheckpoint(redis, data.jobId, opts.workerId),
     transcript,
     ...(data.verb === 'grace' || data.verb === 'restart' || data.verb === 'upgrade'

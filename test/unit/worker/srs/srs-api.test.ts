@@ -54,9 +54,9 @@ function ctxFor(hosts: HostPort): HostContext {
   const host = config.hosts[0];
   if (!host) throw new Error('no host');
   return {
-    host,
+    hostConfig: host,
     target: { name: 'edge-1', address: '127.0.0.1', port: 22, user: 'u' },
-    hosts,
+    ssh: hosts,
     settings: config.worker,
     commandTimeoutMs: 1000,
     logger: createLogger('test'),

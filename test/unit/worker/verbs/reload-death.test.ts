@@ -57,9 +57,9 @@ describe('a reload that kills SRS', () => {
     const h = config.hosts[0];
     if (!h) throw new Error('no host');
     const ctx: HostContext = {
-      host: h,
+      hostConfig: h,
       target: { name: 'edge-1', address: '127.0.0.1', port: 22, user: 'u' },
-      hosts: host,
+      ssh: host,
       settings: config.worker,
       commandTimeoutMs: 1000,
       logger: createLogger('test'),

@@ -66,9 +66,9 @@ class ScriptedHost implements HostPort {
 function ctxFor(hosts: HostPort, worker: Record<string, number> = {}): HostContext {
   const host = hostSchema.parse({ name: 'edge-1', address: '127.0.0.1', srsRoot: ROOT });
   return {
-    host,
+    hostConfig: host,
     target: { name: host.name, address: host.address, port: 22, user: 'srsops' },
-    hosts,
+    ssh: hosts,
     settings: workerSchema.parse({ startSettleMs: 0, confirmTimeoutMs: 300, zombieReapWaitMs: 900, ...worker }),
     commandTimeoutMs: 5000,
     logger: createLogger('test'),

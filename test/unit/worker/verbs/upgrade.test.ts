@@ -97,7 +97,7 @@ describe('the worker checks an upgrade against the approved plan', () => {
     const h = host(name);
     // Only what the checks before any remote command read: a step past them would fail on the missing parts.
     const ctx = {
-      host: h,
+      hostConfig: h,
       target: { name: h.name, address: h.address, port: h.port, user: h.user ?? config.ssh.user },
       upgrade: job,
       grace: {},
