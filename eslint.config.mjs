@@ -11,7 +11,8 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 //   use cases        src/bot/**, src/worker/**: talk to the world through ports only; no SDK, no adapter, no
 //                    composition root.
 //   adapters         src/adapters/**: one SDK or resource each (Slack, console, BullMQ, Redis, SSH, HTTP, files);
-//                    never a composition root.
+//                    no use case (an inbound adapter gets the use case it drives from the composition root), no
+//                    composition root.
 //   composition      src/app/**, src/cli/**, workers/main.ts, scripts/**, test/**, bench/**: wire adapters into use
 //                    cases, freely.
 // Type-only imports count: a type from an adapter ties the use case to it all the same.
@@ -54,7 +55,11 @@ const filesOf = (dirs) => dirs.map((dir) => `${dir}/**/*.ts`);
 const CORE = { name: 'core and ports', may: 'core, ports and config', mayNot: 'no presentation, use case, adapter or composition root' };
 const PRESENT = { name: 'presentation modules', may: 'core, ports and config', mayNot: 'no use case, adapter or composition root' };
 const USE_CASE = { name: 'use cases', may: 'core, ports, config, presentation and use cases', mayNot: 'no adapter, no composition root' };
-const ADAPTER = { name: 'adapters', may: 'anything but a composition root', mayNot: 'no composition root' };
+const ADAPTER = {
+  name: 'adapters',
+  may: 'core, ports, config, presentation and adapters',
+  mayNot: 'no use case (the composition root hands them in), no composition root',
+};
 
 /** One layer's rules, with the shared import resolver (so type-only and re-exported imports are followed). */
 function layer(dirs, rules) {
@@ -96,7 +101,7 @@ export default tseslint.config(
     'no-restricted-imports': noSdk(USE_CASE),
     'import-x/no-restricted-paths': noPaths(USE_CASE, [...ADAPTERS, ...COMPOSITION]),
   }),
-  layer(ADAPTERS, { 'import-x/no-restricted-paths': noPaths(ADAPTER, COMPOSITION) }),
+  layer(ADAPTERS, { 'import-x/no-restricted-paths': noPaths(ADAPTER, [...USE_CASES, ...COMPOSITION]) }),
   {
     // Standalone scripts for readers (no project, no types): plain JavaScript rules, Node's globals.
     files: ['docs/**/*.mjs'],

@@ -10,7 +10,7 @@ import { createLogger } from '../src/adapters/logger';
 import { producerConnection, whenReady, workerConnection } from '../src/adapters/redis/redis-connection';
 import { RedisJobEvents } from '../src/adapters/redis/redis-job-events';
 import { createSshHost } from '../src/adapters/ssh/create-ssh-host';
-import { startJobWorker } from '../src/adapters/bullmq/worker/job-worker';
+import { startWorker } from '../src/app/start-worker';
 import { assertHostsPinned } from '../src/adapters/ssh/pinned-hosts';
 
 /** Messages to the parent. */
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const auditRedis = producerConnection(redisUrl);
   await whenReady(auditRedis, 5000);
   const audit = createAuditStore(auditRedis, config);
-  const { worker, close } = startJobWorker({ redis, config, hosts, events: new RedisJobEvents(redis), logger, workerId, audit });
+  const { worker, close } = startWorker({ redis, config, hosts, events: new RedisJobEvents(redis), logger, workerId, audit });
   await worker.waitUntilReady();
   logger.info({ workerId, hosts: config.hosts.length, concurrency: config.worker.concurrency }, 'bench worker started');
 

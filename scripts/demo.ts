@@ -20,7 +20,7 @@ import { RedisJobEvents } from '../src/adapters/redis/redis-job-events';
 import { runBot } from '../src/app/run-bot';
 import { runConsole } from '../src/app/run-console';
 import { createSshHost } from '../src/adapters/ssh/create-ssh-host';
-import { startJobWorker } from '../src/adapters/bullmq/worker/job-worker';
+import { startWorker } from '../src/app/start-worker';
 import { ensurePackages } from '../test/support/ensure-packages';
 import { PORT_DIR_ENV } from '../test/support/free-port';
 import { requireSubreaper } from '../test/support/reaper/require-subreaper';
@@ -163,7 +163,7 @@ async function main(args: string[]): Promise<number> {
     const auditConn = producerConnection(redis.url);
     auditConn.on('error', () => undefined);
     const hosts = createSshHost(config, workerLog);
-    const worker = startJobWorker({
+    const worker = startWorker({
       redis: redisConn,
       config,
       hosts,

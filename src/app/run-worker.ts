@@ -10,7 +10,7 @@ import { startWorkerHeartbeat } from '../adapters/redis/worker-heartbeat';
 import { redisPingCheck } from '../adapters/redis/readiness-checks';
 import { readOpsEnv } from './ops/read-ops-env';
 import { startOpsEndpoints } from './ops/start-ops-endpoints';
-import { startJobWorker } from '../adapters/bullmq/worker/job-worker';
+import { startWorker } from './start-worker';
 import { createSshHost } from '../adapters/ssh/create-ssh-host';
 import { countFailedJobs, meteredEvents } from '../adapters/bullmq/metered-events';
 import { meteredHosts } from '../adapters/metrics/metered-hosts';
@@ -55,7 +55,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   await whenReady(auditRedis, 5000);
   const audit = meteredAudit(createAuditStore(auditRedis, config), metrics);
   const hosts = meteredHosts(ssh, metrics);
-  const { worker, close } = startJobWorker({
+  const { worker, close } = startWorker({
     redis,
     config,
     hosts,

@@ -7,7 +7,7 @@ import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 import { keys } from '../../src/adapters/redis/keys';
 import type { JobEvent } from '../../src/ports/job-queue-port';
 import type { AuditPort } from '../../src/ports/audit-port';
-import { startJobWorker } from '../../src/adapters/bullmq/worker/job-worker';
+import { startWorker } from '../../src/app/start-worker';
 import type { WorkerHarness } from './worker-harness';
 import { getTestRun } from './test-run';
 
@@ -35,7 +35,7 @@ export function startWorkers(
     const auditRedis = producerConnection(redisUrl);
     auditRedis.on('error', () => undefined);
     connections.push(redis, auditRedis);
-    return startJobWorker({
+    return startWorker({
       redis,
       config: h.config,
       hosts: h.ssh,

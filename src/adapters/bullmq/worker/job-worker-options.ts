@@ -3,7 +3,9 @@ import type { Config } from '../../../../config/schema';
 import type { Logger } from '../../logger';
 import type { AuditPort } from '../../../ports/audit-port';
 import type { HostPort } from '../../../ports/host-port';
-import type { JobEventPublisher } from '../../../ports/job-queue-port';
+import type { HostJob, JobEventPublisher } from '../../../ports/job-queue-port';
+import type { HostConfig } from '../../../../config/schema';
+import type { VerbResult } from '../../../core/verb-result';
 
 /** What the worker needs; the composition root (src/app/run-worker.ts) or a test wires it. */
 export interface JobWorkerOptions {
@@ -17,6 +19,11 @@ export interface JobWorkerOptions {
   workerId: string;
   /** The audit log: job starts and results (a mutating job is refused when its start cannot be recorded). */
   audit: AuditPort;
+  /**
+   * Runs the job's verb once it is the host's turn (the worker's use case, src/worker/run-host-job.ts, wired by the
+   * composition root: src/app/start-worker.ts). Never throws: failures are results.
+   */
+  run: (job: HostJob, host: HostConfig, transcript: string[]) => Promise<VerbResult>;
   /** How often a job waiting for its host looks again. @defaultValue 100 */
   pollMs?: number;
   /** Host lock time-to-live, renewed while the job runs. @defaultValue 30000 */

@@ -6,7 +6,6 @@ import type { HostJob } from '../../../ports/job-queue-port';
 import { recordResult, recordStart } from './job-audit';
 import type { JobContext } from './job-context';
 import { publishResult, publishStarted } from './job-events';
-import { runJob } from './run-job';
 import { answerAuditUnavailable, answerCancelled, answerNoSuchHost } from './unrun-answers';
 import { waitForTurn } from './wait-for-turn';
 
@@ -46,7 +45,7 @@ async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig):
   const transcript: string[] = [];
   try {
     await publishStarted(ctx, data, mutating);
-    const result = await runJob(ctx, data, host, transcript);
+    const result = await ctx.opts.run(data, host, transcript);
     await recordResult(ctx, data, started, result, transcript);
     await publishResult(ctx, data, result);
     return result;

@@ -1,0 +1,15 @@
+import type { HostConfig } from '../../config/schema';
+import type { VerbCheckpoint } from './checkpoint-port';
+import type { GraceJob } from './grace-job-port';
+import type { HostJob, UpgradeJobOptions } from './job-queue-port';
+import type { UpgradeJob } from './upgrade-job-port';
+
+/**
+ * What a host job keeps outside the worker running it, per job: the checkpoint of its state-changing commands, and
+ * for a graceful quit or an upgrade the job around it. A worker that takes a job over reads the same state.
+ */
+export interface JobStatePort {
+  checkpoint(job: HostJob): VerbCheckpoint;
+  grace(job: HostJob, host: HostConfig): GraceJob;
+  upgrade(job: HostJob, options: UpgradeJobOptions): UpgradeJob;
+}

@@ -1,0 +1,49 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config, HostConfig } from '../../config/schema';
+import type { VerbResult } from '../core/verb-result';
+import type { HostPort } from '../ports/host-port';
+import type { HostJob } from '../ports/job-queue-port';
+import type { JobStatePort } from '../ports/job-state-port';
+import type { Logger } from '../ports/logger-port';
+import type { HostContext } from './srs/host-context';
+import { runVerb } from './verbs/run-verb';
+
+/** What a host job runs with, besides the job: the config, the SSH transport, the log, the jobs' state. */
+export interface HostJobDeps {
+  config: Config;
+  ssh: HostPort;
+  logger: Logger;
+  state: JobStatePort;
+}
+
+/**
+ * Runs a job's verb on its host (the host's turn taken by the caller): the SSH target, the verb's checkpoint, and for
+ * a graceful quit, a restart or an upgrade the grace job, for an upgrade the upgrade job. Never throws (failures are
+ * results); the commands sent are appended to `transcript`.
+ */
+export async function runHostJob(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: string[]): Promise<VerbResult> {
+  const result = await runVerb(hostContext(deps, job, host, transcript), job.verb);
+  deps.logger.info(
+    { host: job.host, verb: job.verb, jobId: job.jobId, requestId: job.requestId, outcome: result.outcome, ms: result.durationMs },
+    'verb done',
+  );
+  return result;
+}
+
+/** What the verb runs with. */
+function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: string[]): HostContext {
+  const { config, state } = deps;
+  return {
+    hostConfig: host,
+    target: { name: host.name, address: host.address, port: host.port, user: host.user ?? config.ssh.user },
+    ssh: deps.ssh,
+    settings: config.worker,
+    commandTimeoutMs: config.ssh.commandTimeoutMs,
+    logger: deps.logger.child({ requestId: job.requestId, jobId: job.jobId }),
+    sleep: (ms) => sleep(ms),
+    checkpoint: state.checkpoint(job),
+    transcript,
+    ...(job.verb === 'grace' || job.verb === 'restart' || job.verb === 'upgrade' ? { grace: state.grace(job, host) } : {}),
+    ...(job.verb === 'upgrade' && job.options?.upgrade ? { upgrade: state.upgrade(job, job.options.upgrade) } : {}),
+  };
+}
