@@ -1,28 +1,25 @@
 import type { Command } from '../core/command';
-import { roleOf } from '../core/policy';
 import { REQUEST_ID_PREFIX } from '../core/request-id';
 import { escapeSlackText } from '../presentation';
 import { unrunResult } from '../core/verb-result';
-import type { BotDeps } from './bot-deps';
 import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
-import type { CommandInput, CommandReply } from './command-io';
+import type { CommandReply } from './command-io';
+import type { CommandContext } from './command-context';
 import { plural } from '../core/text/plural';
 
 /**
  * `/srs cancel <id>`: removes queued jobs of a request (or one job) for its requester or an operator. A cancelled
  * job is answered in its thread ("cancelled by ..."); a running one goes on (stop it through its own path).
  */
-export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Extract<Command, { kind: 'cancel' }>): Promise<CommandReply> {
+export async function cancelJobs(ctx: CommandContext<Extract<Command, { kind: 'cancel' }>>): Promise<CommandReply> {
+  const { deps, input, command } = ctx;
   const requestId = REQUEST_ID_PREFIX.exec(command.id)?.[0];
   const req = requestId === undefined ? undefined : await deps.requests.head(requestId);
   if (!req || requestId === undefined)
     return { ephemeral: { text: `No request ${escapeSlackText(command.id)} (unknown, or older than a week).` } };
-  const role = roleOf(input.userId, deps.config.slack);
-  if (input.userId !== req.record.userId && role !== 'operator' && role !== 'admin') {
-    deps.logger.info({ requestId, user: input.userId }, 'cancel denied');
-    return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may cancel ${escapeSlackText(requestId)}.` } };
-  }
+  const refused = await ctx.authorize({ request: { requestedBy: req.record.userId, subject: escapeSlackText(requestId) } });
+  if (refused) return refused;
   if (req.record.kind === 'approval')
     return {
       ephemeral: {
