@@ -4,9 +4,33 @@ import { escapeSlackText } from '../presentation';
 import { unrunResult } from '../core/verb-result';
 import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
+import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './command-io';
+import type { RequestRecord } from '../ports/request-store-port';
 import type { CommandContext } from './command-context';
 import { plural } from '../core/text/plural';
+
+/** A job cancelled before it ran: recorded, and answered in its thread like a worker's result ("cancelled by ..."). */
+async function answerCancelled(
+  deps: BotDeps,
+  record: RequestRecord,
+  job: { requestId: string; host: string; jobId: string; by: string },
+): Promise<void> {
+  const { requestId, host, jobId, by } = job;
+  const { verb } = record;
+  const result = unrunResult(host, verb, `cancelled by ${by} before it ran; nothing was sent to ${host}`, 'cancelled');
+  await recordAudit(deps, {
+    type: 'job.result',
+    actor: record.userId,
+    channel: record.channelId,
+    requestId,
+    correlationId: requestId,
+    host,
+    verb,
+    data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: by },
+  });
+  await deps.events.publish({ v: 1, type: 'job.result', requestId, jobId, host, verb, at: deps.now(), worker: 'bot', result });
+}
 
 /**
  * `/srs cancel <id>`: removes queued jobs of a request (or one job) for its requester or an operator. A cancelled
@@ -46,34 +70,7 @@ export async function cancelJobs(ctx: CommandContext<Extract<Command, { kind: 'c
   for (const { host, jobId } of jobs) {
     const state = await deps.queue.cancel(jobId, input.userId);
     done[state].push(host);
-    if (state !== 'cancelled') continue;
-    const result = unrunResult(
-      host,
-      req.record.verb,
-      `cancelled by ${input.userId} before it ran; nothing was sent to ${host}`,
-      'cancelled',
-    );
-    await recordAudit(deps, {
-      type: 'job.result',
-      actor: req.record.userId,
-      channel: req.record.channelId,
-      requestId,
-      correlationId: requestId,
-      host,
-      verb: req.record.verb,
-      data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: input.userId },
-    });
-    await deps.events.publish({
-      v: 1,
-      type: 'job.result',
-      requestId,
-      jobId,
-      host,
-      verb: req.record.verb,
-      at: deps.now(),
-      worker: 'bot',
-      result,
-    });
+    if (state === 'cancelled') await answerCancelled(deps, req.record, { requestId, host, jobId, by: input.userId });
   }
   const parts: string[] = [];
   const cancelled = [...done.cancelled, ...done.cancelling];

@@ -1,5 +1,5 @@
 import type { HostConfig } from '../../config/schema';
-import { describeLapsed, lapsedApprovals } from '../core/approval-policy';
+import { describeLapsed, lapsedApprovals, type LapsedApproval } from '../core/approval-policy';
 import { REASON_MAX_CHARS, type ApprovalButtonValue } from '../core/rollout/approval-actions';
 import { planDrift } from '../core/rollout/plan';
 import { escapeSlackText, renderPlanCard, renderPlanClosed, renderRequestParent } from '../presentation';
@@ -99,7 +99,6 @@ export async function pressApprove(ctx: ButtonContext<ApprovalButtonValue>): Pro
   if (outcome.status === 'duplicate') return say('You already approved this plan; it needs another approver.');
   if (outcome.status !== 'added' && outcome.status !== 'complete') return say('This plan was decided meanwhile; nothing more was done.');
   const final = outcome.status === 'complete';
-  const lapsedNote = lapsed.length > 0 ? `${describeLapsed(lapsed)}; ${outcome.approvedBy.length} of ${plan.requiredApprovals}` : undefined;
   await recordAudit(deps, {
     ...audit,
     type: 'approval.granted',
@@ -116,42 +115,45 @@ export async function pressApprove(ctx: ButtonContext<ApprovalButtonValue>): Pro
     { requestId: plan.id, user: input.userId, count: outcome.approvedBy.length, required: plan.requiredApprovals },
     'approval granted',
   );
+  return final ? runApproved(deps, rec, outcome.approvedBy, lapsed) : awaitMore(deps, rec, outcome.approvedBy, lapsed);
+}
+
+/** An approval counted, more needed: the card and the request's parent say who approved; the presser is told how many are left. */
+async function awaitMore(deps: BotDeps, rec: ApprovalRecord, approvedBy: string[], lapsed: LapsedApproval[]): Promise<ActionReply> {
+  const { plan } = rec;
+  const lapsedNote = lapsed.length > 0 ? `${describeLapsed(lapsed)}; ${approvedBy.length} of ${plan.requiredApprovals}` : undefined;
+  if (rec.cardTs !== undefined)
+    await deps.chat.update(plan.channelId, rec.cardTs, renderPlanCard(plan, approvedBy, deps.now(), lapsedNote));
   const req = await deps.requests.head(plan.id);
-  if (!final) {
-    if (rec.cardTs !== undefined)
-      await deps.chat.update(plan.channelId, rec.cardTs, renderPlanCard(plan, outcome.approvedBy, deps.now(), lapsedNote));
-    if (req?.parentTs !== undefined) {
-      await deps.chat.update(
-        plan.channelId,
-        req.parentTs,
-        renderRequestParent({
-          requestId: plan.id,
-          userId: plan.requestedBy,
-          verb: plan.verb,
-          hosts: req.record.hosts,
-          state: 'awaiting',
-          note: awaitingNote(plan, outcome.approvedBy),
-        }),
-      );
-    }
-    const left = plan.requiredApprovals - outcome.approvedBy.length;
-    const lapsedText = lapsed.length > 0 ? `${describeLapsed(lapsed)}; ` : '';
-    return say(
-      `Approved (${outcome.approvedBy.length} of ${plan.requiredApprovals}); ${lapsedText}it waits for ${plural(left, 'more approver')}.`,
-    );
-  }
-  // The run first, the chat after: a chat that fails here must not keep the approved plan from running (and the
-  // bot's sweeper starts an approved plan whose start was not confirmed, after a crash).
-  await startApproved(deps, plan, outcome.approvedBy);
-  if (rec.cardTs !== undefined) {
+  if (req?.parentTs !== undefined) {
     await deps.chat.update(
       plan.channelId,
-      rec.cardTs,
-      renderPlanClosed(
-        plan,
-        `:white_check_mark: *Approved* by ${outcome.approvedBy.map((u) => `<@${u}>`).join(', ')}: running.${lapsed.length > 0 ? ` (${describeLapsed(lapsed)}.)` : ''}`,
-      ),
+      req.parentTs,
+      renderRequestParent({
+        requestId: plan.id,
+        userId: plan.requestedBy,
+        verb: plan.verb,
+        hosts: req.record.hosts,
+        state: 'awaiting',
+        note: awaitingNote(plan, approvedBy),
+      }),
     );
+  }
+  const left = plan.requiredApprovals - approvedBy.length;
+  const lapsedText = lapsed.length > 0 ? `${describeLapsed(lapsed)}; ` : '';
+  return say(`Approved (${approvedBy.length} of ${plan.requiredApprovals}); ${lapsedText}it waits for ${plural(left, 'more approver')}.`);
+}
+
+/** The last approval needed: the run starts, then the card says who approved. */
+async function runApproved(deps: BotDeps, rec: ApprovalRecord, approvedBy: string[], lapsed: LapsedApproval[]): Promise<ActionReply> {
+  const { plan } = rec;
+  // The run first, the chat after: a chat that fails here must not keep the approved plan from running (and the
+  // bot's sweeper starts an approved plan whose start was not confirmed, after a crash).
+  await startApproved(deps, plan, approvedBy);
+  if (rec.cardTs !== undefined) {
+    const by = approvedBy.map((u) => `<@${u}>`).join(', ');
+    const note = lapsed.length > 0 ? ` (${describeLapsed(lapsed)}.)` : '';
+    await deps.chat.update(plan.channelId, rec.cardTs, renderPlanClosed(plan, `:white_check_mark: *Approved* by ${by}: running.${note}`));
   }
   return {};
 }

@@ -4,7 +4,7 @@ import { authorizeRow } from './commands/authorize-row';
 import { commandRow, type CommandName } from './commands/command-table';
 
 export type { CommandName } from './commands/command-table';
-export { allowedCommands, commandsOf, isOperator, lookupCommands, mayRun, minimumRole } from './commands/roles';
+export { allowedCommands, commandsOf, mayRun, minimumRole } from './commands/roles';
 
 /** Roles, strongest first: the first one a user is listed under is theirs. */
 const ROLES_STRONGEST_FIRST: readonly Role[] = ['admin', 'operator', 'viewer'];

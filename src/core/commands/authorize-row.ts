@@ -60,7 +60,7 @@ function byRole(actor: Actor, row: AccessRow, role: Role, channels: readonly str
 }
 
 /** Why `userId` may not approve the plan (four eyes, once each, an approver of every host), or undefined. */
-export function approverRefusal(userId: string, { plan, approvals }: ApprovalState): string | undefined {
+function approverRefusal(userId: string, { plan, approvals }: ApprovalState): string | undefined {
   if (userId === plan.requestedBy)
     return 'you asked for this, and nobody approves their own request (four eyes): another approver must press Approve';
   if (plan.approvedBy.includes(userId)) return 'you already approved this plan; it needs another approver';

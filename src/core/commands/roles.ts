@@ -34,8 +34,3 @@ export function commandsOf(role: Role): readonly CommandName[] {
 export function allowedCommands(role: Role): readonly CommandName[] {
   return COMMAND_TABLE.filter((r) => !r.lookup && atLeast(role, r.role)).map((r) => r.name);
 }
-
-/** Commands every role may run, besides {@link allowedCommands}: `history`, `jobs`, `cancel`, `abort`. */
-export function lookupCommands(): readonly CommandName[] {
-  return COMMAND_TABLE.filter((r) => r.lookup).map((r) => r.name);
-}
