@@ -8,7 +8,7 @@ import { recordRefusal } from './record-refusal';
 /** Records a refusal of this press (who, where, the reason) and answers it. */
 export function refuser(deps: ButtonDeps, input: ActionInput): ButtonContext<unknown>['refuse'] {
   return async (text: string, reason: string, record: RefusalRecord) => {
-    await recordRefusal(deps, { ...record, actor: input.userId, channel: input.channelId, data: { ...record.data, reason } });
+    await recordRefusal(deps, { actor: input.userId, channel: input.channelId, ...record, data: { ...record.data, reason } });
     return { ephemeral: { text } };
   };
 }
