@@ -16,13 +16,12 @@ import { anchoringAudit } from '../bot/anchoring-audit';
 import type { BotDeps } from '../bot/bot-deps';
 import { deliverEvent } from '../bot/deliver-event';
 import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
-import { handleGraceAction, type ActionReply } from '../bot/handle-grace-action';
+import { handleButton, type ActionInput, type ActionReply } from '../bot/handle-button';
 import { PacedChat } from '../adapters/paced-chat';
 import { RedisGraceControl } from '../adapters/redis/redis-grace-control';
 import { newRequestId } from '../bot/new-request-id';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store';
 import { RedisRolloutStore } from '../adapters/redis/redis-rollout-store';
-import { handleApprovalAction, type ApprovalActionInput } from '../bot/handle-approval-action';
 import { sweep } from '../bot/sweep';
 import type { ChatPort } from '../ports/chat-port';
 import { noopMetrics, type MetricsPort } from '../ports/metrics-port';
@@ -32,7 +31,7 @@ import { meteredAudit } from '../adapters/metrics/metered-audit';
 export interface BotRuntime {
   deps: BotDeps;
   onCommand: (input: CommandInput) => Promise<CommandReply>;
-  onAction: (input: ApprovalActionInput) => Promise<ActionReply>;
+  onAction: (input: ActionInput) => Promise<ActionReply>;
   close: () => Promise<void>;
 }
 
@@ -122,10 +121,7 @@ export async function startBotRuntime(o: {
     deps,
     onCommand: (input) => handleCommand(deps, input),
     onAction: (input) =>
-      (/^srs_(approval|rollout)_/.test(input.actionId)
-        ? handleApprovalAction(deps, input)
-        : handleGraceAction({ ...deps, control }, input)
-      ).catch((err: unknown) => {
+      handleButton({ ...deps, control }, input).catch((err: unknown) => {
         o.logger.error(
           { action: input.actionId, user: input.userId, err: err instanceof Error ? err.message : String(err) },
           'button press failed',

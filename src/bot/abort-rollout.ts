@@ -1,18 +1,16 @@
 import type { Command } from '../core/command';
-import { isOperator, roleOf } from '../core/policy';
 import { batchesOf } from '../core/rollout/plan';
 import type { RolloutRecord } from '../core/rollout/rollout-record';
 import { APPROVAL_ACTIONS } from '../core/rollout/approval-actions';
 import { escapeSlackText, renderAbortNowConfirm } from '../presentation';
 import type { BotDeps } from './bot-deps';
-import type { CommandInput, CommandReply } from './command-io';
-import type { ActionInput, ActionReply } from './handle-grace-action';
+import type { CommandReply } from './command-io';
+import type { ActionReply } from './button-io';
+import type { ButtonContext } from './button-context';
+import type { CommandContext } from './command-context';
+import type { ApprovalButtonValue } from '../core/rollout/approval-actions';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 import { cancelQueuedHosts } from './cancel-queued-hosts';
-
-function mayAbort(deps: BotDeps, userId: string, r: RolloutRecord): boolean {
-  return userId === r.plan.requestedBy || isOperator(roleOf(userId, deps.config.slack));
-}
 
 function inProgress(r: RolloutRecord): string[] {
   return (batchesOf(r.plan)[r.batch] ?? []).filter(
@@ -54,11 +52,8 @@ async function beginAbort(deps: BotDeps, r: RolloutRecord, by: string, now: bool
  * progress finish and nothing new starts; with `--now` a button asks to confirm first, then hosts in progress stop
  * at their next step (before installing, or before restarting).
  */
-export async function abortRollout(
-  deps: BotDeps,
-  input: CommandInput,
-  command: Extract<Command, { kind: 'abort' }>,
-): Promise<CommandReply> {
+export async function abortRollout(ctx: CommandContext<Extract<Command, { kind: 'abort' }>>): Promise<CommandReply> {
+  const { deps, input, command } = ctx;
   const r = await deps.rollouts.get(command.id);
   if (!r)
     return {
@@ -66,8 +61,8 @@ export async function abortRollout(
         text: `No rollout ${escapeSlackText(command.id)} (unknown, not an upgrade, or older than 30 days). \`/srs jobs\` lists what runs.`,
       },
     };
-  if (!mayAbort(deps, input.userId, r))
-    return { ephemeral: { text: `Only <@${r.plan.requestedBy}> (who asked) or an operator may abort ${escapeSlackText(command.id)}.` } };
+  const refused = await ctx.authorize({ request: { requestedBy: r.plan.requestedBy, subject: escapeSlackText(command.id) } });
+  if (refused) return refused;
   if (r.state !== 'running' && !(r.state === 'aborting' && command.now))
     return {
       ephemeral: {
@@ -92,22 +87,17 @@ export async function abortRollout(
   };
 }
 
-/** The buttons of the `--now` confirmation. */
-export async function confirmAbortNow(deps: BotDeps, input: ActionInput, id: string): Promise<ActionReply> {
+/** The buttons of the `--now` confirmation (Abort now, Keep going): the requester or an operator decides. */
+export async function confirmAbortNow(ctx: ButtonContext<ApprovalButtonValue>): Promise<ActionReply> {
+  const { deps, input } = ctx;
+  const { id } = ctx.value;
   const r = await deps.rollouts.get(id);
   if (!r) return { ephemeral: { text: 'This rollout is unknown or too old; nothing was done.' } };
-  if (!mayAbort(deps, input.userId, r)) {
-    await recordAudit(deps, {
-      type: 'button.denied',
-      actor: input.userId,
-      channel: input.channelId,
-      requestId: id,
-      correlationId: id,
-      verb: 'upgrade',
-      data: { action: input.actionId, reason: 'not the requester nor an operator' },
-    });
-    return { ephemeral: { text: `Only <@${r.plan.requestedBy}> (who asked) or an operator may abort it; nothing was done.` } };
-  }
+  const refused = await ctx.authorize(
+    { request: { requestedBy: r.plan.requestedBy, subject: escapeSlackText(id) } },
+    { type: 'button.denied', requestId: id, correlationId: id, verb: 'upgrade', data: { action: input.actionId } },
+  );
+  if (refused) return refused;
   if (
     !(await recordAudit(deps, {
       type: 'button.pressed',

@@ -1,4 +1,5 @@
-import { MUTATING_VERBS, type Verb } from '../core/verbs';
+import { mutatesHost } from '../core/commands/command-table';
+import { isJobVerb } from '../core/verbs';
 import type { AuditEventInput, AuditPort } from '../ports/audit-port';
 
 /**
@@ -7,7 +8,7 @@ import type { AuditEventInput, AuditPort } from '../ports/audit-port';
  * (`status`, `history`) wait for the schedule.
  */
 export function changesState(e: AuditEventInput): boolean {
-  if (e.verb !== undefined) return e.verb === 'upgrade' || MUTATING_VERBS.has(e.verb as Verb);
+  if (e.verb !== undefined) return isJobVerb(e.verb) && mutatesHost(e.verb);
   return e.type.startsWith('approval.') || e.type.startsWith('rollout.') || e.type === 'button.pressed';
 }
 

@@ -1,28 +1,49 @@
 import type { Command } from '../core/command';
-import { roleOf } from '../core/policy';
 import { REQUEST_ID_PREFIX } from '../core/request-id';
 import { escapeSlackText } from '../presentation';
 import { unrunResult } from '../core/verb-result';
-import type { BotDeps } from './bot-deps';
 import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
-import type { CommandInput, CommandReply } from './command-io';
+import type { BotDeps } from './bot-deps';
+import type { CommandReply } from './command-io';
+import type { RequestRecord } from '../ports/request-store-port';
+import type { CommandContext } from './command-context';
 import { plural } from '../core/text/plural';
+
+/** A job cancelled before it ran: recorded, and answered in its thread like a worker's result ("cancelled by ..."). */
+async function answerCancelled(
+  deps: BotDeps,
+  record: RequestRecord,
+  job: { requestId: string; host: string; jobId: string; by: string },
+): Promise<void> {
+  const { requestId, host, jobId, by } = job;
+  const { verb } = record;
+  const result = unrunResult(host, verb, `cancelled by ${by} before it ran; nothing was sent to ${host}`, 'cancelled');
+  await recordAudit(deps, {
+    type: 'job.result',
+    actor: record.userId,
+    channel: record.channelId,
+    requestId,
+    correlationId: requestId,
+    host,
+    verb,
+    data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: by },
+  });
+  await deps.events.publish({ v: 1, type: 'job.result', requestId, jobId, host, verb, at: deps.now(), worker: 'bot', result });
+}
 
 /**
  * `/srs cancel <id>`: removes queued jobs of a request (or one job) for its requester or an operator. A cancelled
  * job is answered in its thread ("cancelled by ..."); a running one goes on (stop it through its own path).
  */
-export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Extract<Command, { kind: 'cancel' }>): Promise<CommandReply> {
+export async function cancelJobs(ctx: CommandContext<Extract<Command, { kind: 'cancel' }>>): Promise<CommandReply> {
+  const { deps, input, command } = ctx;
   const requestId = REQUEST_ID_PREFIX.exec(command.id)?.[0];
   const req = requestId === undefined ? undefined : await deps.requests.head(requestId);
   if (!req || requestId === undefined)
     return { ephemeral: { text: `No request ${escapeSlackText(command.id)} (unknown, or older than a week).` } };
-  const role = roleOf(input.userId, deps.config.slack);
-  if (input.userId !== req.record.userId && role !== 'operator' && role !== 'admin') {
-    deps.logger.info({ requestId, user: input.userId }, 'cancel denied');
-    return { ephemeral: { text: `Only <@${req.record.userId}> (who asked) or an operator may cancel ${escapeSlackText(requestId)}.` } };
-  }
+  const refused = await ctx.authorize({ request: { requestedBy: req.record.userId, subject: escapeSlackText(requestId) } });
+  if (refused) return refused;
   if (req.record.kind === 'approval')
     return {
       ephemeral: {
@@ -49,34 +70,7 @@ export async function cancelJobs(deps: BotDeps, input: CommandInput, command: Ex
   for (const { host, jobId } of jobs) {
     const state = await deps.queue.cancel(jobId, input.userId);
     done[state].push(host);
-    if (state !== 'cancelled') continue;
-    const result = unrunResult(
-      host,
-      req.record.verb,
-      `cancelled by ${input.userId} before it ran; nothing was sent to ${host}`,
-      'cancelled',
-    );
-    await recordAudit(deps, {
-      type: 'job.result',
-      actor: req.record.userId,
-      channel: req.record.channelId,
-      requestId,
-      correlationId: requestId,
-      host,
-      verb: req.record.verb,
-      data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: input.userId },
-    });
-    await deps.events.publish({
-      v: 1,
-      type: 'job.result',
-      requestId,
-      jobId,
-      host,
-      verb: req.record.verb,
-      at: deps.now(),
-      worker: 'bot',
-      result,
-    });
+    if (state === 'cancelled') await answerCancelled(deps, req.record, { requestId, host, jobId, by: input.userId });
   }
   const parts: string[] = [];
   const cancelled = [...done.cancelled, ...done.cancelling];

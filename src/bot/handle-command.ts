@@ -1,30 +1,18 @@
-import type { ChatMessage, Command } from '../core/command';
+import type { Command } from '../core/command';
+import { authorizeRow, type AccessState } from '../core/commands/authorize-row';
+import { commandRow, type CommandName, type CommandRow } from '../core/commands/command-table';
 import { parseCommand } from '../core/parse-command';
-import { authorize } from '../core/policy';
-import { listHosts, resolveTargets } from '../core/resolve-targets';
-import { renderDenied, renderHelp, renderHosts, renderUsageError } from '../presentation';
+import { commandName, roleOf } from '../core/policy';
+import { resolveTargets } from '../core/resolve-targets';
+import { renderDenied, renderUsageError } from '../presentation';
 import type { BotDeps } from './bot-deps';
-import { answerHistory } from './answer-history';
-import { cancelJobs } from './cancel-jobs';
-import { queueVerb } from './queue-verb';
-import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
-import { needsApproval } from '../core/approval-policy';
-import { abortRollout } from './abort-rollout';
-import { listJobs } from './list-jobs';
-import { requestPlan } from './request-plan';
+import type { CommandContext } from './command-context';
+import { handlerOf } from './command-handlers';
 import type { CommandInput, CommandReply } from './command-io';
+import { recordRefusal } from './pipeline/record-refusal';
+import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 
 export type { CommandInput, CommandReply } from './command-io';
-
-/** True for commands that change something (every verb but `status`, and `cancel`): they fail closed on audit. */
-function mutates(command: Command): boolean {
-  return (
-    (command.kind === 'verb' && command.verb !== 'status') ||
-    command.kind === 'cancel' ||
-    command.kind === 'upgrade' ||
-    command.kind === 'abort'
-  );
-}
 
 /** The command as recorded (plain JSON, no functions). */
 function commandFields(command: Command): { verb?: string; data: Record<string, unknown> } {
@@ -37,17 +25,28 @@ function commandFields(command: Command): { verb?: string; data: Record<string, 
   return { data: { ...command } };
 }
 
-/**
- * Parses, authorizes, resolves targets and queues one job per host, recording every request, denial and failure in
- * the audit log first (a state-changing command is refused when it cannot be recorded). Never throws.
- */
-export async function handleCommand(deps: BotDeps, input: CommandInput): Promise<CommandReply> {
+/** The target expression of a command whose row resolves targets (a verb, an upgrade). */
+function targetOf(command: Command): string | undefined {
+  return command.kind === 'verb' || command.kind === 'upgrade' ? command.target : undefined;
+}
+
+/** One request on its way through the pipeline: who, where, its id, and its pending `request.received`. */
+interface Request {
+  deps: BotDeps;
+  input: CommandInput;
+  requestId: string;
+  base: CommandContext['base'];
+  received: Promise<boolean>;
+}
+
+/** Parse: the command, or its refusal recorded (`request.invalid`). */
+function receive(deps: BotDeps, input: CommandInput): { request: Request; parsed: ReturnType<typeof parseCommand> } {
   const requestId = deps.newId();
   const base = { actor: input.userId, channel: input.channelId, requestId, correlationId: requestId };
   const parsed = parseCommand(input.text);
   const fields = parsed.ok ? commandFields(parsed.command) : { data: {} };
-  // Not awaited yet: the appender sends the records of this request in call order, so what follows (a denial, the
-  // queued record) goes out in the same round trip, and the checks below are synchronous.
+  // Not awaited yet: the appender sends the records of this request in call order, so what follows (a refusal, the
+  // queued record) goes out in the same round trip, and the checks that follow are synchronous.
   const received = recordAudit(deps, {
     ...base,
     type: 'request.received',
@@ -58,79 +57,63 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
       ...(input.triggerId !== undefined ? { triggerId: input.triggerId } : {}),
     },
   });
-  if (!parsed.ok) {
-    await Promise.all([received, recordAudit(deps, { ...base, type: 'request.invalid', data: { reason: parsed.error } })]);
-    return { ephemeral: renderUsageError(parsed.error) };
-  }
-  const decision = authorize({ userId: input.userId, channelId: input.channelId }, parsed.command, deps.config.slack);
-  if (!decision.allowed) {
-    deps.logger.info({ user: input.userId, channel: input.channelId, reason: decision.reason, requestId }, 'command denied');
-    await Promise.all([
-      received,
-      recordAudit(deps, {
-        ...base,
-        type: 'request.denied',
-        ...(fields.verb !== undefined ? { verb: fields.verb } : {}),
-        data: { reason: decision.reason, command: fields.data },
-      }),
-    ]);
-    return { ephemeral: renderDenied(decision.reason) };
-  }
-  const command = parsed.command;
-  if (command.kind === 'verb' || command.kind === 'upgrade') {
-    const resolved = resolveTargets(command.target, deps.config.hosts);
-    if (!resolved.ok) {
-      const verb = command.kind === 'upgrade' ? 'upgrade' : command.verb;
-      const [recorded] = await Promise.all([
-        received,
-        recordAudit(deps, { ...base, type: 'request.invalid', verb, data: { reason: resolved.error, target: command.target } }),
-      ]);
-      if (!recorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
-      return { ephemeral: renderUsageError(resolved.error) };
-    }
-    if (
-      command.kind === 'verb' &&
-      !needsApproval(
-        command.verb,
-        deps.config.hosts.filter((h) => resolved.hosts.includes(h.name)),
-        deps.config.approvals,
-      )
-    ) {
-      return queueVerb(deps, input, { requestId, base, command, hosts: resolved.hosts, received, mutating: mutates(command) });
-    }
-    if (command.kind === 'upgrade') {
-      return requestPlan(
-        deps,
-        input,
-        requestId,
-        { verb: 'upgrade', target: command.target, hosts: resolved.hosts, version: command.version, upgradeOptions: command.options },
-        received,
-      );
-    }
-    return requestPlan(
-      deps,
-      input,
-      requestId,
-      { verb: command.verb, target: command.target, hosts: resolved.hosts, ...(command.options ? { verbOptions: command.options } : {}) },
-      received,
-    );
-  }
-  const recorded = await received;
-  if (!recorded && mutates(command)) return { ephemeral: { text: AUDIT_DOWN_TEXT } };
-  const degraded = recorded ? '' : '\n:warning: Audit degraded: this request could not be recorded.';
-  if (command.kind === 'help') return withNote(renderHelp(decision.role), degraded);
-  if (command.kind === 'hosts') return withNote(renderHosts(listHosts(deps.config.hosts, command.group)), degraded);
-  if (command.kind === 'history') return answerHistory(deps, command);
-  if (command.kind === 'cancel') return cancelJobs(deps, input, command);
-  if (command.kind === 'jobs') return listJobs(deps);
-  return abortRollout(deps, input, command).catch((err: unknown) => {
-    deps.logger.error({ requestId, err: err instanceof Error ? err.message : String(err) }, 'abort failed');
-    return {
-      ephemeral: { text: ':warning: Could not reach the rollout state (Redis unreachable?); nothing was aborted. Try again in a moment.' },
-    };
-  });
+  return { request: { deps, input, requestId, base, received }, parsed };
 }
 
-function withNote(message: ChatMessage, note: string): CommandReply {
-  return { ephemeral: note === '' ? message : { text: `${message.text}${note}` } };
+/** Records that the command was not allowed (`request.denied`) and answers with the reason. */
+async function deny(r: Request, command: Command, reason: string, text = renderDenied(reason).text): Promise<CommandReply> {
+  const fields = commandFields(command);
+  const verb = fields.verb !== undefined ? { verb: fields.verb } : {};
+  await recordRefusal(r.deps, { ...r.base, type: 'request.denied', ...verb, data: { reason, command: fields.data } }, r.received);
+  return { ephemeral: { text } };
+}
+
+/** The context the handler gets: the row's later authorization (once it knows the request) goes through the pipeline. */
+function contextOf(r: Request, command: Command, row: CommandRow<CommandName>, role: CommandContext['role'], hosts: string[]) {
+  const actor = { userId: r.input.userId, channelId: r.input.channelId, role };
+  const ctx: CommandContext = {
+    ...r,
+    command,
+    row,
+    role,
+    hosts,
+    authorize: async (state: AccessState) => {
+      const verdict = authorizeRow(actor, row, state);
+      return verdict.allowed ? undefined : deny(r, command, verdict.reason, verdict.text);
+    },
+  };
+  return ctx;
+}
+
+/**
+ * The pipeline of every command: parse → authorize → resolve targets → audit → handle. Every request is recorded
+ * first (`request.received`), every refusal after it (`request.invalid`, `request.denied`), and a state-changing
+ * command is refused when it cannot be recorded. The handler is the one its table row is bound to. Never throws.
+ */
+export async function handleCommand(deps: BotDeps, input: CommandInput): Promise<CommandReply> {
+  const { request: r, parsed } = receive(deps, input);
+  if (!parsed.ok) {
+    await recordRefusal(deps, { ...r.base, type: 'request.invalid', data: { reason: parsed.error } }, r.received);
+    return { ephemeral: renderUsageError(parsed.error) };
+  }
+  const { command } = parsed;
+  const row = commandRow(commandName(command));
+  const role = roleOf(input.userId, deps.config.slack);
+  const verdict = authorizeRow({ ...input, role }, row, { allowedChannels: deps.config.slack.allowedChannels });
+  if (!verdict.allowed || role === undefined) return deny(r, command, verdict.allowed ? 'no role' : verdict.reason);
+  const target = targetOf(command);
+  let hosts: string[] = [];
+  if (row.resolvesTargets && target !== undefined) {
+    const resolved = resolveTargets(target, deps.config.hosts);
+    if (!resolved.ok) {
+      const verb = commandFields(command).verb;
+      const event = { ...r.base, type: 'request.invalid' as const, ...(verb !== undefined ? { verb } : {}) };
+      const recorded = await recordRefusal(deps, { ...event, data: { reason: resolved.error, target } }, r.received);
+      return { ephemeral: !recorded && row.changesState ? { text: AUDIT_DOWN_TEXT } : renderUsageError(resolved.error) };
+    }
+    hosts = resolved.hosts;
+  } else if (!(await r.received) && row.changesState) {
+    return { ephemeral: { text: AUDIT_DOWN_TEXT } };
+  }
+  return handlerOf(row.name)(contextOf(r, command, row, role, hosts));
 }

@@ -1,25 +1,14 @@
-import { GRACE_ACTIONS, parseGraceButtonValue, type GraceDecision } from '../core/grace/grace-actions';
-import type { ChatMessage } from '../core/command';
-import { roleOf } from '../core/policy';
+import { GRACE_ACTIONS, type GraceButtonValue, type GraceDecision } from '../core/grace/grace-actions';
+import { buttonRow } from '../core/commands/button-table';
+import type { JobVerb } from '../core/verbs';
 import { escapeSlackText } from '../presentation';
-import type { GraceControlPort } from '../ports/grace-control-port';
 import type { BotDeps } from './bot-deps';
+import type { ButtonContext, ButtonDeps } from './button-context';
+import type { ActionInput, ActionReply } from './button-io';
+import { press, unknownButton } from './pipeline/press-button';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 
-/** A button press as the chat delivered it (signature already verified by the adapter). */
-export interface ActionInput {
-  actionId: string;
-  value?: string;
-  userId: string;
-  channelId: string;
-  /** The message carrying the buttons. */
-  messageTs?: string;
-}
-
-/** What to tell the presser (ephemeral), if anything. */
-export interface ActionReply {
-  ephemeral?: ChatMessage;
-}
+export type { ActionInput, ActionReply } from './button-io';
 
 const DECISIONS: Readonly<Record<string, GraceDecision>> = {
   [GRACE_ACTIONS.force]: 'force',
@@ -45,13 +34,36 @@ async function drainEnded(deps: BotDeps, requestId: string, host: string): Promi
 }
 
 /**
- * A press on a graceful-quit button: only the requester or an operator (or admin) may press; the decision goes to
- * the worker following the quit (or, for SRS 5.0's confirmation, a new job is queued), and the buttons are replaced
- * by who decided what.
+ * SRS 5.0's question (quit without a drain?): answered once; Confirm reopens the host and queues the confirmed job.
+ * Undefined when someone answered first.
  */
-export async function handleGraceAction(deps: BotDeps & { control: GraceControlPort }, input: ActionInput): Promise<ActionReply> {
-  const value = parseGraceButtonValue(input.value);
-  if (!value) return { ephemeral: { text: "This button is not one of srs-chatops's, or it is damaged; nothing was done." } };
+async function answerConfirm(ctx: ButtonContext<GraceButtonValue>, verb: JobVerb): Promise<'confirm' | 'cancel' | undefined> {
+  const { deps, input, value } = ctx;
+  if (!(await deps.requests.claim(value.requestId, `confirm:${value.jobId}`))) return undefined;
+  if (input.actionId !== GRACE_ACTIONS.confirm) return 'cancel';
+  await deps.requests.reopenHost(value.requestId, value.host);
+  await deps.queue.enqueue([
+    {
+      v: 1,
+      jobId: `${value.jobId}-confirmed`,
+      requestId: value.requestId,
+      host: value.host,
+      verb,
+      requestedBy: input.userId,
+      enqueuedAt: deps.now(),
+      options: { confirmed: true },
+    },
+  ]);
+  return 'confirm';
+}
+
+/**
+ * A press on a graceful-quit button: only the requester or an operator (or admin) may press (the pipeline judges the
+ * row); the decision goes to the worker following the quit (or, for SRS 5.0's confirmation, a new job is queued), and
+ * the buttons are replaced by who decided what.
+ */
+export async function pressGrace(ctx: ButtonContext<GraceButtonValue>): Promise<ActionReply> {
+  const { deps, input, value } = ctx;
   const req = await deps.requests.head(value.requestId);
   if (!req)
     return {
@@ -59,75 +71,27 @@ export async function handleGraceAction(deps: BotDeps & { control: GraceControlP
         text: `Request ${escapeSlackText(value.requestId)} has expired or is unknown (after a week requests are forgotten); nothing was done.`,
       },
     };
-  const role = roleOf(input.userId, deps.config.slack);
-  const mayPress = input.userId === req.record.userId || role === 'operator' || role === 'admin';
-  const audit = {
-    actor: input.userId,
-    channel: input.channelId,
-    requestId: value.requestId,
-    correlationId: value.requestId,
-    host: value.host,
-    verb: req.record.verb,
-  };
-  if (!mayPress) {
-    deps.logger.info({ requestId: value.requestId, user: input.userId, action: input.actionId }, 'button press denied');
-    await recordAudit(deps, {
-      ...audit,
-      type: 'button.denied',
-      data: { action: input.actionId, jobId: value.jobId, reason: 'not the requester nor an operator' },
-    });
-    return {
-      ephemeral: {
-        text: `Only <@${req.record.userId}> (who asked) or an operator may decide for ${escapeSlackText(value.host)}; nothing was done.`,
-      },
-    };
-  }
+  const audit = { requestId: value.requestId, correlationId: value.requestId, host: value.host, verb: req.record.verb };
+  const record = { ...audit, type: 'button.denied' as const, data: { action: input.actionId, jobId: value.jobId } };
+  const refused = await ctx.authorize({ request: { requestedBy: req.record.userId, subject: escapeSlackText(value.host) } }, record);
+  if (refused) return refused;
   const decision = DECISIONS[input.actionId];
   if (decision !== undefined && (await drainEnded(deps, value.requestId, value.host))) {
-    deps.logger.info(
-      { requestId: value.requestId, jobId: value.jobId, user: input.userId, action: input.actionId },
-      'grace button pressed after the job ended',
-    );
-    await recordAudit(deps, {
-      ...audit,
-      type: 'button.denied',
-      data: { action: input.actionId, jobId: value.jobId, reason: 'the drain already ended' },
-    });
-    return {
-      ephemeral: { text: `This drain already ended (${escapeSlackText(value.host)} has its result in the thread); nothing was done.` },
-    };
+    const text = `This drain already ended (${escapeSlackText(value.host)} has its result in the thread); nothing was done.`;
+    return ctx.refuse(text, 'the drain already ended', record);
   }
-  if (!(await recordAudit(deps, { ...audit, type: 'button.pressed', data: { action: input.actionId, jobId: value.jobId } }))) {
+  const pressed = { ...audit, actor: input.userId, channel: input.channelId, type: 'button.pressed' as const };
+  if (!(await recordAudit(deps, { ...pressed, data: { action: input.actionId, jobId: value.jobId } }))) {
     return { ephemeral: { text: AUDIT_DOWN_TEXT } };
   }
   let done: keyof typeof DONE_TEXT;
   if (decision !== undefined) {
     await deps.control.send(value.jobId, decision, input.userId);
     done = decision;
-  } else if (input.actionId === GRACE_ACTIONS.confirm || input.actionId === GRACE_ACTIONS.cancel) {
-    if (!(await deps.requests.claim(value.requestId, `confirm:${value.jobId}`))) {
-      return { ephemeral: { text: 'Someone already answered this question; nothing more was done.' } };
-    }
-    if (input.actionId === GRACE_ACTIONS.confirm) {
-      await deps.requests.reopenHost(value.requestId, value.host);
-      await deps.queue.enqueue([
-        {
-          v: 1,
-          jobId: `${value.jobId}-confirmed`,
-          requestId: value.requestId,
-          host: value.host,
-          verb: req.record.verb,
-          requestedBy: input.userId,
-          enqueuedAt: deps.now(),
-          options: { confirmed: true },
-        },
-      ]);
-      done = 'confirm';
-    } else {
-      done = 'cancel';
-    }
   } else {
-    return { ephemeral: { text: 'Unknown button; nothing was done.' } };
+    const answered = await answerConfirm(ctx, req.record.verb);
+    if (answered === undefined) return { ephemeral: { text: 'Someone already answered this question; nothing more was done.' } };
+    done = answered;
   }
   deps.logger.info({ requestId: value.requestId, jobId: value.jobId, user: input.userId, decision: done }, 'grace button pressed');
   if (input.messageTs !== undefined) {
@@ -135,4 +99,10 @@ export async function handleGraceAction(deps: BotDeps & { control: GraceControlP
     await deps.chat.update(input.channelId, input.messageTs, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
   }
   return {};
+}
+
+/** A press on a graceful-quit button, through the button pipeline (the grace rows of the button table only). */
+export function handleGraceAction(deps: ButtonDeps, input: ActionInput): Promise<ActionReply> {
+  const row = buttonRow(input.actionId);
+  return row?.family === 'grace' ? press(deps, input, row, row.parse(input.value), pressGrace) : unknownButton(deps, input);
 }

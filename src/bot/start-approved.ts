@@ -1,6 +1,6 @@
 import type { Plan } from '../core/rollout/plan';
 import { renderRequestParent } from '../presentation';
-import { isVerb } from '../core/verbs';
+import { isServiceVerb } from '../core/verbs';
 import { hostJobs } from './host-jobs';
 import type { BotDeps } from './bot-deps';
 import { closeRequest } from './present-plan';
@@ -18,7 +18,7 @@ export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: reado
     return;
   }
   const req = await deps.requests.head(plan.id);
-  if (!req || !isVerb(plan.verb)) return;
+  if (!req || !isServiceVerb(plan.verb)) return;
   const hosts = plan.hosts.map((h) => h.name);
   const now = deps.now();
   const verb = plan.verb;

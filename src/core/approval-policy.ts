@@ -1,18 +1,20 @@
-import type { ApprovalsConfig, HostConfig } from '../../config/schema';
+import type { ApprovalsConfig } from '../../config/schema';
+import { groupsOf, hostsNotApprovable, type Host } from './approvers';
+import { authorizeRow, type ApprovalState } from './commands/authorize-row';
+import { buttonRow } from './commands/button-table';
+import { commandRow } from './commands/command-table';
+import { APPROVAL_ACTIONS } from './rollout/approval-actions';
 import type { JobVerb } from './verbs';
 
-/** The group name that stands for every host in the approvals config. */
-export const EVERY_HOST = 'all';
+export { EVERY_HOST, hostsNotApprovable } from './approvers';
 
-type Host = Pick<HostConfig, 'name' | 'groups'>;
-
-function groupsOf(host: Host): string[] {
-  return [EVERY_HOST, ...host.groups];
-}
-
-/** True when running `verb` on these hosts needs another person's approval: upgrades always; verbs as configured. */
+/**
+ * True when running `verb` on these hosts needs another person's approval, as its command row's rule says: upgrades
+ * always; service verbs when `approvals.gated` gates the verb on one of the hosts' groups.
+ */
 export function needsApproval(verb: JobVerb, hosts: readonly Host[], approvals: Pick<ApprovalsConfig, 'gated'>): boolean {
-  if (verb === 'upgrade') return true;
+  const rule = commandRow(verb).approval;
+  if (rule !== 'when-gated') return rule === 'always';
   return approvals.gated.some((gate) => gate.verb === verb && hosts.some((h) => groupsOf(h).some((g) => gate.groups.includes(g))));
 }
 
@@ -23,32 +25,21 @@ export function requiredApprovals(hosts: readonly Host[], approvals: Pick<Approv
   return n;
 }
 
-/** Hosts of the plan that `userId` may not approve (empty: the user is an approver for every host). */
-export function hostsNotApprovable(userId: string, hosts: readonly Host[], approvals: Pick<ApprovalsConfig, 'approvers'>): string[] {
-  return hosts.filter((h) => !groupsOf(h).some((g) => (approvals.approvers[g] ?? []).includes(userId))).map((h) => h.name);
-}
-
 /** Users who may approve every host of the plan, in config order, the requester left out (four eyes). */
 export function eligibleApprovers(hosts: readonly Host[], approvals: Pick<ApprovalsConfig, 'approvers'>, requester: string): string[] {
   const everyone = [...new Set(Object.values(approvals.approvers).flat())];
   return everyone.filter((u) => u !== requester && hostsNotApprovable(u, hosts, approvals).length === 0);
 }
 
-/** Why a press cannot count as an approval, or undefined when it can. Slack mrkdwn. */
-export function approvalRefusal(
-  userId: string,
-  plan: { requestedBy: string; hosts: readonly Host[]; approvedBy: readonly string[] },
-  approvals: Pick<ApprovalsConfig, 'approvers'>,
-): string | undefined {
-  if (userId === plan.requestedBy)
-    return 'you asked for this, and nobody approves their own request (four eyes): another approver must press Approve';
-  if (plan.approvedBy.includes(userId)) return 'you already approved this plan; it needs another approver';
-  const missing = hostsNotApprovable(userId, plan.hosts, approvals);
-  if (missing.length > 0) {
-    const shown = missing.slice(0, 8).join(', ') + (missing.length > 8 ? `, +${missing.length - 8} more` : '');
-    return `you are not an approver for ${shown} (approvers are set per group in \`approvals.approvers\`)`;
-  }
-  return undefined;
+/**
+ * Why a press cannot count as an approval, or undefined when it can (Slack mrkdwn). The decision is the Approve
+ * button's row, judged by {@link authorizeRow}.
+ */
+export function approvalRefusal(userId: string, plan: ApprovalState['plan'], approvals: ApprovalState['approvals']): string | undefined {
+  const row = buttonRow(APPROVAL_ACTIONS.approve);
+  if (row === undefined) throw new Error('the Approve button has no row');
+  const verdict = authorizeRow({ userId, role: undefined }, row, { approval: { plan, approvals } });
+  return verdict.allowed ? undefined : verdict.reason;
 }
 
 /** An earlier approval that the current policy no longer counts, and why (Slack mrkdwn). */

@@ -1,5 +1,5 @@
 import type { HistoryFilters } from './audit/history-filters';
-import type { Verb } from './verbs';
+import type { ServiceVerb } from './verbs';
 
 /** Commands the grammar understands. Plain data; nothing here has been authorized yet. */
 export type Command =
@@ -7,7 +7,7 @@ export type Command =
   | { kind: 'hosts'; group?: string }
   | {
       kind: 'verb';
-      verb: Verb;
+      verb: ServiceVerb;
       /** The target expression as typed, normalised (`edge-1,edge-2`, `edges`, `all`). */
       target: string;
       /** From flags: `--graceful` (restart), `--deadline 5m` (grace, graceful restart). */

@@ -1,22 +1,18 @@
-import { NAME_PATTERN } from '../../config/schema';
-import { HISTORY_FLAG_NAMES, readHistoryFlags } from './audit/history-filters';
-import type { Command, ParseResult, VerbOptions } from './command';
-import { parseDuration } from './parse-duration';
-import { isFlagLike, splitFlags, type FlagSpecs } from './parse-flags';
+import type { ParseResult } from './command';
+import { isFlagLike, splitFlags } from './parse-flags';
 import { escapeSlackText } from './text/escape-slack-text';
 import { ECHO_MAX_CHARS, inlineCode } from './text/inline-code';
-import { REQUEST_OR_JOB_ID_PATTERN } from './request-id';
 import { suggestName } from './suggest-name';
-import { CANCEL_USAGE, commandUsage, HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, verbUsage } from './usage';
-import { isVerb, type Verb } from './verbs';
-import { parseAbort, parseJobs, parseUpgrade } from './parse-upgrade';
+import { isServiceVerb } from './verbs';
 import { COMMAND_NAMES } from './command-names';
+import { commandRow, isCommandName } from './commands/command-table';
+import { commandUsage } from './commands/command-usage';
+import { checkTarget } from './commands/parse-target';
+
+export { ALL_TARGET } from './commands/parse-target';
 
 /** Longer input is refused before it is looked at (and never echoed). */
 export const MAX_COMMAND_CHARS = 2000;
-
-/** The target word meaning every host. */
-export const ALL_TARGET = 'all';
 
 /** Control characters (newlines included), invisible format characters (zero-width, bidi) and line/paragraph separators. */
 const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
@@ -47,22 +43,8 @@ function nameOf(char: string): string {
   return char === '`' ? 'a backtick' : inlineCode(char);
 }
 
-/** For commands without flags. */
-const NO_FLAGS: FlagSpecs = {};
-
-/** Flags of `/srs history`: `--verb`, `--user`, `--since`, `--limit`, each with a value. */
-const HISTORY_FLAGS: FlagSpecs = Object.fromEntries(HISTORY_FLAG_NAMES.map((name) => [name, { takesValue: true }]));
-
-/** Request ids (`r-<time>-<hex>`) and job ids (a request id, `-`, a host name, maybe `-confirmed`). */
-
-const NAME_RULE = 'names are lowercase letters, digits, `.`, `_` and `-`, at most 63';
-
 function fail(error: string): ParseResult {
   return { ok: false, error };
-}
-
-function ok(command: Command): ParseResult {
-  return { ok: true, command };
 }
 
 /** Lowercases ASCII letters only: a Kelvin sign must not become a `k` and match a host. */
@@ -82,102 +64,14 @@ function words(text: string): string[] {
   return [first, ...glued].map(asciiLower);
 }
 
-/** Checks a target expression; returns it normalised or why it is not one. */
-function checkTarget(target: string): { ok: true; target: string } | { ok: false; error: string } {
-  if (target === ALL_TARGET) return { ok: true, target };
-  const names = target.split(',');
-  if (names.some((n) => n === '')) return { ok: false, error: 'empty name in the target list (check the commas)' };
-  const bad = names.find((n) => !NAME_PATTERN.test(n));
-  if (bad !== undefined) return { ok: false, error: `${inlineCode(bad)} is not a host or group name (${NAME_RULE})` };
-  return { ok: true, target: names.join(',') };
-}
-
-/** Flags each verb accepts. */
-const VERB_FLAGS: Readonly<Partial<Record<Verb, FlagSpecs>>> = {
-  grace: { deadline: { takesValue: true } },
-  restart: { graceful: { takesValue: false }, deadline: { takesValue: true } },
-};
-
-/** Reads a verb's flags into options, or says what is wrong with them. */
-function verbOptions(
-  verb: Verb,
-  flags: ReadonlyMap<string, string | true>,
-): { ok: true; options?: VerbOptions } | { ok: false; error: string } {
-  const options: VerbOptions = {};
-  if (flags.get('graceful') === true) options.graceful = true;
-  const deadline = flags.get('deadline');
-  if (typeof deadline === 'string') {
-    const ms = parseDuration(deadline);
-    if (ms === undefined)
-      return {
-        ok: false,
-        error: `\`--deadline\` takes a duration like \`90s\`, \`5m\` or \`1h\` (at most 24h), not ${inlineCode(deadline)}`,
-      };
-    if (verb === 'restart' && options.graceful !== true) return { ok: false, error: '`--deadline` on `restart` needs `--graceful`' };
-    options.deadlineMs = ms;
-  }
-  return Object.keys(options).length > 0 ? { ok: true, options } : { ok: true };
-}
-
-function parseVerb(verb: Verb, rest: readonly string[]): ParseResult {
-  const usage = verbUsage(verb);
-  const split = splitFlags(rest, VERB_FLAGS[verb] ?? NO_FLAGS);
-  if (!split.ok) return fail(`${split.error}. ${usage}`);
-  const [target, ...extra] = split.positional;
-  if (target === undefined) return fail(`\`${verb}\` needs a target. ${usage}`);
-  if (extra.length > 0) return fail(`give \`${verb}\` one target; separate several hosts with commas (\`edge-1,edge-2\`). ${usage}`);
-  const checked = checkTarget(target);
-  if (!checked.ok) return fail(`${checked.error}. ${usage}`);
-  const opts = verbOptions(verb, split.flags);
-  if (!opts.ok) return fail(`${opts.error}. ${usage}`);
-  return ok({ kind: 'verb', verb, target: checked.target, ...(opts.options ? { options: opts.options } : {}) });
-}
-
-function parseHosts(rest: readonly string[]): ParseResult {
-  const split = splitFlags(rest, NO_FLAGS);
-  if (!split.ok) return fail(`${split.error}. ${HOSTS_USAGE}`);
-  const [group, ...extra] = split.positional;
-  if (extra.length > 0) return fail(`\`hosts\` takes at most one group name. ${HOSTS_USAGE}`);
-  if (group === undefined) return ok({ kind: 'hosts' });
-  if (!NAME_PATTERN.test(group)) return fail(`${inlineCode(group)} is not a group name (${NAME_RULE}). ${HOSTS_USAGE}`);
-  return ok({ kind: 'hosts', group });
-}
-
-function parseHistory(rest: readonly string[]): ParseResult {
-  const split = splitFlags(rest, HISTORY_FLAGS);
-  if (!split.ok) return fail(`${split.error}. ${HISTORY_USAGE}`);
-  const [target, ...extra] = split.positional;
-  if (extra.length > 0)
-    return fail(`give \`history\` at most one target; separate several hosts with commas (\`edge-1,edge-2\`). ${HISTORY_USAGE}`);
-  const read = readHistoryFlags(split.flags);
-  if (!read.ok) return fail(`${read.error}. ${HISTORY_USAGE}`);
-  if (target === undefined) return ok({ kind: 'history', filters: read.filters });
-  const checked = checkTarget(target);
-  if (!checked.ok) return fail(`${checked.error}. ${HISTORY_USAGE}`);
-  return ok({ kind: 'history', target: checked.target, filters: read.filters });
-}
-
-function parseCancel(rest: readonly string[]): ParseResult {
-  const split = splitFlags(rest, NO_FLAGS);
-  if (!split.ok) return fail(`${split.error}. ${CANCEL_USAGE}`);
-  const [id, ...extra] = split.positional;
-  if (id === undefined || extra.length > 0) return fail(`\`cancel\` takes one request or job id. ${CANCEL_USAGE}`);
-  if (!REQUEST_OR_JOB_ID_PATTERN.test(id)) return fail(`${inlineCode(id)} is not a request or job id. ${CANCEL_USAGE}`);
-  return ok({ kind: 'cancel', id });
-}
-
-function parseHelp(rest: readonly string[]): ParseResult {
-  return rest.length === 0 ? ok({ kind: 'help' }) : fail(`\`help\` takes nothing after it. ${HELP_USAGE}`);
-}
-
 function unknownFirstWord(word: string, rest: readonly string[]): ParseResult {
   const usage = commandUsage();
   if (isFlagLike(word)) {
-    const split = splitFlags([word], NO_FLAGS);
+    const split = splitFlags([word], {});
     return fail(`${split.ok ? 'put the command first' : split.error}. ${usage}`);
   }
   const second = rest[0];
-  if (second !== undefined && isVerb(second)) {
+  if (second !== undefined && isServiceVerb(second)) {
     const target = word.length <= ECHO_MAX_CHARS && checkTarget(word).ok ? word : '&lt;target&gt;';
     return fail(`put the verb first: \`/srs ${second} ${target}\`. ${usage}`);
   }
@@ -199,14 +93,8 @@ function parse(text: string): ParseResult {
     );
   }
   const [first, ...rest] = words(text);
-  if (first === undefined || first === 'help') return parseHelp(rest);
-  if (first === 'hosts') return parseHosts(rest);
-  if (first === 'history') return parseHistory(rest);
-  if (first === 'cancel') return parseCancel(rest);
-  if (first === 'upgrade') return parseUpgrade(rest, checkTarget);
-  if (first === 'abort') return parseAbort(rest);
-  if (first === 'jobs') return parseJobs(rest);
-  if (isVerb(first)) return parseVerb(first, rest);
+  if (first === undefined) return commandRow('help').parse(rest);
+  if (isCommandName(first)) return commandRow(first).parse(rest);
   return unknownFirstWord(first, rest);
 }
 

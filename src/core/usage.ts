@@ -1,22 +1,13 @@
-import { COMMAND_NAMES } from './command-names';
 import { escapeSlackText } from './text/escape-slack-text';
-import type { Verb } from './verbs';
+import type { ServiceVerb } from './verbs';
 
 /** The target forms, as usage texts show them. */
 export const TARGET_FORMS = '<host|group|host,host|all>';
 
 /** One verb's usage: `Usage: /srs restart <host|...> [--graceful [--deadline 5m]]`. Slack-escaped (`&lt;`). */
-export function verbUsage(verb: Verb): string {
+export function verbUsage(verb: ServiceVerb): string {
   const flags = verb === 'grace' ? ' [--deadline 5m]' : verb === 'restart' ? ' [--graceful [--deadline 5m]]' : '';
   return escapeSlackText(`Usage: /srs ${verb} ${TARGET_FORMS}${flags}`);
-}
-
-/**
- * The usage when the command itself is not known: every command help lists (from {@link COMMAND_NAMES}), and the
- * target forms verbs take. Slack-escaped (`&lt;`), ready to put in a message.
- */
-export function commandUsage(): string {
-  return escapeSlackText(`Usage: /srs <${COMMAND_NAMES.join('|')}> …; verbs take ${TARGET_FORMS}; \`/srs help\` explains each`);
 }
 
 /** Usage of `/srs hosts`. */

@@ -1,19 +1,32 @@
+/**
+ * The verb names, once: the SRS service verbs a user types, and what a host job runs. Every other verb type derives
+ * from these (the command names from the command table, in `commands/command-table.ts`).
+ */
+
 /** The SRS service verbs the bot can run, in the order help lists them. The allowlist: nothing else reaches a host. */
-export const VERBS = ['status', 'start', 'stop', 'restart', 'reload', 'rotate', 'grace'] as const;
+export const SERVICE_VERBS = ['status', 'start', 'stop', 'restart', 'reload', 'rotate', 'grace'] as const;
 
-/** One SRS service verb. */
-export type Verb = (typeof VERBS)[number];
+/** One SRS service verb (`/srs <verb> <target>`). */
+export type ServiceVerb = (typeof SERVICE_VERBS)[number];
 
-/** Verbs that change a host's state (everything but `status`). */
-export const MUTATING_VERBS: ReadonlySet<Verb> = new Set<Verb>(['start', 'stop', 'restart', 'reload', 'rotate', 'grace']);
+/** A service verb that changes the host's service (all but `status`): what the worker sends to systemd or init.d. */
+export type ServiceChange = Exclude<ServiceVerb, 'status'>;
 
-/** True when `word` is one of {@link VERBS}. */
-export function isVerb(word: string): word is Verb {
-  return (VERBS as readonly string[]).includes(word);
+/** What a host job can do: a service verb, or one host's step of a rolling upgrade (never typed as a verb). */
+export type JobVerb = ServiceVerb | 'upgrade';
+
+/** True when `word` is one of {@link SERVICE_VERBS}. */
+export function isServiceVerb(word: string): word is ServiceVerb {
+  return (SERVICE_VERBS as readonly string[]).includes(word);
+}
+
+/** True when `word` is one of the {@link JobVerb}s. */
+export function isJobVerb(word: string): word is JobVerb {
+  return word === 'upgrade' || isServiceVerb(word);
 }
 
 /** What each verb does, for help texts. */
-export const VERB_DESCRIPTIONS: Readonly<Record<Verb, string>> = {
+export const VERB_DESCRIPTIONS: Readonly<Record<ServiceVerb, string>> = {
   status: 'show whether SRS runs, its version, uptime and clients',
   start: 'start SRS and confirm it is alive and serving',
   stop: 'stop SRS and confirm the process is gone',
@@ -23,10 +36,11 @@ export const VERB_DESCRIPTIONS: Readonly<Record<Verb, string>> = {
   grace: 'graceful quit (SIGQUIT): stop accepting, drain clients, exit',
 };
 
-/** What a host job can do: a service verb, or one host's step of a rolling upgrade (never typed as a verb). */
-export type JobVerb = Verb | 'upgrade';
+/** @deprecated The old name of {@link SERVICE_VERBS} (kept for callers outside the bot: tests, the job processor). */
+export const VERBS = SERVICE_VERBS;
 
-/** True for job verbs that change a host's state. */
-export function mutatesHost(verb: JobVerb): boolean {
-  return verb === 'upgrade' || MUTATING_VERBS.has(verb);
-}
+/** @deprecated The old name of {@link ServiceVerb}. */
+export type Verb = ServiceVerb;
+
+/** @deprecated The old name of {@link isServiceVerb}. */
+export const isVerb = isServiceVerb;

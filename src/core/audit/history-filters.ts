@@ -1,5 +1,5 @@
 import { inlineCode } from '../text/inline-code';
-import { isVerb, VERBS, type Verb } from '../verbs';
+import { isServiceVerb, SERVICE_VERBS, type ServiceVerb } from '../verbs';
 import { parseTimeBound, type TimeBound } from './time-bound';
 
 /** Rows `/srs history` shows by default, and at most. */
@@ -11,7 +11,7 @@ export type HistoryUser = { id: string } | { name: string };
 
 /** The filters of `/srs history` after the target: all optional but the limit. */
 export interface HistoryFilters {
-  verb?: Verb;
+  verb?: ServiceVerb;
   user?: HistoryUser;
   since?: TimeBound;
   limit: number;
@@ -50,7 +50,7 @@ export function readHistoryFlags(
   };
   const verb = text('verb');
   if (verb !== undefined) {
-    if (!isVerb(verb)) return { ok: false, error: `${inlineCode(verb)} is not a verb (one of ${VERBS.join(', ')})` };
+    if (!isServiceVerb(verb)) return { ok: false, error: `${inlineCode(verb)} is not a verb (one of ${SERVICE_VERBS.join(', ')})` };
     filters.verb = verb;
   }
   const user = text('user');

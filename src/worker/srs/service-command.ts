@@ -1,10 +1,10 @@
-import type { Verb } from '../../core/verbs';
+import type { ServiceChange } from '../../core/verbs';
 import type { RemoteCommand } from '../../ports/host-port';
 import type { HostContext } from './host-context';
 import { INITD_SCRIPT, scriptArgv } from './remote-scripts';
 
 /** The service actions the worker runs on a host (`restart` is composed by the worker from stop + start). */
-export type ServiceAction = Exclude<Verb, 'status'>;
+export type ServiceAction = ServiceChange;
 
 /** Actions systemd handles (contract section 1); the others go through the init.d script even on systemd hosts. */
 const SYSTEMCTL_ACTIONS: ReadonlySet<ServiceAction> = new Set<ServiceAction>(['start', 'stop', 'restart', 'reload']);

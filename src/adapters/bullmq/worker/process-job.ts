@@ -1,7 +1,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { HostConfig } from '../../../../config/schema';
 import type { VerbResult } from '../../../core/verb-result';
-import { isVerb, mutatesHost } from '../../../core/verbs';
+import { isVerb } from '../../../core/verbs';
+import { mutatesHost } from '../../../core/commands/command-table';
 import type { HostJob } from '../../../ports/job-queue-port';
 import { recordResult, recordStart } from './job-audit';
 import type { JobContext } from './job-context';

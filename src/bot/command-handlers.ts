@@ -1,0 +1,85 @@
+import type { ChatMessage, Command } from '../core/command';
+import type { CommandName } from '../core/commands/command-table';
+import { needsApproval } from '../core/approval-policy';
+import { listHosts } from '../core/resolve-targets';
+import type { ServiceVerb } from '../core/verbs';
+import { renderHelp, renderHosts } from '../presentation';
+import { abortRollout } from './abort-rollout';
+import { answerHistory } from './answer-history';
+import { cancelJobs } from './cancel-jobs';
+import type { CommandContext, CommandHandler } from './command-context';
+import type { CommandReply } from './command-io';
+import { listJobs } from './list-jobs';
+import { queueVerb } from './queue-verb';
+import { requestPlan } from './request-plan';
+
+/** The command a row's parser produces. */
+type CommandOf<N extends CommandName> = N extends ServiceVerb ? Extract<Command, { kind: 'verb' }> : Extract<Command, { kind: N }>;
+
+/** What the `request.received` record's fate adds to a read-only answer. */
+async function withAuditNote(ctx: CommandContext, message: ChatMessage): Promise<CommandReply> {
+  if (await ctx.received) return { ephemeral: message };
+  return { ephemeral: { text: `${message.text}\n:warning: Audit degraded: this request could not be recorded.` } };
+}
+
+/** A service verb on its resolved hosts: queued at once, or planned for approval when the policy gates it. */
+const runVerb: CommandHandler<Extract<Command, { kind: 'verb' }>> = (ctx) => {
+  const { deps, input, command, hosts, requestId } = ctx;
+  const gated = needsApproval(
+    command.verb,
+    deps.config.hosts.filter((h) => hosts.includes(h.name)),
+    deps.config.approvals,
+  );
+  if (!gated)
+    return queueVerb(deps, input, { requestId, base: ctx.base, command, hosts, received: ctx.received, mutating: ctx.row.changesState });
+  const options = command.options ? { verbOptions: command.options } : {};
+  return requestPlan(deps, input, requestId, { verb: command.verb, target: command.target, hosts, ...options }, ctx.received);
+};
+
+const upgrade: CommandHandler<Extract<Command, { kind: 'upgrade' }>> = ({ deps, input, requestId, command, hosts, received }) =>
+  requestPlan(
+    deps,
+    input,
+    requestId,
+    { verb: 'upgrade', target: command.target, hosts, version: command.version, upgradeOptions: command.options },
+    received,
+  );
+
+const abort: CommandHandler<Extract<Command, { kind: 'abort' }>> = (ctx) =>
+  abortRollout(ctx).catch((err: unknown) => {
+    ctx.deps.logger.error({ requestId: ctx.requestId, err: err instanceof Error ? err.message : String(err) }, 'abort failed');
+    return {
+      ephemeral: { text: ':warning: Could not reach the rollout state (Redis unreachable?); nothing was aborted. Try again in a moment.' },
+    };
+  });
+
+/** Each command's handler, bound to its table row by name: a missing or extra one is a type error. */
+const HANDLERS: { readonly [N in CommandName]: CommandHandler<CommandOf<N>> } = {
+  help: (ctx) => withAuditNote(ctx, renderHelp(ctx.role)),
+  hosts: (ctx) => withAuditNote(ctx, renderHosts(listHosts(ctx.deps.config.hosts, ctx.command.group))),
+  status: runVerb,
+  start: runVerb,
+  stop: runVerb,
+  restart: runVerb,
+  reload: runVerb,
+  rotate: runVerb,
+  grace: runVerb,
+  upgrade,
+  history: (ctx) => answerHistory(ctx.deps, ctx.command),
+  jobs: (ctx) => listJobs(ctx.deps),
+  cancel: cancelJobs,
+  abort,
+};
+
+/**
+ * The handler bound to a command's row. The pipeline calls it with the command the row's parser produced, so the
+ * command's kind is the row's (the cast says what the table guarantees).
+ */
+export function handlerOf(name: CommandName): CommandHandler {
+  return HANDLERS[name] as CommandHandler;
+}
+
+/** True when every command of the table has a handler (a test reads it). */
+export function hasHandler(name: string): boolean {
+  return Object.hasOwn(HANDLERS, name);
+}

@@ -1,0 +1,50 @@
+import type { ParseResult, VerbOptions } from '../command';
+import { parseDuration } from '../parse-duration';
+import { splitFlags, type FlagSpecs } from '../parse-flags';
+import { inlineCode } from '../text/inline-code';
+import { verbUsage } from '../usage';
+import type { ServiceVerb } from '../verbs';
+import { checkTarget } from './parse-target';
+
+/** Flags each verb accepts. */
+const VERB_FLAGS: Readonly<Partial<Record<ServiceVerb, FlagSpecs>>> = {
+  grace: { deadline: { takesValue: true } },
+  restart: { graceful: { takesValue: false }, deadline: { takesValue: true } },
+};
+
+/** Reads a verb's flags into options, or says what is wrong with them. */
+function verbOptions(
+  verb: ServiceVerb,
+  flags: ReadonlyMap<string, string | true>,
+): { ok: true; options?: VerbOptions } | { ok: false; error: string } {
+  const options: VerbOptions = {};
+  if (flags.get('graceful') === true) options.graceful = true;
+  const deadline = flags.get('deadline');
+  if (typeof deadline === 'string') {
+    const ms = parseDuration(deadline);
+    if (ms === undefined)
+      return {
+        ok: false,
+        error: `\`--deadline\` takes a duration like \`90s\`, \`5m\` or \`1h\` (at most 24h), not ${inlineCode(deadline)}`,
+      };
+    if (verb === 'restart' && options.graceful !== true) return { ok: false, error: '`--deadline` on `restart` needs `--graceful`' };
+    options.deadlineMs = ms;
+  }
+  return Object.keys(options).length > 0 ? { ok: true, options } : { ok: true };
+}
+
+/** `<verb> <target> [flags]`: the words after the verb. */
+export function parseVerb(verb: ServiceVerb, rest: readonly string[]): ParseResult {
+  const usage = verbUsage(verb);
+  const split = splitFlags(rest, VERB_FLAGS[verb] ?? {});
+  if (!split.ok) return { ok: false, error: `${split.error}. ${usage}` };
+  const [target, ...extra] = split.positional;
+  if (target === undefined) return { ok: false, error: `\`${verb}\` needs a target. ${usage}` };
+  if (extra.length > 0)
+    return { ok: false, error: `give \`${verb}\` one target; separate several hosts with commas (\`edge-1,edge-2\`). ${usage}` };
+  const checked = checkTarget(target);
+  if (!checked.ok) return { ok: false, error: `${checked.error}. ${usage}` };
+  const opts = verbOptions(verb, split.flags);
+  if (!opts.ok) return { ok: false, error: `${opts.error}. ${usage}` };
+  return { ok: true, command: { kind: 'verb', verb, target: checked.target, ...(opts.options ? { options: opts.options } : {}) } };
+}
