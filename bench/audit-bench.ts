@@ -29,7 +29,7 @@ const SEQUENTIAL = Math.min(20_000, Math.floor(TOTAL * 0.02));
 const CONTENDED = Math.min(100_000, Math.floor(TOTAL * 0.1));
 const HOSTS = Array.from({ length: 50 }, (_, i) => `edge-${String(i + 1).padStart(2, '0')}`);
 const USERS = Array.from({ length: 20 }, (_, i) => `U0USER${String(i + 1).padStart(2, '0')}`);
-const VERBS = [
+const SERVICE_VERBS = [
   'status',
   'status',
   'status',
@@ -64,7 +64,7 @@ const OUTPUT =
 /** The records of one chat request, as the use cases will write them. */
 function* request(n: number): Generator<AuditEventInput> {
   const user = pick(USERS);
-  const verb = pick(VERBS);
+  const verb = pick(SERVICE_VERBS);
   const requestId = `req${n}`;
   const multi = rand(10) === 0;
   const hosts = multi ? Array.from({ length: 5 }, () => pick(HOSTS)).filter((h, i, a) => a.indexOf(h) === i) : [pick(HOSTS)];

@@ -35,12 +35,3 @@ export const VERB_DESCRIPTIONS: Readonly<Record<ServiceVerb, string>> = {
   rotate: 'reopen the log file (SIGUSR1) and confirm it was reopened',
   grace: 'graceful quit (SIGQUIT): stop accepting, drain clients, exit',
 };
-
-/** @deprecated The old name of {@link SERVICE_VERBS} (kept for callers outside the bot: tests, the job processor). */
-export const VERBS = SERVICE_VERBS;
-
-/** @deprecated The old name of {@link ServiceVerb}. */
-export type Verb = ServiceVerb;
-
-/** @deprecated The old name of {@link isServiceVerb}. */
-export const isVerb = isServiceVerb;

@@ -3,7 +3,7 @@ import type { HostJob } from '../../src/ports/job-queue-port';
 import { QUEUE_NAME } from '../../src/adapters/redis/keys';
 import type { AuditPort } from '../../src/ports/audit-port';
 import { ChatopsError, ErrorCode } from '../../src/core/errors';
-import type { Verb } from '../../src/core/verbs';
+import type { ServiceVerb } from '../../src/core/verbs';
 import type { FleetHost } from '../support/fleet';
 import { producerQueue, redisUrlForDb, startWorkers, waitForResults } from '../support/queue-harness';
 import { claimHosts, releaseHosts } from '../support/test-run';
@@ -11,7 +11,7 @@ import { workerHarness, type WorkerHarness } from '../support/worker-harness';
 
 const DB = 2;
 
-function job(requestId: string, host: string, verb: Verb, i: number): HostJob {
+function job(requestId: string, host: string, verb: ServiceVerb, i: number): HostJob {
   return { v: 1, jobId: `${requestId}-${host}-${i}`, requestId, host, verb, requestedBy: 'U1', enqueuedAt: Date.now() };
 }
 
@@ -40,7 +40,7 @@ describe('job queue: two workers, per-host FIFO, results back through Redis', ()
     const workers = startWorkers(h, redisUrlForDb(DB), 2);
     try {
       const host = (hosts[0] as FleetHost).name;
-      const verbs: Verb[] = ['status', 'reload', 'rotate', 'status', 'reload', 'status', 'rotate', 'status', 'reload', 'status'];
+      const verbs: ServiceVerb[] = ['status', 'reload', 'rotate', 'status', 'reload', 'status', 'rotate', 'status', 'reload', 'status'];
       const jobs = verbs.map((v, i) => job('rfifo', host, v, i));
       await queue.enqueue(jobs);
       const events = await waitForResults(redis, 10, 45000);

@@ -3,14 +3,11 @@ import type { RemoteCommand } from '../../ports/host-port';
 import type { HostContext } from './host-context';
 import { INITD_SCRIPT, scriptArgv } from './remote-scripts';
 
-/** The service actions the worker runs on a host (`restart` is composed by the worker from stop + start). */
-export type ServiceAction = ServiceChange;
-
 /** Actions systemd handles (contract section 1); the others go through the init.d script even on systemd hosts. */
-const SYSTEMCTL_ACTIONS: ReadonlySet<ServiceAction> = new Set<ServiceAction>(['start', 'stop', 'restart', 'reload']);
+const SYSTEMCTL_ACTIONS: ReadonlySet<ServiceChange> = new Set<ServiceChange>(['start', 'stop', 'restart', 'reload']);
 
 /** The remote command for a service action: `systemctl ACTION srs` or the install's init.d script. */
-export function serviceCommand(ctx: HostContext, action: ServiceAction, timeoutMs: number): RemoteCommand {
+export function serviceCommand(ctx: HostContext, action: ServiceChange, timeoutMs: number): RemoteCommand {
   const { hostConfig: host } = ctx;
   if (host.serviceManager === 'systemd' && SYSTEMCTL_ACTIONS.has(action)) {
     return { argv: [host.system.systemctl, action, 'srs'], timeoutMs };

@@ -3,7 +3,8 @@ import { stripAnsi, trimOutput } from '../../core/strip-ansi';
 import type { ExecResult } from '../../ports/host-port';
 import type { HostContext } from '../srs/host-context';
 import type { ObservedHost } from '../srs/snapshot';
-import { serviceCommand, type ServiceAction } from '../srs/service-command';
+import type { ServiceChange } from '../../core/verbs';
+import { serviceCommand } from '../srs/service-command';
 
 /** What one verb decided, before the runner adds host, timing and the before snapshot. */
 export interface VerbStep {
@@ -28,7 +29,7 @@ export interface ServiceRun {
 }
 
 /** Runs `systemctl ACTION srs` or the init.d script with ACTION. */
-export async function runService(ctx: HostContext, action: ServiceAction, timeoutMs = ctx.commandTimeoutMs): Promise<ServiceRun> {
+export async function runService(ctx: HostContext, action: ServiceChange, timeoutMs = ctx.commandTimeoutMs): Promise<ServiceRun> {
   await ctx.checkpoint?.mark(action);
   const exec = await ctx.ssh.exec(ctx.target, serviceCommand(ctx, action, timeoutMs));
   ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { NAME_PATTERN } from '../../../config/schema';
 import { parseCommand } from '../../../src/core/parse-command';
 import { resolveTargets } from '../../../src/core/resolve-targets';
-import { VERBS } from '../../../src/core/verbs';
+import { SERVICE_VERBS } from '../../../src/core/verbs';
 
 const INVENTORY = [
   { name: 'edge-1', groups: ['edges', 'prod'] },
@@ -12,7 +12,7 @@ const INVENTORY = [
   { name: 'lab', groups: [] },
 ];
 const NAMES = INVENTORY.map((h) => h.name);
-const WORDS = [...NAMES, 'edges', 'prod', 'origins', 'all', 'help', 'hosts', ...VERBS];
+const WORDS = [...NAMES, 'edges', 'prod', 'origins', 'all', 'help', 'hosts', ...SERVICE_VERBS];
 const SHELL = [
   ';',
   '|',
@@ -84,7 +84,7 @@ const targetExpr = fc
   .chain((names) => fc.constantFrom(',', ', ', ' ,', ',,', ' ').map((sep) => names.join(sep)));
 const shellJunk = fc.array(fc.constantFrom(...SHELL), { maxLength: 8 }).map((parts) => parts.join(''));
 const unicode = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 }));
-const verbWord = fc.oneof(fc.constantFrom(...VERBS, 'help', 'hosts', 'RESTART', 'Status'), nearMiss);
+const verbWord = fc.oneof(fc.constantFrom(...SERVICE_VERBS, 'help', 'hosts', 'RESTART', 'Status'), nearMiss);
 const command = fc
   .tuple(
     fc.constantFrom('', ' ', '  '),
@@ -96,7 +96,7 @@ const command = fc
   .map((parts) => parts.join(''));
 const validCommand = fc
   .tuple(
-    fc.constantFrom(...VERBS),
+    fc.constantFrom(...SERVICE_VERBS),
     fc.array(fc.constantFrom(...NAMES, 'edges', 'prod', 'origins', 'all'), { minLength: 1, maxLength: 4 }),
     fc.constantFrom(',', ', ', ' , '),
   )
@@ -164,7 +164,7 @@ describe('parseCommand / resolveTargets properties', () => {
           check(/^[a-z0-9._,-]+$/.test(c.target), `upgrade target ${JSON.stringify(c.target)}`);
           return;
         }
-        check((VERBS as readonly string[]).includes(c.verb), `verb ${JSON.stringify(c.verb)}`);
+        check((SERVICE_VERBS as readonly string[]).includes(c.verb), `verb ${JSON.stringify(c.verb)}`);
         check(
           /^[a-z0-9._,-]+$/.test(c.target) && c.target.split(',').every((p) => NAME_PATTERN.test(p)),
           `target ${JSON.stringify(c.target)}`,

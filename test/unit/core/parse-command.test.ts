@@ -1,6 +1,6 @@
 import { parseCommand, MAX_COMMAND_CHARS } from '../../../src/core/parse-command';
 import { splitFlags } from '../../../src/core/parse-flags';
-import { VERBS } from '../../../src/core/verbs';
+import { SERVICE_VERBS } from '../../../src/core/verbs';
 
 function error(text: string): string {
   const r = parseCommand(text);
@@ -9,7 +9,7 @@ function error(text: string): string {
 }
 
 describe('parseCommand: grammar', () => {
-  it.each(VERBS.map((v) => [v]))('parses `%s <target>`', (verb) => {
+  it.each(SERVICE_VERBS.map((v) => [v]))('parses `%s <target>`', (verb) => {
     expect(parseCommand(`${verb} edge-3`)).toEqual({ ok: true, command: { kind: 'verb', verb, target: 'edge-3' } });
   });
 

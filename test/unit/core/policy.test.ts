@@ -1,7 +1,7 @@
 import type { SlackConfig } from '../../../config/schema';
 import type { Command, Role } from '../../../src/core/command';
 import { allowedCommands, authorize, commandName, roleOf } from '../../../src/core/policy';
-import { VERBS } from '../../../src/core/verbs';
+import { SERVICE_VERBS } from '../../../src/core/verbs';
 
 const SLACK: SlackConfig = {
   allowedChannels: [],
@@ -13,7 +13,7 @@ const COMMANDS: Command[] = [
   { kind: 'help' },
   { kind: 'hosts' },
   { kind: 'hosts', group: 'edges' },
-  ...VERBS.map((verb): Command => ({ kind: 'verb', verb, target: 'all' })),
+  ...SERVICE_VERBS.map((verb): Command => ({ kind: 'verb', verb, target: 'all' })),
 ];
 
 describe('roleOf', () => {
@@ -84,7 +84,7 @@ describe('authorize: channels', () => {
 describe('allowedCommands', () => {
   it('grows with the role', () => {
     expect(allowedCommands('viewer')).toEqual(['help', 'hosts', 'status']);
-    expect(allowedCommands('operator')).toEqual(['help', 'hosts', ...VERBS, 'upgrade']);
+    expect(allowedCommands('operator')).toEqual(['help', 'hosts', ...SERVICE_VERBS, 'upgrade']);
     expect(allowedCommands('admin')).toEqual(expect.arrayContaining([...allowedCommands('operator')]));
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { editDistance, suggestName } from '../../../src/core/suggest-name';
-import { VERBS } from '../../../src/core/verbs';
+import { SERVICE_VERBS } from '../../../src/core/verbs';
 
 describe('editDistance', () => {
   it.each([
@@ -33,15 +33,15 @@ describe('editDistance', () => {
 
 describe('suggestName', () => {
   it('suggests close names only', () => {
-    expect(suggestName('restrat', VERBS)).toBe('restart');
-    expect(suggestName('stat', VERBS)).toBe('start');
-    expect(suggestName('stauts', VERBS)).toBe('status');
-    expect(suggestName('RELAOD', VERBS)).toBe('reload');
-    expect(suggestName('statusedge-3', VERBS)).toBe('status'); // a prefix
+    expect(suggestName('restrat', SERVICE_VERBS)).toBe('restart');
+    expect(suggestName('stat', SERVICE_VERBS)).toBe('start');
+    expect(suggestName('stauts', SERVICE_VERBS)).toBe('status');
+    expect(suggestName('RELAOD', SERVICE_VERBS)).toBe('reload');
+    expect(suggestName('statusedge-3', SERVICE_VERBS)).toBe('status'); // a prefix
     expect(suggestName('edge', ['edge-1', 'edges'])).toBe('edges');
-    expect(suggestName('xyz', VERBS)).toBeUndefined();
+    expect(suggestName('xyz', SERVICE_VERBS)).toBeUndefined();
     expect(suggestName('ab', ['xy'])).toBeUndefined();
-    expect(suggestName('', VERBS)).toBeUndefined();
+    expect(suggestName('', SERVICE_VERBS)).toBeUndefined();
   });
 
   it('never suggests the word itself, prefers the smallest distance, then the first candidate', () => {

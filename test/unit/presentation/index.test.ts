@@ -1,5 +1,5 @@
 import type { VerbResult } from '../../../src/core/verb-result';
-import { VERB_DESCRIPTIONS, VERBS } from '../../../src/core/verbs';
+import { VERB_DESCRIPTIONS, SERVICE_VERBS } from '../../../src/core/verbs';
 import { listHosts } from '../../../src/core/list-hosts';
 import {
   HOST_RESULT_MAX_CHARS,
@@ -57,7 +57,7 @@ describe('renderHelp', () => {
 
   it.each(['operator', 'admin'] as const)('%s: every verb with its description', (role) => {
     const m = renderHelp(role);
-    for (const v of VERBS)
+    for (const v of SERVICE_VERBS)
       expect(m.text).toMatch(new RegExp(`\`/srs ${v} &lt;target&gt;[^\`]*\`: ${VERB_DESCRIPTIONS[v].replace(/[()]/g, '\\$&')}`));
     expect(m.text).toContain('`/srs restart &lt;target&gt; [--graceful [--deadline 5m]]`');
     expect(m.text).toContain('`/srs grace &lt;target&gt; [--deadline 5m]`');

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { HostConfig } from '../../../../config/schema';
 import type { VerbResult } from '../../../core/verb-result';
-import { isVerb } from '../../../core/verbs';
+import { isServiceVerb } from '../../../core/verbs';
 import { mutatesHost } from '../../../core/commands/command-table';
 import type { HostJob } from '../../../ports/job-queue-port';
 import { recordResult, recordStart } from './job-audit';
@@ -17,7 +17,7 @@ import { waitForTurn } from './wait-for-turn';
 export async function processJob(ctx: JobContext, job: Job<HostJob>, token?: string): Promise<VerbResult> {
   const data = job.data;
   const host = ctx.hostsByName.get(data.host);
-  if (data.v !== 1 || !(isVerb(data.verb) || (data.verb === 'upgrade' && data.options?.upgrade !== undefined))) {
+  if (data.v !== 1 || !(isServiceVerb(data.verb) || (data.verb === 'upgrade' && data.options?.upgrade !== undefined))) {
     throw new UnrecoverableError(`job ${job.id ?? '?'} is not a v1 verb job`);
   }
   if (host === undefined) return answerNoSuchHost(ctx, data);
