@@ -28,6 +28,11 @@ export interface CommandContext<C extends Command = Command> {
    * by the pipeline; the reply to give is returned. Undefined: allowed.
    */
   authorize: (state: AccessState) => Promise<CommandReply | undefined>;
+  /**
+   * Refuses what the handler found wrong in the command once it read it further (a `history` target or filter that
+   * does not resolve): recorded by the pipeline (`request.invalid`, with `data`), answered with the usage error.
+   */
+  invalid: (reason: string, data?: Record<string, unknown>) => Promise<CommandReply>;
 }
 
 /** A command's handler: what the table's row does once the pipeline let it through. */

@@ -65,7 +65,7 @@ const HANDLERS: { readonly [N in CommandName]: CommandHandler<CommandOf<N>> } = 
   rotate: runVerb,
   grace: runVerb,
   upgrade,
-  history: (ctx) => answerHistory(ctx.deps, ctx.command),
+  history: (ctx) => answerHistory(ctx.deps, ctx.command, ctx.invalid),
   jobs: (ctx) => listJobs(ctx.deps),
   cancel: cancelJobs,
   abort,

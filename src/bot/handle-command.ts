@@ -81,6 +81,14 @@ function contextOf(r: Request, command: Command, row: CommandRow<CommandName>, r
       const verdict = authorizeRow(actor, row, state);
       return verdict.allowed ? undefined : deny(r, command, verdict.reason, verdict.text);
     },
+    invalid: async (reason, data = {}) => {
+      await recordRefusal(
+        r.deps,
+        { ...r.base, type: 'request.invalid', data: { ...data, reason, command: commandFields(command).data } },
+        r.received,
+      );
+      return { ephemeral: renderUsageError(reason) };
+    },
   };
   return ctx;
 }

@@ -68,4 +68,13 @@ describe('the command pipeline records every refusal after the request', () => {
       command: { kind: 'cancel', id: record.requestId },
     });
   });
+
+  it('history of an unknown host: refused by its handler through the pipeline, request.invalid with the target', async () => {
+    const h = harness();
+    const reply = await handleCommand(h.deps, { userId: 'U0VIEW001', channelId: 'C0OPS0001', text: 'history edge-9' });
+    expect(reply.ephemeral.text).toMatch(/^:warning: .*edge-9/);
+    expect(h.types()).toEqual(['request.received', 'request.invalid']);
+    expect(h.audit.records[1]?.data).toMatchObject({ target: 'edge-9', command: { kind: 'history', target: 'edge-9' } });
+    expect(h.audit.records[1]?.data.reason).toMatch(/edge-9/);
+  });
 });
