@@ -58,17 +58,7 @@ export async function startBotRuntime(o: {
   const paced = new PacedChat(o.chat);
   const metrics = o.metrics ?? noopMetrics;
   const file = auditFileSink(o.config);
-  const { channel: anchorChannel, everyMs, settleMs } = o.config.audit.anchors;
-  // The chain head published outside Redis: the audit channel and the audit file (docs/AUDIT-FORMAT.md, anchors).
-  const anchors = new AnchorPublisher({
-    source: new RedisAnchorSource(producer),
-    sinks: [...(anchorChannel !== undefined ? [chatAnchorSink(paced, anchorChannel)] : []), ...(file !== undefined ? [file] : [])],
-    logger: o.logger,
-    metrics,
-    now: () => Date.now(),
-    everyMs,
-    settleMs,
-  });
+  const anchors = anchorPublisher(o, new RedisAnchorSource(producer), paced, metrics, file);
   const deps: BotDeps = {
     config: o.config,
     chat: paced,
@@ -104,36 +94,14 @@ export async function startBotRuntime(o: {
     .append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } })
     .catch(() => o.logger.error('audit: bot start not recorded'));
   anchors.start();
-  // Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
-  // every bot replica sweeps; each step happens once.
-  let sweeping = false;
-  const sweeper = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    sweep(deps)
-      .catch((err: unknown) => o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed; retried'))
-      .finally(() => {
-        sweeping = false;
-      });
-  }, o.expirySweepMs ?? 5000);
+  const stopSweeping = startSweeper(deps, o.logger, o.expirySweepMs ?? 5000);
   const control = new RedisGraceControl(producer);
   return {
     deps,
     onCommand: (input) => handleCommand(deps, input),
-    onAction: (input) =>
-      handleButton({ ...deps, control }, input).catch((err: unknown) => {
-        o.logger.error(
-          { action: input.actionId, user: input.userId, err: err instanceof Error ? err.message : String(err) },
-          'button press failed',
-        );
-        return {
-          ephemeral: {
-            text: ':warning: That press could not be handled (Redis or Slack unreachable?); nothing more was done. Press again in a moment.',
-          },
-        };
-      }),
+    onAction: (input) => pressButton({ ...deps, control }, input, o.logger),
     close: async () => {
-      clearInterval(sweeper);
+      stopSweeping();
       await deps.audit
         .append({ type: 'process.stopped', actor, data: { kind: 'bot' } })
         .catch(() => o.logger.error('audit: bot stop not recorded'));
@@ -144,4 +112,57 @@ export async function startBotRuntime(o: {
       producer.disconnect();
     },
   };
+}
+
+/** The chain head published outside Redis: the audit channel and the audit file (docs/AUDIT-FORMAT.md, anchors). */
+function anchorPublisher(
+  o: { config: Config; logger: Logger },
+  source: RedisAnchorSource,
+  chat: ChatPort,
+  metrics: MetricsPort,
+  file: ReturnType<typeof auditFileSink>,
+): AnchorPublisher {
+  const { channel, everyMs, settleMs } = o.config.audit.anchors;
+  return new AnchorPublisher({
+    source,
+    sinks: [...(channel !== undefined ? [chatAnchorSink(chat, channel)] : []), ...(file !== undefined ? [file] : [])],
+    logger: o.logger,
+    metrics,
+    now: () => Date.now(),
+    everyMs,
+    settleMs,
+  });
+}
+
+/**
+ * Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
+ * every bot replica sweeps every `everyMs`; each step happens once. Returns the stop.
+ */
+function startSweeper(deps: BotDeps, logger: Logger, everyMs: number): () => void {
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep(deps)
+      .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed; retried'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, everyMs);
+  return () => clearInterval(sweeper);
+}
+
+/** A button press through its pipeline; one that fails on Redis or Slack is logged and answered, never lost silently. */
+function pressButton(deps: Parameters<typeof handleButton>[0], input: ActionInput, logger: Logger): Promise<ActionReply> {
+  return handleButton(deps, input).catch((err: unknown) => {
+    logger.error(
+      { action: input.actionId, user: input.userId, err: err instanceof Error ? err.message : String(err) },
+      'button press failed',
+    );
+    return {
+      ephemeral: {
+        text: ':warning: That press could not be handled (Redis or Slack unreachable?); nothing more was done. Press again in a moment.',
+      },
+    };
+  });
 }
