@@ -9,7 +9,7 @@ import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
 import { deliverSurveyResult } from './present-plan';
 import { claimOnce } from './claim-once';
-import { deliverRolloutEvent } from './advance-rollout';
+import { deliverRolloutEvent } from './rollout/deliver-rollout-event';
 
 export { NotReadyError } from './not-ready-error';
 

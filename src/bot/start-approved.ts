@@ -5,7 +5,7 @@ import { hostJobs } from './host-jobs';
 import type { BotDeps } from './bot-deps';
 import { closeRequest } from './present-plan';
 import { recordAudit } from './record-audit';
-import { startRollout } from './advance-rollout';
+import { startRollout } from './rollout/advance-rollout';
 
 /**
  * Runs an approved plan: an upgrade starts its rollout; a gated verb queues its jobs (one per host, exactly the

@@ -1,5 +1,5 @@
 import type { BotDeps } from './bot-deps';
-import { advanceRollout } from './advance-rollout';
+import { advanceRollout } from './rollout/advance-rollout';
 import { expireDueApprovals } from './close-approval';
 import { startApproved } from './start-approved';
 

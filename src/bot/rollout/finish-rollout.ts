@@ -1,0 +1,96 @@
+import type { RolloutRecord } from '../../core/rollout/rollout-record';
+import { escapeSlackText } from '../../core/text/escape-slack-text';
+import { plural } from '../../core/text/plural';
+import { renderRequestParent, summarizeResults } from '../../presentation';
+import type { BotDeps } from '../bot-deps';
+import { claimOnce } from '../claim-once';
+import { recordAudit } from '../record-audit';
+import { auditBase, showStatus } from './status-message';
+
+/** The hosts a rollout never started on (pending or queued when it ended). */
+export function untouchedOf(r: RolloutRecord): string[] {
+  return r.plan.hosts.filter((h) => ['pending', 'queued'].includes(r.hosts[h.name]?.stage ?? 'pending')).map((h) => h.name);
+}
+
+/** Ends the rollout: state, final status message, a reply saying what every host is now, the request's summary. */
+export async function finishRollout(
+  deps: BotDeps,
+  id: string,
+  parentTs: string,
+  to: 'done' | 'halted' | 'aborted',
+  reason: string | undefined,
+): Promise<void> {
+  // Idempotent: the state moves once (and is audited then); the messages are claimed, so a retried delivery
+  // (chat down) posts what is missing and never twice.
+  const moved = await deps.rollouts.transition(id, ['running', 'aborting'], to, {
+    endedAt: deps.now(),
+    ...(reason !== undefined ? { reason } : {}),
+  });
+  const r = await deps.rollouts.get(id);
+  const req = await deps.requests.get(id);
+  if (!r || !req || r.state !== to) return;
+  const { plan } = r;
+  const why = r.reason ?? reason ?? '';
+  if (moved) {
+    await recordAudit(deps, {
+      ...auditBase(plan),
+      type: to === 'done' ? 'rollout.done' : to === 'halted' ? 'rollout.halted' : 'rollout.aborted',
+      data: {
+        reason: why || null,
+        hosts: Object.fromEntries(
+          plan.hosts.map((h) => [
+            h.name,
+            { stage: r.hosts[h.name]?.stage ?? 'pending', version: r.hosts[h.name]?.version ?? h.from ?? null },
+          ]),
+        ),
+      },
+    });
+  }
+  const text = finalReport(r, to, why);
+  await claimOnce(deps, id, 'rollout-final', () => deps.chat.post(plan.channelId, { text }, parentTs));
+  await showStatus(deps, id, parentTs, true);
+  const summary = summarizeResults(req.results, plan.hosts.length);
+  const ended = to === 'done' ? summary.text : `${to}: ${summary.text}`;
+  await deps.chat.update(
+    plan.channelId,
+    parentTs,
+    renderRequestParent({
+      requestId: id,
+      userId: plan.requestedBy,
+      verb: 'upgrade',
+      hosts: plan.hosts.map((h) => h.name),
+      state: 'done',
+      summary: to === 'done' ? summary : ended,
+      elapsedMs: deps.now() - r.startedAt,
+    }),
+  );
+  if (await deps.requests.markDone(id)) {
+    await recordAudit(deps, {
+      ...auditBase(plan),
+      actor: plan.requestedBy,
+      type: 'request.done',
+      data: { threadTs: parentTs, summary: ended, hosts: plan.hosts.length },
+    });
+  }
+}
+
+/** The rollout's last reply: how it ended, then what every host is now (untouched, done, failed) and runs. */
+function finalReport(r: RolloutRecord, to: 'done' | 'halted' | 'aborted', why: string): string {
+  const { plan } = r;
+  const states = plan.hosts.map((h) => {
+    const s = r.hosts[h.name];
+    const stage = s?.stage ?? 'pending';
+    return `\`${escapeSlackText(h.name)}\` ${stage === 'pending' || stage === 'queued' ? 'untouched' : stage}, runs ${escapeSlackText(s?.version ?? h.from ?? '?')}`;
+  });
+  const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed').map((h) => h.name);
+  const version = escapeSlackText(plan.version ?? '?');
+  let head: string;
+  if (to === 'done')
+    head =
+      failed.length === 0
+        ? `:white_check_mark: Rollout done: every host runs ${version}`
+        : `:warning: Rollout done with ${plural(failed.length, 'failed host')} within the budget of ${plan.failureBudget} (${failed.join(', ')}): the others run ${version}`;
+  else if (to === 'halted') head = `:octagonal_sign: Rollout HALTED: ${escapeSlackText(why)}`;
+  else head = `:no_entry_sign: Rollout aborted: ${escapeSlackText(why)}`;
+  return `${head}\n${states.join('\n')}`;
+}
