@@ -153,48 +153,10 @@ export function buildPlan(input: PlanInput, config: PlanConfig): { ok: true; pla
   const byName = new Map(config.hosts.map((h) => [h.name, h]));
   const upgrade = input.verb === 'upgrade';
   const batchSize = upgrade ? (input.upgradeOptions?.batchSize ?? config.upgrade.batchSize) : resolved.hosts.length;
-  const skipped: Plan['skipped'] = [];
-  const run: PlanHost[] = [];
-  const problems: string[] = [];
-  const unpinned: string[] = [];
-  for (const name of resolved.hosts) {
-    const h = surveyed(name, input.survey.get(name), 0);
-    const conf = byName.get(name);
-    if (conf !== undefined) h.identity = hostIdentity(conf, config.ssh.user, input.hostKeys.get(name));
-    if (h.identity?.hostKey === NO_PINNED_KEY) unpinned.push(name);
-    if (upgrade) {
-      const why = notUpgradable(h);
-      if (why !== undefined) {
-        problems.push(why);
-        continue;
-      }
-      if (h.from === input.version) {
-        skipped.push({ name, reason: `already runs ${input.version ?? ''}` });
-        continue;
-      }
-    }
-    h.batch = Math.floor(run.length / batchSize);
-    run.push(h);
-  }
-  if (unpinned.length > 0) {
-    const shown = unpinned.slice(0, 8).map(escapeSlackText).join(', ') + (unpinned.length > 8 ? `, +${unpinned.length - 8} more` : '');
-    return {
-      ok: false,
-      error: `no pinned host key for ${shown} in \`ssh.knownHostsPath\` (or the bot cannot read that file): an approval is bound to each host's pinned key. Pin it with \`srs-chatops doctor --trust-new\` after checking its fingerprint, and give the bot read access to the file`,
-    };
-  }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 8).join('; ') + (problems.length > 8 ? `; +${problems.length - 8} more` : '');
-    return {
-      ok: false,
-      error: `cannot plan the upgrade: ${shown}. Every host must be running with its API answering; fix it or leave it out of the target`,
-    };
-  }
-  if (run.length === 0)
-    return {
-      ok: false,
-      error: `nothing to do: every host of ${escapeSlackText(input.target)} already runs ${escapeSlackText(input.version ?? '')}`,
-    };
+  const sorted = sortHosts(input, config, resolved.hosts, byName, batchSize);
+  const error = refusalOf(input, sorted);
+  if (error !== undefined) return { ok: false, error };
+  const { run, skipped } = sorted;
   const planHosts = run.map((h) => byName.get(h.name)).filter((h): h is HostConfig => h !== undefined);
   const body = {
     v: 1 as const,
@@ -228,6 +190,62 @@ export function buildPlan(input: PlanInput, config: PlanConfig): { ok: true; pla
     hash: planHash(body),
   };
   return { ok: true, plan };
+}
+
+/** The target's hosts sorted for a plan: those to run (in batches), those skipped, those that stop it. */
+interface SortedHosts {
+  run: PlanHost[];
+  skipped: Plan['skipped'];
+  /** Why an upgrade cannot be planned on a host. */
+  problems: string[];
+  /** Hosts with no pinned key (an approval is bound to it). */
+  unpinned: string[];
+}
+
+/** Each host with its survey and identity: cut into batches, skipped (already at the version) or a problem. */
+function sortHosts(
+  input: PlanInput,
+  config: PlanConfig,
+  names: readonly string[],
+  byName: ReadonlyMap<string, HostConfig>,
+  batchSize: number,
+): SortedHosts {
+  const out: SortedHosts = { run: [], skipped: [], problems: [], unpinned: [] };
+  for (const name of names) {
+    const h = surveyed(name, input.survey.get(name), 0);
+    const conf = byName.get(name);
+    if (conf !== undefined) h.identity = hostIdentity(conf, config.ssh.user, input.hostKeys.get(name));
+    if (h.identity?.hostKey === NO_PINNED_KEY) out.unpinned.push(name);
+    if (input.verb === 'upgrade') {
+      const why = notUpgradable(h);
+      if (why !== undefined) {
+        out.problems.push(why);
+        continue;
+      }
+      if (h.from === input.version) {
+        out.skipped.push({ name, reason: `already runs ${input.version ?? ''}` });
+        continue;
+      }
+    }
+    h.batch = Math.floor(out.run.length / batchSize);
+    out.run.push(h);
+  }
+  return out;
+}
+
+/** Why no plan can be made (a host with no pinned key, a host not upgradable, nothing to do), or undefined. */
+function refusalOf(input: PlanInput, { run, problems, unpinned }: SortedHosts): string | undefined {
+  if (unpinned.length > 0) {
+    const shown = unpinned.slice(0, 8).map(escapeSlackText).join(', ') + (unpinned.length > 8 ? `, +${unpinned.length - 8} more` : '');
+    return `no pinned host key for ${shown} in \`ssh.knownHostsPath\` (or the bot cannot read that file): an approval is bound to each host's pinned key. Pin it with \`srs-chatops doctor --trust-new\` after checking its fingerprint, and give the bot read access to the file`;
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 8).join('; ') + (problems.length > 8 ? `; +${problems.length - 8} more` : '');
+    return `cannot plan the upgrade: ${shown}. Every host must be running with its API answering; fix it or leave it out of the target`;
+  }
+  if (run.length === 0)
+    return `nothing to do: every host of ${escapeSlackText(input.target)} already runs ${escapeSlackText(input.version ?? '')}`;
+  return undefined;
 }
 
 /**
