@@ -73,25 +73,9 @@ async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, su
     correlationId: record.requestId,
     verb: record.verb,
   };
-  const built = buildPlan(
-    {
-      ...spec,
-      id: record.requestId,
-      requestedBy: record.userId,
-      channelId: record.channelId,
-      survey,
-      hostKeys: deps.hostKeys(),
-      now: deps.now(),
-    },
-    deps.config,
-  );
-  let refusal: string | undefined;
-  if (!built.ok) refusal = built.error;
-  else if (built.plan.approvers.length < built.plan.requiredApprovals) {
-    refusal = `nobody can approve it: it needs ${plural(built.plan.requiredApprovals, 'approver')} for every host other than you, and \`approvals.approvers\` lists ${built.plan.approvers.length}. Ask an admin`;
-  }
-  if (refusal !== undefined || !built.ok) {
-    const why = refusal ?? 'no plan';
+  const built = planOrRefusal(deps, record, spec, survey);
+  if (!built.ok) {
+    const why = built.error;
     await deps.chat.post(record.channelId, { text: `:no_entry: Not planned: ${why}. Nothing was run.` }, parentTs);
     await recordAudit(deps, { ...audit, type: 'request.failed', data: { reason: why, stage: 'plan' } });
     await closeRequest(deps, record, parentTs, `not planned: ${why.slice(0, 150)}`, { stage: 'plan' });
@@ -110,34 +94,63 @@ async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, su
       await deps.approvals.setCard(plan.id, cardTs);
     });
   }
-  if (created)
-    await recordAudit(deps, {
-      ...audit,
-      type: 'approval.requested',
-      data: {
-        planHash: plan.hash,
-        version: plan.version ?? null,
-        hosts: plan.hosts.map((h) => ({
-          name: h.name,
-          batch: h.batch,
-          from: h.from ?? null,
-          clients: h.clients ?? null,
-          publishers: h.publishers ?? null,
-          identity: h.identity ?? null,
-        })),
-        skipped: plan.skipped,
-        batchSize: plan.batchSize,
-        failureBudget: plan.failureBudget,
-        rollback: plan.rollback,
-        requiredApprovals: plan.requiredApprovals,
-        approvers: plan.approvers,
-        expiresAt: new Date(plan.expiresAt).toISOString(),
-        install: plan.install ?? null,
-      },
-    });
+  if (created) await recordAudit(deps, { ...audit, type: 'approval.requested', data: approvalRequestedData(plan) });
   await deps.chat.update(
     record.channelId,
     parentTs,
     renderParentOf(record, { state: 'awaiting', note: awaitingNote(plan, rec.approvedBy), hosts: plan.hosts.map((h) => h.name) }),
   );
+}
+
+/** The plan built from the survey, or why there is none (no plan, or nobody who could approve it). */
+function planOrRefusal(
+  deps: BotDeps,
+  record: RequestHead['record'],
+  spec: NonNullable<RequestHead['record']['plan']>,
+  survey: Map<string, HostSnapshot>,
+): ReturnType<typeof buildPlan> {
+  const built = buildPlan(
+    {
+      ...spec,
+      id: record.requestId,
+      requestedBy: record.userId,
+      channelId: record.channelId,
+      survey,
+      hostKeys: deps.hostKeys(),
+      now: deps.now(),
+    },
+    deps.config,
+  );
+  if (built.ok && built.plan.approvers.length < built.plan.requiredApprovals) {
+    const { plan } = built;
+    return {
+      ok: false,
+      error: `nobody can approve it: it needs ${plural(plan.requiredApprovals, 'approver')} for every host other than you, and \`approvals.approvers\` lists ${plan.approvers.length}. Ask an admin`,
+    };
+  }
+  return built;
+}
+
+/** What `approval.requested` records: the plan as the approvers see it, hosts with their identity. */
+function approvalRequestedData(plan: Plan): Record<string, unknown> {
+  return {
+    planHash: plan.hash,
+    version: plan.version ?? null,
+    hosts: plan.hosts.map((h) => ({
+      name: h.name,
+      batch: h.batch,
+      from: h.from ?? null,
+      clients: h.clients ?? null,
+      publishers: h.publishers ?? null,
+      identity: h.identity ?? null,
+    })),
+    skipped: plan.skipped,
+    batchSize: plan.batchSize,
+    failureBudget: plan.failureBudget,
+    rollback: plan.rollback,
+    requiredApprovals: plan.requiredApprovals,
+    approvers: plan.approvers,
+    expiresAt: new Date(plan.expiresAt).toISOString(),
+    install: plan.install ?? null,
+  };
 }
