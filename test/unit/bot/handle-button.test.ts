@@ -1,38 +1,9 @@
-import { MemoryAuditStore } from '../../../src/adapters/audit/memory-audit-store';
-import { createLogger } from '../../../src/adapters/logger';
-import type { ButtonDeps } from '../../../src/bot/button-context';
+import { aliceRequest, pipelineFixture } from '../../support/bot/pipeline-fixture';
 import { handleButton } from '../../../src/bot/handle-button';
 import { GRACE_ACTIONS } from '../../../src/core/grace/grace-actions';
 
-const record = {
-  v: 1 as const,
-  requestId: 'r-mx51t6mp-b199cb',
-  userId: 'U0ALICE01',
-  channelId: 'C0OPS0001',
-  verb: 'stop' as const,
-  hosts: ['edge-1'],
-  text: 'stop edge-1',
-  createdAt: 0,
-};
-
-function harness() {
-  const audit = new MemoryAuditStore();
-  const deps = {
-    config: {
-      slack: { roles: { admin: [], operator: ['U0OPS0001'], viewer: ['U0VIEW001', 'U0ALICE01'] }, allowedChannels: [] },
-      hosts: [{ name: 'edge-1', groups: ['edges'] }],
-      approvals: { gated: [], approvers: {}, required: {} },
-    },
-    requests: { head: () => Promise.resolve({ record, done: false }), get: () => Promise.resolve(undefined) },
-    chat: { update: () => Promise.resolve() },
-    audit,
-    logger: createLogger('test'),
-    now: () => 0,
-    control: { send: () => Promise.resolve() },
-  } as unknown as ButtonDeps;
-  const types = () => audit.records.map((r) => r.type);
-  return { deps, audit, types };
-}
+const record = aliceRequest;
+const harness = pipelineFixture;
 
 describe('the button pipeline routes by the button table and records every refusal', () => {
   const value = JSON.stringify({ requestId: record.requestId, jobId: `${record.requestId}-edge-1`, host: 'edge-1' });

@@ -1,37 +1,8 @@
-import { MemoryAuditStore } from '../../../src/adapters/audit/memory-audit-store';
-import { createLogger } from '../../../src/adapters/logger';
-import type { BotDeps } from '../../../src/bot/bot-deps';
+import { aliceRequest, pipelineFixture } from '../../support/bot/pipeline-fixture';
 import { handleCommand } from '../../../src/bot/handle-command';
 
-const record = {
-  v: 1 as const,
-  requestId: 'r-mx51t6mp-b199cb',
-  userId: 'U0ALICE01',
-  channelId: 'C0OPS0001',
-  verb: 'stop' as const,
-  hosts: ['edge-1'],
-  text: 'stop edge-1',
-  createdAt: 0,
-};
-
-function harness() {
-  const audit = new MemoryAuditStore();
-  const deps = {
-    config: {
-      slack: { roles: { admin: [], operator: ['U0OPS0001'], viewer: ['U0VIEW001', 'U0ALICE01'] }, allowedChannels: [] },
-      hosts: [{ name: 'edge-1', groups: ['edges'] }],
-      approvals: { gated: [], approvers: {}, required: {} },
-    },
-    requests: { head: () => Promise.resolve({ record, done: false }), get: () => Promise.resolve(undefined) },
-    chat: { update: () => Promise.resolve() },
-    audit,
-    logger: createLogger('test'),
-    newId: () => 'r-mx51t6mp-000001',
-    now: () => 0,
-  } as unknown as BotDeps;
-  const types = () => audit.records.map((r) => r.type);
-  return { deps, audit, types };
-}
+const record = aliceRequest;
+const harness = pipelineFixture;
 
 describe('the command pipeline records every refusal after the request', () => {
   it('a command that does not parse: request.received, then request.invalid', async () => {
