@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatMessage } from '../core/command';
 import type { ChatPort, PostedMessage } from '../ports/chat-port';
 
@@ -49,7 +50,7 @@ export class PacedChat implements ChatPort {
       bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) / this.postIntervalMs);
       bucket.at = now;
       if (bucket.tokens < 1) {
-        await new Promise((r) => setTimeout(r, (1 - bucket.tokens) * this.postIntervalMs));
+        await sleep((1 - bucket.tokens) * this.postIntervalMs);
         bucket.tokens = 1;
         bucket.at = Date.now();
       }

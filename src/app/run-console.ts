@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface, type Interface } from 'node:readline';
 import pino from 'pino';
 import { loadConfig } from '../../config/load-config';
@@ -125,7 +126,7 @@ async function drain(s: Session): Promise<boolean> {
         told = true;
         s.chat.say(`(waiting for ${[...s.pending].map((id) => `\`${id}\``).join(', ')} to finish; Ctrl-C to leave now)`);
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   } finally {
     process.removeListener('SIGINT', onSigint);

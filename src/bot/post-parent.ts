@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatMessage } from '../core/command';
 import type { RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
@@ -17,7 +18,7 @@ export async function postParent(deps: BotDeps, record: RequestRecord, message: 
         'parent message not posted',
       );
       if (attempt >= ATTEMPTS) throw err;
-      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+      await sleep(250 * 2 ** attempt);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import type { JobEvent } from '../../ports/job-queue-port';
@@ -86,7 +87,7 @@ export class RedisEventConsumer {
       } catch (err) {
         if (!this.running) break;
         this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'event consumer: redis error, retrying');
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
       }
     }
     await this.retrying;
