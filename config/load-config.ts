@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ChatopsError, ErrorCode } from '../src/core/errors';
-import { configSchema, type Config } from './schema';
+import { readInventory } from './inventory/read-inventory';
+import type { InventorySource } from './inventory/inventory-source';
+import { applyGroupSettings, checkJumps } from './resolve-hosts';
+import { bastionSchema, configSchema, hostSchema, type Config, type ConfigFile } from './schema';
 
 /** Hints that turn a schema complaint into the fix an operator needs. */
 function fixFor(path: string, message: string): string {
@@ -34,22 +38,64 @@ export function crossCheck(config: Config): string[] {
   return problems;
 }
 
-/** Validates a config object; throws a ChatopsError listing every problem with its fix. */
-export function parseConfig(raw: unknown, source: string): Config {
+/** A config with its hosts resolved, and where they came from. */
+export interface LoadedConfig {
+  config: Config;
+  source: InventorySource;
+}
+
+function refuse(source: string, problems: readonly string[]): never {
+  throw new ChatopsError(
+    ErrorCode.ConfigInvalid,
+    `invalid configuration in ${source} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.join('\n')}`,
+  );
+}
+
+/** The hosts and bastions as written: under `hosts`, or read from the inventory file (validated as `hosts` entries). */
+function hostsOf(file: ConfigFile, source: string, baseDir: string): Pick<Config, 'hosts' | 'bastions'> & { from: InventorySource } {
+  if (file.hosts !== undefined && file.inventory !== undefined)
+    refuse(source, ['  - hosts: set either `hosts` or `inventory`, not both -> remove one']);
+  if (file.hosts !== undefined) return { hosts: file.hosts, bastions: file.bastions, from: { kind: 'config', path: path.resolve(source) } };
+  if (file.inventory === undefined)
+    refuse(source, ['  - hosts: no hosts -> list them under `hosts`, or name an inventory file under `inventory`']);
+  const raw = readInventory(file.inventory, baseDir);
+  const where = raw.source.path;
+  const hosts = z.array(hostSchema).min(1, 'the inventory has no SRS hosts').safeParse(raw.hosts);
+  if (!hosts.success) throw new ChatopsError(ErrorCode.ConfigInvalid, formatConfigIssues(where, hosts.error.issues));
+  const bastions = z.array(bastionSchema).safeParse(raw.bastions);
+  if (!bastions.success) throw new ChatopsError(ErrorCode.ConfigInvalid, formatConfigIssues(where, bastions.error.issues));
+  // Bastions named in the config file win over the inventory's hosts of the same name.
+  const named = new Set(file.bastions.map((b) => b.name));
+  return { hosts: hosts.data, bastions: [...file.bastions, ...bastions.data.filter((b) => !named.has(b.name))], from: raw.source };
+}
+
+/**
+ * Validates a config object and resolves its hosts (the inventory file read, relative to `baseDir`; group settings
+ * applied); throws a ChatopsError listing every problem with its fix.
+ */
+export function loadConfigFrom(raw: unknown, source: string, baseDir = path.dirname(source)): LoadedConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ChatopsError(ErrorCode.ConfigInvalid, formatConfigIssues(source, result.error.issues));
-  const problems = crossCheck(result.data);
-  if (problems.length > 0) {
-    throw new ChatopsError(
-      ErrorCode.ConfigInvalid,
-      `invalid configuration in ${source} (${problems.length} problems):\n${problems.join('\n')}`,
-    );
-  }
-  return result.data;
+  const { hosts: written, bastions, from } = hostsOf(result.data, source, baseDir);
+  const { hosts, problems: groupProblems } = applyGroupSettings(written, result.data.groups);
+  const config: Config = { ...result.data, bastions, hosts };
+  const problems = [...crossCheck(config), ...groupProblems, ...checkJumps(hosts, bastions, result.data.groups)];
+  if (problems.length > 0) refuse(from.path === path.resolve(source) ? source : `${source} (hosts from ${from.path})`, problems);
+  return { config, source: from };
+}
+
+/** {@link loadConfigFrom}, the config alone. */
+export function parseConfig(raw: unknown, source: string, baseDir?: string): Config {
+  return loadConfigFrom(raw, source, baseDir).config;
 }
 
 /** Loads the YAML file named by `SRS_CHATOPS_CONFIG` (default `config/srs-chatops.yml`). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfigWithSource(env).config;
+}
+
+/** {@link loadConfig}, with where the hosts came from. */
+export function loadConfigWithSource(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const path = env.SRS_CHATOPS_CONFIG ?? 'config/srs-chatops.yml';
   let text: string;
   try {
@@ -69,5 +115,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `config file ${path} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  return parseConfig(raw, path);
+  return loadConfigFrom(raw, path);
 }

@@ -27,8 +27,23 @@ export const systemPathsSchema = z
       .string()
       .regex(/^[A-Za-z0-9._/+-]+$/)
       .default('systemctl'),
+    /**
+     * The root-owned helper a non-root login runs through `sudo -n` (`become: sudo`): the only program the sudoers
+     * rule allows (docs/privilege.md). @defaultValue `/usr/local/sbin/srs-chatops-helper`
+     */
+    helper: safePath.default('/usr/local/sbin/srs-chatops-helper'),
   })
   .strict();
+
+const loginUser = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix login name');
+const hostName = z.string().regex(NAME_PATTERN, 'must be lowercase letters, digits, . _ - (max 63)');
+/** Jump hosts, outermost first (as OpenSSH's ProxyJump): one name or a list of `bastions` names. */
+const jumpChain = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(hostName).min(1).max(8));
+/**
+ * How a non-root login gains the privilege the verbs need: `sudo` runs the root-owned helper with `sudo -n` (never
+ * prompting); `none` runs everything as the login user (root, or the user owning SRS).
+ */
+const becomeMethod = z.enum(['none', 'sudo']);
 
 /** One SRS host. */
 export const hostSchema = z
@@ -57,21 +72,77 @@ export const hostSchema = z
       .default('127.0.0.1:1985'),
     /** Media ports whose established connections count as clients (RTMP, HTTP-FLV). @defaultValue [1935, 8080] */
     mediaPorts: z.array(port).default([1935, 8080]),
-    /** SSH user for this host, overriding `ssh.user`. */
-    user: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
-      .optional(),
+    /** SSH user for this host, overriding its groups' `user` and `ssh.user`. */
+    user: loginUser.optional(),
+    /** Jump hosts to reach it through (names from `bastions`), overriding its groups' `jump`. */
+    jump: jumpChain.optional(),
+    /** Privilege for the verbs, overriding its groups' `become`. @defaultValue `none` */
+    become: becomeMethod.optional(),
     system: systemPathsSchema.default(systemPathsSchema.parse({})),
+  })
+  .strict();
+
+/** A jump host (bastion): reached directly, or through the bastions before it in a host's `jump` chain. */
+export const bastionSchema = z
+  .object({
+    name: hostName,
+    /** SSH address as the previous hop (or the bot) sees it. */
+    address: z.string().regex(ADDRESS_PATTERN, 'must be an IP address or DNS name'),
+    /** @defaultValue 22 */
+    port: port.default(22),
+    /** Login user on the bastion. @defaultValue `ssh.user` */
+    user: loginUser.optional(),
+  })
+  .strict();
+
+/** Settings every host of a group takes unless the host sets its own (a host in two groups must not get two values). */
+export const groupSettingsSchema = z
+  .object({
+    user: loginUser.optional(),
+    jump: jumpChain.optional(),
+    become: becomeMethod.optional(),
+  })
+  .strict();
+
+/** A private key file, with where its passphrase comes from when it has one (never logged). */
+export const privateKeySchema = z
+  .object({
+    path: z.string().min(1),
+    /** A file holding the passphrase (first line; mode 0600 like the key). */
+    passphraseFile: z.string().min(1).optional(),
+    /** An environment variable holding the passphrase. */
+    passphraseEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
+  })
+  .strict();
+
+/** Where the hosts come from when not listed under `hosts`: an inventory the team already keeps. */
+export const inventorySchema = z
+  .object({
+    /** The inventory file. */
+    file: z.string().min(1),
+    /** `ansible` reads an Ansible inventory (YAML or INI, told apart by content); `yaml` a list of hosts as under `hosts`. @defaultValue `ansible` */
+    format: z.enum(['ansible', 'yaml']).default('ansible'),
+    /** Only the hosts of this inventory group are SRS hosts (others can still be bastions). @defaultValue every host */
+    group: hostName.optional(),
   })
   .strict();
 
 export const sshSchema = z
   .object({
-    /** SSH login user. */
-    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/),
-    /** Private key file (must not be readable by group or others). */
-    privateKeyPath: z.string().min(1),
+    /** SSH login user, unless a host or its groups set another. */
+    user: loginUser,
+    /** Private key file (must not be readable by group or others); tried before `privateKeys`. */
+    privateKeyPath: z.string().min(1).optional(),
+    /** More private keys, tried in order (after `privateKeyPath`, before the agent). */
+    privateKeys: z.array(privateKeySchema).default([]),
+    /**
+     * ssh-agent: `auto` uses `SSH_AUTH_SOCK` when it is set; `off` never; or the agent socket's path. Agent keys are
+     * tried after the key files. @defaultValue `auto`
+     */
+    agent: z.union([z.enum(['auto', 'off']), z.string().regex(/^\/[A-Za-z0-9._/+-]*$/)]).default('auto'),
     /** known_hosts file pinning every host's key. Hosts not in it are refused. */
     knownHostsPath: z.string().min(1),
     /** @defaultValue 5000 */
@@ -249,7 +320,13 @@ export const configSchema = z
     audit: auditSchema.default(auditSchema.parse({})),
     approvals: approvalsSchema.default(approvalsSchema.parse({})),
     upgrade: upgradeSchema.default(upgradeSchema.parse({})),
-    hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
+    /** Jump hosts, by name (hosts and groups name them in `jump`). */
+    bastions: z.array(bastionSchema).default([]),
+    /** Per-group settings (`user`, `jump`, `become`) for the hosts of each group. */
+    groups: z.record(z.string().regex(NAME_PATTERN), groupSettingsSchema).default({}),
+    /** The hosts, listed here; or `inventory` names where they come from (exactly one of the two). */
+    hosts: z.array(hostSchema).min(1, 'at least one host is needed').optional(),
+    inventory: inventorySchema.optional(),
   })
   .strict();
 
@@ -258,6 +335,13 @@ export type SshConfig = z.infer<typeof sshSchema>;
 export type WorkerConfig = z.infer<typeof workerSchema>;
 export type SlackConfig = z.infer<typeof slackSchema>;
 export type GraceConfig = z.infer<typeof graceSchema>;
-export type Config = z.infer<typeof configSchema>;
+/** The config file as written (hosts listed, or an inventory named). */
+export type ConfigFile = z.infer<typeof configSchema>;
+/** The config as the bot and workers use it: the hosts resolved (inventory read, group settings applied). */
+export type Config = Omit<ConfigFile, 'hosts'> & { hosts: HostConfig[] };
+export type BastionConfig = z.infer<typeof bastionSchema>;
+export type GroupSettings = z.infer<typeof groupSettingsSchema>;
+export type PrivateKeyConfig = z.infer<typeof privateKeySchema>;
+export type InventoryConfig = z.infer<typeof inventorySchema>;
 export type ApprovalsConfig = z.infer<typeof approvalsSchema>;
 export type UpgradeConfig = z.infer<typeof upgradeSchema>;

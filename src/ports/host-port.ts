@@ -25,12 +25,17 @@ export interface HostHttpResponse {
   body: string;
 }
 
-/** The address of one host, as the host port needs it. */
-export interface HostTarget {
+/** One SSH hop: a bastion, or the host itself. */
+export interface HopTarget {
   name: string;
   address: string;
   port: number;
   user: string;
+}
+
+/** The address of one host, as the host port needs it: the host, and the bastions on the way (outermost first). */
+export interface HostTarget extends HopTarget {
+  jump?: readonly HopTarget[];
 }
 
 /** Running commands on hosts (SSH). Every method rejects with a ChatopsError when the host cannot be reached. */

@@ -1,3 +1,4 @@
+import { hostTarget } from '../../config/host-target';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, HostConfig } from '../../config/schema';
 import type { VerbResult } from '../core/verb-result';
@@ -35,7 +36,7 @@ function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcri
   const { config, state } = deps;
   return {
     hostConfig: host,
-    target: { name: host.name, address: host.address, port: host.port, user: host.user ?? config.ssh.user },
+    target: hostTarget(config, host),
     ssh: deps.ssh,
     settings: config.worker,
     commandTimeoutMs: config.ssh.commandTimeoutMs,

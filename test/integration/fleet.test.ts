@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Redis } from 'ioredis';
 import { Client } from 'ssh2';
 import { parse } from 'yaml';
-import { configSchema } from '../../config/schema';
+import { parseConfig } from '../../config/load-config';
 import type { FleetHost } from '../support/fleet';
 import { runSsh } from '../support/ssh-client';
 import { isPortOpen } from '../support/tcp-probe';
@@ -122,7 +122,7 @@ describe('test fleet (real OpenSSH sshd + SRS simulator per host)', () => {
   });
 
   test('toConfigYaml produces a config the bot schema accepts', () => {
-    const config = configSchema.parse(parse(fleet.toConfigYaml()));
+    const config = parseConfig(parse(fleet.toConfigYaml()), 't');
     expect(config.hosts).toHaveLength(fleet.hosts.length);
     expect(config.hosts.length).toBeGreaterThanOrEqual(48);
     expect(config.hosts.filter((h) => h.name.startsWith('r')).map((h) => h.srsRoot)).toHaveLength(12); // the real SRS hosts
@@ -134,8 +134,9 @@ describe('test fleet (real OpenSSH sshd + SRS simulator per host)', () => {
     expect(h19?.api).toBe(`127.0.0.1:${fleetH19.ports.api}`);
     expect(h19?.system.systemctl).toBe(fleetH19.systemctl);
 
-    const partial = configSchema.parse(
+    const partial = parseConfig(
       parse(fleet.toConfigYaml({ hostNames: ['h01', 'h02'], rename: { h01: 'edge-1' }, extra: { worker: { concurrency: 5 } } })),
+      't',
     );
     expect(partial.hosts.map((entry) => entry.name)).toEqual(['edge-1', 'h02']);
     expect(partial.worker.concurrency).toBe(5);

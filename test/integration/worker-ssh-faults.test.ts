@@ -46,7 +46,7 @@ describe('SSH faults: host keys, dead hosts', () => {
     const lines = fs.readFileSync(getTestRun().fleet.knownHostsPath, 'utf8').split('\n');
     fs.writeFileSync(kh, lines.filter((l) => !l.startsWith(`[127.0.0.1]:${host.sshPort} `)).join('\n'));
     const ssh = new SshHost({
-      privateKeyPath: h.config.ssh.privateKeyPath,
+      privateKeyPath: getTestRun().fleet.clientKeyPath,
       knownHostsPath: kh,
       connectTimeoutMs: 3000,
       keepaliveIntervalMs: 0,
@@ -138,7 +138,7 @@ describe('SSH faults: host keys, dead hosts', () => {
     const fleet = getTestRun().fleet;
     let cut = false;
     const ssh = new SshHost({
-      privateKeyPath: h.config.ssh.privateKeyPath,
+      privateKeyPath: getTestRun().fleet.clientKeyPath,
       knownHostsPath: h.config.ssh.knownHostsPath,
       connectTimeoutMs: 3000,
       keepaliveIntervalMs: 0,
@@ -167,7 +167,7 @@ describe('SSH faults: host keys, dead hosts', () => {
 
   it('refuses a private key readable by others', () => {
     const key = path.join(getTestRun().fleet.dir, 'loose_key');
-    fs.copyFileSync(h.config.ssh.privateKeyPath, key);
+    fs.copyFileSync(getTestRun().fleet.clientKeyPath, key);
     fs.chmodSync(key, 0o644);
     expect(
       () =>

@@ -1,3 +1,4 @@
+import { hostTarget } from '../../config/host-target';
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../config/load-config';
 import type { Config } from '../../config/schema';
@@ -24,7 +25,7 @@ export function workerHarness(hosts: readonly FleetHost[], options: FleetConfigO
   const sent: WorkerHarness['sent'] = [];
   const logger = createLogger('test');
   const ssh = new SshHost({
-    privateKeyPath: config.ssh.privateKeyPath,
+    privateKeyPath: fleet.clientKeyPath,
     knownHostsPath: config.ssh.knownHostsPath,
     connectTimeoutMs: config.ssh.connectTimeoutMs,
     keepaliveIntervalMs: config.ssh.keepaliveIntervalMs,
@@ -39,7 +40,7 @@ export function workerHarness(hosts: readonly FleetHost[], options: FleetConfigO
     if (!host) throw new Error(`no host ${name} in the harness config`);
     return {
       hostConfig: host,
-      target: { name: host.name, address: host.address, port: host.port, user: config.ssh.user },
+      target: hostTarget(config, host),
       ssh,
       settings: config.worker,
       commandTimeoutMs: config.ssh.commandTimeoutMs,

@@ -1,3 +1,4 @@
+import { ChatopsError, ErrorCode } from '../../core/errors';
 import type { Config } from '../../../config/schema';
 import type { Logger } from '../logger';
 import { SshHost } from './ssh-host';
@@ -5,6 +6,7 @@ import { SshHost } from './ssh-host';
 /** The SSH host adapter configured from the `ssh` section (the private key is checked and read here). */
 export function createSshHost(config: Config, logger: Logger, onCommand?: (host: string, line: string) => void): SshHost {
   const s = config.ssh;
+  if (s.privateKeyPath === undefined) throw new ChatopsError(ErrorCode.ConfigInvalid, 'no SSH key: set ssh.privateKeyPath');
   return new SshHost({
     privateKeyPath: s.privateKeyPath,
     knownHostsPath: s.knownHostsPath,

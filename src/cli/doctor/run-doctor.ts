@@ -1,3 +1,4 @@
+import { hostTarget } from '../../../config/host-target';
 import { loadConfig } from '../../../config/load-config';
 import type { Config, HostConfig } from '../../../config/schema';
 import { createSshHost } from '../../adapters/ssh/create-ssh-host';
@@ -14,7 +15,7 @@ import { checkRedis } from './check-redis';
 import { checkSlack } from './check-slack';
 
 async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Promise<Finding[]> {
-  const target = { name: host.name, address: host.address, port: host.port, user: host.user ?? config.ssh.user };
+  const target = hostTarget(config, host);
   try {
     const s = host.system;
     const res = await hosts.exec(target, {

@@ -29,7 +29,6 @@ describe('config', () => {
       message = (err as ChatopsError).userMessage;
     }
     for (const path of [
-      'ssh.privateKeyPath',
       'ssh.knownHostsPath',
       'hosts.0.name',
       'hosts.0.address',

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ChatopsError, ErrorCode } from '../../src/core/errors';
+import type { InventoryConfig } from '../schema';
+import type { InventorySource } from './inventory-source';
+
+/** What an inventory file holds, before validation: host entries (as under `hosts`) and any bastions it defines. */
+export interface RawInventory {
+  hosts: unknown[];
+  bastions: unknown[];
+  source: InventorySource;
+}
+
+/** Reads the inventory file named by `inventory` (relative paths from the config file's folder). */
+export function readInventory(inventory: InventoryConfig, baseDir: string): RawInventory {
+  const file = path.resolve(baseDir, inventory.file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ChatopsError(ErrorCode.ConfigInvalid, `cannot read inventory file ${file}; fix inventory.file`);
+  }
+  if (inventory.format === 'yaml') return yamlHostList(text, file, inventory.group);
+  throw new ChatopsError(ErrorCode.ConfigInvalid, `inventory.format ${inventory.format} is not readable yet`);
+}
+
+/** A YAML list of hosts (as under `hosts`), or a map with `hosts` and `bastions`. */
+function yamlHostList(text: string, file: string, group: string | undefined): RawInventory {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (err) {
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `inventory ${file} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  const doc = Array.isArray(raw) ? { hosts: raw } : (raw as { hosts?: unknown; bastions?: unknown } | null);
+  const hosts = Array.isArray(doc?.hosts) ? (doc.hosts as unknown[]) : [];
+  const bastions = Array.isArray(doc?.bastions) ? (doc.bastions as unknown[]) : [];
+  const selected =
+    group === undefined
+      ? hosts
+      : hosts.filter((h) => Array.isArray((h as { groups?: unknown }).groups) && (h as { groups: unknown[] }).groups.includes(group));
+  return { hosts: selected, bastions, source: { kind: 'yaml', path: file, ...(group !== undefined && { group }) } };
+}
