@@ -28,14 +28,7 @@ describe('config', () => {
       expect(err).toBeInstanceOf(ChatopsError);
       message = (err as ChatopsError).userMessage;
     }
-    for (const path of [
-      'ssh.knownHostsPath',
-      'hosts.0.name',
-      'hosts.0.address',
-      'hosts.0.srsRoot',
-      'hosts.0',
-      'hosts.1.serviceManager',
-    ]) {
+    for (const path of ['ssh.knownHostsPath', 'hosts.0.name', 'hosts.0.address', 'hosts.0.srsRoot', 'hosts.0', 'hosts.1.serviceManager']) {
       expect(message).toContain(`  - ${path}:`);
     }
     expect(message).toMatch(/Unrecognized key.*-> remove it/);
