@@ -1,5 +1,6 @@
 import { hostTarget } from '../../../config/host-target';
-import { loadConfig } from '../../../config/load-config';
+import { loadConfigWithSource, type LoadedConfig } from '../../../config/load-config';
+import { describeSource } from '../../../config/inventory/inventory-source';
 import type { Config, HostConfig } from '../../../config/schema';
 import { createSshHost } from '../../adapters/ssh/create-ssh-host';
 import { DOCTOR_SCRIPT, scriptArgv } from '../../worker/srs/remote-scripts';
@@ -56,14 +57,17 @@ export async function runDoctor(
     out.write(DOCTOR_USAGE);
     return 0;
   }
-  let config: Config;
+  let loaded: LoadedConfig;
   try {
-    config = loadConfig(env);
+    loaded = loadConfigWithSource(env);
   } catch (e) {
     err.write(`srs-chatops doctor: ${asChatopsError(e).userMessage}\n`);
     return 1;
   }
-  const findings: Finding[] = [{ host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts` }];
+  const { config } = loaded;
+  const findings: Finding[] = [
+    { host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts from ${describeSource(loaded.source)}` },
+  ];
   if (parsed.trustNew) findings.push(...(await trustNewHosts(config, out)));
   findings.push(...checkKnownHosts(config));
   findings.push(...(await checkSlack(env)));

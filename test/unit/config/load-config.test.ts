@@ -1,4 +1,7 @@
-import { loadConfig, parseConfig } from '../../../config/load-config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, loadConfigFrom, parseConfig } from '../../../config/load-config';
 import { ChatopsError } from '../../../src/core/errors';
 
 const ssh = { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/kh' };
@@ -58,5 +61,53 @@ describe('config', () => {
 
   it('names a missing file and bad YAML', () => {
     expect(() => loadConfig({ SRS_CHATOPS_CONFIG: '/nonexistent.yml' })).toThrow(/cannot read config file \/nonexistent.yml/);
+  });
+
+  describe('hosts, inventory and group settings', () => {
+    function problemsOf(raw: unknown, baseDir?: string): string {
+      try {
+        parseConfig(raw, 'test.yml', baseDir);
+      } catch (err) {
+        return (err as ChatopsError).userMessage;
+      }
+      return '';
+    }
+
+    it('needs exactly one of hosts and inventory', () => {
+      expect(problemsOf({ ssh })).toContain('- hosts: no hosts -> list them under `hosts`, or name an inventory file under `inventory`');
+      expect(problemsOf({ ssh, hosts: [{ name: 'e', address: 'x' }], inventory: { file: 'i.yml' } })).toContain(
+        'set either `hosts` or `inventory`, not both',
+      );
+    });
+
+    it('reads a YAML host list from the inventory file, relative to the config, and says where the hosts came from', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inv-'));
+      fs.writeFileSync(
+        path.join(dir, 'hosts.yml'),
+        'hosts:\n  - { name: e1, address: 10.0.0.1, groups: [edges] }\n  - { name: o1, address: 10.0.0.2 }\n',
+      );
+      const loaded = loadConfigFrom({ ssh, inventory: { file: 'hosts.yml', format: 'yaml', group: 'edges' } }, path.join(dir, 'c.yml'));
+      expect(loaded.config.hosts.map((h) => h.name)).toEqual(['e1']);
+      expect(loaded.source).toEqual({ kind: 'yaml', path: path.join(dir, 'hosts.yml'), group: 'edges' });
+      expect(problemsOf({ ssh, inventory: { file: 'missing.yml', format: 'yaml' } }, dir)).toContain(
+        `cannot read inventory file ${path.join(dir, 'missing.yml')}; fix inventory.file`,
+      );
+    });
+
+    it('applies group settings and refuses a jump to no bastion', () => {
+      const c = parseConfig(
+        {
+          ssh,
+          bastions: [{ name: 'b1', address: '10.0.9.1' }],
+          groups: { edges: { become: 'sudo', jump: 'b1' } },
+          hosts: [{ name: 'e1', address: 'x', groups: ['edges'] }],
+        },
+        't',
+      );
+      expect(c.hosts[0]).toMatchObject({ become: 'sudo', jump: ['b1'] });
+      expect(problemsOf({ ssh, hosts: [{ name: 'e1', address: 'x', jump: 'b7' }] })).toContain(
+        '- hosts.0.jump: b7 is not a bastion -> add it under `bastions` or fix the name',
+      );
+    });
   });
 });
