@@ -12,6 +12,8 @@ export interface AnsibleGroup {
   /** Child groups, in file order. */
   children: string[];
   vars: Record<string, unknown>;
+  /** Vars from `group_vars/<name>` beside the inventory (they win over the inventory file's, as in Ansible). */
+  dirVars: Record<string, unknown>;
   /** Where the group was first declared (1-based), when known. */
   line?: number;
 }
@@ -20,6 +22,8 @@ export interface AnsibleHost {
   name: string;
   /** Host vars, merged over every place the host is listed (later ones win, as Ansible does). */
   vars: Record<string, unknown>;
+  /** Vars from `host_vars/<name>` beside the inventory. */
+  dirVars: Record<string, unknown>;
   line?: number;
 }
 
@@ -46,14 +50,19 @@ export function at(file: string, line: number | undefined): string {
 
 /** Records a problem, as `  - where: what -> fix`. */
 export function addProblem(inv: AnsibleInventory, line: number | undefined, what: string, fix: string): void {
-  inv.problems.push(`  - ${at(inv.file, line)}: ${what} -> ${fix}`);
+  addProblemIn(inv, inv.file, line, what, fix);
+}
+
+/** {@link addProblem} for another file (a `group_vars` file). */
+export function addProblemIn(inv: AnsibleInventory, file: string, line: number | undefined, what: string, fix: string): void {
+  inv.problems.push(`  - ${at(file, line)}: ${what} -> ${fix}`);
 }
 
 /** The group of that name, created (empty) when first named. */
 export function groupOf(inv: AnsibleInventory, name: string, line?: number): AnsibleGroup {
   let group = inv.groups.get(name);
   if (group === undefined) {
-    group = { name, hosts: [], children: [], vars: {}, ...(line !== undefined && { line }) };
+    group = { name, hosts: [], children: [], vars: {}, dirVars: {}, ...(line !== undefined && { line }) };
     inv.groups.set(name, group);
   } else if (group.line === undefined && line !== undefined) group.line = line;
   return group;
@@ -63,7 +72,7 @@ export function groupOf(inv: AnsibleInventory, name: string, line?: number): Ans
 export function addHost(inv: AnsibleInventory, group: string, name: string, vars: Record<string, unknown>, line?: number): void {
   let host = inv.hosts.get(name);
   if (host === undefined) {
-    host = { name, vars: {}, ...(line !== undefined && { line }) };
+    host = { name, vars: {}, dirVars: {}, ...(line !== undefined && { line }) };
     inv.hosts.set(name, host);
   }
   Object.assign(host.vars, vars);

@@ -79,18 +79,29 @@ function priorityOf(vars: Readonly<Record<string, unknown>>): number {
 }
 
 /**
- * A host's vars, merged as Ansible merges them: `all`, then its other groups by depth (parents before children),
- * then `ansible_group_priority` (higher wins), then name (alphabetical: later wins); the host's own vars last.
- * Values replace whole (Ansible's default `hash_behaviour: replace`).
+ * A host's vars, merged as Ansible merges them, later layers winning: `all` (inventory file), `group_vars/all`, the
+ * host's other groups from the inventory file, then their `group_vars/` files, then the host's own vars (inventory
+ * file, then `host_vars/`). Within a layer, groups go by depth (parents before children), then
+ * `ansible_group_priority` (higher later), then name (alphabetical: later wins). Values replace whole (Ansible's
+ * default `hash_behaviour: replace`).
  */
 export function hostVars(inv: AnsibleInventory, host: string, depths: ReadonlyMap<string, number>): Record<string, unknown> {
-  const groups = [...groupsOfHost(inv, host)].flatMap((name) => {
-    const g = inv.groups.get(name);
-    return g === undefined ? [] : [{ name, vars: g.vars, depth: depths.get(name) ?? 1, priority: priorityOf(g.vars) }];
-  });
-  groups.sort((a, b) => a.depth - b.depth || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const merged: Record<string, unknown> = {};
-  for (const g of groups) Object.assign(merged, g.vars);
-  Object.assign(merged, inv.hosts.get(host)?.vars ?? {});
-  return merged;
+  const groups = [...groupsOfHost(inv, host)]
+    .filter((name) => name !== 'all')
+    .flatMap((name) => {
+      const g = inv.groups.get(name);
+      return g === undefined ? [] : [{ g, depth: depths.get(name) ?? 1, priority: priorityOf(g.vars) }];
+    });
+  groups.sort((a, b) => a.depth - b.depth || a.priority - b.priority || (a.g.name < b.g.name ? -1 : a.g.name > b.g.name ? 1 : 0));
+  const all = inv.groups.get('all');
+  const own = inv.hosts.get(host);
+  return Object.assign(
+    {},
+    all?.vars,
+    all?.dirVars,
+    ...groups.map((x) => x.g.vars),
+    ...groups.map((x) => x.g.dirVars),
+    own?.vars,
+    own?.dirVars,
+  ) as Record<string, unknown>;
 }

@@ -12,7 +12,7 @@ import {
 import { expandHostPattern } from './host-range';
 
 /** `!vault |` values become a {@link VaultValue} (refused where the bot would use one); `!unsafe` is plain text. */
-const TAGS: ScalarTag[] = [
+export const ANSIBLE_YAML_TAGS: ScalarTag[] = [
   { tag: '!vault', resolve: () => new VaultValue(), identify: (v) => v instanceof VaultValue },
   { tag: '!unsafe', resolve: (s: string) => s },
 ];
@@ -101,7 +101,7 @@ function walkGroup(w: Walk, name: string, node: unknown, line: number | undefine
 
 /** True when the text is a YAML mapping of groups (each a mapping or empty): Ansible's YAML inventory shape. */
 export function looksLikeAnsibleYaml(text: string): boolean {
-  const doc = parseDocument(text, { customTags: TAGS });
+  const doc = parseDocument(text, { customTags: ANSIBLE_YAML_TAGS });
   if (doc.errors.length > 0 || !isMap(doc.contents)) return false;
   return doc.contents.items.every(
     (p) => isScalar(p.key) && (p.value === null || isMap(p.value) || (isScalar(p.value) && p.value.value === null)),
@@ -111,7 +111,7 @@ export function looksLikeAnsibleYaml(text: string): boolean {
 /** Reads a YAML inventory as Ansible does: groups (`all` or others at the top) with `hosts`, `vars`, `children`. */
 export function parseAnsibleYaml(text: string, file: string): AnsibleInventory {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { customTags: TAGS, lineCounter: lines });
+  const doc = parseDocument(text, { customTags: ANSIBLE_YAML_TAGS, lineCounter: lines });
   const inv = emptyInventory(file);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) addProblem(inv, e.linePos?.[0].line, `not valid YAML: ${e.message.split('\n')[0] ?? ''}`, 'fix the YAML');

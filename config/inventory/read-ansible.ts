@@ -8,6 +8,7 @@ import { jumpOf } from './ansible-jump';
 import { addProblem, at, type AnsibleInventory } from './ansible-model';
 import { childLoops, groupDepths, groupsOfHost, hostsOfGroup, hostVars } from './ansible-vars';
 import { looksLikeAnsibleYaml, parseAnsibleYaml } from './ansible-yaml';
+import { readVarsDirs } from './vars-dirs';
 import type { InventorySource } from './inventory-source';
 
 /** Host entries (as under `hosts`) and bastion entries read from an Ansible inventory. */
@@ -35,8 +36,14 @@ function unknownSrsVars(inv: AnsibleInventory): void {
       if (v.startsWith('srs_') && !(v in SRS_VARS))
         addProblem(inv, line, `${where}: unknown variable ${v}`, `fix its spelling (known: ${known})`);
   };
-  for (const g of inv.groups.values()) check(`group ${g.name}`, g.line, g.vars);
-  for (const h of inv.hosts.values()) check(`host ${h.name}`, h.line, h.vars);
+  for (const g of inv.groups.values()) {
+    check(`group ${g.name}`, g.line, g.vars);
+    check(`group_vars/${g.name}`, undefined, g.dirVars);
+  }
+  for (const h of inv.hosts.values()) {
+    check(`host ${h.name}`, h.line, h.vars);
+    check(`host_vars/${h.name}`, undefined, h.dirVars);
+  }
 }
 
 interface Context {
@@ -122,6 +129,7 @@ function selected(inv: AnsibleInventory, group: string | undefined): string[] {
 export function readAnsibleInventory(text: string, file: string, group: string | undefined): AnsibleHosts {
   const kind = ansibleKind(text, file);
   const inv = kind === 'ansible-yaml' ? parseAnsibleYaml(text, file) : parseAnsibleIni(text, file);
+  readVarsDirs(inv, path.dirname(file));
   for (const loop of childLoops(inv)) addProblem(inv, undefined, `groups form a loop (${loop})`, 'remove one of these children');
   unknownSrsVars(inv);
   const ctx: Context = { inv, depths: groupDepths(inv), bastions: new BastionBook(inv, groupDepths(inv), inv.problems) };
