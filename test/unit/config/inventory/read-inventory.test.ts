@@ -50,6 +50,14 @@ describe('the example Ansible inventory, through the config loader', () => {
     });
   });
 
+  it('the INI example and its YAML twin give the same config', () => {
+    const load = (file: string) =>
+      loadConfigFrom({ ssh, inventory: { file, group: 'srs' } }, path.join(configDir, 'srs-chatops.yml')).config;
+    const [a, b] = [load('example-inventory.ini'), load('example-inventory.yml')];
+    expect(b.hosts).toEqual(a.hosts);
+    expect(b.bastions).toEqual(a.bastions);
+  });
+
   it('a bastion named in the bot config wins over the inventory host of the same name', () => {
     const { config } = loadConfigFrom(
       { ssh, inventory: { file: 'example-inventory.ini', group: 'srs' }, bastions: [{ name: 'bastion-1', address: '198.51.100.7' }] },
