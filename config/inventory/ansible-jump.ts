@@ -11,7 +11,40 @@ export interface JumpSpec {
 /** The SSH argument vars Ansible adds to its ssh command line, in the order they appear on it (the first value wins). */
 const SSH_ARG_VARS = ['ansible_ssh_args', 'ansible_ssh_common_args', 'ansible_ssh_extra_args'] as const;
 
-/** `-o ProxyJump=a,b`, `-oProxyJump a`, `-J a,b`, `-Ja`: the first ProxyJump (or ProxyCommand) in some ssh args. */
+/** ssh options that take an argument (ssh(1)). */
+const SSH_OPTIONS_WITH_ARGUMENT = new Set('BbcDEeFIiJLlmOoPpQRSWw'.split(''));
+
+/**
+ * The hop of the classic `ProxyCommand=ssh -W %h:%p [-p port] [-l user] [user@]bastion`: ProxyJump written by hand
+ * before OpenSSH 7.3. Any other ProxyCommand is a command the bot would have to run: undefined.
+ */
+function proxyCommandHop(command: string): string | undefined {
+  let words: string[];
+  try {
+    words = shellWords(command);
+  } catch {
+    return undefined;
+  }
+  if (!/(^|\/)ssh$/.test(words[0] ?? '')) return undefined;
+  const opts = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i] ?? '';
+    const letter = w.charAt(1);
+    if (w.startsWith('-') && SSH_OPTIONS_WITH_ARGUMENT.has(letter)) opts.set(letter, w.length > 2 ? w.slice(2) : (words[++i] ?? ''));
+    else if (!w.startsWith('-')) rest.push(w);
+  }
+  const [destination, ...extra] = rest;
+  if (opts.get('W') !== '%h:%p' || destination === undefined || extra.length > 0 || opts.has('J') || opts.has('o')) return undefined;
+  const user = opts.get('l');
+  const port = opts.get('p');
+  return `${user !== undefined && !destination.includes('@') ? `${user}@` : ''}${destination}${port !== undefined ? `:${port}` : ''}`;
+}
+
+/**
+ * `-o ProxyJump=a,b`, `-oProxyJump a`, `-J a,b`, `-Ja`, `-o ProxyCommand="ssh -W %h:%p b"`: the first ProxyJump (or
+ * ProxyCommand) in some ssh args.
+ */
 function proxyIn(words: readonly string[]): { jump?: string; command?: true } {
   for (let i = 0; i < words.length; i++) {
     const w = words[i] ?? '';
@@ -22,7 +55,10 @@ function proxyIn(words: readonly string[]): { jump?: string; command?: true } {
     const m = /^\s*(\w+)\s*(?:=|\s)\s*(.*)$/.exec(value);
     const key = m?.[1]?.toLowerCase();
     if (key === 'proxyjump') return { jump: m?.[2]?.trim() ?? '' };
-    if (key === 'proxycommand') return { command: true };
+    if (key === 'proxycommand') {
+      const hop = proxyCommandHop(m?.[2]?.trim() ?? '');
+      return hop === undefined ? { command: true } : { jump: hop };
+    }
   }
   return {};
 }
@@ -63,7 +99,7 @@ export function jumpOf(vars: Readonly<Record<string, unknown>>): JumpSpec {
       return {
         problem: {
           variable,
-          what: `${variable} sets a ProxyCommand, which the bot does not run`,
+          what: `${variable} sets a ProxyCommand other than \`ssh -W %h:%p bastion\`, and the bot runs no local command`,
           fix: 'use -o ProxyJump=bastion (or -J bastion), or srs_jump',
         },
       };

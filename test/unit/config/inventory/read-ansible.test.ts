@@ -87,6 +87,8 @@ describe('Ansible inventory, INI and YAML', () => {
     [`-o StrictHostKeyChecking=no -J 10.0.0.1`, ['jump-10-0-0-1-22']],
     [`-J admin@bastion.example.com:2222,b2`, ['jump-admin-at-bastion-example-com-2222', 'b2']],
     [`-J [2001:db8::1]:2200`, ['jump-2001-db8-1-2200']],
+    [`-o ProxyCommand="ssh -W %h:%p -q b1"`, ['b1']],
+    [`-o 'ProxyCommand=ssh -W %h:%p -p 2200 -l ops 10.0.0.1'`, ['jump-ops-at-10-0-0-1-2200']],
   ])('ansible_ssh_common_args %s -> jump %j', (args, jump) => {
     const text = `b1 ansible_host=10.9.0.1\nb2 ansible_host=10.9.0.2 ansible_port=2022 ansible_user=jumper\n[srs]\nedge-1 ansible_ssh_common_args=${JSON.stringify(args)}\n`;
     const inv = ini(text, 'srs');
@@ -213,11 +215,13 @@ describe('what an Ansible inventory is refused for', () => {
   it('ProxyCommand, a become user other than root, a bad hop, a bad section, a loop in children', () => {
     const message = refusal(() =>
       ini(
-        '[srs]\na ansible_ssh_common_args="-o ProxyCommand=\'ssh -W %h:%p b\'"\nb ansible_become=yes ansible_become_user=srs\nc srs_jump="bad hop!"\n[srs:weird]\n[x:children]\ny\n[y:children]\nx\n',
+        '[srs]\na ansible_ssh_common_args="-o ProxyCommand=\'nc -x proxy:1080 %h %p\'"\nb ansible_become=yes ansible_become_user=srs\nc srs_jump="bad hop!"\n[srs:weird]\n[x:children]\ny\n[y:children]\nx\n',
         'srs',
       ),
     );
-    expect(message).toMatch(/host a: ansible_ssh_common_args sets a ProxyCommand, which the bot does not run -> use -o ProxyJump=/);
+    expect(message).toMatch(
+      /host a: ansible_ssh_common_args sets a ProxyCommand other than `ssh -W %h:%p bastion`, and the bot runs no local command -> use -o ProxyJump=/,
+    );
     expect(message).toMatch(/host b: become user srs: the helper runs as root -> remove ansible_become_user/);
     expect(message).toMatch(/host c: srs_jump: hop `bad hop!` is not an inventory host nor \[user@\]host\[:port\]/);
     expect(message).toMatch(/hosts.ini:5: `\[srs:weird\]` is not a section header/);
