@@ -50,6 +50,8 @@ interface Context {
   inv: AnsibleInventory;
   depths: ReadonlyMap<string, number>;
   bastions: BastionBook;
+  /** Groups whose bad name was already reported (once, not once per host). */
+  badGroups: Set<string>;
 }
 
 /** The jump chain of a host as bastion names, or undefined (with problems listed). */
@@ -64,12 +66,10 @@ function jumpChain(ctx: Context, name: string, vars: Readonly<Record<string, unk
   return names.every((n): n is string => n !== undefined) ? names : undefined;
 }
 
-/** One selected host as a host entry; problems listed on the inventory. */
-function hostEntry(ctx: Context, name: string): Record<string, unknown> | undefined {
+/** What makes a host unusable before its vars are read: a vaulted var the bot uses, its name, its groups' names. */
+function refusals(ctx: Context, name: string, vars: Readonly<Record<string, unknown>>, groups: readonly string[]): void {
   const { inv } = ctx;
   const line = inv.hosts.get(name)?.line;
-  const vars = hostVars(inv, name, ctx.depths);
-  const before = inv.problems.length;
   for (const v of USED_VARS)
     if (isVaulted(vars[v]))
       addProblem(inv, line, `host ${name}: ${v} is vault-encrypted; the bot does not decrypt vault`, `write ${v} in plain text`);
@@ -80,14 +80,26 @@ function hostEntry(ctx: Context, name: string): Record<string, unknown> | undefi
       `host ${name}: the name does not fit the bot's names (lowercase a-z 0-9 . _ -, max 63)`,
       'rename the host, or set inventory.group to leave it out',
     );
-  const groups = [...groupsOfHost(inv, name)].filter((g) => g !== 'all' && g !== 'ungrouped').sort();
-  for (const g of groups.filter((g) => !NAME_PATTERN.test(g)))
+  for (const g of groups.filter((g) => !NAME_PATTERN.test(g) && !ctx.badGroups.has(g))) {
+    ctx.badGroups.add(g);
     addProblem(
       inv,
       inv.groups.get(g)?.line,
       `group ${g} (of host ${name}): the name does not fit the bot's names`,
       'rename the group (lowercase a-z 0-9 . _ -)',
     );
+  }
+}
+
+/** One selected host as a host entry; problems listed on the inventory. */
+function hostEntry(ctx: Context, name: string): Record<string, unknown> | undefined {
+  const { inv } = ctx;
+  const line = inv.hosts.get(name)?.line;
+  const vars = hostVars(inv, name, ctx.depths);
+  const before = inv.problems.length;
+  const groups = [...groupsOfHost(inv, name)].filter((g) => g !== 'all' && g !== 'ungrouped').sort();
+  refusals(ctx, name, vars, groups);
+  if (groups.some((g) => ctx.badGroups.has(g))) return undefined;
   if (inv.problems.length > before) return undefined;
   const become = becomeOf(vars);
   if (become.problem !== undefined) addProblem(inv, line, `host ${name}: ${become.problem.what}`, become.problem.fix);
@@ -132,7 +144,8 @@ export function readAnsibleInventory(text: string, file: string, group: string |
   readVarsDirs(inv, path.dirname(file));
   for (const loop of childLoops(inv)) addProblem(inv, undefined, `groups form a loop (${loop})`, 'remove one of these children');
   unknownSrsVars(inv);
-  const ctx: Context = { inv, depths: groupDepths(inv), bastions: new BastionBook(inv, groupDepths(inv), inv.problems) };
+  const depths = groupDepths(inv);
+  const ctx: Context = { inv, depths, bastions: new BastionBook(inv, depths, inv.problems), badGroups: new Set() };
   const names = selected(inv, group);
   const hosts = names.flatMap((name): Record<string, unknown>[] => {
     const entry = hostEntry(ctx, name);
