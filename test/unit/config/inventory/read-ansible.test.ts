@@ -118,6 +118,16 @@ describe('Ansible inventory, INI and YAML', () => {
     });
   });
 
+  it('INI hosts before any section are ungrouped (no groups); a host listed twice merges its vars, the later line winning', () => {
+    const inv = ini('a srs_root=/one\n; comment\n[srs]\nb\na srs_root=/two srs_api=127.0.0.1:2000\n');
+    expect(inv.hosts.map((h) => [h.name, h.groups])).toEqual([
+      ['a', ['srs']],
+      ['b', ['srs']],
+    ]);
+    expect(inv.hosts[0]).toMatchObject({ srsRoot: '/two', api: '127.0.0.1:2000' });
+    expect(ini('lonely\n').hosts[0]?.groups).toEqual([]);
+  });
+
   it('srs_* vars map to their fields, system paths included', () => {
     const inv = yml(`all:
   hosts:
