@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { ChatopsError, ErrorCode } from '../../src/core/errors';
 import type { InventoryConfig } from '../schema';
 import type { InventorySource } from './inventory-source';
+import { readAnsibleInventory } from './read-ansible';
 
 /** What an inventory file holds, before validation: host entries (as under `hosts`) and any bastions it defines. */
 export interface RawInventory {
@@ -22,7 +23,7 @@ export function readInventory(inventory: InventoryConfig, baseDir: string): RawI
     throw new ChatopsError(ErrorCode.ConfigInvalid, `cannot read inventory file ${file}; fix inventory.file`);
   }
   if (inventory.format === 'yaml') return yamlHostList(text, file, inventory.group);
-  throw new ChatopsError(ErrorCode.ConfigInvalid, `inventory.format ${inventory.format} is not readable yet`);
+  return readAnsibleInventory(text, file, inventory.group);
 }
 
 /** A YAML list of hosts (as under `hosts`), or a map with `hosts` and `bastions`. */
