@@ -17,6 +17,15 @@ export async function answerNoSuchHost(ctx: JobContext, data: HostJob): Promise<
   return result;
 }
 
+/** The job's host entry is malformed (not what a bot writes): nothing was run. */
+export async function answerMalformedHost(ctx: JobContext, data: HostJob, why: string): Promise<VerbResult> {
+  const reason = `job ${data.jobId} was refused by worker ${ctx.opts.workerId}: ${why}; nothing was run. Run the command again from the bot.`;
+  const result = unrunResult(data.host, data.verb, reason, 'config_invalid');
+  await publishResult(ctx, data, result);
+  await ctx.hostQueue.remove(data.host, data.jobId);
+  return result;
+}
+
 /** The job was cancelled (by `by`) before it ran: nothing was sent; the host's turn is given up. */
 export async function answerCancelled(ctx: JobContext, data: HostJob, by: string): Promise<VerbResult> {
   const result = unrunResult(data.host, data.verb, `cancelled by ${by} before it ran; nothing was sent to ${data.host}`, 'cancelled');
