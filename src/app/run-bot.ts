@@ -69,8 +69,8 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   const runtime = await startBotRuntime({
     config,
     source,
-    // The inventory reloads on SIGHUP and when the config or inventory file changes (no restart).
-    reload: { env },
+    // The inventory reloads on SIGHUP and, unless SRS_CHATOPS_WATCH=off, when the config or inventory file changes.
+    reload: { env, watch: env.SRS_CHATOPS_WATCH !== 'off' },
     chat: meteredChat(new SlackChat(app.client), metrics),
     redisUrl,
     logger,
