@@ -7,6 +7,7 @@ import { loadConfigWithSource } from '../../config/load-config';
 import { createLogger } from '../../src/adapters/logger';
 import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 import { startBotRuntime, type BotRuntime } from '../../src/app/bot-runtime';
+import { runAudit } from '../../src/cli/audit/run-audit';
 import type { ChatPort } from '../../src/ports/chat-port';
 import type { AuditQuery, AuditRecord } from '../../src/ports/audit-port';
 import { spawnBot } from '../support/bot-process';
@@ -205,5 +206,27 @@ describe('hot inventory reload during a fan-out (real bot runtime, Redis, worker
       await bot.stop();
       await standin.close();
     }
+  });
+
+  it('audit verify and audit export take the reload records as any other', async () => {
+    const out: string[] = [];
+    const io = {
+      out: (text: string) => {
+        out.push(text);
+      },
+      err: (text: string) => {
+        out.push(text);
+      },
+    };
+    expect(await runAudit(['verify', '--quiet'], { REDIS_URL: redisUrl }, io)).toBe(0);
+    out.length = 0;
+    expect(await runAudit(['export', '--format', 'jsonl'], { REDIS_URL: redisUrl }, io)).toBe(0);
+    const types = out
+      .join('')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(types.filter((t) => t === 'inventory.changed')).toHaveLength(2); // the file save, then the SIGHUP
+    expect(types.filter((t) => t === 'inventory.reload_failed')).toHaveLength(1);
   });
 });
