@@ -53,7 +53,7 @@ export function jobHost(ctx: JobContext, data: HostJob): JobHost {
   if (data.entry !== undefined || data.target !== undefined) {
     const found = carried(data);
     if (found.kind === 'carried' && data.inventoryDigest !== undefined && data.inventoryDigest !== ctx.inventoryDigest)
-      logger.info(
+      logger.debug(
         { jobId: data.jobId, host: data.host, job: shortDigest(data.inventoryDigest), worker: shortDigest(ctx.inventoryDigest) },
         "job's inventory differs from this worker's file: running with the job's entry",
       );
