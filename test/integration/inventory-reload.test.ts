@@ -99,12 +99,22 @@ describe('hot inventory reload during a fan-out (real bot runtime, Redis, worker
     releaseHosts(hosts);
   });
 
-  it('jobs accepted before the reload run with the entries they were accepted with; new commands see the new inventory', async () => {
+  it('jobs in flight across the reload finish with the entries they were accepted with; new commands see the new inventory', async () => {
     const before = runtime.inventory.current();
-    // The fan-out is accepted and queued; no worker is taking jobs yet, so every job is in flight across the reload.
-    const fanOut = await say('status all');
-    const requestId = fanOut.requestId ?? '';
-    expect(requestId).not.toBe('');
+    const outcomes = (records: AuditRecord[]): Record<string, unknown> =>
+      Object.fromEntries(records.map((r) => [r.host ?? '', r.data.outcome]));
+    const all = { [name(0)]: 'ok', [name(1)]: 'ok', [name(2)]: 'ok' };
+    // The workers' own file knows host 0 only: every job must bring its host with it.
+    workers = startWorkers(worker, redisUrl, 1);
+    // A fan-out running on every host (a restart settles 2.5 s before it is confirmed), and one queued behind it on
+    // each host (one job per host at a time).
+    const restart = (await say('restart all')).requestId ?? '';
+    await waitUntil(async () => (await audit({ requestId: restart, types: ['job.started'] })).length === 3, {
+      timeoutMs: 20000,
+      description: 'the restarts running',
+    });
+    const status = (await say('status all')).requestId ?? '';
+    expect(status).not.toBe('');
 
     // Mid-way: host 3 added, host 2 removed, host 1 moved to a port where nothing listens (and put in a group).
     const [deadPort] = (await allocatePorts(1)) as [number];
@@ -118,13 +128,18 @@ describe('hot inventory reload during a fan-out (real bot runtime, Redis, worker
       timeoutMs: 10000,
       description: 'inventory.changed',
     });
+    const reloadSeq = changes[0]?.seq ?? Infinity;
     expect(runtime.inventory.current().digest).not.toBe(before.digest);
 
-    workers = startWorkers(worker, redisUrl, 2);
-    const done = await results(requestId, 3);
-    // Every job finished with the entry it was accepted with: host 1 on its old port, host 2 although it is gone now,
-    // all run by workers whose own file knows host 0 only.
-    expect(Object.fromEntries(done.map((r) => [r.host, r.data.outcome]))).toEqual({ [name(0)]: 'ok', [name(1)]: 'ok', [name(2)]: 'ok' });
+    // The restarts were running when the reload landed, and finished; the queued status jobs started after it. All
+    // ran with the entries they were accepted with: host 1 on its old port, host 2 although it is gone now.
+    const restarted = await results(restart, 3);
+    expect(outcomes(restarted)).toEqual(all);
+    expect(restarted.every((r) => r.seq > reloadSeq)).toBe(true);
+    expect(outcomes(await results(status, 3))).toEqual(all);
+    const started = await audit({ requestId: status, types: ['job.started'] });
+    expect(started).toHaveLength(3);
+    expect(started.every((r) => r.seq > reloadSeq)).toBe(true);
 
     await sleep(800); // a second event of the same save, if any, is past its quiet time
     changes = await audit({ types: ['inventory.changed'] });
