@@ -107,15 +107,7 @@ export async function startBotRuntime(o: {
       `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`,
     );
   }
-  const snap = inventory.current();
-  await deps.audit
-    .append({ type: 'process.started', actor, data: { kind: 'bot', hosts: snap.hosts.length, inventoryDigest: snap.digest } })
-    .catch(() => o.logger.error('audit: bot start not recorded'));
-  o.logger.info({ hosts: snap.hosts.length, inventoryDigest: shortDigest(snap.digest) }, 'bot inventory loaded');
-  const reloader =
-    o.reload !== undefined
-      ? startInventoryReload({ holder: inventory, running: o.config, audit: deps.audit, logger: o.logger, actor, now: deps.now }, o.reload)
-      : undefined;
+  const reloader = await startInventory(deps, inventory, actor, o);
   anchors.start();
   const stopSweeping = startSweeper(deps, o.logger, o.expirySweepMs ?? 5000);
   const control = new RedisGraceControl(producer);
@@ -138,6 +130,25 @@ export async function startBotRuntime(o: {
       producer.disconnect();
     },
   };
+}
+
+/** Records the inventory the bot starts with, and starts reloading it when asked to (SIGHUP, the file watch). */
+async function startInventory(
+  deps: BotDeps,
+  inventory: InventoryHolder,
+  actor: string,
+  o: { config: Config; logger: Logger; reload?: ReloaderOptions },
+): Promise<InventoryReloader | undefined> {
+  const snap = inventory.current();
+  await deps.audit
+    .append({ type: 'process.started', actor, data: { kind: 'bot', hosts: snap.hosts.length, inventoryDigest: snap.digest } })
+    .catch(() => o.logger.error('audit: bot start not recorded'));
+  o.logger.info({ hosts: snap.hosts.length, inventoryDigest: shortDigest(snap.digest) }, 'bot inventory loaded');
+  if (o.reload === undefined) return undefined;
+  return startInventoryReload(
+    { holder: inventory, running: o.config, audit: deps.audit, logger: o.logger, actor, now: deps.now },
+    o.reload,
+  );
 }
 
 /** The chain head published outside Redis: the audit channel and the audit file (docs/AUDIT-FORMAT.md, anchors). */
