@@ -26,10 +26,19 @@ import { sweep } from '../bot/sweep';
 import type { ChatPort } from '../ports/chat-port';
 import { noopMetrics, type MetricsPort } from '../ports/metrics-port';
 import { meteredAudit } from '../adapters/metrics/metered-audit';
+import type { InventorySource } from '../../config/inventory/inventory-source';
+import { InventoryHolder } from '../core/inventory/inventory-holder';
+import { inventorySnapshot, shortDigest } from '../core/inventory/inventory-snapshot';
+import { pinInventory } from '../bot/pin-inventory';
+import { startInventoryReload, type InventoryReloader, type ReloaderOptions } from './inventory-reload';
 
 /** The bot's use cases wired to Redis and a chat: shared by `bot` (Slack) and `console`. */
 export interface BotRuntime {
   deps: BotDeps;
+  /** The live inventory (what `deps.inventory` reads). */
+  inventory: InventoryHolder;
+  /** Reloads the inventory now, as SIGHUP does (absent when the runtime was started without `reload`). */
+  reloadInventory?: InventoryReloader['reload'];
   onCommand: (input: CommandInput) => Promise<CommandReply>;
   onAction: (input: ActionInput) => Promise<ActionReply>;
   close: () => Promise<void>;
@@ -48,6 +57,10 @@ export async function startBotRuntime(o: {
   metrics?: MetricsPort;
   /** How often the bot sweeps: approvals due to expire, approved plans and rollouts to resume. @defaultValue 5000 */
   expirySweepMs?: number;
+  /** Where the config's hosts came from (loadConfigWithSource). @defaultValue the config's own hosts list */
+  source?: InventorySource;
+  /** Reload the inventory without a restart: on SIGHUP and when the files change. @defaultValue off */
+  reload?: ReloaderOptions;
 }): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
   const producerError = trackRedisError(producer);
@@ -59,8 +72,12 @@ export async function startBotRuntime(o: {
   const metrics = o.metrics ?? noopMetrics;
   const file = auditFileSink(o.config);
   const anchors = anchorPublisher(o, new RedisAnchorSource(producer), paced, metrics, file);
+  const inventory = new InventoryHolder(
+    inventorySnapshot(o.config, o.source ?? { kind: 'config', path: '(config given in code)' }, Date.now()),
+  );
   const deps: BotDeps = {
     config: o.config,
+    inventory,
     chat: paced,
     queue: new BullmqJobQueue(producer),
     requests: new RedisRequestStore(producer),
@@ -70,7 +87,7 @@ export async function startBotRuntime(o: {
     rollouts: new RedisRolloutStore(producer),
     logger: o.logger,
     // Read on each use: a host pinned or re-pinned since shows at once (the file is small).
-    hostKeys: () => pinnedFingerprints(o.config),
+    hostKeys: () => pinnedFingerprints({ ssh: o.config.ssh, hosts: [...inventory.current().hosts] }),
     newId: () => newRequestId(),
     now: () => Date.now(),
   };
@@ -78,7 +95,7 @@ export async function startBotRuntime(o: {
     redis: reader,
     group: 'bot',
     consumer: o.consumer ?? `${hostname()}-${process.pid}`,
-    handle: (event, id) => deliverEvent(deps, event, id),
+    handle: (event, id) => deliverEvent(pinInventory(deps), event, id),
     logger: o.logger,
   });
   consumer.start();
@@ -90,17 +107,18 @@ export async function startBotRuntime(o: {
       `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`,
     );
   }
-  await deps.audit
-    .append({ type: 'process.started', actor, data: { kind: 'bot', hosts: o.config.hosts.length } })
-    .catch(() => o.logger.error('audit: bot start not recorded'));
+  const reloader = await startInventory(deps, inventory, actor, o);
   anchors.start();
   const stopSweeping = startSweeper(deps, o.logger, o.expirySweepMs ?? 5000);
   const control = new RedisGraceControl(producer);
   return {
     deps,
-    onCommand: (input) => handleCommand(deps, input),
-    onAction: (input) => pressButton({ ...deps, control }, input, o.logger),
+    inventory,
+    ...(reloader !== undefined ? { reloadInventory: (trigger: string) => reloader.reload(trigger) } : {}),
+    onCommand: (input) => handleCommand(pinInventory(deps), input),
+    onAction: (input) => pressButton(pinInventory({ ...deps, control }), input, o.logger),
     close: async () => {
+      reloader?.close();
       stopSweeping();
       await deps.audit
         .append({ type: 'process.stopped', actor, data: { kind: 'bot' } })
@@ -112,6 +130,25 @@ export async function startBotRuntime(o: {
       producer.disconnect();
     },
   };
+}
+
+/** Records the inventory the bot starts with, and starts reloading it when asked to (SIGHUP, the file watch). */
+async function startInventory(
+  deps: BotDeps,
+  inventory: InventoryHolder,
+  actor: string,
+  o: { config: Config; logger: Logger; reload?: ReloaderOptions },
+): Promise<InventoryReloader | undefined> {
+  const snap = inventory.current();
+  await deps.audit
+    .append({ type: 'process.started', actor, data: { kind: 'bot', hosts: snap.hosts.length, inventoryDigest: snap.digest } })
+    .catch(() => o.logger.error('audit: bot start not recorded'));
+  o.logger.info({ hosts: snap.hosts.length, inventoryDigest: shortDigest(snap.digest) }, 'bot inventory loaded');
+  if (o.reload === undefined) return undefined;
+  return startInventoryReload(
+    { holder: inventory, running: o.config, audit: deps.audit, logger: o.logger, actor, now: deps.now },
+    o.reload,
+  );
 }
 
 /** The chain head published outside Redis: the audit channel and the audit file (docs/AUDIT-FORMAT.md, anchors). */
@@ -143,7 +180,7 @@ function startSweeper(deps: BotDeps, logger: Logger, everyMs: number): () => voi
   const sweeper = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    sweep(deps)
+    sweep(pinInventory(deps))
       .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed; retried'))
       .finally(() => {
         sweeping = false;

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config/load-config';
+import { loadConfigWithSource } from '../../config/load-config';
 import { createLogger } from '../adapters/logger';
 import { createSlackApp } from '../adapters/slack/create-slack-app';
 import { SlackChat } from '../adapters/slack/slack-chat';
@@ -20,7 +20,7 @@ import { untilSignal } from './until-signal';
 export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger('bot', env);
   const { botToken, signingSecret } = slackCredentials(env);
-  const config = loadConfig(env);
+  const { config, source } = loadConfigWithSource(env);
   const ops = readOpsEnv(env, 'bot');
   const port = Number(env.PORT ?? 3000);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -66,7 +66,16 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     guardRedis.disconnect();
     throw err;
   });
-  const runtime = await startBotRuntime({ config, chat: meteredChat(new SlackChat(app.client), metrics), redisUrl, logger, metrics });
+  const runtime = await startBotRuntime({
+    config,
+    source,
+    // The inventory reloads on SIGHUP and, unless SRS_CHATOPS_WATCH=off, when the config or inventory file changes.
+    reload: { env, watch: env.SRS_CHATOPS_WATCH !== 'off' },
+    chat: meteredChat(new SlackChat(app.client), metrics),
+    redisUrl,
+    logger,
+    metrics,
+  });
   started.runtime = runtime;
   await app.start(port);
   logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port, metricsPort: opsServer?.port ?? 'off' }, 'bot started');

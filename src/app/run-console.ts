@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface, type Interface } from 'node:readline';
 import pino from 'pino';
-import { loadConfig } from '../../config/load-config';
+import { loadConfigWithSource } from '../../config/load-config';
 import { ConsoleChat } from '../adapters/console/console-chat';
 import { HISTORY_SIZE, historyPath, loadHistory, saveHistory } from '../adapters/console/console-history';
 import { PromptLine } from '../adapters/console/prompt-line';
@@ -146,7 +146,7 @@ export async function runConsole(
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const config = loadConfig(env);
+  const { config, source } = loadConfigWithSource(env);
   // Logs go to stderr, so that stdout is the conversation.
   const logger = createLogger('console', { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const userId = option(args, '--user') ?? env.SRS_CHATOPS_CONSOLE_USER ?? config.slack.roles.admin[0] ?? 'UCONSOLE';
@@ -172,6 +172,9 @@ export async function runConsole(
   const chat = new ConsoleChat(screen);
   const runtime = await startBotRuntime({
     config,
+    source,
+    // The files are watched; SIGHUP stays the terminal's hang-up (it ends the console, as before).
+    reload: { env, sighup: false },
     chat,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     logger,

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
-import { loadConfig } from '../../config/load-config';
+import { loadConfigWithSource } from '../../config/load-config';
+import { describeSource } from '../../config/inventory/inventory-source';
+import { inventoryDigest, shortDigest } from '../core/inventory/inventory-snapshot';
 import { createLogger } from '../adapters/logger';
 import { logConnectionHealth, producerConnection, whenReady, workerConnection } from '../adapters/redis/redis-connection';
 import { createAuditStore } from '../adapters/audit/create-audit-store';
@@ -24,7 +26,7 @@ import { untilSignal } from './until-signal';
 /** `srs-chatops worker`: runs verb jobs from REDIS_URL until SIGTERM/SIGINT, then finishes active jobs and exits. */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger('worker', env);
-  const config = loadConfig(env);
+  const { config, source } = loadConfigWithSource(env);
   const ops = readOpsEnv(env, 'worker');
   assertHostsPinned(config);
   const ssh = createSshHost(config, logger);
@@ -70,7 +72,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const heartbeat = startWorkerHeartbeat(auditRedis, workerId);
   const counts = { hosts: config.hosts.length, concurrency: config.worker.concurrency };
   await recordProcess(audit, logger, workerId, 'process.started', counts);
-  logger.info({ workerId, ...counts, metricsPort: opsServer?.port ?? 'off' }, 'worker started');
+  // Jobs carry their host entry from the bot: this worker's own file only serves jobs queued by an older bot.
+  const inventory = { inventory: describeSource(source), inventoryDigest: shortDigest(inventoryDigest(config)) };
+  logger.info({ workerId, ...counts, ...inventory, metricsPort: opsServer?.port ?? 'off' }, 'worker started');
   logger.info({ signal: await untilSignal() }, 'worker stopping: finishing active jobs');
   await heartbeat.stop();
   await close();

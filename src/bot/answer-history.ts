@@ -18,7 +18,7 @@ export async function answerHistory(
 ): Promise<CommandReply> {
   let hosts: string[] | undefined;
   if (command.target !== undefined && command.target !== 'all') {
-    const resolved = resolveTargets(command.target, deps.config.hosts);
+    const resolved = resolveTargets(command.target, deps.inventory.current().hosts);
     if (!resolved.ok) return invalid(resolved.error, { target: command.target });
     hosts = resolved.hosts;
   }

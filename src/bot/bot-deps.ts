@@ -6,10 +6,17 @@ import type { RequestStorePort } from '../ports/request-store-port';
 import type { AuditPort } from '../ports/audit-port';
 import type { ApprovalStorePort } from '../ports/approval-store-port';
 import type { RolloutStorePort } from '../ports/rollout-store-port';
+import type { InventoryPort } from '../ports/inventory-port';
 
 /** What the bot's use cases depend on: ports and pure config, no SDK. */
 export interface BotDeps {
+  /**
+   * The settings, with the hosts, bastions and groups of the inventory the request is pinned to (see pinInventory):
+   * read the hosts through {@link inventory}.
+   */
   config: Config;
+  /** The live inventory (hot reloaded): where every use case reads the hosts, at call time. */
+  inventory: InventoryPort;
   chat: ChatPort;
   queue: JobQueuePort;
   requests: RequestStorePort;

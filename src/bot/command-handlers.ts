@@ -27,7 +27,7 @@ const runVerb: CommandHandler<Extract<Command, { kind: 'verb' }>> = (ctx) => {
   const { deps, input, command, hosts, requestId } = ctx;
   const gated = needsApproval(
     command.verb,
-    deps.config.hosts.filter((h) => hosts.includes(h.name)),
+    deps.inventory.current().hosts.filter((h) => hosts.includes(h.name)),
     deps.config.approvals,
   );
   if (!gated)
@@ -56,7 +56,13 @@ const abort: CommandHandler<Extract<Command, { kind: 'abort' }>> = (ctx) =>
 /** Each command's handler, bound to its table row by name: a missing or extra one is a type error. */
 const HANDLERS: { readonly [N in CommandName]: CommandHandler<CommandOf<N>> } = {
   help: (ctx) => withAuditNote(ctx, renderHelp(ctx.role)),
-  hosts: (ctx) => withAuditNote(ctx, renderHosts(listHosts(ctx.deps.config.hosts, ctx.command.group))),
+  hosts: (ctx) => {
+    const { inventory, now } = ctx.deps;
+    const snapshot = inventory.current();
+    const failure = inventory.lastFailure();
+    const about = { snapshot, now: now(), ...(failure !== undefined ? { failure } : {}) };
+    return withAuditNote(ctx, renderHosts(listHosts(snapshot.hosts, ctx.command.group), about));
+  },
   status: runVerb,
   start: runVerb,
   stop: runVerb,

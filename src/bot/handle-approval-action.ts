@@ -17,7 +17,7 @@ const say = (text: string): ActionReply => ({ ephemeral: { text } });
 
 /** The plan's hosts as the inventory knows them now (a host gone from it can be approved by nobody). */
 function planHosts(deps: BotDeps, rec: ApprovalRecord): Array<Pick<HostConfig, 'name' | 'groups'>> {
-  const byName = new Map(deps.config.hosts.map((h) => [h.name, h]));
+  const byName = new Map(deps.inventory.current().hosts.map((h) => [h.name, h]));
   return rec.plan.hosts.map((h) => byName.get(h.name) ?? { name: h.name, groups: [] });
 }
 

@@ -112,7 +112,7 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   const target = targetOf(command);
   let hosts: string[] = [];
   if (row.resolvesTargets && target !== undefined) {
-    const resolved = resolveTargets(target, deps.config.hosts);
+    const resolved = resolveTargets(target, deps.inventory.current().hosts);
     if (!resolved.ok) {
       const verb = commandFields(command).verb;
       const event = { ...r.base, type: 'request.invalid' as const, ...(verb !== undefined ? { verb } : {}) };

@@ -1,3 +1,5 @@
+import { carriedHost } from '../core/inventory/carried-host';
+import type { InventorySnapshot } from '../core/inventory/inventory-snapshot';
 import type { JobVerb } from '../core/verbs';
 import type { HostJob, JobOptions } from '../ports/job-queue-port';
 
@@ -15,10 +17,18 @@ export interface HostJobsSpec {
   optionsFor?: (host: string) => JobOptions;
 }
 
-/** One job per host for a request, with {@link hostJobId} ids. */
-export function hostJobs(requestId: string, hosts: readonly string[], spec: HostJobsSpec): HostJob[] {
+/** The inventory a request was accepted with: each job carries its host's entry and target from it. */
+export interface JobInventory {
+  snapshot: InventorySnapshot;
+  /** The login user of a host that sets none (`ssh.user`). */
+  ssh: { user: string };
+}
+
+/** One job per host for a request, with {@link hostJobId} ids, each carrying its host as `inventory` has it. */
+export function hostJobs(requestId: string, hosts: readonly string[], spec: HostJobsSpec, inventory: JobInventory): HostJob[] {
   return hosts.map((host) => {
     const options = spec.optionsFor ? spec.optionsFor(host) : spec.options;
+    const carried = carriedHost(inventory.snapshot, inventory.ssh, host);
     return {
       v: 1,
       jobId: hostJobId(requestId, host),
@@ -28,6 +38,7 @@ export function hostJobs(requestId: string, hosts: readonly string[], spec: Host
       requestedBy: spec.requestedBy,
       enqueuedAt: spec.enqueuedAt,
       ...(options ? { options } : {}),
+      ...(carried ?? {}),
     };
   });
 }

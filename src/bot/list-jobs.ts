@@ -25,7 +25,7 @@ export async function listJobs(deps: BotDeps): Promise<CommandReply> {
     const [pending, activeIds, queues] = await Promise.all([
       deps.approvals.pending(),
       deps.rollouts.active(),
-      deps.queue.hostQueues(deps.config.hosts.map((h) => h.name)),
+      deps.queue.hostQueues(deps.inventory.current().hosts.map((h) => h.name)),
     ]);
     const rollouts = (await Promise.all(activeIds.map((id) => deps.rollouts.get(id)))).filter((r) => r !== undefined);
     const awaiting = pending.map((a) => {

@@ -1,3 +1,4 @@
+import { jobInventory } from './pin-inventory';
 import type { Command } from '../core/command';
 import { renderRequestParent } from '../presentation';
 import type { AuditEventInput } from '../ports/audit-port';
@@ -47,7 +48,7 @@ export async function queueVerb(deps: BotDeps, input: CommandInput, v: VerbToQue
           createdAt: now,
         },
       ],
-      jobs: hostJobs(requestId, hosts, { verb: command.verb, requestedBy: input.userId, enqueuedAt: now, ...options }),
+      jobs: hostJobs(requestId, hosts, { verb: command.verb, requestedBy: input.userId, enqueuedAt: now, ...options }, jobInventory(deps)),
     }),
   });
   if (!accepted.accepted) return accepted.reply;

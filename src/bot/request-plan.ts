@@ -1,3 +1,4 @@
+import { jobInventory } from './pin-inventory';
 import type { UpgradeOptions, VerbOptions } from '../core/command';
 import { renderRequestParent } from '../presentation';
 import type { JobVerb } from '../core/verbs';
@@ -64,7 +65,7 @@ export async function requestPlan(
       const survey: RequestRecord = { ...common, requestId: surveyId, kind: 'survey', planFor: requestId, verb: 'status' };
       return {
         records: [{ ...common, kind: 'approval', plan: spec }, survey],
-        jobs: hostJobs(surveyId, req.hosts, { verb: 'status', requestedBy: input.userId, enqueuedAt: now }),
+        jobs: hostJobs(surveyId, req.hosts, { verb: 'status', requestedBy: input.userId, enqueuedAt: now }, jobInventory(deps)),
       };
     },
   });

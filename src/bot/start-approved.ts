@@ -1,3 +1,4 @@
+import { jobInventory } from './pin-inventory';
 import type { Plan } from '../core/rollout/plan';
 import { renderRequestParent } from '../presentation';
 import { isServiceVerb } from '../core/verbs';
@@ -22,12 +23,17 @@ export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: reado
   const hosts = plan.hosts.map((h) => h.name);
   const now = deps.now();
   const verb = plan.verb;
-  const jobs = hostJobs(plan.id, hosts, {
-    verb,
-    requestedBy: plan.requestedBy,
-    enqueuedAt: now,
-    ...(plan.options ? { options: plan.options } : {}),
-  });
+  const jobs = hostJobs(
+    plan.id,
+    hosts,
+    {
+      verb,
+      requestedBy: plan.requestedBy,
+      enqueuedAt: now,
+      ...(plan.options ? { options: plan.options } : {}),
+    },
+    jobInventory(deps),
+  );
   const audit = { actor: plan.requestedBy, channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb };
   try {
     await deps.queue.enqueue(jobs); // stable job ids: a second call (sweeper) finds them queued

@@ -25,7 +25,10 @@ export type AuditEventType =
   | 'rollout.halted'
   | 'rollout.aborted'
   | 'process.started'
-  | 'process.stopped';
+  | 'process.stopped'
+  | 'inventory.changed'
+  | 'inventory.reload_failed'
+  | 'config.restart_needed';
 
 /** What a caller records; the store adds sequence, time, previous hash and hash. */
 export interface AuditEventInput {

@@ -4,6 +4,8 @@ import type { VerbResult } from '../core/verb-result';
 import type { JobVerb } from '../core/verbs';
 import type { HostStage } from '../core/rollout/rollout-record';
 import type { HostIdentity } from '../core/rollout/host-identity';
+import type { HostConfig } from '../../config/schema';
+import type { HostTarget } from './host-port';
 
 /** One verb on one host: the unit of work a worker runs. Plain, versioned JSON. */
 export interface HostJob {
@@ -19,6 +21,15 @@ export interface HostJob {
   enqueuedAt: number;
   /** Verb options from the command's flags. */
   options?: JobOptions;
+  /**
+   * The host's entry as the bot resolved it when it accepted the request (group settings applied): the worker runs the
+   * job with it, not with its own inventory. Absent in a job queued by a bot older than this field.
+   */
+  entry?: HostConfig;
+  /** Where SSH reaches the host (login user, bastions outermost first), resolved with {@link entry}. */
+  target?: HostTarget;
+  /** The digest of the bot's inventory the entry came from. */
+  inventoryDigest?: string;
 }
 
 /** Options a command can carry to its jobs. */

@@ -3,6 +3,7 @@ import type { HostListing, HostRow } from '../core/list-hosts';
 import { section, SECTION_TEXT_MAX } from './blocks';
 import { escapeSlackText } from '../core/text/escape-slack-text';
 import { plural } from '../core/text/plural';
+import { inventoryLines, type InventoryAbout } from './inventory-about';
 
 /** What {@link renderHosts} shows: the rows of `listHosts`, and the group they were filtered by. */
 export interface HostTable {
@@ -33,10 +34,18 @@ function align(cells: readonly string[][]): string[] {
 /**
  * `/srs hosts`: a table (in a code block) of name, address:port, groups and service manager. Rows that do not
  * fit in one section block are counted in a `+N more` line. Takes `listHosts`'s answer as it is: its error
- * (an unknown group) becomes a warning line.
+ * (an unknown group) becomes a warning line. With `about`, the table is followed by where the inventory came from, when
+ * it was loaded, its digest, and the last reload when it was refused.
  */
-export function renderHosts(list: HostTable | HostListing): ChatMessage {
+export function renderHosts(list: HostTable | HostListing, about?: InventoryAbout): ChatMessage {
   if ('ok' in list && !list.ok) return { text: `:warning: ${list.error}` };
+  const table = renderTable(list);
+  if (about === undefined) return table;
+  const more = inventoryLines(about).join('\n');
+  return { text: `${table.text}\n${more}`, blocks: [...(table.blocks ?? [section(table.text)]), section(more)] };
+}
+
+function renderTable(list: HostTable | HostListing): ChatMessage {
   if (!('rows' in list)) return { text: 'no hosts' };
   const scope = list.group === undefined ? '' : ` in group ${escapeSlackText(list.group)}`;
   const n = list.rows.length;

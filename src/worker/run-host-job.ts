@@ -36,7 +36,8 @@ function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcri
   const { config, state } = deps;
   return {
     hostConfig: host,
-    target: hostTarget(config, host),
+    // The target the job carries (resolved by the bot when it accepted the request); else this worker's (older bot).
+    target: job.target ?? hostTarget(config, host),
     ssh: deps.ssh,
     settings: config.worker,
     commandTimeoutMs: config.ssh.commandTimeoutMs,

@@ -1,3 +1,4 @@
+import { jobInventory } from '../pin-inventory';
 import { batchesOf, planDrift, type Plan } from '../../core/rollout/plan';
 import { escapeSlackText } from '../../core/text/escape-slack-text';
 import type { HostJob } from '../../ports/job-queue-port';
@@ -56,28 +57,33 @@ export async function startBatch(deps: BotDeps, plan: Plan, index: number, paren
 
 /** The upgrade job of each host of a batch, with what the approvers saw: the version, the drain, the checks. */
 function upgradeJobs(deps: BotDeps, plan: Plan, names: string[], now: number): HostJob[] {
-  return hostJobs(plan.id, names, {
-    verb: 'upgrade',
-    requestedBy: plan.requestedBy,
-    enqueuedAt: now,
-    optionsFor: (host) => {
-      const planned = plan.hosts.find((h) => h.name === host);
-      return {
-        confirmed: true, // the approvers saw the plan, 5.0's "clients are dropped" included
-        ...(plan.drain !== undefined ? { deadlineMs: plan.drain.deadlineMs } : {}),
-        upgrade: {
-          version: plan.version ?? '',
-          from: planned?.from ?? '',
-          rollback: plan.rollback,
-          healthTimeoutMs: plan.healthTimeoutMs ?? deps.config.upgrade.healthTimeoutMs,
-          planHash: plan.hash,
-          forceAtDeadline: plan.drain?.force ?? false,
-          install: plan.install ?? [],
-          ...(planned?.identity !== undefined ? { identity: planned.identity } : {}),
-        },
-      };
+  return hostJobs(
+    plan.id,
+    names,
+    {
+      verb: 'upgrade',
+      requestedBy: plan.requestedBy,
+      enqueuedAt: now,
+      optionsFor: (host) => {
+        const planned = plan.hosts.find((h) => h.name === host);
+        return {
+          confirmed: true, // the approvers saw the plan, 5.0's "clients are dropped" included
+          ...(plan.drain !== undefined ? { deadlineMs: plan.drain.deadlineMs } : {}),
+          upgrade: {
+            version: plan.version ?? '',
+            from: planned?.from ?? '',
+            rollback: plan.rollback,
+            healthTimeoutMs: plan.healthTimeoutMs ?? deps.config.upgrade.healthTimeoutMs,
+            planHash: plan.hash,
+            forceAtDeadline: plan.drain?.force ?? false,
+            install: plan.install ?? [],
+            ...(planned?.identity !== undefined ? { identity: planned.identity } : {}),
+          },
+        };
+      },
     },
-  });
+    jobInventory(deps),
+  );
 }
 
 /** The batch's start, once: on the audit log (`rollout.batch`) and in the thread. */

@@ -26,6 +26,7 @@ export function pipelineFixture(): { deps: ButtonDeps; audit: MemoryAuditStore; 
       hosts: [{ name: 'edge-1', groups: ['edges'] }],
       approvals: { gated: [], approvers: {}, required: {} },
     },
+    inventory: { current: () => ({ hosts: [{ name: 'edge-1', groups: ['edges'] }] }), lastFailure: () => undefined },
     requests: { head: () => Promise.resolve({ record: aliceRequest, done: false }), get: () => Promise.resolve(undefined) },
     chat: { update: () => Promise.resolve() },
     audit,

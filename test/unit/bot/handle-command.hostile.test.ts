@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { fixedInventory } from '../../../src/core/inventory/inventory-holder';
+import { inventorySnapshot } from '../../../src/core/inventory/inventory-snapshot';
 import { parseConfig } from '../../../config/load-config';
 import { createLogger } from '../../../src/adapters/logger';
 import { MemoryAuditStore } from '../../../src/adapters/audit/memory-audit-store';
@@ -104,6 +106,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
     };
     const deps: BotDeps = {
       config,
+      inventory: fixedInventory(inventorySnapshot(config, { kind: 'config', path: 'fuzz.yml' }, 0)),
       chat,
       queue,
       requests,

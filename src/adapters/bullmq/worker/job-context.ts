@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { HostConfig } from '../../../../config/schema';
 import { HostQueue } from '../../redis/host-queue';
 import type { JobWorkerOptions } from './job-worker-options';
+import { inventoryDigest } from '../../../core/inventory/inventory-snapshot';
 
 /** What every step of a job shares: the worker's options and the handles it opened once. */
 export interface JobContext {
@@ -14,7 +15,10 @@ export interface JobContext {
   readonly pollMs: number;
   /** Host lock time-to-live, renewed while the job runs. */
   readonly lockTtlMs: number;
+  /** This worker's own inventory: only for jobs that carry no host entry (queued by an older bot). */
   readonly hostsByName: ReadonlyMap<string, HostConfig>;
+  /** The digest of this worker's own inventory (logged at start; compared with a job's). */
+  readonly inventoryDigest: string;
 }
 
 /** The context of a worker's jobs, the defaults of its options applied. */
@@ -26,5 +30,6 @@ export function jobContext(opts: JobWorkerOptions, queue: Queue): JobContext {
     pollMs: opts.pollMs ?? 100,
     lockTtlMs: opts.lockTtlMs ?? opts.config.worker.lockDurationMs,
     hostsByName: new Map(opts.config.hosts.map((h) => [h.name, h])),
+    inventoryDigest: inventoryDigest(opts.config),
   };
 }

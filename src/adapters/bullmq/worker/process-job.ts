@@ -7,7 +7,8 @@ import type { HostJob } from '../../../ports/job-queue-port';
 import { recordResult, recordStart } from './job-audit';
 import type { JobContext } from './job-context';
 import { publishResult, publishStarted } from './job-events';
-import { answerAuditUnavailable, answerCancelled, answerNoSuchHost } from './unrun-answers';
+import { answerAuditUnavailable, answerCancelled, answerMalformedHost, answerNoSuchHost } from './unrun-answers';
+import { jobHost } from './job-host';
 import { waitForTurn } from './wait-for-turn';
 
 /**
@@ -16,14 +17,17 @@ import { waitForTurn } from './wait-for-turn';
  */
 export async function processJob(ctx: JobContext, job: Job<HostJob>, token?: string): Promise<VerbResult> {
   const data = job.data;
-  const host = ctx.hostsByName.get(data.host);
   if (data.v !== 1 || !(isServiceVerb(data.verb) || (data.verb === 'upgrade' && data.options?.upgrade !== undefined))) {
     throw new UnrecoverableError(`job ${job.id ?? '?'} is not a v1 verb job`);
   }
-  if (host === undefined) return answerNoSuchHost(ctx, data);
+  const found = jobHost(ctx, data);
+  if (found.kind === 'unknown') return answerNoSuchHost(ctx, data);
+  if (found.kind === 'malformed') return answerMalformedHost(ctx, data, found.reason);
   const cancelledBy = await waitForTurn(ctx, job, token);
   if (cancelledBy !== null) return answerCancelled(ctx, data, cancelledBy);
-  return runHoldingHost(ctx, data, host);
+  // The job runs with the entry and target it was accepted with (checked), never with this worker's file.
+  const run = found.kind === 'carried' ? { ...data, entry: found.host, target: found.target } : data;
+  return runHoldingHost(ctx, run, found.host);
 }
 
 /**

@@ -8,9 +8,21 @@ import { publishResult } from './job-events';
  * its host's queue, so the request is answered rather than dropped.
  */
 
-/** The bot and this worker disagree about the inventory: nothing was run (the job never took its host's turn). */
+/**
+ * A job without a host entry (queued by an older bot) for a host this worker's own inventory lacks: nothing was run
+ * (the job never took its host's turn).
+ */
 export async function answerNoSuchHost(ctx: JobContext, data: HostJob): Promise<VerbResult> {
-  const reason = `this worker (${ctx.opts.workerId}) has no host ${data.host} in its inventory; nothing was run. Deploy the same config to bot and workers.`;
+  const reason = `this worker (${ctx.opts.workerId}) has no host ${data.host} in its inventory, and the job carries no host entry (queued by an older bot); nothing was run. Run the command again: the bot now sends the entry with the job.`;
+  const result = unrunResult(data.host, data.verb, reason, 'config_invalid');
+  await publishResult(ctx, data, result);
+  await ctx.hostQueue.remove(data.host, data.jobId);
+  return result;
+}
+
+/** The job's host entry is malformed (not what a bot writes): nothing was run. */
+export async function answerMalformedHost(ctx: JobContext, data: HostJob, why: string): Promise<VerbResult> {
+  const reason = `job ${data.jobId} was refused by worker ${ctx.opts.workerId}: ${why}; nothing was run. Run the command again from the bot.`;
   const result = unrunResult(data.host, data.verb, reason, 'config_invalid');
   await publishResult(ctx, data, result);
   await ctx.hostQueue.remove(data.host, data.jobId);

@@ -26,6 +26,7 @@ describe('counts are written with plural()', () => {
       rollouts: { active: () => Promise.resolve([]), get: () => Promise.resolve(undefined) },
       queue: { hostQueues: () => Promise.resolve(new Map()) },
       config: { hosts: [{ name: 'edge-1' }] },
+      inventory: { current: () => ({ hosts: [{ name: 'edge-1' }] }) },
       logger: createLogger('test'),
       now: () => 1000,
     } as unknown as BotDeps;

@@ -1,0 +1,18 @@
+import { fixedInventory } from '../core/inventory/inventory-holder';
+import { withInventory } from '../core/inventory/inventory-snapshot';
+import type { BotDeps } from './bot-deps';
+import type { JobInventory } from './host-jobs';
+
+/**
+ * The deps one request runs with: the inventory in use when it arrived, held to its end (a reload meanwhile changes
+ * the next request, not this one), and `config` showing that inventory's hosts, bastions and groups.
+ */
+export function pinInventory<D extends BotDeps>(deps: D): D {
+  const snapshot = deps.inventory.current();
+  return { ...deps, config: withInventory(deps.config, snapshot), inventory: fixedInventory(snapshot, deps.inventory.lastFailure()) };
+}
+
+/** What the jobs of a request carry of their hosts: the request's inventory, and the login user of hosts that set none. */
+export function jobInventory(deps: Pick<BotDeps, 'inventory' | 'config'>): JobInventory {
+  return { snapshot: deps.inventory.current(), ssh: { user: deps.config.ssh.user } };
+}

@@ -1,0 +1,44 @@
+import { parseConfig } from '../../../config/load-config';
+import { hostJobId, hostJobs } from '../../../src/bot/host-jobs';
+import { inventorySnapshot } from '../../../src/core/inventory/inventory-snapshot';
+
+describe('hostJobs', () => {
+  const config = parseConfig(
+    {
+      ssh: { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/nonexistent' },
+      bastions: [{ name: 'b1', address: '10.9.0.1' }],
+      hosts: [
+        { name: 'edge-1', address: '10.0.0.1', jump: 'b1', become: 'sudo', user: 'ops' },
+        { name: 'edge-2', address: '10.0.0.2' },
+      ],
+    },
+    'test',
+  );
+  const snapshot = inventorySnapshot(config, { kind: 'config', path: '/c.yml' }, 0);
+
+  it('one job per host, each carrying its entry, its SSH target (jump chain) and the inventory digest', () => {
+    const jobs = hostJobs('r-1', ['edge-1', 'edge-2'], { verb: 'status', requestedBy: 'U1', enqueuedAt: 7 }, { snapshot, ssh: config.ssh });
+    expect(jobs.map((j) => j.jobId)).toEqual([hostJobId('r-1', 'edge-1'), hostJobId('r-1', 'edge-2')]);
+    expect(jobs[0]).toMatchObject({
+      host: 'edge-1',
+      entry: { name: 'edge-1', become: 'sudo', user: 'ops', jump: ['b1'] },
+      target: {
+        name: 'edge-1',
+        address: '10.0.0.1',
+        port: 22,
+        user: 'ops',
+        jump: [{ name: 'b1', address: '10.9.0.1', port: 22, user: 'srsops' }],
+      },
+      inventoryDigest: snapshot.digest,
+    });
+    expect(jobs[1]?.target).toEqual({ name: 'edge-2', address: '10.0.0.2', port: 22, user: 'srsops' });
+    // Plain JSON: what BullMQ stores is what the worker reads.
+    expect(JSON.parse(JSON.stringify(jobs))).toEqual(jobs);
+  });
+
+  it('a host the inventory does not have gets no entry (the worker then answers it has no such host)', () => {
+    const [job] = hostJobs('r-2', ['edge-9'], { verb: 'status', requestedBy: 'U1', enqueuedAt: 7 }, { snapshot, ssh: config.ssh });
+    expect(job?.entry).toBeUndefined();
+    expect(job?.target).toBeUndefined();
+  });
+});
