@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/adapters/logger';
 import { SshHost } from '../../src/adapters/ssh/ssh-host';
+import { sshJumpCommand } from '../../src/adapters/ssh/hop-chain';
 import { checkReach } from '../../src/cli/doctor/check-reach';
 import { asChatopsError } from '../../src/core/errors';
 import type { HostTarget } from '../../src/ports/host-port';
@@ -98,6 +99,18 @@ describe('SSH through a two-hop bastion chain (network namespaces)', () => {
     expect(r.stdout).not.toContain(chain.b2.address);
     const res = await ssh.httpGet(edge(), `127.0.0.1:${httpPort}`, '/api/v1/versions', 5000);
     expect(res).toEqual({ status: 200, body: 'target-ns /api/v1/versions' });
+  });
+
+  it('the ssh -J command doctor gives reaches the same host with the OpenSSH client (same keys, same known_hosts)', async () => {
+    const cfg = path.join(chain.dir, 'ssh_config');
+    fs.writeFileSync(
+      cfg,
+      `Host *\n  IdentityFile ${chain.clientKeyPath}\n  IdentitiesOnly yes\n  BatchMode yes\n  UserKnownHostsFile ${chain.knownHostsPath}\n  StrictHostKeyChecking yes\n`,
+    );
+    const args = sshJumpCommand(edge()).split(' ').slice(1);
+    const r = await runCommand('ssh', ['-F', cfg, ...args.slice(0, -1), 'ip -4 -o addr show'], { timeoutMs: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`inet ${chain.target.address}/24`);
   });
 
   it('one connection per bastion carries every target behind it', async () => {

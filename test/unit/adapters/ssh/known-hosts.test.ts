@@ -180,6 +180,25 @@ describe('known_hosts', () => {
     );
   });
 
+  it('worker start: a bastion some host jumps through must be pinned too (by its configured address and port)', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kh-unit-')), 'known_hosts');
+    const config = parseConfig(
+      {
+        ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: file },
+        bastions: [
+          { name: 'bastion-1', address: '10.0.1.2' },
+          { name: 'unused', address: '10.0.9.9' },
+        ],
+        hosts: [{ name: 'edge-1', address: '10.0.3.2', jump: 'bastion-1' }],
+      },
+      't',
+    );
+    fs.writeFileSync(file, `10.0.3.2 ${ed(keyA)}\n`);
+    expect(() => assertHostsPinned(config)).toThrow(`no pinned host key in ${file} for: bastion-1 (10.0.1.2).`);
+    fs.writeFileSync(file, `10.0.3.2 ${ed(keyA)}\n10.0.1.2 ${ed(keyB)}\n`);
+    expect(() => assertHostsPinned(config)).not.toThrow();
+  });
+
   it('prints OpenSSH-style fingerprints', () => {
     expect(fingerprint(keyA)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
