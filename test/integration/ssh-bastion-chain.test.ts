@@ -11,7 +11,11 @@ import type { HostTarget } from '../../src/ports/host-port';
 import { connectionPids } from '../support/fleet/sshd-process';
 import { startBastionChain, TARGET_SECOND_PORT, type BastionChain } from '../support/netns/bastion-chain';
 import { canConnectFrom, establishedOnPort, execIn } from '../support/netns/netns';
-import { allocatePort } from '../support/free-port';
+import { allocatePort, allocatePorts } from '../support/free-port';
+import { installHost } from '../support/fleet/srs-sim';
+import { hostTarget } from '../../config/host-target';
+import { parseConfig } from '../../config/load-config';
+import { runVerb } from '../../src/worker/verbs/run-verb';
 import { runCommand } from '../support/run-command';
 import { waitUntil } from '../support/wait-until';
 
@@ -207,6 +211,62 @@ describe('SSH through a two-hop bastion chain (network namespaces)', () => {
     expect(e?.userMessage).toBe(
       `edge-9: cannot reach through bastion-2 (root@${chain.b2.address}:22): forward to ${chain.target.address}:${closedPort} (edge-9) refused (connect failed: nothing listens there, or the bastion has no route to it).`,
     );
+  });
+
+  it("the worker's status verb on an SRS (simulator) running in the target namespace, through both bastions", async () => {
+    const [rtmp = 0, http = 0, api = 0] = await allocatePorts(3);
+    const srs = await installHost({ hostDir: path.join(chain.dir, 'srs-host'), ports: { rtmp, http, api }, serviceManager: 'initd' });
+    const started = await execIn(chain.target.ns, srs.initScript, ['start'], 20_000);
+    expect(started.code).toBe(0);
+    await waitUntil(
+      async () => (await execIn(chain.target.ns, 'ss', ['-Htln', `( sport = :${api} )`])).stdout.includes(`127.0.0.1:${api}`),
+      {
+        timeoutMs: 15_000,
+        description: 'the SRS API in the target namespace',
+      },
+    );
+    const config = parseConfig(
+      {
+        ssh: { user: 'root', privateKeyPath: chain.clientKeyPath, knownHostsPath: chain.knownHostsPath, commandTimeoutMs: 20000 },
+        bastions: [
+          { name: 'bastion-1', address: chain.b1.address },
+          { name: 'bastion-2', address: chain.b2.address },
+        ],
+        groups: { edges: { jump: ['bastion-1', 'bastion-2'] } },
+        hosts: [
+          {
+            name: 'edge-3',
+            address: chain.target.address,
+            groups: ['edges'],
+            srsRoot: srs.root,
+            serviceManager: 'initd',
+            api: `127.0.0.1:${api}`,
+            mediaPorts: [rtmp, http],
+            system: { initdLink: srs.initdLink, rcRoot: srs.rcRoot, systemdUnitDir: srs.systemdUnitDir, systemctl: srs.systemctl },
+          },
+        ],
+      },
+      'bastion chain',
+    );
+    const hostConfig = config.hosts[0];
+    if (!hostConfig) throw new Error('no host');
+    const target = hostTarget(config, hostConfig);
+    expect(target.jump?.map((j) => j.name)).toEqual(['bastion-1', 'bastion-2']);
+    const r = await runVerb(
+      {
+        hostConfig,
+        target,
+        ssh: sshHost(),
+        settings: config.worker,
+        commandTimeoutMs: config.ssh.commandTimeoutMs,
+        logger,
+        sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
+      },
+      'status',
+    );
+    expect(r).toMatchObject({ outcome: 'ok', host: 'edge-3', verb: 'status', after: { state: 'running', apiUp: true } });
+    // the API is not reachable from the root namespace: the verb read it through the chain
+    await expect(sshBannerFromRoot(chain.target.address, api)).resolves.toBeUndefined();
   });
 
   /** The SSH banner a TCP connect from the root namespace (where this test and the bot run) gets, if any, in 2 s. */

@@ -36,11 +36,17 @@ export function hopConnector(
 
 /** A `direct-tcpip` channel from the bastion connection `via` to `hop`; a refusal names both. */
 async function forwardTo(via: Pooled, hop: HopTarget, timeoutMs: number): Promise<Duplex> {
+  const opening = via.ssh.forwardOut('127.0.0.1', 0, hop.address, hop.port);
   try {
-    return await withTimeout(via.ssh.forwardOut('127.0.0.1', 0, hop.address, hop.port), timeoutMs, () =>
+    return await withTimeout(opening, timeoutMs, () =>
       Object.assign(new Error(`no answer from the bastion in ${timeoutMs} ms`), { reason: NaN }),
     );
   } catch (err) {
+    // A channel that opens after the timeout is closed at once, not left open on the bastion.
+    opening.then(
+      (late) => late.destroy(),
+      () => undefined,
+    );
     throw forwardError(via.hop, hop, err);
   }
 }
