@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../src/adapters/logger';
 import { SshHost } from '../../src/adapters/ssh/ssh-host';
 import { sshJumpCommand } from '../../src/adapters/ssh/hop-chain';
+import { fingerprint } from '../../src/adapters/ssh/known-hosts';
 import { checkReach } from '../../src/cli/doctor/check-reach';
 import { asChatopsError } from '../../src/core/errors';
 import type { HostTarget } from '../../src/ports/host-port';
@@ -200,6 +201,15 @@ describe('SSH through a two-hop bastion chain (network namespaces)', () => {
       .then(() => undefined, asChatopsError);
     expect(e2?.code).toBe('host_key_unknown');
     expect(e2?.userMessage).toMatch(/^edge-3 \(through bastion-1 → bastion-2\): REFUSED: edge-3 is not in known_hosts/);
+    // trust on first use of the unpinned target goes through the (pinned) bastions, and authenticates nothing on it
+    const offered = await sshHost(unpinned).offeredHostKey(edge());
+    const targetFp = (await execIn(chain.target.ns, 'ssh-keygen', ['-lf', `${chain.target.hostKeyPath}.pub`])).stdout.split(' ')[1];
+    expect([offered.type, fingerprint(offered.blob)]).toEqual(['ssh-ed25519', targetFp]);
+    // and a bastion that is not pinned is refused there too
+    const e3 = await sshHost(changed)
+      .offeredHostKey(edge())
+      .then(() => undefined, asChatopsError);
+    expect(e3?.userMessage).toMatch(/^bastion-2 \(through bastion-1\): REFUSED: the host key of bastion-2 has CHANGED/);
   });
 
   it('a forward the last bastion cannot make names that bastion and the destination', async () => {

@@ -35,7 +35,7 @@ export function hopConnector(
 }
 
 /** A `direct-tcpip` channel from the bastion connection `via` to `hop`; a refusal names both. */
-async function forwardTo(via: Pooled, hop: HopTarget, timeoutMs: number): Promise<Duplex> {
+export async function forwardTo(via: Pooled, hop: HopTarget, timeoutMs: number): Promise<Duplex> {
   const opening = via.ssh.forwardOut('127.0.0.1', 0, hop.address, hop.port);
   try {
     return await withTimeout(opening, timeoutMs, () =>

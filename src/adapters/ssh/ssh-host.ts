@@ -3,7 +3,8 @@ import type { ExecResult, HostHttpResponse, HostPort, HostTarget, RemoteCommand 
 import type { Logger } from '../logger';
 import { ConnectionPool, type Pooled } from './connection-pool';
 import { HandshakeGate } from './handshake-gate';
-import { hopConnector } from './hop-connect';
+import { fetchHostKey, type OfferedKey } from './fetch-host-key';
+import { forwardTo, hopConnector } from './hop-connect';
 import { httpGetOverSsh } from './http-over-ssh';
 import type { Identity } from './identity';
 import { loadKeyIdentity } from './key-identity';
@@ -107,6 +108,22 @@ export class SshHost implements HostPort {
       }
       return Promise.resolve(hops);
     });
+  }
+
+  /**
+   * The host key `target` offers, for trust on first use (`doctor --trust-new`): fetched directly, or through its
+   * bastions (which must be pinned already: pin the outer hops first) over a forwarded channel. Nothing is
+   * authenticated on the target. Rejects with the hop that failed.
+   */
+  async offeredHostKey(target: HostTarget): Promise<OfferedKey> {
+    const jump = target.jump ?? [];
+    const last = jump[jump.length - 1];
+    const timeoutMs = this.options.connectTimeoutMs;
+    if (last === undefined) return fetchHostKey(target.address, target.port, timeoutMs);
+    const bastion: HostTarget = { ...last, ...(jump.length > 1 && { jump: jump.slice(0, -1) }) };
+    return this.pool.withChannel(bastion, async (via) =>
+      fetchHostKey(target.address, target.port, timeoutMs, await forwardTo(via, target, timeoutMs)),
+    );
   }
 
   async close(): Promise<void> {
