@@ -126,7 +126,7 @@ describe('SSH authentication: agent, passphrases, key order', () => {
     }
   });
 
-  it('a wrong or missing passphrase stops the start with the key named, and the passphrase is in no log line', () => {
+  it('a wrong or missing passphrase stops the start, naming the key and never the passphrase (the log is checked last)', () => {
     const key = path.join(dir, 'enc');
     const cases: Array<[Config, NodeJS.ProcessEnv, RegExp]> = [
       [
@@ -176,6 +176,24 @@ describe('SSH authentication: agent, passphrases, key order', () => {
       .then(() => undefined, asChatopsError);
     expect(e2?.userMessage).toContain(
       `Tried: key ${stranger2} (${await fingerprintOf(`${stranger2}.pub`)}); key ${stranger} (${await fingerprintOf(`${stranger}.pub`)}).`,
+    );
+  });
+
+  it("more refused keys than the server's MaxAuthTries: an authentication error that says to put the right key first", async () => {
+    const strangers = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7].map(async (i) => {
+        const file = path.join(dir, `many-${i}`);
+        await generateKeyPair(file, `stranger-${i}`);
+        return { path: file };
+      }),
+    );
+    const c = config({ privateKeys: [...strangers, { path: fleet().clientKeyPath }] });
+    const e = await connect(c)
+      .exec(target(c), { argv: ['true'], timeoutMs: 5000 })
+      .then(() => undefined, asChatopsError);
+    expect(e?.code).toBe('ssh_auth_failed');
+    expect(e?.userMessage).toMatch(
+      /too many authentication failures: the server's MaxAuthTries ran out .*list the key the host accepts first/,
     );
   });
 

@@ -148,6 +148,12 @@ describe('known_hosts', () => {
     expect(e.userMessage).toMatch(/^REFUSED: known_hosts line 1 may name h but cannot be read \(unknown marker @bogus/);
   });
 
+  it('too many authentication failures (MaxAuthTries) is an authentication failure that says which key to put first', () => {
+    const e = connectError('h', Object.assign(new Error('Too many authentication failures'), { code: 2 }), undefined, undefined);
+    expect(e.code).toBe('ssh_auth_failed');
+    expect(e.userMessage).toMatch(/^SSH login to h was refused \(too many authentication failures: the server's MaxAuthTries ran out/);
+  });
+
   it('a changed key names the lines that pin another', () => {
     const known = parseKnownHosts(`h ${ed(keyA)}\nh,h2 ${ed(keyC)}\n`);
     const e = connectError('h', new Error('x'), verifyHostKey(known, 'h', 22, keyB), fingerprint(keyB));
