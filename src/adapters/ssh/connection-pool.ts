@@ -1,30 +1,57 @@
 import type { NodeSSH } from 'node-ssh';
-import type { HostTarget } from '../../ports/host-port';
+import type { HopTarget, HostTarget } from '../../ports/host-port';
 import type { Logger } from '../logger';
+import { chainError } from './chain-errors';
 import { ChannelLimiter } from './channel-limiter';
+import type { Connected } from './handshake';
+import { chainKey, hopsOf } from './hop-chain';
+import type { AuthUsed } from './identity';
 
-/** One pooled connection: its channel cap, its idle timer, and whether it is gone. */
+/** One pooled connection (to a target or a bastion): its channel cap, its idle timer, and whether it is gone. */
 export interface Pooled {
+  /** The chain that reaches it ({@link chainKey}). */
+  key: string;
+  hop: HopTarget;
   ssh: NodeSSH;
+  hostKey?: string;
+  auth?: AuthUsed;
   limiter: ChannelLimiter;
   idleTimer?: NodeJS.Timeout;
   dead: boolean;
+  /** The bastion connection this one is tunnelled through. */
+  parent?: Pooled;
+  /** Connections tunnelled through this one (a bastion is kept open while it carries any). */
+  children: Set<Pooled>;
 }
 
 /** Settings of a {@link ConnectionPool}. */
 export interface ConnectionPoolOptions {
-  /** Opens a new connection (the handshake, admitted and host-key checked); rejects when the host cannot be reached. */
-  connect: (target: HostTarget) => Promise<NodeSSH>;
+  /**
+   * Opens a new connection to `hop` (the handshake, admitted and host-key checked), directly or, with `via`, through
+   * that bastion connection; rejects when the hop cannot be reached.
+   */
+  connect: (hop: HopTarget, via: Pooled | undefined) => Promise<Connected>;
   /** Channels open at once on one connection; more wait their turn. */
   maxChannelsPerHost: number;
-  /** A connection with no channel open this long is closed. */
+  /** A connection with no channel open (and, for a bastion, no connection through it) this long is closed. */
   idleTimeoutMs: number;
   logger: Logger;
 }
 
+/** A hop of a chain failed; the pool turns it into the target's error ({@link chainError}). */
+class HopFailed extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super(`hop ${index} failed`);
+  }
+}
+
 /**
- * One SSH connection per `user@address:port`, shared by every caller: a connect in progress is joined (its failure
- * included), a connection that died is replaced, and one left idle is closed.
+ * One SSH connection per chain of hops (`user@address:port`, or `bastion>…>target`), shared by every caller: a bastion
+ * is ONE connection whatever number of targets are behind it. A connect in progress is joined (its failure included),
+ * a connection that died is replaced (with every connection through it), and one left idle is closed.
  */
 export class ConnectionPool {
   private readonly pool = new Map<string, Promise<Pooled>>();
@@ -32,17 +59,23 @@ export class ConnectionPool {
   constructor(private readonly options: ConnectionPoolOptions) {}
 
   /**
-   * Runs `use` with a channel slot of the host's connection (connecting first when needed), and gives the slot back
-   * when it settles; the idle timer starts again when the last slot is given back.
+   * Runs `use` with a channel slot of the target's connection (connecting first, through its bastions, when needed),
+   * and gives the slot back when it settles; the idle timer starts again when the last slot is given back.
    */
   async withChannel<T>(target: HostTarget, use: (pooled: Pooled) => Promise<T>): Promise<T> {
-    const pooled = await this.connection(target);
+    const hops = hopsOf(target);
+    let pooled: Pooled;
+    try {
+      pooled = await this.connection(hops, hops.length - 1);
+    } catch (err) {
+      throw err instanceof HopFailed ? chainError(hops, err.index, err.cause) : err;
+    }
     const release = await pooled.limiter.acquire();
     try {
       return await use(pooled);
     } finally {
       release();
-      this.touch(target, pooled);
+      this.touch(pooled);
     }
   }
 
@@ -62,8 +95,9 @@ export class ConnectionPool {
     }
   }
 
-  private async connection(target: HostTarget): Promise<Pooled> {
-    const key = poolKey(target);
+  /** The connection to `hops[index]`, pooled under its chain key. */
+  private async connection(hops: readonly HopTarget[], index: number): Promise<Pooled> {
+    const key = chainKey(hops, index);
     const existing = this.pool.get(key);
     if (existing) {
       // A connect in progress is joined, its failure included: callers that arrive together (a probe and its API
@@ -75,7 +109,7 @@ export class ConnectionPool {
       }
       if (this.pool.get(key) === existing) this.pool.delete(key);
     }
-    const created = this.connect(target);
+    const created = this.connect(hops, index, key);
     this.pool.set(key, created);
     created.catch(() => {
       if (this.pool.get(key) === created) this.pool.delete(key);
@@ -83,37 +117,61 @@ export class ConnectionPool {
     return created;
   }
 
-  /** A new connection, marked dead (and its idle timer stopped) when it closes or fails. */
-  private async connect(target: HostTarget): Promise<Pooled> {
-    const ssh = await this.options.connect(target);
-    const pooled: Pooled = { ssh, limiter: new ChannelLimiter(this.options.maxChannelsPerHost), dead: false };
-    const onGone = () => {
-      pooled.dead = true;
-      clearTimeout(pooled.idleTimer);
+  /** A new connection (through its parent bastion's), marked dead (and its idle timer stopped) when it closes or fails. */
+  private async connect(hops: readonly HopTarget[], index: number, key: string): Promise<Pooled> {
+    const hop = hops[index];
+    if (hop === undefined) throw new Error(`no hop ${index}`);
+    const parent = index > 0 ? await this.connection(hops, index - 1) : undefined;
+    let connected: Connected;
+    try {
+      connected = await this.options.connect(hop, parent);
+    } catch (err) {
+      if (parent) this.touch(parent);
+      throw new HopFailed(index, err);
+    }
+    const pooled: Pooled = {
+      key,
+      hop,
+      ...connected,
+      limiter: new ChannelLimiter(this.options.maxChannelsPerHost),
+      dead: false,
+      ...(parent && { parent }),
+      children: new Set(),
     };
-    ssh.connection?.on('close', onGone);
-    ssh.connection?.on('error', (err: Error) => {
-      this.options.logger.warn({ host: target.name, err: err.message }, 'ssh connection error');
-      onGone();
+    parent?.children.add(pooled);
+    connected.ssh.connection?.on('close', () => this.gone(pooled));
+    connected.ssh.connection?.on('error', (err: Error) => {
+      this.options.logger.warn({ host: hop.name, err: err.message }, 'ssh connection error');
+      this.gone(pooled);
     });
     return pooled;
   }
 
-  /** Starts the idle timer of a connection no channel uses. */
-  private touch(target: HostTarget, pooled: Pooled): void {
+  /** A connection that closed: it and every connection through it are dead (the next use connects again). */
+  private gone(pooled: Pooled): void {
+    if (pooled.dead && !pooled.parent?.children.has(pooled)) return;
+    pooled.dead = true;
     clearTimeout(pooled.idleTimer);
-    if (pooled.dead || pooled.limiter.inUse > 0) return;
+    for (const child of [...pooled.children]) {
+      this.gone(child);
+      child.ssh.dispose();
+    }
+    if (pooled.parent) {
+      pooled.parent.children.delete(pooled);
+      this.touch(pooled.parent);
+    }
+  }
+
+  /** Starts the idle timer of a connection no channel and no tunnelled connection uses. */
+  private touch(pooled: Pooled): void {
+    clearTimeout(pooled.idleTimer);
+    if (pooled.dead || pooled.limiter.inUse > 0 || pooled.children.size > 0) return;
     pooled.idleTimer = setTimeout(() => {
-      if (pooled.limiter.inUse > 0) return;
-      pooled.dead = true;
-      this.pool.delete(poolKey(target));
+      if (pooled.limiter.inUse > 0 || pooled.children.size > 0) return;
+      if (this.pool.get(pooled.key) !== undefined) this.pool.delete(pooled.key);
+      this.gone(pooled);
       pooled.ssh.dispose();
     }, this.options.idleTimeoutMs);
     pooled.idleTimer.unref();
   }
-}
-
-/** The pool's key of a target: one connection per user, address and port. */
-function poolKey(t: HostTarget): string {
-  return `${t.user}@${t.address}:${t.port}`;
 }

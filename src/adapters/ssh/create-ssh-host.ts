@@ -1,14 +1,22 @@
-import { ChatopsError, ErrorCode } from '../../core/errors';
 import type { Config } from '../../../config/schema';
 import type { Logger } from '../logger';
+import { buildIdentities } from './build-identities';
 import { SshHost } from './ssh-host';
 
-/** The SSH host adapter configured from the `ssh` section (the private key is checked and read here). */
-export function createSshHost(config: Config, logger: Logger, onCommand?: (host: string, line: string) => void): SshHost {
+/**
+ * The SSH host adapter configured from the `ssh` section: the identities are built (key files read and decrypted,
+ * the agent socket checked) here, so an unusable key, passphrase or agent stops the start with a ConfigInvalid
+ * ChatopsError that says what to fix.
+ */
+export function createSshHost(
+  config: Config,
+  logger: Logger,
+  onCommand?: (host: string, line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): SshHost {
   const s = config.ssh;
-  if (s.privateKeyPath === undefined) throw new ChatopsError(ErrorCode.ConfigInvalid, 'no SSH key: set ssh.privateKeyPath');
   return new SshHost({
-    privateKeyPath: s.privateKeyPath,
+    identities: buildIdentities(s, env, logger),
     knownHostsPath: s.knownHostsPath,
     connectTimeoutMs: s.connectTimeoutMs,
     keepaliveIntervalMs: s.keepaliveIntervalMs,

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
 
 /** A host key as offered by a server: OpenSSH key type and the raw blob. */
@@ -15,9 +16,10 @@ export function keyType(blob: Buffer): string {
 
 /**
  * Reads the host key a server offers, for trust-on-first-use by an operator who asked for it. The key is refused in
- * the handshake (the verifier answers false), so nothing is authenticated or run on an unverified host.
+ * the handshake (the verifier answers false), so nothing is authenticated or run on an unverified host. With `sock` (a
+ * channel forwarded by a bastion, see SshHost.offeredHostKey) the handshake runs over it instead of a TCP connect.
  */
-export function fetchHostKey(address: string, port: number, timeoutMs: number): Promise<OfferedKey> {
+export function fetchHostKey(address: string, port: number, timeoutMs: number, sock?: Duplex): Promise<OfferedKey> {
   return new Promise<OfferedKey>((resolve, reject) => {
     const client = new Client();
     let offered: OfferedKey | undefined;
@@ -29,8 +31,7 @@ export function fetchHostKey(address: string, port: number, timeoutMs: number): 
     client.on('error', (err) => done(err));
     client.on('close', () => done());
     client.connect({
-      host: address,
-      port,
+      ...(sock ? { sock } : { host: address, port }),
       username: 'srs-chatops-keyscan',
       readyTimeout: timeoutMs,
       hostVerifier: (key: Buffer) => {

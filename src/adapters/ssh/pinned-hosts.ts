@@ -54,10 +54,15 @@ export function hostCoverage(known: KnownHosts, host: Pick<HostConfig, 'name' | 
   };
 }
 
-/** Hosts of the config that no plain known_hosts line pins (exact, pattern or hashed), with the lines that name them. */
-export function unpinnedHosts(config: Config): HostCoverage[] {
+/**
+ * Hosts of the config, and bastions some host jumps through, that no plain known_hosts line pins (exact, pattern or
+ * hashed), with the lines that name them. A bastion is pinned by its configured address and port, like a host.
+ */
+export function unpinnedHosts(config: Pick<Config, 'ssh' | 'hosts' | 'bastions'>): HostCoverage[] {
   const known = readKnownHostsFile(config.ssh.knownHostsPath);
-  return config.hosts.map((h) => hostCoverage(known, h)).filter((c) => c.pinned.length === 0);
+  const jumped = new Set(config.hosts.flatMap((h) => h.jump ?? []));
+  const bastions = config.bastions.filter((b) => jumped.has(b.name));
+  return [...config.hosts, ...bastions].map((h) => hostCoverage(known, h)).filter((c) => c.pinned.length === 0);
 }
 
 /**

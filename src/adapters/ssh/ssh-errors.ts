@@ -22,6 +22,13 @@ export function connectError(host: string, err: unknown, verdict: HostKeyVerdict
       retryable: true,
     });
   }
+  if (/too many authentication failures/i.test(message)) {
+    return new ChatopsError(
+      ErrorCode.SshAuthFailed,
+      `SSH login to ${host} was refused (too many authentication failures: the server's MaxAuthTries ran out before an accepted key was offered); list the key the host accepts first, or load fewer keys in the agent.`,
+      { cause: err },
+    );
+  }
   if (level === 'client-authentication') {
     return new ChatopsError(
       ErrorCode.SshAuthFailed,

@@ -148,6 +148,12 @@ describe('known_hosts', () => {
     expect(e.userMessage).toMatch(/^REFUSED: known_hosts line 1 may name h but cannot be read \(unknown marker @bogus/);
   });
 
+  it('too many authentication failures (MaxAuthTries) is an authentication failure that says which key to put first', () => {
+    const e = connectError('h', Object.assign(new Error('Too many authentication failures'), { code: 2 }), undefined, undefined);
+    expect(e.code).toBe('ssh_auth_failed');
+    expect(e.userMessage).toMatch(/^SSH login to h was refused \(too many authentication failures: the server's MaxAuthTries ran out/);
+  });
+
   it('a changed key names the lines that pin another', () => {
     const known = parseKnownHosts(`h ${ed(keyA)}\nh,h2 ${ed(keyC)}\n`);
     const e = connectError('h', new Error('x'), verifyHostKey(known, 'h', 22, keyB), fingerprint(keyB));
@@ -178,6 +184,25 @@ describe('known_hosts', () => {
     expect(() => assertHostsPinned(config)).toThrow(
       `${file} has lines this bot cannot read, so it cannot honour them: line 3 (nowhere): unknown marker @bogus (OpenSSH knows @revoked and @cert-authority). Correct or delete each line (srs-chatops doctor lists them).`,
     );
+  });
+
+  it('worker start: a bastion some host jumps through must be pinned too (by its configured address and port)', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kh-unit-')), 'known_hosts');
+    const config = parseConfig(
+      {
+        ssh: { user: 'u', privateKeyPath: '/k', knownHostsPath: file },
+        bastions: [
+          { name: 'bastion-1', address: '10.0.1.2' },
+          { name: 'unused', address: '10.0.9.9' },
+        ],
+        hosts: [{ name: 'edge-1', address: '10.0.3.2', jump: 'bastion-1' }],
+      },
+      't',
+    );
+    fs.writeFileSync(file, `10.0.3.2 ${ed(keyA)}\n`);
+    expect(() => assertHostsPinned(config)).toThrow(`no pinned host key in ${file} for: bastion-1 (10.0.1.2).`);
+    fs.writeFileSync(file, `10.0.3.2 ${ed(keyA)}\n10.0.1.2 ${ed(keyB)}\n`);
+    expect(() => assertHostsPinned(config)).not.toThrow();
   });
 
   it('prints OpenSSH-style fingerprints', () => {

@@ -123,7 +123,7 @@ describe('connection pool', () => {
     const connect = jest.fn(() => {
       const ssh = fakeSsh();
       made.push(ssh);
-      return new Promise<NodeSSH>((r) => setTimeout(() => r(ssh), 5));
+      return new Promise<{ ssh: NodeSSH }>((r) => setTimeout(() => r({ ssh }), 5));
     });
     const pool = new ConnectionPool({ connect, maxChannelsPerHost: 2, idleTimeoutMs: 20, logger });
     const use = () => pool.withChannel(target, (p) => Promise.resolve(p.ssh));
@@ -142,7 +142,9 @@ describe('connection pool', () => {
     let calls = 0;
     const connect = () => {
       calls += 1;
-      return calls === 1 ? new Promise<NodeSSH>((_, reject) => setTimeout(() => reject(new Error('down')), 5)) : Promise.resolve(fakeSsh());
+      return calls === 1
+        ? new Promise<{ ssh: NodeSSH }>((_, reject) => setTimeout(() => reject(new Error('down')), 5))
+        : Promise.resolve({ ssh: fakeSsh() });
     };
     const pool = new ConnectionPool({ connect, maxChannelsPerHost: 1, idleTimeoutMs: 1000, logger });
     const use = () => pool.withChannel(target, () => Promise.resolve('ran'));
