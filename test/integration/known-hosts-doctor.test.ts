@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../config/load-config';
 import { trustNewHosts } from '../../src/cli/doctor/trust-new-hosts';
+import { fetchHostKey } from '../../src/adapters/ssh/fetch-host-key';
 import { checkKnownHosts } from '../../src/cli/doctor/check-known-hosts';
 import { createLogger } from '../../src/adapters/logger';
 import { asChatopsError } from '../../src/core/errors';
@@ -109,7 +110,7 @@ describe('known_hosts lines: the bot agrees with OpenSSH', () => {
     const before = fs.readFileSync(file, 'utf8');
     let out = '';
     const sink = { write: (t: string) => ((out += t), true) } as unknown as NodeJS.WritableStream;
-    const findings = await trustNewHosts(parseConfig(doc, 't'), sink);
+    const findings = await trustNewHosts(parseConfig(doc, 't'), sink, (t) => fetchHostKey(t.address, t.port, 3000));
     return { out, changed: fs.readFileSync(file, 'utf8') !== before, findings };
   }
 

@@ -156,7 +156,7 @@ describe('SSH through a two-hop bastion chain (network namespaces)', () => {
     ]);
     const clientFp = (await execIn(chain.b1.ns, 'ssh-keygen', ['-lf', `${chain.clientKeyPath}.pub`])).stdout.split(' ')[1] ?? '';
     const finding = await checkReach(ssh, edge());
-    expect(finding).toMatchObject({ host: 'edge-3', check: 'path', ok: true });
+    expect(finding).toMatchObject({ host: 'edge-3', check: 'ssh', ok: true });
     expect(finding.detail).toBe(
       `root@${chain.target.address}:22 via root@bastion-1 (${chain.b1.address}:22) → root@bastion-2 (${chain.b2.address}:22); auth: key ${chain.clientKeyPath} ed25519 ${clientFp}; host keys pinned (3)`,
     );

@@ -19,12 +19,12 @@ export interface ReachProbe {
 export async function checkReach(ssh: ReachProbe, target: HostTarget): Promise<Finding> {
   try {
     const hops = await ssh.reach(target);
-    return { host: target.name, check: 'path', ok: true, detail: describeReach(hops) };
+    return { host: target.name, check: 'ssh', ok: true, detail: describeReach(hops) };
   } catch (err) {
     const e = asChatopsError(err);
     return {
       host: target.name,
-      check: 'path',
+      check: 'ssh',
       ok: false,
       detail: e.userMessage,
       fix: `${e.code}: fix the hop named; check the same path by hand with: ${sshJumpCommand(target)}`,

@@ -6,20 +6,24 @@ import { createSshHost } from '../../adapters/ssh/create-ssh-host';
 import { DOCTOR_SCRIPT, scriptArgv } from '../../worker/srs/remote-scripts';
 import { createLogger } from '../../adapters/logger';
 import { asChatopsError } from '../../core/errors';
-import type { HostPort } from '../../ports/host-port';
+import { fetchHostKey } from '../../adapters/ssh/fetch-host-key';
+import { SshHost } from '../../adapters/ssh/ssh-host';
+import { checkReach } from './check-reach';
 import { DOCTOR_USAGE, parseDoctorArgs } from '../args/doctor-args';
 import { assessLayout } from './assess-layout';
-import { trustNewHosts } from './trust-new-hosts';
+import { trustNewHosts, type FetchHostKey } from './trust-new-hosts';
 import { checkKnownHosts } from './check-known-hosts';
 import { formatFindings, type Finding } from './finding';
 import { checkRedis } from './check-redis';
 import { checkSlack } from './check-slack';
 
-async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Promise<Finding[]> {
+async function checkHost(ssh: SshHost, config: Config, host: HostConfig): Promise<Finding[]> {
   const target = hostTarget(config, host);
+  const path = await checkReach(ssh, target);
+  if (!path.ok) return [path];
   try {
     const s = host.system;
-    const res = await hosts.exec(target, {
+    const res = await ssh.exec(target, {
       argv: scriptArgv(DOCTOR_SCRIPT, 'srs-doctor', [
         host.srsRoot,
         host.srsConfig,
@@ -31,14 +35,29 @@ async function checkHost(hosts: HostPort, config: Config, host: HostConfig): Pro
       ]),
       timeoutMs: 20000,
     });
-    return [
-      { host: host.name, check: 'ssh', ok: true, detail: `${target.user}@${host.address}:${host.port}, host key pinned` },
-      ...assessLayout(host, res.stdout),
-    ];
+    return [path, ...assessLayout(host, res.stdout)];
   } catch (err) {
     const e = asChatopsError(err);
-    return [{ host: host.name, check: 'ssh', ok: false, detail: e.code, fix: e.userMessage }];
+    return [path, { host: host.name, check: 'srs root', ok: false, detail: e.code, fix: e.userMessage }];
   }
+}
+
+/** The SSH adapter doctor checks with, or the finding that says why there is none (no usable key, agent or file). */
+function sshForDoctor(config: Config, env: NodeJS.ProcessEnv): SshHost | Finding {
+  try {
+    return createSshHost(config, createLogger('doctor', { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'silent' }), undefined, env);
+  } catch (err) {
+    return { host: '-', check: 'ssh key', ok: false, detail: 'unusable', fix: asChatopsError(err).userMessage };
+  }
+}
+
+/** Host keys for `--trust-new`: through the SSH adapter (bastions), or directly when it has no identity to log in with. */
+function keyFetcher(ssh: SshHost | Finding, timeoutMs: number): FetchHostKey {
+  if (ssh instanceof SshHost) return (t) => ssh.offeredHostKey(t);
+  return (t) =>
+    t.jump && t.jump.length > 0
+      ? Promise.reject(new Error(`${t.name} is behind a bastion, and doctor has no SSH identity to log in to it (${ssh.fix ?? ''})`))
+      : fetchHostKey(t.address, t.port, timeoutMs);
 }
 
 /**
@@ -68,21 +87,17 @@ export async function runDoctor(
   const findings: Finding[] = [
     { host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts from ${describeSource(loaded.source)}` },
   ];
-  if (parsed.trustNew) findings.push(...(await trustNewHosts(config, out)));
+  const ssh = sshForDoctor(config, env);
+  if (parsed.trustNew) findings.push(...(await trustNewHosts(config, out, keyFetcher(ssh, config.ssh.connectTimeoutMs))));
   findings.push(...checkKnownHosts(config));
   findings.push(...(await checkSlack(env)));
   findings.push(...(await checkRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
-  let hosts: HostPort | undefined;
-  try {
-    hosts = createSshHost(config, createLogger('doctor', { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'silent' }));
-  } catch (err) {
-    findings.push({ host: '-', check: 'ssh key', ok: false, detail: 'unusable', fix: asChatopsError(err).userMessage });
-  }
-  if (hosts) {
-    const sshHosts = hosts;
-    const results = await Promise.all(config.hosts.map((h) => checkHost(sshHosts, config, h)));
+  if (ssh instanceof SshHost) {
+    const results = await Promise.all(config.hosts.map((h) => checkHost(ssh, config, h)));
     findings.push(...results.flat());
-    await hosts.close();
+    await ssh.close();
+  } else {
+    findings.push(ssh);
   }
   out.write(formatFindings(findings));
   const problems = findings.filter((f) => !f.ok && f.warnOnly !== true).length;

@@ -12,7 +12,7 @@ describe('doctor path finding', () => {
     const f = await checkReach({ reach: () => Promise.resolve(hops) }, { ...edge, jump: [b1, b2] });
     expect(f).toEqual({
       host: 'edge-3',
-      check: 'path',
+      check: 'ssh',
       ok: true,
       detail:
         'srsops@10.0.3.2:22 via jump@bastion-1 (10.0.1.2:22) → jump@bastion-2 (10.0.2.2:22); auth: agent ed25519 SHA256:abc (ops@bot); host keys pinned (3)',
@@ -42,7 +42,7 @@ describe('doctor path finding', () => {
     const f = await checkReach({ reach: () => Promise.reject(err) }, { ...edge, jump: [b1, b2] });
     expect(f).toEqual({
       host: 'edge-3',
-      check: 'path',
+      check: 'ssh',
       ok: false,
       detail: err.userMessage,
       fix: 'host_key_mismatch: fix the hop named; check the same path by hand with: ssh -J jump@10.0.1.2:22,jump@10.0.2.2:22 -p 22 srsops@10.0.3.2 true',
