@@ -145,7 +145,8 @@ export function judgeSudo(hostName: string, rule: SudoRuleFor, stdout: string): 
  */
 export async function checkSudo(hosts: HostPort, config: Config, host: HostConfig): Promise<Finding[]> {
   const target = hostTarget(config, host);
-  const install = config.upgrade.install[0] ?? '/usr/local/bin/srs-install';
+  // The program as this host runs it (`{root}` filled, as the worker fills it).
+  const install = (config.upgrade.install[0] ?? '/usr/local/bin/srs-install').replaceAll('{root}', host.srsRoot);
   if (host.become !== 'sudo') {
     if (target.user === 'root') return [];
     return [
