@@ -123,6 +123,19 @@ describe('srs-chatops-helper: roots', () => {
     }
   });
 
+  it('refuses a root whose init.d script runs from another directory (its ROOT= line)', async () => {
+    const script = path.join(rootA, 'etc/init.d/srs');
+    const text = fs.readFileSync(script, 'utf8');
+    fs.writeFileSync(script, text.replace(/^ROOT=.*$/m, 'ROOT="/tmp"'));
+    try {
+      const res = await helper(['service', rootA, 'start']);
+      expect(res.stdout).toContain('refused=root_insecure');
+      expect(res.stderr).toContain('runs from ROOT=/tmp');
+    } finally {
+      fs.writeFileSync(script, text);
+    }
+  });
+
   it('refuses a roots file writable by others', async () => {
     fs.chmodSync(h.rootsFile, 0o666);
     try {
@@ -142,6 +155,18 @@ describe('srs-chatops-helper: roots', () => {
     expect((await helper(['config-test', rootA, '../../../../etc/shadow'])).stdout).toContain('refused=bad_config');
     expect((await helper(['config-test', rootA, '/etc/passwd'])).stdout).toContain('refused=bad_config');
     expect((await helper(['sh', '-c', 'id'])).stdout).toContain('refused=usage');
+  });
+
+  it('systemctl: only start|stop|restart|reload|status, of srs only, with the systemctl fixed at install', async () => {
+    const fake = path.join(dir, 'fake-systemctl');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "systemctl $*"\n', { mode: 0o755 });
+    const s = installHelper(path.join(dir, 'helper-systemd'), [rootA], { systemctl: fake });
+    const run = (args: string[]) => runCommand(s.helper, args, { env: { PATH: '/usr/bin:/bin' } });
+    expect((await run(['systemctl', 'restart'])).stdout.trim()).toBe('systemctl restart srs');
+    expect((await run(['systemctl', 'restart', 'sshd'])).stdout).toContain('refused=usage');
+    expect((await run(['systemctl', 'enable'])).stdout).toContain('refused=bad_verb');
+    fs.chmodSync(fake, 0o777);
+    expect((await run(['systemctl', 'stop'])).stdout).toContain('refused=systemctl_insecure');
   });
 
   it('config-test runs objs/srs -t on a config inside the root', async () => {
