@@ -108,8 +108,8 @@ export function judgeSudo(hostName: string, rule: SudoRuleFor, stdout: string): 
   if (wide.length > 0) {
     findings.push(finding('sudo rule', false, `the rule for ${rule.user} is too wide: ${wide.join('; ')}`, fix('replace it with only')));
   }
-  const helperRule = commands.find((c) => c.command.split(/\s+/)[0] === rule.helper);
-  if (v.get('helper_allowed')?.[0] === 'no' || helperRule === undefined || !helperRule.nopasswd) {
+  const checkText = (v.get('check') ?? []).join('\n');
+  if (v.get('helper_allowed')?.[0] === 'no' || /a password is required/.test(checkText)) {
     findings.push(
       finding('sudo helper', false, `sudo does not let ${rule.user} run ${rule.helper} without a password`, fix('add the rule')),
     );

@@ -131,6 +131,17 @@ describe('doctor: judging the sudo rule of a become: sudo host', () => {
     expect(pw.find((x) => x.check === 'sudo helper')?.detail).toBe(
       'sudo does not let srsops run /usr/local/sbin/srs-chatops-helper without a password',
     );
+    const asked = judgeSudo(
+      'edge-1',
+      rule,
+      out(
+        listing('(root) /usr/local/sbin/srs-chatops-helper', '(root) NOPASSWD: /usr/local/bin/srs-install'),
+        'check_exit=1',
+        'check=sudo: a password is required',
+        'install_allowed=yes',
+      ),
+    );
+    expect(asked.find((x) => x.check === 'sudo helper')?.ok).toBe(false);
     const dry = judgeSudo(
       'edge-1',
       rule,
