@@ -1,4 +1,6 @@
-import { judgeSudo, parseSudoList, sudoersSnippet, tooWide, type SudoRuleFor } from '../../../../src/cli/doctor/check-sudo';
+import { parseConfig } from '../../../../config/load-config';
+import type { HostPort } from '../../../../src/ports/host-port';
+import { checkSudo, judgeSudo, parseSudoList, sudoersSnippet, tooWide, type SudoRuleFor } from '../../../../src/cli/doctor/check-sudo';
 
 const rule: SudoRuleFor = {
   user: 'srsops',
@@ -165,5 +167,27 @@ describe('doctor: judging the sudo rule of a become: sudo host', () => {
     expect(sudoersSnippet({ user: 'ops', helper: '/opt/h', root: '/srv/srs', install: '/opt/i' })).toContain(
       'ops ALL=(root) NOPASSWD: /opt/h, /opt/i',
     );
+  });
+});
+
+describe('doctor: become none', () => {
+  const config = parseConfig(
+    {
+      ssh: { user: 'srsops', privateKeyPath: '/k', knownHostsPath: '/kh' },
+      hosts: [
+        { name: 'edge-1', address: '10.0.0.1' },
+        { name: 'edge-2', address: '10.0.0.2', user: 'root' },
+      ],
+    },
+    'test',
+  );
+  const noHost = {} as HostPort; // become none sends nothing
+  it('a non-root login without become: sudo is a warning that it must own SRS', async () => {
+    const [f] = await checkSudo(noHost, config, config.hosts[0] ?? (undefined as never));
+    expect(f).toMatchObject({ check: 'privilege', ok: false, warnOnly: true });
+    expect(f?.detail).toBe('login srsops is not root and become is none: the verbs work only if srsops owns /usr/local/srs and its SRS');
+  });
+  it('a root login has nothing to check', async () => {
+    expect(await checkSudo(noHost, config, config.hosts[1] ?? (undefined as never))).toEqual([]);
   });
 });
