@@ -136,6 +136,32 @@ describe('srs-chatops-helper: roots', () => {
     }
   });
 
+  it('refuses objs/srs as a symlink out of the root', async () => {
+    const binary = path.join(rootA, 'objs/srs');
+    const moved = path.join(dir, 'srs-elsewhere');
+    fs.renameSync(binary, moved);
+    fs.symlinkSync(moved, binary);
+    try {
+      const res = await helper(['check', rootA]);
+      expect(res.stdout).toContain('refused=root_insecure');
+      expect(res.stderr).toContain(`${binary} leads out of ${rootA}`);
+    } finally {
+      fs.rmSync(binary);
+      fs.renameSync(moved, binary);
+    }
+  });
+
+  it('config-test refuses a config others can write', async () => {
+    const conf = path.join(rootA, 'conf/other.conf');
+    fs.copyFileSync(path.join(rootA, 'conf/srs.conf'), conf);
+    fs.chmodSync(conf, 0o666);
+    try {
+      expect((await helper(['config-test', rootA, 'conf/other.conf'])).stdout).toContain('refused=root_insecure');
+    } finally {
+      fs.rmSync(conf);
+    }
+  });
+
   it('refuses a roots file writable by others', async () => {
     fs.chmodSync(h.rootsFile, 0o666);
     try {
