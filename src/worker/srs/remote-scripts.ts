@@ -216,7 +216,7 @@ helper=$1; root=$2; inst=$3
 echo "user=$(id -un)"
 command -v sudo >/dev/null 2>&1 || { echo "sudo=missing"; echo "sudo_check=done"; exit 0; }
 out=$(sudo -n -l 2>&1); echo "list_exit=$?"
-printf '%s\\n' "$out" | head -n 60 | cut -c1-400 | sed 's/^/list=/'
+printf '%s\\n' "$out" | head -n 60 | cut -c1-4000 | sed 's/^/list=/'
 for c in /bin/sh /bin/bash /bin/kill /usr/bin/kill /usr/bin/id; do sudo -n -l "$c" >/dev/null 2>&1 && echo "allows=$c"; done
 if sudo -n -l "$helper" check "$root" >/dev/null 2>&1; then
   c=$(sudo -n "$helper" check "$root" 2>&1); echo "check_exit=$?"

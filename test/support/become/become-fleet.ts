@@ -21,6 +21,7 @@ export const SIM_INSTALL = ['{root}/../bin/srs-install', '{version}', '--root', 
 export interface BecomeFleet {
   fleet: Fleet;
   user: string;
+  /** The helper of the init.d hosts (a simulated systemd host has its own: see `config.hosts[].system.helper`). */
   helper: HelperInstall;
   sudoers: SudoersDropIn;
   /** The narrow rule as installed. */
@@ -64,16 +65,22 @@ export async function launchBecomeFleet(o: BecomeFleetOptions): Promise<BecomeFl
   try {
     openForOthers(path.join(fleet.dir, 'client', 'authorized_keys'), dir);
     for (const h of fleet.hosts) openForOthers(path.join(h.root, 'objs', 'srs'), dir);
+    const initd = fleet.hosts.filter((h) => (h.spec.serviceManager ?? 'initd') === 'initd');
     const helper = installHelper(
       path.join(dir, 'helper'),
-      fleet.hosts.map((h) => h.root),
+      initd.map((h) => h.root),
     );
+    // The helper's systemctl is fixed at install: a simulated systemd host (its own systemctl shim) gets its own helper.
+    const helpers = new Map<string, HelperInstall>(initd.map((h) => [h.name, helper]));
+    for (const h of fleet.hosts.filter((x) => !helpers.has(x.name)))
+      helpers.set(h.name, installHelper(path.join(dir, `helper-${h.name}`), [h.root], { systemctl: h.systemctl }));
+    const helperPaths = [...new Set([...helpers.values()].map((x) => x.helper))];
     const installs = fleet.hosts.map((h) => path.join(h.hostDir, 'usr/local/bin/srs-install'));
-    const narrowRule = `${o.user} ALL=(root) NOPASSWD: ${helper.helper}, ${installs.join(', ')}`;
+    const narrowRule = `${o.user} ALL=(root) NOPASSWD: ${[...helperPaths, ...installs].join(', ')}`;
     sudoers = await installSudoers(`srs-chatops-test-${o.name}`, narrowRule);
     const document = fleet.toConfigObject({
       extra: { ssh: { user: o.user }, upgrade: { install: SIM_INSTALL }, ...o.extra },
-      hostExtra: Object.fromEntries(fleet.hosts.map((h) => [h.name, { become: 'sudo', system: { helper: helper.helper } }])),
+      hostExtra: Object.fromEntries(fleet.hosts.map((h) => [h.name, { become: 'sudo', system: { helper: helpers.get(h.name)?.helper } }])),
     });
     const config = parseConfig(document, 'become fleet');
     const sent: BecomeFleet['sent'] = [];
