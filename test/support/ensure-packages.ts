@@ -9,7 +9,7 @@ export interface ProgramNeed {
   pkg: string;
 }
 
-/** What every fleet needs: sshd and its tools, redis-server, ss and ps. */
+/** What every fleet needs: sshd and its tools, redis-server, ss and ps, and sudo (the `become: sudo` tests). */
 export const FLEET_PROGRAMS: readonly ProgramNeed[] = [
   { program: '/usr/sbin/sshd', pkg: 'openssh-server' },
   { program: 'ssh-keygen', pkg: 'openssh-client' },
@@ -17,6 +17,8 @@ export const FLEET_PROGRAMS: readonly ProgramNeed[] = [
   { program: 'redis-server', pkg: 'redis-server' },
   { program: 'ss', pkg: 'iproute2' },
   { program: 'ps', pkg: 'procps' },
+  { program: 'sudo', pkg: 'sudo' },
+  { program: '/usr/sbin/visudo', pkg: 'sudo' },
 ];
 
 /** Real RTMP and HTTP-FLV clients for real SRS hosts (the test suite's conformance cases). */

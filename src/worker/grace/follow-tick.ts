@@ -2,6 +2,7 @@ import { ChatopsError, ErrorCode } from '../../core/errors';
 import { apiPort, type HostContext } from '../srs/host-context';
 import type { LogMark } from '../srs/read-log';
 import { FOLLOW_SCRIPT, KILL_SCRIPT, scriptArgv } from '../srs/remote-scripts';
+import { assertPrivilegeGranted, privilegedArgv } from '../srs/privileged-command';
 
 /** What one look at a draining host found. */
 export interface FollowTick {
@@ -84,9 +85,11 @@ export function parseSignalSent(stdout: string, code: number | null): SignalSent
  * established media connections in the same command, right before the signal: the clients it forces off.
  */
 export async function signalSrs(ctx: HostContext, pid: number, signal: 'INT' | 'KILL'): Promise<SignalSent> {
+  const args = [ctx.hostConfig.srsRoot, String(pid), signal, ...ctx.hostConfig.mediaPorts.map(String)];
   const res = await ctx.ssh.exec(ctx.target, {
-    argv: scriptArgv(KILL_SCRIPT, 'srs-kill', [ctx.hostConfig.srsRoot, String(pid), signal, ...ctx.hostConfig.mediaPorts.map(String)]),
+    argv: privilegedArgv(ctx.hostConfig, scriptArgv(KILL_SCRIPT, 'srs-kill', args), 'signal', args),
     timeoutMs: 10000,
   });
+  assertPrivilegeGranted(ctx.hostConfig, res);
   return parseSignalSent(res.stdout, res.code);
 }

@@ -204,3 +204,25 @@ filt=""; for p in "$@"; do filt="$filt\${filt:+ or }sport = :$p"; done
 if [ -n "$filt" ] && command -v ss >/dev/null 2>&1; then echo "established=$(ss -Htn state established "( $filt )" 2>/dev/null | wc -l)"; fi
 kill -s "$sig" "$pid" && echo "sent=$sig"
 `;
+
+/**
+ * For `doctor` on a `become: sudo` host: the login user, sudo's own list of what it may run (`sudo -n -l`, never
+ * prompting), whether sudo would also run a shell, `kill` or any command (a rule that wide makes the helper pointless),
+ * the helper's `check` dry run when the rule allows it, and whether the install command is allowed. Changes nothing.
+ * Args: HELPER ROOT INSTALL_PROGRAM
+ */
+export const SUDO_CHECK_SCRIPT = `
+helper=$1; root=$2; inst=$3
+echo "user=$(id -un)"
+command -v sudo >/dev/null 2>&1 || { echo "sudo=missing"; echo "sudo_check=done"; exit 0; }
+out=$(sudo -n -l 2>&1); echo "list_exit=$?"
+printf '%s\\n' "$out" | head -n 60 | cut -c1-4000 | sed 's/^/list=/'
+for c in /bin/sh /bin/bash /bin/kill /usr/bin/kill /usr/bin/id; do sudo -n -l "$c" >/dev/null 2>&1 && echo "allows=$c"; done
+if sudo -n -l "$helper" check "$root" >/dev/null 2>&1; then
+  c=$(sudo -n "$helper" check "$root" 2>&1); echo "check_exit=$?"
+  printf '%s\\n' "$c" | head -n 20 | cut -c1-400 | sed 's/^/check=/'
+else echo "helper_allowed=no"; fi
+[ -n "$inst" ] && [ ! -x "$inst" ] && echo "install_missing=yes"
+if [ -n "$inst" ]; then if sudo -n -l "$inst" >/dev/null 2>&1; then echo "install_allowed=yes"; else echo "install_allowed=no"; fi; fi
+echo "sudo_check=done"
+`;

@@ -45,9 +45,11 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
       { host: ctx.hostConfig.name, verb, code: e.code, err: e.cause instanceof Error ? e.cause.message : e.message },
       'verb failed',
     );
-    const touched = before.state !== 'unknown';
+    // A refused sudo (become: sudo) ran nothing: a failure with its fix, not an unknown outcome.
+    const refused = e.code === ErrorCode.Forbidden;
+    const touched = before.state !== 'unknown' && !refused;
     return base(ctx, verb, started, before, {
-      outcome: 'unknown',
+      outcome: refused ? 'failed' : 'unknown',
       summary: touched ? `${e.userMessage} (the host's state after this is unconfirmed)` : e.userMessage,
       errorCode: e.code,
     });

@@ -5,6 +5,7 @@ import type { HostContext } from '../srs/host-context';
 import type { ObservedHost } from '../srs/snapshot';
 import type { ServiceChange } from '../../core/verbs';
 import { serviceCommand } from '../srs/service-command';
+import { assertPrivilegeGranted } from '../srs/privileged-command';
 
 /** What one verb decided, before the runner adds host, timing and the before snapshot. */
 export interface VerbStep {
@@ -33,6 +34,7 @@ export async function runService(ctx: HostContext, action: ServiceChange, timeou
   await ctx.checkpoint?.mark(action);
   const exec = await ctx.ssh.exec(ctx.target, serviceCommand(ctx, action, timeoutMs));
   ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);
+  assertPrivilegeGranted(ctx.hostConfig, exec);
   const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
   const tool =
     ctx.hostConfig.serviceManager === 'systemd' && action !== 'rotate' && action !== 'grace' ? `systemctl ${action}` : `init.d ${action}`;
