@@ -9,6 +9,8 @@ import { asChatopsError } from '../../core/errors';
 import { fetchHostKey } from '../../adapters/ssh/fetch-host-key';
 import { SshHost } from '../../adapters/ssh/ssh-host';
 import { checkReach } from './check-reach';
+import { checkSudo } from './check-sudo';
+import { usesSudo } from '../../worker/srs/privileged-command';
 import { DOCTOR_USAGE, parseDoctorArgs } from '../args/doctor-args';
 import { assessLayout } from './assess-layout';
 import { trustNewHosts, type FetchHostKey } from './trust-new-hosts';
@@ -32,10 +34,11 @@ async function checkHost(ssh: SshHost, config: Config, host: HostConfig): Promis
         s.systemdUnitDir,
         s.systemctl,
         host.serviceManager,
+        ...(usesSudo(host) ? [s.helper] : []),
       ]),
       timeoutMs: 20000,
     });
-    return [path, ...assessLayout(host, res.stdout)];
+    return [path, ...(await checkSudo(ssh, config, host)), ...assessLayout(host, res.stdout)];
   } catch (err) {
     const e = asChatopsError(err);
     return [path, { host: host.name, check: 'srs root', ok: false, detail: e.code, fix: e.userMessage }];

@@ -106,10 +106,11 @@ export function scriptArgv(script: string, name: string, args: readonly string[]
 /**
  * Reads how SRS is installed as a system service, as SRS's docs describe it: binary, config, script, the init.d link
  * and the script's ROOT, update-rc.d/chkconfig registration, the systemd unit copy and whether it is enabled.
- * Args: ROOT CONFIG INITD_LINK RC_ROOT UNIT_DIR SYSTEMCTL MANAGER
+ * The config test runs as the login, or with HELPER set (`become: sudo`) through `sudo -n HELPER config-test`.
+ * Args: ROOT CONFIG INITD_LINK RC_ROOT UNIT_DIR SYSTEMCTL MANAGER [HELPER]
  */
 export const DOCTOR_SCRIPT = `
-root=$1; conf=$2; link=$3; rc=$4; unitdir=$5; sysctl=$6; mgr=$7
+root=$1; conf=$2; link=$3; rc=$4; unitdir=$5; sysctl=$6; mgr=$7; helper=\${8:-}
 if [ -d "$root" ]; then echo "root=ok"; else echo "root=missing"; fi
 echo "root_real=$(readlink -f "$root" 2>/dev/null)"
 if [ -x "$root/objs/srs" ]; then echo "binary=ok"; else echo "binary=missing"; fi
@@ -127,7 +128,8 @@ if [ "$mgr" = systemd ]; then
   echo "enabled=$("$sysctl" is-enabled srs 2>/dev/null | head -n 1)"
 fi
 if [ -x "$root/objs/srs" ] && [ -f "$cf" ]; then
-  out=$(cd "$root" && ${ASAN_NO_LEAKS} && ./objs/srs -t -c "$conf" 2>&1); rc=$?
+  if [ -n "$helper" ]; then out=$(sudo -n "$helper" config-test "$root" "$conf" 2>&1); rc=$?
+  else out=$(cd "$root" && ${ASAN_NO_LEAKS} && ./objs/srs -t -c "$conf" 2>&1); rc=$?; fi
   echo "config_test_exit=$rc"
   printf '%s\\n' "$out" | tail -n 40 | tr -cd '[:print:]\\n\\033' | cut -c1-300 | sed 's/^/config_test_out=/'
 fi
