@@ -9,6 +9,7 @@ import { asChatopsError } from '../../core/errors';
 import { fetchHostKey } from '../../adapters/ssh/fetch-host-key';
 import { SshHost } from '../../adapters/ssh/ssh-host';
 import { checkReach } from './check-reach';
+import { plural } from '../../core/text/plural';
 import { checkSudo } from './check-sudo';
 import { usesSudo } from '../../worker/srs/privileged-command';
 import { DOCTOR_USAGE, parseDoctorArgs } from '../args/doctor-args';
@@ -88,7 +89,7 @@ export async function runDoctor(
   }
   const { config } = loaded;
   const findings: Finding[] = [
-    { host: '-', check: 'config', ok: true, detail: `${config.hosts.length} hosts from ${describeSource(loaded.source)}` },
+    { host: '-', check: 'config', ok: true, detail: `${plural(config.hosts.length, 'host')} from ${describeSource(loaded.source)}` },
   ];
   const ssh = sshForDoctor(config, env);
   if (parsed.trustNew) findings.push(...(await trustNewHosts(config, out, keyFetcher(ssh, config.ssh.connectTimeoutMs))));
