@@ -13,7 +13,9 @@ import { watchChild } from '../support/watch-child';
 
 const ADMIN = 'U0ADMIN01';
 const APPROVER = 'U0APPR001';
-const DBS = { yaml: 13, ini: 14 } as const;
+const DB_YAML = 14;
+const DB_INI = 31;
+const DBS = { yaml: DB_YAML, ini: DB_INI } as const;
 type Format = keyof typeof DBS;
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 

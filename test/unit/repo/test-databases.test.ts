@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Every integration test file on the shared redis-server claims its own database number: `const DB = N` or `startBotHarness(hosts, N, ...)`. */
+/**
+ * Every integration test file on the shared redis-server claims its own database number: `const DB = N` (`DB_X = N`)
+ * or `startBotHarness(hosts, N, ...)`. A number given any other way (an object of numbers) is refused, so none hides.
+ */
 function databasesOf(file: string): number[] {
   const text = fs.readFileSync(file, 'utf8');
   const own = [...text.matchAll(/const DB\w* = (\d+);/g)].map((m) => Number(m[1]));
@@ -9,6 +12,8 @@ function databasesOf(file: string): number[] {
   const harness = [...text.matchAll(/startBotHarness\(\s*(?:\[[^\]]*\]|[\w.]+)\s*,\s*(\d+)\s*[,)]([\s\S]{0,1500}?\);)/g)]
     .filter((m) => !/redisUrl: server/.test(m[2] ?? ''))
     .map((m) => Number(m[1]));
+  const hidden = [...text.matchAll(/const DB\w* = \{[^}]*\d[^}]*\}/g)].map((m) => m[0]);
+  if (hidden.length > 0) throw new Error(`${file}: name each database as const DB_X = N (found ${hidden.join('; ')})`);
   return [...own, ...harness];
 }
 
