@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parseYamlText } from './parse-yaml';
 import { z } from 'zod';
 import { ChatopsError, ErrorCode } from '../src/core/errors';
 import { readInventory } from './inventory/read-inventory';
@@ -106,14 +106,6 @@ export function loadConfigWithSource(env: NodeJS.ProcessEnv = process.env): Load
       `cannot read config file ${path}; set SRS_CHATOPS_CONFIG to your config (example: config/example.yml)`,
     );
   }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    throw new ChatopsError(
-      ErrorCode.ConfigInvalid,
-      `config file ${path} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
+  const raw = parseYamlText(text, `config file ${path}`);
   return loadConfigFrom(raw, path);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parseYamlText } from '../parse-yaml';
 import { ChatopsError, ErrorCode } from '../../src/core/errors';
 import type { InventoryConfig } from '../schema';
 import type { InventorySource } from './inventory-source';
@@ -28,15 +28,7 @@ export function readInventory(inventory: InventoryConfig, baseDir: string): RawI
 
 /** A YAML list of hosts (as under `hosts`), or a map with `hosts` and `bastions`. */
 function yamlHostList(text: string, file: string, group: string | undefined): RawInventory {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    throw new ChatopsError(
-      ErrorCode.ConfigInvalid,
-      `inventory ${file} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
+  const raw = parseYamlText(text, `inventory ${file}`);
   const doc = Array.isArray(raw) ? { hosts: raw } : (raw as { hosts?: unknown; bastions?: unknown } | null);
   const hosts = Array.isArray(doc?.hosts) ? (doc.hosts as unknown[]) : [];
   const bastions = Array.isArray(doc?.bastions) ? (doc.bastions as unknown[]) : [];

@@ -4,7 +4,8 @@ import { parseConfig } from '../../config/load-config';
 import type { Config } from '../../config/schema';
 import { createLogger } from '../../src/adapters/logger';
 import type { HostContext } from '../../src/worker/srs/host-context';
-import { SshHost } from '../../src/adapters/ssh/ssh-host';
+import type { SshHost } from '../../src/adapters/ssh/ssh-host';
+import { createSshHost } from '../../src/adapters/ssh/create-ssh-host';
 import type { FleetConfigOptions, FleetHost } from './fleet';
 import { getTestRun } from './test-run';
 
@@ -24,17 +25,7 @@ export function workerHarness(hosts: readonly FleetHost[], options: FleetConfigO
   const config = parseConfig(fleet.toConfigObject({ hostNames: hosts.map((h) => h.name), ...options }), 'test fleet');
   const sent: WorkerHarness['sent'] = [];
   const logger = createLogger('test');
-  const ssh = new SshHost({
-    privateKeyPath: fleet.clientKeyPath,
-    knownHostsPath: config.ssh.knownHostsPath,
-    connectTimeoutMs: config.ssh.connectTimeoutMs,
-    keepaliveIntervalMs: config.ssh.keepaliveIntervalMs,
-    idleTimeoutMs: config.ssh.idleTimeoutMs,
-    maxChannelsPerHost: config.ssh.maxChannelsPerHost,
-    maxConcurrentConnects: config.ssh.maxConcurrentConnects,
-    logger,
-    onCommand: (t, line) => sent.push({ host: t.name, line }),
-  });
+  const ssh = createSshHost(config, logger, (host, line) => sent.push({ host, line }));
   const ctx = (name: string): HostContext => {
     const host = config.hosts.find((h) => h.name === name);
     if (!host) throw new Error(`no host ${name} in the harness config`);

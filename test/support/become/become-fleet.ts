@@ -5,7 +5,8 @@ import { hostTarget } from '../../../config/host-target';
 import { parseConfig } from '../../../config/load-config';
 import type { Config } from '../../../config/schema';
 import { createLogger } from '../../../src/adapters/logger';
-import { SshHost } from '../../../src/adapters/ssh/ssh-host';
+import type { SshHost } from '../../../src/adapters/ssh/ssh-host';
+import { createSshHost } from '../../../src/adapters/ssh/create-ssh-host';
 import type { GraceJob } from '../../../src/ports/grace-job-port';
 import type { UpgradeJob } from '../../../src/ports/upgrade-job-port';
 import type { HostContext } from '../../../src/worker/srs/host-context';
@@ -85,17 +86,7 @@ export async function launchBecomeFleet(o: BecomeFleetOptions): Promise<BecomeFl
     const config = parseConfig(document, 'become fleet');
     const sent: BecomeFleet['sent'] = [];
     const logger = createLogger('test');
-    const ssh = new SshHost({
-      privateKeyPath: fleet.clientKeyPath,
-      knownHostsPath: config.ssh.knownHostsPath,
-      connectTimeoutMs: config.ssh.connectTimeoutMs,
-      keepaliveIntervalMs: config.ssh.keepaliveIntervalMs,
-      idleTimeoutMs: config.ssh.idleTimeoutMs,
-      maxChannelsPerHost: config.ssh.maxChannelsPerHost,
-      maxConcurrentConnects: config.ssh.maxConcurrentConnects,
-      logger,
-      onCommand: (t, line) => sent.push({ host: t.name, line }),
-    });
+    const ssh = createSshHost(config, logger, (host, line) => sent.push({ host, line }));
     const drop = sudoers;
     const ctx = (name: string, jobs: { grace?: GraceJob; upgrade?: UpgradeJob } = {}): HostContext => {
       const host = config.hosts.find((h) => h.name === name);
