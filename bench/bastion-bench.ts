@@ -54,8 +54,6 @@ const MAX_HOSTS = 400;
 const MAX_RUNS = 30;
 const BASTION_HOST = 'bastion1';
 const BASTION_NAME = 'bastion-1';
-/** After the last connection through the bastion closed: its sshd processes exit and are reaped (their CPU counted). */
-const SSHD_SETTLE_MS = 500;
 
 interface Options {
   sizes: number[];
@@ -246,13 +244,10 @@ async function peerRound(s: Shared, setup: SizeSetup, out: BastionSize | undefin
       const run = (): Promise<PeerRun> => runAnsible(ansible, files, 50, controlDir, path.join(s.dir, 'ansible-home'));
       await peerRun(setup, out, 'ansible -f 50 -m raw', mode, run);
       await peerRun(setup, out, 'ansible -f 50 -m raw (warm, ControlPersist)', mode, run);
+      if (mode === 'bastion' && out) out.ansibleSessionCpuMs.push(treeCpuMs(setup.bastionSshdPid()) - sessionCpu0);
     } finally {
       await closeAnsibleMasters(controlDir);
       s.cleanup.remove(`ansible masters ${controlDir}`);
-    }
-    if (mode === 'bastion' && out) {
-      await sleep(SSHD_SETTLE_MS);
-      out.ansibleSessionCpuMs.push(treeCpuMs(setup.bastionSshdPid()) - sessionCpu0);
     }
   }
 }
@@ -299,25 +294,23 @@ async function botPair(s: Shared, setup: SizeSetup, bot: BotProcess, mode: Mode,
     await afterRun(w.value);
     return { ...w, conns };
   };
-  let pair: Omit<BotPair, 'bastionSessionCpuMs'>;
   try {
     const cold = await one('cold');
     const warm = await one('warm');
-    pair = {
+    return {
       cold: cold.value,
       warm: warm.value,
       workerToBastion: [cold.conns[0], warm.conns[0]],
       workerToTargets: [cold.conns[1], warm.conns[1]],
       bastionConnsMax: [cold.connsMax, warm.connsMax],
       bastionCpuMs: [cold.cpuMs, warm.cpuMs],
+      bastionSessionCpuMs: treeCpuMs(setup.bastionSshdPid()) - sessionCpu0,
       loadAvg1,
     };
   } finally {
     await worker.stop();
     s.cleanup.remove(`worker ${tag}`);
   }
-  await sleep(SSHD_SETTLE_MS);
-  return { ...pair, bastionSessionCpuMs: treeCpuMs(setup.bastionSshdPid()) - sessionCpu0 };
 }
 
 /** Starts the mode's bot, runs one cold+warm pair (kept unless `out` is undefined), stops the bot. */
