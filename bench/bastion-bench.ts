@@ -6,8 +6,8 @@
  * connections to the bastion's port during and after each run (one per worker process expected), the bastion
  * sshd's CPU; and the same through the same bastion with `parallel-ssh -J` and `ansible -m raw` with ProxyJump.
  *
- *   npm run bench:bastion -- [--hosts 50,200] [--runs 3] [--skip pssh,ansible] [--login-user NAME] [--drain-up-to 50]
- *                            [--keep] [--out DIR]
+ *   npm run bench:bastion -- [--hosts 50,200] [--runs 3] [--skip pssh,ansible] [--login-user NAME] [--workers 1]
+ *                            [--drain-up-to 50] [--keep] [--out DIR]
  *
  * As root, `--login-user srs-bench` runs the whole bench as that unprivileged user (see bench:fleet): the fleet's
  * login shell then has Debian's default dotfiles, not root's.
@@ -63,6 +63,8 @@ interface Options {
   out: string;
   drainUpTo: number;
   loginUser: string | undefined;
+  /** Worker processes per bot run (each with its own SSH pool). */
+  workers: number;
 }
 
 function parseOptions(): Options {
@@ -75,11 +77,14 @@ function parseOptions(): Options {
       out: { type: 'string', default: path.join(__dirname, 'results') },
       'drain-up-to': { type: 'string', default: '50' },
       'login-user': { type: 'string' },
+      workers: { type: 'string', default: '1' },
     },
   });
   const sizes = values.hosts.split(',').map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_HOSTS))
     throw new Error(`--hosts: integers 1..${MAX_HOSTS}, comma separated`);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 4) throw new Error('--workers: 1..4');
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) throw new Error(`--runs: 1..${MAX_RUNS}`);
   const skip = new Set(
@@ -96,6 +101,7 @@ function parseOptions(): Options {
     out: path.resolve(values.out),
     drainUpTo: Number(values['drain-up-to']),
     loginUser: checkLoginUser(values['login-user']),
+    workers,
   };
 }
 
@@ -266,13 +272,20 @@ function logBot(mode: Mode, r: BotRun): void {
 async function botPair(s: Shared, setup: SizeSetup, bot: BotProcess, mode: Mode, tag: string, drain: boolean): Promise<BotPair> {
   const loadAvg1 = os.loadavg()[0] ?? Number.NaN;
   const sessionCpu0 = treeCpuMs(setup.bastionSshdPid());
-  const worker = await WorkerHandle.start({
-    id: `w-${mode}-${tag}`,
-    configPath: setup.configs[mode],
-    redisUrl: s.redisUrl,
-    logPath: path.join(s.dir, `worker-${setup.n}-${mode}.log`),
-  });
-  s.cleanup.add(`worker ${tag}`, async () => void (await worker.stop()));
+  const workers: WorkerHandle[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const w of workers) await w.stop();
+  };
+  s.cleanup.add(`workers ${tag}`, stopAll);
+  for (let i = 1; i <= s.opts.workers; i += 1)
+    workers.push(
+      await WorkerHandle.start({
+        id: `w${i}-${mode}-${tag}`,
+        configPath: setup.configs[mode],
+        redisUrl: s.redisUrl,
+        logPath: path.join(s.dir, `worker-${setup.n}-${mode}.log`),
+      }),
+    );
   const timeout = 120_000 + setup.n * 2000;
   const afterRun = async (run: BotRun): Promise<void> => {
     if (!drain) return bot.reset();
@@ -285,11 +298,12 @@ async function botPair(s: Shared, setup: SizeSetup, bot: BotProcess, mode: Mode,
   };
   const bastionPorts = new Set([setup.bastionPort]);
   const one = async (kind: 'cold' | 'warm') => {
-    const w = await watchBastion(setup, () => botStatusAll(bot.ctx, [worker], kind, setup.n, timeout, drain));
-    const conns = [establishedTo(worker.pid, bastionPorts), establishedTo(worker.pid, setup.targetPorts)] as const;
+    const w = await watchBastion(setup, () => botStatusAll(bot.ctx, workers, kind, setup.n, timeout, drain));
+    const count = (ports: ReadonlySet<number>): number => workers.reduce((sum, wk) => sum + establishedTo(wk.pid, ports), 0);
+    const conns = [count(bastionPorts), count(setup.targetPorts)] as const;
     logBot(mode, w.value);
     log(
-      `    worker connections: to the bastion ${conns[0]}, to targets directly ${conns[1]}; bastion: ${w.connsMax} max, sshd CPU ${w.cpuMs} ms`,
+      `    connections of the ${workers.length} worker(s): to the bastion ${conns[0]}, to targets directly ${conns[1]}; bastion: ${w.connsMax} max, sshd CPU ${w.cpuMs} ms`,
     );
     await afterRun(w.value);
     return { ...w, conns };
@@ -305,11 +319,13 @@ async function botPair(s: Shared, setup: SizeSetup, bot: BotProcess, mode: Mode,
       bastionConnsMax: [cold.connsMax, warm.connsMax],
       bastionCpuMs: [cold.cpuMs, warm.cpuMs],
       bastionSessionCpuMs: treeCpuMs(setup.bastionSshdPid()) - sessionCpu0,
+      workers: workers.length,
+      byWorker: [cold.value.byWorker, warm.value.byWorker],
       loadAvg1,
     };
   } finally {
-    await worker.stop();
-    s.cleanup.remove(`worker ${tag}`);
+    await stopAll();
+    s.cleanup.remove(`workers ${tag}`);
   }
 }
 
@@ -418,7 +434,7 @@ async function main(): Promise<void> {
   const results: BastionResults = {
     machine: describeMachine(peers),
     notes,
-    options: { sizes: opts.sizes, runs: opts.runs, skip: [...opts.skip] },
+    options: { sizes: opts.sizes, runs: opts.runs, skip: [...opts.skip], workers: opts.workers },
     loadAvg: { start: loadAverages(), end: '' },
     sizes: [],
   };

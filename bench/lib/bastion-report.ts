@@ -17,7 +17,11 @@ export interface PeerRecord extends PeerRun {
 export interface BotPair {
   cold: BotRun;
   warm: BotRun;
-  /** The worker's established connections to the bastion's port after the cold run, and after the warm one. */
+  /** Worker processes of the pair (absent: 1). */
+  workers?: number;
+  /** Results per worker id, cold and warm (how the fan-out split). */
+  byWorker?: [Record<string, number>, Record<string, number>];
+  /** The workers' established connections to the bastion's port after the cold run, and after the warm one (summed). */
   workerToBastion: [number, number];
   /** The worker's established connections straight to a target's sshd port after the cold run, and after the warm one. */
   workerToTargets: [number, number];
@@ -44,7 +48,7 @@ export interface BastionSize {
 export interface BastionResults {
   machine: Record<string, string>;
   notes: string[];
-  options: { sizes: number[]; runs: number; skip: string[] };
+  options: { sizes: number[]; runs: number; skip: string[]; workers?: number };
   loadAvg: { start: string; end: string };
   sizes: BastionSize[];
 }
@@ -207,7 +211,19 @@ function breakdown(size: BastionSize): string[] {
 function connectionLines(size: BastionSize): string[] {
   const list = (mode: Mode, f: (p: BotPair) => number): string => size.bot[mode].map(f).join(', ');
   return [
-    `- worker → bastion port, after cold / after warm, per worker process: ${size.bot.bastion.map((p) => `${p.workerToBastion[0]}/${p.workerToBastion[1]}`).join(', ')}`,
+    `- worker processes → bastion port, after cold / after warm, per pair (workers: ${size.bot.bastion.map((p) => p.workers ?? 1).join(', ')}): ${size.bot.bastion.map((p) => `${p.workerToBastion[0]}/${p.workerToBastion[1]}`).join(', ')}`,
+    ...size.bot.bastion
+      .filter((p) => (p.workers ?? 1) > 1 && p.byWorker !== undefined)
+      .map(
+        (p) =>
+          `- through the bastion, results per worker (cold; warm): ${(p.byWorker ?? [])
+            .map((b) =>
+              Object.entries(b)
+                .map(([w, c]) => `${w.replace(/-.*/, '')} ${c}`)
+                .join(' / '),
+            )
+            .join('; ')}`,
+      ),
     `- worker → the targets' own sshd ports (direct connections), through the bastion: ${list('bastion', (p) => p.workerToTargets[0])}; direct mode, for comparison: ${list('direct', (p) => p.workerToTargets[0])}`,
     `- load average (1 min) at each bot pair: direct ${list('direct', (p) => p.loadAvg1)}; bastion ${list('bastion', (p) => p.loadAvg1)}`,
   ];
@@ -217,7 +233,7 @@ function sessionLines(size: BastionSize): string[] {
   const pssh = Object.entries(size.peers).find(([name]) => name.startsWith('parallel-ssh'))?.[1].bastion ?? [];
   const sec = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} CPU-s` : 'n/a');
   const lines = [
-    `- bot: one worker process, its connect, cold + warm run: ${sec(median(size.bot.bastion.map((p) => p.bastionSessionCpuMs)))} (median of ${size.bot.bastion.length})`,
+    `- bot: the worker process(es), their connect, cold + warm run: ${sec(median(size.bot.bastion.map((p) => p.bastionSessionCpuMs)))} (median of ${size.bot.bastion.length})`,
   ];
   if (size.ansibleSessionCpuMs.length > 0)
     lines.push(
@@ -235,7 +251,8 @@ function targets(size: BastionSize): string[] {
     const f = (mode: Mode): number => median(size.bot[mode].map((p) => (kind === 'cold' ? p.cold.lastResultMs : p.warm.lastResultMs)));
     return f('bastion') / f('direct');
   };
-  const perWorker = size.bot.bastion.flatMap((p) => [...p.workerToBastion, ...p.bastionConnsMax]);
+  // Per worker process: the connections held after each run, and the most seen during it, divided by the workers.
+  const perWorker = size.bot.bastion.flatMap((p) => [...p.workerToBastion, ...p.bastionConnsMax].map((c) => c / (p.workers ?? 1)));
   const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
   const out: string[] = [];
   for (const kind of ['cold', 'warm'] as const) {
@@ -263,7 +280,7 @@ export function renderBastionReport(results: BastionResults): string {
   const m = results.machine;
   const o = results.options;
   const out: string[] = [
-    `Run ${m.date ?? ''}: \`npm run bench:bastion -- --hosts ${o.sizes.join(',')} --runs ${o.runs}${o.skip.length > 0 ? ` --skip ${o.skip.join(',')}` : ''}\``,
+    `Run ${m.date ?? ''}: \`npm run bench:bastion -- --hosts ${o.sizes.join(',')} --runs ${o.runs}${o.skip.length > 0 ? ` --skip ${o.skip.join(',')}` : ''}${(o.workers ?? 1) > 1 ? ` --workers ${o.workers ?? 1}` : ''}\``,
     '',
     'Machine:',
     '',
