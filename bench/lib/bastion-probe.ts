@@ -23,9 +23,9 @@ function statOf(pid: number): { ppid: number; ownMs: number; childrenMs: number 
 /**
  * CPU used so far by a process and every process below it, ms: for each live process of the tree its own time plus
  * what it has reaped (Linux adds a reaped child's own and reaped time to its parent's cutime/cstime). For an sshd
- * listener: its open connections, and the closed ones as far as their processes were reaped inside the tree. When a
- * connection closes, sshd's monitor may exit before its session child, which is then reparented (here to the bench's
- * subreaper) and its CPU leaves the tree: measure a connection's cost while it is still open.
+ * listener: its open connections, and the closed ones as far as their processes were reaped inside the tree. A
+ * closed connection's CPU came out far lower than while it was open (most likely sshd's monitor exits before its
+ * session child, which is reparented to the bench's subreaper and leaves the tree): measure connections while open.
  */
 export function treeCpuMs(rootPid: number): number {
   const parents = new Map<number, number>();
