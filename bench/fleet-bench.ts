@@ -16,7 +16,7 @@
  *
  * Results: bench/results/fleet-<stamp>.json (raw) and .md (tables); the markdown is also printed.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,7 @@ import {
 } from './lib/peers';
 import { establishedTo, foreignCpu, machineBusyMs } from './lib/proc';
 import { renderReport, type BenchResults, type SizeResults } from './lib/report';
+import { checkLoginUser, runAsUser } from './lib/run-as-user';
 
 const MAX_HOSTS = 400;
 const MAX_RUNS = 30;
@@ -79,8 +80,6 @@ function parseOptions(): Options {
       'drain-up-to': { type: 'string', default: '50' },
     },
   });
-  const loginUser = values['login-user'];
-  if (loginUser !== undefined && !/^[a-z_][a-z0-9_-]{0,30}$/.test(loginUser)) throw new Error('--login-user: a plain user name');
   const sizes = values.hosts.split(',').map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_HOSTS))
     throw new Error(`--hosts: integers 1..${MAX_HOSTS}, comma separated`);
@@ -98,7 +97,7 @@ function parseOptions(): Options {
     keep: values.keep,
     profile: values.profile,
     out: path.resolve(values.out),
-    loginUser: loginUser === os.userInfo().username ? undefined : loginUser,
+    loginUser: checkLoginUser(values['login-user']),
     drainUpTo: Number(values['drain-up-to']),
   };
 }
@@ -542,75 +541,10 @@ function describeMachine(peers: ReturnType<typeof ensurePeers>): BenchResults['m
   };
 }
 
-/** Root only: installs what is missing, then runs this bench as `user` (created if missing) and copies the results. */
-async function runAsUser(opts: Options, user: string): Promise<void> {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
-    throw new Error('--login-user needs root (it runs the bench as that user)');
-  ensurePackages();
-  for (const note of ensurePeers(true).notes) log(`note: ${note}`);
-  try {
-    execFileSync('id', ['-u', user], { stdio: 'ignore' });
-  } catch {
-    log(`creating user ${user} (useradd --create-home --shell /bin/bash)`);
-    execFileSync('useradd', ['--create-home', '--shell', '/bin/bash', user], { stdio: 'inherit', timeout: 30_000 });
-  }
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-chatops-bench-as-'));
-  fs.chmodSync(work, 0o755);
-  execFileSync('chown', [user, work]);
-  const outDir = path.join(work, 'results');
-  const args: string[] = [];
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i] as string;
-    if (a === '--login-user' || a === '--out') i += 1;
-    else if (!a.startsWith('--login-user=') && !a.startsWith('--out=')) args.push(a);
-  }
-  const env = [
-    `HOME=${os.userInfo().username === user ? os.homedir() : path.join('/home', user)}`,
-    `TMPDIR=${work}`,
-    `PATH=${path.dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-    `LANG=C.UTF-8`,
-    ...(process.env.LOG_LEVEL ? [`LOG_LEVEL=${process.env.LOG_LEVEL}`] : []),
-  ];
-  log(`running the bench as ${user} (work dir ${work})`);
-  // setpriv execs in place (no intermediate process), so signals sent to the child reach the bench itself.
-  const child = spawn(
-    'setpriv',
-    [
-      `--reuid=${user}`,
-      `--regid=${user}`,
-      '--init-groups',
-      '--',
-      'env',
-      '-i',
-      ...env,
-      process.execPath,
-      '--import',
-      'tsx',
-      path.join(__dirname, 'fleet-bench.ts'),
-      ...args,
-      '--out',
-      outDir,
-    ],
-    {
-      cwd: path.resolve(__dirname, '..'),
-      stdio: 'inherit',
-    },
-  );
-  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-  process.once('SIGINT', forward('SIGINT'));
-  process.once('SIGTERM', forward('SIGTERM'));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1))));
-  fs.mkdirSync(opts.out, { recursive: true });
-  if (fs.existsSync(outDir)) for (const f of fs.readdirSync(outDir)) fs.copyFileSync(path.join(outDir, f), path.join(opts.out, f));
-  if (!opts.keep) fs.rmSync(work, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`the bench run as ${user} exited ${code}`);
-}
-
 async function main(): Promise<void> {
   const opts = parseOptions();
   if (opts.loginUser !== undefined) {
-    await runAsUser(opts, opts.loginUser);
+    await runAsUser('fleet-bench.ts', opts.out, opts.loginUser, opts.keep, log);
     return;
   }
   requireSubreaper();
