@@ -58,7 +58,7 @@ function redisArgs(port: number, dir: string, logPath: string, appendOnly: boole
     '--save',
     '',
     '--databases',
-    '32',
+    '64',
     ...persistence,
   ];
 }

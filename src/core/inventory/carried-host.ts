@@ -14,6 +14,6 @@ export interface CarriedHost {
 export function carriedHost(snap: InventorySnapshot, ssh: Pick<Config['ssh'], 'user'>, name: string): CarriedHost | undefined {
   const entry = snap.hosts.find((h) => h.name === name);
   if (entry === undefined) return undefined;
-  const target = hostTarget({ ssh: ssh as Config['ssh'], bastions: [...snap.bastions] }, entry);
+  const target = hostTarget({ ssh, bastions: snap.bastions }, entry);
   return { entry, target, inventoryDigest: snap.digest };
 }

@@ -2,7 +2,7 @@ import { hostTarget } from '../../../config/host-target';
 import { bastionSchema, hostSchema } from '../../../config/schema';
 
 const config = {
-  ssh: { user: 'srsops' } as never,
+  ssh: { user: 'srsops' },
   bastions: [
     bastionSchema.parse({ name: 'b1', address: '203.0.113.7', user: 'jump' }),
     bastionSchema.parse({ name: 'b2', address: '10.0.2.2', port: 2222 }),
