@@ -84,7 +84,7 @@ describe('Ansible inventory, INI and YAML', () => {
     [`-o 'ProxyJump b1,b2'`, ['b1', 'b2']],
     [`-J b1,b2`, ['b1', 'b2']],
     [`-Jb2`, ['b2']],
-    [`-o StrictHostKeyChecking=no -J 10.0.0.1`, ['jump-10-0-0-1-22']],
+    [`-o ServerAliveInterval=30 -J 10.0.0.1`, ['jump-10-0-0-1-22']],
     [`-J admin@bastion.example.com:2222,b2`, ['jump-admin-at-bastion-example-com-2222', 'b2']],
     [`-J [2001:db8::1]:2200`, ['jump-2001-db8-1-2200']],
     [`-o ProxyCommand="ssh -W %h:%p -q b1"`, ['b1']],
