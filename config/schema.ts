@@ -311,6 +311,78 @@ export const upgradeSchema = z
   })
   .strict();
 
+/** A batch size: a number of hosts (`2`), or a share of the target's hosts (`"25%"`, at least one host). */
+export const batchSizeSchema = z.union([
+  z.number().int().min(1).max(1000),
+  z.string().regex(/^(100|[1-9][0-9]?)%$/, 'a batch is a number of hosts (2) or a share of the target ("25%", 1% to 100%)'),
+]);
+
+/** How one group's hosts roll: batch size, its limit, whether `--parallel` is allowed, hosts changing at once. */
+export const rollingGroupSchema = z
+  .object({
+    /** Hosts changed at once in a rolling verb (`1`, `N` or `N%`). @defaultValue rolling.batch */
+    batch: batchSizeSchema.optional(),
+    /** The largest `--batch N` allowed. @defaultValue rolling.maxBatch */
+    maxBatch: batchSizeSchema.optional(),
+    /** Whether `--parallel` (every host at once) is allowed. @defaultValue rolling.parallel */
+    parallel: z.boolean().optional(),
+    /** At most this many of the group's hosts change at once, across all requests and workers. Unset: no limit. */
+    concurrency: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+/**
+ * State-changing verbs on more than one host roll in batches (the upgrade's rollout engine): policy per group, the
+ * most careful group of a target winning.
+ */
+export const rollingSchema = z
+  .object({
+    /** Default batch of a rolling verb. @defaultValue 1 */
+    batch: batchSizeSchema.default(1),
+    /** The largest `--batch N`. @defaultValue "50%" */
+    maxBatch: batchSizeSchema.default('50%'),
+    /** Whether `--parallel` is allowed at all (a group can still forbid it). @defaultValue false */
+    parallel: z.boolean().default(false),
+    /** Failed hosts tolerated before the run halts (`--budget N`). @defaultValue 0 */
+    failureBudget: z.number().int().min(0).max(100).default(0),
+    /** How long after a host's verb its health gate may take (process, API, published streams back). @defaultValue 60000 */
+    healthTimeoutMs: z.number().int().min(1000).default(60000),
+    /** Per-group policy (the hosts of several groups take the most careful value of each). */
+    groups: z.record(z.string().regex(NAME_PATTERN), rollingGroupSchema).default({}),
+  })
+  .strict();
+
+/** When a state-changing request is wide enough that the requester must confirm it after seeing the survey. */
+export const confirmSchema = z
+  .object({
+    /** Confirm when more than this many hosts are touched. @defaultValue 3 */
+    hosts: z.number().int().min(0).default(3),
+    /** Confirm when the hosts touched have more than this many live viewers in total. @defaultValue 100 */
+    viewers: z.number().int().min(0).default(100),
+    /** An unanswered confirmation expires after this long; nothing runs. @defaultValue 600000 (10 min) */
+    expireMs: z.number().int().min(10000).default(600000),
+  })
+  .strict();
+
+/** The full output of every host step, kept apart from the audit log (which keeps its hash). */
+export const outputSchema = z
+  .object({
+    /** Bytes kept per job (the head and tail are kept past it, and the record says so). @defaultValue 1048576 */
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** How long it is kept. @defaultValue 2592000000 (30 days) */
+    retentionMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(30 * 24 * 3600 * 1000),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     ssh: sshSchema,
@@ -320,6 +392,9 @@ export const configSchema = z
     audit: auditSchema.default(auditSchema.parse({})),
     approvals: approvalsSchema.default(approvalsSchema.parse({})),
     upgrade: upgradeSchema.default(upgradeSchema.parse({})),
+    rolling: rollingSchema.default(rollingSchema.parse({})),
+    confirm: confirmSchema.default(confirmSchema.parse({})),
+    output: outputSchema.default(outputSchema.parse({})),
     /** Jump hosts, by name (hosts and groups name them in `jump`). */
     bastions: z.array(bastionSchema).default([]),
     /** Per-group settings (`user`, `jump`, `become`) for the hosts of each group. */
@@ -345,3 +420,7 @@ export type PrivateKeyConfig = z.infer<typeof privateKeySchema>;
 export type InventoryConfig = z.infer<typeof inventorySchema>;
 export type ApprovalsConfig = z.infer<typeof approvalsSchema>;
 export type UpgradeConfig = z.infer<typeof upgradeSchema>;
+export type BatchSize = z.infer<typeof batchSizeSchema>;
+export type RollingConfig = z.infer<typeof rollingSchema>;
+export type ConfirmConfig = z.infer<typeof confirmSchema>;
+export type OutputConfig = z.infer<typeof outputSchema>;

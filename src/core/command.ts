@@ -12,6 +12,8 @@ export type Command =
       target: string;
       /** From flags: `--graceful` (restart), `--deadline 5m` (grace, graceful restart). */
       options?: VerbOptions;
+      /** How a state-changing verb runs over several hosts (`--batch`, `--parallel`, `--budget`, `--dry-run`). */
+      rollout?: RolloutFlags;
     }
   | { kind: 'cancel'; /** A request id (`r-...`, its queued jobs) or a job id (`r-...-edge-3`). */ id: string }
   | {
@@ -44,6 +46,23 @@ export interface UpgradeOptions {
   batchSize?: number;
   failureBudget?: number;
   rollback?: boolean;
+  /** `--dry-run`: plan and survey, show the commands, change nothing. */
+  dryRun?: boolean;
+}
+
+/**
+ * Flags of a state-changing verb about how it runs: absent ones come from the `rolling` policy. Never carried to a
+ * job (the plan carries what they resolved to).
+ */
+export interface RolloutFlags {
+  /** `--batch N`: hosts at once (within the policy's `maxBatch`). */
+  batchSize?: number;
+  /** `--parallel`: every host at once, where the policy allows it. */
+  parallel?: boolean;
+  /** `--budget N`: failed hosts tolerated before the run halts. */
+  failureBudget?: number;
+  /** `--dry-run`: plan and survey, show the commands, change nothing. */
+  dryRun?: boolean;
 }
 
 /** A command or a usage error (a message for the user that says what was wrong and what to type instead). */

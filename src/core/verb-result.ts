@@ -77,6 +77,25 @@ export interface VerbResult {
   output: string;
   /** Set when outcome is failed/unknown because of an error (code from ErrorCode). */
   errorCode?: string;
+  /** A graceful quit (grace, restart --graceful, upgrade): who drained on their own and who did not. */
+  drain?: DrainCount;
+  /** A survey's status job for a plan: the commands the planned verb would send to this host now, in order. */
+  planned?: string[];
+}
+
+/**
+ * The media clients (viewers and publishers) of one graceful quit: connected when SIGQUIT went out, gone on their
+ * own during the drain, forced off at the deadline (SIGINT/SIGKILL), dropped when an SRS that does not drain exited.
+ * `drained + forcedOff + dropped` is `atStart` when the start count is known.
+ */
+export interface DrainCount {
+  /** Connected when the quit began (host count, else the API's), undefined when neither was read. */
+  atStart?: number;
+  drained: number;
+  forcedOff: number;
+  dropped: number;
+  /** The drain deadline was reached (forced or asked). */
+  deadlineHit: boolean;
 }
 
 /**

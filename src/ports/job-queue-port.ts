@@ -30,12 +30,33 @@ export interface HostJob {
   target?: HostTarget;
   /** The digest of the bot's inventory the entry came from. */
   inventoryDigest?: string;
+  /**
+   * Per-group limits of hosts changing at once (`rolling.groups.<g>.concurrency`), for the groups of this host that
+   * have one, as the bot resolved them: a state-changing job waits for a slot in each.
+   */
+  groupLimits?: Record<string, number>;
 }
 
 /** Options a command can carry to its jobs. */
 export interface JobOptions extends VerbOptions {
   /** One host's step of an approved rolling upgrade. */
   upgrade?: UpgradeJobOptions;
+  /** One host's step of a rolling service verb: health gate after the verb, abort --now, the plan's machine. */
+  rolling?: RollingJobOptions;
+  /** A plan's survey (status job): also report the commands `verb` would send to the host now (`VerbResult.planned`). */
+  survey?: { verb: JobVerb; options?: VerbOptions };
+}
+
+/** What one host's step of a rolling service verb must do besides the verb, as the plan said. */
+export interface RollingJobOptions {
+  /** The plan's hash (recorded with the result). */
+  planHash: string;
+  /** After a verb that leaves SRS running: how long process, API and published streams have to be back. */
+  healthTimeoutMs: number;
+  /** Force the quit at the drain deadline rather than asking (grace, restart --graceful). */
+  forceAtDeadline: boolean;
+  /** The machine the plan bound the host name to: refused when the job's entry points elsewhere. */
+  identity?: HostIdentity;
 }
 
 /** What an upgrade job must do on its host, as approved. */

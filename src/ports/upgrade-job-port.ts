@@ -17,16 +17,24 @@ export interface UpgradeBaseline {
   mark: LogMark;
 }
 
-/** The job around one host's upgrade: what was approved, how to install, where to report stages, abort --now. */
-export interface UpgradeJob {
-  options: UpgradeJobOptions;
-  /** The install command template (argv with `{version}`, `{root}`, `{previous}`). */
-  install: readonly string[];
-  installTimeoutMs: number;
+/**
+ * The job around one host's step of a rollout (an upgrade or a rolling service verb): where to report stages,
+ * `abort --now`, and the baseline the health gate compares with (kept so a worker taking the job over compares with
+ * the host as it was before anything was done).
+ */
+export interface RolloutStepJob {
   /** Reports the host's stage to the rollout's status message. */
   stage(stage: HostStage, detail?: string): Promise<void>;
   /** Who asked the rollout to stop at the next step (`/srs abort --now`), if anyone. */
   stopRequested(): Promise<string | undefined>;
   loadBaseline(): Promise<UpgradeBaseline | undefined>;
   saveBaseline(baseline: UpgradeBaseline): Promise<void>;
+}
+
+/** The job around one host's upgrade: what was approved, how to install, and the rollout step's own. */
+export interface UpgradeJob extends RolloutStepJob {
+  options: UpgradeJobOptions;
+  /** The install command template (argv with `{version}`, `{root}`, `{previous}`). */
+  install: readonly string[];
+  installTimeoutMs: number;
 }

@@ -10,6 +10,7 @@ const STAGE_EMOJI: Readonly<Record<HostStage, string>> = {
   pending: ':white_circle:',
   queued: ':hourglass_flowing_sand:',
   snapshot: ':mag:',
+  running: ':gear:',
   installing: ':package:',
   restarting: ':arrows_counterclockwise:',
   verifying: ':stethoscope:',

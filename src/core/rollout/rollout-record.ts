@@ -1,12 +1,22 @@
 import type { Plan } from './plan';
-import type { Outcome } from '../verb-result';
+import type { DrainCount, Outcome } from '../verb-result';
 
 /** Where a rollout is. `aborting`: no new batch starts; hosts in progress finish. */
 export type RolloutState = 'running' | 'aborting' | 'halted' | 'aborted' | 'done';
 
 /** One host's step of the rollout as the status message shows it. */
 export type HostStage =
-  'pending' | 'queued' | 'snapshot' | 'installing' | 'restarting' | 'verifying' | 'rolling back' | 'done' | 'failed' | 'cancelled';
+  | 'pending'
+  | 'queued'
+  | 'snapshot'
+  | 'running'
+  | 'installing'
+  | 'restarting'
+  | 'verifying'
+  | 'rolling back'
+  | 'done'
+  | 'failed'
+  | 'cancelled';
 
 /** What the rollout knows of one host. */
 export interface RolloutHost {
@@ -16,6 +26,8 @@ export interface RolloutHost {
   detail?: string;
   /** The host's version now, when known. */
   version?: string;
+  /** Its graceful quit's clients: drained, forced off, dropped. */
+  drain?: DrainCount;
   at: number;
 }
 

@@ -2,7 +2,8 @@ import type { HostConfig, WorkerConfig } from '../../../config/schema';
 import type { Logger } from '../../ports/logger-port';
 import type { HostPort, HostTarget } from '../../ports/host-port';
 import type { GraceJob } from '../../ports/grace-job-port';
-import type { UpgradeJob } from '../../ports/upgrade-job-port';
+import type { RolloutStepJob, UpgradeJob } from '../../ports/upgrade-job-port';
+import type { RollingJobOptions } from '../../ports/job-queue-port';
 import type { VerbCheckpoint } from '../../ports/checkpoint-port';
 
 /** Everything a verb needs to act on one host. */
@@ -30,6 +31,8 @@ export interface HostContext {
   grace?: GraceJob;
   /** One host's step of an approved rollout (absent for other verbs). */
   upgrade?: UpgradeJob;
+  /** One host's step of a rolling service verb (absent otherwise). */
+  rolling?: { options: RollingJobOptions; job: RolloutStepJob };
 }
 
 /** The API port of a host (`127.0.0.1:1985` -> 1985). */
