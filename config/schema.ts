@@ -347,6 +347,11 @@ export const rollingSchema = z
     failureBudget: z.number().int().min(0).max(100).default(0),
     /** How long after a host's verb its health gate may take (process, API, published streams back). @defaultValue 60000 */
     healthTimeoutMs: z.number().int().min(1000).default(60000),
+    /**
+     * A rolling graceful quit (grace, restart --graceful) forces the quit at its drain deadline (the count of clients
+     * forced off is reported); off: the deadline question holds the run until someone answers. @defaultValue true
+     */
+    escalateAtDeadline: z.boolean().default(true),
     /** Per-group policy (the hosts of several groups take the most careful value of each). */
     groups: z.record(z.string().regex(NAME_PATTERN), rollingGroupSchema).default({}),
   })

@@ -34,7 +34,7 @@ async function beginAbort(deps: BotDeps, r: RolloutRecord, by: string, now: bool
     channel: r.plan.channelId,
     requestId: r.plan.id,
     correlationId: r.plan.id,
-    verb: 'upgrade',
+    verb: r.plan.verb,
     data: { phase: 'requested', now, batch: r.batch + 1, inProgress: inProgress(r) },
   });
   const cancelled = await cancelQueuedHosts(deps, r, by);
@@ -69,7 +69,7 @@ export async function abortRollout(ctx: CommandContext<Extract<Command, { kind: 
         text: `Rollout ${escapeSlackText(command.id)} is ${r.state}; nothing to abort${r.state === 'aborting' ? ' (add `--now` to stop the hosts in progress at their next step)' : ''}.`,
       },
     };
-  const audit = { actor: input.userId, channel: input.channelId, requestId: r.plan.id, correlationId: r.plan.id, verb: 'upgrade' };
+  const audit = { actor: input.userId, channel: input.channelId, requestId: r.plan.id, correlationId: r.plan.id, verb: r.plan.verb };
   if (command.now) {
     const thread = (await deps.requests.head(r.plan.id))?.parentTs;
     if (thread === undefined) return { ephemeral: { text: 'The rollout has no thread yet; try again in a moment.' } };
@@ -95,7 +95,7 @@ export async function confirmAbortNow(ctx: ButtonContext<ApprovalButtonValue>): 
   if (!r) return { ephemeral: { text: 'This rollout is unknown or too old; nothing was done.' } };
   const refused = await ctx.authorize(
     { request: { requestedBy: r.plan.requestedBy, subject: escapeSlackText(id) } },
-    { type: 'button.denied', requestId: id, correlationId: id, verb: 'upgrade', data: { action: input.actionId } },
+    { type: 'button.denied', requestId: id, correlationId: id, verb: r.plan.verb, data: { action: input.actionId } },
   );
   if (refused) return refused;
   if (
@@ -105,7 +105,7 @@ export async function confirmAbortNow(ctx: ButtonContext<ApprovalButtonValue>): 
       channel: input.channelId,
       requestId: id,
       correlationId: id,
-      verb: 'upgrade',
+      verb: r.plan.verb,
       data: { action: input.actionId },
     }))
   )

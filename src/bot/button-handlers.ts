@@ -5,6 +5,7 @@ import { confirmAbortNow } from './abort-rollout';
 import type { ButtonHandler } from './button-context';
 import { pressApprove, pressDeny } from './handle-approval-action';
 import { pressGrace } from './handle-grace-action';
+import { pressConfirm } from './handle-confirm-action';
 
 /** Each graceful-quit button's handler, bound to its row by action id (a missing one is a type error). */
 export const GRACE_BUTTONS: { readonly [Id in GraceActionId]: ButtonHandler<GraceButtonValue> } = {
@@ -21,4 +22,6 @@ export const APPROVAL_BUTTONS: { readonly [Id in ApprovalActionId]: ButtonHandle
   srs_approval_deny: pressDeny,
   srs_rollout_abort_now: confirmAbortNow,
   srs_rollout_abort_keep: confirmAbortNow,
+  srs_confirm_go: pressConfirm,
+  srs_confirm_cancel: pressConfirm,
 };

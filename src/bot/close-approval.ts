@@ -3,13 +3,35 @@ import { formatElapsed } from '../presentation/format-elapsed';
 import { escapeSlackText } from '../core/text/escape-slack-text';
 import type { ApprovalRecord } from '../ports/approval-store-port';
 import type { BotDeps } from './bot-deps';
-import { closeRequest } from './present-plan';
+import { closeRequest } from './close-request';
 import { recordAudit } from './record-audit';
 
 /** How an approval closed without running, and the words for it. */
 export type Closing = { state: 'expired' } | { state: 'voided'; why: string; by: string } | { state: 'denied'; reason: string; by: string };
 
+/** A confirmation (the blast-radius check) closing: the requester did not confirm. */
+function confirmText(rec: ApprovalRecord, c: Closing): { card: string; parent: string } {
+  if (c.state === 'expired') {
+    const after = formatElapsed(rec.plan.expiresAt - rec.plan.createdAt);
+    return {
+      card: `:alarm_clock: *Expired* after ${after} without a confirmation: nothing ran. Ask again for a fresh survey.`,
+      parent: `not confirmed within ${after}; nothing ran`,
+    };
+  }
+  if (c.state === 'voided')
+    return { card: `:warning: *Void*: ${c.why}. Nothing ran. Ask again for a new survey.`, parent: 'void (the plan changed); nothing ran' };
+  return { card: `:no_entry: *Cancelled* by <@${c.by}>. Nothing ran.`, parent: `cancelled by <@${c.by}>; nothing ran` };
+}
+
+/** The audit type of a closing, for an approval or a confirmation. */
+function closingType(rec: ApprovalRecord, c: Closing) {
+  if (rec.plan.gate === 'confirm')
+    return c.state === 'expired' ? 'confirm.expired' : c.state === 'voided' ? 'confirm.voided' : 'confirm.cancelled';
+  return c.state === 'expired' ? 'approval.expired' : c.state === 'voided' ? 'approval.voided' : 'approval.denied';
+}
+
 function outcomeText(rec: ApprovalRecord, c: Closing): { card: string; parent: string } {
+  if (rec.plan.gate === 'confirm') return confirmText(rec, c);
   if (c.state === 'expired') {
     const after = formatElapsed(rec.plan.expiresAt - rec.plan.createdAt);
     return {
@@ -44,7 +66,7 @@ export async function closeApproval(deps: BotDeps, rec: ApprovalRecord, c: Closi
   // One record per host, so that `/srs history <host>` shows what was asked for it and why it did not run.
   for (const h of plan.hosts) {
     await recordAudit(deps, {
-      type: c.state === 'expired' ? 'approval.expired' : c.state === 'voided' ? 'approval.voided' : 'approval.denied',
+      type: closingType(rec, c),
       actor: by,
       channel: plan.channelId,
       requestId: plan.id,

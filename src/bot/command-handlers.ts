@@ -22,7 +22,11 @@ async function withAuditNote(ctx: CommandContext, message: ChatMessage): Promise
   return { ephemeral: { text: `${message.text}\n:warning: Audit degraded: this request could not be recorded.` } };
 }
 
-/** A service verb on its resolved hosts: queued at once, or planned for approval when the policy gates it. */
+/**
+ * A service verb on its resolved hosts. Queued at once: a read-only verb, or a state-changing one on one host. Planned
+ * first (the hosts surveyed): a state-changing verb on several hosts (it rolls in batches, after a blast-radius check),
+ * a dry run, or a verb the policy gates (another person approves the plan).
+ */
 const runVerb: CommandHandler<Extract<Command, { kind: 'verb' }>> = (ctx) => {
   const { deps, input, command, hosts, requestId } = ctx;
   const gated = needsApproval(
@@ -30,10 +34,23 @@ const runVerb: CommandHandler<Extract<Command, { kind: 'verb' }>> = (ctx) => {
     deps.inventory.current().hosts.filter((h) => hosts.includes(h.name)),
     deps.config.approvals,
   );
-  if (!gated)
+  const dryRun = command.rollout?.dryRun === true;
+  if (!gated && !dryRun && (!ctx.row.changesState || hosts.length <= 1))
     return queueVerb(deps, input, { requestId, base: ctx.base, command, hosts, received: ctx.received, mutating: ctx.row.changesState });
-  const options = command.options ? { verbOptions: command.options } : {};
-  return requestPlan(deps, input, requestId, { verb: command.verb, target: command.target, hosts, ...options }, ctx.received);
+  return requestPlan(
+    deps,
+    input,
+    requestId,
+    {
+      verb: command.verb,
+      target: command.target,
+      hosts,
+      ...(command.options ? { verbOptions: command.options } : {}),
+      ...(command.rollout ? { rolloutFlags: command.rollout } : {}),
+      mode: dryRun ? 'dry-run' : gated ? 'approval' : 'rolling',
+    },
+    ctx.received,
+  );
 };
 
 const upgrade: CommandHandler<Extract<Command, { kind: 'upgrade' }>> = ({ deps, input, requestId, command, hosts, received }) =>
@@ -41,7 +58,14 @@ const upgrade: CommandHandler<Extract<Command, { kind: 'upgrade' }>> = ({ deps, 
     deps,
     input,
     requestId,
-    { verb: 'upgrade', target: command.target, hosts, version: command.version, upgradeOptions: command.options },
+    {
+      verb: 'upgrade',
+      target: command.target,
+      hosts,
+      version: command.version,
+      upgradeOptions: command.options,
+      mode: command.options.dryRun === true ? 'dry-run' : 'approval',
+    },
     received,
   );
 

@@ -8,7 +8,7 @@ import type { BotDeps } from './bot-deps';
 import { closeApproval } from './close-approval';
 import type { ActionReply } from './button-io';
 import type { ButtonContext } from './button-context';
-import { awaitingNote } from './present-plan';
+import { awaitingNote } from './close-request';
 import { AUDIT_DOWN_TEXT, recordAudit } from './record-audit';
 import { startApproved } from './start-approved';
 import { plural } from '../core/text/plural';

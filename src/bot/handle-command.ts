@@ -19,7 +19,13 @@ function commandFields(command: Command): { verb?: string; data: Record<string, 
   if (command.kind === 'verb')
     return {
       verb: command.verb,
-      data: { kind: 'verb', verb: command.verb, target: command.target, ...(command.options ? { options: command.options } : {}) },
+      data: {
+        kind: 'verb',
+        verb: command.verb,
+        target: command.target,
+        ...(command.options ? { options: command.options } : {}),
+        ...(command.rollout ? { rollout: command.rollout } : {}),
+      },
     };
   if (command.kind === 'upgrade') return { verb: 'upgrade', data: { ...command } };
   return { data: { ...command } };

@@ -1,5 +1,10 @@
 import { buildPlan, type Plan } from '../core/rollout/plan';
-import { renderPlanCard } from '../presentation';
+import { blastRadius, confirmReason } from '../core/rollout/blast-radius';
+import { needsApproval } from '../core/approval-policy';
+import type { VerbResult } from '../core/verb-result';
+import { renderConfirmCard, renderPlanCard } from '../presentation';
+import { presentDryRun } from './dry-run';
+import { startApproved } from './start-approved';
 import { renderParentOf } from '../presentation/request-parent';
 import type { HostSnapshot } from '../core/verb-result';
 import type { RequestHead, RequestRecord } from '../ports/request-store-port';
@@ -7,39 +12,13 @@ import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
 import { claimOnce } from './claim-once';
 import { recordAudit } from './record-audit';
+import { awaitingNote, closeRequest } from './close-request';
 import { plural } from '../core/text/plural';
 
-/** `awaiting approval (0 of 2)` for the parent message. */
-export function awaitingNote(plan: Plan, approvedBy: readonly string[]): string {
-  return `awaiting approval (${approvedBy.length} of ${plan.requiredApprovals}); the plan is in the thread`;
-}
-
-/** Ends a request that will not run: parent edited, request done, recorded. */
-export async function closeRequest(
-  deps: BotDeps,
-  record: RequestRecord,
-  parentTs: string,
-  note: string,
-  data: Record<string, unknown>,
-): Promise<void> {
-  await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state: 'closed', note }));
-  if (await deps.requests.markDone(record.requestId)) {
-    await recordAudit(deps, {
-      type: 'request.done',
-      actor: record.userId,
-      channel: record.channelId,
-      requestId: record.requestId,
-      correlationId: record.requestId,
-      verb: record.verb,
-      data: { threadTs: parentTs, summary: note, ...data },
-    });
-  }
-}
-
 /**
- * A survey result: stored; when every host has answered, the plan is built and its card (Approve / Deny, a reason
- * box) is posted once in the request's thread, the approval stored (it survives a bot restart). A plan that cannot
- * be made (a host down for an upgrade, nobody to approve) closes the request and says why.
+ * A survey result: stored; when every host has answered, the plan is built and what follows is decided once (see
+ * {@link decidePlan}). A plan that cannot be made (a host down for an upgrade, flags the policy refuses) closes the
+ * request and says why.
  */
 export async function deliverSurveyResult(
   deps: BotDeps,
@@ -57,58 +36,19 @@ export async function deliverSurveyResult(
   if (!req || !spec || req.done) return;
   if (req.parentTs === undefined) throw new NotReadyError(`request ${req.record.requestId}: parent message not posted yet`);
   const parentTs = req.parentTs;
-  await claimOnce(deps, surveyId, 'plan', () =>
-    presentPlan(deps, req, parentTs, new Map(latest.results.map((r): [string, HostSnapshot] => [r.host, r.after]))),
-  );
+  await claimOnce(deps, surveyId, 'plan', () => decidePlan(deps, req, parentTs, latest.results));
 }
 
-async function presentPlan(deps: BotDeps, req: RequestHead, parentTs: string, survey: Map<string, HostSnapshot>): Promise<void> {
+/**
+ * With the survey in: a dry run shows the plan, the survey and the commands, and ends; a gated plan (an upgrade, a
+ * verb `approvals.gated` names) waits for another person's approval; a wide change (more hosts or live viewers than
+ * the `confirm` policy allows) waits for the requester's confirmation; anything else starts rolling now.
+ */
+async function decidePlan(deps: BotDeps, req: RequestHead, parentTs: string, results: readonly VerbResult[]): Promise<void> {
   const { record } = req;
   const spec = record.plan;
   if (!spec) return;
-  const audit = {
-    actor: record.userId,
-    channel: record.channelId,
-    requestId: record.requestId,
-    correlationId: record.requestId,
-    verb: record.verb,
-  };
-  const built = planOrRefusal(deps, record, spec, survey);
-  if (!built.ok) {
-    const why = built.error;
-    await deps.chat.post(record.channelId, { text: `:no_entry: Not planned: ${why}. Nothing was run.` }, parentTs);
-    await recordAudit(deps, { ...audit, type: 'request.failed', data: { reason: why, stage: 'plan' } });
-    await closeRequest(deps, record, parentTs, `not planned: ${why.slice(0, 150)}`, { stage: 'plan' });
-    return;
-  }
-  // Once only, whatever the retries: a stored approval is never recreated (a decided one stays decided), its card
-  // is posted once (claimed), and it is what the card shows.
-  const created = await deps.approvals.create(built.plan);
-  const rec = await deps.approvals.get(built.plan.id);
-  if (!rec || rec.state !== 'pending') return;
-  const plan = rec.plan;
-  let cardTs = rec.cardTs;
-  if (cardTs === undefined) {
-    await claimOnce(deps, record.requestId, 'card', async () => {
-      cardTs = (await deps.chat.post(record.channelId, renderPlanCard(plan, rec.approvedBy, deps.now()), parentTs)).ts;
-      await deps.approvals.setCard(plan.id, cardTs);
-    });
-  }
-  if (created) await recordAudit(deps, { ...audit, type: 'approval.requested', data: approvalRequestedData(plan) });
-  await deps.chat.update(
-    record.channelId,
-    parentTs,
-    renderParentOf(record, { state: 'awaiting', note: awaitingNote(plan, rec.approvedBy), hosts: plan.hosts.map((h) => h.name) }),
-  );
-}
-
-/** The plan built from the survey, or why there is none (no plan, or nobody who could approve it). */
-function planOrRefusal(
-  deps: BotDeps,
-  record: RequestHead['record'],
-  spec: NonNullable<RequestHead['record']['plan']>,
-  survey: Map<string, HostSnapshot>,
-): ReturnType<typeof buildPlan> {
+  const survey = new Map(results.map((r): [string, HostSnapshot] => [r.host, r.after]));
   const built = buildPlan(
     {
       ...spec,
@@ -121,14 +61,81 @@ function planOrRefusal(
     },
     deps.config,
   );
-  if (built.ok && built.plan.approvers.length < built.plan.requiredApprovals) {
-    const { plan } = built;
-    return {
-      ok: false,
-      error: `nobody can approve it: it needs ${plural(plan.requiredApprovals, 'approver')} for every host other than you, and \`approvals.approvers\` lists ${plan.approvers.length}. Ask an admin`,
-    };
+  if (!built.ok) return notPlanned(deps, record, parentTs, built.error);
+  const { plan } = built;
+  if (spec.dryRun === true) return presentDryRun(deps, record, parentTs, plan, results);
+  const hosts = deps.inventory.current().hosts.filter((h) => plan.hosts.some((p) => p.name === h.name));
+  if (plan.verb === 'upgrade' || needsApproval(plan.verb, hosts, deps.config.approvals)) {
+    if (plan.approvers.length < plan.requiredApprovals)
+      return notPlanned(
+        deps,
+        record,
+        parentTs,
+        `nobody can approve it: it needs ${plural(plan.requiredApprovals, 'approver')} for every host other than you, and \`approvals.approvers\` lists ${plan.approvers.length}. Ask an admin`,
+      );
+    return askToDecide(deps, req, parentTs, plan);
   }
-  return built;
+  const wide = confirmReason(blastRadius(plan), deps.config.confirm);
+  if (wide === undefined) return startApproved(deps, plan, []);
+  const confirm: Plan = {
+    ...plan,
+    gate: 'confirm',
+    confirmReason: wide,
+    approvers: [plan.requestedBy],
+    expiresAt: deps.now() + deps.config.confirm.expireMs,
+  };
+  return askToDecide(deps, req, parentTs, confirm);
+}
+
+/** No plan: said in the thread, recorded, the request closed. */
+async function notPlanned(deps: BotDeps, record: RequestRecord, parentTs: string, why: string): Promise<void> {
+  const audit = { actor: record.userId, channel: record.channelId, requestId: record.requestId, correlationId: record.requestId };
+  await deps.chat.post(record.channelId, { text: `:no_entry: Not planned: ${why}. Nothing was run.` }, parentTs);
+  await recordAudit(deps, { ...audit, verb: record.verb, type: 'request.failed', data: { reason: why, stage: 'plan' } });
+  await closeRequest(deps, record, parentTs, `not planned: ${why.slice(0, 150)}`, { stage: 'plan' });
+}
+
+/**
+ * The plan's card, once whatever the retries: Approve / Deny for another person (an approval), or Confirm / Cancel
+ * for the requester (a wide change). A stored approval is never recreated (a decided one stays decided); its card is
+ * posted once (claimed), and it is what the card shows.
+ */
+async function askToDecide(deps: BotDeps, req: RequestHead, parentTs: string, built: Plan): Promise<void> {
+  const { record } = req;
+  const audit = {
+    actor: record.userId,
+    channel: record.channelId,
+    requestId: record.requestId,
+    correlationId: record.requestId,
+    verb: record.verb,
+  };
+  const created = await deps.approvals.create(built);
+  const rec = await deps.approvals.get(built.id);
+  if (!rec || rec.state !== 'pending') return;
+  const plan = rec.plan;
+  const confirming = plan.gate === 'confirm';
+  let cardTs = rec.cardTs;
+  if (cardTs === undefined) {
+    await claimOnce(deps, record.requestId, 'card', async () => {
+      const card = confirming ? renderConfirmCard(plan, deps.now()) : renderPlanCard(plan, rec.approvedBy, deps.now());
+      cardTs = (await deps.chat.post(record.channelId, card, parentTs)).ts;
+      await deps.approvals.setCard(plan.id, cardTs);
+    });
+  }
+  if (created)
+    await recordAudit(deps, {
+      ...audit,
+      type: confirming ? 'confirm.requested' : 'approval.requested',
+      data: { ...approvalRequestedData(plan), ...(confirming ? { reason: plan.confirmReason ?? null, radius: blastRadius(plan) } : {}) },
+    });
+  const note = confirming
+    ? `awaiting <@${plan.requestedBy}>'s confirmation; the plan is in the thread`
+    : awaitingNote(plan, rec.approvedBy);
+  await deps.chat.update(
+    record.channelId,
+    parentTs,
+    renderParentOf(record, { state: 'awaiting', note, hosts: plan.hosts.map((h) => h.name) }),
+  );
 }
 
 /** What `approval.requested` records: the plan as the approvers see it, hosts with their identity. */

@@ -1,5 +1,6 @@
 import { jobInventory } from './pin-inventory';
-import type { UpgradeOptions, VerbOptions } from '../core/command';
+import type { RolloutFlags, UpgradeOptions, VerbOptions } from '../core/command';
+import type { PlanSpec } from '../core/rollout/plan';
 import { renderRequestParent } from '../presentation';
 import type { JobVerb } from '../core/verbs';
 import type { RequestRecord } from '../ports/request-store-port';
@@ -10,7 +11,11 @@ import { acceptRequest } from './accept-request';
 import { hostJobs } from './host-jobs';
 import { plural } from '../core/text/plural';
 
-/** What needs a plan and an approval before it runs. */
+/**
+ * What needs a plan before it runs: `approval` (another person approves it: an upgrade, a gated verb), `rolling` (a
+ * state-changing verb on several hosts: it rolls in batches, after the requester confirms when the survey shows a
+ * wide change), `dry-run` (the plan, the survey and the commands are shown; nothing runs).
+ */
 export interface PlanRequest {
   verb: JobVerb;
   target: string;
@@ -18,6 +23,18 @@ export interface PlanRequest {
   version?: string;
   upgradeOptions?: UpgradeOptions;
   verbOptions?: VerbOptions;
+  rolloutFlags?: RolloutFlags;
+  mode: 'approval' | 'rolling' | 'dry-run';
+}
+
+/** The first answer to a planned request: what happens next. */
+function plannedText(req: PlanRequest, requestId: string): string {
+  const what = `\`${req.verb}\` on ${plural(req.hosts.length, 'host')}`;
+  if (req.mode === 'dry-run')
+    return `Dry run of ${what} (request ${requestId}): reading each host's state; the plan, the survey and the exact commands will appear in the thread. Nothing will change on any host.`;
+  if (req.mode === 'rolling')
+    return `${what} rolls in batches (request ${requestId}). Reading each host's state first; the plan follows in the thread, with a Confirm button if it is a wide change.`;
+  return `${what} needs another person's approval (request ${requestId}). Reading each host's state for the plan; the plan and its Approve / Deny buttons will appear in the thread. Nothing runs before it is approved.`;
 }
 
 /** The id of the survey that reads a request's hosts for its plan. */
@@ -38,17 +55,20 @@ export async function requestPlan(
   received: Promise<boolean>,
 ): Promise<CommandReply> {
   const surveyId = surveyIdOf(requestId);
-  const spec = {
+  const spec: PlanSpec = {
     verb: req.verb,
     target: req.target,
     ...(req.version !== undefined ? { version: req.version } : {}),
     ...(req.upgradeOptions ? { upgradeOptions: req.upgradeOptions } : {}),
     ...(req.verbOptions ? { verbOptions: req.verbOptions } : {}),
+    ...(req.rolloutFlags ? { rolloutFlags: req.rolloutFlags } : {}),
+    ...(req.mode === 'dry-run' ? { dryRun: true } : {}),
   };
+  const planned = { verb: req.verb, ...(req.verbOptions ? { options: req.verbOptions } : {}) };
   const accepted = await acceptRequest(deps, input, {
     base: { actor: input.userId, channel: input.channelId, requestId, correlationId: requestId, verb: req.verb },
     received,
-    mutating: true, // a gated request is state-changing whatever its verb: its approval must be on record
+    mutating: req.mode !== 'dry-run', // a planned request changes hosts: its plan must be on record (a dry run changes nothing)
     queued: { hosts: req.hosts, stage: 'survey', plan: spec },
     hosts: req.hosts,
     build: (now) => {
@@ -65,19 +85,21 @@ export async function requestPlan(
       const survey: RequestRecord = { ...common, requestId: surveyId, kind: 'survey', planFor: requestId, verb: 'status' };
       return {
         records: [{ ...common, kind: 'approval', plan: spec }, survey],
-        jobs: hostJobs(surveyId, req.hosts, { verb: 'status', requestedBy: input.userId, enqueuedAt: now }, jobInventory(deps)),
+        jobs: hostJobs(
+          surveyId,
+          req.hosts,
+          { verb: 'status', requestedBy: input.userId, enqueuedAt: now, options: { survey: planned } },
+          jobInventory(deps),
+        ),
       };
     },
   });
   if (!accepted.accepted) return accepted.reply;
   deps.logger.info({ requestId, user: input.userId, verb: req.verb, hosts: req.hosts.length }, 'plan survey queued');
-  const n = req.hosts.length;
   const [record] = accepted.records;
   return {
     requestId,
-    ephemeral: {
-      text: `\`${req.verb}\` on ${plural(n, 'host')} needs another person's approval (request ${requestId}). Reading each host's state for the plan; the plan and its Approve / Deny buttons will appear in the thread. Nothing runs before it is approved.`,
-    },
+    ephemeral: { text: plannedText(req, requestId) },
     followUp: () =>
       postParent(
         deps,

@@ -4,17 +4,18 @@ import { renderRequestParent } from '../presentation';
 import { isServiceVerb } from '../core/verbs';
 import { hostJobs } from './host-jobs';
 import type { BotDeps } from './bot-deps';
-import { closeRequest } from './present-plan';
+import { closeRequest } from './close-request';
 import { recordAudit } from './record-audit';
 import { startRollout } from './rollout/advance-rollout';
 
 /**
- * Runs an approved plan: an upgrade starts its rollout; a gated verb queues its jobs (one per host, exactly the
- * plan's hosts), answered in the thread like any request. A queue that refuses the jobs closes the request.
+ * Runs an approved (or confirmed, or within-policy) plan: an upgrade or a verb on several hosts starts its rollout; a
+ * gated verb on one host queues its job, answered in the thread like any request. A queue that refuses the jobs closes the request.
  * Idempotent (stable job ids): the bot's sweeper calls it again for an approval whose start was not confirmed.
  */
 export async function startApproved(deps: BotDeps, plan: Plan, approvedBy: readonly string[]): Promise<void> {
-  if (plan.verb === 'upgrade') {
+  // An upgrade, and a service verb on several hosts, roll in batches (one engine); a gated verb on one host runs as a job.
+  if (plan.verb === 'upgrade' || plan.hosts.length > 1) {
     await startRollout(deps, plan, approvedBy);
     return;
   }

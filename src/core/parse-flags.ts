@@ -55,3 +55,17 @@ export function splitFlags(words: readonly string[], specs: FlagSpecs): FlagSpli
   }
   return { ok: true, positional, flags };
 }
+
+/** A flag's whole-number value within [min, max] (`--batch 2`), absent when not given, or what is wrong with it. */
+export function countFlag(
+  value: string | true | undefined,
+  name: string,
+  min: number,
+  max: number,
+): { ok: true; n?: number } | { ok: false; error: string } {
+  if (value === undefined) return { ok: true };
+  const n = typeof value === 'string' && /^[0-9]{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max)
+    return { ok: false, error: `\`--${name}\` takes a whole number from ${min} to ${max}, not ${inlineCode(String(value))}` };
+  return { ok: true, n };
+}

@@ -1,7 +1,7 @@
 import { VERSION_PATTERN } from '../../config/schema';
 import type { Command, UpgradeOptions } from './command';
+import { countFlag as count, splitFlags, type FlagSpecs } from './parse-flags';
 import { inlineCode } from './text/inline-code';
-import { splitFlags, type FlagSpecs } from './parse-flags';
 import { REQUEST_ID_PATTERN } from './request-id';
 import { ABORT_USAGE, JOBS_USAGE, UPGRADE_USAGE } from './usage';
 
@@ -11,25 +11,13 @@ const UPGRADE_FLAGS: FlagSpecs = {
   budget: { takesValue: true },
   rollback: { takesValue: false },
   'no-rollback': { takesValue: false },
+  'dry-run': { takesValue: false },
 };
 
 /** Flags of `/srs abort`. */
 const ABORT_FLAGS: FlagSpecs = { now: { takesValue: false } };
 
 type Parsed = { ok: true; command: Command } | { ok: false; error: string };
-
-function count(
-  value: string | true | undefined,
-  name: string,
-  min: number,
-  max: number,
-): { ok: true; n?: number } | { ok: false; error: string } {
-  if (value === undefined) return { ok: true };
-  const n = typeof value === 'string' && /^[0-9]{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max)
-    return { ok: false, error: `\`--${name}\` takes a whole number from ${min} to ${max}, not ${inlineCode(String(value))}` };
-  return { ok: true, n };
-}
 
 /**
  * `upgrade <target> <version> [--batch N] [--budget N] [--rollback|--no-rollback]`. The version must look like
@@ -64,6 +52,7 @@ export function parseUpgrade(
   if (budget.n !== undefined) options.failureBudget = budget.n;
   if (split.flags.has('rollback')) options.rollback = true;
   if (split.flags.has('no-rollback')) options.rollback = false;
+  if (split.flags.has('dry-run')) options.dryRun = true;
   return { ok: true, command: { kind: 'upgrade', target: checked.target, version, options } };
 }
 

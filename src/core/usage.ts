@@ -6,8 +6,9 @@ export const TARGET_FORMS = '<host|group|host,host|all>';
 
 /** One verb's usage: `Usage: /srs restart <host|...> [--graceful [--deadline 5m]]`. Slack-escaped (`&lt;`). */
 export function verbUsage(verb: ServiceVerb): string {
-  const flags = verb === 'grace' ? ' [--deadline 5m]' : verb === 'restart' ? ' [--graceful [--deadline 5m]]' : '';
-  return escapeSlackText(`Usage: /srs ${verb} ${TARGET_FORMS}${flags}`);
+  const own = verb === 'grace' ? ' [--deadline 5m]' : verb === 'restart' ? ' [--graceful [--deadline 5m]]' : '';
+  const rolling = verb === 'status' ? '' : ' [--batch N|--parallel] [--budget N] [--dry-run]';
+  return escapeSlackText(`Usage: /srs ${verb} ${TARGET_FORMS}${own}${rolling}`);
 }
 
 /** Usage of `/srs hosts`. */
@@ -24,7 +25,7 @@ export const CANCEL_USAGE = 'Usage: /srs cancel &lt;request id&gt; or &lt;job id
 
 /** Usage of `/srs upgrade` (Slack-escaped). */
 export const UPGRADE_USAGE =
-  'Usage: /srs upgrade &lt;host|group|host,host|all&gt; &lt;version&gt; [--batch N] [--budget N] [--rollback|--no-rollback]';
+  'Usage: /srs upgrade &lt;host|group|host,host|all&gt; &lt;version&gt; [--batch N] [--budget N] [--rollback|--no-rollback] [--dry-run]';
 
 /** Usage of `/srs abort` (Slack-escaped). */
 export const ABORT_USAGE = "Usage: /srs abort &lt;rollout id&gt; [--now] (the id is in the rollout's thread)";

@@ -44,6 +44,8 @@ export interface HostSnapshot {
   /** The publishing clients connected now (API `clients/`): players + publishers are every media client. */
   publishers?: number;
   streams?: number;
+  /** The streams with a publisher now (`app/name`, the first 50; host text, escape before showing). */
+  publishedStreams?: string[];
   /** `unknown` because nobody asked: the job never reached the host (cancelled, refused, given up before it ran). */
   notAsked?: true;
 }

@@ -23,4 +23,8 @@ export {
   renderGracePreflight,
 } from './grace-status';
 export { planLines, renderPlanCard, renderPlanClosed } from './plan-card';
-export { renderAbortNowConfirm, renderRolloutStatus, stageCounts } from './rollout-status';
+export { renderConfirmCard } from './confirm-card';
+export { renderDryRunReport } from './dry-run-report';
+export { blastRadiusLines } from './blast-radius';
+export { renderAbortNowConfirm, renderRolloutStatus, rolloutWhat, stageCounts } from './rollout-status';
+export { drainText, drainTotalsText } from './drain-text';

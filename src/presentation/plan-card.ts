@@ -21,7 +21,7 @@ function hostLine(h: PlanHost, plan: Plan): string {
     h.from !== undefined && !drainsOnQuit(h.from) ? ` :warning: ${escapeSlackText(h.from)} does not drain: its clients are dropped` : '';
   if (plan.verb === 'upgrade')
     return `• \`${escapeSlackText(h.name)}\` ${escapeSlackText(h.from ?? '?')} → *${escapeSlackText(plan.version ?? '?')}* (${load(h.clients, h.publishers, h.streams)})${fiveOh}`;
-  return `• \`${escapeSlackText(h.name)}\` ${h.state.replace('_', ' ')}${h.from !== undefined ? `, SRS ${escapeSlackText(h.from)}` : ''} (${load(h.clients, h.publishers, h.streams)})`;
+  return `• \`${escapeSlackText(h.name)}\` ${h.state.replace('_', ' ')}${h.from !== undefined ? `, SRS ${escapeSlackText(h.from)}` : ''} (${load(h.clients, h.publishers, h.streams)})${plan.drain !== undefined ? fiveOh : ''}`;
 }
 
 /** Plans with more hosts than this are shown a line per batch (names only), so that every host stays visible. */
@@ -35,13 +35,18 @@ export function planLines(plan: Plan): string[] {
   batchesOf(plan).forEach((names, i) => {
     const hosts = names.map((n) => byName.get(n)).filter((h): h is PlanHost => h !== undefined);
     if (!compact) {
-      if (plan.verb === 'upgrade') lines.push(`*Batch ${i + 1}*`);
+      if (plan.verb === 'upgrade' || plan.batchSize < plan.hosts.length) lines.push(`*Batch ${i + 1}*`);
       for (const h of hosts) lines.push(hostLine(h, plan));
       return;
     }
     const from = [...new Set(hosts.map((h) => h.from ?? '?'))].map(escapeSlackText).join('/');
     const sum = (k: 'clients' | 'publishers' | 'streams') => hosts.reduce((n, h) => n + (h[k] ?? 0), 0);
-    const head = plan.verb === 'upgrade' ? `*Batch ${i + 1}* (${from} → ${escapeSlackText(plan.version ?? '?')}; ` : '(';
+    const head =
+      plan.verb === 'upgrade'
+        ? `*Batch ${i + 1}* (${from} → ${escapeSlackText(plan.version ?? '?')}; `
+        : plan.batchSize < plan.hosts.length
+          ? `*Batch ${i + 1}* (`
+          : '(';
     lines.push(
       `${head}${load(sum('clients'), sum('publishers'), sum('streams'))}): ${hosts.map((h) => `\`${escapeSlackText(h.name)}\``).join(', ')}`,
     );
@@ -52,7 +57,7 @@ export function planLines(plan: Plan): string[] {
 }
 
 /** Section blocks holding `lines` whole (a line is never cut), each within Slack's section limit. */
-function sections(lines: readonly string[]): Block[] {
+export function sections(lines: readonly string[]): Block[] {
   const out: Block[] = [];
   let chunk = '';
   for (const line of lines) {
@@ -74,24 +79,24 @@ function what(plan: Plan): string {
 
 function terms(plan: Plan): string {
   const parts = [plural(plan.hosts.length, 'host')];
-  if (plan.verb === 'upgrade') {
-    parts.push(
-      `batches of ${plan.batchSize}`,
-      `failure budget ${plan.failureBudget}`,
-      plan.rollback ? 'automatic rollback on' : 'no automatic rollback',
-    );
-    if (plan.drain !== undefined)
-      parts.push(`drain deadline ${formatElapsed(plan.drain.deadlineMs)}${plan.drain.force ? ', then force quit' : ', then ask'}`);
+  const batches = batchesOf(plan).length;
+  if (plan.verb === 'upgrade' || plan.hosts.length > 1) {
+    parts.push(batches === 1 ? 'all at once' : `batches of ${plan.batchSize} (${batches} batches)`, `failure budget ${plan.failureBudget}`);
+    if (plan.verb === 'upgrade') parts.push(plan.rollback ? 'automatic rollback on' : 'no automatic rollback');
+    else if (plan.healthTimeoutMs !== undefined) parts.push(`health gate ${formatElapsed(plan.healthTimeoutMs)} per host`);
   }
+  if (plan.drain !== undefined)
+    parts.push(`drain deadline ${formatElapsed(plan.drain.deadlineMs)}${plan.drain.force ? ', then force quit' : ', then ask'}`);
   return parts.join(' · ');
 }
 
-/** The approval card's header and plan, whatever its state. */
-function planText(plan: Plan): string[] {
-  return [`:lock: <@${plan.requestedBy}> asks to ${what(plan)}: ${terms(plan)}`, ...planLines(plan)];
+/** The card's header and plan, whatever its state. */
+export function planText(plan: Plan): string[] {
+  const icon = plan.gate === 'confirm' ? ':warning:' : ':lock:';
+  return [`${icon} <@${plan.requestedBy}> asks to ${what(plan)}: ${terms(plan)}`, ...planLines(plan)];
 }
 
-function button(text: string, actionId: string, value: ApprovalButtonValue, style?: 'primary' | 'danger'): Record<string, unknown> {
+export function button(text: string, actionId: string, value: ApprovalButtonValue, style?: 'primary' | 'danger'): Record<string, unknown> {
   return {
     type: 'button',
     text: { type: 'plain_text', text },

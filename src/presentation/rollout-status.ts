@@ -5,6 +5,8 @@ import { APPROVAL_ACTIONS } from '../core/rollout/approval-actions';
 import { capText, context, section } from './blocks';
 import { escapeSlackText } from '../core/text/escape-slack-text';
 import { formatElapsed } from './format-elapsed';
+import { drainText, drainTotalsText } from './drain-text';
+import { drainTotals } from '../core/rollout/drain-totals';
 
 const STAGE_EMOJI: Readonly<Record<HostStage, string>> = {
   pending: ':white_circle:',
@@ -34,9 +36,25 @@ const LINES_MAX = 30;
 function hostLine(name: string, h: RolloutHost | undefined, plan: Plan): string {
   const stage = h?.stage ?? 'pending';
   const from = plan.hosts.find((x) => x.name === name)?.from ?? '?';
-  const version = h?.version !== undefined && h.version !== from ? ` now ${escapeSlackText(h.version)}` : '';
   const detail = h?.detail !== undefined ? `: ${escapeSlackText(h.detail.slice(0, 200))}` : '';
-  return `${STAGE_EMOJI[stage]} \`${escapeSlackText(name)}\` ${escapeSlackText(from)} → ${escapeSlackText(plan.version ?? '?')} · ${stage}${version}${detail}`;
+  const drain = h?.drain !== undefined ? ` · ${drainText(h.drain)}` : '';
+  if (plan.verb !== 'upgrade') return `${STAGE_EMOJI[stage]} \`${escapeSlackText(name)}\` · ${stage}${drain}${detail}`;
+  const version = h?.version !== undefined && h.version !== from ? ` now ${escapeSlackText(h.version)}` : '';
+  return `${STAGE_EMOJI[stage]} \`${escapeSlackText(name)}\` ${escapeSlackText(from)} → ${escapeSlackText(plan.version ?? '?')} · ${stage}${version}${drain}${detail}`;
+}
+
+/** What the rollout does: `upgrade edges to SRS *6.0.184*`, `restart --graceful edges`. */
+export function rolloutWhat(plan: Plan): string {
+  if (plan.verb === 'upgrade') return `upgrade ${escapeSlackText(plan.target)} to SRS *${escapeSlackText(plan.version ?? '?')}*`;
+  const graceful = plan.verb === 'restart' && plan.drain !== undefined ? ' --graceful' : '';
+  return `rolling \`${plan.verb}${graceful}\` on ${escapeSlackText(plan.target)}`;
+}
+
+/** Who let it start: approvers, the requester's confirmation, or nobody (a change within the confirm policy). */
+function startedBy(r: RolloutRecord): string {
+  if (r.approvedBy.length === 0) return 'within the confirm policy (no confirmation needed)';
+  const who = r.approvedBy.map((u) => `<@${u}>`).join(', ');
+  return r.plan.gate === 'confirm' ? `confirmed by ${who}` : `approved by ${who}`;
 }
 
 /** Counts of hosts per stage: `2 done, 1 installing, 3 pending`. */
@@ -57,7 +75,7 @@ export function renderRolloutStatus(r: RolloutRecord, now: number): ChatMessage 
   const { plan } = r;
   const batches = batchesOf(plan);
   const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed').length;
-  const head = `*Rollout \`${plan.id}\`*: upgrade ${escapeSlackText(plan.target)} to SRS *${escapeSlackText(plan.version ?? '?')}*: ${STATE_TEXT[r.state]}${r.state === 'running' || r.state === 'aborting' ? ` (batch ${r.batch + 1} of ${batches.length})` : ''}`;
+  const head = `*Rollout \`${plan.id}\`*: ${rolloutWhat(plan)}: ${STATE_TEXT[r.state]}${r.state === 'running' || r.state === 'aborting' ? ` (batch ${r.batch + 1} of ${batches.length})` : ''}`;
   const names = plan.hosts.map((h) => h.name);
   const shown =
     names.length <= LINES_MAX
@@ -69,9 +87,10 @@ export function renderRolloutStatus(r: RolloutRecord, now: number): ChatMessage 
     r.reason !== undefined && (r.state === 'halted' || r.state === 'aborted' || r.state === 'aborting')
       ? `\n*Why:* ${escapeSlackText(r.reason)}`
       : '';
-  const text = `${head}${reason}\n${lines.join('\n')}`;
+  const drain = drainTotalsText(drainTotals(r));
+  const text = `${head}${reason}\n${lines.join('\n')}${drain !== undefined ? `\n${drain}` : ''}`;
   const took = formatElapsed((r.endedAt ?? now) - r.startedAt);
-  const foot = `failures ${failed} of budget ${plan.failureBudget} · batches of ${plan.batchSize} · approved by ${r.approvedBy.map((u) => `<@${u}>`).join(', ')} · ${r.endedAt !== undefined ? 'took' : 'running for'} ${took}`;
+  const foot = `failures ${failed} of budget ${plan.failureBudget} · batches of ${plan.batchSize} · ${startedBy(r)} · ${r.endedAt !== undefined ? 'took' : 'running for'} ${took}`;
   const stop =
     r.state === 'running' ? `stop after the hosts in progress: \`/srs abort ${plan.id}\` (\`--now\` to stop them at their next step)` : '';
   return { text: `${capText(text, 2800)}\n${foot}`, blocks: [section(text), context(foot, stop)] };

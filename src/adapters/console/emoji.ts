@@ -23,6 +23,8 @@ export const EMOJI: Readonly<Record<string, string>> = {
   rewind: '⏪',
   rotating_light: '🚨',
   stethoscope: '🩺',
+  raised_hand: '✋',
+  test_tube: '🧪',
   warning: '⚠',
   white_check_mark: '✅',
   white_circle: '⚪',

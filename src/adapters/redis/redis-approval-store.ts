@@ -39,7 +39,7 @@ export class RedisApprovalStore implements ApprovalStorePort {
       'hash',
       plan.hash,
       'required',
-      String(plan.requiredApprovals),
+      String(plan.gate === 'confirm' ? 1 : plan.requiredApprovals), // a confirmation: the requester's one press
     ];
     return (
       Number(

@@ -11,7 +11,7 @@ import { auditBase, errText, showStatus } from './status-message';
 const FINISHED: readonly HostStage[] = ['done', 'failed', 'cancelled'];
 
 /**
- * Starts an approved upgrade, idempotently (the sweeper calls it again for an approval whose start was not
+ * Starts a rollout (an approved upgrade, a rolling service verb), idempotently (the sweeper calls it again for an approval whose start was not
  * confirmed): the request becomes a rollout, the rollout is stored once, batch 1 is queued, and only then is the
  * start confirmed and the chat told. A chat that fails here costs a message, never the rollout.
  */
@@ -29,6 +29,7 @@ export async function startRollout(deps: BotDeps, plan: Plan, approvedBy: readon
       data: {
         planHash: plan.hash,
         approvedBy,
+        gate: approvedBy.length === 0 ? 'none' : (plan.gate ?? 'approval'),
         batches: batchesOf(plan),
         version: plan.version ?? null,
         failureBudget: plan.failureBudget,
@@ -45,7 +46,7 @@ export async function startRollout(deps: BotDeps, plan: Plan, approvedBy: readon
       renderRequestParent({
         requestId: plan.id,
         userId: plan.requestedBy,
-        verb: 'upgrade',
+        verb: plan.verb,
         hosts: plan.hosts.map((h) => h.name),
         state: 'running',
       }),

@@ -57,6 +57,7 @@ export async function deliverRolloutEvent(deps: BotDeps, progress: RequestProgre
     detail: result.summary.slice(0, 300),
     at: Math.max(event.at, deps.now()),
     ...(result.after.version !== undefined ? { version: result.after.version } : {}),
+    ...(result.drain !== undefined ? { drain: result.drain } : {}),
   });
   if (!progress.posted.has(event.host)) {
     await claimOnce(deps, id, `result:${event.host}`, async () => {

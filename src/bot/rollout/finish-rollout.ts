@@ -1,7 +1,8 @@
 import type { RolloutRecord } from '../../core/rollout/rollout-record';
 import { escapeSlackText } from '../../core/text/escape-slack-text';
 import { plural } from '../../core/text/plural';
-import { renderRequestParent, summarizeResults } from '../../presentation';
+import { drainText, drainTotalsText, renderRequestParent, rolloutWhat, summarizeResults } from '../../presentation';
+import { drainTotals } from '../../core/rollout/drain-totals';
 import type { BotDeps } from '../bot-deps';
 import { claimOnce } from '../claim-once';
 import { recordAudit } from '../record-audit';
@@ -37,10 +38,15 @@ export async function finishRollout(
       type: to === 'done' ? 'rollout.done' : to === 'halted' ? 'rollout.halted' : 'rollout.aborted',
       data: {
         reason: why || null,
+        drain: drainTotals(r),
         hosts: Object.fromEntries(
           plan.hosts.map((h) => [
             h.name,
-            { stage: r.hosts[h.name]?.stage ?? 'pending', version: r.hosts[h.name]?.version ?? h.from ?? null },
+            {
+              stage: r.hosts[h.name]?.stage ?? 'pending',
+              version: r.hosts[h.name]?.version ?? h.from ?? null,
+              ...(r.hosts[h.name]?.drain !== undefined ? { drain: r.hosts[h.name]?.drain } : {}),
+            },
           ]),
         ),
       },
@@ -57,7 +63,7 @@ export async function finishRollout(
     renderRequestParent({
       requestId: id,
       userId: plan.requestedBy,
-      verb: 'upgrade',
+      verb: plan.verb,
       hosts: plan.hosts.map((h) => h.name),
       state: 'done',
       summary: to === 'done' ? summary : ended,
@@ -74,23 +80,29 @@ export async function finishRollout(
   }
 }
 
-/** The rollout's last reply: how it ended, then what every host is now (untouched, done, failed) and runs. */
+/** The rollout's last reply: how it ended, then what every host is now (untouched, done, failed), and the drain. */
 function finalReport(r: RolloutRecord, to: 'done' | 'halted' | 'aborted', why: string): string {
   const { plan } = r;
+  const upgrade = plan.verb === 'upgrade';
   const states = plan.hosts.map((h) => {
     const s = r.hosts[h.name];
     const stage = s?.stage ?? 'pending';
-    return `\`${escapeSlackText(h.name)}\` ${stage === 'pending' || stage === 'queued' ? 'untouched' : stage}, runs ${escapeSlackText(s?.version ?? h.from ?? '?')}`;
+    const runs = upgrade ? `, runs ${escapeSlackText(s?.version ?? h.from ?? '?')}` : '';
+    const drain = s?.drain !== undefined ? ` · ${drainText(s.drain)}` : '';
+    return `\`${escapeSlackText(h.name)}\` ${stage === 'pending' || stage === 'queued' ? 'untouched' : stage}${runs}${drain}`;
   });
   const failed = plan.hosts.filter((h) => r.hosts[h.name]?.stage === 'failed').map((h) => h.name);
   const version = escapeSlackText(plan.version ?? '?');
+  const did = upgrade ? `every host runs ${version}` : `${rolloutWhat(plan)} done on every host`;
+  const others = upgrade ? `the others run ${version}` : 'the others are done';
   let head: string;
   if (to === 'done')
     head =
       failed.length === 0
-        ? `:white_check_mark: Rollout done: every host runs ${version}`
-        : `:warning: Rollout done with ${plural(failed.length, 'failed host')} within the budget of ${plan.failureBudget} (${failed.join(', ')}): the others run ${version}`;
+        ? `:white_check_mark: Rollout done: ${did}`
+        : `:warning: Rollout done with ${plural(failed.length, 'failed host')} within the budget of ${plan.failureBudget} (${failed.join(', ')}): ${others}`;
   else if (to === 'halted') head = `:octagonal_sign: Rollout HALTED: ${escapeSlackText(why)}`;
   else head = `:no_entry_sign: Rollout aborted: ${escapeSlackText(why)}`;
-  return `${head}\n${states.join('\n')}`;
+  const drain = drainTotalsText(drainTotals(r));
+  return `${head}\n${states.join('\n')}${drain !== undefined ? `\n${drain}` : ''}`;
 }

@@ -2,6 +2,8 @@ import { jobInventory } from '../pin-inventory';
 import { batchesOf, planDrift, type Plan } from '../../core/rollout/plan';
 import { escapeSlackText } from '../../core/text/escape-slack-text';
 import type { HostJob } from '../../ports/job-queue-port';
+import { isServiceVerb } from '../../core/verbs';
+import { drainsOnQuit } from '../../core/grace/grace-progress';
 import type { BotDeps } from '../bot-deps';
 import { cancelQueuedHosts } from '../cancel-queued-hosts';
 import { hostJobs } from '../host-jobs';
@@ -33,7 +35,8 @@ export async function startBatch(deps: BotDeps, plan: Plan, index: number, paren
   const names = (batchesOf(plan)[index] ?? []).filter((h) => (r.hosts[h]?.stage ?? 'pending') === 'pending');
   if (names.length > 0) {
     const now = deps.now();
-    const jobs = upgradeJobs(deps, plan, names, now);
+    const jobs =
+      plan.verb === 'upgrade' ? upgradeJobs(deps, plan, names, now) : rollingJobs(deps, plan, names, now, r.approvedBy.length > 0);
     try {
       await deps.queue.enqueue(jobs);
     } catch (err) {
@@ -77,6 +80,39 @@ function upgradeJobs(deps: BotDeps, plan: Plan, names: string[], now: number): H
             planHash: plan.hash,
             forceAtDeadline: plan.drain?.force ?? false,
             install: plan.install ?? [],
+            ...(planned?.identity !== undefined ? { identity: planned.identity } : {}),
+          },
+        };
+      },
+    },
+    jobInventory(deps),
+  );
+}
+
+/**
+ * The job of each host of a batch of a rolling service verb: the verb with its options, and what the plan bound: its
+ * hash, the machine, the health gate's time, the drain's deadline and whether it forces the quit there. Someone who
+ * saw the plan (an approver, the requester confirming) has seen an SRS 5.0 host's "clients are dropped" warning.
+ */
+function rollingJobs(deps: BotDeps, plan: Plan, names: string[], now: number, seen: boolean): HostJob[] {
+  if (!isServiceVerb(plan.verb)) return [];
+  return hostJobs(
+    plan.id,
+    names,
+    {
+      verb: plan.verb,
+      requestedBy: plan.requestedBy,
+      enqueuedAt: now,
+      optionsFor: (host) => {
+        const planned = plan.hosts.find((h) => h.name === host);
+        return {
+          ...(plan.options ?? {}),
+          ...(plan.drain !== undefined ? { deadlineMs: plan.drain.deadlineMs } : {}),
+          ...(seen && planned?.from !== undefined && !drainsOnQuit(planned.from) ? { confirmed: true } : {}),
+          rolling: {
+            planHash: plan.hash,
+            healthTimeoutMs: plan.healthTimeoutMs ?? deps.config.rolling.healthTimeoutMs,
+            forceAtDeadline: plan.drain?.force ?? false,
             ...(planned?.identity !== undefined ? { identity: planned.identity } : {}),
           },
         };

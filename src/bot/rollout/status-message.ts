@@ -5,7 +5,7 @@ import { claimOnce } from '../claim-once';
 
 /** Who and which request a rollout's own audit records name: the system, in the plan's channel. */
 export function auditBase(plan: Plan) {
-  return { actor: 'system', channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb: 'upgrade' };
+  return { actor: 'system', channel: plan.channelId, requestId: plan.id, correlationId: plan.id, verb: plan.verb };
 }
 
 /** An error's message, for a log line. */

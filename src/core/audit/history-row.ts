@@ -9,6 +9,10 @@ export const HISTORY_ROW_TYPES: readonly AuditEventType[] = [
   'approval.denied',
   'approval.expired',
   'approval.voided',
+  'confirm.cancelled',
+  'confirm.expired',
+  'confirm.voided',
+  'request.dry_run',
 ];
 
 /** Records of a request that tell who asked, who approved and where its thread is. */
@@ -27,6 +31,10 @@ const REQUEST_OUTCOME: Partial<Record<AuditEventType, string>> = {
   'approval.denied': 'not approved',
   'approval.expired': 'approval expired',
   'approval.voided': 'approval void',
+  'confirm.cancelled': 'not confirmed',
+  'confirm.expired': 'confirmation expired',
+  'confirm.voided': 'confirmation void',
+  'request.dry_run': 'dry run',
 };
 
 /** One line of `/srs history`. */
@@ -39,7 +47,7 @@ export interface HistoryRow {
   verb?: string;
   /** The host, or the target as typed for a request that never ran. */
   target?: string;
-  /** `ok`, `noop`, `failed`, `refused`, `unknown` (a host's result), or `denied`, `not queued`, `not approved`, `approval expired`, `approval void`. */
+  /** `ok`, `noop`, `failed`, `refused`, `unknown` (a host's result), or `denied`, `not queued`, `not approved`, `approval expired`, `approval void`, `not confirmed`, `confirmation expired`, `confirmation void`, `dry run`. */
   outcome: string;
   /** Who approved (or refused) the request, when an approval decision was recorded. */
   approver?: string;
@@ -82,7 +90,7 @@ export function toHistoryRows(rows: readonly AuditRecord[], context: ReadonlyMap
     if (verb !== undefined) row.verb = verb;
     const target = pick(r.host, text(r.data, 'target'), received === undefined ? undefined : text(received.data, 'target'));
     if (target !== undefined) row.target = target;
-    const closed = r.type === 'approval.expired' || r.type === 'approval.voided';
+    const closed = r.type === 'approval.expired' || r.type === 'approval.voided' || r.type.startsWith('confirm.');
     if (r.type === 'approval.denied' || closed) {
       if (r.type === 'approval.denied') row.approver = r.actor;
       row.user = pick(text(r.data, 'requestedBy'), received?.actor) ?? row.user;

@@ -9,13 +9,15 @@ export const ROLES_WEAKEST_FIRST: readonly Role[] = ['viewer', 'operator', 'admi
  * - `requester-or-operator`: the person who asked for the request it acts on, or an operator (or admin);
  *   `may` completes the refusal "Only <@U> (who asked) or an operator may …" for a subject (a host, an id);
  * - `approver`: an approver of every host of the plan, not its requester, once (four eyes);
- * - `approver-or-requester`: an approver of every host, or the requester (to withdraw the plan).
+ * - `approver-or-requester`: an approver of every host, or the requester (to withdraw the plan);
+ * - `requester`: the person who asked, and nobody else (the blast-radius confirmation: they saw the survey).
  */
 export type Access =
   | { rule: 'role' }
   | { rule: 'requester-or-operator'; may: (subject: string) => string }
   | { rule: 'approver' }
-  | { rule: 'approver-or-requester' };
+  | { rule: 'approver-or-requester' }
+  | { rule: 'requester'; may: string };
 
 /** What authorization reads of a command or button row. */
 export interface AccessRow {

@@ -82,6 +82,12 @@ function byRule(actor: Actor, row: AccessRow, state: AccessState): Verdict {
     const text = `Only <@${request.requestedBy}> (who asked) or an operator may ${access.may(request.subject)}.`;
     return refused('not the requester nor an operator', text);
   }
+  if (access.rule === 'requester') {
+    const { request } = state;
+    if (request !== undefined && actor.userId === request.requestedBy) return { allowed: true };
+    const who = request === undefined ? 'the requester' : `<@${request.requestedBy}> (who asked and saw the survey)`;
+    return refused('not the requester', `Only ${who} may ${access.may}; nothing was done.`);
+  }
   const { approval } = state;
   if (approval === undefined) return refused('no plan to judge', 'This plan is unknown; nothing was done.');
   if (access.rule === 'approver') {

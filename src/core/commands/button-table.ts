@@ -74,6 +74,22 @@ export const BUTTON_TABLE: readonly ButtonRow[] = [
     family: 'rollout',
     parse: parseApprovalButtonValue,
   },
+  {
+    name: APPROVAL_ACTIONS.confirm,
+    help: 'confirm a wide change after seeing its survey (the requester only); it starts rolling',
+    access: { rule: 'requester', may: 'confirm this change' },
+    mutatesHost: true,
+    family: 'approval',
+    parse: parseApprovalButtonValue,
+  },
+  {
+    name: APPROVAL_ACTIONS.cancel,
+    help: 'cancel a wide change before it starts (the requester only)',
+    access: { rule: 'requester', may: 'cancel this change' },
+    mutatesHost: false,
+    family: 'approval',
+    parse: parseApprovalButtonValue,
+  },
 ];
 
 const BY_ACTION_ID: ReadonlyMap<string, ButtonRow> = new Map(BUTTON_TABLE.map((r) => [r.name, r]));

@@ -6,6 +6,8 @@ export const APPROVAL_ACTIONS = {
   deny: 'srs_approval_deny',
   abortNow: 'srs_rollout_abort_now',
   abortKeep: 'srs_rollout_abort_keep',
+  confirm: 'srs_confirm_go',
+  cancel: 'srs_confirm_cancel',
 } as const;
 
 /** The block and element ids of the approval card's reason box (its value arrives with a Deny press). */

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Config, HostConfig } from '../../../config/schema';
 import { eligibleApprovers, requiredApprovals } from '../approval-policy';
 import { canonicalJson } from '../audit/canonical-json';
-import type { UpgradeOptions, VerbOptions } from '../command';
+import type { RolloutFlags, UpgradeOptions, VerbOptions } from '../command';
 import { escapeSlackText } from '../text/escape-slack-text';
 import { hostIdentity, identityChanges, identityTuple, NO_PINNED_KEY, type HostIdentity } from './host-identity';
 import { resolveTargets } from '../resolve-targets';
+import { planTerms } from './plan-terms';
 import type { HostSnapshot } from '../verb-result';
 import type { JobVerb } from '../verbs';
 
@@ -23,6 +24,8 @@ export interface PlanHost {
   clients?: number;
   publishers?: number;
   streams?: number;
+  /** The streams with a publisher at the survey (`app/name`; host text, escape to show). */
+  publishedStreams?: string[];
 }
 
 /**
@@ -50,10 +53,19 @@ export interface Plan {
   drain?: { deadlineMs: number; force: boolean };
   /** Upgrades: the install command template the workers run (approved with the plan, not read from their config). */
   install?: string[];
-  /** Upgrades: how long streams and publishers have to come back after a host's restart. */
+  /** How long a host's health gate may take after its step (streams and publishers back). */
   healthTimeoutMs?: number;
   /** The upgrade flags as typed (re-planning uses them; the resolved values above are what is bound). */
   upgradeOptions?: UpgradeOptions;
+  /** A service verb's rollout flags as typed (`--batch`, `--parallel`, `--budget`; re-planning uses them). */
+  rolloutFlags?: RolloutFlags;
+  /**
+   * Who must say yes before it runs: `approval` (another person, approvals.gated or an upgrade), `confirm` (the
+   * requester, after the survey: the blast-radius check). Not bound (decided from the plan). @defaultValue approval
+   */
+  gate?: 'approval' | 'confirm';
+  /** `confirm`: why (hosts or viewers over the policy's thresholds). */
+  confirmReason?: string;
   requiredApprovals: number;
   /** Who may approve (everyone covering every host, the requester left out). */
   approvers: string[];
@@ -73,6 +85,7 @@ export interface PlanInput {
   version?: string;
   upgradeOptions?: UpgradeOptions;
   verbOptions?: VerbOptions;
+  rolloutFlags?: RolloutFlags;
   requestedBy: string;
   channelId: string;
   /** Survey results by host (a host missing here counts as unknown). */
@@ -83,10 +96,13 @@ export interface PlanInput {
 }
 
 /** What a gated request asked for (kept with the request until its survey is in). */
-export type PlanSpec = Pick<PlanInput, 'verb' | 'target' | 'version' | 'upgradeOptions' | 'verbOptions'>;
+export type PlanSpec = Pick<PlanInput, 'verb' | 'target' | 'version' | 'upgradeOptions' | 'verbOptions' | 'rolloutFlags'> & {
+  /** `--dry-run`: the plan, the survey and the commands are shown; nothing runs. */
+  dryRun?: boolean;
+};
 
 /** What of the config a plan depends on. */
-export type PlanConfig = Pick<Config, 'hosts' | 'approvals' | 'upgrade' | 'grace' | 'ssh'>;
+export type PlanConfig = Pick<Config, 'hosts' | 'approvals' | 'upgrade' | 'grace' | 'ssh' | 'rolling'>;
 
 /** Versions as numbers for comparing (`6.0.184` -> [6, 0, 184]). */
 function versionParts(v: string): number[] {
@@ -132,6 +148,7 @@ function surveyed(name: string, s: HostSnapshot | undefined, batch: number): Pla
   if (s?.clients !== undefined) h.clients = s.clients;
   if (s?.publishers !== undefined) h.publishers = s.publishers;
   if (s?.streams !== undefined) h.streams = s.streams;
+  if (s?.publishedStreams !== undefined) h.publishedStreams = s.publishedStreams;
   return h;
 }
 
@@ -151,9 +168,11 @@ export function buildPlan(input: PlanInput, config: PlanConfig): { ok: true; pla
   const resolved = resolveTargets(input.target, config.hosts);
   if (!resolved.ok) return resolved;
   const byName = new Map(config.hosts.map((h) => [h.name, h]));
-  const upgrade = input.verb === 'upgrade';
-  const batchSize = upgrade ? (input.upgradeOptions?.batchSize ?? config.upgrade.batchSize) : resolved.hosts.length;
-  const sorted = sortHosts(input, config, resolved.hosts, byName, batchSize);
+  const targetHosts = resolved.hosts.map((n) => byName.get(n)).filter((h): h is HostConfig => h !== undefined);
+  const terms = planTerms(input, config, targetHosts);
+  if (!terms.ok) return terms;
+  const { drain, install, ...run0 } = terms.terms;
+  const sorted = sortHosts(input, config, resolved.hosts, byName, run0.batchSize);
   const error = refusalOf(input, sorted);
   if (error !== undefined) return { ok: false, error };
   const { run, skipped } = sorted;
@@ -165,22 +184,19 @@ export function buildPlan(input: PlanInput, config: PlanConfig): { ok: true; pla
     ...(input.version !== undefined ? { version: input.version } : {}),
     hosts: run,
     skipped,
-    batchSize,
-    failureBudget: upgrade ? (input.upgradeOptions?.failureBudget ?? config.upgrade.failureBudget) : run.length,
-    rollback: upgrade ? (input.upgradeOptions?.rollback ?? config.upgrade.rollback) : false,
-    ...(upgrade
-      ? {
-          drain: { deadlineMs: config.upgrade.deadlineMs ?? config.grace.deadlineMs, force: config.upgrade.escalateAtDeadline },
-          install: [...config.upgrade.install],
-          healthTimeoutMs: config.upgrade.healthTimeoutMs,
-        }
-      : {}),
+    batchSize: run0.batchSize,
+    failureBudget: run0.failureBudget,
+    rollback: run0.rollback,
+    ...(drain !== undefined ? { drain } : {}),
+    ...(install !== undefined ? { install } : {}),
+    healthTimeoutMs: run0.healthTimeoutMs,
     ...(input.verbOptions !== undefined ? { options: input.verbOptions } : {}),
     requiredApprovals: requiredApprovals(planHosts, config.approvals),
   };
   const plan: Plan = {
     ...body,
     ...(input.upgradeOptions !== undefined ? { upgradeOptions: input.upgradeOptions } : {}),
+    ...(input.rolloutFlags !== undefined ? { rolloutFlags: input.rolloutFlags } : {}),
     id: input.id,
     approvers: eligibleApprovers(planHosts, config.approvals, input.requestedBy),
     requestedBy: input.requestedBy,
@@ -277,6 +293,7 @@ export function planDrift(plan: Plan, config: PlanConfig, hostKeys: ReadonlyMap<
       target: plan.target,
       ...(plan.version !== undefined ? { version: plan.version } : {}),
       ...(plan.upgradeOptions !== undefined ? { upgradeOptions: plan.upgradeOptions } : {}),
+      ...(plan.rolloutFlags !== undefined ? { rolloutFlags: plan.rolloutFlags } : {}),
       ...(plan.options !== undefined ? { verbOptions: plan.options } : {}),
       requestedBy: plan.requestedBy,
       channelId: plan.channelId,

@@ -34,6 +34,7 @@ export async function readApi(ctx: HostContext): Promise<ApiFacts | undefined> {
     const s = countStreams(streams);
     facts.streams = s.streams;
     facts.publishers = s.published;
+    facts.publishedStreams = s.publishedNames;
   }
   if (clients) Object.assign(facts, countClients(clients));
   return facts;
@@ -78,6 +79,7 @@ export async function observeHost(ctx: HostContext): Promise<ObservedHost> {
         clients: api.clients,
         publishers: api.publishers,
         streams: api.streams,
+        publishedStreams: api.publishedStreams,
       }),
     );
   }

@@ -9,7 +9,12 @@ export interface ApiFacts {
   /** The publishing clients (`publish: true`, e.g. `fmle-publish`): every media client is a player or a publisher. */
   publishers?: number;
   streams?: number;
+  /** The published streams (`app/name`), at most {@link MAX_STREAM_NAMES}: what loses its publisher when SRS stops. */
+  publishedStreams?: string[];
 }
+
+/** Published stream names kept per host (a survey shows which streams lose their publisher). */
+export const MAX_STREAM_NAMES = 50;
 
 /** Entries asked for per page of `clients/` and `streams/`. SRS answers max(10, count) entries, with no upper bound. */
 export const API_PAGE_SIZE = 500;
@@ -96,7 +101,14 @@ export function countClients(entries: readonly Json[]): Pick<ApiFacts, 'clients'
   return { clients: entries.length - publishers, publishers };
 }
 
-/** Counts `streams/` entries: streams, and those with an active publisher. */
-export function countStreams(entries: readonly Json[]): { streams: number; published: number } {
-  return { streams: entries.length, published: entries.filter((s) => asObject(s.publish)?.active === true).length };
+/** `app/name` of a stream entry (as SRS lists it; text from the host, escaped where shown), at most 200 characters. */
+function streamName(s: Json): string {
+  const part = (v: unknown) => (typeof v === 'string' ? v : '?');
+  return `${part(s.app)}/${part(s.name)}`.slice(0, 200);
+}
+
+/** Counts `streams/` entries: streams, and those with an active publisher (with their names, the first 50). */
+export function countStreams(entries: readonly Json[]): { streams: number; published: number; publishedNames: string[] } {
+  const published = entries.filter((s) => asObject(s.publish)?.active === true);
+  return { streams: entries.length, published: published.length, publishedNames: published.slice(0, MAX_STREAM_NAMES).map(streamName) };
 }

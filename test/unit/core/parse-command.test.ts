@@ -56,7 +56,7 @@ describe('parseCommand: grammar', () => {
 
   it('missing, extra and malformed targets', () => {
     expect(error('restart')).toBe(
-      '`restart` needs a target. Usage: /srs restart &lt;host|group|host,host|all&gt; [--graceful [--deadline 5m]]',
+      '`restart` needs a target. Usage: /srs restart &lt;host|group|host,host|all&gt; [--graceful [--deadline 5m]] [--batch N|--parallel] [--budget N] [--dry-run]',
     );
     expect(error('stop edge-1 edge-2')).toContain('separate several hosts with commas');
     expect(error('stop edge-1,,edge-2')).toContain('empty name in the target list');
@@ -75,8 +75,30 @@ describe('parseCommand: grammar', () => {
     expect(error('help restart')).toContain('`help` takes nothing after it');
   });
 
+  it('rollout flags: --batch, --parallel, --budget, --dry-run on state-changing verbs; --dry-run on upgrades', () => {
+    expect(parseCommand('restart edges --graceful --batch 2 --budget 1')).toEqual({
+      ok: true,
+      command: { kind: 'verb', verb: 'restart', target: 'edges', options: { graceful: true }, rollout: { batchSize: 2, failureBudget: 1 } },
+    });
+    expect(parseCommand('stop all --parallel --dry-run')).toEqual({
+      ok: true,
+      command: { kind: 'verb', verb: 'stop', target: 'all', rollout: { parallel: true, dryRun: true } },
+    });
+    expect(parseCommand('upgrade edges 6.0.184 --dry-run')).toEqual({
+      ok: true,
+      command: { kind: 'upgrade', target: 'edges', version: '6.0.184', options: { dryRun: true } },
+    });
+    expect(error('restart edges --batch 2 --parallel')).toMatch(/^give `--batch N` or `--parallel`, not both/);
+    expect(error('restart edges --batch 0')).toMatch(/^`--batch` takes a whole number from 1 to 1000, not `0`/);
+    expect(error('grace edges --budget x')).toMatch(/^`--budget` takes a whole number from 0 to 100/);
+    expect(error('status edges --batch 2')).toMatch(/^unknown flag `--batch`/);
+  });
+
   it('flags: an unknown flag is an error naming it, wherever it is', () => {
-    expect(error('stop edge-3 --graceful')).toBe('unknown flag `--graceful`. Usage: /srs stop &lt;host|group|host,host|all&gt;');
+    expect(error('stop edge-3 --graceful')).toBe(
+      'unknown flag `--graceful`. Usage: /srs stop &lt;host|group|host,host|all&gt; [--batch N|--parallel] [--budget N] [--dry-run]',
+    );
+    expect(error('status edge-3 --dry-run')).toMatch(/^unknown flag `--dry-run`/);
     expect(error('status --deadline 5m edge-3')).toMatch(/^unknown flag `--deadline`/);
     expect(error('reload edge-3 --deadline=5m')).toMatch(/^unknown flag `--deadline=5m`/);
     expect(error('hosts --all')).toMatch(/^unknown flag `--all`/);

@@ -137,9 +137,28 @@ describe('authorizeRow: approval buttons', () => {
     });
   });
 
+  it.each(ROLES.map((r) => [String(r), r] as const))(
+    'the blast-radius confirmation: the requester only, whatever the role (%s)',
+    (_, role) => {
+      const confirm = buttonRow(APPROVAL_ACTIONS.confirm);
+      const cancel = buttonRow(APPROVAL_ACTIONS.cancel);
+      if (!confirm || !cancel) throw new Error('rows');
+      const asked = { request: { requestedBy: 'U0ASKER001', subject: 'r-1' } };
+      expect(authorizeRow(actor(role, 'U0ASKER001'), confirm, asked)).toEqual({ allowed: true });
+      expect(authorizeRow(actor(role, 'U0ASKER001'), cancel, asked)).toEqual({ allowed: true });
+      expect(authorizeRow(actor(role, 'U0OTHER001'), confirm, asked)).toEqual({
+        allowed: false,
+        reason: 'not the requester',
+        text: 'Only <@U0ASKER001> (who asked and saw the survey) may confirm this change; nothing was done.',
+      });
+      expect(authorizeRow(actor(role, 'U0OTHER001'), cancel, asked)).toMatchObject({ allowed: false, reason: 'not the requester' });
+      expect(authorizeRow(actor(role, 'U0ASKER001'), confirm, {})).toMatchObject({ allowed: false });
+    },
+  );
+
   it('every button row has a rule the tests above cover', () => {
     expect(BUTTON_TABLE.map((r) => r.access.rule).sort()).toEqual(
-      ['approver', 'approver-or-requester', ...Array<string>(7).fill('requester-or-operator')].sort(),
+      ['approver', 'approver-or-requester', 'requester', 'requester', ...Array<string>(7).fill('requester-or-operator')].sort(),
     );
   });
 });
