@@ -31,7 +31,7 @@ export async function presentDryRun(
   plan: Plan,
   results: readonly VerbResult[],
 ): Promise<void> {
-  const commands = new Map(results.map((r): [string, string[]] => [r.host, r.planned ?? []]));
+  const commands = new Map(results.filter((r) => r.after.state !== 'unknown').map((r): [string, string[]] => [r.host, r.planned ?? []]));
   const gate = gateOf(deps, plan);
   await deps.chat.post(record.channelId, renderDryRunReport(plan, commands, gate), parentTs);
   for (const h of plan.hosts) {

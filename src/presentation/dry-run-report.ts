@@ -11,7 +11,12 @@ const HOSTS_WITH_COMMANDS = 40;
 
 /** One host's commands as a code block, within a section's limit. */
 function commandsBlock(host: string, commands: readonly string[] | undefined): Block {
-  const body = commands === undefined || commands.length === 0 ? '(not known: the host did not answer the survey)' : commands.join('\n');
+  const body =
+    commands === undefined
+      ? '(not known: the host did not answer the survey)'
+      : commands.length === 0
+        ? '(no commands reported: this worker is older than dry runs)'
+        : commands.join('\n');
   const head = `\`${escapeSlackText(host)}\` would run:`;
   const room = SECTION_TEXT_MAX - head.length - 20;
   const code = body.replace(/```/g, "'''");

@@ -35,7 +35,10 @@ function configDoc(hosts: readonly FleetHost[], hostExtra: Record<string, Record
   return getTestRun().fleet.toConfigObject({
     hostNames: hosts.map((h) => h.name),
     hostExtra,
-    extra: { slack: { allowedChannels: [CHANNEL], roles: { admin: [], operator: [USER], viewer: [] } } },
+    extra: {
+      slack: { allowedChannels: [CHANNEL], roles: { admin: [], operator: [USER], viewer: [] } },
+      rolling: { parallel: true }, // `restart all --parallel`: every host at once, as a fan-out
+    },
   });
 }
 
@@ -106,9 +109,9 @@ describe('hot inventory reload during a fan-out (real bot runtime, Redis, worker
     const all = { [name(0)]: 'ok', [name(1)]: 'ok', [name(2)]: 'ok' };
     // The workers' own file knows host 0 only: every job must bring its host with it.
     workers = startWorkers(worker, redisUrl, 1);
-    // A fan-out running on every host (a restart settles 2.5 s before it is confirmed), and one queued behind it on
-    // each host (one job per host at a time).
-    const restart = (await say('restart all')).requestId ?? '';
+    // A restart running on every host at once (a rollout in one batch; a restart settles 2.5 s before it is
+    // confirmed), and one queued behind it on each host (one job per host at a time).
+    const restart = (await say('restart all --parallel')).requestId ?? '';
     await waitUntil(async () => (await audit({ requestId: restart, types: ['job.started'] })).length === 3, {
       timeoutMs: 20000,
       description: 'the restarts running',

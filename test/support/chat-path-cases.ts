@@ -63,13 +63,21 @@ export function describeChatPath(transport: TransportKind, db: number, own?: (h:
       expect(replies[0]?.text).toMatch(new RegExp(`\\*edge-1\\* status .*running \\(pid ${pidOf(named(0))}\\), SRS 6\\.0\\.184, up`));
     });
 
-    it('/srs restart edges: one reply per host, new processes on the hosts, summary 3 ok', async () => {
+    it('/srs restart edges: rolls one host at a time (the rolling policy), one reply per host, new processes, summary 3 ok', async () => {
       const before = [2, 3, 4].map((i) => pidOf(named(i)));
       const id = requestIdOf(await b.slash('restart edges'));
-      const { parent, replies } = await b.finished(id, 60000);
+      const { parent, replies } = await b.finished(id, 90000);
       expect(parent.text).toMatch(/on edge-3, edge-4, edge-5 \(3 hosts\): done: 3 ok/);
-      expect(replies.map((r) => /\*(edge-\d)\*/.exec(r.text)?.[1]).sort()).toEqual(['edge-3', 'edge-4', 'edge-5']);
-      for (const r of replies) expect(r.text).toMatch(/restart ok: restarted: pid \d+ → \d+/);
+      const results = replies.filter(
+        (r) => /^\S+ \*edge-\d\* restart/.test(r.text) || /\*edge-\d\* restart/.test(r.text.split('\n')[0] ?? ''),
+      );
+      expect(results.map((r) => /\*(edge-\d)\*/.exec(r.text)?.[1]).sort()).toEqual(['edge-3', 'edge-4', 'edge-5']);
+      for (const r of results) expect(r.text).toMatch(/restart ok: restarted: pid \d+ → \d+/);
+      expect(replies.filter((r) => r.text.startsWith(':arrow_forward: Batch')).map((r) => r.text)).toEqual([
+        expect.stringContaining('Batch 1 of 3 started: `edge-3`'),
+        expect.stringContaining('Batch 2 of 3 started: `edge-4`'),
+        expect.stringContaining('Batch 3 of 3 started: `edge-5`'),
+      ]);
       [2, 3, 4].forEach((i, k) => {
         const now = pidOf(named(i));
         expect(now).not.toBe(before[k]);
