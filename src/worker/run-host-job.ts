@@ -6,6 +6,7 @@ import type { HostPort } from '../ports/host-port';
 import type { HostJob } from '../ports/job-queue-port';
 import type { JobStatePort } from '../ports/job-state-port';
 import type { Logger } from '../ports/logger-port';
+import type { TranscriptEntry } from '../ports/output-store-port';
 import type { HostContext } from './srs/host-context';
 import { runVerb } from './verbs/run-verb';
 
@@ -22,7 +23,7 @@ export interface HostJobDeps {
  * a graceful quit, a restart or an upgrade the grace job, for an upgrade the upgrade job. Never throws (failures are
  * results); the commands sent are appended to `transcript`.
  */
-export async function runHostJob(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: string[]): Promise<VerbResult> {
+export async function runHostJob(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: TranscriptEntry[]): Promise<VerbResult> {
   const result = await runVerb(hostContext(deps, job, host, transcript), job.verb);
   deps.logger.info(
     { host: job.host, verb: job.verb, jobId: job.jobId, requestId: job.requestId, outcome: result.outcome, ms: result.durationMs },
@@ -32,7 +33,7 @@ export async function runHostJob(deps: HostJobDeps, job: HostJob, host: HostConf
 }
 
 /** What the verb runs with. */
-function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: string[]): HostContext {
+function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: TranscriptEntry[]): HostContext {
   const { config, state } = deps;
   return {
     hostConfig: host,
@@ -45,6 +46,7 @@ function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcri
     sleep: (ms) => sleep(ms),
     checkpoint: state.checkpoint(job),
     transcript,
+    ...(job.verb === 'status' && job.options?.survey !== undefined ? { survey: job.options.survey } : {}),
     ...(job.verb === 'grace' || job.verb === 'restart' || job.verb === 'upgrade' ? { grace: state.grace(job, host) } : {}),
     ...(job.verb === 'upgrade' && job.options?.upgrade ? { upgrade: state.upgrade(job, job.options.upgrade) } : {}),
   };

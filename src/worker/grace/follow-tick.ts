@@ -3,6 +3,7 @@ import { apiPort, type HostContext } from '../srs/host-context';
 import type { LogMark } from '../srs/read-log';
 import { FOLLOW_SCRIPT, KILL_SCRIPT, scriptArgv } from '../srs/remote-scripts';
 import { assertPrivilegeGranted, privilegedArgv } from '../srs/privileged-command';
+import { execRecorded } from '../srs/record-command';
 
 /** What one look at a draining host found. */
 export interface FollowTick {
@@ -86,7 +87,7 @@ export function parseSignalSent(stdout: string, code: number | null): SignalSent
  */
 export async function signalSrs(ctx: HostContext, pid: number, signal: 'INT' | 'KILL'): Promise<SignalSent> {
   const args = [ctx.hostConfig.srsRoot, String(pid), signal, ...ctx.hostConfig.mediaPorts.map(String)];
-  const res = await ctx.ssh.exec(ctx.target, {
+  const res = await execRecorded(ctx, {
     argv: privilegedArgv(ctx.hostConfig, scriptArgv(KILL_SCRIPT, 'srs-kill', args), 'signal', args),
     timeoutMs: 10000,
   });
