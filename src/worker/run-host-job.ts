@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, HostConfig } from '../../config/schema';
 import type { VerbResult } from '../core/verb-result';
 import type { HostPort } from '../ports/host-port';
-import type { HostJob } from '../ports/job-queue-port';
+import type { HostJob, JobOptions } from '../ports/job-queue-port';
 import type { JobStatePort } from '../ports/job-state-port';
 import type { Logger } from '../ports/logger-port';
 import type { TranscriptEntry } from '../ports/output-store-port';
@@ -46,8 +46,15 @@ function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcri
     sleep: (ms) => sleep(ms),
     checkpoint: state.checkpoint(job),
     transcript,
-    ...(job.verb === 'status' && job.options?.survey !== undefined ? { survey: job.options.survey } : {}),
+    ...(job.verb === 'status' && job.options?.survey !== undefined ? { survey: surveyAsk(config, job.options.survey) } : {}),
     ...(job.verb === 'grace' || job.verb === 'restart' || job.verb === 'upgrade' ? { grace: state.grace(job, host) } : {}),
     ...(job.verb === 'upgrade' && job.options?.upgrade ? { upgrade: state.upgrade(job, job.options.upgrade) } : {}),
   };
+}
+
+/** The survey's verb and options, with what the worker's config decides the same way the verb would (restartGraceful). */
+function surveyAsk(config: Config, survey: NonNullable<JobOptions['survey']>): NonNullable<HostContext['survey']> {
+  const options = survey.options ?? {};
+  const graceful = options.graceful === true || (survey.verb === 'restart' && config.grace.restartGraceful);
+  return { verb: survey.verb, options: { ...options, ...(graceful ? { graceful: true } : {}) } };
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../../ports/logger-port';
 import type { HostPort, HostTarget } from '../../ports/host-port';
 import type { GraceJob } from '../../ports/grace-job-port';
 import type { RolloutStepJob, UpgradeJob } from '../../ports/upgrade-job-port';
-import type { RollingJobOptions } from '../../ports/job-queue-port';
+import type { RollingJobOptions, UpgradeJobOptions } from '../../ports/job-queue-port';
 import type { VerbCheckpoint } from '../../ports/checkpoint-port';
 import type { TranscriptEntry } from '../../ports/output-store-port';
 import type { JobVerb } from '../../core/verbs';
@@ -32,7 +32,7 @@ export interface HostContext {
    */
   transcript?: TranscriptEntry[];
   /** A plan's survey (status job): the verb whose commands the result lists (`VerbResult.planned`). */
-  survey?: { verb: JobVerb; options?: VerbOptions };
+  survey?: { verb: JobVerb; options?: VerbOptions & { upgrade?: UpgradeJobOptions } };
   /** Records, before each state-changing command, that it may have been sent (absent outside a job). */
   checkpoint?: VerbCheckpoint;
   /** The job around a graceful quit or graceful restart (progress, checkpoint, decisions); absent outside a job. */

@@ -18,6 +18,8 @@ export interface VerbStep {
   output: string;
   /** An ErrorCode (or `confirmation_required`) when the outcome has a machine-readable reason. */
   errorCode?: string;
+  /** A survey's status: the commands the planned verb would send (VerbResult.planned). */
+  planned?: string[];
 }
 
 /** A verb implementation: acts on the host and confirms the outcome there. */
