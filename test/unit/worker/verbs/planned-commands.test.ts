@@ -40,7 +40,9 @@ describe('planned commands: init.d host (become: none)', () => {
   });
 
   it('start behind a recycled pid sends nothing; behind a zombie it waits first', () => {
-    expect(plan(ctx, observed({ state: 'foreign_pid', pid: 9, apiUp: false }), { verb: 'start' })[0]).toMatch(/^\(nothing: pid 9 .* not SRS/);
+    expect(plan(ctx, observed({ state: 'foreign_pid', pid: 9, apiUp: false }), { verb: 'start' })[0]).toMatch(
+      /^\(nothing: pid 9 .* not SRS/,
+    );
     const z = plan(ctx, observed({ state: 'zombie', pid: 9, apiUp: false }), { verb: 'start' });
     expect(z[0]).toMatch(/^\(waits up to .* zombie pid 9/);
     expect(z[1]).toBe(`sh -c <srs-initd> ${ROOT} start`);
