@@ -14,7 +14,7 @@ function ctxFor(over: Partial<HostConfig> = {}): HostContext {
   const hostConfig = hostSchema.parse({ name: 'edge-1', address: '10.0.0.1', srsRoot: ROOT, ...over });
   return {
     hostConfig,
-    target: { host: '10.0.0.1', port: 22, user: 'srs' },
+    target: { name: 'edge-1', address: '10.0.0.1', port: 22, user: 'srs' },
     ssh: {} as HostPort,
     settings: workerSchema.parse({}),
     commandTimeoutMs: 30000,
