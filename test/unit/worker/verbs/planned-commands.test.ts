@@ -134,3 +134,29 @@ describe('planned commands: become: sudo host', () => {
     ]);
   });
 });
+
+describe('planned commands in a survey status job', () => {
+  const HEAD = 'pid_file=./objs/srs.pid\nlog_file=./objs/srs.log\nlog_stat=7 100\nestablished=0\n';
+  const RUNNING = `${HEAD}pid=123\nproc_state=S\nproc_ppid=1\nproc_cmdline=./objs/srs -c conf/srs.conf \nproc_cwd=${ROOT}\nprobe=done\n`;
+  const sent: string[] = [];
+  const host: HostPort = {
+    exec: (_t, c) => {
+      sent.push(c.argv[3] ?? c.argv[0] ?? '');
+      return Promise.resolve({ code: 0, stdout: RUNNING, stderr: '', durationMs: 1, timedOut: false, connectionLost: false });
+    },
+    httpGet: () => Promise.resolve({ status: 0, body: '' }),
+    close: () => Promise.resolve(),
+  };
+
+  it('a status job carrying a survey returns what the planned verb would send, and sends only the probe', async () => {
+    const { runVerb } = await import('../../../../src/worker/verbs/run-verb');
+    const ctx: HostContext = { ...ctxFor(), ssh: host, survey: { verb: 'start' }, transcript: [] };
+    const result = await runVerb(ctx, 'status');
+    expect(result.planned).toEqual(['(nothing: SRS already runs, pid 123)']);
+    const restart = await runVerb({ ...ctx, survey: { verb: 'restart' } }, 'status');
+    expect(restart.planned).toEqual([`sh -c <srs-initd> ${ROOT} stop`, `sh -c <srs-initd> ${ROOT} start`]);
+    expect(new Set(sent)).toEqual(new Set(['srs-probe']));
+    expect(ctx.transcript).toEqual([]);
+    expect((await runVerb({ ...ctx, survey: undefined }, 'status')).planned).toBeUndefined();
+  });
+});
