@@ -2,8 +2,12 @@ import type { AuditEventInput } from '../../../ports/audit-port';
 import type { VerbResult } from '../../../core/verb-result';
 import type { HostJob } from '../../../ports/job-queue-port';
 import type { JobContext } from './job-context';
+import { withTimeout } from '../../../core/with-timeout';
 import { boundedOutput, type RenderedOutput } from '../../../core/render-output';
 import type { StoredOutput, TranscriptEntry } from '../../../ports/output-store-port';
+
+/** How long saving a job's output may take before the result is recorded without it. */
+const SAVE_TIMEOUT_MS = 10_000;
 
 /** The fields every audit record of a job carries. */
 function auditBase(ctx: JobContext, data: HostJob): Omit<AuditEventInput, 'type' | 'data'> {
@@ -65,7 +69,8 @@ export async function keepOutput(ctx: JobContext, data: HostJob, transcript: rea
     expiresAt: savedAt + config.output.retentionMs,
   };
   try {
-    await ctx.outputs.save(stored);
+    // Bounded: a store that hangs must not hold the result record back.
+    await withTimeout(ctx.outputs.save(stored), SAVE_TIMEOUT_MS, () => new Error(`not saved within ${SAVE_TIMEOUT_MS} ms`));
     return { rendered, kept: true };
   } catch (err) {
     logger.error({ jobId: data.jobId, err: String(err) }, 'output store: job output not kept (the result is recorded all the same)');
