@@ -22,6 +22,7 @@ import { RedisGraceControl } from '../adapters/redis/redis-grace-control';
 import { newRequestId } from '../bot/new-request-id';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store';
 import { RedisRolloutStore } from '../adapters/redis/redis-rollout-store';
+import { redisOutputStore } from '../adapters/redis/redis-output-store';
 import { sweep } from '../bot/sweep';
 import type { ChatPort } from '../ports/chat-port';
 import { noopMetrics, type MetricsPort } from '../ports/metrics-port';
@@ -59,6 +60,8 @@ export async function startBotRuntime(o: {
   expirySweepMs?: number;
   /** Where the config's hosts came from (loadConfigWithSource). @defaultValue the config's own hosts list */
   source?: InventorySource;
+  /** The ops server's public URL (`OPS_PUBLIC_URL`), for `/srs output`'s link to a long output. @defaultValue none */
+  opsPublicUrl?: string;
   /** Reload the inventory without a restart: on SIGHUP and when the files change. @defaultValue off */
   reload?: ReloaderOptions;
 }): Promise<BotRuntime> {
@@ -85,6 +88,8 @@ export async function startBotRuntime(o: {
     audit: anchoringAudit(meteredAudit(createAuditStore(producer, o.config, file), metrics), () => anchors.nudge()),
     approvals: new RedisApprovalStore(producer),
     rollouts: new RedisRolloutStore(producer),
+    outputs: redisOutputStore(producer),
+    ...(o.opsPublicUrl !== undefined && o.opsPublicUrl !== '' ? { outputLinkBase: o.opsPublicUrl } : {}),
     logger: o.logger,
     // Read on each use: a host pinned or re-pinned since shows at once (the file is small).
     hostKeys: () => pinnedFingerprints({ ssh: o.config.ssh, hosts: [...inventory.current().hosts] }),

@@ -12,7 +12,8 @@ import { countRateLimits } from '../adapters/slack/count-rate-limits';
 import { queueDepthReader } from '../adapters/bullmq/queue-depth';
 import { liveWorkers } from '../adapters/redis/worker-heartbeat';
 import { liveWorkersCheck, redisPingCheck } from '../adapters/redis/readiness-checks';
-import { readOpsEnv } from './ops/read-ops-env';
+import { readOpsEnv, readOpsPublicUrl } from './ops/read-ops-env';
+import { redisOutputStore } from '../adapters/redis/redis-output-store';
 import { startOpsEndpoints } from './ops/start-ops-endpoints';
 import { untilSignal } from './until-signal';
 
@@ -22,6 +23,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   const { botToken, signingSecret } = slackCredentials(env);
   const { config, source } = loadConfigWithSource(env);
   const ops = readOpsEnv(env, 'bot');
+  const opsPublicUrl = readOpsPublicUrl(env);
   const port = Number(env.PORT ?? 3000);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const guardRedis = producerConnection(redisUrl);
@@ -60,6 +62,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     checks: [redisPingCheck(opsRedis), liveWorkersCheck(opsRedis)],
     logger,
     redis: opsRedis,
+    outputs: redisOutputStore(opsRedis),
   }).catch(async (err: unknown) => {
     await depth.close().catch(() => undefined);
     opsRedis.disconnect();
@@ -75,6 +78,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     redisUrl,
     logger,
     metrics,
+    ...(opsPublicUrl !== undefined ? { opsPublicUrl } : {}),
   });
   started.runtime = runtime;
   await app.start(port);

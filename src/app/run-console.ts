@@ -7,6 +7,7 @@ import { HISTORY_SIZE, historyPath, loadHistory, saveHistory } from '../adapters
 import { PromptLine } from '../adapters/console/prompt-line';
 import { createLogger } from '../adapters/logger';
 import { startBotRuntime, type BotRuntime } from './bot-runtime';
+import { readOpsPublicUrl } from './ops/read-ops-env';
 
 /** How long, after `exit` or the end of input, the console waits for requests still running. */
 const DRAIN_MS = 120000;
@@ -170,6 +171,7 @@ export async function runConsole(
   if (interactive) rl.on('history', (history: string[]) => saveHistory(file, history));
   const screen = new PromptLine(output, interactive ? rl : undefined);
   const chat = new ConsoleChat(screen);
+  const opsPublicUrl = readOpsPublicUrl(env);
   const runtime = await startBotRuntime({
     config,
     source,
@@ -179,6 +181,7 @@ export async function runConsole(
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     logger,
     consumer: `console-${process.pid}`,
+    ...(opsPublicUrl !== undefined ? { opsPublicUrl } : {}),
   }).catch((err: unknown) => {
     rl.close(); // the terminal back out of raw mode
     throw err;

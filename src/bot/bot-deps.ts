@@ -7,6 +7,7 @@ import type { AuditPort } from '../ports/audit-port';
 import type { ApprovalStorePort } from '../ports/approval-store-port';
 import type { RolloutStorePort } from '../ports/rollout-store-port';
 import type { InventoryPort } from '../ports/inventory-port';
+import type { OutputStorePort } from '../ports/output-store-port';
 
 /** What the bot's use cases depend on: ports and pure config, no SDK. */
 export interface BotDeps {
@@ -26,6 +27,10 @@ export interface BotDeps {
   approvals: ApprovalStorePort;
   /** Approved upgrades rolling across hosts. */
   rollouts: RolloutStorePort;
+  /** The full output of every job, as the workers kept it (`/srs output`). */
+  outputs: OutputStorePort;
+  /** The ops server's public URL (`OPS_PUBLIC_URL`): `/srs output` links to `<it>/output/<job id>` for long output. */
+  outputLinkBase?: string;
   /** Where the bot itself publishes results of jobs that never ran (cancelled), delivered like the workers' ones. */
   events: JobEventPublisher;
   logger: Logger;

@@ -6,6 +6,7 @@ import type { ServiceVerb } from '../core/verbs';
 import { renderHelp, renderHosts } from '../presentation';
 import { abortRollout } from './abort-rollout';
 import { answerHistory } from './answer-history';
+import { answerOutput } from './answer-output';
 import { cancelJobs } from './cancel-jobs';
 import type { CommandContext, CommandHandler } from './command-context';
 import type { CommandReply } from './command-io';
@@ -97,6 +98,7 @@ const HANDLERS: { readonly [N in CommandName]: CommandHandler<CommandOf<N>> } = 
   upgrade,
   history: (ctx) => answerHistory(ctx.deps, ctx.command, ctx.invalid),
   jobs: (ctx) => listJobs(ctx.deps),
+  output: (ctx) => answerOutput(ctx.deps, ctx.command),
   cancel: cancelJobs,
   abort,
 };

@@ -29,6 +29,7 @@ export type Command =
       /** `--now`: do not wait for hosts in progress (asks to confirm). */ now: boolean;
     }
   | { kind: 'jobs' }
+  | { kind: 'output'; /** A job id (`r-...-edge-3`: its output), or a request id (its jobs, to pick one). */ id: string }
   | { kind: 'history'; /** A target expression as for verbs; undefined means every host. */ target?: string; filters: HistoryFilters };
 
 /** Options a verb command carries to its jobs. */

@@ -20,6 +20,10 @@ export const HISTORY_USAGE = 'Usage: /srs history [target] [--verb V] [--user @s
 /** Usage of `/srs help`. */
 export const HELP_USAGE = 'Usage: /srs help';
 
+/** Usage of `/srs output`. */
+export const OUTPUT_USAGE =
+  'Usage: /srs output &lt;job id&gt; (the request id and the host: `r-...-edge-3`), or &lt;request id&gt; to list its jobs';
+
 /** Usage of `/srs cancel`. */
 export const CANCEL_USAGE = 'Usage: /srs cancel &lt;request id&gt; or &lt;job id&gt; (as shown in the thread)';
 

@@ -3,9 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, HostConfig } from '../../config/schema';
 import type { VerbResult } from '../core/verb-result';
 import type { HostPort } from '../ports/host-port';
-import type { HostJob } from '../ports/job-queue-port';
+import type { HostJob, JobOptions } from '../ports/job-queue-port';
 import type { JobStatePort } from '../ports/job-state-port';
 import type { Logger } from '../ports/logger-port';
+import type { TranscriptEntry } from '../ports/output-store-port';
 import type { HostContext } from './srs/host-context';
 import { runVerb } from './verbs/run-verb';
 
@@ -22,7 +23,7 @@ export interface HostJobDeps {
  * a graceful quit, a restart or an upgrade the grace job, for an upgrade the upgrade job. Never throws (failures are
  * results); the commands sent are appended to `transcript`.
  */
-export async function runHostJob(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: string[]): Promise<VerbResult> {
+export async function runHostJob(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: TranscriptEntry[]): Promise<VerbResult> {
   const result = await runVerb(hostContext(deps, job, host, transcript), job.verb);
   deps.logger.info(
     { host: job.host, verb: job.verb, jobId: job.jobId, requestId: job.requestId, outcome: result.outcome, ms: result.durationMs },
@@ -32,7 +33,7 @@ export async function runHostJob(deps: HostJobDeps, job: HostJob, host: HostConf
 }
 
 /** What the verb runs with. */
-function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: string[]): HostContext {
+function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: TranscriptEntry[]): HostContext {
   const { config, state } = deps;
   return {
     hostConfig: host,
@@ -45,7 +46,15 @@ function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcri
     sleep: (ms) => sleep(ms),
     checkpoint: state.checkpoint(job),
     transcript,
+    ...(job.verb === 'status' && job.options?.survey !== undefined ? { survey: surveyAsk(config, job.options.survey) } : {}),
     ...(job.verb === 'grace' || job.verb === 'restart' || job.verb === 'upgrade' ? { grace: state.grace(job, host) } : {}),
     ...(job.verb === 'upgrade' && job.options?.upgrade ? { upgrade: state.upgrade(job, job.options.upgrade) } : {}),
   };
+}
+
+/** The survey's verb and options, with what the worker's config decides the same way the verb would (restartGraceful). */
+function surveyAsk(config: Config, survey: NonNullable<JobOptions['survey']>): NonNullable<HostContext['survey']> {
+  const options = survey.options ?? {};
+  const graceful = options.graceful === true || (survey.verb === 'restart' && config.grace.restartGraceful);
+  return { verb: survey.verb, options: { ...options, ...(graceful ? { graceful: true } : {}) } };
 }

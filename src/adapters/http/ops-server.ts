@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
@@ -19,8 +20,19 @@ export interface OpsServerOptions {
   metrics: { contentType: string; text: () => Promise<string> };
   ready: () => Promise<ReadinessReport>;
   dashboard?: ProtectedDashboard;
+  /** `GET /output/<job id>`: a job's kept output, behind the same Basic credentials as the dashboard. */
+  outputs?: ProtectedOutputs;
   logger: Logger;
 }
+
+/** The jobs' kept output, served only to requests carrying `credentials`. */
+export interface ProtectedOutputs {
+  credentials: BasicCredentials;
+  get: (jobId: string) => Promise<{ text: string; sha256: string } | undefined>;
+}
+
+/** A job id as the bot makes them (`r-<time>-<hex>-<host>`): anything else is not looked up. */
+const JOB_ID = /^r-[a-z0-9]{1,12}-[a-f0-9]{6}-[a-z0-9][a-z0-9._-]{0,80}$/;
 
 /** The operator-facing HTTP server, apart from Slack's port. */
 export interface OpsServer {
@@ -55,6 +67,10 @@ export function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       res.writeHead(405, { allow: 'GET' }).end();
       return;
     }
+    if (o.outputs && path.startsWith('/output/')) {
+      await serveOutput(o.outputs, o.logger, req, res, path);
+      return;
+    }
     if (path === '/metrics') {
       const text = await o.metrics.text();
       res.writeHead(200, { 'content-type': o.metrics.contentType }).end(text);
@@ -87,4 +103,38 @@ export function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       });
     });
   });
+}
+
+/**
+ * `GET /output/<job id>`: the stored text, byte for byte (text/plain, UTF-8), with its SHA-256 recomputed now in
+ * `x-output-sha256` (compare it with the audit record's `outputSha256`); 401 without the credentials, 404 when unknown
+ * or expired.
+ */
+async function serveOutput(o: ProtectedOutputs, logger: Logger, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  if (!basicAuthMatches(req.headers.authorization, o.credentials)) {
+    logger.warn({ path, remote: req.socket.remoteAddress }, 'job output: refused (no or wrong credentials)');
+    res.writeHead(401, { 'www-authenticate': 'Basic realm="srs-chatops queues", charset="UTF-8"' }).end();
+    return;
+  }
+  let jobId: string;
+  try {
+    jobId = decodeURIComponent(path.slice('/output/'.length));
+  } catch {
+    jobId = '';
+  }
+  const found = JOB_ID.test(jobId) ? await o.get(jobId) : undefined;
+  if (found === undefined) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('no such job output (unknown job id, or expired)\n');
+    return;
+  }
+  const body = Buffer.from(found.text, 'utf8');
+  res
+    .writeHead(200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': String(body.length),
+      'x-output-sha256': createHash('sha256').update(body).digest('hex'),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    })
+    .end(req.method === 'HEAD' ? undefined : body);
 }

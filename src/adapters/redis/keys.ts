@@ -19,6 +19,8 @@ export const keys = {
   verbCheckpoint: (jobId: string) => `${PREFIX}:verbckpt:${jobId}`,
   /** Checkpoint of a graceful quit (sent or not, log position, progress): survives a worker restart. */
   graceCheckpoint: (jobId: string) => `${PREFIX}:graceckpt:${jobId}`,
+  /** The full output of one job (StoredOutput JSON), kept for `output.retentionMs`. */
+  output: (jobId: string) => `${PREFIX}:output:${jobId}`,
   /** A chat request's thread and progress. */
   request: (id: string) => `${PREFIX}:req:${id}`,
   /** An approval: plan, state, decision (hash). */

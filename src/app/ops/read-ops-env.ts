@@ -45,3 +45,26 @@ export function readOpsEnv(env: NodeJS.ProcessEnv, kind: keyof typeof DEFAULT_ME
     throw new ChatopsError(ErrorCode.ConfigInvalid, 'BULL_BOARD=on is served on the metrics port: set METRICS_PORT (not `off`)');
   return { ...out, dashboard: { basePath: '/queues', credentials: { user, password } } };
 }
+
+/**
+ * `OPS_PUBLIC_URL`: where people reach the bot's ops server (through its proxy), e.g. `https://ops.example.com`:
+ * `/srs output` links a long output to `<it>/output/<job id>`. Unset: no link (the answer says where to look).
+ */
+export function readOpsPublicUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.OPS_PUBLIC_URL?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `OPS_PUBLIC_URL=${raw} is not a URL: set the ops server's address, like https://ops.example.com`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ChatopsError(ErrorCode.ConfigInvalid, `OPS_PUBLIC_URL=${raw}: use an http(s) address`);
+  if (url.username !== '' || url.password !== '')
+    throw new ChatopsError(ErrorCode.ConfigInvalid, 'OPS_PUBLIC_URL must not carry credentials (the link is posted in Slack)');
+  return raw.replace(/\/+$/, '');
+}

@@ -6,6 +6,7 @@ import { assessReadiness, type ReadinessCheck } from '../../adapters/http/readin
 import type { Logger } from '../../adapters/logger';
 import type { PromMetrics } from '../../adapters/metrics/prom-metrics';
 import type { OpsEnv } from './read-ops-env';
+import type { OutputStorePort } from '../../ports/output-store-port';
 
 /** Options of {@link startOpsEndpoints}. */
 export interface OpsEndpointsOptions {
@@ -15,12 +16,15 @@ export interface OpsEndpointsOptions {
   logger: Logger;
   /** A connection for the queue dashboard (when `ops.dashboard` is set). */
   redis?: Redis;
+  /** The jobs' kept output: served at `/output/<job id>` behind the dashboard's credentials (when `ops.dashboard` is set). */
+  outputs?: OutputStorePort;
 }
 
 /** Starts /metrics, /healthz, /readyz (and the dashboard when asked) on the ops port; nothing when the port is off. */
 export async function startOpsEndpoints(o: OpsEndpointsOptions): Promise<OpsServer | undefined> {
   if (o.ops.port === undefined) return undefined;
   const board = o.ops.dashboard && o.redis ? { ...o.ops.dashboard, ...createQueueDashboard(o.redis, o.ops.dashboard.basePath) } : undefined;
+  const outputs = o.outputs;
   let server: OpsServer;
   try {
     server = await startOpsServer({
@@ -29,6 +33,9 @@ export async function startOpsEndpoints(o: OpsEndpointsOptions): Promise<OpsServ
       metrics: { contentType: o.metrics.contentType, text: () => o.metrics.text() },
       ready: () => assessReadiness(o.checks),
       ...(board ? { dashboard: { basePath: board.basePath, credentials: board.credentials, handler: board.handler } } : {}),
+      ...(o.ops.dashboard && outputs
+        ? { outputs: { credentials: o.ops.dashboard.credentials, get: (id: string) => outputs.get(id) } }
+        : {}),
       logger: o.logger,
     });
   } catch (err) {

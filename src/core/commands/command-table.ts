@@ -2,7 +2,7 @@ import type { ParseResult, Role } from '../command';
 import { parseAbort, parseJobs, parseUpgrade } from '../parse-upgrade';
 import { SERVICE_VERBS, VERB_DESCRIPTIONS, type JobVerb, type ServiceVerb } from '../verbs';
 import type { Access, AccessRow, ApprovalRule } from './access';
-import { parseCancel, parseHelp, parseHistory, parseHosts } from './parse-lookups';
+import { parseCancel, parseHelp, parseHistory, parseHosts, parseOutput } from './parse-lookups';
 import { checkTarget } from './parse-target';
 import { parseVerb } from './parse-verb';
 
@@ -96,6 +96,15 @@ export const COMMAND_TABLE = [
     name: 'history',
     parse: parseHistory,
     help: '• `/srs history [target] [--verb V] [--user @someone] [--since 7d] [--limit 20]`: who ran what where, the outcome, the approver and the thread (from the audit log)',
+    ...VIEWER,
+    lookup: true,
+  }),
+  // Open to viewers like `history`: the thread already shows every step's output (trimmed) to the channel, and viewers
+  // may read any host's state with `status`; the answer is ephemeral, and the ops link needs the dashboard's login.
+  row({
+    name: 'output',
+    parse: parseOutput,
+    help: "• `/srs output &lt;job id&gt;`: a job's full output (every command sent, stdout, stderr, exit code), checked against the audit record's SHA-256",
     ...VIEWER,
     lookup: true,
   }),

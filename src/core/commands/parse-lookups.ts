@@ -4,7 +4,7 @@ import type { Command, ParseResult } from '../command';
 import { splitFlags, type FlagSpecs } from '../parse-flags';
 import { REQUEST_OR_JOB_ID_PATTERN } from '../request-id';
 import { inlineCode } from '../text/inline-code';
-import { CANCEL_USAGE, HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE } from '../usage';
+import { CANCEL_USAGE, HELP_USAGE, HISTORY_USAGE, HOSTS_USAGE, OUTPUT_USAGE } from '../usage';
 import { checkTarget, NAME_RULE } from './parse-target';
 
 /** For commands without flags. */
@@ -60,4 +60,14 @@ export function parseCancel(rest: readonly string[]): ParseResult {
 /** `help` (or nothing at all). */
 export function parseHelp(rest: readonly string[]): ParseResult {
   return rest.length === 0 ? ok({ kind: 'help' }) : fail(`\`help\` takes nothing after it. ${HELP_USAGE}`);
+}
+
+/** `output <job id>` (or a request id, whose jobs the answer lists). */
+export function parseOutput(rest: readonly string[]): ParseResult {
+  const split = splitFlags(rest, NO_FLAGS);
+  if (!split.ok) return fail(`${split.error}. ${OUTPUT_USAGE}`);
+  const [id, ...extra] = split.positional;
+  if (id === undefined || extra.length > 0) return fail(`\`output\` takes one job id. ${OUTPUT_USAGE}`);
+  if (!REQUEST_OR_JOB_ID_PATTERN.test(id)) return fail(`${inlineCode(id)} is not a job or request id. ${OUTPUT_USAGE}`);
+  return ok({ kind: 'output', id });
 }

@@ -1,8 +1,10 @@
+import type { HostConfig } from '../../../config/schema';
 import { ChatopsError, ErrorCode } from '../../core/errors';
 import { apiPort, type HostContext } from '../srs/host-context';
 import type { LogMark } from '../srs/read-log';
 import { FOLLOW_SCRIPT, KILL_SCRIPT, scriptArgv } from '../srs/remote-scripts';
 import { assertPrivilegeGranted, privilegedArgv } from '../srs/privileged-command';
+import { execRecorded } from '../srs/record-command';
 
 /** What one look at a draining host found. */
 export interface FollowTick {
@@ -85,11 +87,17 @@ export function parseSignalSent(stdout: string, code: number | null): SignalSent
  * established media connections in the same command, right before the signal: the clients it forces off.
  */
 export async function signalSrs(ctx: HostContext, pid: number, signal: 'INT' | 'KILL'): Promise<SignalSent> {
-  const args = [ctx.hostConfig.srsRoot, String(pid), signal, ...ctx.hostConfig.mediaPorts.map(String)];
-  const res = await ctx.ssh.exec(ctx.target, {
-    argv: privilegedArgv(ctx.hostConfig, scriptArgv(KILL_SCRIPT, 'srs-kill', args), 'signal', args),
-    timeoutMs: 10000,
-  });
+  const res = await execRecorded(ctx, { argv: signalArgv(ctx.hostConfig, pid, signal), timeoutMs: 10000 });
   assertPrivilegeGranted(ctx.hostConfig, res);
   return parseSignalSent(res.stdout, res.code);
+}
+
+/** The argv that sends SIGINT or SIGKILL to the host's SRS: the kill script, or the helper's `signal` under sudo. */
+export function signalArgv(
+  host: Pick<HostConfig, 'srsRoot' | 'mediaPorts' | 'become' | 'system'>,
+  pid: number,
+  signal: 'INT' | 'KILL',
+): string[] {
+  const args = [host.srsRoot, String(pid), signal, ...host.mediaPorts.map(String)];
+  return privilegedArgv(host, scriptArgv(KILL_SCRIPT, 'srs-kill', args), 'signal', args);
 }

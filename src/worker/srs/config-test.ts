@@ -1,4 +1,7 @@
+import type { HostConfig } from '../../../config/schema';
 import { stripAnsi } from '../../core/strip-ansi';
+import { privilegedArgv } from './privileged-command';
+import { CONFIG_TEST_SCRIPT, scriptArgv } from './remote-scripts';
 
 /** What `objs/srs -t -c FILE` said about a config. */
 export interface ConfigTestVerdict {
@@ -38,4 +41,10 @@ export function judgeConfigTest(exitCode: number | null, output: string): Config
   if (success !== undefined) return { ok: false, line: `${clean(success)}, but srs -t exited ${exitCode ?? '?'}` };
   const last = lines[lines.length - 1];
   return { ok: false, line: last !== undefined ? clean(last) : `no output (exit ${exitCode ?? '?'})` };
+}
+
+/** The argv of SRS's config test on the host's config: the script as the login, or the helper's `config-test`. */
+export function configTestArgv(host: Pick<HostConfig, 'srsRoot' | 'srsConfig' | 'become' | 'system'>): string[] {
+  const args = [host.srsRoot, host.srsConfig];
+  return privilegedArgv(host, scriptArgv(CONFIG_TEST_SCRIPT, 'srs-config-test', args), 'config-test', args);
 }

@@ -3,8 +3,11 @@ import type { Logger } from '../../ports/logger-port';
 import type { HostPort, HostTarget } from '../../ports/host-port';
 import type { GraceJob } from '../../ports/grace-job-port';
 import type { RolloutStepJob, UpgradeJob } from '../../ports/upgrade-job-port';
-import type { RollingJobOptions } from '../../ports/job-queue-port';
+import type { RollingJobOptions, UpgradeJobOptions } from '../../ports/job-queue-port';
 import type { VerbCheckpoint } from '../../ports/checkpoint-port';
+import type { TranscriptEntry } from '../../ports/output-store-port';
+import type { JobVerb } from '../../core/verbs';
+import type { VerbOptions } from '../../core/command';
 
 /** Everything a verb needs to act on one host. */
 export interface HostContext {
@@ -23,8 +26,13 @@ export interface HostContext {
   now?: () => number;
   /** Set when the job was cancelled or the worker is shutting down. */
   signal?: AbortSignal;
-  /** Collects the full output of every service command (the audit log keeps its SHA-256). */
-  transcript?: string[];
+  /**
+   * Collects every state-changing command sent (service actions, signals, config tests, install) with its full output:
+   * kept in the output store, its SHA-256 in the audit log (record-command.ts).
+   */
+  transcript?: TranscriptEntry[];
+  /** A plan's survey (status job): the verb whose commands the result lists (`VerbResult.planned`). */
+  survey?: { verb: JobVerb; options?: VerbOptions & { upgrade?: UpgradeJobOptions } };
   /** Records, before each state-changing command, that it may have been sent (absent outside a job). */
   checkpoint?: VerbCheckpoint;
   /** The job around a graceful quit or graceful restart (progress, checkpoint, decisions); absent outside a job. */

@@ -3,6 +3,7 @@ import type { HostContext } from '../srs/host-context';
 import { lastLine } from '../verbs/verb-step';
 import { installArgv } from './install-command';
 import { assertPrivilegeGranted, installCommandArgv } from '../srs/privileged-command';
+import { execRecorded } from '../srs/record-command';
 import type { UpgradeJob } from '../../ports/upgrade-job-port';
 
 /** What the install command did. */
@@ -17,8 +18,7 @@ export interface InstallRun {
 export async function runInstall(ctx: HostContext, job: UpgradeJob, version: string, previous: string): Promise<InstallRun> {
   const argv = installArgv(job.install, { version, root: ctx.hostConfig.srsRoot, previous });
   await ctx.checkpoint?.mark(`install ${version}`);
-  const exec = await ctx.ssh.exec(ctx.target, { argv: installCommandArgv(ctx.hostConfig, argv), timeoutMs: job.installTimeoutMs });
-  ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);
+  const exec = await execRecorded(ctx, { argv: installCommandArgv(ctx.hostConfig, argv), timeoutMs: job.installTimeoutMs });
   assertPrivilegeGranted(ctx.hostConfig, exec);
   const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
   const said = lastLine(output);

@@ -1,10 +1,10 @@
 import { trimOutput } from '../../core/strip-ansi';
 import { describeSnapshot, isDown } from '../../core/describe-snapshot';
-import { judgeConfigTest } from '../srs/config-test';
+import { configTestArgv, judgeConfigTest } from '../srs/config-test';
 import type { HostContext } from '../srs/host-context';
 import { logMark, readLogSince, type LogMark } from '../srs/read-log';
-import { CONFIG_TEST_SCRIPT, scriptArgv } from '../srs/remote-scripts';
-import { assertPrivilegeGranted, privilegedArgv } from '../srs/privileged-command';
+import { assertPrivilegeGranted } from '../srs/privileged-command';
+import { execRecorded } from '../srs/record-command';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 import { crashFromLog, describeReloadDeath, readCrashClues } from './reload-death';
 import { runService, unchanged, type ServiceRun, type VerbRunner, type VerbStep } from './verb-step';
@@ -91,13 +91,8 @@ export const reload: VerbRunner = async (ctx, before) => {
 
 /** `objs/srs -t -c` on the config: its verdict line, or the refusal of a config it fails. */
 async function testConfig(ctx: HostContext, before: ObservedHost): Promise<{ ok: true; line: string } | { ok: false; refused: VerbStep }> {
-  const test = await ctx.ssh.exec(ctx.target, {
-    argv: privilegedArgv(
-      ctx.hostConfig,
-      scriptArgv(CONFIG_TEST_SCRIPT, 'srs-config-test', [ctx.hostConfig.srsRoot, ctx.hostConfig.srsConfig]),
-      'config-test',
-      [ctx.hostConfig.srsRoot, ctx.hostConfig.srsConfig],
-    ),
+  const test = await execRecorded(ctx, {
+    argv: configTestArgv(ctx.hostConfig),
     timeoutMs: Math.min(ctx.commandTimeoutMs, 20000),
   });
   assertPrivilegeGranted(ctx.hostConfig, test);

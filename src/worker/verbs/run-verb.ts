@@ -38,6 +38,7 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
       evidence: step.evidence,
       exitCode: step.exitCode,
       output: step.output,
+      ...(step.planned !== undefined ? { planned: step.planned } : {}),
     };
   } catch (err) {
     const e = asChatopsError(err);

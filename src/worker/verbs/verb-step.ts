@@ -6,6 +6,7 @@ import type { ObservedHost } from '../srs/snapshot';
 import type { ServiceChange } from '../../core/verbs';
 import { serviceCommand } from '../srs/service-command';
 import { assertPrivilegeGranted } from '../srs/privileged-command';
+import { execRecorded } from '../srs/record-command';
 
 /** What one verb decided, before the runner adds host, timing and the before snapshot. */
 export interface VerbStep {
@@ -17,6 +18,8 @@ export interface VerbStep {
   output: string;
   /** An ErrorCode (or `confirmation_required`) when the outcome has a machine-readable reason. */
   errorCode?: string;
+  /** A survey's status: the commands the planned verb would send (VerbResult.planned). */
+  planned?: string[];
 }
 
 /** A verb implementation: acts on the host and confirms the outcome there. */
@@ -32,8 +35,7 @@ export interface ServiceRun {
 /** Runs `systemctl ACTION srs` or the init.d script with ACTION. */
 export async function runService(ctx: HostContext, action: ServiceChange, timeoutMs = ctx.commandTimeoutMs): Promise<ServiceRun> {
   await ctx.checkpoint?.mark(action);
-  const exec = await ctx.ssh.exec(ctx.target, serviceCommand(ctx, action, timeoutMs));
-  ctx.transcript?.push(`${exec.stdout}\n${exec.stderr}`);
+  const exec = await execRecorded(ctx, serviceCommand(ctx, action, timeoutMs));
   assertPrivilegeGranted(ctx.hostConfig, exec);
   const output = trimOutput(`${exec.stdout}\n${exec.stderr}`, ctx.settings.outputCapChars);
   const tool =

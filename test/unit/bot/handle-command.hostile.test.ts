@@ -113,6 +113,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
       approvals,
       rollouts,
       events: { publish: () => Promise.resolve() },
+      outputs: { save: unused, get: () => Promise.resolve(undefined) },
       audit: new MemoryAuditStore(),
       logger: createLogger('fuzz'),
       hostKeys: () => new Map(),

@@ -52,6 +52,7 @@ describe('the usage after an unknown command lists every command help knows', ()
       'grace',
       'upgrade',
       'history',
+      'output',
       'jobs',
       'cancel',
       'abort',
@@ -75,7 +76,7 @@ describe('a viewer is told everything a viewer may run', () => {
     const d = authorize({ userId: 'UVIEW', channelId: 'C1' }, restart, slack);
     expect(d).toEqual({
       allowed: false,
-      reason: '`restart` needs the operator role; you are a viewer, who may run help, hosts, status, history, jobs, cancel, abort',
+      reason: '`restart` needs the operator role; you are a viewer, who may run help, hosts, status, history, output, jobs, cancel, abort',
     });
   });
 

@@ -155,6 +155,10 @@ describe('parseCommand / resolveTargets properties', () => {
           return;
         }
         if (c.kind === 'jobs') return;
+        if (c.kind === 'output') {
+          check(/^r-[a-z0-9-]+$/.test(c.id), `output id ${JSON.stringify(c.id)}`);
+          return;
+        }
         if (c.kind === 'abort') {
           check(/^r-[a-z0-9]+-[a-f0-9]{6}$/.test(c.id), `abort id ${JSON.stringify(c.id)}`);
           return;

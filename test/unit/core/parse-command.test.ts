@@ -42,7 +42,7 @@ describe('parseCommand: grammar', () => {
 
   it('unknown verb: says so, suggests the nearest verb, shows the usage', () => {
     expect(error('restrat edge-3')).toBe(
-      'unknown verb `restrat` (did you mean `restart`?). Usage: /srs &lt;help|hosts|status|start|stop|restart|reload|rotate|grace|upgrade|history|jobs|cancel|abort&gt; …; verbs take &lt;host|group|host,host|all&gt;; `/srs help` explains each',
+      'unknown verb `restrat` (did you mean `restart`?). Usage: /srs &lt;help|hosts|status|start|stop|restart|reload|rotate|grace|upgrade|history|output|jobs|cancel|abort&gt; …; verbs take &lt;host|group|host,host|all&gt;; `/srs help` explains each',
     );
     expect(error('stauts edge-3')).toContain('did you mean `status`?');
     expect(error('hots')).toContain('did you mean `hosts`?');

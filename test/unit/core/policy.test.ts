@@ -44,7 +44,7 @@ describe('authorize: role x command matrix', () => {
       } else {
         expect(d.allowed).toBe(false);
         expect(!d.allowed && d.reason).toBe(
-          `\`${commandName(command)}\` needs the operator role; you are a viewer, who may run help, hosts, status, history, jobs, cancel, abort`,
+          `\`${commandName(command)}\` needs the operator role; you are a viewer, who may run help, hosts, status, history, output, jobs, cancel, abort`,
         );
       }
     });

@@ -1,8 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { AuditEventInput } from '../../../ports/audit-port';
 import type { VerbResult } from '../../../core/verb-result';
 import type { HostJob } from '../../../ports/job-queue-port';
 import type { JobContext } from './job-context';
+import { withTimeout } from '../../../core/with-timeout';
+import { boundedOutput, type RenderedOutput } from '../../../core/render-output';
+import type { StoredOutput, TranscriptEntry } from '../../../ports/output-store-port';
+
+/** How long saving a job's output may take before the result is recorded without it. */
+const SAVE_TIMEOUT_MS = 10_000;
 
 /** The fields every audit record of a job carries. */
 function auditBase(ctx: JobContext, data: HostJob): Omit<AuditEventInput, 'type' | 'data'> {
@@ -36,19 +41,56 @@ export function recordStart(ctx: JobContext, data: HostJob): Promise<boolean> {
     );
 }
 
+/** What the audit record says about the job's kept output: the hash and size of exactly the stored text. */
+export interface KeptOutput {
+  /** The stored text's SHA-256 and sizes (even when it could not be stored: the record still names what it was). */
+  rendered: RenderedOutput;
+  /** False when the output store refused it: the record says the output was not kept. */
+  kept: boolean;
+}
+
+/**
+ * Renders the transcript (bounded by `output.maxBytes`) and saves it in the output store for `output.retentionMs`,
+ * before the result record that carries its hash. Never rejects: a store failure is logged and reported as not kept
+ * (the result must not be lost for it).
+ */
+export async function keepOutput(ctx: JobContext, data: HostJob, transcript: readonly TranscriptEntry[]): Promise<KeptOutput> {
+  const { config, logger } = ctx.opts;
+  const rendered = boundedOutput(transcript, config.output.maxBytes);
+  const savedAt = Date.now();
+  const stored: StoredOutput = {
+    v: 1,
+    jobId: data.jobId,
+    requestId: data.requestId,
+    host: data.host,
+    verb: data.verb,
+    ...rendered,
+    savedAt,
+    expiresAt: savedAt + config.output.retentionMs,
+  };
+  try {
+    // Bounded: a store that hangs must not hold the result record back.
+    await withTimeout(ctx.outputs.save(stored), SAVE_TIMEOUT_MS, () => new Error(`not saved within ${SAVE_TIMEOUT_MS} ms`));
+    return { rendered, kept: true };
+  } catch (err) {
+    logger.error({ jobId: data.jobId, err: String(err) }, 'output store: job output not kept (the result is recorded all the same)');
+    return { rendered, kept: false };
+  }
+}
+
 /**
  * Appends the job's result record (`job.interrupted` when the verb was interrupted) after its start record has
- * settled, so the chain has them in order; the full transcript is kept as its SHA-256 and size. Never rejects: the
- * action already happened, a failure is logged.
+ * settled, so the chain has them in order; the job's output as stored (keepOutput) is named by its SHA-256 and sizes.
+ * Never rejects: the action already happened, a failure is logged.
  */
 export async function recordResult(
   ctx: JobContext,
   data: HostJob,
   started: Promise<boolean>,
   result: VerbResult,
-  transcript: readonly string[],
+  output: KeptOutput,
 ): Promise<void> {
-  const full = transcript.join('\n');
+  const { rendered } = output;
   await started; // settled (never rejects); the result record follows the start record
   await ctx.opts.audit
     .append({
@@ -64,8 +106,11 @@ export async function recordResult(
         stateBefore: result.before.state,
         stateAfter: result.after.state,
         ...(result.errorCode !== undefined ? { errorCode: result.errorCode } : {}),
-        outputSha256: createHash('sha256').update(full).digest('hex'),
-        outputBytes: Buffer.byteLength(full),
+        outputSha256: rendered.sha256,
+        outputBytes: rendered.bytes,
+        outputFullBytes: rendered.fullBytes,
+        outputTruncated: rendered.truncated,
+        outputKept: output.kept,
         output: result.output,
         evidence: result.evidence.slice(0, 10),
       },

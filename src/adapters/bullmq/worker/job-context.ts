@@ -1,6 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { HostConfig } from '../../../../config/schema';
 import { HostQueue } from '../../redis/host-queue';
+import { redisOutputStore } from '../../redis/redis-output-store';
+import type { OutputStorePort } from '../../../ports/output-store-port';
 import type { JobWorkerOptions } from './job-worker-options';
 import { inventoryDigest } from '../../../core/inventory/inventory-snapshot';
 
@@ -11,6 +13,8 @@ export interface JobContext {
   readonly hostQueue: HostQueue;
   /** The BullMQ queue, to look jobs up. */
   readonly queue: Queue;
+  /** Where each job's full output is kept. */
+  readonly outputs: OutputStorePort;
   /** How often a job waiting for its host looks again. */
   readonly pollMs: number;
   /** Host lock time-to-live, renewed while the job runs. */
@@ -27,6 +31,7 @@ export function jobContext(opts: JobWorkerOptions, queue: Queue): JobContext {
     opts,
     hostQueue: new HostQueue(opts.redis),
     queue,
+    outputs: opts.outputs ?? redisOutputStore(opts.redis),
     pollMs: opts.pollMs ?? 100,
     lockTtlMs: opts.lockTtlMs ?? opts.config.worker.lockDurationMs,
     hostsByName: new Map(opts.config.hosts.map((h) => [h.name, h])),

@@ -4,7 +4,8 @@ import type { VerbResult } from '../../../core/verb-result';
 import { isServiceVerb } from '../../../core/verbs';
 import { mutatesHost } from '../../../core/commands/command-table';
 import type { HostJob } from '../../../ports/job-queue-port';
-import { recordResult, recordStart } from './job-audit';
+import { keepOutput, recordResult, recordStart } from './job-audit';
+import type { TranscriptEntry } from '../../../ports/output-store-port';
 import type { JobContext } from './job-context';
 import { publishResult, publishStarted } from './job-events';
 import { answerAuditUnavailable, answerCancelled, answerMalformedHost, answerNoSuchHost } from './unrun-answers';
@@ -47,11 +48,11 @@ async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig):
     stopRenewal();
     return answerAuditUnavailable(ctx, data);
   }
-  const transcript: string[] = [];
+  const transcript: TranscriptEntry[] = [];
   try {
     await publishStarted(ctx, data, mutating);
     const result = await ctx.opts.run(data, host, transcript);
-    await recordResult(ctx, data, started, result, transcript);
+    await recordResult(ctx, data, started, result, await keepOutput(ctx, data, transcript));
     await publishResult(ctx, data, result);
     return result;
   } finally {

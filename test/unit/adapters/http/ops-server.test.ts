@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { basicAuthMatches } from '../../../../src/adapters/http/basic-auth';
 import { startOpsServer, type OpsServer } from '../../../../src/adapters/http/ops-server';
 import { assessReadiness, type ReadinessReport } from '../../../../src/adapters/http/readiness';
 import { createLogger } from '../../../../src/adapters/logger';
-import { readOpsEnv } from '../../../../src/app/ops/read-ops-env';
+import { readOpsEnv, readOpsPublicUrl } from '../../../../src/app/ops/read-ops-env';
 import { basicAuth, opsGet } from '../../../support/ops-client';
 
 const creds = { user: 'ops', password: 'correct horse battery' };
@@ -152,5 +153,41 @@ describe('ops server', () => {
     expect(seen).toEqual(['/api/queues?x=1']);
     // The base path does not match look-alikes.
     expect((await opsGet(server.port, '/queuesX', basicAuth(creds.user, creds.password))).status).toBe(404);
+  });
+});
+
+describe('ops server: job output', () => {
+  let server: OpsServer;
+  afterEach(() => server.close());
+  const JOB = 'r-mx51t6mp-b199cb-edge-1';
+  const text = '===== step 1/1 =====\n$ systemctl restart srs\nhéllo ✓\n';
+
+  it('serves a job output only with the dashboard credentials, byte for byte, with its SHA-256 recomputed', async () => {
+    server = await startOpsServer({
+      port: 0,
+      metrics: { contentType: 'text/plain', text: () => Promise.resolve('') },
+      ready: () => Promise.resolve({ ready: true, checks: [] }),
+      outputs: { credentials: creds, get: (id) => Promise.resolve(id === JOB ? { text, sha256: 'stale-field-not-trusted' } : undefined) },
+      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
+    });
+    const refused = await opsGet(server.port, `/output/${JOB}`);
+    expect(refused.status).toBe(401);
+    expect(refused.body).toBe('');
+    expect((await opsGet(server.port, `/output/${JOB}`, basicAuth('ops', 'wrong'))).status).toBe(401);
+    const ok = await opsGet(server.port, `/output/${JOB}`, basicAuth(creds.user, creds.password));
+    expect(ok.status).toBe(200);
+    expect(ok.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(ok.body).toBe(text);
+    expect(ok.headers['x-output-sha256']).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    expect((await opsGet(server.port, '/output/r-mx51t6mp-b199cb-edge-9', basicAuth(creds.user, creds.password))).status).toBe(404);
+    expect((await opsGet(server.port, '/output/..%2Fetc', basicAuth(creds.user, creds.password))).status).toBe(404);
+  });
+
+  it('reads OPS_PUBLIC_URL: an http(s) address without credentials, trailing slashes dropped', () => {
+    expect(readOpsPublicUrl({})).toBeUndefined();
+    expect(readOpsPublicUrl({ OPS_PUBLIC_URL: 'https://ops.example.com/' })).toBe('https://ops.example.com');
+    expect(() => readOpsPublicUrl({ OPS_PUBLIC_URL: 'ops.example.com' })).toThrow(/not a URL/);
+    expect(() => readOpsPublicUrl({ OPS_PUBLIC_URL: 'ftp://ops.example.com' })).toThrow(/http\(s\)/);
+    expect(() => readOpsPublicUrl({ OPS_PUBLIC_URL: 'https://u:p@ops.example.com' })).toThrow(/credentials/);
   });
 });

@@ -20,6 +20,7 @@ const MAY_RUN: Readonly<Record<string, readonly Role[]>> = {
   grace: ['operator', 'admin'],
   upgrade: ['operator', 'admin'],
   history: ['viewer', 'operator', 'admin'],
+  output: ['viewer', 'operator', 'admin'],
   jobs: ['viewer', 'operator', 'admin'],
   cancel: ['viewer', 'operator', 'admin'],
   abort: ['viewer', 'operator', 'admin'],

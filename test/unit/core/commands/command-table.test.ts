@@ -14,6 +14,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   hosts: 'hosts edges',
   upgrade: 'upgrade edges 6.0.184',
   history: 'history edge-1 --limit 5',
+  output: 'output r-mx51t6mp-b199cb-edge-1',
   jobs: 'jobs',
   cancel: 'cancel r-mx51t6mp-b199cb',
   abort: 'abort r-mx51t6mp-b199cb --now',
@@ -23,7 +24,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
 describe('the command table', () => {
   it('has one row per command name, in the order help lists them', () => {
     expect(COMMAND_TABLE.map((r) => r.name)).toEqual(COMMAND_NAMES);
-    expect(COMMAND_NAMES).toEqual(['help', 'hosts', ...SERVICE_VERBS, 'upgrade', 'history', 'jobs', 'cancel', 'abort']);
+    expect(COMMAND_NAMES).toEqual(['help', 'hosts', ...SERVICE_VERBS, 'upgrade', 'history', 'output', 'jobs', 'cancel', 'abort']);
     expect(new Set(COMMAND_NAMES).size).toBe(COMMAND_NAMES.length);
   });
 
@@ -57,7 +58,7 @@ describe('the command table', () => {
   });
 
   it('gives each role the commands whose row asks for that role or a weaker one', () => {
-    expect(commandsOf('viewer')).toEqual(['help', 'hosts', 'status', 'history', 'jobs', 'cancel', 'abort']);
+    expect(commandsOf('viewer')).toEqual(['help', 'hosts', 'status', 'history', 'output', 'jobs', 'cancel', 'abort']);
     expect(commandsOf('operator')).toEqual(COMMAND_NAMES);
     expect(commandsOf('admin')).toEqual(COMMAND_NAMES);
     for (const r of COMMAND_TABLE) expect(minimumRole(r.name)).toBe(r.role);
