@@ -24,3 +24,4 @@ export {
 } from './grace-status';
 export { planLines, renderPlanCard, renderPlanClosed } from './plan-card';
 export { renderAbortNowConfirm, renderRolloutStatus, stageCounts } from './rollout-status';
+export { groupLineText, ordinal, renderGroupWait, renderGroupWaitMany, type GroupWaitView } from './group-wait';

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { HostConfig } from '../../../../config/schema';
+import { GroupSlots } from '../../redis/group-slots';
 import { HostQueue } from '../../redis/host-queue';
 import type { JobWorkerOptions } from './job-worker-options';
 import { inventoryDigest } from '../../../core/inventory/inventory-snapshot';
@@ -9,6 +10,8 @@ export interface JobContext {
   readonly opts: JobWorkerOptions;
   /** The per-host job queue (FIFO, host lock, queue details): its one owner. */
   readonly hostQueue: HostQueue;
+  /** The per-group limits of hosts changing at once (slots, lines): their one owner. */
+  readonly groupSlots: GroupSlots;
   /** The BullMQ queue, to look jobs up. */
   readonly queue: Queue;
   /** How often a job waiting for its host looks again. */
@@ -26,6 +29,7 @@ export function jobContext(opts: JobWorkerOptions, queue: Queue): JobContext {
   return {
     opts,
     hostQueue: new HostQueue(opts.redis),
+    groupSlots: new GroupSlots(opts.redis),
     queue,
     pollMs: opts.pollMs ?? 100,
     lockTtlMs: opts.lockTtlMs ?? opts.config.worker.lockDurationMs,
