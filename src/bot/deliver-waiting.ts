@@ -24,6 +24,7 @@ export async function deliverWaiting(deps: BotDeps, progress: RequestProgress, p
     if (rollout?.hosts[event.host]?.stage !== 'queued') return; // it moved on (a late or repeated delivery)
     const detail = slackToPlainText(renderGroupWait(view).text)
       .replace(/^:hourglass: \S+ /, '')
+      .replace(/`/g, '') // the status message is plain text
       .slice(0, 300);
     await deps.rollouts.setHost(record.requestId, event.host, { stage: 'queued', detail, at: event.at });
     await showStatus(deps, record.requestId, parentTs, false);
