@@ -287,4 +287,29 @@ describe('group concurrency on the simulator fleet with real workers: origins al
       await workers.close();
     }
   }, 120000);
+
+  it('a finished job left holding a slot (its worker died after BullMQ was done with it) is cleaned out, not waited for', async () => {
+    await redis.del('srs-chatops:events');
+    const one = { groups: { origins: { concurrency: 1 } } };
+    // A job BullMQ no longer knows holds origins' one slot, with a lease far longer than this test waits.
+    expect(await new GroupSlots(redis).take('rgone-origin-9', 'origin-9', { origins: 1 }, 120000, 120000)).toEqual({ kind: 'acquired' });
+    const workers = startWorkers(h, redisUrlForDb(DB), 1);
+    try {
+      const [job] = jobsFor('rg1', 'origin-3', 'U3', one);
+      if (!job) throw new Error('no job');
+      const t0 = Date.now();
+      await queue.enqueue([job]);
+      await waitUntil(async () => (await readEvents(redis)).some((e) => e.type === 'job.result' && e.jobId === job.jobId), {
+        timeoutMs: 30000,
+        description: 'the result of the job behind the stale slot',
+      });
+      expect(Date.now() - t0).toBeLessThan(30000);
+      const events = await readEvents(redis);
+      expect(events.find((e): e is Waiting => e.type === 'job.waiting')).toMatchObject({ holding: ['origin-9'], position: 1 });
+      expect(events.find((e): e is Result => e.type === 'job.result')?.result.outcome).toBe('ok');
+      expect((await queue.groupLines(['origins'])).get('origins')).toEqual({ group: 'origins', holding: [], waiting: [] });
+    } finally {
+      await workers.close();
+    }
+  }, 60000);
 });
