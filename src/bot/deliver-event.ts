@@ -2,6 +2,7 @@ import { renderGraceConfirm, renderHostResult, renderHostResults, summarizeResul
 import { renderParentOf } from '../presentation/request-parent';
 import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
 import { deliverGraceEvent } from './deliver-grace-event';
+import { deliverWaiting } from './deliver-waiting';
 import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
 import type { JobEvent } from '../ports/job-queue-port';
@@ -40,6 +41,7 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
   if (record.kind === 'survey') return; // only its results count (above)
   if (progress.parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
   const parentTs = progress.parentTs;
+  if (event.type === 'job.waiting') return deliverWaiting(deps, progress, parentTs, event);
   if (record.kind === 'rollout') {
     await deliverRolloutEvent(deps, progress, parentTs, event);
     return;

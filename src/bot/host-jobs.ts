@@ -1,3 +1,5 @@
+import type { RollingConfig } from '../../config/schema';
+import { mutatesHost } from '../core/commands/command-table';
 import { carriedHost } from '../core/inventory/carried-host';
 import type { InventorySnapshot } from '../core/inventory/inventory-snapshot';
 import type { JobVerb } from '../core/verbs';
@@ -22,13 +24,37 @@ export interface JobInventory {
   snapshot: InventorySnapshot;
   /** The login user of a host that sets none (`ssh.user`). */
   ssh: { user: string };
+  /** The policy's per-group limits of hosts changing at once (`rolling.groups.<g>.concurrency`). */
+  rolling?: Pick<RollingConfig, 'groups'>;
 }
 
-/** One job per host for a request, with {@link hostJobId} ids, each carrying its host as `inventory` has it. */
+/**
+ * The limits of hosts changing at once that a job of `verb` on a host of `hostGroups` must take a slot in: one per
+ * group of the host that has a `concurrency` in the policy; none for a verb that changes nothing (`status`).
+ */
+export function groupLimitsFor(
+  verb: JobVerb,
+  hostGroups: readonly string[],
+  rolling: Pick<RollingConfig, 'groups'> | undefined,
+): Record<string, number> | undefined {
+  if (!mutatesHost(verb) || rolling === undefined) return undefined;
+  const limits: Record<string, number> = {};
+  for (const group of hostGroups) {
+    const concurrency = rolling.groups[group]?.concurrency;
+    if (concurrency !== undefined) limits[group] = concurrency;
+  }
+  return Object.keys(limits).length > 0 ? limits : undefined;
+}
+
+/**
+ * One job per host for a request, with {@link hostJobId} ids, each carrying its host as `inventory` has it and, for a
+ * state-changing verb, its groups' limits of hosts changing at once (the worker obeys what the job carries).
+ */
 export function hostJobs(requestId: string, hosts: readonly string[], spec: HostJobsSpec, inventory: JobInventory): HostJob[] {
   return hosts.map((host) => {
     const options = spec.optionsFor ? spec.optionsFor(host) : spec.options;
     const carried = carriedHost(inventory.snapshot, inventory.ssh, host);
+    const groupLimits = groupLimitsFor(spec.verb, carried?.entry.groups ?? [], inventory.rolling);
     return {
       v: 1,
       jobId: hostJobId(requestId, host),
@@ -39,6 +65,7 @@ export function hostJobs(requestId: string, hosts: readonly string[], spec: Host
       enqueuedAt: spec.enqueuedAt,
       ...(options ? { options } : {}),
       ...(carried ?? {}),
+      ...(groupLimits ? { groupLimits } : {}),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/describe-snapshot';
-import { renderCodeBlock, stageCounts } from '../presentation';
+import { groupLineText, renderCodeBlock, stageCounts } from '../presentation';
+import type { GroupLine } from '../ports/job-queue-port';
 import { batchesOf } from '../core/rollout/plan';
 import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './command-io';
@@ -16,17 +17,40 @@ function cap(lines: string[]): string[] {
   return lines.length > LISTED ? [...lines.slice(0, LISTED), `… +${lines.length - LISTED} more`] : lines;
 }
 
+/** The policy's limits of hosts changing at once, by group (`rolling.groups.<g>.concurrency`). */
+function groupLimits(deps: BotDeps): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [group, policy] of Object.entries(deps.config.rolling?.groups ?? {})) {
+    if (policy.concurrency !== undefined) out.set(group, policy.concurrency);
+  }
+  return out;
+}
+
+/** Per waiting job id: `, #2 for a slot in origins` (each group it waits in). */
+function groupWaits(lines: ReadonlyMap<string, GroupLine>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of lines.values()) {
+    line.waiting.forEach((w, i) => out.set(w.jobId, `${out.get(w.jobId) ?? ''}, #${i + 1} for a slot in ${line.group}`));
+  }
+  return out;
+}
+
 /**
  * `/srs jobs`: what is going on, ephemeral: plans awaiting approval (who, what, approvals so far, expiry), rollouts
- * (batch, stages), and host jobs running or queued (who, what, since when), from Redis, whichever bot or worker holds them.
+ * (batch, stages), the groups' limits of hosts changing at once (who holds a slot, who waits, in line order), and host
+ * jobs running or queued (who, what, since when, their place for a group slot), from Redis, whichever bot or worker
+ * holds them.
  */
 export async function listJobs(deps: BotDeps): Promise<CommandReply> {
   try {
-    const [pending, activeIds, queues] = await Promise.all([
+    const limits = groupLimits(deps);
+    const [pending, activeIds, queues, groupLines] = await Promise.all([
       deps.approvals.pending(),
       deps.rollouts.active(),
       deps.queue.hostQueues(deps.inventory.current().hosts.map((h) => h.name)),
+      limits.size > 0 && deps.queue.groupLines ? deps.queue.groupLines([...limits.keys()]) : new Map<string, GroupLine>(),
     ]);
+    const waitsFor = groupWaits(groupLines);
     const rollouts = (await Promise.all(activeIds.map((id) => deps.rollouts.get(id)))).filter((r) => r !== undefined);
     const awaiting = pending.map((a) => {
       const p = a.plan;
@@ -41,7 +65,7 @@ export async function listJobs(deps: BotDeps): Promise<CommandReply> {
     for (const [host, list] of queues) {
       list.forEach((j, i) =>
         jobs.push(
-          `${j.jobId}  ${j.verb} on ${host} by ${j.requestedBy}: ${j.running ? 'running' : `queued (#${i + 1} on ${host})`}, since ${ago(deps, j.enqueuedAt)}`,
+          `${j.jobId}  ${j.verb} on ${host} by ${j.requestedBy}: ${j.running ? 'running' : `queued (#${i + 1} on ${host}${waitsFor.get(j.jobId) ?? ''})`}, since ${ago(deps, j.enqueuedAt)}`,
         ),
       );
     }
@@ -51,6 +75,10 @@ export async function listJobs(deps: BotDeps): Promise<CommandReply> {
       awaiting.length > 0 ? renderCodeBlock(cap(awaiting).join('\n'), 1200) : '_none_',
     );
     parts.push(`*Rollouts* (${rolling.length})`, rolling.length > 0 ? renderCodeBlock(cap(rolling).join('\n'), 1200) : '_none_');
+    if (groupLines.size > 0) {
+      const lines = [...groupLines.values()].map((l) => groupLineText(l, limits.get(l.group)));
+      parts.push(`*Group limits* (hosts changing at once)`, renderCodeBlock(cap(lines).join('\n'), 1200));
+    }
     parts.push(`*Host jobs running or queued* (${jobs.length})`, jobs.length > 0 ? renderCodeBlock(cap(jobs).join('\n'), 1400) : '_none_');
     return { ephemeral: { text: parts.join('\n') } };
   } catch (err) {

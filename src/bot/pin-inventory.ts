@@ -12,7 +12,10 @@ export function pinInventory<D extends BotDeps>(deps: D): D {
   return { ...deps, config: withInventory(deps.config, snapshot), inventory: fixedInventory(snapshot, deps.inventory.lastFailure()) };
 }
 
-/** What the jobs of a request carry of their hosts: the request's inventory, and the login user of hosts that set none. */
+/**
+ * What the jobs of a request carry of their hosts: the request's inventory, the login user of hosts that set none, and
+ * the policy's group limits of hosts changing at once.
+ */
 export function jobInventory(deps: Pick<BotDeps, 'inventory' | 'config'>): JobInventory {
-  return { snapshot: deps.inventory.current(), ssh: { user: deps.config.ssh.user } };
+  return { snapshot: deps.inventory.current(), ssh: { user: deps.config.ssh.user }, rolling: deps.config.rolling };
 }

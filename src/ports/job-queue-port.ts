@@ -107,7 +107,21 @@ export interface JobQueuePort {
    * waiting for its host: that worker answers it instead of running it), `running` (never touched here), `finished`.
    */
   cancel(jobId: string, by: string): Promise<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown'>;
+  /**
+   * Each group's slots of hosts changing at once and the jobs waiting for one (`rolling.groups.<g>.concurrency`), in
+   * one round trip. Absent in a queue that has no group limits (a test's stand-in).
+   */
+  groupLines?(groups: readonly string[]): Promise<Map<string, GroupLine>>;
   close(): Promise<void>;
+}
+
+/** One group's limit of hosts changing at once, across all requests: who holds its slots, who waits for one. */
+export interface GroupLine {
+  group: string;
+  /** The jobs holding a slot (changing their host now). */
+  holding: Array<{ jobId: string; host: string }>;
+  /** The jobs waiting for a slot, first in line first (at most 50). */
+  waiting: Array<{ jobId: string; host: string }>;
 }
 
 /** What workers report back. Delivered at least once to the bot, whichever machine ran the job. */
@@ -171,6 +185,27 @@ export type JobEvent =
       worker: string;
       stage: HostStage;
       detail?: string;
+    }
+  | {
+      v: 1;
+      /**
+       * The job has its host's turn but waits for a slot of a group's limit of hosts changing at once: sent once per
+       * job and group, when the wait begins (the job.started and result follow when it runs).
+       */
+      type: 'job.waiting';
+      requestId: string;
+      jobId: string;
+      host: string;
+      verb: JobVerb;
+      at: number;
+      worker: string;
+      group: string;
+      /** The group's limit, as the job carries it. */
+      limit: number;
+      /** Place in the group's line: 1 = next to take a slot. */
+      position: number;
+      /** The hosts holding the group's slots (changing now). */
+      holding: string[];
     }
   | {
       v: 1;

@@ -28,3 +28,4 @@ export { renderDryRunReport } from './dry-run-report';
 export { blastRadiusLines } from './blast-radius';
 export { renderAbortNowConfirm, renderRolloutStatus, rolloutWhat, stageCounts } from './rollout-status';
 export { drainText, drainTotalsText } from './drain-text';
+export { groupLineText, ordinal, renderGroupWait, renderGroupWaitMany, type GroupWaitView } from './group-wait';

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ChatopsError, ErrorCode } from '../../core/errors';
-import type { EnqueueReceipt, HostJob, JobQueuePort, QueuePosition } from '../../ports/job-queue-port';
+import type { EnqueueReceipt, GroupLine, HostJob, JobQueuePort, QueuePosition } from '../../ports/job-queue-port';
+import { GroupSlots } from '../redis/group-slots';
 import { HostQueue } from '../redis/host-queue';
 import { QUEUE_NAME } from '../redis/keys';
 
@@ -17,10 +18,13 @@ export class BullmqJobQueue implements JobQueuePort {
   private readonly queue: Queue;
   /** The per-host FIFO lines, their locks and the jobs' queue details (their one owner). */
   private readonly lines: HostQueue;
+  /** The per-group limits of hosts changing at once: slots and lines (their one owner). */
+  private readonly groups: GroupSlots;
 
   constructor(private readonly redis: Redis) {
     this.queue = new Queue(QUEUE_NAME, { connection: redis });
     this.lines = new HostQueue(redis);
+    this.groups = new GroupSlots(redis);
     // Errors surface through enqueue(); an 'error' event without a listener would crash the process.
     this.queue.on('error', () => undefined);
   }
@@ -83,7 +87,12 @@ export class BullmqJobQueue implements JobQueuePort {
       return 'cancelling'; // a worker took it in the meantime: it honours the flag
     }
     await this.lines.discard(data.host, jobId);
+    await this.groups.release(jobId, Object.keys(data.groupLimits ?? {})); // it may have been waiting for a group slot
     return 'cancelled';
+  }
+
+  groupLines(groups: readonly string[]): Promise<Map<string, GroupLine>> {
+    return this.groups.lines(groups);
   }
 
   /** Closes the queue; does not wait more than 2 s on a Redis that is gone. */

@@ -87,6 +87,14 @@ export class HostQueue {
     return () => clearInterval(timer);
   }
 
+  /**
+   * Gives up the host lock but keeps the job's place, first in its host's line: a job waiting for something else (a
+   * group slot) neither shows as running nor keeps a lease; it takes the lock again when it asks for its turn.
+   */
+  async unlock(host: string, jobId: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, keys.hostLock(host), jobId);
+  }
+
   /** The job id holding the host lock (the job running on the host), or null. */
   holder(host: string): Promise<string | null> {
     return this.redis.get(keys.hostLock(host));

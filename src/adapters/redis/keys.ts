@@ -9,6 +9,18 @@ export const keys = {
   hostLock: (host: string) => `${PREFIX}:hostlock:${host}`,
   /** Job summaries by id (verb, requester, time) for queue visibility. */
   jobInfo: `${PREFIX}:jobinfo`,
+  /** Jobs waiting for a slot of a group's limit of hosts changing at once, in line order (sorted set, score: ticket). */
+  groupLine: (group: string) => `${PREFIX}:groupq:${group}`,
+  /** When each job in a group's line is dropped unless it asks again (sorted set, score: expiry ms, Redis clock). */
+  groupWaitLease: (group: string) => `${PREFIX}:groupwait:${group}`,
+  /** Jobs holding a slot of a group (sorted set, score: lease expiry ms, Redis clock). */
+  groupSlots: (group: string) => `${PREFIX}:groupslots:${group}`,
+  /** The host of each job in a group's line or slots (hash), for the thread and `/srs jobs`. */
+  groupHosts: (group: string) => `${PREFIX}:grouphosts:${group}`,
+  /** Jobs in a group's line whose wait was already reported (set). */
+  groupTold: (group: string) => `${PREFIX}:grouptold:${group}`,
+  /** Tickets of the group lines (counter): one per job joining, the same in each of its groups. */
+  groupTicket: `${PREFIX}:groupticket`,
   /** Stream of job events (started, result) read by the bot's consumer group. */
   events: `${PREFIX}:events`,
   /** Decisions (force/extend/leave) for a job following a graceful quit. */

@@ -53,4 +53,41 @@ describe('describeQueue: where new jobs wait, from the enqueue receipt', () => {
     const failing: JobQueuePort = { ...port, hostQueues: () => Promise.reject(new Error('redis gone')) };
     expect(await describeQueue(failing, [job('h1')], { ahead: new Map([['r-new-h1', 1]]) }, NOW)).toEqual([]);
   });
+
+  it('a group limit full now: who changes and how many wait (jobs without limits look nothing up)', async () => {
+    const { port } = queueWithRestartAhead();
+    const asked: string[][] = [];
+    const withGroups: JobQueuePort = {
+      ...port,
+      groupLines: (groups) => {
+        asked.push([...groups]);
+        return Promise.resolve(
+          new Map([
+            [
+              'origins',
+              {
+                group: 'origins',
+                holding: [
+                  { jobId: 'r-1-o1', host: 'origin-1' },
+                  { jobId: 'r-2-o2', host: 'origin-2' },
+                ],
+                waiting: [{ jobId: 'r-3-o3', host: 'origin-3' }],
+              },
+            ],
+            ['eu', { group: 'eu', holding: [{ jobId: 'r-1-o1', host: 'origin-1' }], waiting: [] }],
+          ]),
+        );
+      },
+    };
+    const free = { ahead: new Map<string, number>() };
+    expect(await describeQueue(withGroups, [job('h1')], free, NOW)).toEqual([]);
+    expect(asked).toEqual([]);
+    const limited = { ...job('origin-4'), verb: 'restart' as const, groupLimits: { origins: 2, eu: 5 } };
+    expect(await describeQueue(withGroups, [limited], free, NOW)).toEqual([
+      '`origins` allows 2 hosts changing at once, whoever asks: `origin-1`, `origin-2` now, 1 job already waiting. Your hosts there wait their turn; `/srs jobs` shows the line.',
+    ]);
+    expect(asked).toEqual([['origins', 'eu']]);
+    const failing: JobQueuePort = { ...port, groupLines: () => Promise.reject(new Error('redis gone')) };
+    expect(await describeQueue(failing, [limited], free, NOW)).toEqual([]);
+  });
 });

@@ -23,6 +23,6 @@ describe('pinInventory', () => {
     const next = pinInventory(deps);
     expect(next.config.hosts.map((h) => h.name)).toEqual(['edge-2']);
     expect(next.inventory.lastFailure()?.reason).toBe('later');
-    expect(jobInventory(next)).toEqual({ snapshot: holder.current(), ssh: { user: 'srsops' } });
+    expect(jobInventory(next)).toEqual({ snapshot: holder.current(), ssh: { user: 'srsops' }, rolling: next.config.rolling });
   });
 });

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { HostConfig } from '../../../../config/schema';
+import { GroupSlots } from '../../redis/group-slots';
 import { HostQueue } from '../../redis/host-queue';
 import { redisOutputStore } from '../../redis/redis-output-store';
 import type { OutputStorePort } from '../../../ports/output-store-port';
@@ -11,6 +12,8 @@ export interface JobContext {
   readonly opts: JobWorkerOptions;
   /** The per-host job queue (FIFO, host lock, queue details): its one owner. */
   readonly hostQueue: HostQueue;
+  /** The per-group limits of hosts changing at once (slots, lines): their one owner. */
+  readonly groupSlots: GroupSlots;
   /** The BullMQ queue, to look jobs up. */
   readonly queue: Queue;
   /** Where each job's full output is kept. */
@@ -30,6 +33,7 @@ export function jobContext(opts: JobWorkerOptions, queue: Queue): JobContext {
   return {
     opts,
     hostQueue: new HostQueue(opts.redis),
+    groupSlots: new GroupSlots(opts.redis),
     queue,
     outputs: opts.outputs ?? redisOutputStore(opts.redis),
     pollMs: opts.pollMs ?? 100,

@@ -11,6 +11,7 @@ import { publishResult, publishStarted } from './job-events';
 import { answerAuditUnavailable, answerCancelled, answerMalformedHost, answerNoSuchHost } from './unrun-answers';
 import { jobHost } from './job-host';
 import { waitForTurn } from './wait-for-turn';
+import { keepLeases, releaseLeases, waitForSlots } from './wait-for-slots';
 
 /**
  * BullMQ's processor: checks the job, waits for its host's turn (the job is delayed meanwhile), then runs it with the
@@ -26,6 +27,7 @@ export async function processJob(ctx: JobContext, job: Job<HostJob>, token?: str
   if (found.kind === 'malformed') return answerMalformedHost(ctx, data, found.reason);
   const cancelledBy = await waitForTurn(ctx, job, token);
   if (cancelledBy !== null) return answerCancelled(ctx, data, cancelledBy);
+  await waitForSlots(ctx, job, token); // its groups' limits of hosts changing at once (delayed meanwhile)
   // The job runs with the entry and target it was accepted with (checked), never with this worker's file.
   const run = found.kind === 'carried' ? { ...data, entry: found.host, target: found.target } : data;
   return runHoldingHost(ctx, run, found.host);
@@ -39,9 +41,7 @@ export async function processJob(ctx: JobContext, job: Job<HostJob>, token?: str
  */
 async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig): Promise<VerbResult> {
   const { logger } = ctx.opts;
-  const stopRenewal = ctx.hostQueue.keepLock(data.host, data.jobId, ctx.lockTtlMs, (err: unknown) =>
-    logger.warn({ err: String(err) }, 'lock renew failed'),
-  );
+  const stopRenewal = keepLeases(ctx, data, (err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
   const started = recordStart(ctx, data);
   const mutating = mutatesHost(data.verb);
   if (mutating && !(await started)) {
@@ -57,6 +57,6 @@ async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig):
     return result;
   } finally {
     stopRenewal();
-    await ctx.hostQueue.release(data.host, data.jobId);
+    await releaseLeases(ctx, data);
   }
 }

@@ -2,10 +2,11 @@ import { unconfirmedResult, unrunResult, type VerbResult } from '../../../core/v
 import type { HostJob } from '../../../ports/job-queue-port';
 import type { JobContext } from './job-context';
 import { publishResult } from './job-events';
+import { groupsOf, releaseLeases } from './wait-for-slots';
 
 /**
  * The answers of a job that did not run (or whose end is unknown): each publishes its result and takes the job out of
- * its host's queue, so the request is answered rather than dropped.
+ * its host's queue (and its group slots and lines), so the request is answered rather than dropped.
  */
 
 /**
@@ -33,7 +34,7 @@ export async function answerMalformedHost(ctx: JobContext, data: HostJob, why: s
 export async function answerCancelled(ctx: JobContext, data: HostJob, by: string): Promise<VerbResult> {
   const result = unrunResult(data.host, data.verb, `cancelled by ${by} before it ran; nothing was sent to ${data.host}`, 'cancelled');
   await publishResult(ctx, data, result);
-  await ctx.hostQueue.release(data.host, data.jobId);
+  await releaseLeases(ctx, data);
   return result;
 }
 
@@ -42,7 +43,7 @@ export async function answerAuditUnavailable(ctx: JobContext, data: HostJob): Pr
   const reason = `not run: the audit log cannot be written (Redis refuses writes?), and every state-changing action must be on record. Nothing was sent to ${data.host}.`;
   const result = unrunResult(data.host, data.verb, reason, 'audit_unavailable');
   await publishResult(ctx, data, result);
-  await ctx.hostQueue.release(data.host, data.jobId);
+  await releaseLeases(ctx, data);
   return result;
 }
 
@@ -51,4 +52,5 @@ export async function answerFailed(ctx: JobContext, data: HostJob, reason: strin
   const summary = `the job failed and was given up: ${reason.slice(0, 200)}. ${data.host}'s state is unconfirmed: run \`/srs status ${data.host}\`.`;
   await publishResult(ctx, data, unconfirmedResult(data.host, data.verb, summary, 'job_failed'));
   await ctx.hostQueue.remove(data.host, data.jobId);
+  await ctx.groupSlots.release(data.jobId, groupsOf(data));
 }

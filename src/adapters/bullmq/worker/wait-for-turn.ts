@@ -19,7 +19,7 @@ export async function waitForTurn(ctx: JobContext, job: Job<HostJob>, token: str
 }
 
 /** Whether BullMQ is done with a job (or no longer knows it). */
-async function isFinished(queue: Queue, jobId: string): Promise<boolean> {
+export async function isFinished(queue: Queue, jobId: string): Promise<boolean> {
   const job = await queue.getJob(jobId);
   if (!job) return true;
   const state = await job.getState();
