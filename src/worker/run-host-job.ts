@@ -20,7 +20,8 @@ export interface HostJobDeps {
 
 /**
  * Runs a job's verb on its host (the host's turn taken by the caller): the SSH target, the verb's checkpoint, and for
- * a graceful quit, a restart or an upgrade the grace job, for an upgrade the upgrade job. Never throws (failures are
+ * a graceful quit, a restart or an upgrade the grace job, for an upgrade the upgrade job, for a rolling service verb's
+ * step (`options.rolling`) the rollout step job. Never throws (failures are
  * results); the commands sent are appended to `transcript`.
  */
 export async function runHostJob(deps: HostJobDeps, job: HostJob, host: HostConfig, transcript: TranscriptEntry[]): Promise<VerbResult> {
@@ -49,6 +50,9 @@ function hostContext(deps: HostJobDeps, job: HostJob, host: HostConfig, transcri
     ...(job.verb === 'status' && job.options?.survey !== undefined ? { survey: surveyAsk(config, job.options.survey) } : {}),
     ...(job.verb === 'grace' || job.verb === 'restart' || job.verb === 'upgrade' ? { grace: state.grace(job, host) } : {}),
     ...(job.verb === 'upgrade' && job.options?.upgrade ? { upgrade: state.upgrade(job, job.options.upgrade) } : {}),
+    ...(rollingVerb(job) && job.options?.rolling
+      ? { rolling: { options: job.options.rolling, job: state.rolling(job, job.options.rolling) } }
+      : {}),
   };
 }
 
@@ -57,4 +61,9 @@ function surveyAsk(config: Config, survey: NonNullable<JobOptions['survey']>): N
   const options = survey.options ?? {};
   const graceful = options.graceful === true || (survey.verb === 'restart' && config.grace.restartGraceful);
   return { verb: survey.verb, options: { ...options, ...(graceful ? { graceful: true } : {}) } };
+}
+
+/** A service verb that can be one host's step of a rolling plan (status changes nothing; an upgrade has its own step). */
+function rollingVerb(job: HostJob): boolean {
+  return job.verb !== 'status' && job.verb !== 'upgrade';
 }

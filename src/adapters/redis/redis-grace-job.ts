@@ -21,7 +21,10 @@ export function redisGraceJob(
   const control = new RedisGraceControl(redis);
   const base = { v: 1 as const, requestId: job.requestId, jobId: job.jobId, host: job.host, verb: job.verb, worker };
   const ckKey = keys.graceCheckpoint(job.jobId);
-  const planned = job.options?.upgrade?.forceAtDeadline === true;
+  // An approved plan (an upgrade's, or a rolling service verb's) that said to force the quit at the drain deadline.
+  const upgradePlan = job.options?.upgrade?.forceAtDeadline === true;
+  const rollingPlan = job.options?.rolling?.forceAtDeadline === true;
+  const planned = upgradePlan || rollingPlan;
   const groups = host.groups.filter((g) => config.grace.autoEscalateGroups.includes(g));
   return {
     requestId: job.requestId,
@@ -29,7 +32,11 @@ export function redisGraceJob(
     options: job.options ?? {},
     config: config.grace,
     autoEscalate: planned || groups.length > 0,
-    autoEscalateReason: planned ? 'the approved upgrade plan' : `grace.autoEscalateGroups (${groups.join(', ')})`,
+    autoEscalateReason: upgradePlan
+      ? 'the approved upgrade plan'
+      : rollingPlan
+        ? 'the rolling plan'
+        : `grace.autoEscalateGroups (${groups.join(', ')})`,
     preflight: (progress, deadlineMs) =>
       events.publish({ ...base, type: 'grace.preflight', at: Date.now(), progress, ...(deadlineMs !== undefined ? { deadlineMs } : {}) }),
     progress: (progress) => events.publish({ ...base, type: 'grace.progress', at: Date.now(), progress }),

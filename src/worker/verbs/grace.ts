@@ -1,5 +1,6 @@
 import { describeSnapshot } from '../../core/describe-snapshot';
 import { drainsOnQuit } from '../../core/grace/grace-progress';
+import { drainOfQuit } from '../../core/grace/drain-count';
 import { describeClients } from '../../core/text/plural';
 import { runGrace } from '../grace/run-grace';
 import { logMark, waitForLogLine } from '../srs/read-log';
@@ -31,6 +32,7 @@ export const grace: VerbRunner = async (ctx, before) => {
         ? `; systemd (Restart=always) started a new SRS: ${describeSnapshot(after)}`
         : '; systemd did not start a new SRS (check the unit)';
     }
+    const drain = drainOfQuit(run.progress, (ctx.now ?? Date.now)());
     return {
       outcome: run.outcome,
       summary,
@@ -39,6 +41,7 @@ export const grace: VerbRunner = async (ctx, before) => {
       exitCode: run.exitCode,
       output: run.output,
       ...(run.errorCode ? { errorCode: run.errorCode } : {}),
+      ...(drain !== undefined ? { drain } : {}),
     };
   }
   if (s.state !== 'running') {

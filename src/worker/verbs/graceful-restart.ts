@@ -1,4 +1,5 @@
 import { describeSnapshot } from '../../core/describe-snapshot';
+import { drainOfQuit } from '../../core/grace/drain-count';
 import { runGrace } from '../grace/run-grace';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 import type { HostContext } from '../srs/host-context';
@@ -25,6 +26,8 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
   if (!ctx.grace) throw new Error('graceful restart needs a job context');
   const oldVersion = expect.version ?? before.snapshot.version;
   const quit = await runGrace(ctx, ctx.grace, before);
+  const drain = drainOfQuit(quit.progress, (ctx.now ?? Date.now)());
+  const withDrain = drain !== undefined ? { drain } : {};
   if (quit.outcome !== 'ok') {
     const after = (await observeHost(ctx)).snapshot;
     return {
@@ -35,6 +38,7 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
       exitCode: quit.exitCode,
       output: quit.output,
       ...(quit.errorCode ? { errorCode: quit.errorCode } : {}),
+      ...withDrain,
     };
   }
   const earlier = (await ctx.checkpoint?.previous())?.steps ?? [];
@@ -61,6 +65,7 @@ export async function gracefulRestart(ctx: HostContext, before: ObservedHost, ex
     exitCode: quit.exitCode,
     output: back.output,
     ...(!ok && errorCode !== undefined ? { errorCode } : {}),
+    ...withDrain,
   };
 }
 

@@ -8,6 +8,7 @@ import { grace } from './grace';
 import { reload } from './reload';
 import { restart } from './restart';
 import { resumeRestart } from './resume-restart';
+import { rollingStep } from './rolling-step';
 import { rotate } from './rotate';
 import { start } from './start';
 import { status } from './status';
@@ -30,7 +31,8 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
   try {
     const observed = await observeHost(ctx);
     before = observed.snapshot;
-    const step = await runObserved(ctx, verb, observed);
+    // One host's step of a rolling plan: the plan's machine, abort --now, the baseline, then the verb and its health gate.
+    const step = await rollingStep(ctx, verb, observed, () => runObserved(ctx, verb, observed));
     if (!('after' in step)) return base(ctx, verb, started, before, step);
     return {
       ...base(ctx, verb, started, before, step),
@@ -39,6 +41,7 @@ export async function runVerb(ctx: HostContext, verb: JobVerb): Promise<VerbResu
       exitCode: step.exitCode,
       output: step.output,
       ...(step.planned !== undefined ? { planned: step.planned } : {}),
+      ...(step.drain !== undefined ? { drain: step.drain } : {}),
     };
   } catch (err) {
     const e = asChatopsError(err);

@@ -1,13 +1,14 @@
 import { describeSnapshot } from '../../core/describe-snapshot';
-import { hostIdentity, identityChanges } from '../../core/rollout/host-identity';
+import { drainOfQuit } from '../../core/grace/drain-count';
 import type { HostSnapshot } from '../../core/verb-result';
 import type { HostContext } from '../srs/host-context';
-import { logMark } from '../srs/read-log';
 import { observeHost, type ObservedHost } from '../srs/snapshot';
 import { runInstall } from '../upgrade/run-install';
 import type { UpgradeBaseline, UpgradeJob } from '../../ports/upgrade-job-port';
 import { verifyUpgrade } from '../upgrade/verify-upgrade';
+import { baselineOf } from '../srs/health-gate';
 import { gracefulRestart } from './graceful-restart';
+import { machineChanges } from './plan-machine';
 import { restart } from './restart';
 import { start } from './start';
 import type { VerbRunner, VerbStep } from './verb-step';
@@ -22,18 +23,6 @@ function step(
   exitCode: number | null = null,
 ): VerbStep {
   return { outcome, summary, after, evidence, exitCode, output, ...(errorCode !== undefined ? { errorCode } : {}) };
-}
-
-function baselineOf(o: ObservedHost): UpgradeBaseline {
-  const s = o.snapshot;
-  return {
-    version: s.version ?? '',
-    ...(s.pid !== undefined ? { pid: s.pid } : {}),
-    ...(s.serviceId !== undefined ? { serviceId: s.serviceId } : {}),
-    streams: s.streams ?? 0,
-    publishers: s.publishers ?? 0,
-    mark: logMark(o.probe),
-  };
 }
 
 /**
@@ -61,8 +50,13 @@ export const upgrade: VerbRunner = async (ctx, before) => {
     // A previous worker began this host's upgrade: resume (the graceful quit from its checkpoint, never re-sent),
     // and judge the outcome against what the host was before, not what it is now.
     evidence.push(`resumed: a previous worker began this upgrade (before: SRS ${saved.version}, service ${saved.serviceId ?? '?'})`);
-    if (s.version === job.options.version && s.state === 'running' && s.serviceId !== saved.serviceId)
-      return check(ctx, job, saved, evidence, '');
+    if (s.version === job.options.version && s.state === 'running' && s.serviceId !== saved.serviceId) {
+      // The previous worker's quit is over: its drain count is in the graceful quit's checkpoint.
+      const quit = await ctx.grace.loadCheckpoint();
+      const drain = quit !== undefined ? drainOfQuit(quit.progress) : undefined;
+      const checked = await check(ctx, job, saved, evidence, '');
+      return drain !== undefined ? { ...checked, drain } : checked;
+    }
     if (s.version === job.options.from && s.serviceId === saved.serviceId && (await ctx.grace.loadCheckpoint()) === undefined)
       return install(ctx, job, before, saved, evidence);
     return restartAndCheck(ctx, job, before, saved, evidence, '');
@@ -76,10 +70,9 @@ export const upgrade: VerbRunner = async (ctx, before) => {
 
 /** Why the approval does not hold for this machine: this worker's inventory points the name at another one than the plan's. */
 function machineChanged(ctx: HostContext, o: UpgradeJob['options']): string | undefined {
-  if (o.identity === undefined) return undefined;
-  const changes = identityChanges(o.identity, hostIdentity(ctx.hostConfig, ctx.target.user, o.identity.hostKey), false);
-  if (changes.length === 0) return undefined;
-  return `not upgraded: ${ctx.hostConfig.name} points at another machine than the approved plan's (${changes.join('; ')}); the approval does not hold, nothing was installed or restarted`;
+  const changes = machineChanges(ctx, o.identity);
+  if (changes === undefined) return undefined;
+  return `not upgraded: ${ctx.hostConfig.name} points at another machine than the approved plan's (${changes}); the approval does not hold, nothing was installed or restarted`;
 }
 
 /** Why a fresh upgrade is refused: SRS unhealthy, or not on the version the plan saw (already on the target included). */
@@ -172,33 +165,38 @@ async function restartAndCheck(
 ): Promise<VerbStep> {
   await job.stage('restarting');
   const restarted = await gracefulRestart(ctx, before, { version: job.options.version });
+  const withDrain = (v: VerbStep): VerbStep => (restarted.drain !== undefined ? { ...v, drain: restarted.drain } : v);
   evidence.push(...restarted.evidence);
   const output = [installOutput, restarted.output].filter((x) => x !== '').join('\n');
   if (restarted.outcome === 'refused' || restarted.outcome === 'unknown') {
-    return step(
-      restarted.outcome,
-      `the graceful restart did not complete: ${restarted.summary}`,
-      restarted.after,
-      evidence,
-      output,
-      restarted.errorCode ?? 'restart_failed',
-      restarted.exitCode,
+    return withDrain(
+      step(
+        restarted.outcome,
+        `the graceful restart did not complete: ${restarted.summary}`,
+        restarted.after,
+        evidence,
+        output,
+        restarted.errorCode ?? 'restart_failed',
+        restarted.exitCode,
+      ),
     );
   }
   if (restarted.errorCode === 'zombie_pid' || restarted.errorCode === 'foreign_pid') {
     // Nothing could start (the pid file's process blocks init.d): not a fault of the new build, and a rollback's start
     // would be blocked the same way. Say what blocks it; the new version is installed and starts once it is cleared.
-    return step(
-      'failed',
-      `upgrade to ${job.options.version} stopped after the quit: ${restarted.summary} (SRS ${job.options.version} is installed)`,
-      restarted.after,
-      evidence,
-      output,
-      restarted.errorCode,
-      restarted.exitCode,
+    return withDrain(
+      step(
+        'failed',
+        `upgrade to ${job.options.version} stopped after the quit: ${restarted.summary} (SRS ${job.options.version} is installed)`,
+        restarted.after,
+        evidence,
+        output,
+        restarted.errorCode,
+        restarted.exitCode,
+      ),
     );
   }
-  return check(ctx, job, baseline, evidence, output);
+  return withDrain(await check(ctx, job, baseline, evidence, output));
 }
 
 /** Step 4: the checks, then (with rollback on) putting the previous version back when they fail. */

@@ -1,4 +1,4 @@
-import type { HostSnapshot, Outcome } from '../../core/verb-result';
+import type { DrainCount, HostSnapshot, Outcome } from '../../core/verb-result';
 import { stripAnsi, trimOutput } from '../../core/strip-ansi';
 import type { ExecResult } from '../../ports/host-port';
 import type { HostContext } from '../srs/host-context';
@@ -20,6 +20,8 @@ export interface VerbStep {
   errorCode?: string;
   /** A survey's status: the commands the planned verb would send (VerbResult.planned). */
   planned?: string[];
+  /** A graceful quit's clients (grace, restart --graceful, an upgrade's restart): drained, forced off, dropped. */
+  drain?: DrainCount;
 }
 
 /** A verb implementation: acts on the host and confirms the outcome there. */
