@@ -16,8 +16,9 @@ export async function closeRequest(
   parentTs: string,
   note: string,
   data: Record<string, unknown>,
+  state: 'closed' | 'dry-run' = 'closed',
 ): Promise<void> {
-  await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state: 'closed', note }));
+  await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state, note }));
   if (await deps.requests.markDone(record.requestId)) {
     await recordAudit(deps, {
       type: 'request.done',

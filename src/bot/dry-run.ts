@@ -55,5 +55,12 @@ export async function presentDryRun(
       },
     });
   }
-  await closeRequest(deps, record, parentTs, `dry run: nothing changed (${plural(plan.hosts.length, 'host')} surveyed)`, { dryRun: true });
+  await closeRequest(
+    deps,
+    record,
+    parentTs,
+    `dry run: nothing changed (${plural(plan.hosts.length, 'host')} surveyed)`,
+    { dryRun: true },
+    'dry-run',
+  );
 }

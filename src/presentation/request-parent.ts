@@ -10,7 +10,7 @@ import type { ResultSummary } from './summary';
 export const TARGETS_SHOWN = 10;
 
 /** Where a request is. */
-export type RequestState = 'planning' | 'awaiting' | 'queued' | 'running' | 'done' | 'closed';
+export type RequestState = 'planning' | 'awaiting' | 'queued' | 'running' | 'done' | 'closed' | 'dry-run';
 
 /** What the parent message of a request shows. */
 export interface RequestParent {
@@ -28,7 +28,7 @@ export interface RequestParent {
   summary?: ResultSummary | string;
   /** Time from request to last result, shown when done. */
   elapsedMs?: number;
-  /** What `awaiting` and `closed` say (`awaiting approval (1 of 2)`, `denied by …`), Slack mrkdwn. */
+  /** What `awaiting`, `closed` and `dry-run` say (`awaiting approval (1 of 2)`, `denied by …`), Slack mrkdwn. */
   note?: string;
 }
 
@@ -56,6 +56,7 @@ function emoji(p: RequestParent): string {
   if (p.state === 'planning') return ':mag:';
   if (p.state === 'awaiting') return ':lock:';
   if (p.state === 'closed') return ':no_entry_sign:';
+  if (p.state === 'dry-run') return ':test_tube:';
   if (p.state === 'queued') return ':hourglass_flowing_sand:';
   if (p.state === 'running') return ':gear:';
   const s = p.summary;
@@ -68,6 +69,7 @@ function emoji(p: RequestParent): string {
 function status(p: RequestParent): string {
   if (p.state === 'planning') return 'reading the hosts for the plan';
   if (p.state === 'awaiting' || p.state === 'closed') return p.note ?? (p.state === 'awaiting' ? 'awaiting approval' : 'closed');
+  if (p.state === 'dry-run') return p.note ?? 'dry run: nothing changed';
   if (p.state !== 'done') return p.state;
   const took = p.elapsedMs === undefined ? '' : ` in ${formatElapsed(p.elapsedMs)}`;
   if (p.summary === undefined) return `done${took}`;

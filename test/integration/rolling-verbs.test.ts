@@ -148,7 +148,7 @@ describe('rolling service verbs (real sshd, simulator, Redis, Slack stand-in)', 
 
   it('one stuck viewer and a deadline: exactly 1 forced off, on its host and in the total', async () => {
     crowds = await Promise.all(hosts.slice(0, 4).map((h, i) => viewers(h, 1, i === 2 ? 1 : 0)));
-    const id = requestIdOf(await b.slash(`restart ${[0, 1, 2, 3].map(name).join(',')} --graceful --batch 2 --deadline 3s`));
+    const id = requestIdOf(await b.slash(`restart ${[0, 1, 2, 3].map(name).join(',')} --graceful --batch 2 --deadline 8s`));
     const parent = await parentOf(id);
     await b.press(await confirmCard(parent), 'srs_confirm_go', USERS.operator);
     const final = await ended(parent, /Rollout (done|HALTED)/);
@@ -215,7 +215,16 @@ describe('rolling service verbs (real sshd, simulator, Redis, Slack stand-in)', 
     const blocks = JSON.stringify(report.blocks);
     for (const i of [0, 5]) expect(blocks).toContain(`\`${name(i)}\` would run:`);
     expect(blocks).toMatch(/srs-initd[^`]*stop/);
-    await b.finished(id, 20000);
+    await b.standin.waitFor(
+      () =>
+        /^:test_tube: .*dry run: nothing changed \(6 hosts surveyed\)/.test(
+          b.standin.messages(CHANNEL).find((m) => m.ts === parent.ts)?.text ?? '',
+        )
+          ? true
+          : undefined,
+      10000,
+      'parent says dry run',
+    );
     hosts.forEach((h, i) => {
       expect(pidOf(h)).toBe(pids[i]);
       expect(pidAlive(pidOf(h))).toBe(true);
