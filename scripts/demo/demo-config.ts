@@ -128,6 +128,8 @@ export function demoConfigExtra(people: DemoPeople): Record<string, unknown> {
     // A drain you can watch: the Extend button adds 30 s, so the deadline question comes back soon.
     grace: { extendMs: 30_000 },
     approvals: { approvers: { all: people.approvers } },
+    // Three hosts is already a wide change here: `restart edges` shows its blast radius and waits for a Confirm.
+    confirm: { hosts: 2 },
     upgrade: {
       install: ['{root}/../bin/srs-install', '{version}', '--root', '{root}'],
       batchSize: 1,

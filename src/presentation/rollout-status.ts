@@ -99,7 +99,11 @@ export function renderRolloutStatus(r: RolloutRecord, now: number): ChatMessage 
 /** The question `/srs abort --now` asks, with its buttons. */
 export function renderAbortNowConfirm(plan: Plan, inProgress: readonly string[]): ChatMessage {
   const hosts = inProgress.length > 0 ? inProgress.map((h) => `\`${escapeSlackText(h)}\``).join(', ') : 'no host';
-  const text = `:warning: Abort rollout \`${plan.id}\` *now*? Queued hosts are cancelled, and ${hosts} (in progress) stop at their next step: before the install, or before the restart. A host already restarting finishes its restart (a host is never left half-restarted).`;
+  const next =
+    plan.verb === 'upgrade'
+      ? 'before the install, or before the restart. A host already restarting finishes its restart (a host is never left half-restarted).'
+      : `before their \`${plan.verb}\` is sent; a host whose \`${plan.verb}\` was sent finishes it and its health gate (a host is never left half-done).`;
+  const text = `:warning: Abort rollout \`${plan.id}\` *now*? Queued hosts are cancelled, and ${hosts} (in progress) stop at their next step: ${next}`;
   const value = JSON.stringify({ id: plan.id, hash: '' });
   return {
     text,

@@ -32,26 +32,7 @@ export async function finishRollout(
   if (!r || !req || r.state !== to) return;
   const { plan } = r;
   const why = r.reason ?? reason ?? '';
-  if (moved) {
-    await recordAudit(deps, {
-      ...auditBase(plan),
-      type: to === 'done' ? 'rollout.done' : to === 'halted' ? 'rollout.halted' : 'rollout.aborted',
-      data: {
-        reason: why || null,
-        drain: drainTotals(r),
-        hosts: Object.fromEntries(
-          plan.hosts.map((h) => [
-            h.name,
-            {
-              stage: r.hosts[h.name]?.stage ?? 'pending',
-              version: r.hosts[h.name]?.version ?? h.from ?? null,
-              ...(r.hosts[h.name]?.drain !== undefined ? { drain: r.hosts[h.name]?.drain } : {}),
-            },
-          ]),
-        ),
-      },
-    });
-  }
+  if (moved) await recordEnd(deps, r, to, why);
   const text = finalReport(r, to, why);
   await claimOnce(deps, id, 'rollout-final', () => deps.chat.post(plan.channelId, { text }, parentTs));
   await showStatus(deps, id, parentTs, true);
@@ -78,6 +59,28 @@ export async function finishRollout(
       data: { threadTs: parentTs, summary: ended, hosts: plan.hosts.length },
     });
   }
+}
+
+/** The rollout's end on the audit log: how it ended, why, each host's stage, version and drain, the drain totals. */
+async function recordEnd(deps: BotDeps, r: RolloutRecord, to: 'done' | 'halted' | 'aborted', why: string): Promise<void> {
+  const { plan } = r;
+  await recordAudit(deps, {
+    ...auditBase(plan),
+    type: to === 'done' ? 'rollout.done' : to === 'halted' ? 'rollout.halted' : 'rollout.aborted',
+    data: {
+      reason: why || null,
+      drain: drainTotals(r),
+      hosts: Object.fromEntries(
+        plan.hosts.map((h) => {
+          const s = r.hosts[h.name];
+          return [
+            h.name,
+            { stage: s?.stage ?? 'pending', version: s?.version ?? h.from ?? null, ...(s?.drain !== undefined ? { drain: s.drain } : {}) },
+          ];
+        }),
+      ),
+    },
+  });
 }
 
 /** The rollout's last reply: how it ended, then what every host is now (untouched, done, failed), and the drain. */
