@@ -1,6 +1,7 @@
 import { jobInventory } from './pin-inventory';
 import type { RolloutFlags, UpgradeOptions, VerbOptions } from '../core/command';
 import type { PlanSpec } from '../core/rollout/plan';
+import type { JobOptions } from '../ports/job-queue-port';
 import { renderRequestParent } from '../presentation';
 import type { JobVerb } from '../core/verbs';
 import type { RequestRecord } from '../ports/request-store-port';
@@ -25,6 +26,26 @@ export interface PlanRequest {
   verbOptions?: VerbOptions;
   rolloutFlags?: RolloutFlags;
   mode: 'approval' | 'rolling' | 'dry-run';
+}
+
+/**
+ * What the survey's status jobs also report: the commands the planned verb would send to each host now (a dry run
+ * shows them). An upgrade's step with the install command as configured; the version it replaces is the one found.
+ */
+function surveyOf(deps: BotDeps, req: PlanRequest): NonNullable<JobOptions['survey']> {
+  if (req.verb !== 'upgrade' || req.version === undefined)
+    return { verb: req.verb, ...(req.verbOptions ? { options: req.verbOptions } : {}) };
+  const u = deps.config.upgrade;
+  const upgrade = {
+    version: req.version,
+    from: '',
+    rollback: req.upgradeOptions?.rollback ?? u.rollback,
+    healthTimeoutMs: u.healthTimeoutMs,
+    planHash: '',
+    forceAtDeadline: u.escalateAtDeadline,
+    install: [...u.install],
+  };
+  return { verb: 'upgrade', options: { deadlineMs: u.deadlineMs ?? deps.config.grace.deadlineMs, upgrade } };
 }
 
 /** The first answer to a planned request: what happens next. */
@@ -64,7 +85,7 @@ export async function requestPlan(
     ...(req.rolloutFlags ? { rolloutFlags: req.rolloutFlags } : {}),
     ...(req.mode === 'dry-run' ? { dryRun: true } : {}),
   };
-  const planned = { verb: req.verb, ...(req.verbOptions ? { options: req.verbOptions } : {}) };
+  const planned = surveyOf(deps, req);
   const accepted = await acceptRequest(deps, input, {
     base: { actor: input.userId, channel: input.channelId, requestId, correlationId: requestId, verb: req.verb },
     received,

@@ -44,7 +44,7 @@ export interface JobOptions extends VerbOptions {
   /** One host's step of a rolling service verb: health gate after the verb, abort --now, the plan's machine. */
   rolling?: RollingJobOptions;
   /** A plan's survey (status job): also report the commands `verb` would send to the host now (`VerbResult.planned`). */
-  survey?: { verb: JobVerb; options?: VerbOptions };
+  survey?: { verb: JobVerb; options?: VerbOptions & { upgrade?: UpgradeJobOptions } };
 }
 
 /** What one host's step of a rolling service verb must do besides the verb, as the plan said. */

@@ -107,11 +107,14 @@ function upgradeCommands(
   const s = observed.snapshot;
   if (u === undefined) return ['(nothing listed: the survey does not carry the upgrade step)'];
   if (s.state !== 'running') return [`(nothing: SRS is not running: ${describeSnapshot(s)})`];
-  if (s.version !== u.from) return [`(nothing: SRS runs ${s.version ?? '?'}, not ${u.from} as planned)`];
+  // A plan's survey does not know "from" yet (it is what the survey reads): '' means the version found now.
+  const from = u.from === '' ? (s.version ?? '?') : u.from;
+  if (s.version !== from) return [`(nothing: SRS runs ${s.version ?? '?'}, not ${from} as planned)`];
+  if (s.version === u.version) return [`(nothing: SRS already runs ${u.version}; the plan leaves it out)`];
   const install = (version: string, previous: string): string =>
     displayCommand(installCommandArgv(ctx.hostConfig, installArgv(u.install, { version, root: ctx.hostConfig.srsRoot, previous })));
   const restart = gracefulRestartCommands(ctx, observed, { ...options, confirmed: true }, service);
-  const out = [install(u.version, u.from), ...restart];
-  if (u.rollback) out.push(`(only if the new version fails its checks) ${install(u.from, u.version)}`, '(then the graceful restart again)');
+  const out = [install(u.version, from), ...restart];
+  if (u.rollback) out.push(`(only if the new version fails its checks) ${install(from, u.version)}`, '(then the graceful restart again)');
   return out;
 }

@@ -100,6 +100,15 @@ describe('planned commands: init.d host (become: none)', () => {
     expect(plan(ctx, running('6.0.185'), { verb: 'upgrade', options: { upgrade } })).toEqual([
       '(nothing: SRS runs 6.0.185, not 6.0.184 as planned)',
     ]);
+    // A plan's survey (a dry run) does not know "from" yet: the version found is the one replaced.
+    const surveyed = { ...upgrade, from: '' };
+    expect(plan(ctx, running(), { verb: 'upgrade', options: { upgrade: surveyed } })[0]).toBe(`/opt/install-srs 6.0.185 ${ROOT}`);
+    expect(plan(ctx, running(), { verb: 'upgrade', options: { upgrade: surveyed } })).toContain(
+      `(only if the new version fails its checks) /opt/install-srs 6.0.184 ${ROOT}`,
+    );
+    expect(plan(ctx, running('6.0.185'), { verb: 'upgrade', options: { upgrade: surveyed } })).toEqual([
+      '(nothing: SRS already runs 6.0.185; the plan leaves it out)',
+    ]);
   });
 });
 
