@@ -1,3 +1,4 @@
+import { drainText } from './drain-text';
 import type { ChatMessage } from '../core/command';
 import { describeSnapshot } from '../core/describe-snapshot';
 import type { VerbResult } from '../core/verb-result';
@@ -61,7 +62,8 @@ function evidence(r: VerbResult): string {
  * {@link HOST_RESULT_MAX_CHARS} (every block under Slack's 3,000).
  */
 export function renderHostResult(result: VerbResult): ChatMessage {
-  const head = `${headline(result)}\n${stateLine(result)}`;
+  const drain = result.drain !== undefined ? `\nDrain: ${drainText(result.drain)}` : '';
+  const head = `${headline(result)}\n${stateLine(result)}${drain}`;
   const info = meta(result);
   const proof = evidence(result);
   const fixed = head.length + info.length + proof.length + 8;

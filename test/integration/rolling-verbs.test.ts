@@ -177,6 +177,20 @@ describe('rolling service verbs (real sshd, simulator, Redis, Slack stand-in)', 
     expect(halted).toHaveLength(1);
   }, 120000);
 
+  it('/srs abort stops a rolling verb after the hosts in progress; the rest are untouched', async () => {
+    const pids = hosts.map(pidOf);
+    const id = requestIdOf(await b.slash('restart edges --batch 2'));
+    const parent = await parentOf(id);
+    await b.press(await confirmCard(parent), 'srs_confirm_go', USERS.operator);
+    await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('Batch 1 of 3 started')), 30000, 'batch 1');
+    const ack = JSON.parse((await b.slash(`abort ${id}`, { user: USERS.operator })).body) as { text: string };
+    expect(ack.text).toMatch(/Aborting .*hosts in progress finish/);
+    const final = await ended(parent, /Rollout (done|HALTED|aborted)/);
+    expect(final.text).toMatch(/^:no_entry_sign: Rollout aborted: aborted by <@U0OPER001>; untouched: edge-3, edge-4, edge-5, edge-6/);
+    for (const i of [2, 3, 4, 5]) expect(pidOf(hosts[i] as FleetHost)).toBe(pids[i]);
+    for (const i of [0, 1]) expect(pidOf(hosts[i] as FleetHost)).not.toBe(pids[i]);
+  }, 120000);
+
   it('a confirmation expires: nothing runs, a late press does nothing', async () => {
     const pids = hosts.map(pidOf);
     const id = requestIdOf(await b.slash('stop edges'));
@@ -233,5 +247,12 @@ describe('rolling service verbs (real sshd, simulator, Redis, Slack stand-in)', 
     expect(dry.map((r) => r.host).sort()).toEqual(hosts.map((_, i) => name(i)).sort());
     expect(dry[0]?.data.commands).toEqual(expect.arrayContaining([expect.stringMatching(/stop/)]));
     expect(await b.audit({ requestId: id, types: ['job.started'] })).toHaveLength(0);
-  }, 60000);
+    // An upgrade's dry run: each host's install with its version, then its graceful restart; nothing installed.
+    const up = requestIdOf(await b.slash('upgrade edge-1,edge-2 6.0.185 --dry-run'));
+    const upParent = await parentOf(up);
+    const upReport = await b.standin.waitFor(() => thread(upParent).find((m) => m.text.includes('*Dry run*')), 30000, 'upgrade dry run');
+    expect(JSON.stringify(upReport.blocks)).toMatch(/srs-install 6\.0\.185 [^`]*\\n[^`]*grace/);
+    expect(upReport.text).toContain("Before it runs: another person's approval");
+    expect(await b.audit({ requestId: up, types: ['job.started'] })).toHaveLength(0);
+  }, 90000);
 });

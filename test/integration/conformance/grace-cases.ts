@@ -82,6 +82,10 @@ export function describeGraceConformance(engine: 'sim' | 'real', db: number): vo
       expect(texts.join('\n')).not.toMatch(/\b1 clients\b/);
       expect(texts.join('\n')).not.toMatch(/not a zombie[^\n]*zombie/);
       expect(alive(pid)).toBe(false);
+      // The drain count the result carries (and a rolling restart adds up): every client left on its own.
+      expect(texts.join('\n')).toContain('Drain: 3 clients: 3 left on their own, 0 forced off');
+      const [result] = await b.audit({ requestId: id, types: ['job.result'] });
+      expect(result?.data.drain).toEqual({ atStart: 3, drained: 3, forcedOff: 0, dropped: 0, deadlineHit: false });
     });
 
     it('a stuck client at the deadline: Force quit, and the result says exactly how many clients were forced off', async () => {
@@ -102,6 +106,8 @@ export function describeGraceConformance(engine: 'sim' | 'real', db: number): vo
       expect(alive(pid)).toBe(false);
       const records = (await b.audit({ limit: 200 })).filter((r) => r.requestId === id);
       expect(JSON.stringify(records)).toMatch(/"forcedOff":4\b/);
+      const result = records.find((r) => r.type === 'job.result');
+      expect(result?.data.drain).toMatchObject({ atStart: 4, drained: 0, forcedOff: 4, deadlineHit: true });
     });
 
     it('no clients: drains at once and exits', async () => {

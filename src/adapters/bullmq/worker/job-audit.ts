@@ -113,6 +113,7 @@ export async function recordResult(
         outputKept: output.kept,
         output: result.output,
         evidence: result.evidence.slice(0, 10),
+        ...(result.drain !== undefined ? { drain: result.drain } : {}),
       },
     })
     .catch((err: unknown) =>
