@@ -36,10 +36,13 @@ function policies(hosts: readonly Pick<HostConfig, 'name' | 'groups'>[], rolling
   for (const g of groups) {
     const p = rolling.groups[g];
     if (p === undefined) continue;
+    // A group that allows only `concurrency` hosts changing at once caps its batches there too (a bigger batch would
+    // only wait for slots, its health gate and drain clocks running).
+    const cap = p.concurrency ?? Infinity;
     out.push({
-      batch: p.batch !== undefined ? hostsOf(p.batch, total) : base.batch,
-      maxBatch: p.maxBatch !== undefined ? hostsOf(p.maxBatch, total) : base.maxBatch,
-      parallel: p.parallel ?? base.parallel,
+      batch: Math.min(cap, p.batch !== undefined ? hostsOf(p.batch, total) : base.batch),
+      maxBatch: Math.min(cap, p.maxBatch !== undefined ? hostsOf(p.maxBatch, total) : base.maxBatch),
+      parallel: (p.parallel ?? base.parallel) && cap >= total,
       source: `\`rolling.groups.${g}\``,
     });
   }
@@ -66,7 +69,7 @@ export function rollingTerms(
     if (forbids !== undefined && total > 1)
       return {
         ok: false,
-        error: `\`--parallel\` is not allowed here (${forbids.source} has \`parallel: false\`): these hosts roll in batches of at most ${limit.maxBatch}; use \`--batch ${limit.maxBatch}\``,
+        error: `\`--parallel\` is not allowed here (${forbids.source}: \`parallel: false\`, or a \`concurrency\` below ${total}): these hosts roll in batches of at most ${limit.maxBatch}; use \`--batch ${limit.maxBatch}\``,
       };
     return { ok: true, terms: { batchSize: total, failureBudget } };
   }

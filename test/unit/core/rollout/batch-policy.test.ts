@@ -44,6 +44,16 @@ describe('rollingTerms', () => {
     });
   });
 
+  it("caps batches at a group's concurrency limit", () => {
+    const limited = rollingSchema.parse({ batch: '50%', maxBatch: '100%', parallel: true, groups: { edges: { concurrency: 2 } } });
+    expect(rollingTerms(edges, undefined, limited)).toEqual({ ok: true, terms: { batchSize: 2, failureBudget: 0 } });
+    expect(rollingTerms(edges, { batchSize: 3 }, limited)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('limit of 2 hosts at once') as unknown,
+    });
+    expect(rollingTerms(edges, { parallel: true }, limited)).toMatchObject({ ok: false });
+  });
+
   it('allows --parallel only where every group allows it', () => {
     expect(rollingTerms(edges, { parallel: true }, rollingSchema.parse({ parallel: true }))).toEqual({
       ok: true,
@@ -51,12 +61,12 @@ describe('rollingTerms', () => {
     });
     expect(rollingTerms(edges, { parallel: true }, rollingSchema.parse({}))).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^`--parallel` is not allowed here \(`rolling` has `parallel: false`\)/) as unknown,
+      error: expect.stringMatching(/^`--parallel` is not allowed here \(`rolling`: `parallel: false`, or a `concurrency` below 6\)/) as unknown,
     });
     const mixed = rollingSchema.parse({ parallel: true, groups: { origins: { parallel: false } } });
     expect(rollingTerms([...edges, ...origins], { parallel: true }, mixed)).toMatchObject({
       ok: false,
-      error: expect.stringContaining('`rolling.groups.origins` has `parallel: false`') as unknown,
+      error: expect.stringContaining('`rolling.groups.origins`: `parallel: false`') as unknown,
     });
   });
 });
