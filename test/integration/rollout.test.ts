@@ -91,7 +91,7 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     const c = await card(parent);
     expect(c.text).toMatch(/Batch 1\*\n• `edge-1` 6\.0\.184 → \*6\.0\.185\* \(1 publisher, 1 stream\)/);
     expect(c.text).toMatch(/Batch 3\*/);
-    expect(c.text).toContain('batches of 2 · failure budget 0 · no automatic rollback · drain deadline 1.5s, then force quit');
+    expect(c.text).toContain('batches of 2 (3 batches) · failure budget 0 · no automatic rollback · drain deadline 1.5s, then force quit');
     expect(findButton(c, 'srs_approval_deny').value).toContain(id);
     await approve(parent);
     await ended(parent, /Rollout done/);
@@ -170,7 +170,7 @@ describe('rolling upgrades (real sshd, simulator, Redis, Slack stand-in)', () =>
     const id = requestIdOf(await b.slash('upgrade edges 6.0.187 --batch 1 --rollback', { user: USERS.operator }));
     const parent = await parentOf(id);
     const c = await card(parent);
-    expect(c.text).toContain('batches of 1 · failure budget 0 · automatic rollback on');
+    expect(c.text).toContain('batches of 1 (6 batches) · failure budget 0 · automatic rollback on');
     await approve(parent);
     const halted = await ended(parent, /Rollout HALTED/);
     expect(halted.text).toMatch(/edge-1: upgrade to 6\.0\.187 FAILED its checks \(SRS is not running after the restart/);
