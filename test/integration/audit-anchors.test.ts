@@ -6,6 +6,8 @@ import { Redis } from 'ioredis';
 import type { FleetHost } from '../support/fleet';
 import { requestIdOf, startBotHarness, USERS, type BotHarness } from '../support/bot-harness';
 import { claimHosts, releaseHosts } from '../support/test-run';
+import { waitUntil } from '../support/wait-until';
+import type { AuditRecord } from '../../src/ports/audit-port';
 import { auditKeys } from '../../src/adapters/audit/audit-keys';
 import { canonicalJson } from '../../src/core/audit/canonical-json';
 import { runAudit } from '../../src/cli/audit/run-audit';
@@ -71,8 +73,12 @@ describe('audit anchors, end to end (Slack stand-in, real Redis, sshd, simulator
     expect(anchors()).toHaveLength(before); // a read waits for the schedule
     const restart = requestIdOf(await b.slash(`restart ${host}`, { user: USERS.operator }));
     await b.finished(restart);
-    const done = (await b.audit({ requestId: restart, types: ['request.done'] }))[0];
-    expect(done).toBeDefined();
+    // request.done is appended just after the parent's final edit: wait for it rather than race it.
+    let done: AuditRecord | undefined;
+    await waitUntil(async () => (done = (await b.audit({ requestId: restart, types: ['request.done'] }))[0]) !== undefined, {
+      timeoutMs: 5000,
+      description: 'request.done of the restart',
+    });
     const last = await b.standin.waitFor(
       () => anchors().find((a) => a.seq >= (done?.seq ?? Infinity)),
       15000,

@@ -25,7 +25,11 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     b = await startBotHarness(all, 5, {
       rename,
       hostExtra,
-      extra: { grace: { deadlineMs: 5000, pollMs: 400, killMarginMs: 1000, extendMs: 60000 } },
+      extra: {
+        grace: { deadlineMs: 5000, pollMs: 400, killMarginMs: 1000, extendMs: 60000 },
+        // `grace pair --parallel` drains both hosts at once, and its deadline asks (buttons) rather than forcing.
+        rolling: { parallel: true, escalateAtDeadline: false },
+      },
     });
   });
   afterAll(async () => {
@@ -162,31 +166,28 @@ describe('graceful quit you can watch (real sshd, simulator, Redis, Slack stand-
     recordFault({ fault: 'Slack API 429 during a drain', injected: b.standin.rejected.rateLimited, requests: await seeRequests(b, [id]) });
   });
 
-  it('a group drains in parallel, one status line per host in one message; extend, then leave it draining', async () => {
+  it('a group rolls its graceful quit (--parallel: both at once), each drain on the rollout status; extend, then leave it draining: the rollout halts', async () => {
     const [e5, e6] = [host(4), host(5)];
     await connectClient({ port: e5.ports.rtmp, kind: 'play', leaveAfterMs: 3000 });
     const stuck = await connectClient({ port: e6.ports.rtmp, kind: 'play' }); // never leaves (closed at the end)
-    const id = requestIdOf(await b.slash('grace pair'));
+    const id = requestIdOf(await b.slash('grace pair --parallel'));
     const parent = await parentOf(id);
+    const status = () => thread(parent).find((m) => m.text.startsWith('*Rollout'));
     // A copy: the card in the stand-in is edited (buttons replaced) after the first press.
     const prompt = structuredClone(
-      await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('edge-6') && m.text.includes('still draining')), 20000),
+      await b.standin.waitFor(() => thread(parent).find((m) => m.text.includes('edge-6') && m.text.includes('still draining')), 30000),
     );
-    const status = board(parent);
-    expect(status?.text).toMatch(/edge-5\*[\s\S]*edge-6\*|edge-6\*[\s\S]*edge-5\*/);
+    expect(status()?.text).toMatch(/`edge-5`[\s\S]*`edge-6`/);
     await b.press(prompt, 'srs_grace_extend', USERS.operator);
-    await b.standin.waitFor(() => (/edge-6\* [^\n]*deadline in (\d+m|[3-9]\ds)/.test(board(parent)?.text ?? '') ? true : undefined), 10000);
+    await b.standin.waitFor(() => (/`edge-6` [^\n]*deadline in (\d+m|[3-9]\ds)/.test(status()?.text ?? '') ? true : undefined), 10000);
     const leave = await b.standin.waitFor(() => b.standin.message(CHANNEL, prompt.ts), 1000);
     expect(leave.text).toMatch(/deadline extended by <@U0OPER001>/);
     // The extended deadline is a minute away: leave it draining instead (a later press of the card still counts).
     const again = await b.press(prompt, 'srs_grace_leave', USERS.operator);
     expect(again.status).toBe(200);
-    const { parent: done, replies } = await b.finished(id, 30000);
-    expect(done.text).toMatch(/done: 1 ok, 1 unknown/);
-    const texts = replies.map((r) => r.text).join('\n');
-    expect(texts).toMatch(/edge-5\* grace ok: drained and exited/);
-    expect(texts).toMatch(/edge-6\* grace unknown: left draining at U0OPER001's request: 1 client still connected/);
-    await b.standin.waitFor(() => (/2\/2 hosts done/.test(board(parent)?.text ?? '') ? true : undefined), 5000);
+    const final = await b.standin.waitFor(() => thread(parent).find((m) => m.text.startsWith(':octagonal_sign: Rollout HALTED')), 30000);
+    expect(final.text).toMatch(/edge-6: left draining at U0OPER001's request: 1 client still connected/);
+    expect(final.text).toMatch(/`edge-5` done · 1 client: 1 left on their own, 0 forced off/);
     await stuck.close();
   });
 });

@@ -25,7 +25,7 @@ export async function deliverRolloutEvent(deps: BotDeps, progress: RequestProgre
   if (event.type.startsWith('grace.') && 'progress' in event) {
     // The drain shows on the host's line of the status message; only the deadline question is its own reply.
     await deps.rollouts.setHost(id, event.host, {
-      stage: 'restarting',
+      stage: progress.record.verb === 'grace' ? 'running' : 'restarting',
       detail: slackToPlainText(renderGraceLine(event.progress, event.at)),
       at: event.at,
     });
