@@ -3,6 +3,7 @@ import { batchesOf } from '../core/rollout/plan';
 import type { RolloutRecord } from '../core/rollout/rollout-record';
 import { APPROVAL_ACTIONS } from '../core/rollout/approval-actions';
 import { escapeSlackText, renderAbortNowConfirm } from '../presentation';
+import { escapeKeepingUserMentions } from '../core/text/escape-slack-text';
 import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './command-io';
 import type { ActionReply } from './button-io';
@@ -23,7 +24,7 @@ async function beginAbort(deps: BotDeps, r: RolloutRecord, by: string, now: bool
   // A plain abort can still be made `--now` while the hosts in progress finish.
   if (
     !(await deps.rollouts.transition(r.plan.id, now ? ['running', 'aborting'] : ['running'], 'aborting', {
-      reason: `aborted by ${by}${now ? ' (now)' : ''}`,
+      reason: `aborted by <@${by}>${now ? ' (now)' : ''}`,
     }))
   )
     return { ok: false, cancelled: [] };
@@ -42,7 +43,7 @@ async function beginAbort(deps: BotDeps, r: RolloutRecord, by: string, now: bool
   if (thread !== undefined) {
     const going = inProgress(r);
     const text = `:no_entry_sign: <@${by}> aborted the rollout${now ? ' *now*' : ''}. ${cancelled.length > 0 ? `Cancelled: ${cancelled.join(', ')}. ` : ''}${going.length > 0 ? `${going.join(', ')} ${now ? 'stop at their next step' : 'finish first'}; ` : ''}no new host starts.`;
-    await deps.chat.post(r.plan.channelId, { text: escapeSlackText(text).replace(/&lt;@([A-Z0-9]+)&gt;/g, '<@$1>') }, thread);
+    await deps.chat.post(r.plan.channelId, { text: escapeKeepingUserMentions(text) }, thread);
   }
   return { ok: true, cancelled };
 }

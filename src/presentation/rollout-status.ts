@@ -3,7 +3,7 @@ import { batchesOf, type Plan } from '../core/rollout/plan';
 import type { HostStage, RolloutHost, RolloutRecord } from '../core/rollout/rollout-record';
 import { APPROVAL_ACTIONS } from '../core/rollout/approval-actions';
 import { capText, context, section } from './blocks';
-import { escapeSlackText } from '../core/text/escape-slack-text';
+import { escapeKeepingUserMentions, escapeSlackText } from '../core/text/escape-slack-text';
 import { formatElapsed } from './format-elapsed';
 import { drainText, drainTotalsText } from './drain-text';
 import { drainTotals } from '../core/rollout/drain-totals';
@@ -85,7 +85,7 @@ export function renderRolloutStatus(r: RolloutRecord, now: number): ChatMessage 
   if (shown.length < names.length) lines.push(`(${stageCounts(r)})`);
   const reason =
     r.reason !== undefined && (r.state === 'halted' || r.state === 'aborted' || r.state === 'aborting')
-      ? `\n*Why:* ${escapeSlackText(r.reason)}`
+      ? `\n*Why:* ${escapeKeepingUserMentions(r.reason)}`
       : '';
   const drain = drainTotalsText(drainTotals(r));
   const text = `${head}${reason}\n${lines.join('\n')}${drain !== undefined ? `\n${drain}` : ''}`;

@@ -1,5 +1,5 @@
 import type { RolloutRecord } from '../../core/rollout/rollout-record';
-import { escapeSlackText } from '../../core/text/escape-slack-text';
+import { escapeKeepingUserMentions, escapeSlackText } from '../../core/text/escape-slack-text';
 import { plural } from '../../core/text/plural';
 import { drainText, drainTotalsText, renderRequestParent, rolloutWhat, summarizeResults } from '../../presentation';
 import { drainTotals } from '../../core/rollout/drain-totals';
@@ -104,8 +104,8 @@ function finalReport(r: RolloutRecord, to: 'done' | 'halted' | 'aborted', why: s
       failed.length === 0
         ? `:white_check_mark: Rollout done: ${did}`
         : `:warning: Rollout done with ${plural(failed.length, 'failed host')} within the budget of ${plan.failureBudget} (${failed.join(', ')}): ${others}`;
-  else if (to === 'halted') head = `:octagonal_sign: Rollout HALTED: ${escapeSlackText(why)}`;
-  else head = `:no_entry_sign: Rollout aborted: ${escapeSlackText(why)}`;
+  else if (to === 'halted') head = `:octagonal_sign: Rollout HALTED: ${escapeKeepingUserMentions(why)}`;
+  else head = `:no_entry_sign: Rollout aborted: ${escapeKeepingUserMentions(why)}`;
   const drain = drainTotalsText(drainTotals(r));
   return `${head}\n${states.join('\n')}${drain !== undefined ? `\n${drain}` : ''}`;
 }

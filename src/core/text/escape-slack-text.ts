@@ -31,3 +31,11 @@ export function escapeSlackText(text: string): string {
     .replace(BROADCAST, `$1${ZWSP}$2`)
     .replace(FENCE, (run) => run.split('').join(ZWSP));
 }
+
+/**
+ * {@link escapeSlackText}, then the user mentions the bot itself wrote (`<@U0ABC123>`, a well-formed user id) made
+ * live again, so they show as names. Nothing else is restored: no broadcast, channel or link survives.
+ */
+export function escapeKeepingUserMentions(text: string): string {
+  return escapeSlackText(text).replace(/&lt;@([UW][A-Z0-9]{2,20})&gt;/g, '<@$1>');
+}

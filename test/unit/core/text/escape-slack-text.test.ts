@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { renderCodeBlock } from '../../../../src/presentation/code-block';
-import { escapeSlackText, ZWSP } from '../../../../src/core/text/escape-slack-text';
+import { escapeKeepingUserMentions, escapeSlackText, ZWSP } from '../../../../src/core/text/escape-slack-text';
 import { inlineCode } from '../../../../src/core/text/inline-code';
 import { slackToPlainText } from '../../../../src/presentation/plain-text';
 
@@ -125,5 +125,14 @@ describe('slackToPlainText', () => {
       '@U1 in #C1 and #ops: @here see docs (https://x.example) or https://y.example',
     );
     expect(slackToPlainText(`Usage: /srs &lt;verb&gt; a &amp;lt; b @${ZWSP}here`)).toBe('Usage: /srs <verb> a &lt; b @here');
+  });
+});
+
+describe('escapeKeepingUserMentions', () => {
+  it('keeps the user mentions the bot wrote, and nothing else', () => {
+    expect(escapeKeepingUserMentions('aborted by <@U0OPER001> (now)')).toBe('aborted by <@U0OPER001> (now)');
+    expect(escapeKeepingUserMentions('<!channel> <#C123> <http://x|y> <@here> <@u1>')).toBe(
+      `&lt;!${ZWSP}channel&gt; &lt;#C123&gt; &lt;http://x|y&gt; &lt;@${ZWSP}here&gt; &lt;@u1&gt;`,
+    );
   });
 });
