@@ -61,7 +61,9 @@ describe('rollingTerms', () => {
     });
     expect(rollingTerms(edges, { parallel: true }, rollingSchema.parse({}))).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^`--parallel` is not allowed here \(`rolling`: `parallel: false`, or a `concurrency` below 6\)/) as unknown,
+      error: expect.stringMatching(
+        /^`--parallel` is not allowed here \(`rolling`: `parallel: false`, or a `concurrency` below 6\)/,
+      ) as unknown,
     });
     const mixed = rollingSchema.parse({ parallel: true, groups: { origins: { parallel: false } } });
     expect(rollingTerms([...edges, ...origins], { parallel: true }, mixed)).toMatchObject({
