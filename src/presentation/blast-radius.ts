@@ -17,7 +17,7 @@ export function blastRadiusLines(r: BlastRadius): string[] {
   if (r.streamsLosingPublisher.length > 0) {
     const shown = r.streamsLosingPublisher.slice(0, STREAMS_SHOWN).map((s) => `\`${escapeSlackText(s)}\``);
     const more = r.streamsLosingPublisher.length - shown.length;
-    lines.push(`Streams that lose their publisher while their host restarts: ${shown.join(', ')}${more > 0 ? `, +${more} more` : ''}`);
+    lines.push(`Streams whose publisher is cut off: ${shown.join(', ')}${more > 0 ? `, +${more} more` : ''}`);
   }
   return lines;
 }

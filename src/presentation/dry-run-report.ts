@@ -16,10 +16,10 @@ function commandsBlock(host: string, commands: readonly string[] | undefined): B
       ? '(not known: the host did not answer the survey)'
       : commands.length === 0
         ? '(no commands reported: this worker is older than dry runs)'
-        : commands.join('\n');
+        : commands.map(escapeSlackText).join('\n');
   const head = `\`${escapeSlackText(host)}\` would run:`;
   const room = SECTION_TEXT_MAX - head.length - 20;
-  const code = body.replace(/```/g, "'''");
+  const code = body; // escaped: no backtick run, no <...> control sequence
   return section(`${head}\n\`\`\`${code.length > room ? `${code.slice(0, room - 20)}\n… (cut)` : code}\`\`\``);
 }
 
@@ -41,5 +41,8 @@ export function renderDryRunReport(plan: Plan, commands: ReadonlyMap<string, rea
       section(`… and ${more} more hosts (the same commands with their own paths); \`/srs output\` shows each job's full output once run.`),
     );
   blocks.push(context(`plan \`${plan.hash.slice(0, 12)}\` · request \`${plan.id}\` · recorded in the audit log as a dry run`));
-  return { text: capText(`${head.join('\n')}\nBefore it runs: ${gate}`, 3000), blocks: blocks.slice(0, 50) };
+  const perHost = shown.map(
+    (h) => `\`${escapeSlackText(h.name)}\` would run: ${(commands.get(h.name) ?? ['(not known)']).map(escapeSlackText).join(' ; ')}`,
+  );
+  return { text: capText([...head, `Before it runs: ${gate}`, ...perHost].join('\n'), 3000), blocks: blocks.slice(0, 50) };
 }

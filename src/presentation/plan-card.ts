@@ -77,13 +77,17 @@ function what(plan: Plan): string {
   return `*${escapeSlackText(plan.verb)}${opts}* on *${escapeSlackText(plan.target)}*`;
 }
 
+/** Verbs after which a host's health gate runs (stop and grace are confirmed stopped instead). */
+const LEAVES_SRS_RUNNING: ReadonlySet<string> = new Set(['start', 'restart', 'reload', 'rotate']);
+
 function terms(plan: Plan): string {
   const parts = [plural(plan.hosts.length, 'host')];
   const batches = batchesOf(plan).length;
   if (plan.verb === 'upgrade' || plan.hosts.length > 1) {
     parts.push(batches === 1 ? 'all at once' : `batches of ${plan.batchSize} (${batches} batches)`, `failure budget ${plan.failureBudget}`);
     if (plan.verb === 'upgrade') parts.push(plan.rollback ? 'automatic rollback on' : 'no automatic rollback');
-    else if (plan.healthTimeoutMs !== undefined) parts.push(`health gate ${formatElapsed(plan.healthTimeoutMs)} per host`);
+    else if (plan.healthTimeoutMs !== undefined && LEAVES_SRS_RUNNING.has(plan.verb))
+      parts.push(`health gate ${formatElapsed(plan.healthTimeoutMs)} per host`);
   }
   if (plan.drain !== undefined)
     parts.push(`drain deadline ${formatElapsed(plan.drain.deadlineMs)}${plan.drain.force ? ', then force quit' : ', then ask'}`);

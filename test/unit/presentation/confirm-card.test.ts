@@ -8,7 +8,7 @@ describe('the blast-radius confirmation card', () => {
     expect(card.text).toContain('asks to *restart --graceful* on *edges*: 6 hosts · batches of 2 (3 batches) · failure budget 0');
     expect(card.text).toContain('drain deadline 2m 0s, then force quit');
     expect(card.text).toContain('*Blast radius now:* 6 hosts in 3 batches · 12 live viewers · 6 publishers');
-    expect(card.text).toContain('Streams that lose their publisher while their host restarts: `edge-1: live/cam`');
+    expect(card.text).toContain('Streams whose publisher is cut off: `edge-1: live/cam`');
     expect(card.text).toContain('This is a wide change: 6 hosts (more than `confirm.hosts` = 3). Only <@U0ASKER01> can confirm it');
     const json = JSON.stringify(card.blocks);
     expect(json).toContain('srs_confirm_go');
