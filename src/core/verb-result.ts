@@ -93,6 +93,11 @@ export interface VerbResult {
 export interface DrainCount {
   /** Connected when the quit began (host count, else the API's), undefined when neither was read. */
   atStart?: number;
+  /**
+   * Clients that connected after SIGQUIT (SRS accepts during grace_start_wait, until its listeners close) and were
+   * then forced off or dropped: `drained + forcedOff + dropped` is `atStart + arrived`.
+   */
+  arrived?: number;
   drained: number;
   forcedOff: number;
   dropped: number;

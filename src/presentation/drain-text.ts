@@ -7,7 +7,8 @@ import type { DrainCount } from '../core/verb-result';
 export function drainText(d: DrainCount): string {
   const parts = [`${d.drained} left on their own`, `${d.forcedOff} forced off${d.deadlineHit ? ' at the deadline' : ''}`];
   if (d.dropped > 0) parts.push(`${d.dropped} dropped (no drain)`);
-  return `${d.atStart === undefined ? '? clients' : plural(d.atStart, 'client')}: ${parts.join(', ')}`;
+  const arrived = d.arrived !== undefined && d.arrived > 0 ? ` (+${d.arrived} arrived before the listeners closed)` : '';
+  return `${d.atStart === undefined ? '? clients' : plural(d.atStart, 'client')}${arrived}: ${parts.join(', ')}`;
 }
 
 /**
@@ -21,5 +22,6 @@ export function drainTotalsText(t: DrainTotals): string | undefined {
   const deadline =
     t.deadlineHosts.length > 0 ? ` · deadline reached on ${t.deadlineHosts.map((h) => `\`${escapeSlackText(h)}\``).join(', ')}` : '';
   const partial = t.uncounted.length > 0 ? ` (start count unknown on ${t.uncounted.length})` : '';
-  return `Drain: ${plural(t.atStart, 'client')} on ${plural(t.hosts, 'host')}${partial}, ${parts.join(', ')}${deadline}`;
+  const arrived = t.arrived > 0 ? ` (+${t.arrived} arrived before the listeners closed)` : '';
+  return `Drain: ${plural(t.atStart, 'client')}${arrived} on ${plural(t.hosts, 'host')}${partial}, ${parts.join(', ')}${deadline}`;
 }

@@ -38,7 +38,9 @@ function hostLine(name: string, h: RolloutHost | undefined, plan: Plan): string 
   const from = plan.hosts.find((x) => x.name === name)?.from ?? '?';
   const detail = h?.detail !== undefined ? `: ${escapeSlackText(h.detail.slice(0, 200))}` : '';
   const drain = h?.drain !== undefined ? ` · ${drainText(h.drain)}` : '';
-  if (plan.verb !== 'upgrade') return `${STAGE_EMOJI[stage]} \`${escapeSlackText(name)}\` · ${stage}${drain}${detail}`;
+  // A service verb's host that is done needs no more than its drain (its reply in the thread has the rest).
+  if (plan.verb !== 'upgrade')
+    return `${STAGE_EMOJI[stage]} \`${escapeSlackText(name)}\` · ${stage}${drain}${stage === 'done' ? '' : detail}`;
   const version = h?.version !== undefined && h.version !== from ? ` now ${escapeSlackText(h.version)}` : '';
   return `${STAGE_EMOJI[stage]} \`${escapeSlackText(name)}\` ${escapeSlackText(from)} → ${escapeSlackText(plan.version ?? '?')} · ${stage}${version}${drain}${detail}`;
 }

@@ -6,6 +6,8 @@ export interface DrainTotals {
   /** Hosts that reported a drain. */
   hosts: number;
   atStart: number;
+  /** Connected after SIGQUIT and then forced off or dropped (see DrainCount.arrived). */
+  arrived: number;
   drained: number;
   forcedOff: number;
   dropped: number;
@@ -17,13 +19,14 @@ export interface DrainTotals {
 
 /** Adds up the drains the hosts reported (hosts without one are not counted). */
 export function drainTotals(r: Pick<RolloutRecord, 'plan' | 'hosts'>): DrainTotals {
-  const t: DrainTotals = { hosts: 0, atStart: 0, drained: 0, forcedOff: 0, dropped: 0, deadlineHosts: [], uncounted: [] };
+  const t: DrainTotals = { hosts: 0, atStart: 0, arrived: 0, drained: 0, forcedOff: 0, dropped: 0, deadlineHosts: [], uncounted: [] };
   for (const h of r.plan.hosts) {
     const d: DrainCount | undefined = r.hosts[h.name]?.drain;
     if (d === undefined) continue;
     t.hosts += 1;
     if (d.atStart === undefined) t.uncounted.push(h.name);
     t.atStart += d.atStart ?? 0;
+    t.arrived += d.arrived ?? 0;
     t.drained += d.drained;
     t.forcedOff += d.forcedOff;
     t.dropped += d.dropped;

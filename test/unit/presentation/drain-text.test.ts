@@ -7,6 +7,9 @@ describe('drain counts on the rollout status', () => {
     expect(drainText({ atStart: 3, drained: 2, forcedOff: 1, dropped: 0, deadlineHit: true })).toBe(
       '3 clients: 2 left on their own, 1 forced off at the deadline',
     );
+    expect(drainText({ atStart: 5, arrived: 1, drained: 0, forcedOff: 6, dropped: 0, deadlineHit: true })).toBe(
+      '5 clients (+1 arrived before the listeners closed): 0 left on their own, 6 forced off at the deadline',
+    );
     const p = plan({ hosts: [host(0), host(1)] });
     const r: RolloutRecord = {
       plan: p,

@@ -15,6 +15,7 @@ describe('drainTotals', () => {
     expect(drainTotals({ plan, hosts })).toEqual({
       hosts: 3,
       atStart: 8,
+      arrived: 0,
       drained: 7,
       forcedOff: 1,
       dropped: 2,
