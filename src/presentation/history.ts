@@ -29,6 +29,10 @@ const REQUEST_EMOJI: Readonly<Record<string, string>> = {
   'not approved': ':no_entry:',
   'approval expired': ':hourglass:',
   'approval void': ':warning:',
+  'not confirmed': ':no_entry:',
+  'confirmation expired': ':hourglass:',
+  'confirmation void': ':warning:',
+  'dry run': ':test_tube:',
 };
 
 /**
