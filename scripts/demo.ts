@@ -79,7 +79,7 @@ function tourHint(): string {
     '                                   [press b1] Force quit now   [press b2] Extend 30s   [press b3] Leave it draining',
     '  press b1                         Force quit now: the viewers still there are forced off',
     '  start edge-3                     edge-3 serves again; its viewers come back',
-    '  stop all --dry-run               the plan, each host\'s viewers now, the exact commands; nothing changes',
+    "  stop all --dry-run               the plan, each host's viewers now, the exact commands; nothing changes",
     '  restart edges --graceful --deadline 20s',
     '                                   rolls one host at a time; 3 hosts is a wide change here, so first its blast radius:',
     '                                   [press b4] Confirm   [press b5] Cancel (only alice, who asked, may press)',
