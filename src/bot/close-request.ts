@@ -19,15 +19,24 @@ export async function closeRequest(
   state: 'closed' | 'dry-run' = 'closed',
 ): Promise<void> {
   await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state, note }));
-  if (await deps.requests.markDone(record.requestId)) {
-    await recordAudit(deps, {
-      type: 'request.done',
-      actor: record.userId,
-      channel: record.channelId,
-      requestId: record.requestId,
-      correlationId: record.requestId,
-      verb: record.verb,
-      data: { threadTs: parentTs, summary: note, ...data },
-    });
-  }
+  await markRequestDone(deps, record, parentTs, { summary: note, ...data });
+}
+
+/** Marks the request finished and records `request.done` (once, whichever bot replica or retry gets here first). */
+export async function markRequestDone(
+  deps: BotDeps,
+  record: Pick<RequestRecord, 'requestId' | 'userId' | 'channelId' | 'verb'>,
+  parentTs: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  if (!(await deps.requests.markDone(record.requestId))) return;
+  await recordAudit(deps, {
+    type: 'request.done',
+    actor: record.userId,
+    channel: record.channelId,
+    requestId: record.requestId,
+    correlationId: record.requestId,
+    verb: record.verb,
+    data: { threadTs: parentTs, ...data },
+  });
 }

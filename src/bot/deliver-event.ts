@@ -1,9 +1,9 @@
+import { markRequestDone } from './close-request';
 import { renderGraceConfirm, renderHostResult, renderHostResults, summarizeResults } from '../presentation';
 import { renderParentOf } from '../presentation/request-parent';
 import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
 import { deliverGraceEvent } from './deliver-grace-event';
 import { deliverWaiting } from './deliver-waiting';
-import { recordAudit } from './record-audit';
 import { hostJobId } from './host-jobs';
 import type { JobEvent } from '../ports/job-queue-port';
 import type { BotDeps } from './bot-deps';
@@ -96,17 +96,7 @@ async function finish(deps: BotDeps, record: RequestRecord, parentTs: string, fa
   // A fan-out's table comes after the summary edit: its replies are paced (Slack: ~1 post/s per channel), the edit
   // is not, so the summary never waits behind them. Done (and audited) once the table is posted too.
   if (fanOut) await postTable(deps, latest, parentTs);
-  if (await deps.requests.markDone(record.requestId)) {
-    await recordAudit(deps, {
-      type: 'request.done',
-      actor: record.userId,
-      channel: record.channelId,
-      requestId: record.requestId,
-      correlationId: record.requestId,
-      verb: record.verb,
-      data: { threadTs: parentTs, summary: summary.text, hosts: record.hosts.length },
-    });
-  }
+  await markRequestDone(deps, record, parentTs, { summary: summary.text, hosts: record.hosts.length });
 }
 
 /** For big fan-outs, once every host answered: the results as compact replies (a few messages), then confirmation cards. */

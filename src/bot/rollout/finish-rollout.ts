@@ -5,6 +5,7 @@ import { drainText, drainTotalsText, renderRequestParent, rolloutWhat, summarize
 import { drainTotals } from '../../core/rollout/drain-totals';
 import type { BotDeps } from '../bot-deps';
 import { claimOnce } from '../claim-once';
+import { markRequestDone } from '../close-request';
 import { recordAudit } from '../record-audit';
 import { auditBase, showStatus } from './status-message';
 
@@ -51,14 +52,7 @@ export async function finishRollout(
       elapsedMs: deps.now() - r.startedAt,
     }),
   );
-  if (await deps.requests.markDone(id)) {
-    await recordAudit(deps, {
-      ...auditBase(plan),
-      actor: plan.requestedBy,
-      type: 'request.done',
-      data: { threadTs: parentTs, summary: ended, hosts: plan.hosts.length },
-    });
-  }
+  await markRequestDone(deps, req.record, parentTs, { summary: ended, hosts: plan.hosts.length });
 }
 
 /** The rollout's end on the audit log: how it ended, why, each host's stage, version and drain, the drain totals. */

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { keyUses, sourcesUnder, usesIn as usesOf } from '../../support/key-owner-scan';
 
 /**
  * The per-group limits of hosts changing at once (each group's slots, its line of waiting jobs and their wait leases,
@@ -7,7 +6,6 @@ import path from 'node:path';
  * (with its Lua scripts, group-slots-take.ts): the bot and the worker go through it, and no other code touches those
  * keys. This keeps it so, as host-queue-owner.test.ts does for the host queue.
  */
-const root = path.join(__dirname, '..', '..', '..');
 const OWNER = ['src/adapters/redis/group-slots.ts', 'src/adapters/redis/group-slots-take.ts'];
 /** Where the key names are defined (and nothing else of them happens). */
 const DEFINITIONS = 'src/adapters/redis/keys.ts';
@@ -15,29 +13,11 @@ const SOURCE_DIRS = ['src', 'workers', 'scripts', 'bench', 'config'];
 
 const KEY_NAMES = ['groupLine', 'groupWaitLease', 'groupSlots', 'groupHosts', 'groupTold', 'groupTicket'];
 const USES: readonly RegExp[] = [
-  new RegExp(`\\bkeys\\s*\\.\\s*(${KEY_NAMES.join('|')})\\b`), // keys.hostQueue(host)
-  new RegExp(`\\bkeys\\s*\\[\\s*['"\`](${KEY_NAMES.join('|')})`), // keys['hostQueue']
-  new RegExp(`\\{[^}]*\\b(${KEY_NAMES.join('|')})\\b[^}]*\\}\\s*=\\s*keys\\b`), // const { hostQueue } = keys
+  ...keyUses(KEY_NAMES), // keys.x(...), keys['x'], const { x } = keys
   /:(groupq|groupwait|groupslots|grouphosts|grouptold|groupticket):?[`'"$]/, // the key text itself: `srs-chatops:groupq:${group}`
 ];
 
-function sourcesUnder(dir: string): string[] {
-  const abs = path.join(root, dir);
-  if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { withFileTypes: true }).flatMap((e) => {
-    const rel = path.posix.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sourcesUnder(rel);
-    return /\.(ts|js|mjs|lua)$/.test(e.name) ? [rel] : [];
-  });
-}
-
-/** `file:line: text` of every use of the group slots' keys in a file. */
-function usesIn(file: string): string[] {
-  return fs
-    .readFileSync(path.join(root, file), 'utf8')
-    .split('\n')
-    .flatMap((line, i) => (USES.some((re) => re.test(line)) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
-}
+const usesIn = (file: string): string[] => usesOf(file, USES);
 
 describe('the per-group limits of hosts changing at once have one owner (src/adapters/redis/group-slots.ts)', () => {
   const files = SOURCE_DIRS.flatMap(sourcesUnder);

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { keyUses, sourcesUnder, usesIn as usesOf } from '../../support/key-owner-scan';
 
 /**
  * The per-host job queue (each host's FIFO list, its lock, the jobs' queue details and cancel flags) has one owner,
@@ -7,7 +6,6 @@ import path from 'node:path';
  * no other code touches those keys. This keeps it so: it reads the program's sources (tests excepted: they set up and
  * inspect Redis directly) and fails on a use of the keys anywhere else.
  */
-const root = path.join(__dirname, '..', '..', '..');
 const OWNER = ['src/adapters/redis/host-queue.ts', 'src/adapters/redis/host-queue-turn.ts'];
 /** Where the key names are defined (and nothing else of them happens). */
 const DEFINITIONS = 'src/adapters/redis/keys.ts';
@@ -15,29 +13,11 @@ const SOURCE_DIRS = ['src', 'workers', 'scripts', 'bench', 'config'];
 
 const KEY_NAMES = ['hostQueue', 'hostLock', 'jobInfo', 'cancelled'];
 const USES: readonly RegExp[] = [
-  new RegExp(`\\bkeys\\s*\\.\\s*(${KEY_NAMES.join('|')})\\b`), // keys.hostQueue(host)
-  new RegExp(`\\bkeys\\s*\\[\\s*['"\`](${KEY_NAMES.join('|')})`), // keys['hostQueue']
-  new RegExp(`\\{[^}]*\\b(${KEY_NAMES.join('|')})\\b[^}]*\\}\\s*=\\s*keys\\b`), // const { hostQueue } = keys
+  ...keyUses(KEY_NAMES), // keys.x(...), keys['x'], const { x } = keys
   /:(hostq|hostlock|jobinfo|cancelled):?[`'"$]/, // the key text itself: `srs-chatops:hostq:${host}`
 ];
 
-function sourcesUnder(dir: string): string[] {
-  const abs = path.join(root, dir);
-  if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { withFileTypes: true }).flatMap((e) => {
-    const rel = path.posix.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sourcesUnder(rel);
-    return /\.(ts|js|mjs|lua)$/.test(e.name) ? [rel] : [];
-  });
-}
-
-/** `file:line: text` of every use of the host queue's keys in a file. */
-function usesIn(file: string): string[] {
-  return fs
-    .readFileSync(path.join(root, file), 'utf8')
-    .split('\n')
-    .flatMap((line, i) => (USES.some((re) => re.test(line)) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
-}
+const usesIn = (file: string): string[] => usesOf(file, USES);
 
 describe('the per-host job queue has one owner (src/adapters/redis/host-queue.ts)', () => {
   const files = SOURCE_DIRS.flatMap(sourcesUnder);
