@@ -1,0 +1,4 @@
+import { describeRollingConformance } from './rolling-cases';
+
+const DB = 42;
+describeRollingConformance('real', DB);

@@ -1,0 +1,4 @@
+import { describeRollingConformance } from './rolling-cases';
+
+const DB = 41;
+describeRollingConformance('sim', DB);
