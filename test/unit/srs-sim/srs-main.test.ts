@@ -627,7 +627,16 @@ describe('systemctl shim', () => {
     expect(alive(main2)).toBe(false);
     expect(await run(h.systemctl, ['is-active', 'srs'])).toMatchObject({ code: 3, out: 'inactive\n' });
     expect((await run(h.systemctl, ['show', '-p', 'MainPID', '--value', 'srs'])).out).toBe('0\n');
-    expect(fs.existsSync(h.pidFile)).toBe(false);
+    // Seen once in a loaded CI run: the pid file still there after the stop. Say what it held, whether that process
+    // lives, and what the unit's journal and SRS's log said, so the next occurrence explains itself.
+    if (fs.existsSync(h.pidFile)) {
+      const held = fs.readFileSync(h.pidFile, 'utf8').trim();
+      const journal = path.resolve(h.root, '../../..', 'run/systemd/srs/journal.log'); // hostDir/usr/local/srs -> hostDir
+      const tail = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').slice(-25).join('\n') : `(no ${f})`);
+      throw new Error(
+        `pid file left after systemctl stop: ${held} (alive: ${alive(Number(held))}, main2 ${main2})\n--- journal\n${tail(journal)}\n--- log\n${tail(h.logFile)}`,
+      );
+    }
     expect((await run(h.systemctl, ['reload', 'srs'])).code).toBe(1);
   });
 });
