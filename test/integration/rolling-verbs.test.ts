@@ -1,26 +1,14 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import type { FleetHost } from '../support/fleet';
 import { CHANNEL, findButton, requestIdOf, startBotHarness, USERS, type BotHarness } from '../support/bot-harness';
 import type { SlackMessage } from '../support/slack/standin-types';
 import { claimHosts, getTestRun, releaseHosts } from '../support/test-run';
 import { pidAlive } from '../support/worker-harness';
+import { leaveOnDrain } from '../support/leave-on-drain';
 import { connectClient, type ClientHandle } from '../srs-sim/media-client';
 
 const DB_ROLLING = 40;
 const pidOf = (h: FleetHost) => Number(fs.readFileSync(h.pidFile, 'utf8').trim());
-
-/** True when the host's RTMP listener accepts a connection (SRS closes its listeners when a graceful quit begins). */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 /**
  * Viewers of one host that leave by themselves once its drain begins (its listeners close), as an edge's audience
@@ -40,22 +28,13 @@ async function viewers(host: FleetHost, leaving: number, stuck: number): Promise
   for (let i = 0; i < leaving + stuck; i++) clients.push(await connectClient({ port: host.ports.rtmp, kind: 'play', stream: 'live/show' }));
   const leavers = clients.slice(0, leaving);
   const left = new Set<ClientHandle>();
-  let stopped = false;
-  const watch = async () => {
-    while (!stopped) {
-      if (!(await accepts(host.ports.rtmp))) {
-        await new Promise((r) => setTimeout(r, 400));
-        for (const c of leavers) {
-          left.add(c);
-          await c.close();
-        }
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 150));
+  const watch = leaveOnDrain(host.ports.rtmp, async () => {
+    for (const c of leavers) {
+      left.add(c);
+      await c.close();
     }
-  };
-  void watch();
-  return { host, clients, leftByThemselves: left, stop: () => (stopped = true) };
+  });
+  return { host, clients, leftByThemselves: left, stop: watch.stop };
 }
 
 /**

@@ -1,40 +1,10 @@
-import net from 'node:net';
 import type { FleetHost } from '../../support/fleet';
 import { CHANNEL, requestIdOf, startBotHarness, type BotHarness } from '../../support/bot-harness';
-import { mediaDriverFor, type MediaClient, type MediaDriver } from '../../support/media';
+import { mediaDriverFor, type MediaDriver } from '../../support/media';
 import type { SlackMessage } from '../../support/slack/standin-types';
 import { claimHosts, getTestRun, releaseHosts } from '../../support/test-run';
 import { alive, pidOf, stopAll } from './host-fixtures';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** True when the host's RTMP listener accepts a connection (SRS closes its listeners once a graceful quit begins). */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-/** Makes the viewers leave by themselves shortly after their host's drain begins (its listeners close). */
-function leaveOnDrain(host: FleetHost, viewers: readonly MediaClient[]): { stop: () => void } {
-  let stopped = false;
-  void (async () => {
-    while (!stopped) {
-      if (!(await accepts(host.ports.rtmp))) {
-        await sleep(500);
-        await Promise.all(viewers.map((v) => v.leave()));
-        return;
-      }
-      await sleep(150);
-    }
-  })();
-  return { stop: () => (stopped = true) };
-}
+import { leaveOnDrain } from '../../support/leave-on-drain';
 
 /**
  * A rolling graceful restart end to end (signed slash command -> survey -> plan -> the rollout engine -> workers ->
@@ -75,7 +45,7 @@ export function describeRollingConformance(engine: 'sim' | 'real', db: number): 
           await media.connect(h, { kind: 'play', stream: 'live/a' }),
           await media.connect(h, { kind: 'play', stream: 'live/a' }),
         ];
-        watchers.push(leaveOnDrain(h, viewers));
+        watchers.push(leaveOnDrain(h.ports.rtmp, async () => void (await Promise.all(viewers.map((v) => v.leave()))), 500));
       }
       const id = requestIdOf(await b.slash('restart edges --graceful'));
       const parent = await b.standin.waitFor((s) => s.messages(CHANNEL).find((m) => m.text.includes(id)), 15000, `parent of ${id}`);
