@@ -2,20 +2,22 @@ import type { VerbResult } from '../../../core/verb-result';
 import type { HostJob } from '../../../ports/job-queue-port';
 import type { JobContext } from './job-context';
 
-/** Publishes a job's result (the bot answers it in the request's thread). */
-export function publishResult(ctx: JobContext, data: HostJob, result: VerbResult): Promise<void> {
-  const { opts } = ctx;
-  return opts.events.publish({
-    v: 1,
-    type: 'job.result',
+/** What every event of a job carries: which request, job, host and verb, when, from which worker. */
+export function jobEventBase(ctx: JobContext, data: HostJob) {
+  return {
+    v: 1 as const,
     requestId: data.requestId,
     jobId: data.jobId,
     host: data.host,
     verb: data.verb,
     at: Date.now(),
-    worker: opts.workerId,
-    result,
-  });
+    worker: ctx.opts.workerId,
+  };
+}
+
+/** Publishes a job's result (the bot answers it in the request's thread). */
+export function publishResult(ctx: JobContext, data: HostJob, result: VerbResult): Promise<void> {
+  return ctx.opts.events.publish({ ...jobEventBase(ctx, data), type: 'job.result', result });
 }
 
 /**
@@ -24,16 +26,7 @@ export function publishResult(ctx: JobContext, data: HostJob, result: VerbResult
  */
 export async function publishStarted(ctx: JobContext, data: HostJob, mutating: boolean): Promise<void> {
   const { opts } = ctx;
-  const startedEvent = {
-    v: 1 as const,
-    type: 'job.started' as const,
-    requestId: data.requestId,
-    jobId: data.jobId,
-    host: data.host,
-    verb: data.verb,
-    at: Date.now(),
-    worker: opts.workerId,
-  };
+  const startedEvent = { ...jobEventBase(ctx, data), type: 'job.started' as const };
   if (mutating) await opts.events.publish(startedEvent);
   else {
     opts.events

@@ -3,6 +3,7 @@ import { NAME_PATTERN } from '../../../../config/schema';
 import type { HostJob } from '../../../ports/job-queue-port';
 import type { GroupWait } from '../../redis/group-slots';
 import type { JobContext } from './job-context';
+import { jobEventBase } from './job-events';
 import { isFinished } from './wait-for-turn';
 
 /** At most this many holders or jobs ahead are looked up per wait (the finished ones are cleaned out). */
@@ -61,14 +62,8 @@ async function publishWaiting(ctx: JobContext, data: HostJob, wait: GroupWait): 
   const { opts } = ctx;
   try {
     await opts.events.publish({
-      v: 1,
+      ...jobEventBase(ctx, data),
       type: 'job.waiting',
-      requestId: data.requestId,
-      jobId: data.jobId,
-      host: data.host,
-      verb: data.verb,
-      at: Date.now(),
-      worker: opts.workerId,
       group: wait.group,
       limit: wait.limit,
       position: wait.rank + 1,
