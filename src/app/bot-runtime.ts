@@ -7,6 +7,7 @@ import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
 import { logConnectionHealth, producerConnection, redactRedisUrl, whenReady, workerConnection } from '../adapters/redis/redis-connection';
 import { explainRedisError, trackRedisError } from '../adapters/redis/explain-redis-error';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
+import { RedisInventoryStore } from '../adapters/redis/redis-inventory-store';
 import { RedisJobEvents } from '../adapters/redis/redis-job-events';
 import { auditFileSink, createAuditStore } from '../adapters/audit/create-audit-store';
 import { RedisAnchorSource } from '../adapters/redis/redis-anchor-source';
@@ -83,6 +84,7 @@ export async function startBotRuntime(o: {
     inventory,
     chat: paced,
     queue: new BullmqJobQueue(producer),
+    inventories: new RedisInventoryStore(producer),
     requests: new RedisRequestStore(producer),
     events: new RedisJobEvents(producer),
     audit: anchoringAudit(meteredAudit(createAuditStore(producer, o.config, file), metrics), () => anchors.nudge()),

@@ -7,6 +7,7 @@ import type { AuditPort } from '../ports/audit-port';
 import type { ApprovalStorePort } from '../ports/approval-store-port';
 import type { RolloutStorePort } from '../ports/rollout-store-port';
 import type { InventoryPort } from '../ports/inventory-port';
+import type { InventoryStorePort } from '../ports/inventory-store-port';
 import type { OutputStorePort } from '../ports/output-store-port';
 
 /** What the bot's use cases depend on: ports and pure config, no SDK. */
@@ -20,6 +21,8 @@ export interface BotDeps {
   inventory: InventoryPort;
   chat: ChatPort;
   queue: JobQueuePort;
+  /** Inventory snapshots shared with the workers: a fan-out's hosts are expanded from the one the bot accepted it with. */
+  inventories: InventoryStorePort;
   requests: RequestStorePort;
   /** The audit log: every request, denial, decision and result. */
   audit: AuditPort;

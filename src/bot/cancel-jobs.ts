@@ -3,7 +3,7 @@ import { REQUEST_ID_PREFIX } from '../core/request-id';
 import { escapeSlackText } from '../presentation';
 import { unrunResult } from '../core/verb-result';
 import { recordAudit } from './record-audit';
-import { hostJobId } from './host-jobs';
+import { hostJobId } from '../core/jobs/host-jobs';
 import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './command-io';
 import type { RequestRecord } from '../ports/request-store-port';

@@ -2,7 +2,7 @@ import { batchesOf } from '../core/rollout/plan';
 import type { RolloutRecord } from '../core/rollout/rollout-record';
 import { unrunResult } from '../core/verb-result';
 import type { BotDeps } from './bot-deps';
-import { hostJobId } from './host-jobs';
+import { hostJobId } from '../core/jobs/host-jobs';
 
 /**
  * Cancels the current batch's upgrade jobs that have not started; each one cancelled here is answered like a result

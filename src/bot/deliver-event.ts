@@ -4,7 +4,7 @@ import { renderParentOf } from '../presentation/request-parent';
 import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
 import { deliverGraceEvent } from './deliver-grace-event';
 import { deliverWaiting } from './deliver-waiting';
-import { hostJobId } from './host-jobs';
+import { hostJobId } from '../core/jobs/host-jobs';
 import type { JobEvent } from '../ports/job-queue-port';
 import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';

@@ -1,7 +1,7 @@
 import { fixedInventory } from '../core/inventory/inventory-holder';
 import { withInventory } from '../core/inventory/inventory-snapshot';
 import type { BotDeps } from './bot-deps';
-import type { JobInventory } from './host-jobs';
+import type { JobInventory } from '../core/jobs/host-jobs';
 
 /**
  * The deps one request runs with: the inventory in use when it arrived, held to its end (a reload meanwhile changes

@@ -6,7 +6,7 @@ import type { BotDeps } from './bot-deps';
 import type { CommandInput, CommandReply } from './command-io';
 import { acceptRequest } from './accept-request';
 import { describeQueue } from './describe-queue';
-import { hostJobs } from './host-jobs';
+import { hostJobs } from '../core/jobs/host-jobs';
 import { postParent } from './post-parent';
 import { plural } from '../core/text/plural';
 

@@ -9,7 +9,7 @@ import type { BotDeps } from './bot-deps';
 import type { CommandInput, CommandReply } from './command-io';
 import { postParent } from './post-parent';
 import { acceptRequest } from './accept-request';
-import { hostJobs } from './host-jobs';
+import { hostJobs } from '../core/jobs/host-jobs';
 import { plural } from '../core/text/plural';
 
 /**

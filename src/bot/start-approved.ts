@@ -2,7 +2,7 @@ import { jobInventory } from './pin-inventory';
 import type { Plan } from '../core/rollout/plan';
 import { renderRequestParent } from '../presentation';
 import { isServiceVerb } from '../core/verbs';
-import { hostJobs } from './host-jobs';
+import { hostJobs } from '../core/jobs/host-jobs';
 import type { BotDeps } from './bot-deps';
 import { closeRequest } from './close-request';
 import { recordAudit } from './record-audit';

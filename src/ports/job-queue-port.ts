@@ -37,6 +37,56 @@ export interface HostJob {
   groupLimits?: Record<string, number>;
 }
 
+/**
+ * A request-level job: one verb on every host a target names, expanded into {@link HostJob}s by a worker, so that the
+ * bot's accept path of a big fan-out (`status all` on a thousand hosts) does the same work as on one host. Its id is
+ * {@link fanOutJobId}; expanding it again (a worker died mid-way) queues only the host jobs not yet queued.
+ */
+export interface FanOutJob {
+  v: 1;
+  kind: 'fanout';
+  /** `<requestId>-fanout`: stable, so queueing it again (the sweeper) finds it queued. */
+  jobId: string;
+  requestId: string;
+  verb: JobVerb;
+  /** The target as typed (`all`, `edges`, `edge-1,edges`): resolved against the snapshot of {@link inventoryDigest}. */
+  target: string;
+  /** How many hosts the target resolved to when the bot accepted it. */
+  hostCount: number;
+  /** The bot's inventory snapshot the target resolves against (published by digest: InventoryStorePort). */
+  inventoryDigest: string;
+  /** The login user of a host that sets none (`ssh.user` of the bot's config). */
+  ssh: { user: string };
+  requestedBy: string;
+  enqueuedAt: number;
+  options?: JobOptions;
+}
+
+/** The id of a request's request-level job. */
+export function fanOutJobId(requestId: string): string {
+  return `${requestId}-fanout`;
+}
+
+/** Where a fan-out's request-level job is. */
+export type FanOutState =
+  | { state: 'waiting'; ahead: number }
+  | { state: 'expanding'; expanded: number }
+  | { state: 'expanded'; expanded: number }
+  | { state: 'failed'; reason: string }
+  | { state: 'unknown' };
+
+/** A fan-out waiting for or being expanded, for `/srs jobs`. */
+export interface FanOutLine {
+  requestId: string;
+  verb: JobVerb;
+  target: string;
+  hostCount: number;
+  requestedBy: string;
+  enqueuedAt: number;
+  /** Host jobs queued so far (0 while waiting). */
+  expanded: number;
+}
+
 /** Options a command can carry to its jobs. */
 export interface JobOptions extends VerbOptions {
   /** One host's step of an approved rolling upgrade. */
@@ -112,6 +162,21 @@ export interface JobQueuePort {
    * one round trip. Absent in a queue that has no group limits (a test's stand-in).
    */
   groupLines?(groups: readonly string[]): Promise<Map<string, GroupLine>>;
+  /**
+   * Queues a request-level job (one round trip); rejects like {@link enqueue}. Resolves with how many request-level
+   * jobs wait before it. Idempotent: a job with this id already queued (or expanded) stays as it is.
+   */
+  enqueueFanOut(job: FanOutJob): Promise<{ ahead: number }>;
+  /** Where a fan-out's request-level job is (waiting, being expanded, expanded, failed for good, or gone). */
+  fanOutState(requestId: string): Promise<FanOutState>;
+  /**
+   * Cancels a fan-out: its request-level job is removed when it waits (`cancelled`: the caller answers every host), or
+   * its expander stops queueing (`stopping`); the hosts already expanded are returned for the caller to cancel as
+   * host jobs.
+   */
+  cancelFanOut(requestId: string, by: string): Promise<{ state: 'cancelled' | 'stopping' | 'expanded' | 'unknown'; expanded: string[] }>;
+  /** Fan-outs waiting for or being expanded, oldest first (at most 50). */
+  fanOutLines(): Promise<FanOutLine[]>;
   close(): Promise<void>;
 }
 

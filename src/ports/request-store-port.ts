@@ -20,10 +20,24 @@ export interface RequestRecord {
   /** For an approval: what was asked for (the plan is built from it and the survey). */
   plan?: PlanSpec;
   verb: JobVerb;
+  /**
+   * The hosts, in inventory order. EMPTY for a fan-out (see {@link fanOut}): its hosts are expanded by a worker, and
+   * counted by {@link requestHostCount}.
+   */
   hosts: string[];
+  /**
+   * A fan-out accepted as one request-level job (FanOutJob): the target as typed, how many hosts it names, and the
+   * inventory snapshot they resolve from. Results are stored per host as for any request.
+   */
+  fanOut?: { target: string; hostCount: number; inventoryDigest: string };
   /** The command text as typed (kept for the audit log; never sent to a host). */
   text: string;
   createdAt: number;
+}
+
+/** How many hosts a request covers (a fan-out's count, or its list's length). */
+export function requestHostCount(record: Pick<RequestRecord, 'hosts' | 'fanOut'>): number {
+  return record.fanOut?.hostCount ?? record.hosts.length;
 }
 
 /** Progress of a request: its thread and the results delivered so far. */

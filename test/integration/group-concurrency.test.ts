@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Redis } from 'ioredis';
 import type { RollingConfig } from '../../config/schema';
 import { GroupSlots } from '../../src/adapters/redis/group-slots';
-import { hostJobs } from '../../src/bot/host-jobs';
+import { hostJobs } from '../../src/core/jobs/host-jobs';
 import { inventorySnapshot } from '../../src/core/inventory/inventory-snapshot';
 import type { JobEvent } from '../../src/ports/job-queue-port';
 import type { FleetHost } from '../support/fleet';

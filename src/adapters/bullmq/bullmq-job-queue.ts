@@ -1,7 +1,16 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ChatopsError, ErrorCode } from '../../core/errors';
-import type { EnqueueReceipt, GroupLine, HostJob, JobQueuePort, QueuePosition } from '../../ports/job-queue-port';
+import type {
+  EnqueueReceipt,
+  FanOutJob,
+  FanOutLine,
+  FanOutState,
+  GroupLine,
+  HostJob,
+  JobQueuePort,
+  QueuePosition,
+} from '../../ports/job-queue-port';
 import { GroupSlots } from '../redis/group-slots';
 import { HostQueue } from '../redis/host-queue';
 import { QUEUE_NAME } from '../redis/keys';
@@ -96,6 +105,23 @@ export class BullmqJobQueue implements JobQueuePort {
   }
 
   /** Closes the queue; does not wait more than 2 s on a Redis that is gone. */
+  // ISSUE 20 CONTRACT: the fan-out helper implements these four (request-level jobs on FANOUT_QUEUE_NAME).
+  enqueueFanOut(_job: FanOutJob): Promise<{ ahead: number }> {
+    return Promise.reject(new Error('enqueueFanOut: not built yet'));
+  }
+
+  fanOutState(_requestId: string): Promise<FanOutState> {
+    return Promise.reject(new Error('fanOutState: not built yet'));
+  }
+
+  cancelFanOut(_requestId: string, _by: string): Promise<{ state: 'cancelled' | 'stopping' | 'expanded' | 'unknown'; expanded: string[] }> {
+    return Promise.reject(new Error('cancelFanOut: not built yet'));
+  }
+
+  fanOutLines(): Promise<FanOutLine[]> {
+    return Promise.reject(new Error('fanOutLines: not built yet'));
+  }
+
   async close(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.queue.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2000)))]);

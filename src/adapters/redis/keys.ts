@@ -1,6 +1,8 @@
 /** Every Redis key and queue name the bot uses, in one place. Queue names may not contain `:` (BullMQ). */
 export const QUEUE_NAME = 'srs-chatops-verbs';
 export const PREFIX = 'srs-chatops';
+/** The queue of request-level jobs (FanOutJob): each expanded into host jobs by a worker. */
+export const FANOUT_QUEUE_NAME = 'srs-chatops-fanout';
 
 export const keys = {
   /** FIFO of job ids waiting for or running on a host. */
@@ -59,4 +61,16 @@ export const keys = {
   workers: `${PREFIX}:workers`,
   /** A worker's beat: present while the worker lives (Redis expires it, so clocks of different machines never matter). */
   workerBeat: (workerId: string) => `${PREFIX}:worker:${workerId}`,
+  /** The hosts a fan-out's request-level job was expanded into so far, in order (list): cancel and the thread read it. */
+  fanOutHosts: (requestId: string) => `${PREFIX}:fanout:${requestId}:hosts`,
+  /** Set (to the user id) when a fan-out was cancelled: its expander stops queueing host jobs. */
+  fanOutCancelled: (requestId: string) => `${PREFIX}:fanout:${requestId}:cancelled`,
+  /** Fan-outs accepted and not yet finished (sorted set, score: accepted at): the sweeper re-queues a lost one. */
+  fanOutsActive: `${PREFIX}:fanouts:active`,
+  /** An inventory snapshot the bot resolved requests against (JSON), by digest: workers expand fan-outs with it. */
+  inventorySnapshot: (digest: string) => `${PREFIX}:inventory:${digest}`,
+  /** Shared pacing toward Slack (every bot replica): one rate limit's state, by what it limits. */
+  pace: (what: string) => `${PREFIX}:pace:${what}`,
+  /** A lease: held by one bot replica at a time (its token), expires unless renewed. */
+  lease: (name: string) => `${PREFIX}:lease:${name}`,
 } as const;

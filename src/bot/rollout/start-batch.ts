@@ -6,7 +6,7 @@ import { isServiceVerb } from '../../core/verbs';
 import { drainsOnQuit } from '../../core/grace/grace-progress';
 import type { BotDeps } from '../bot-deps';
 import { cancelQueuedHosts } from '../cancel-queued-hosts';
-import { hostJobs } from '../host-jobs';
+import { hostJobs } from '../../core/jobs/host-jobs';
 import { recordAudit } from '../record-audit';
 import { finishRollout } from './finish-rollout';
 import { auditBase, errText, showStatus } from './status-message';

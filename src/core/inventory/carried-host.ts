@@ -11,9 +11,20 @@ export interface CarriedHost {
 }
 
 /** The host `name` of the snapshot as a job carries it; undefined when the snapshot has no such host. */
-export function carriedHost(snap: InventorySnapshot, ssh: Pick<Config['ssh'], 'user'>, name: string): CarriedHost | undefined {
+export function carriedHost(
+  snap: Pick<InventorySnapshot, 'hosts' | 'bastions' | 'digest'>,
+  ssh: Pick<Config['ssh'], 'user'>,
+  name: string,
+): CarriedHost | undefined {
   const entry = snap.hosts.find((h) => h.name === name);
-  if (entry === undefined) return undefined;
-  const target = hostTarget({ ssh, bastions: snap.bastions }, entry);
-  return { entry, target, inventoryDigest: snap.digest };
+  return entry === undefined ? undefined : carriedEntry(snap, ssh, entry);
+}
+
+/** {@link carriedHost} of an entry already found (a fan-out looks its hosts up once, by name). */
+export function carriedEntry(
+  snap: Pick<InventorySnapshot, 'bastions' | 'digest'>,
+  ssh: Pick<Config['ssh'], 'user'>,
+  entry: HostConfig,
+): CarriedHost {
+  return { entry, target: hostTarget({ ssh, bastions: snap.bastions }, entry), inventoryDigest: snap.digest };
 }

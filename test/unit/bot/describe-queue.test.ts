@@ -22,6 +22,10 @@ function queueWithRestartAhead(): { port: JobQueuePort; asked: string[][] } {
       return Promise.resolve(new Map(hosts.map((h) => [h, line(h)])));
     },
     cancel: () => Promise.resolve('unknown'),
+    enqueueFanOut: () => Promise.reject(new Error('not used')),
+    fanOutState: () => Promise.resolve({ state: 'unknown' }),
+    cancelFanOut: () => Promise.resolve({ state: 'unknown', expanded: [] }),
+    fanOutLines: () => Promise.resolve([]),
     close: () => Promise.resolve(),
   };
   return { port, asked };

@@ -58,6 +58,10 @@ describe('hostile command text, end to end to the SSH layer', () => {
       hostQueue: () => Promise.resolve([]),
       hostQueues: () => Promise.resolve(new Map()),
       cancel: () => Promise.resolve('unknown'),
+      enqueueFanOut: () => Promise.reject(new Error('not used')),
+      fanOutState: () => Promise.resolve({ state: 'unknown' }),
+      cancelFanOut: () => Promise.resolve({ state: 'unknown', expanded: [] }),
+      fanOutLines: () => Promise.resolve([]),
       close: () => Promise.resolve(),
     };
     const nothing = () => Promise.resolve(undefined);
@@ -109,6 +113,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
       inventory: fixedInventory(inventorySnapshot(config, { kind: 'config', path: 'fuzz.yml' }, 0)),
       chat,
       queue,
+      inventories: { publish: () => Promise.resolve(), load: () => Promise.resolve(undefined) },
       requests,
       approvals,
       rollouts,

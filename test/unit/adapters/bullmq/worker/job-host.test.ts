@@ -2,7 +2,7 @@ import { parseConfig } from '../../../../../config/load-config';
 import { createLogger } from '../../../../../src/adapters/logger';
 import { jobHost } from '../../../../../src/adapters/bullmq/worker/job-host';
 import type { JobContext } from '../../../../../src/adapters/bullmq/worker/job-context';
-import { hostJobs } from '../../../../../src/bot/host-jobs';
+import { hostJobs } from '../../../../../src/core/jobs/host-jobs';
 import { inventoryDigest, inventorySnapshot } from '../../../../../src/core/inventory/inventory-snapshot';
 import type { HostJob } from '../../../../../src/ports/job-queue-port';
 

@@ -1,9 +1,9 @@
-import type { RollingConfig } from '../../config/schema';
-import { mutatesHost } from '../core/commands/command-table';
-import { carriedHost } from '../core/inventory/carried-host';
-import type { InventorySnapshot } from '../core/inventory/inventory-snapshot';
-import type { JobVerb } from '../core/verbs';
-import type { HostJob, JobOptions } from '../ports/job-queue-port';
+import type { RollingConfig } from '../../../config/schema';
+import { mutatesHost } from '../commands/command-table';
+import { carriedEntry } from '../inventory/carried-host';
+import type { InventorySnapshot } from '../inventory/inventory-snapshot';
+import type { JobVerb } from '../verbs';
+import type { HostJob, JobOptions } from '../../ports/job-queue-port';
 
 /** The id of a request's job on one host: stable, so queueing it again (a sweeper's retry) finds it queued. */
 export function hostJobId(requestId: string, host: string): string {
@@ -21,7 +21,7 @@ export interface HostJobsSpec {
 
 /** The inventory a request was accepted with: each job carries its host's entry and target from it. */
 export interface JobInventory {
-  snapshot: InventorySnapshot;
+  snapshot: Pick<InventorySnapshot, 'hosts' | 'bastions' | 'digest'>;
   /** The login user of a host that sets none (`ssh.user`). */
   ssh: { user: string };
   /** The policy's per-group limits of hosts changing at once (`rolling.groups.<g>.concurrency`). */
@@ -51,9 +51,11 @@ export function groupLimitsFor(
  * state-changing verb, its groups' limits of hosts changing at once (the worker obeys what the job carries).
  */
 export function hostJobs(requestId: string, hosts: readonly string[], spec: HostJobsSpec, inventory: JobInventory): HostJob[] {
+  const entries = new Map(inventory.snapshot.hosts.map((h) => [h.name, h]));
   return hosts.map((host) => {
     const options = spec.optionsFor ? spec.optionsFor(host) : spec.options;
-    const carried = carriedHost(inventory.snapshot, inventory.ssh, host);
+    const entry = entries.get(host);
+    const carried = entry === undefined ? undefined : carriedEntry(inventory.snapshot, inventory.ssh, entry);
     const groupLimits = groupLimitsFor(spec.verb, carried?.entry.groups ?? [], inventory.rolling);
     return {
       v: 1,

@@ -1,6 +1,6 @@
-import { parseConfig } from '../../../config/load-config';
-import { groupLimitsFor, hostJobId, hostJobs } from '../../../src/bot/host-jobs';
-import { inventorySnapshot } from '../../../src/core/inventory/inventory-snapshot';
+import { parseConfig } from '../../../../config/load-config';
+import { groupLimitsFor, hostJobId, hostJobs } from '../../../../src/core/jobs/host-jobs';
+import { inventorySnapshot } from '../../../../src/core/inventory/inventory-snapshot';
 
 describe('hostJobs', () => {
   const config = parseConfig(
