@@ -47,6 +47,7 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     return;
   }
   if (event.type === 'upgrade.stage') return;
+  if (event.type === 'fanout.failed') return; // ISSUE 20 (lead): answered by the fan-out delivery
   if (event.type !== 'job.result') {
     await deliverGraceEvent(deps, progress, parentTs, event, eventId);
     return;

@@ -283,6 +283,25 @@ export type JobEvent =
       worker: string;
       progress: GraceProgress;
       extendMs: number;
+    }
+  | {
+      v: 1;
+      /**
+       * A fan-out's request-level job could not be expanded (its inventory snapshot is gone, or no longer resolves its
+       * target): no host job of it runs beyond those already queued (`expanded`), and the bot answers the request.
+       */
+      type: 'fanout.failed';
+      requestId: string;
+      /** The request-level job ({@link fanOutJobId}). */
+      jobId: string;
+      /** The fan-out's target as typed (a request-level event has no one host). */
+      host: string;
+      verb: JobVerb;
+      at: number;
+      worker: string;
+      reason: string;
+      /** Host jobs queued before it failed (they run and answer as usual). */
+      expanded: number;
     };
 
 /** Publishing job events (worker side). */
