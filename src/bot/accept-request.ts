@@ -1,6 +1,6 @@
 import { renderQueueUnavailable } from '../presentation';
 import type { AuditEventInput } from '../ports/audit-port';
-import type { EnqueueReceipt, HostJob } from '../ports/job-queue-port';
+import type { EnqueueReceipt, FanOutJob, HostJob } from '../ports/job-queue-port';
 import type { RequestRecord } from '../ports/request-store-port';
 import type { BotDeps } from './bot-deps';
 import type { CommandInput, CommandReply } from './command-io';
@@ -18,8 +18,13 @@ export interface RequestToAccept {
   queued: Record<string, unknown>;
   /** Hosts named in `request.failed` when Redis does not take the request. */
   hosts: readonly string[];
-  /** The request records and jobs, built at the time they are written. */
-  build: (now: number) => { records: [RequestRecord, ...RequestRecord[]]; jobs: HostJob[] };
+  /**
+   * The request records and jobs, built at the time they are written: host jobs, or one request-level job that the
+   * workers expand into host jobs (a fan-out: its records name no hosts).
+   */
+  build: (now: number) => { records: [RequestRecord, ...RequestRecord[]]; jobs: HostJob[]; fanOut?: FanOutJob };
+  /** Written before the records (what the jobs need to run: a fan-out's inventory snapshot); failing, nothing is queued. */
+  prepare?: () => Promise<void>;
 }
 
 /** Accepted (on record, stored, queued), or the answer to give instead. */
@@ -30,6 +35,8 @@ export type Acceptance =
       recorded: boolean;
       records: [RequestRecord, ...RequestRecord[]];
       jobs: HostJob[];
+      /** A fan-out: the request-level jobs waiting before its own. */
+      fanOutAhead?: number;
       now: number;
     }
   | { accepted: false; reply: CommandReply };
@@ -53,16 +60,27 @@ export async function acceptRequest(deps: BotDeps, input: CommandInput, r: Reque
   const queued = await recordAudit(deps, { ...r.base, type: 'request.queued', data: r.queued });
   if (!queued && r.mutating) return refuseUnrecorded(deps, input, true);
   const now = deps.now();
-  const { records, jobs } = r.build(now);
-  let receipt: EnqueueReceipt;
+  const { records, jobs, fanOut } = r.build(now);
+  let receipt: EnqueueReceipt = { ahead: new Map() };
+  let fanOutAhead: number | undefined;
   try {
+    await r.prepare?.();
     // The records first: a job's result must always find its request.
     for (const record of records) await deps.requests.create(record);
-    receipt = await deps.queue.enqueue(jobs);
+    if (jobs.length > 0) receipt = await deps.queue.enqueue(jobs);
+    if (fanOut !== undefined) fanOutAhead = (await deps.queue.enqueueFanOut(fanOut)).ahead;
   } catch (err) {
     return notQueued(deps, input, r, err, true);
   }
-  return { accepted: true, receipt, recorded: recorded && queued, records, jobs, now };
+  return {
+    accepted: true,
+    receipt,
+    recorded: recorded && queued,
+    records,
+    jobs,
+    ...(fanOutAhead !== undefined ? { fanOutAhead } : {}),
+    now,
+  };
 }
 
 async function claimTrigger(

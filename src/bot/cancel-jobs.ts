@@ -8,6 +8,7 @@ import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './command-io';
 import type { RequestRecord } from '../ports/request-store-port';
 import type { CommandContext } from './command-context';
+import { cancelFanOut } from './cancel-fan-out';
 import { plural } from '../core/text/plural';
 
 /** A job cancelled before it ran: recorded, and answered in its thread like a worker's result ("cancelled by ..."). */
@@ -30,6 +31,14 @@ async function answerCancelled(
     data: { jobId, outcome: 'refused', summary: result.summary, cancelledBy: by },
   });
   await deps.events.publish({ v: 1, type: 'job.result', requestId, jobId, host, verb, at: deps.now(), worker: 'bot', result });
+}
+
+/** Hosts named in the answer; the rest are counted (a fan-out may cancel a thousand). */
+const HOSTS_NAMED = 10;
+
+function listed(hosts: readonly string[]): string {
+  const more = hosts.length > HOSTS_NAMED ? `, +${hosts.length - HOSTS_NAMED} more` : '';
+  return `${hosts.slice(0, HOSTS_NAMED).join(', ')}${more}`;
 }
 
 /**
@@ -56,10 +65,13 @@ export async function cancelJobs(ctx: CommandContext<Extract<Command, { kind: 'c
         text: `${escapeSlackText(requestId)} is a rollout: \`/srs abort ${escapeSlackText(requestId)}\` stops it after the hosts in progress.`,
       },
     };
+  const fanOut =
+    req.record.fanOut !== undefined && command.id === requestId ? await cancelFanOut(deps, req.record, input.userId) : undefined;
   const jobs =
-    command.id === requestId
+    fanOut?.jobs ??
+    (command.id === requestId
       ? req.record.hosts.map((h) => ({ host: h, jobId: hostJobId(requestId, h) }))
-      : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }];
+      : [{ host: command.id.slice(requestId.length + 1), jobId: command.id }]);
   const done: Record<'cancelled' | 'cancelling' | 'running' | 'finished' | 'unknown', string[]> = {
     cancelled: [],
     cancelling: [],
@@ -72,13 +84,13 @@ export async function cancelJobs(ctx: CommandContext<Extract<Command, { kind: 'c
     done[state].push(host);
     if (state === 'cancelled') await answerCancelled(deps, req.record, { requestId, host, jobId, by: input.userId });
   }
-  const parts: string[] = [];
+  const parts: string[] = fanOut !== undefined && fanOut.note !== '' ? [fanOut.note] : [];
   const cancelled = [...done.cancelled, ...done.cancelling];
-  if (cancelled.length > 0) parts.push(`cancelled ${plural(cancelled.length, 'queued job')} (${cancelled.join(', ')})`);
+  if (cancelled.length > 0) parts.push(`cancelled ${plural(cancelled.length, 'queued job')} (${listed(cancelled)})`);
   if (done.running.length > 0)
-    parts.push(`${done.running.join(', ')} already running: it goes on (a drain has its own Force quit / Leave buttons)`);
-  if (done.finished.length > 0) parts.push(`${done.finished.join(', ')} already finished`);
-  if (done.unknown.length > 0) parts.push(`${done.unknown.join(', ')}: no such job`);
+    parts.push(`${listed(done.running)} already running: it goes on (a drain has its own Force quit / Leave buttons)`);
+  if (done.finished.length > 0) parts.push(`${listed(done.finished)} already finished`);
+  if (done.unknown.length > 0) parts.push(`${listed(done.unknown)}: no such job`);
   deps.logger.info({ requestId, user: input.userId, ...done }, 'cancel');
   return { ephemeral: { text: `${escapeSlackText(requestId)}: ${escapeSlackText(parts.join('; '))}.` } };
 }

@@ -1,6 +1,6 @@
 import type { ChatMessage, Command } from '../core/command';
 import type { CommandName } from '../core/commands/command-table';
-import { needsApproval } from '../core/approval-policy';
+import { mayNeedApproval, needsApproval } from '../core/approval-policy';
 import { listHosts } from '../core/resolve-targets';
 import type { ServiceVerb } from '../core/verbs';
 import { renderHelp, renderHosts } from '../presentation';
@@ -23,6 +23,12 @@ async function withAuditNote(ctx: CommandContext, message: ChatMessage): Promise
   return { ephemeral: { text: `${message.text}\n:warning: Audit degraded: this request could not be recorded.` } };
 }
 
+/** The inventory entries of `hosts`. */
+function hostsOf(deps: CommandContext['deps'], hosts: readonly string[]) {
+  const wanted = new Set(hosts);
+  return deps.inventory.current().hosts.filter((h) => wanted.has(h.name));
+}
+
 /**
  * A service verb on its resolved hosts. Queued at once: a read-only verb, or a state-changing one on one host. Planned
  * first (the hosts surveyed): a state-changing verb on several hosts (it rolls in batches, after a blast-radius check),
@@ -30,11 +36,9 @@ async function withAuditNote(ctx: CommandContext, message: ChatMessage): Promise
  */
 const runVerb: CommandHandler<Extract<Command, { kind: 'verb' }>> = (ctx) => {
   const { deps, input, command, hosts, requestId } = ctx;
-  const gated = needsApproval(
-    command.verb,
-    deps.inventory.current().hosts.filter((h) => hosts.includes(h.name)),
-    deps.config.approvals,
-  );
+  // Only a verb some gate names looks at its hosts: `status all` on a thousand hosts does no per-host work here.
+  const gated =
+    mayNeedApproval(command.verb, deps.config.approvals) && needsApproval(command.verb, hostsOf(deps, hosts), deps.config.approvals);
   const dryRun = command.rollout?.dryRun === true;
   if (!gated && !dryRun && (!ctx.row.changesState || hosts.length <= 1))
     return queueVerb(deps, input, { requestId, base: ctx.base, command, hosts, received: ctx.received, mutating: ctx.row.changesState });

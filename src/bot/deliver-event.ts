@@ -1,7 +1,9 @@
 import { markRequestDone } from './close-request';
 import { renderGraceConfirm, renderHostResult, renderHostResults, summarizeResults } from '../presentation';
 import { renderParentOf } from '../presentation/request-parent';
-import type { RequestProgress, RequestRecord } from '../ports/request-store-port';
+import { expectedResults, requestHostCount, type RequestHead, type RequestProgress, type RequestRecord } from '../ports/request-store-port';
+import { FAN_OUT_ABOVE, isFanOutSize } from '../core/jobs/fan-out-size';
+import { deliverFanOutFailed } from './deliver-fan-out-failed';
 import { deliverGraceEvent } from './deliver-grace-event';
 import { deliverWaiting } from './deliver-waiting';
 import { hostJobId } from '../core/jobs/host-jobs';
@@ -18,7 +20,7 @@ export { NotReadyError } from './not-ready-error';
  * Requests on more hosts than this get their results as a compact table once every host answered, rather than a
  * reply per host: Slack paces thread replies to about one a second, so 50 replies would hold the summary a minute.
  */
-export const REPLY_PER_HOST_MAX = 5;
+export const REPLY_PER_HOST_MAX = FAN_OUT_ABOVE;
 
 /**
  * Delivers one job event into its request's thread: a reply per host result (once, even when the event is
@@ -33,7 +35,7 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     const head = await deps.requests.head(event.requestId);
     if (!head) return dropUnknown(deps, event);
     if (head.record.kind === 'survey') return deliverSurveyResult(deps, head.record, event.result);
-    if (isFanOut(head.record)) return deliverFanOutResult(deps, head.record, head.parentTs, event);
+    if (isFanOut(head.record)) return deliverFanOutResult(deps, head, event);
   }
   const progress = await deps.requests.get(event.requestId);
   if (!progress) return dropUnknown(deps, event);
@@ -47,7 +49,8 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     return;
   }
   if (event.type === 'upgrade.stage') return;
-  if (event.type === 'fanout.failed') return; // ISSUE 20 (lead): answered by the fan-out delivery
+  if (event.type === 'fanout.failed')
+    return deliverFanOutFailed(deps, progress, parentTs, event, () => finish(deps, record, parentTs, true));
   if (event.type !== 'job.result') {
     await deliverGraceEvent(deps, progress, parentTs, event, eventId);
     return;
@@ -66,22 +69,18 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
 
 /** A verb request (run at once, or once approved) on more than {@link REPLY_PER_HOST_MAX} hosts. */
 function isFanOut(record: RequestRecord): boolean {
-  return record.kind !== 'survey' && record.kind !== 'rollout' && record.hosts.length > REPLY_PER_HOST_MAX;
+  return record.kind !== 'survey' && record.kind !== 'rollout' && isFanOutSize(requestHostCount(record));
 }
 
 function dropUnknown(deps: BotDeps, event: JobEvent): void {
   deps.logger.warn({ requestId: event.requestId }, 'result for an unknown or expired request; dropped');
 }
 
-async function deliverFanOutResult(
-  deps: BotDeps,
-  record: RequestRecord,
-  parentTs: string | undefined,
-  event: Extract<JobEvent, { type: 'job.result' }>,
-): Promise<void> {
+async function deliverFanOutResult(deps: BotDeps, head: RequestHead, event: Extract<JobEvent, { type: 'job.result' }>): Promise<void> {
+  const { record, parentTs } = head;
   if (parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
   const stored = await deps.requests.saveResult(record.requestId, event.result);
-  if (stored >= record.hosts.length) await finish(deps, record, parentTs, true);
+  if (stored >= expectedResults(head)) await finish(deps, record, parentTs, true);
 }
 
 /**
@@ -90,14 +89,14 @@ async function deliverFanOutResult(
  */
 async function finish(deps: BotDeps, record: RequestRecord, parentTs: string, fanOut: boolean): Promise<void> {
   const latest = await deps.requests.get(record.requestId);
-  if (!latest || latest.done || latest.results.length < record.hosts.length) return;
-  const summary = summarizeResults(latest.results, record.hosts.length);
+  if (!latest || latest.done || latest.results.length < expectedResults(latest)) return;
+  const summary = summarizeResults(latest.results, requestHostCount(record));
   const elapsedMs = Math.max(...latest.results.map((r) => r.durationMs), deps.now() - record.createdAt);
   await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state: 'done', summary, elapsedMs }));
   // A fan-out's table comes after the summary edit: its replies are paced (Slack: ~1 post/s per channel), the edit
   // is not, so the summary never waits behind them. Done (and audited) once the table is posted too.
   if (fanOut) await postTable(deps, latest, parentTs);
-  await markRequestDone(deps, record, parentTs, { summary: summary.text, hosts: record.hosts.length });
+  await markRequestDone(deps, record, parentTs, { summary: summary.text, hosts: requestHostCount(record) });
 }
 
 /** For big fan-outs, once every host answered: the results as compact replies (a few messages), then confirmation cards. */

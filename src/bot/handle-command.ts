@@ -3,7 +3,7 @@ import { authorizeRow, type AccessState } from '../core/commands/authorize-row';
 import { commandRow, type CommandName, type CommandRow } from '../core/commands/command-table';
 import { parseCommand } from '../core/parse-command';
 import { commandName, roleOf } from '../core/policy';
-import { resolveTargets } from '../core/resolve-targets';
+import { resolveInSnapshot } from '../core/inventory/resolve-in-snapshot';
 import { renderDenied, renderUsageError } from '../presentation';
 import type { BotDeps } from './bot-deps';
 import type { CommandContext } from './command-context';
@@ -118,7 +118,7 @@ export async function handleCommand(deps: BotDeps, input: CommandInput): Promise
   const target = targetOf(command);
   let hosts: string[] = [];
   if (row.resolvesTargets && target !== undefined) {
-    const resolved = resolveTargets(target, deps.inventory.current().hosts);
+    const resolved = resolveInSnapshot(deps.inventory.current(), target);
     if (!resolved.ok) {
       const verb = commandFields(command).verb;
       const event = { ...r.base, type: 'request.invalid' as const, ...(verb !== undefined ? { verb } : {}) };

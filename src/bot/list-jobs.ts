@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/describe-snapshot';
 import { groupLineText, renderCodeBlock, stageCounts } from '../presentation';
-import type { GroupLine } from '../ports/job-queue-port';
+import type { FanOutLine, GroupLine } from '../ports/job-queue-port';
 import { batchesOf } from '../core/rollout/plan';
 import type { BotDeps } from './bot-deps';
 import type { CommandReply } from './command-io';
@@ -35,16 +35,28 @@ function groupWaits(lines: ReadonlyMap<string, GroupLine>): Map<string, string> 
   return out;
 }
 
+/** A fan-out's request-level job: `r-abc  status all (1,000 hosts) by U1: waiting for a worker (#1), since 2s`. */
+function fanOutLines(deps: BotDeps, lines: readonly FanOutLine[]): string[] {
+  return lines.map((f, i) => {
+    const where =
+      f.expanded === 0
+        ? `waiting for a worker to queue its host jobs (#${i + 1})`
+        : `${f.expanded} of ${f.hostCount} host jobs queued so far`;
+    return `${f.requestId}  ${f.verb} ${f.target} (${plural(f.hostCount, 'host')}) by ${f.requestedBy}: ${where}, since ${ago(deps, f.enqueuedAt)}`;
+  });
+}
+
 /**
  * `/srs jobs`: what is going on, ephemeral: plans awaiting approval (who, what, approvals so far, expiry), rollouts
  * (batch, stages), the groups' limits of hosts changing at once (who holds a slot, who waits, in line order), and host
- * jobs running or queued (who, what, since when, their place for a group slot), from Redis, whichever bot or worker
- * holds them.
+ * jobs running or queued (who, what, since when, their place for a group slot), and fan-outs whose host jobs are not all
+ * queued yet, from Redis, whichever bot or worker holds them.
  */
 export async function listJobs(deps: BotDeps): Promise<CommandReply> {
   try {
     const limits = groupLimits(deps);
-    const [pending, activeIds, queues, groupLines] = await Promise.all([
+    const [fanOuts, pending, activeIds, queues, groupLines] = await Promise.all([
+      deps.queue.fanOutLines(),
       deps.approvals.pending(),
       deps.rollouts.active(),
       deps.queue.hostQueues(deps.inventory.current().hosts.map((h) => h.name)),
@@ -79,6 +91,8 @@ export async function listJobs(deps: BotDeps): Promise<CommandReply> {
       const lines = [...groupLines.values()].map((l) => groupLineText(l, limits.get(l.group)));
       parts.push(`*Group limits* (hosts changing at once)`, renderCodeBlock(cap(lines).join('\n'), 1200));
     }
+    if (fanOuts.length > 0)
+      parts.push(`*Fan-outs being queued* (${fanOuts.length})`, renderCodeBlock(cap(fanOutLines(deps, fanOuts)).join('\n'), 1200));
     parts.push(`*Host jobs running or queued* (${jobs.length})`, jobs.length > 0 ? renderCodeBlock(cap(jobs).join('\n'), 1400) : '_none_');
     return { ephemeral: { text: parts.join('\n') } };
   } catch (err) {

@@ -1,7 +1,5 @@
 import { jobInventory } from './pin-inventory';
-import type { Command } from '../core/command';
 import { renderRequestParent } from '../presentation';
-import type { AuditEventInput } from '../ports/audit-port';
 import type { BotDeps } from './bot-deps';
 import type { CommandInput, CommandReply } from './command-io';
 import { acceptRequest } from './accept-request';
@@ -9,25 +7,20 @@ import { describeQueue } from './describe-queue';
 import { hostJobs } from '../core/jobs/host-jobs';
 import { postParent } from './post-parent';
 import { plural } from '../core/text/plural';
+import { isFanOutSize } from '../core/jobs/fan-out-size';
+import { queueFanOut } from './queue-fan-out';
+import type { VerbToQueue } from './verb-to-queue';
 
-/** A verb command that passed every check, on its resolved hosts. */
-export interface VerbToQueue {
-  requestId: string;
-  base: Pick<AuditEventInput, 'actor' | 'channel' | 'requestId' | 'correlationId'>;
-  command: Extract<Command, { kind: 'verb' }>;
-  hosts: string[];
-  /** The pending `request.received` append (true once stored). */
-  received: Promise<boolean>;
-  /** A state-changing verb: refused when the audit log cannot record it. */
-  mutating: boolean;
-}
+export type { VerbToQueue } from './verb-to-queue';
 
 /**
- * Runs a verb request at once: accepted (see acceptRequest) with one job per host; the answer says where each job
- * waits when its host is busy. Never throws.
+ * Runs a verb request at once: accepted (see acceptRequest) with one job per host, or, a read-only fan-out, with one
+ * request-level job the workers expand (queueFanOut); the answer says where each job waits when its host is busy.
+ * Never throws.
  */
 export async function queueVerb(deps: BotDeps, input: CommandInput, v: VerbToQueue): Promise<CommandReply> {
   const { requestId, command, hosts } = v;
+  if (!v.mutating && isFanOutSize(hosts.length)) return queueFanOut(deps, input, v);
   const options = command.options ? { options: command.options } : {};
   const accepted = await acceptRequest(deps, input, {
     base: { ...v.base, requestId, verb: command.verb },

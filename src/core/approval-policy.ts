@@ -8,6 +8,12 @@ import type { JobVerb } from './verbs';
 
 export { EVERY_HOST, hostsNotApprovable } from './approvers';
 
+/** Whether {@link needsApproval} could say yes for `verb` on some hosts (no host is looked at). */
+export function mayNeedApproval(verb: JobVerb, approvals: Pick<ApprovalsConfig, 'gated'>): boolean {
+  const rule = commandRow(verb).approval;
+  return rule === 'always' || (rule === 'when-gated' && approvals.gated.some((gate) => gate.verb === verb));
+}
+
 /**
  * True when running `verb` on these hosts needs another person's approval, as its command row's rule says: upgrades
  * always; service verbs when `approvals.gated` gates the verb on one of the hosts' groups.

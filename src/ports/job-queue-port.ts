@@ -67,12 +67,15 @@ export function fanOutJobId(requestId: string): string {
   return `${requestId}-fanout`;
 }
 
-/** Where a fan-out's request-level job is. */
+/**
+ * Where a fan-out's request-level job is. Once the job itself is gone (kept a while after it completed), a fan-out
+ * that queued host jobs is `expanded` (from its list of hosts queued); `unknown` means none was ever queued.
+ */
 export type FanOutState =
   | { state: 'waiting'; ahead: number }
   | { state: 'expanding'; expanded: number }
   | { state: 'expanded'; expanded: number }
-  | { state: 'failed'; reason: string }
+  | { state: 'failed'; reason: string; expanded: number }
   | { state: 'unknown' };
 
 /** A fan-out waiting for or being expanded, for `/srs jobs`. */

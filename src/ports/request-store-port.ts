@@ -40,6 +40,11 @@ export function requestHostCount(record: Pick<RequestRecord, 'hosts' | 'fanOut'>
   return record.fanOut?.hostCount ?? record.hosts.length;
 }
 
+/** How many results end a request: its host count, or fewer for a fan-out cut short. */
+export function expectedResults(progress: Pick<RequestProgress, 'record' | 'expected'>): number {
+  return progress.expected ?? requestHostCount(progress.record);
+}
+
 /** Progress of a request: its thread and the results delivered so far. */
 export interface RequestProgress {
   record: RequestRecord;
@@ -53,10 +58,15 @@ export interface RequestProgress {
   grace: Map<string, GraceProgress>;
   /** ts of the graceful-quit status message, once posted. */
   boardTs?: string;
+  /**
+   * A fan-out cut short (its expansion failed or was cancelled): the results it ends with, fewer than its host count
+   * (the hosts never queued get none).
+   */
+  expected?: number;
 }
 
 /** A request without its results: what every event needs, read in constant time whatever the fan-out. */
-export type RequestHead = Pick<RequestProgress, 'record' | 'parentTs' | 'done'>;
+export type RequestHead = Pick<RequestProgress, 'record' | 'parentTs' | 'done' | 'expected'>;
 
 /** Requests and their progress, shared by every bot process (Redis). */
 export interface RequestStorePort {
@@ -71,6 +81,10 @@ export interface RequestStorePort {
   markPosted(requestId: string, host: string, ts: string): Promise<void>;
   /** Marks the request finished; true only for the first caller. */
   markDone(requestId: string): Promise<boolean>;
+  /** A fan-out that ends with `count` results (its other hosts were never queued): see {@link RequestProgress.expected}. */
+  expectResults(requestId: string, count: number): Promise<void>;
+  /** Fan-outs accepted before `acceptedBefore` (epoch ms) and not done, oldest first (at most 100): the sweeper's. */
+  openFanOuts(acceptedBefore: number): Promise<string[]>;
   /** Stores a host's graceful-quit progress (latest wins). */
   saveGrace(requestId: string, progress: GraceProgress): Promise<void>;
   /** True for the first caller with this key (deduplicates posts of events delivered twice). */

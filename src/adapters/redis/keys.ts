@@ -64,7 +64,7 @@ export const keys = {
   /** The hosts a fan-out's request-level job was expanded into so far, in order (list): cancel and the thread read it. */
   fanOutHosts: (requestId: string) => `${PREFIX}:fanout:${requestId}:hosts`,
   /** Set (to the user id) when a fan-out was cancelled: its expander stops queueing host jobs. */
-  fanOutCancelled: (requestId: string) => `${PREFIX}:fanout:${requestId}:cancelled`,
+  fanOutStop: (requestId: string) => `${PREFIX}:fanout:${requestId}:stop`,
   /** Fan-outs accepted and not yet finished (sorted set, score: accepted at): the sweeper re-queues a lost one. */
   fanOutsActive: `${PREFIX}:fanouts:active`,
   /** An inventory snapshot the bot resolved requests against (JSON), by digest: workers expand fan-outs with it. */

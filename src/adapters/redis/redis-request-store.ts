@@ -21,7 +21,9 @@ export class RedisRequestStore implements RequestStorePort {
 
   async create(record: RequestRecord): Promise<void> {
     const key = keys.request(record.requestId);
-    await this.redis.multi().hset(key, 'meta', JSON.stringify(record)).expire(key, TTL_SECONDS).exec();
+    const tx = this.redis.multi().hset(key, 'meta', JSON.stringify(record)).expire(key, TTL_SECONDS);
+    if (record.fanOut !== undefined) tx.zadd(keys.fanOutsActive, record.createdAt, record.requestId);
+    await tx.exec();
   }
 
   async setParent(requestId: string, ts: string): Promise<void> {
@@ -40,6 +42,7 @@ export class RedisRequestStore implements RequestStorePort {
     };
     if (all.board !== undefined && all.board !== 'pending') progress.boardTs = all.board;
     if (all.parent !== undefined) progress.parentTs = all.parent;
+    if (all.expected !== undefined) progress.expected = Number(all.expected);
     const order = progress.record.hosts;
     for (const [field, value] of Object.entries(all)) {
       if (field.startsWith('result:')) progress.results.push(JSON.parse(value) as VerbResult);
@@ -52,12 +55,13 @@ export class RedisRequestStore implements RequestStorePort {
   }
 
   async head(requestId: string): Promise<RequestHead | undefined> {
-    const [meta, parent, done] = await this.redis.hmget(keys.request(requestId), 'meta', 'parent', 'done');
+    const [meta, parent, done, expected] = await this.redis.hmget(keys.request(requestId), 'meta', 'parent', 'done', 'expected');
     if (meta === null || meta === undefined) return undefined;
     return {
       record: JSON.parse(meta) as RequestRecord,
       done: done !== null && done !== undefined,
       ...(parent !== null && parent !== undefined ? { parentTs: parent } : {}),
+      ...(expected !== null && expected !== undefined ? { expected: Number(expected) } : {}),
     };
   }
 
@@ -70,7 +74,28 @@ export class RedisRequestStore implements RequestStorePort {
   }
 
   async markDone(requestId: string): Promise<boolean> {
-    return (await this.redis.hsetnx(keys.request(requestId), 'done', String(Date.now()))) === 1;
+    const replies = await this.redis
+      .multi()
+      .hsetnx(keys.request(requestId), 'done', String(Date.now()))
+      .zrem(keys.fanOutsActive, requestId)
+      .exec();
+    const [err, first] = replies?.[0] ?? [new Error('the transaction was discarded'), 0];
+    if (err) throw err;
+    return first === 1;
+  }
+
+  async expectResults(requestId: string, count: number): Promise<void> {
+    await this.redis.hset(keys.request(requestId), 'expected', String(count));
+  }
+
+  async openFanOuts(acceptedBefore: number): Promise<string[]> {
+    const ids = await this.redis.zrangebyscore(keys.fanOutsActive, '-inf', acceptedBefore, 'LIMIT', 0, 100);
+    if (ids.length === 0) return [];
+    // A request expired (a week) without being done leaves the list here.
+    const found = (await this.redis.pipeline(ids.map((id) => ['exists', keys.request(id)])).exec()) ?? [];
+    const gone = ids.filter((_, i) => found[i]?.[1] === 0);
+    if (gone.length > 0) await this.redis.zrem(keys.fanOutsActive, ...gone);
+    return ids.filter((id) => !gone.includes(id));
   }
 
   async saveGrace(requestId: string, progress: GraceProgress): Promise<void> {

@@ -9,6 +9,8 @@ import { handleCommand } from '../../../src/bot/handle-command';
 import type { ChatPort } from '../../../src/ports/chat-port';
 import type { ExecResult, HostPort, RemoteCommand } from '../../../src/ports/host-port';
 import type { HostJob, JobQueuePort } from '../../../src/ports/job-queue-port';
+import type { PublishedInventory } from '../../../src/ports/inventory-store-port';
+import { expandFanOut } from '../../../src/core/jobs/expand-fan-out';
 import type { RequestStorePort } from '../../../src/ports/request-store-port';
 import { runVerb } from '../../../src/worker/verbs/run-verb';
 import { shellJoin } from '../../../src/adapters/ssh/shell-quote';
@@ -50,6 +52,7 @@ describe('hostile command text, end to end to the SSH layer', () => {
   it('10,000 generated texts: no throw, a command on known hosts or a usage error, and no text reaches a remote command', async () => {
     const hosts = new RecordingHosts();
     const queued: HostJob[] = [];
+    const published = new Map<string, PublishedInventory>();
     const queue: JobQueuePort = {
       enqueue: (jobs) => {
         queued.push(...jobs);
@@ -58,7 +61,14 @@ describe('hostile command text, end to end to the SSH layer', () => {
       hostQueue: () => Promise.resolve([]),
       hostQueues: () => Promise.resolve(new Map()),
       cancel: () => Promise.resolve('unknown'),
-      enqueueFanOut: () => Promise.reject(new Error('not used')),
+      // A fan-out is expanded here as a worker would, from the snapshot the bot published: its jobs run like any.
+      enqueueFanOut: (job) => {
+        const snapshot = published.get(job.inventoryDigest);
+        const expanded = snapshot === undefined ? undefined : expandFanOut(job, snapshot);
+        if (!expanded?.ok) return Promise.reject(new Error(`fan-out not expandable: ${JSON.stringify(job)}`));
+        queued.push(...expanded.jobs);
+        return Promise.resolve({ ahead: 0 });
+      },
       fanOutState: () => Promise.resolve({ state: 'unknown' }),
       cancelFanOut: () => Promise.resolve({ state: 'unknown', expanded: [] }),
       fanOutLines: () => Promise.resolve([]),
@@ -113,7 +123,13 @@ describe('hostile command text, end to end to the SSH layer', () => {
       inventory: fixedInventory(inventorySnapshot(config, { kind: 'config', path: 'fuzz.yml' }, 0)),
       chat,
       queue,
-      inventories: { publish: () => Promise.resolve(), load: () => Promise.resolve(undefined) },
+      inventories: {
+        publish: (snap) => {
+          published.set(snap.digest, snap);
+          return Promise.resolve();
+        },
+        load: (digest) => Promise.resolve(published.get(digest)),
+      },
       requests,
       approvals,
       rollouts,

@@ -24,7 +24,7 @@ describe('counts are written with plural()', () => {
     const deps = {
       approvals: { pending: () => Promise.resolve([{ plan, approvedBy: [] }]) },
       rollouts: { active: () => Promise.resolve([]), get: () => Promise.resolve(undefined) },
-      queue: { hostQueues: () => Promise.resolve(new Map()) },
+      queue: { hostQueues: () => Promise.resolve(new Map()), fanOutLines: () => Promise.resolve([]) },
       config: { hosts: [{ name: 'edge-1' }] },
       inventory: { current: () => ({ hosts: [{ name: 'edge-1' }] }) },
       logger: createLogger('test'),
