@@ -12,15 +12,15 @@ export interface FanOutCancel {
 }
 
 /**
- * `/srs cancel <fan-out>`: a request-level job still waiting is removed (the request is answered: no host ran); one
- * being expanded stops at its next chunk (its expander answers for the hosts it never queued); the host jobs queued so
- * far are returned, to be cancelled like any.
+ * `/srs cancel <fan-out>`: a request-level job still waiting is removed, one being expanded queues nothing more; either
+ * way the hosts it never queued are answered here (`fanout.failed` through the thread's own path: the request then
+ * ends with the results of the hosts it did queue), and those are returned, to be cancelled like any host job.
  */
 export async function cancelFanOut(deps: BotDeps, record: RequestRecord, by: string): Promise<FanOutCancel> {
   const { requestId } = record;
   const found = await deps.queue.cancelFanOut(requestId, by);
   const jobs = found.expanded.map((host) => ({ host, jobId: hostJobId(requestId, host) }));
-  if (found.state === 'cancelled') {
+  if (found.state === 'cancelled' || found.state === 'stopping') {
     // Answered through the thread's own path (once, whichever replica reads it), like an expansion that failed.
     await deps.events.publish({
       v: 1,
@@ -31,11 +31,14 @@ export async function cancelFanOut(deps: BotDeps, record: RequestRecord, by: str
       verb: record.verb,
       at: deps.now(),
       worker: 'bot',
-      reason: `cancelled by ${by} before any host job was queued`,
-      expanded: 0,
+      reason: `cancelled by ${by}${jobs.length === 0 ? ' before any host job was queued' : ''}`,
+      expanded: jobs.length,
     });
-    return { jobs, note: 'cancelled before any host job was queued; nothing ran' };
+    return {
+      jobs,
+      note:
+        jobs.length === 0 ? 'cancelled before any host job was queued; nothing ran' : `stopped queueing it after ${jobs.length} host jobs`,
+    };
   }
-  if (found.state === 'stopping') return { jobs, note: `stopped expanding it after ${jobs.length} host jobs` };
   return { jobs, note: '' };
 }
