@@ -259,6 +259,10 @@ describe('fan-outs: one request-level job, expanded into host jobs by workers', 
     try {
       await settled('rfs');
       await expectQueuedOnce('rfs');
+      // The second worker went on from the hosts the first one recorded (it did not start over).
+      const audit = await new RedisAuditStore(redis).query({ requestId: 'rfs', types: ['request.expanded'] });
+      expect(audit).toHaveLength(1);
+      expect(audit[0]?.data).toMatchObject({ outcome: 'expanded', hosts: HOSTS, resumedFrom: 5, worker: 'second' });
     } finally {
       await second.close();
     }
