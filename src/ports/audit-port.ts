@@ -6,6 +6,7 @@ export type AuditEventType =
   | 'request.queued'
   | 'request.failed'
   | 'request.done'
+  | 'request.expanded'
   | 'job.started'
   | 'job.result'
   | 'job.interrupted'

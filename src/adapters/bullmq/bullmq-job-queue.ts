@@ -12,8 +12,9 @@ import type {
   QueuePosition,
 } from '../../ports/job-queue-port';
 import { GroupSlots } from '../redis/group-slots';
-import { HostQueue } from '../redis/host-queue';
+import { HostQueue, type FanOutGuard } from '../redis/host-queue';
 import { QUEUE_NAME } from '../redis/keys';
+import { FanOutQueue } from './fan-out-queue';
 
 /** Completed jobs are kept this long for inspection; the audit log, not the queue, is the history. */
 const KEEP_COMPLETED = { age: 3600, count: 5000 };
@@ -29,10 +30,12 @@ export class BullmqJobQueue implements JobQueuePort {
   private readonly lines: HostQueue;
   /** The per-group limits of hosts changing at once: slots and lines (their one owner). */
   private readonly groups: GroupSlots;
+  /** The request-level jobs of fan-outs (their own queue), created on first use. */
+  private fanOuts?: FanOutQueue;
 
   constructor(private readonly redis: Redis) {
     this.queue = new Queue(QUEUE_NAME, { connection: redis });
-    this.lines = new HostQueue(redis);
+    this.lines = new HostQueue(redis, (jobId) => this.queue.toKey(jobId));
     this.groups = new GroupSlots(redis);
     // Errors surface through enqueue(); an 'error' event without a listener would crash the process.
     this.queue.on('error', () => undefined);
@@ -47,17 +50,11 @@ export class BullmqJobQueue implements JobQueuePort {
       );
     }
     try {
-      // One round trip: the FIFO entries and the BullMQ jobs go out together on this one connection, the transaction
+      // One round trip: the FIFO entries and the BullMQ jobs go out together on this one connection, the FIFO script
       // first, so Redis has every job in its host's line before any worker can take the job.
       const [ahead] = await Promise.all([
         this.lines.enqueue(jobs),
-        this.queue.addBulk(
-          jobs.map((job) => ({
-            name: job.verb,
-            data: job,
-            opts: { jobId: job.jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
-          })),
-        ),
+        this.addJobs(jobs),
       ]);
       return { ahead };
     } catch (err) {
@@ -104,27 +101,62 @@ export class BullmqJobQueue implements JobQueuePort {
     return this.groups.lines(groups);
   }
 
-  /** Closes the queue; does not wait more than 2 s on a Redis that is gone. */
-  // ISSUE 20 CONTRACT: the fan-out helper implements these four (request-level jobs on FANOUT_QUEUE_NAME).
-  enqueueFanOut(_job: FanOutJob): Promise<{ ahead: number }> {
-    return Promise.reject(new Error('enqueueFanOut: not built yet'));
+  /**
+   * Queues one chunk of a fan-out's host jobs, guarded by the fan-out (see HostQueue.enqueueChunk): the FIFO entries and
+   * the ledger first, atomically, then, only when the guard let them in, the BullMQ jobs (two round trips).
+   */
+  async enqueueChunk(
+    jobs: readonly HostJob[],
+    guard: FanOutGuard,
+  ): Promise<{ kind: 'queued'; ahead: Map<string, number> } | { kind: 'cancelled' } | { kind: 'moved'; expanded: number }> {
+    const outcome = await this.lines.enqueueChunk(jobs, guard);
+    if (outcome.kind === 'queued') await this.addJobs(jobs);
+    return outcome;
   }
 
-  fanOutState(_requestId: string): Promise<FanOutState> {
-    return Promise.reject(new Error('fanOutState: not built yet'));
+  /** Queues the jobs of these that sit in their host's line unknown to BullMQ (an expander died in between); how many. */
+  async repair(jobs: readonly HostJob[]): Promise<number> {
+    const stranded = await this.lines.stranded(jobs);
+    if (stranded.length > 0) await this.addJobs(stranded);
+    return stranded.length;
   }
 
-  cancelFanOut(_requestId: string, _by: string): Promise<{ state: 'cancelled' | 'stopping' | 'expanded' | 'unknown'; expanded: string[] }> {
-    return Promise.reject(new Error('cancelFanOut: not built yet'));
+  enqueueFanOut(job: FanOutJob): Promise<{ ahead: number }> {
+    return this.fanOutQueue().enqueue(job);
+  }
+
+  fanOutState(requestId: string): Promise<FanOutState> {
+    return this.fanOutQueue().state(requestId);
+  }
+
+  cancelFanOut(requestId: string, by: string): Promise<{ state: 'cancelled' | 'stopping' | 'expanded' | 'unknown'; expanded: string[] }> {
+    return this.fanOutQueue().cancel(requestId, by);
   }
 
   fanOutLines(): Promise<FanOutLine[]> {
-    return Promise.reject(new Error('fanOutLines: not built yet'));
+    return this.fanOutQueue().fanOutLines();
   }
 
+  private fanOutQueue(): FanOutQueue {
+    this.fanOuts ??= new FanOutQueue(this.redis, this.lines);
+    return this.fanOuts;
+  }
+
+  private addJobs(jobs: readonly HostJob[]): Promise<unknown> {
+    return this.queue.addBulk(
+      jobs.map((job) => ({
+        name: job.verb,
+        data: job,
+        opts: { jobId: job.jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
+      })),
+    );
+  }
+
+  /** Closes the queues; does not wait more than 2 s on a Redis that is gone. */
   async close(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.queue.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+    const closing = Promise.all([this.queue.close(), this.fanOuts?.close()]).catch(() => undefined);
+    await Promise.race([closing, new Promise((r) => (timer = setTimeout(r, 2000)))]);
     clearTimeout(timer);
   }
 }

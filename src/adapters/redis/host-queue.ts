@@ -1,13 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { HostJob, QueuePosition } from '../../ports/job-queue-port';
 import { parseHostTurn, TAKE_HOST_TURN, type HostTurn } from './host-queue-turn';
-import { keys } from './keys';
+import { keys, QUEUE_NAME } from './keys';
 import { loadLua } from './lua/load-lua';
 
 export type { HostTurn } from './host-queue-turn';
 
 /** Deletes the host lock if this job holds it (lua/host-lock-release.lua). */
 const RELEASE = loadLua('host-lock-release').source;
+/** Appends jobs to their hosts' lines, each once (lua/host-queue-enqueue.lua). */
+const ENQUEUE = loadLua('host-queue-enqueue').source;
 /** Extends the host lock if this job holds it (lua/host-lock-renew.lua). */
 const RENEW = loadLua('host-lock-renew').source;
 
@@ -15,6 +17,22 @@ const RENEW = loadLua('host-lock-renew').source;
 const CANCEL_FLAG_SECONDS = 24 * 3600;
 /** How many entries of a host's line {@link HostQueue.list} reads. */
 const LIST_LIMIT = 50;
+
+/** What guards a chunk of a fan-out's host jobs: its cancel flag and its ledger of hosts queued so far. */
+export interface FanOutGuard {
+  cancelKey: string;
+  ledgerKey: string;
+  /** The ledger's length the expander expects (the hosts it knows are queued). */
+  expected: number;
+  /** How long the ledger is kept after its last chunk. */
+  ttlSeconds: number;
+}
+
+/** The script's reply (`['queued', ahead...]`) as jobs ahead of each job, by id. */
+function aheadOf(jobs: readonly HostJob[], reply: unknown[]): Map<string, number> {
+  if (reply[0] !== 'queued') throw new Error(`host-queue-enqueue: unexpected reply ${String(reply[0])}`);
+  return new Map(jobs.map((job, i) => [job.jobId, Number(reply[i + 1])]));
+}
 
 /** What the queue details keep of a job (for `/srs jobs` and queue positions). */
 interface JobInfo {
@@ -32,32 +50,64 @@ interface JobInfo {
  * Jobs for one host run one at a time, in the order they were accepted, whatever the workers.
  */
 export class HostQueue {
-  constructor(private readonly redis: Redis) {}
+  /**
+   * @param jobKey where BullMQ keeps a job of the verb queue (`queue.toKey(jobId)`): a job it knows is not queued again.
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly jobKey: (jobId: string) => string = (jobId) => `bull:${QUEUE_NAME}:${jobId}`,
+  ) {}
 
   /**
-   * Appends each job to its host's line and records its queue details, in one transaction; resolves to the number of
-   * jobs ahead of each (by job id). The transaction is written to the connection before this returns, so a command
-   * issued after the call (BullMQ's `addBulk` on the same connection) reaches Redis after it.
+   * Appends each job to its host's line and records its queue details, in one atomic step (lua/host-queue-enqueue.lua);
+   * resolves to the number of jobs ahead of each (by job id). Idempotent: a job already in its line, or already known
+   * to BullMQ ({@link jobKey}: taken or run), is not appended again. The script is sent before this returns, so a
+   * command issued after the call (BullMQ's `addBulk` on the same connection) reaches Redis after it.
    */
-  enqueue(jobs: readonly HostJob[]): Promise<Map<string, number>> {
-    const tx = this.redis.multi();
-    for (const job of jobs) {
-      tx.rpush(keys.hostQueue(job.host), job.jobId);
-      tx.hset(
-        keys.jobInfo,
-        job.jobId,
-        JSON.stringify({ verb: job.verb, requestedBy: job.requestedBy, enqueuedAt: job.enqueuedAt, host: job.host }),
-      );
-    }
-    return tx.exec().then((replies) => {
-      const ahead = new Map<string, number>();
-      jobs.forEach((job, i) => {
-        const [err, length] = replies?.[2 * i] ?? [new Error('no reply'), 0];
-        if (err) throw err;
-        ahead.set(job.jobId, Number(length) - 1);
-      });
-      return ahead;
+  async enqueue(jobs: readonly HostJob[]): Promise<Map<string, number>> {
+    const reply = await this.runEnqueue(jobs, undefined);
+    return aheadOf(jobs, reply);
+  }
+
+  /**
+   * {@link enqueue} for one chunk of a fan-out's host jobs, guarded by the fan-out: refused (`cancelled`) once the
+   * fan-out was cancelled, refused (`moved`) when its ledger does not have `expected` hosts (another expander got
+   * ahead), otherwise the chunk's hosts are appended to the ledger in the same atomic step.
+   */
+  async enqueueChunk(
+    jobs: readonly HostJob[],
+    guard: FanOutGuard,
+  ): Promise<{ kind: 'queued'; ahead: Map<string, number> } | { kind: 'cancelled' } | { kind: 'moved'; expanded: number }> {
+    const reply = await this.runEnqueue(jobs, guard);
+    if (reply[0] === 'cancelled') return { kind: 'cancelled' };
+    if (reply[0] === 'moved') return { kind: 'moved', expanded: Number(reply[1]) };
+    return { kind: 'queued', ahead: aheadOf(jobs, reply) };
+  }
+
+  /**
+   * Of these jobs, those in their host's line that BullMQ does not know and nobody cancelled: queued in the line by an
+   * expander that died before it added them to BullMQ. One round trip.
+   */
+  async stranded(jobs: readonly HostJob[]): Promise<HostJob[]> {
+    const pipe = this.redis.pipeline();
+    for (const job of jobs) pipe.lpos(keys.hostQueue(job.host), job.jobId).exists(this.jobKey(job.jobId)).exists(keys.cancelled(job.jobId));
+    const replies = (await pipe.exec()) ?? [];
+    return jobs.filter((_, i) => {
+      const [pos, known, cancelled] = [replies[3 * i]?.[1], replies[3 * i + 1]?.[1], replies[3 * i + 2]?.[1]];
+      return pos !== null && pos !== undefined && Number(known) === 0 && Number(cancelled) === 0;
     });
+  }
+
+  /** The script's text is sent each time (EVAL, not EVALSHA): a NOSCRIPT retry would reach Redis after `addBulk`. */
+  private async runEnqueue(jobs: readonly HostJob[], guard: FanOutGuard | undefined): Promise<unknown[]> {
+    const keyList: string[] = [keys.jobInfo, ...(guard ? [guard.cancelKey, guard.ledgerKey] : [])];
+    const args: string[] = [guard ? 'fanout' : 'plain', String(guard?.expected ?? 0), String(guard?.ttlSeconds ?? 0)];
+    for (const job of jobs) {
+      keyList.push(keys.hostQueue(job.host), this.jobKey(job.jobId));
+      const info = { verb: job.verb, requestedBy: job.requestedBy, enqueuedAt: job.enqueuedAt, host: job.host };
+      args.push(job.jobId, job.host, JSON.stringify(info));
+    }
+    return (await this.redis.eval(ENQUEUE, keyList.length, ...keyList, ...args)) as unknown[];
   }
 
   /**
@@ -118,6 +168,20 @@ export class HostQueue {
   /** Flags a queued job as cancelled by `by`: whoever holds the job next answers "cancelled" instead of running it. */
   async markCancelled(jobId: string, by: string): Promise<void> {
     await this.redis.set(keys.cancelled(jobId), by, 'EX', CANCEL_FLAG_SECONDS);
+  }
+
+  /**
+   * {@link markCancelled} for each of these jobs that is not running on its host (two round trips whatever their number):
+   * a job of a cancelled fan-out answers "cancelled" when its turn comes, even one BullMQ receives after the cancel.
+   */
+  async markCancelledUnlessRunning(jobs: ReadonlyArray<{ host: string; jobId: string }>, by: string): Promise<void> {
+    if (jobs.length === 0) return;
+    const holders = await this.redis.mget(...jobs.map((j) => keys.hostLock(j.host)));
+    const pipe = this.redis.pipeline();
+    jobs.forEach((j, i) => {
+      if (holders[i] !== j.jobId) pipe.set(keys.cancelled(j.jobId), by, 'EX', CANCEL_FLAG_SECONDS);
+    });
+    await pipe.exec();
   }
 
   /** The first jobs of each host's line, the running one marked (two round trips whatever the number of hosts). */

@@ -14,7 +14,8 @@ const SOURCE_DIRS = ['src', 'workers', 'scripts', 'bench', 'config'];
 const KEY_NAMES = ['hostQueue', 'hostLock', 'jobInfo', 'cancelled'];
 const USES: readonly RegExp[] = [
   ...keyUses(KEY_NAMES), // keys.x(...), keys['x'], const { x } = keys
-  /:(hostq|hostlock|jobinfo|cancelled):?[`'"$]/, // the key text itself: `srs-chatops:hostq:${host}`
+  // the key text itself, right after the prefix: `srs-chatops:hostq:${host}` (not `${PREFIX}:fanout:${id}:cancelled`)
+  /(?:srs-chatops|\$\{PREFIX\}):(hostq|hostlock|jobinfo|cancelled):?[`'"$]/,
 ];
 
 const usesIn = (file: string): string[] => usesOf(file, USES);
@@ -47,5 +48,7 @@ describe('the per-host job queue has one owner (src/adapters/redis/host-queue.ts
     expect(caught('const { jobInfo } = keys;')).toBe(true);
     expect(caught('redis.rpush(`srs-chatops:hostq:${host}`, id)')).toBe(true);
     expect(caught('await deps.queue.hostQueues(hosts)')).toBe(false);
+    expect(caught('fanOutCancelled: (id: string) => `${PREFIX}:fanout:${id}:cancelled`,')).toBe(false);
+    expect(caught('cancelled: (jobId: string) => `${PREFIX}:cancelled:${jobId}`,')).toBe(true);
   });
 });
