@@ -208,7 +208,7 @@ describe('fan-outs: one request-level job, expanded into host jobs by workers', 
           if (died || expected < 5) return real.queueChunk(requestId, expected, jobs);
           died = true; // the FIFO entries and the ledger, then the process is gone before BullMQ has the jobs
           await lines.enqueueChunk(jobs, {
-            cancelKey: keys.fanOutCancelled(requestId),
+            cancelKey: keys.fanOutStop(requestId),
             ledgerKey: keys.fanOutHosts(requestId),
             expected,
             ttlSeconds: 60,

@@ -52,10 +52,7 @@ export class BullmqJobQueue implements JobQueuePort {
     try {
       // One round trip: the FIFO entries and the BullMQ jobs go out together on this one connection, the FIFO script
       // first, so Redis has every job in its host's line before any worker can take the job.
-      const [ahead] = await Promise.all([
-        this.lines.enqueue(jobs),
-        this.addJobs(jobs),
-      ]);
+      const [ahead] = await Promise.all([this.lines.enqueue(jobs), this.addJobs(jobs)]);
       return { ahead };
     } catch (err) {
       throw new ChatopsError(

@@ -7,7 +7,7 @@ import { FANOUT_KEEP_SECONDS } from './fan-out-queue';
 
 /**
  * FanOutExpansionPort on Redis and BullMQ: a chunk goes through the host-job queue (FIFO entries and the fan-out's
- * ledger `keys.fanOutHosts` in one script guarded by `keys.fanOutCancelled`, then the BullMQ jobs).
+ * ledger `keys.fanOutHosts` in one script guarded by `keys.fanOutStop`, then the BullMQ jobs).
  */
 export class RedisFanOutExpansion implements FanOutExpansionPort {
   constructor(
@@ -21,7 +21,7 @@ export class RedisFanOutExpansion implements FanOutExpansionPort {
 
   async queueChunk(requestId: string, expected: number, jobs: readonly HostJob[]): Promise<ChunkOutcome> {
     const outcome = await this.jobs.enqueueChunk(jobs, {
-      cancelKey: keys.fanOutCancelled(requestId),
+      cancelKey: keys.fanOutStop(requestId),
       ledgerKey: keys.fanOutHosts(requestId),
       expected,
       ttlSeconds: FANOUT_KEEP_SECONDS,
@@ -34,6 +34,6 @@ export class RedisFanOutExpansion implements FanOutExpansionPort {
   }
 
   cancelledBy(requestId: string): Promise<string | null> {
-    return this.redis.get(keys.fanOutCancelled(requestId));
+    return this.redis.get(keys.fanOutStop(requestId));
   }
 }

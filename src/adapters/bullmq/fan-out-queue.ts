@@ -59,12 +59,18 @@ export class FanOutQueue {
   /** Where the request-level job is: waiting (with how many wait before it), expanding, expanded, failed, or gone. */
   async state(requestId: string): Promise<FanOutState> {
     const job = await this.queue.getJob(fanOutJobId(requestId));
-    if (!job?.id) return { state: 'unknown' };
+    const expanded = () => this.redis.llen(keys.fanOutHosts(requestId));
+    // A job gone (kept a while after it ended) that queued host jobs was expanded; none queued: never was.
+    const gone = async (): Promise<FanOutState> => {
+      const n = await expanded();
+      return n > 0 ? { state: 'expanded', expanded: n } : { state: 'unknown' };
+    };
+    if (!job?.id) return gone();
     const state = await job.getState();
-    if (state === 'active') return { state: 'expanding', expanded: await this.redis.llen(keys.fanOutHosts(requestId)) };
-    if (state === 'completed') return { state: 'expanded', expanded: await this.redis.llen(keys.fanOutHosts(requestId)) };
-    if (state === 'failed') return { state: 'failed', reason: job.failedReason || 'the expansion failed' };
-    if (state === 'unknown') return { state: 'unknown' };
+    if (state === 'active') return { state: 'expanding', expanded: await expanded() };
+    if (state === 'completed') return { state: 'expanded', expanded: await expanded() };
+    if (state === 'failed') return { state: 'failed', reason: job.failedReason || 'the expansion failed', expanded: await expanded() };
+    if (state === 'unknown') return gone();
     return { state: 'waiting', ahead: await this.ahead(job.id) };
   }
 
@@ -77,7 +83,7 @@ export class FanOutQueue {
   async cancel(requestId: string, by: string): Promise<CancelFanOutAnswer> {
     const replies = await this.redis
       .multi()
-      .set(keys.fanOutCancelled(requestId), by, 'EX', FANOUT_KEEP_SECONDS)
+      .set(keys.fanOutStop(requestId), by, 'EX', FANOUT_KEEP_SECONDS)
       .lrange(keys.fanOutHosts(requestId), 0, -1)
       .exec();
     const [err, hosts] = replies?.[1] ?? [new Error('no reply'), []];

@@ -77,7 +77,8 @@ async function queueChunks(
     const outcome = await deps.expansion.queueChunk(job.requestId, expected, chunk);
     if (outcome.kind === 'cancelled') return { kind: 'cancelled', expanded: expected };
     if (outcome.kind === 'moved') {
-      if (++moves > MAX_MOVES) throw new Error(`fan-out ${job.requestId}: another expander keeps getting ahead (${outcome.expanded} hosts)`);
+      if (++moves > MAX_MOVES)
+        throw new Error(`fan-out ${job.requestId}: another expander keeps getting ahead (${outcome.expanded} hosts)`);
       const now = await deps.expansion.expanded(job.requestId);
       done = new Set(now);
       expected = now.length;

@@ -48,7 +48,7 @@ describe('the per-host job queue has one owner (src/adapters/redis/host-queue.ts
     expect(caught('const { jobInfo } = keys;')).toBe(true);
     expect(caught('redis.rpush(`srs-chatops:hostq:${host}`, id)')).toBe(true);
     expect(caught('await deps.queue.hostQueues(hosts)')).toBe(false);
-    expect(caught('fanOutCancelled: (id: string) => `${PREFIX}:fanout:${id}:cancelled`,')).toBe(false);
+    expect(caught('fanOutStop: (id: string) => `${PREFIX}:fanout:${id}:cancelled`,')).toBe(false);
     expect(caught('cancelled: (jobId: string) => `${PREFIX}:cancelled:${jobId}`,')).toBe(true);
   });
 });
