@@ -13,6 +13,8 @@ import { schemaProblems } from './kubernetes/validate-schemas';
 import { podProblems } from './kubernetes/pod-rules';
 import { deploymentProblems } from './kubernetes/deployment-rules';
 import { configProblems } from './kubernetes/config-rules';
+import { clusterProblems } from './kubernetes/cluster-rules';
+import { exampleSecretProblems } from './kubernetes/example-secrets';
 
 const root = path.join(__dirname, '..');
 
@@ -40,7 +42,7 @@ async function checkOne(dir: string, label: string, uid: number): Promise<string
   for (const o of objects) problems.push(...(await schemaProblems(o)));
   for (const o of objects)
     if (o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet') problems.push(...podProblems(o, uid));
-  problems.push(...deploymentProblems(objects), ...configProblems(objects));
+  problems.push(...deploymentProblems(objects), ...clusterProblems(objects), ...configProblems(objects));
   if (problems.length === 0)
     console.log(`check-kubernetes: ${label}: ${objects.length} documents valid (${objects.map((o) => String(o.kind)).join(', ')})`);
   return problems.map((p) => `${label}: ${p}`);
@@ -58,6 +60,7 @@ async function main(dirs: string[]): Promise<number> {
       fs.cpSync(dir, copy, { recursive: true, filter: (src) => path.relative(dir, src) !== 'secrets' });
       if (!fs.existsSync(path.join(copy, 'secrets.example'))) throw new Error(`${dir}: no secrets.example/ to render the Secrets from`);
       fs.cpSync(path.join(copy, 'secrets.example'), path.join(copy, 'secrets'), { recursive: true });
+      problems.push(...exampleSecretProblems(path.join(copy, 'secrets.example')).map((p) => `${path.basename(dir)}: ${p}`));
       for (const k of kustomizations(copy)) {
         const label = path.relative(work, k);
         problems.push(
