@@ -2,7 +2,7 @@
  * `npx tsx scripts/check-kubernetes.ts [dir...]` (default deploy/kubernetes): renders every kustomization in `dir` (its
  * own and each subfolder's, e.g. autoscaling/) as `kubectl apply -k` would, validates every document against the
  * Kubernetes schemas (kubernetes-models) and checks our rules (scripts/kubernetes/*-rules.ts). The Secrets render from
- * secrets.example/ (a copy of `dir` is used, so your own secrets/ is never read). Exits 1 listing every problem.
+ * each folder's secrets.example/ (a copy of `dir` is used, so your own secrets/ is never read). Exits 1 listing every problem.
  * scripts/check-deploy.sh runs it in CI; test/unit/scripts/check-kubernetes.test.ts proves it rejects broken copies.
  */
 import fs from 'node:fs';
@@ -57,10 +57,13 @@ async function main(dirs: string[]): Promise<number> {
     for (const dir of dirs) {
       const copy = path.join(work, path.basename(dir));
       if (fs.existsSync(copy)) throw new Error(`${dir}: two folders named ${path.basename(dir)}: give each its own name`);
-      fs.cpSync(dir, copy, { recursive: true, filter: (src) => path.relative(dir, src) !== 'secrets' });
-      if (!fs.existsSync(path.join(copy, 'secrets.example'))) throw new Error(`${dir}: no secrets.example/ to render the Secrets from`);
-      fs.cpSync(path.join(copy, 'secrets.example'), path.join(copy, 'secrets'), { recursive: true });
-      problems.push(...exampleSecretProblems(path.join(copy, 'secrets.example')).map((p) => `${path.basename(dir)}: ${p}`));
+      fs.cpSync(dir, copy, { recursive: true, filter: (src) => path.basename(src) !== 'secrets' });
+      for (const k of kustomizations(copy)) {
+        const examples = path.join(k, 'secrets.example');
+        if (!fs.existsSync(examples)) continue;
+        fs.cpSync(examples, path.join(k, 'secrets'), { recursive: true });
+        problems.push(...exampleSecretProblems(examples).map((p) => `${path.relative(work, k)}: ${p}`));
+      }
       for (const k of kustomizations(copy)) {
         const label = path.relative(work, k);
         problems.push(

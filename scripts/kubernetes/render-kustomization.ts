@@ -75,7 +75,13 @@ function renderResource(root: string, entry: string, file: string, seen: string[
   if (/^[a-z]+:\/\//.test(entry)) throw new Error(`${file}: remote resource ${entry} is not supported`);
   const target = path.resolve(root, entry);
   if (!fs.existsSync(target)) throw new Error(`${file}: resource ${entry} does not exist`);
-  if (fs.statSync(target).isDirectory()) return renderKustomization(target, seen);
+  if (fs.statSync(target).isDirectory()) {
+    // Kustomize's cycle check: a base may not be (or hold) a kustomization already on the way here, e.g. `..`.
+    const above = seen.find((visited) => visited === target || visited.startsWith(target + path.sep));
+    if (above !== undefined)
+      throw new Error(`${file}: resource ${entry} holds ${above}, which names it (Kustomize refuses it: cycle detected)`);
+    return renderKustomization(target, seen);
+  }
   within(root, target, `${file}: resource ${entry}`);
   return parseManifests(fs.readFileSync(target, 'utf8'), target).map((object) => ({ object, source: target }));
 }

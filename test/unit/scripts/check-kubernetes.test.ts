@@ -18,7 +18,7 @@ function check(dirs: string[]): { status: number | null; stdout: string; stderr:
 /** A copy of deploy/kubernetes named `name` with `from` replaced by `to` in `file` (which must hold `from`: no silent no-op). */
 function brokenCopy(base: string, name: string, file: string, from: string | RegExp, to: string): string {
   const dir = path.join(base, name);
-  fs.cpSync(manifests, dir, { recursive: true, filter: (src) => path.relative(manifests, src) !== 'secrets' });
+  fs.cpSync(manifests, dir, { recursive: true, filter: (src) => path.basename(src) !== 'secrets' });
   const target = path.join(dir, file);
   const text = fs.readFileSync(target, 'utf8');
   const edited = text.replace(from, to);
@@ -39,100 +39,108 @@ describe('scripts/check-kubernetes.ts', () => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-broken-'));
   afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 
-  it('accepts deploy/kubernetes and its autoscaling overlay', () => {
+  it('accepts deploy/kubernetes, its base and its autoscaling overlay', () => {
     const r = check([manifests]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/kubernetes: 12 documents valid/);
     expect(r.stdout).toMatch(/kubernetes\/autoscaling: 13 documents valid .*HorizontalPodAutoscaler/);
+    expect(r.stdout).toMatch(/kubernetes\/base: 12 documents valid/);
   });
 
   const broken: Array<[string, string, string | RegExp, string, RegExp]> = [
     [
       'a wrong field type (schema)',
-      'bot.yaml',
+      'base/bot.yaml',
       'replicas: 2',
       'replicas: two',
       /Deployment\/srs-chatops-bot: .*spec\/replicas must be integer/,
     ],
-    ['a wrong nested type (schema)', 'network-policy.yaml', 'port: 6379', 'port: [6379]', /NetworkPolicy\/srs-chatops-bot: .*port/],
+    ['a wrong nested type (schema)', 'base/network-policy.yaml', 'port: 6379', 'port: [6379]', /NetworkPolicy\/srs-chatops-bot: .*port/],
     [
       'a kind Kubernetes does not have',
-      'bot-pdb.yaml',
+      'base/bot-pdb.yaml',
       'kind: PodDisruptionBudget',
       'kind: PodDisruptionBuget',
       /kind PodDisruptionBuget does not exist in policy\/v1/,
     ],
     [
       'a missing readiness probe',
-      'worker.yaml',
+      'base/worker.yaml',
       /^ {10}readinessProbe:\n(?: {12,}.*\n)+/m,
       '',
       /srs-chatops-worker container worker: readinessProbe must be an httpGet of \/readyz/,
     ],
     [
       'a liveness probe on the wrong path',
-      'bot.yaml',
+      'base/bot.yaml',
       'path: /healthz',
       'path: /readyz',
       /container bot: livenessProbe must get \/healthz/,
     ],
-    ['a root container', 'bot.yaml', '            runAsNonRoot: true\n', '            runAsUser: 0\n', /container bot: runs as root/],
+    ['a root container', 'base/bot.yaml', '            runAsNonRoot: true\n', '            runAsUser: 0\n', /container bot: runs as root/],
     [
       'a pod user other than the Dockerfile',
-      'worker.yaml',
+      'base/worker.yaml',
       'runAsUser: 10001',
       'runAsUser: 1000',
       /runAsUser must be 10001, the Dockerfile's USER/,
     ],
     [
       'capabilities kept',
-      'worker.yaml',
+      'base/worker.yaml',
       'drop: ["ALL"]',
       'drop: ["NET_RAW"]',
       /container ssh-key: securityContext.capabilities.drop must include ALL/,
     ],
     [
       'a writable root filesystem',
-      'bot.yaml',
+      'base/bot.yaml',
       'readOnlyRootFilesystem: true',
       'readOnlyRootFilesystem: false',
       /readOnlyRootFilesystem must be true/,
     ],
-    ['the `latest` tag', 'kustomization.yaml', 'newTag: 0.1.0', 'newTag: latest', /never `latest`/],
-    ['one bot replica', 'bot.yaml', 'replicas: 2', 'replicas: 1', /srs-chatops-bot: replicas must be at least 2/],
-    ['no PodDisruptionBudget', 'kustomization.yaml', '  - bot-pdb.yaml\n', '', /no PodDisruptionBudget selects its pods/],
+    ['the `latest` tag', 'base/kustomization.yaml', 'newTag: 0.1.0', 'newTag: latest', /never `latest`/],
+    ['one bot replica', 'base/bot.yaml', 'replicas: 2', 'replicas: 1', /srs-chatops-bot: replicas must be at least 2/],
+    ['no PodDisruptionBudget', 'base/kustomization.yaml', '  - bot-pdb.yaml\n', '', /no PodDisruptionBudget selects its pods/],
     [
       'a Secret not in the render',
-      'bot.yaml',
+      'base/bot.yaml',
       'secretName: srs-chatops-known-hosts',
       'secretName: srs-chatops-known',
       /Secret srs-chatops-known is not in the render/,
     ],
     [
       'a short worker grace period',
-      'worker.yaml',
+      'base/worker.yaml',
       'terminationGracePeriodSeconds: 120',
       'terminationGracePeriodSeconds: 30',
       /terminationGracePeriodSeconds must be at least 90/,
     ],
     [
       'a config the app refuses',
-      'config/srs-chatops.yml',
+      'base/config/srs-chatops.yml',
       'concurrency: 50',
       'concurrency: 0',
       /the mounted config is refused by the app: invalid configuration in \/etc\/srs-chatops\/srs-chatops.yml[^]*worker\.concurrency/,
     ],
     [
       'a config path nothing mounts',
-      'config/srs-chatops.yml',
+      'base/config/srs-chatops.yml',
       '/etc/srs-chatops-ssh/known_hosts',
       '/etc/ssh/known_hosts',
       /ssh.knownHostsPath \/etc\/ssh\/known_hosts: nothing is mounted/,
     ],
     [
+      'a base above its overlay (Kustomize: a cycle)',
+      'autoscaling/kustomization.yaml',
+      '  - ../base\n',
+      '  - ..\n',
+      /resource \.\. holds .*autoscaling, which names it .*cycle detected/,
+    ],
+    [
       'a pod without an egress policy',
-      'network-policy.yaml',
+      'base/network-policy.yaml',
       'policyTypes: [Ingress, Egress]',
       'policyTypes: [Ingress]',
       /Deployment\/srs-chatops-bot: no NetworkPolicy restricts its pods' egress/,
@@ -146,14 +154,14 @@ describe('scripts/check-kubernetes.ts', () => {
     ],
     [
       'a private key among the examples',
-      'secrets.example/id_ed25519',
+      'base/secrets.example/id_ed25519',
       'REPLACE-ME: not a key.',
       '-----BEGIN OPENSSH PRIVATE KEY-----\nREPLACE-ME',
       /secrets.example\/id_ed25519 holds a private key/,
     ],
     [
       'a kustomization field the renderer does not know',
-      'kustomization.yaml',
+      'base/kustomization.yaml',
       'namespace: srs-chatops',
       'namespace: srs-chatops\npatches: []',
       /patches not understood/,
