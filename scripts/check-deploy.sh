@@ -3,6 +3,8 @@
 # docker-compose and systemd): `docker-compose config` on docker-compose.yml, `systemd-analyze verify` and an
 # exposure of at most 3.0 of 10 (`systemd-analyze security --offline`) on the units. The YAML structure (services, mounts,
 # healthchecks), the Slack manifest and the units' keys are also checked by test/unit/repo/deploy-files.test.ts.
+# The Kubernetes manifests (deploy/kubernetes): rendered as `kubectl apply -k` would and validated against the
+# Kubernetes schemas and our rules by scripts/check-kubernetes.ts (needs `npm ci`; no cluster, no kubectl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -34,4 +36,7 @@ for unit in "$work/srs-chatops-bot.service" "$work/srs-chatops-worker@9465.servi
   if grep -q "$(basename "$unit")" <<<"$out"; then echo "$out" >&2; exit 1; fi
   systemd-analyze security --offline=yes --threshold=30 "$unit" >/dev/null || { systemd-analyze security --offline=yes "$unit" | tail -5 >&2; exit 1; }
 done
-echo "check-deploy: docker-compose.yml and the systemd units are valid"
+
+echo "== kubernetes manifests"
+npx --no-install tsx scripts/check-kubernetes.ts
+echo "check-deploy: docker-compose.yml, the systemd units and the Kubernetes manifests are valid"
