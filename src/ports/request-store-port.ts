@@ -1,5 +1,5 @@
 import type { GraceProgress } from '../core/grace/grace-progress';
-import type { VerbResult } from '../core/verb-result';
+import type { Outcome, VerbResult } from '../core/verb-result';
 import type { JobVerb } from '../core/verbs';
 import type { PlanSpec } from '../core/rollout/plan';
 
@@ -58,17 +58,29 @@ export interface RequestProgress {
 /** A request without its results: what every event needs, read in constant time whatever the fan-out. */
 export type RequestHead = Pick<RequestProgress, 'record' | 'parentTs' | 'done'>;
 
+/** How many hosts of a request answered, and how: kept as results are stored, read in constant time. */
+export interface ResultTally {
+  answered: number;
+  byOutcome: Partial<Record<Outcome, number>>;
+}
+
 /** Requests and their progress, shared by every bot process (Redis). */
 export interface RequestStorePort {
   create(record: RequestRecord): Promise<void>;
   setParent(requestId: string, ts: string): Promise<void>;
+  /**
+   * The request with its results: in the record's host order, or for a fan-out (no host list) failures first, then
+   * by host name.
+   */
   get(requestId: string): Promise<RequestProgress | undefined>;
   /** The record, parent message and done mark only (not the results). */
   head(requestId: string): Promise<RequestHead | undefined>;
   /** Stores a host's result (idempotent); resolves to the number of hosts with a stored result now. */
   saveResult(requestId: string, result: VerbResult): Promise<number>;
-  /** Marks a host's result as posted in the thread. */
-  markPosted(requestId: string, host: string, ts: string): Promise<void>;
+  /** How many hosts answered so far, by outcome (no result is read). */
+  tally(requestId: string): Promise<ResultTally>;
+  /** Marks a host's result (or several hosts' results, in one write) as posted in the thread. */
+  markPosted(requestId: string, host: string | readonly string[], ts: string): Promise<void>;
   /** Marks the request finished; true only for the first caller. */
   markDone(requestId: string): Promise<boolean>;
   /** Stores a host's graceful-quit progress (latest wins). */

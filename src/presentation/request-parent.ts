@@ -18,8 +18,10 @@ export interface RequestParent {
   /** Slack user id of the requester. */
   userId: string;
   verb: JobVerb;
-  /** Resolved host names. */
+  /** Resolved host names (none for a fan-out: see {@link fanOut}). */
   hosts: readonly string[];
+  /** A fan-out accepted as one job: named by its target and host count (`all (1,000 hosts)`), not by its hosts. */
+  fanOut?: { target: string; hostCount: number };
   state: RequestState;
   /**
    * The results (from `summarizeResults`), shown when done. Pass the whole summary to get the right emoji;
@@ -28,12 +30,12 @@ export interface RequestParent {
   summary?: ResultSummary | string;
   /** Time from request to last result, shown when done. */
   elapsedMs?: number;
-  /** What `awaiting`, `closed` and `dry-run` say (`awaiting approval (1 of 2)`, `denied by …`), Slack mrkdwn. */
+  /** What `awaiting`, `closed`, `dry-run` and `running` (its progress) say (`awaiting approval (1 of 2)`, `denied by …`), Slack mrkdwn. */
   note?: string;
 }
 
 /** Who asked for what on which hosts: what a request's parent message shows from its first post to its last edit. */
-export type RequestHeadline = Pick<RequestParent, 'requestId' | 'userId' | 'verb' | 'hosts'>;
+export type RequestHeadline = Pick<RequestParent, 'requestId' | 'userId' | 'verb' | 'hosts' | 'fanOut'>;
 
 /** Where the request is now, and what goes with that (`hosts` replaces the headline's: a plan's hosts). */
 export type RequestParentUpdate = Omit<RequestParent, keyof RequestHeadline> & { hosts?: readonly string[] };
@@ -44,8 +46,12 @@ function mention(userId: string): string {
   return USER_ID.test(userId) ? `<@${userId}>` : `someone (${inlineCode(userId, 24)})`;
 }
 
-/** `edge-1, edge-2, … +5 more (15 hosts)` */
-function targets(hosts: readonly string[]): string {
+/** `edge-1, edge-2, … +5 more (15 hosts)`; a fan-out: `all (1,000 hosts)` */
+function targets(hosts: readonly string[], fanOut?: RequestParent['fanOut']): string {
+  if (fanOut !== undefined) {
+    const n = Math.max(0, Math.floor(fanOut.hostCount));
+    return `${escapeSlackText(fanOut.target.slice(0, 80))} (${n.toLocaleString('en-US')} ${n === 1 ? 'host' : 'hosts'})`;
+  }
   const shown = hosts.slice(0, TARGETS_SHOWN).map((h) => escapeSlackText(h.slice(0, 63)));
   const more = hosts.length > TARGETS_SHOWN ? ` +${hosts.length - TARGETS_SHOWN} more` : '';
   const count = hosts.length > 1 ? ` (${hosts.length} hosts)` : '';
@@ -70,6 +76,7 @@ function status(p: RequestParent): string {
   if (p.state === 'planning') return 'reading the hosts for the plan';
   if (p.state === 'awaiting' || p.state === 'closed') return p.note ?? (p.state === 'awaiting' ? 'awaiting approval' : 'closed');
   if (p.state === 'dry-run') return p.note ?? 'dry run: nothing changed';
+  if (p.state === 'running') return p.note ?? 'running';
   if (p.state !== 'done') return p.state;
   const took = p.elapsedMs === undefined ? '' : ` in ${formatElapsed(p.elapsedMs)}`;
   if (p.summary === undefined) return `done${took}`;
@@ -83,13 +90,13 @@ function status(p: RequestParent): string {
  * summary (`3 ok, 1 failed`) and the total time. Host results go in its thread.
  */
 export function renderRequestParent(p: RequestParent): ChatMessage {
-  const main = `${emoji(p)} ${mention(p.userId)} asked for *${escapeSlackText(p.verb)}* on ${targets(p.hosts)}: ${status(p)}`;
+  const main = `${emoji(p)} ${mention(p.userId)} asked for *${escapeSlackText(p.verb)}* on ${targets(p.hosts, p.fanOut)}: ${status(p)}`;
   const id = `request ${inlineCode(p.requestId, 64)}`;
   return { text: `${main} · ${id}`, blocks: [section(main), context(id)] };
 }
 
 /** The parent message of a stored request (its record is a {@link RequestHeadline}) in the state of `update`. */
 export function renderParentOf(request: RequestHeadline, update: RequestParentUpdate): ChatMessage {
-  const { requestId, userId, verb, hosts } = request;
-  return renderRequestParent({ requestId, userId, verb, hosts, ...update });
+  const { requestId, userId, verb, hosts, fanOut } = request;
+  return renderRequestParent({ requestId, userId, verb, hosts, ...(fanOut !== undefined ? { fanOut } : {}), ...update });
 }
