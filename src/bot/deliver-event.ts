@@ -27,7 +27,7 @@ export async function deliverEvent(deps: BotDeps, event: JobEvent, eventId = `${
     const head = await deps.requests.head(event.requestId);
     if (!head) return dropUnknown(deps, event);
     if (head.record.kind === 'survey') return deliverSurveyResult(deps, head.record, event.result);
-    if (isFanOut(head.record)) return deliverFanOutResult(deps, head.record, head.parentTs, event);
+    if (isFanOut(head.record)) return deliverFanOutResult(deps, head, event);
   }
   const progress = await deps.requests.get(event.requestId);
   if (!progress) return dropUnknown(deps, event);

@@ -2,7 +2,7 @@ import { hostJobId } from '../core/jobs/host-jobs';
 import { needsLook } from '../core/fan-out/order-results';
 import type { VerbResult } from '../core/verb-result';
 import type { JobEvent } from '../ports/job-queue-port';
-import { requestHostCount, type RequestProgress, type RequestRecord } from '../ports/request-store-port';
+import { requestHostCount, type RequestHead, type RequestProgress, type RequestRecord } from '../ports/request-store-port';
 import { renderGraceConfirm, renderHostResults, summarizeResults } from '../presentation';
 import { renderFanOutFailures } from '../presentation/fan-out-failures';
 import { fanOutProgressNote } from '../presentation/fan-out-summary';
@@ -36,12 +36,15 @@ export function isFanOut(record: RequestRecord): boolean {
  */
 export async function deliverFanOutResult(
   deps: BotDeps,
-  record: RequestRecord,
-  parentTs: string | undefined,
+  head: RequestHead,
   event: Extract<JobEvent, { type: 'job.result' }>,
 ): Promise<void> {
+  const { record, parentTs } = head;
   if (parentTs === undefined) throw new NotReadyError(`request ${record.requestId}: parent message not posted yet`);
   const stored = await deps.requests.saveResult(record.requestId, event.result);
+  // Done: a duplicate, or a host answering after a fan-out that ended early. Kept (paging shows it), never re-read
+  // here: 1,000 duplicates must not read the 1,000 results 1,000 times.
+  if (head.done) return;
   const expected = requestHostCount(record);
   if (stored >= expected) return finishFanOut(deps, record, parentTs);
   if (stored % Math.max(1, Math.ceil(expected / PROGRESS_EDITS)) === 0) showProgress(deps, record, parentTs, expected);
