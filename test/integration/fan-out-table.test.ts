@@ -18,6 +18,7 @@ import type { Outcome, VerbResult } from '../../src/core/verb-result';
 import type { JobEvent } from '../../src/ports/job-queue-port';
 import type { RequestRecord } from '../../src/ports/request-store-port';
 import { renderParentOf } from '../../src/presentation/request-parent';
+import { finishFanOut } from '../../src/bot/deliver-fan-out';
 import { allocatePorts } from '../support/free-port';
 import { redisUrlForDb } from '../support/queue-harness';
 import { startChatTransport, type ChatTransport } from '../support/slack/chat-transport';
@@ -321,5 +322,24 @@ describe('a fan-out of 1,000 hosts in Slack: progress, one table that pages, fai
     expect(renderBlocks(thread[0]?.blocks)).toContain('*8 of 8 hosts answered*: 7 ok, 1 refused');
     expect(thread[1]?.text).toContain('*edge-0003* grace refused');
     expect(thread).toHaveLength(3);
+  }, 60000);
+
+  it('a fan-out that ends early (its expansion failed) is finished with the results it has, once, when asked', async () => {
+    const requestId = 'r-fanout4-a00004';
+    const { record, parentTs } = await acceptFanOut(requestId, 100);
+    await publish(Array.from({ length: 40 }, (_, i) => eventOf(requestId, resultOf(i + 1), Date.now())));
+    await consumed();
+    expect(standin.thread(CHANNEL, parentTs)).toHaveLength(0);
+    const note = '60 hosts not run: the inventory snapshot is gone';
+    await Promise.all([
+      finishFanOut(runtime.deps, record, parentTs, { expected: 40, note }),
+      finishFanOut(runtime.deps, record, parentTs, { expected: 40, note }),
+    ]);
+    const parent = standin.message(CHANNEL, parentTs);
+    expect(parent?.text).toContain(`on all (100 hosts): done: 39 ok, 1 failed · ${note} in`);
+    const thread = standin.thread(CHANNEL, parentTs);
+    expect(renderBlocks(thread[0]?.blocks)).toContain('*40 of 100 hosts answered*: 39 ok, 1 failed, 60 pending');
+    expect(thread).toHaveLength(2); // the table, and edge-0033's failure
+    expect((await runtime.deps.requests.head(requestId))?.done).toBe(true);
   }, 60000);
 });
