@@ -2,7 +2,7 @@ import { hostJobId } from '../core/jobs/host-jobs';
 import { needsLook } from '../core/fan-out/order-results';
 import type { VerbResult } from '../core/verb-result';
 import type { JobEvent } from '../ports/job-queue-port';
-import { requestHostCount, type RequestHead, type RequestProgress, type RequestRecord } from '../ports/request-store-port';
+import { requestHostCount, type FanOutEnd, type RequestHead, type RequestProgress, type RequestRecord } from '../ports/request-store-port';
 import { renderGraceConfirm, renderHostResults, summarizeResults } from '../presentation';
 import { renderFanOutFailures } from '../presentation/fan-out-failures';
 import { fanOutProgressNote } from '../presentation/fan-out-summary';
@@ -45,8 +45,8 @@ export async function deliverFanOutResult(
   // Done: a duplicate, or a host answering after a fan-out that ended early. Kept (paging shows it), never re-read
   // here: 1,000 duplicates must not read the 1,000 results 1,000 times.
   if (head.done) return;
-  const expected = requestHostCount(record);
-  if (stored >= expected) return finishFanOut(deps, record, parentTs);
+  const expected = head.end?.expected ?? requestHostCount(record);
+  if (stored >= expected) return finishFanOut(deps, record, parentTs, head.end ?? {});
   if (stored % Math.max(1, Math.ceil(expected / PROGRESS_EDITS)) === 0) showProgress(deps, record, parentTs, expected);
 }
 
@@ -73,6 +73,17 @@ export interface FinishOptions {
   expected?: number;
   /** Said after the summary in the parent (`600 hosts not run: …`), Slack mrkdwn. */
   note?: string;
+}
+
+/**
+ * Ends a fan-out with fewer results than its hosts (its expansion failed after `end.expected` host jobs were queued):
+ * recorded, so that the results still on their way finish it, and finished now if they are all in. The summary says
+ * `end.note` after the counts. For the `fanout.failed` event's delivery.
+ */
+export async function endFanOutEarly(deps: BotDeps, record: RequestRecord, parentTs: string, end: FanOutEnd): Promise<void> {
+  await deps.requests.endEarly(record.requestId, end);
+  const kept = (await deps.requests.head(record.requestId))?.end ?? end;
+  await finishFanOut(deps, record, parentTs, kept);
 }
 
 /**

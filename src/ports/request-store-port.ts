@@ -40,6 +40,15 @@ export function requestHostCount(record: Pick<RequestRecord, 'hosts' | 'fanOut'>
   return record.fanOut?.hostCount ?? record.hosts.length;
 }
 
+/**
+ * A fan-out that ends with fewer results than its hosts (its expansion failed part way): how many results end it, and
+ * what its summary says about the rest (Slack mrkdwn).
+ */
+export interface FanOutEnd {
+  expected: number;
+  note: string;
+}
+
 /** Progress of a request: its thread and the results delivered so far. */
 export interface RequestProgress {
   record: RequestRecord;
@@ -53,10 +62,12 @@ export interface RequestProgress {
   grace: Map<string, GraceProgress>;
   /** ts of the graceful-quit status message, once posted. */
   boardTs?: string;
+  /** Set when a fan-out was told to end with fewer results than its hosts. */
+  end?: FanOutEnd;
 }
 
 /** A request without its results: what every event needs, read in constant time whatever the fan-out. */
-export type RequestHead = Pick<RequestProgress, 'record' | 'parentTs' | 'done'>;
+export type RequestHead = Pick<RequestProgress, 'record' | 'parentTs' | 'done' | 'end'>;
 
 /** How many hosts of a request answered, and how: kept as results are stored, read in constant time. */
 export interface ResultTally {
@@ -77,6 +88,8 @@ export interface RequestStorePort {
   head(requestId: string): Promise<RequestHead | undefined>;
   /** Stores a host's result (idempotent); resolves to the number of hosts with a stored result now. */
   saveResult(requestId: string, result: VerbResult): Promise<number>;
+  /** Records that a fan-out ends with `end.expected` results (the first call's end is kept). */
+  endEarly(requestId: string, end: FanOutEnd): Promise<void>;
   /** How many hosts answered so far, by outcome (no result is read). */
   tally(requestId: string): Promise<ResultTally>;
   /** Marks a host's result (or several hosts' results, in one write) as posted in the thread. */

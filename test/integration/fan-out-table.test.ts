@@ -18,7 +18,7 @@ import type { Outcome, VerbResult } from '../../src/core/verb-result';
 import type { JobEvent } from '../../src/ports/job-queue-port';
 import type { RequestRecord } from '../../src/ports/request-store-port';
 import { renderParentOf } from '../../src/presentation/request-parent';
-import { finishFanOut } from '../../src/bot/deliver-fan-out';
+import { endFanOutEarly } from '../../src/bot/deliver-fan-out';
 import { allocatePorts } from '../support/free-port';
 import { redisUrlForDb } from '../support/queue-harness';
 import { startChatTransport, type ChatTransport } from '../support/slack/chat-transport';
@@ -324,22 +324,26 @@ describe('a fan-out of 1,000 hosts in Slack: progress, one table that pages, fai
     expect(thread).toHaveLength(3);
   }, 60000);
 
-  it('a fan-out that ends early (its expansion failed) is finished with the results it has, once, when asked', async () => {
+  it('a fan-out that ends early (its expansion failed) finishes once the results it still waits for are in, once', async () => {
     const requestId = 'r-fanout4-a00004';
     const { record, parentTs } = await acceptFanOut(requestId, 100);
     await publish(Array.from({ length: 40 }, (_, i) => eventOf(requestId, resultOf(i + 1), Date.now())));
     await consumed();
-    expect(standin.thread(CHANNEL, parentTs)).toHaveLength(0);
-    const note = '60 hosts not run: the inventory snapshot is gone';
+    const note = '50 hosts not run: the inventory snapshot is gone';
     await Promise.all([
-      finishFanOut(runtime.deps, record, parentTs, { expected: 40, note }),
-      finishFanOut(runtime.deps, record, parentTs, { expected: 40, note }),
+      endFanOutEarly(runtime.deps, record, parentTs, { expected: 50, note }),
+      endFanOutEarly(runtime.deps, record, parentTs, { expected: 50, note }),
     ]);
+    expect(standin.thread(CHANNEL, parentTs)).toHaveLength(0); // 10 of the 50 host jobs queued have not answered yet
+    await publish(Array.from({ length: 10 }, (_, i) => eventOf(requestId, resultOf(i + 41), Date.now())));
+    await consumed();
+    await until(async () => (await runtime.deps.requests.head(requestId))?.done === true, 'request done');
     const parent = standin.message(CHANNEL, parentTs);
-    expect(parent?.text).toContain(`on all (100 hosts): done: 39 ok, 1 failed · ${note} in`);
+    expect(parent?.text).toContain(`on all (100 hosts): done: 48 ok, 1 failed, 1 unknown · ${note} in`);
     const thread = standin.thread(CHANNEL, parentTs);
-    expect(renderBlocks(thread[0]?.blocks)).toContain('*40 of 100 hosts answered*: 39 ok, 1 failed, 60 pending');
-    expect(thread).toHaveLength(2); // the table, and edge-0033's failure
-    expect((await runtime.deps.requests.head(requestId))?.done).toBe(true);
+    expect(renderBlocks(thread[0]?.blocks)).toContain('*50 of 100 hosts answered*: 48 ok, 1 failed, 1 unknown, 50 pending');
+    expect(thread).toHaveLength(2); // the table, and one reply for edge-0033 and edge-0050
+    await endFanOutEarly(runtime.deps, record, parentTs, { expected: 50, note });
+    expect(standin.thread(CHANNEL, parentTs)).toHaveLength(2);
   }, 60000);
 });

@@ -3,7 +3,7 @@ import type { GraceProgress } from '../../core/grace/grace-progress';
 import type { VerbResult } from '../../core/verb-result';
 import type { Outcome } from '../../core/verb-result';
 import { orderFanOutResults } from '../../core/fan-out/order-results';
-import type { RequestHead, RequestProgress, RequestRecord, RequestStorePort, ResultTally } from '../../ports/request-store-port';
+import type { FanOutEnd, RequestHead, RequestProgress, RequestRecord, RequestStorePort, ResultTally } from '../../ports/request-store-port';
 import { keys } from './keys';
 import { luaScript } from './lua-script';
 import { loadLua } from './lua/load-lua';
@@ -22,8 +22,8 @@ const REOPEN_HOST = luaScript(loadLua('request-reopen-host').source);
 const OUTCOMES: readonly Outcome[] = ['ok', 'noop', 'failed', 'refused', 'unknown'];
 
 /**
- * RequestStorePort on a Redis hash per request: `meta`, `parent`, `result:<host>`, `posted:<host>`, `done`, and the
- * counts `results` and `tally:<outcome>`.
+ * RequestStorePort on a Redis hash per request: `meta`, `parent`, `result:<host>`, `posted:<host>`, `done`, the
+ * counts `results` and `tally:<outcome>`, and `end` (a fan-out ending early).
  */
 export class RedisRequestStore implements RequestStorePort {
   constructor(private readonly redis: Redis) {}
@@ -49,6 +49,7 @@ export class RedisRequestStore implements RequestStorePort {
     };
     if (all.board !== undefined && all.board !== 'pending') progress.boardTs = all.board;
     if (all.parent !== undefined) progress.parentTs = all.parent;
+    if (all.end !== undefined) progress.end = JSON.parse(all.end) as FanOutEnd;
     for (const [field, value] of Object.entries(all)) {
       if (field.startsWith('result:')) progress.results.push(JSON.parse(value) as VerbResult);
       else if (field.startsWith('posted:')) progress.posted.add(field.slice('posted:'.length));
@@ -56,6 +57,10 @@ export class RedisRequestStore implements RequestStorePort {
     }
     progress.results = ordered(progress.record, progress.results);
     return progress;
+  }
+
+  async endEarly(requestId: string, end: FanOutEnd): Promise<void> {
+    await this.redis.hsetnx(keys.request(requestId), 'end', JSON.stringify(end));
   }
 
   async tally(requestId: string): Promise<ResultTally> {
@@ -69,12 +74,13 @@ export class RedisRequestStore implements RequestStorePort {
   }
 
   async head(requestId: string): Promise<RequestHead | undefined> {
-    const [meta, parent, done] = await this.redis.hmget(keys.request(requestId), 'meta', 'parent', 'done');
+    const [meta, parent, done, end] = await this.redis.hmget(keys.request(requestId), 'meta', 'parent', 'done', 'end');
     if (meta === null || meta === undefined) return undefined;
     return {
       record: JSON.parse(meta) as RequestRecord,
       done: done !== null && done !== undefined,
       ...(parent !== null && parent !== undefined ? { parentTs: parent } : {}),
+      ...(end !== null && end !== undefined ? { end: JSON.parse(end) as FanOutEnd } : {}),
     };
   }
 
