@@ -1,28 +1,28 @@
 import type { JobEvent } from '../ports/job-queue-port';
-import { requestHostCount, type RequestProgress } from '../ports/request-store-port';
+import { requestHostCount, type RequestHead } from '../ports/request-store-port';
 import { escapeSlackText } from '../presentation';
 import { plural } from '../core/text/plural';
 import type { BotDeps } from './bot-deps';
 import { claimOnce } from './claim-once';
 import { closeRequest } from './close-request';
+import { endFanOutEarly } from './deliver-fan-out';
 
 /**
  * A fan-out whose expansion stopped short (`fanout.failed`: its snapshot gone, its target no longer resolving, or a
  * cancel): the thread says how many hosts were queued and why the others were not; the request then ends with the
- * results of the hosts queued (`finish`, once they are in), or at once when none was. Once, whatever the deliveries.
+ * results of the hosts queued (once they are in: endFanOutEarly), or at once when none was. Once, whatever the
+ * deliveries.
  */
 export async function deliverFanOutFailed(
   deps: BotDeps,
-  progress: RequestProgress,
+  progress: RequestHead,
   parentTs: string,
   event: Extract<JobEvent, { type: 'fanout.failed' }>,
-  finish: (expected: number) => Promise<void>,
 ): Promise<void> {
   const { record } = progress;
   const total = requestHostCount(record);
   const reason = escapeSlackText(event.reason.slice(0, 300));
   await claimOnce(deps, record.requestId, 'fanout-failed', async () => {
-    await deps.requests.expectResults(record.requestId, event.expanded);
     const text =
       event.expanded === 0
         ? `:no_entry_sign: No host was queued: ${reason}. Nothing ran.`
@@ -33,5 +33,5 @@ export async function deliverFanOutFailed(
     await closeRequest(deps, record, parentTs, `not run: ${reason}`, { reason: event.reason, hosts: total, expanded: 0 });
     return;
   }
-  if (progress.results.length >= event.expanded) await finish(event.expanded);
+  await endFanOutEarly(deps, record, parentTs, { expected: event.expanded, note: `${total - event.expanded} not run: ${reason}` });
 }

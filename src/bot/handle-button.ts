@@ -1,6 +1,6 @@
 import { buttonRow } from '../core/commands/button-table';
 import type { ButtonDeps } from './button-context';
-import { APPROVAL_BUTTONS, GRACE_BUTTONS } from './button-handlers';
+import { APPROVAL_BUTTONS, GRACE_BUTTONS, TABLE_BUTTONS } from './button-handlers';
 import type { ActionInput, ActionReply } from './button-io';
 import { press, unknownButton } from './pipeline/press-button';
 
@@ -15,5 +15,6 @@ export function handleButton(deps: ButtonDeps, input: ActionInput): Promise<Acti
   const row = buttonRow(input.actionId);
   if (row === undefined) return unknownButton(deps, input);
   if (row.family === 'grace') return press(deps, input, row, row.parse(input.value), GRACE_BUTTONS[row.name]);
+  if (row.family === 'table') return press(deps, input, row, row.parse(input.value), TABLE_BUTTONS[row.name]);
   return press(deps, input, row, row.parse(input.value), APPROVAL_BUTTONS[row.name]);
 }

@@ -1,5 +1,5 @@
 import type { GraceProgress } from '../core/grace/grace-progress';
-import type { VerbResult } from '../core/verb-result';
+import type { Outcome, VerbResult } from '../core/verb-result';
 import type { JobVerb } from '../core/verbs';
 import type { PlanSpec } from '../core/rollout/plan';
 
@@ -40,9 +40,13 @@ export function requestHostCount(record: Pick<RequestRecord, 'hosts' | 'fanOut'>
   return record.fanOut?.hostCount ?? record.hosts.length;
 }
 
-/** How many results end a request: its host count, or fewer for a fan-out cut short. */
-export function expectedResults(progress: Pick<RequestProgress, 'record' | 'expected'>): number {
-  return progress.expected ?? requestHostCount(progress.record);
+/**
+ * A fan-out that ends with fewer results than its hosts (its expansion failed part way): how many results end it, and
+ * what its summary says about the rest (Slack mrkdwn).
+ */
+export interface FanOutEnd {
+  expected: number;
+  note: string;
 }
 
 /** Progress of a request: its thread and the results delivered so far. */
@@ -58,31 +62,40 @@ export interface RequestProgress {
   grace: Map<string, GraceProgress>;
   /** ts of the graceful-quit status message, once posted. */
   boardTs?: string;
-  /**
-   * A fan-out cut short (its expansion failed or was cancelled): the results it ends with, fewer than its host count
-   * (the hosts never queued get none).
-   */
-  expected?: number;
+  /** Set when a fan-out was told to end with fewer results than its hosts. */
+  end?: FanOutEnd;
 }
 
 /** A request without its results: what every event needs, read in constant time whatever the fan-out. */
-export type RequestHead = Pick<RequestProgress, 'record' | 'parentTs' | 'done' | 'expected'>;
+export type RequestHead = Pick<RequestProgress, 'record' | 'parentTs' | 'done' | 'end'>;
+
+/** How many hosts of a request answered, and how: kept as results are stored, read in constant time. */
+export interface ResultTally {
+  answered: number;
+  byOutcome: Partial<Record<Outcome, number>>;
+}
 
 /** Requests and their progress, shared by every bot process (Redis). */
 export interface RequestStorePort {
   create(record: RequestRecord): Promise<void>;
   setParent(requestId: string, ts: string): Promise<void>;
+  /**
+   * The request with its results: in the record's host order, or for a fan-out (no host list) failures first, then
+   * by host name.
+   */
   get(requestId: string): Promise<RequestProgress | undefined>;
   /** The record, parent message and done mark only (not the results). */
   head(requestId: string): Promise<RequestHead | undefined>;
   /** Stores a host's result (idempotent); resolves to the number of hosts with a stored result now. */
   saveResult(requestId: string, result: VerbResult): Promise<number>;
-  /** Marks a host's result as posted in the thread. */
-  markPosted(requestId: string, host: string, ts: string): Promise<void>;
+  /** Records that a fan-out ends with `end.expected` results (the first call's end is kept). */
+  endEarly(requestId: string, end: FanOutEnd): Promise<void>;
+  /** How many hosts answered so far, by outcome (no result is read). */
+  tally(requestId: string): Promise<ResultTally>;
+  /** Marks a host's result (or several hosts' results, in one write) as posted in the thread. */
+  markPosted(requestId: string, host: string | readonly string[], ts: string): Promise<void>;
   /** Marks the request finished; true only for the first caller. */
   markDone(requestId: string): Promise<boolean>;
-  /** A fan-out that ends with `count` results (its other hosts were never queued): see {@link RequestProgress.expected}. */
-  expectResults(requestId: string, count: number): Promise<void>;
   /** Fan-outs accepted before `acceptedBefore` (epoch ms) and not done, oldest first (at most 100): the sweeper's. */
   openFanOuts(acceptedBefore: number): Promise<string[]>;
   /** Stores a host's graceful-quit progress (latest wins). */

@@ -8,7 +8,8 @@ import { OUTCOME_EMOJI, OUTCOME_LABEL } from './outcome';
 /** Text of one combined reply at most (Slack's section limit is 3,000; a message holds several sections). */
 const CHUNK_MAX = 3500;
 
-function line(r: VerbResult): string {
+/** One host's result as one line (and its first evidence, when it did not go well). */
+export function resultLine(r: VerbResult): string {
   const emoji = OUTCOME_EMOJI[r.outcome] ?? ':grey_question:';
   const label = OUTCOME_LABEL[r.outcome] ?? escapeSlackText(String(r.outcome));
   const why =
@@ -55,7 +56,7 @@ export function renderHostResults(results: readonly VerbResult[]): ChatMessage[]
     size = 0;
   };
   for (const r of results) {
-    const l = line(r);
+    const l = resultLine(r);
     if (size + l.length + 1 > CHUNK_MAX) flush();
     chunk.push(l);
     size += l.length + 1;

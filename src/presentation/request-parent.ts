@@ -20,7 +20,7 @@ export interface RequestParent {
   verb: JobVerb;
   /** Resolved host names (none for a fan-out: see {@link fanOut}). */
   hosts: readonly string[];
-  /** A fan-out queued as one request-level job: its target as typed and how many hosts it names. */
+  /** A fan-out accepted as one job: named by its target and host count (`all (1,000 hosts)`), not by its hosts. */
   fanOut?: { target: string; hostCount: number };
   state: RequestState;
   /**
@@ -30,7 +30,7 @@ export interface RequestParent {
   summary?: ResultSummary | string;
   /** Time from request to last result, shown when done. */
   elapsedMs?: number;
-  /** What `awaiting`, `closed` and `dry-run` say (`awaiting approval (1 of 2)`, `denied by …`), Slack mrkdwn. */
+  /** What `awaiting`, `closed`, `dry-run` and `running` (its progress) say (`awaiting approval (1 of 2)`, `denied by …`), Slack mrkdwn. */
   note?: string;
 }
 
@@ -46,9 +46,12 @@ function mention(userId: string): string {
   return USER_ID.test(userId) ? `<@${userId}>` : `someone (${inlineCode(userId, 24)})`;
 }
 
-/** `edge-1, edge-2, … +5 more (15 hosts)`; a fan-out: `` `all` (1,000 hosts) `` */
+/** `edge-1, edge-2, … +5 more (15 hosts)`; a fan-out: `all (1,000 hosts)` */
 function targets(hosts: readonly string[], fanOut?: RequestParent['fanOut']): string {
-  if (fanOut !== undefined) return `${inlineCode(fanOut.target, 64)} (${fanOut.hostCount.toLocaleString('en-US')} hosts)`;
+  if (fanOut !== undefined) {
+    const n = Math.max(0, Math.floor(fanOut.hostCount));
+    return `${escapeSlackText(fanOut.target.slice(0, 80))} (${n.toLocaleString('en-US')} ${n === 1 ? 'host' : 'hosts'})`;
+  }
   const shown = hosts.slice(0, TARGETS_SHOWN).map((h) => escapeSlackText(h.slice(0, 63)));
   const more = hosts.length > TARGETS_SHOWN ? ` +${hosts.length - TARGETS_SHOWN} more` : '';
   const count = hosts.length > 1 ? ` (${hosts.length} hosts)` : '';
@@ -73,6 +76,7 @@ function status(p: RequestParent): string {
   if (p.state === 'planning') return 'reading the hosts for the plan';
   if (p.state === 'awaiting' || p.state === 'closed') return p.note ?? (p.state === 'awaiting' ? 'awaiting approval' : 'closed');
   if (p.state === 'dry-run') return p.note ?? 'dry run: nothing changed';
+  if (p.state === 'running') return p.note ?? 'running';
   if (p.state !== 'done') return p.state;
   const took = p.elapsedMs === undefined ? '' : ` in ${formatElapsed(p.elapsedMs)}`;
   if (p.summary === undefined) return `done${took}`;

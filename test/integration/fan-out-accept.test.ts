@@ -40,7 +40,7 @@ describe('fan-outs accepted as one request-level job (real Redis, sshd, simulato
     expect(ack.body).toContain('Queued `status` on 8 hosts');
     const requestId = requestIdOf(ack);
     const { parent } = await b.finished(requestId, 60_000);
-    expect(parent.text).toContain('`all` (8 hosts)');
+    expect(parent.text).toContain('all (8 hosts)');
     expect(parent.text).toMatch(/done: 8 ok/);
     // The table follows the summary edit.
     await waitUntil(() => b.standin.thread(CHANNEL, parent.ts).length > 0, { timeoutMs: 10_000, description: 'the results table' });

@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { GraceProgress } from '../../core/grace/grace-progress';
 import type { VerbResult } from '../../core/verb-result';
-import type { RequestHead, RequestProgress, RequestRecord, RequestStorePort } from '../../ports/request-store-port';
+import type { Outcome } from '../../core/verb-result';
+import { orderFanOutResults } from '../../core/fan-out/order-results';
+import type { FanOutEnd, RequestHead, RequestProgress, RequestRecord, RequestStorePort, ResultTally } from '../../ports/request-store-port';
 import { keys } from './keys';
 import { luaScript } from './lua-script';
 import { loadLua } from './lua/load-lua';
@@ -10,12 +12,19 @@ import { loadLua } from './lua/load-lua';
 const TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * Stores a host's result and counts the results stored (field names only: no result is read or parsed), so that a
- * fan-out's delivery knows whether every host answered without reading them all on every event.
+ * Stores a host's result and keeps the count of results stored, in all and by outcome (no result is read or parsed),
+ * so that a fan-out's delivery knows whether every host answered, and how, without reading them all on every event.
  */
 const SAVE_RESULT = luaScript(loadLua('request-save-result').source);
+/** Forgets a host's result, and its place in those counts. */
+const REOPEN_HOST = luaScript(loadLua('request-reopen-host').source);
 
-/** RequestStorePort on a Redis hash per request: `meta`, `parent`, `result:<host>`, `posted:<host>`, `done`. */
+const OUTCOMES: readonly Outcome[] = ['ok', 'noop', 'failed', 'refused', 'unknown'];
+
+/**
+ * RequestStorePort on a Redis hash per request: `meta`, `parent`, `result:<host>`, `posted:<host>`, `done`, the
+ * counts `results` and `tally:<outcome>`, and `end` (a fan-out ending early).
+ */
 export class RedisRequestStore implements RequestStorePort {
   constructor(private readonly redis: Redis) {}
 
@@ -42,35 +51,50 @@ export class RedisRequestStore implements RequestStorePort {
     };
     if (all.board !== undefined && all.board !== 'pending') progress.boardTs = all.board;
     if (all.parent !== undefined) progress.parentTs = all.parent;
-    if (all.expected !== undefined) progress.expected = Number(all.expected);
-    const order = progress.record.hosts;
+    if (all.end !== undefined) progress.end = JSON.parse(all.end) as FanOutEnd;
     for (const [field, value] of Object.entries(all)) {
       if (field.startsWith('result:')) progress.results.push(JSON.parse(value) as VerbResult);
       else if (field.startsWith('posted:')) progress.posted.add(field.slice('posted:'.length));
       else if (field.startsWith('grace:')) progress.grace.set(field.slice('grace:'.length), JSON.parse(value) as GraceProgress);
     }
-    const rank = new Map(order.map((host, i) => [host, i]));
-    progress.results.sort((a, b) => (rank.get(a.host) ?? -1) - (rank.get(b.host) ?? -1));
+    progress.results = ordered(progress.record, progress.results);
     return progress;
   }
 
+  async endEarly(requestId: string, end: FanOutEnd): Promise<void> {
+    await this.redis.hsetnx(keys.request(requestId), 'end', JSON.stringify(end));
+  }
+
+  async tally(requestId: string): Promise<ResultTally> {
+    const values = await this.redis.hmget(keys.request(requestId), 'results', ...OUTCOMES.map((o) => `tally:${o}`));
+    const byOutcome: Partial<Record<Outcome, number>> = {};
+    OUTCOMES.forEach((o, i) => {
+      const n = Number(values[i + 1] ?? 0);
+      if (n > 0) byOutcome[o] = n;
+    });
+    return { answered: Number(values[0] ?? 0), byOutcome };
+  }
+
   async head(requestId: string): Promise<RequestHead | undefined> {
-    const [meta, parent, done, expected] = await this.redis.hmget(keys.request(requestId), 'meta', 'parent', 'done', 'expected');
+    const [meta, parent, done, end] = await this.redis.hmget(keys.request(requestId), 'meta', 'parent', 'done', 'end');
     if (meta === null || meta === undefined) return undefined;
     return {
       record: JSON.parse(meta) as RequestRecord,
       done: done !== null && done !== undefined,
       ...(parent !== null && parent !== undefined ? { parentTs: parent } : {}),
-      ...(expected !== null && expected !== undefined ? { expected: Number(expected) } : {}),
+      ...(end !== null && end !== undefined ? { end: JSON.parse(end) as FanOutEnd } : {}),
     };
   }
 
   async saveResult(requestId: string, result: VerbResult): Promise<number> {
-    return Number(await SAVE_RESULT.run(this.redis, [keys.request(requestId)], [`result:${result.host}`, JSON.stringify(result)]));
+    const args = [`result:${result.host}`, JSON.stringify(result), String(result.outcome)];
+    return Number(await SAVE_RESULT.run(this.redis, [keys.request(requestId)], args));
   }
 
-  async markPosted(requestId: string, host: string, ts: string): Promise<void> {
-    await this.redis.hset(keys.request(requestId), `posted:${host}`, ts);
+  async markPosted(requestId: string, host: string | readonly string[], ts: string): Promise<void> {
+    const hosts = typeof host === 'string' ? [host] : host;
+    if (hosts.length === 0) return;
+    await this.redis.hset(keys.request(requestId), Object.fromEntries(hosts.map((h) => [`posted:${h}`, ts])));
   }
 
   async markDone(requestId: string): Promise<boolean> {
@@ -82,10 +106,6 @@ export class RedisRequestStore implements RequestStorePort {
     const [err, first] = replies?.[0] ?? [new Error('the transaction was discarded'), 0];
     if (err) throw err;
     return first === 1;
-  }
-
-  async expectResults(requestId: string, count: number): Promise<void> {
-    await this.redis.hset(keys.request(requestId), 'expected', String(count));
   }
 
   async openFanOuts(acceptedBefore: number): Promise<string[]> {
@@ -125,6 +145,13 @@ export class RedisRequestStore implements RequestStorePort {
   }
 
   async reopenHost(requestId: string, host: string): Promise<void> {
-    await this.redis.hdel(keys.request(requestId), `result:${host}`, `posted:${host}`, 'done');
+    await REOPEN_HOST.run(this.redis, [keys.request(requestId)], [host]);
   }
+}
+
+/** Results in the record's host order (inventory order); a fan-out's (no host list): failures first, then by name. */
+function ordered(record: RequestRecord, results: VerbResult[]): VerbResult[] {
+  if (record.hosts.length === 0) return orderFanOutResults(results);
+  const rank = new Map(record.hosts.map((host, i) => [host, i]));
+  return results.sort((a, b) => (rank.get(a.host) ?? -1) - (rank.get(b.host) ?? -1));
 }

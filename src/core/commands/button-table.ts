@@ -1,5 +1,6 @@
 import { GRACE_ACTIONS, parseGraceButtonValue } from '../grace/grace-actions';
 import { APPROVAL_ACTIONS, parseApprovalButtonValue } from '../rollout/approval-actions';
+import { parseTableButtonValue, TABLE_ACTIONS } from '../fan-out/table-actions';
 import type { Access, AccessRow } from './access';
 
 /** The action id of a graceful-quit button. */
@@ -7,6 +8,9 @@ export type GraceActionId = (typeof GRACE_ACTIONS)[keyof typeof GRACE_ACTIONS];
 
 /** The action id of an approval card's or a rollout's button. */
 export type ApprovalActionId = (typeof APPROVAL_ACTIONS)[keyof typeof APPROVAL_ACTIONS];
+
+/** The action id of a fan-out table's paging button. */
+export type TableActionId = (typeof TABLE_ACTIONS)[keyof typeof TABLE_ACTIONS];
 
 interface ButtonCommon extends AccessRow {
   /** What pressing it does (docs, tests). */
@@ -26,10 +30,18 @@ export type ButtonRow =
       readonly name: ApprovalActionId;
       readonly family: 'approval' | 'rollout';
       readonly parse: typeof parseApprovalButtonValue;
-    });
+    })
+  | (ButtonCommon & { readonly name: TableActionId; readonly family: 'table'; readonly parse: typeof parseTableButtonValue });
 
 const REQUESTER_DECIDES: Access = { rule: 'requester-or-operator', may: (host) => `decide for ${host}; nothing was done` };
 const REQUESTER_ABORTS: Access = { rule: 'requester-or-operator', may: () => 'abort it; nothing was done' };
+
+/** Paging reads what the channel already saw: anyone in it may page. */
+const ANYONE: Access = { rule: 'role' };
+
+function page(name: TableActionId, help: string): ButtonRow {
+  return { name, help, access: ANYONE, mutatesHost: false, family: 'table', parse: parseTableButtonValue };
+}
 
 function grace(name: GraceActionId, help: string, mutatesHost: boolean): ButtonRow {
   return { name, help, access: REQUESTER_DECIDES, mutatesHost, family: 'grace', parse: parseGraceButtonValue };
@@ -90,6 +102,8 @@ export const BUTTON_TABLE: readonly ButtonRow[] = [
     family: 'approval',
     parse: parseApprovalButtonValue,
   },
+  page(TABLE_ACTIONS.prev, "show the previous page of a fan-out's table of results (anyone in the channel)"),
+  page(TABLE_ACTIONS.next, "show the next page of a fan-out's table of results (anyone in the channel)"),
 ];
 
 const BY_ACTION_ID: ReadonlyMap<string, ButtonRow> = new Map(BUTTON_TABLE.map((r) => [r.name, r]));

@@ -22,4 +22,12 @@ describe('renderParentOf', () => {
   it("shows a plan's hosts in place of the record's when given", () => {
     expect(renderParentOf(record, { state: 'awaiting', hosts: ['edge-2'] }).text).toContain('on edge-2: awaiting approval');
   });
+
+  it('names a fan-out by its target and host count, and shows its progress while it runs', () => {
+    const fanOut = { ...record, verb: 'status' as const, hosts: [], fanOut: { target: 'all', hostCount: 1000, inventoryDigest: 'd' } };
+    expect(renderParentOf(fanOut, { state: 'running', note: 'running: 412 of 1,000 answered · 3 failed' }).text).toBe(
+      ':gear: <@U123> asked for *status* on all (1,000 hosts): running: 412 of 1,000 answered · 3 failed · request `r-1`',
+    );
+    expect(renderParentOf(fanOut, { state: 'queued' }).text).toContain('on all (1,000 hosts): queued');
+  });
 });

@@ -4,6 +4,7 @@ import { BUTTON_TABLE, buttonRow } from '../../../../src/core/commands/button-ta
 import { COMMAND_TABLE, commandRow } from '../../../../src/core/commands/command-table';
 import { GRACE_ACTIONS } from '../../../../src/core/grace/grace-actions';
 import { APPROVAL_ACTIONS } from '../../../../src/core/rollout/approval-actions';
+import { TABLE_ACTIONS } from '../../../../src/core/fan-out/table-actions';
 
 const ROLES: ReadonlyArray<Role | undefined> = ['viewer', 'operator', 'admin', undefined];
 
@@ -157,9 +158,29 @@ describe('authorizeRow: approval buttons', () => {
     },
   );
 
+  it.each(ROLES.map((r) => [String(r), r] as const))(
+    "a fan-out table's paging: anyone in the channel, whatever the role (%s)",
+    (_, role) => {
+      for (const id of [TABLE_ACTIONS.prev, TABLE_ACTIONS.next]) {
+        const row = buttonRow(id);
+        if (!row) throw new Error(`no row ${id}`);
+        expect(row.mutatesHost).toBe(false);
+        expect(authorizeRow(actor(role), row, {})).toEqual({ allowed: true });
+      }
+    },
+  );
+
   it('every button row has a rule the tests above cover', () => {
     expect(BUTTON_TABLE.map((r) => r.access.rule).sort()).toEqual(
-      ['approver', 'approver-or-requester', 'requester', 'requester', ...Array<string>(7).fill('requester-or-operator')].sort(),
+      [
+        'approver',
+        'approver-or-requester',
+        'requester',
+        'requester',
+        'role',
+        'role',
+        ...Array<string>(7).fill('requester-or-operator'),
+      ].sort(),
     );
   });
 });
