@@ -143,6 +143,7 @@ async function main(): Promise<void> {
     log('recording a real simulator host (sshd + SRS simulator) through the bot and a worker...');
     const rec = await recordHost({ dir, redisUrl: redis.url, redisClient, standin, clientKeyPath: keyPath, log });
     results.recording = describeRecording(rec.recording);
+    results.recorded = rec.recording;
     await redisClient.flushall();
     standin.reset();
     const unrecorded: Unrecorded[] = [];

@@ -1,5 +1,6 @@
 import type { FanoutBurst } from './fanout-burst';
 import type { FanoutRun } from './fanout-run';
+import type { Recording } from './ssh-standin/recording';
 import { fmtMs, median } from './stats';
 
 /** Everything bench/fanout-1000.ts measured (the .json file). */
@@ -8,6 +9,8 @@ export interface FanoutResults {
   options: Record<string, unknown>;
   /** What the recorded host answered (execs, API reads) per scenario. */
   recording: string;
+  /** The recording itself: every command line and answer the stand-in hosts replayed. */
+  recorded?: Recording;
   runs: FanoutRun[];
   bursts: FanoutBurst[];
   /** Peak VmHWM of each worker process, by worker count. */

@@ -16,14 +16,16 @@ export function standinEntry(recorded: HostEntry, recordedName: string, name: st
 
 /**
  * The bench's bot/worker config: the product's defaults (config/schema.ts) with only the SSH login, key, known_hosts,
- * hosts, `worker.concurrency` and the Slack channel and role set.
+ * hosts, `worker.concurrency` and the Slack channel and role set, and the pool's idle timeout raised from 60 s to
+ * 10 min: a cold 1,000-host run and its delivery can take over a minute on a busy machine, and the warm run must
+ * find the connections still pooled.
  */
 export function writeBenchConfig(
   file: string,
   o: { hosts: readonly HostEntry[]; privateKeyPath: string; knownHostsPath: string; concurrency: number },
 ): void {
   const doc = {
-    ssh: { user: os.userInfo().username, privateKeyPath: o.privateKeyPath, knownHostsPath: o.knownHostsPath },
+    ssh: { user: os.userInfo().username, privateKeyPath: o.privateKeyPath, knownHostsPath: o.knownHostsPath, idleTimeoutMs: 600_000 },
     worker: { concurrency: o.concurrency },
     slack: { allowedChannels: [CHANNEL], roles: { admin: [], operator: [USER], viewer: [] } },
     hosts: o.hosts,
