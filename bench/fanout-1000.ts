@@ -5,7 +5,7 @@
  * host in this process, answering what a real simulator host (recorded at start through real sshd) answered.
  *
  *   bash scripts/with-subreaper.sh npx tsx bench/fanout-1000.ts [--hosts 1000] [--runs 3] [--workers 1,2,4]
- *        [--concurrency 50] [--fail-auth 1] [--srs-down 2] [--bursts 3] [--tiers on|off] [--keep] [--out DIR]
+ *        [--concurrency 50] [--fail-auth 1] [--srs-down 2] [--bursts 3] [--tiers on|off] [--skip runs,accept,bursts] [--keep] [--out DIR]
  *
  * Results: bench/results/fanout-<stamp>-<hosts>.json (raw) and .md (tables); the markdown is also printed.
  */
@@ -22,6 +22,7 @@ import { startSlackStandin } from '../test/support/slack/slack-standin';
 import { WorkerHandle } from './lib/bot-client';
 import { BotProcess } from './lib/bot-process';
 import { Cleanup } from './lib/cleanup';
+import { acceptProbe, type AcceptProbe } from './lib/fanout-accept';
 import { fanoutBurst, type FanoutBurst } from './lib/fanout-burst';
 import { renderFanoutReport, type FanoutResults } from './lib/fanout-report';
 import { fanoutRun, type FanoutRun } from './lib/fanout-run';
@@ -44,6 +45,8 @@ interface Options {
   srsDownPct: number;
   bursts: number;
   tiers: boolean;
+  /** Parts left out: `runs`, `accept`, `bursts`. */
+  skip: Set<string>;
   keep: boolean;
   out: string;
 }
@@ -59,6 +62,7 @@ function parseOptions(): Options {
       'srs-down': { type: 'string', default: '2' },
       bursts: { type: 'string', default: '3' },
       tiers: { type: 'string', default: 'on' },
+      skip: { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(__dirname, 'results') },
     },
@@ -77,6 +81,12 @@ function parseOptions(): Options {
     srsDownPct: int(values['srs-down'], 'srs-down', 0, 100),
     bursts: int(values.bursts, 'bursts', 0, 20),
     tiers: values.tiers !== 'off',
+    skip: new Set(
+      values.skip
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
     keep: values.keep,
     out: path.resolve(values.out),
   };
@@ -124,9 +134,10 @@ async function main(): Promise<void> {
       redis: sh('redis-server --version'),
       loadAtStart: loadAverages(),
     },
-    options: { ...opts, out: undefined },
+    options: { ...opts, skip: [...opts.skip], out: undefined },
     recording: '',
     runs: [],
+    accept: [],
     bursts: [],
     workerHwmKb: {},
     unrecorded: [],
@@ -168,7 +179,7 @@ async function main(): Promise<void> {
     cleanup.add('bot', () => bot.stop());
     await bot.start();
     const shared = { opts, dir, configPath, redisUrl: redis.url, redisPid: redis.pid, bot, cleanup };
-    for (const w of opts.workers) {
+    for (const w of opts.skip.has('runs') ? [] : opts.workers) {
       results.workerHwmKb[String(w)] = [];
       for (let r = 1; r <= opts.runs; r += 1) {
         const pair = await coldWarm(shared, w, r);
@@ -177,7 +188,8 @@ async function main(): Promise<void> {
         write(results, opts, stamp);
       }
     }
-    results.bursts.push(...(await bursts(shared, redisClient)));
+    if (!opts.skip.has('accept')) results.accept.push(...(await acceptProbes(shared, redisClient)));
+    if (!opts.skip.has('bursts')) results.bursts.push(...(await bursts(shared, redisClient)));
     results.unrecorded = unrecorded.slice(0, 20);
     results.fleetStats = { ...fleet.stats };
     if (unrecorded.length > 0) throw new Error(`${unrecorded.length} unrecorded commands, e.g. ${JSON.stringify(unrecorded.slice(0, 3))}`);
@@ -223,6 +235,7 @@ async function coldWarm(s: Shared, count: number, round: number): Promise<{ runs
   const stopAll = async (): Promise<number[]> => Promise.all(workers.map(async (w) => (await w.stop()).hwmKb));
   s.cleanup.add(`workers ${tag}`, async () => void (await stopAll()));
   const runs: FanoutRun[] = [];
+  let stopped = false;
   try {
     for (const kind of ['cold', 'warm']) {
       s.bot.ctx.standin.reset();
@@ -239,21 +252,36 @@ async function coldWarm(s: Shared, count: number, round: number): Promise<{ runs
       runs.push(run);
       if (!Number.isFinite(run.deliveredMs)) await s.bot.reset();
     }
+    stopped = true;
+    return { runs, hwmKb: await stopAll() };
   } finally {
     s.cleanup.remove(`workers ${tag}`);
+    if (!stopped) await stopAll();
   }
-  return { runs, hwmKb: await stopAll() };
+}
+
+async function restartBot(s: Shared, redis: Redis): Promise<void> {
+  await s.bot.stop();
+  await redis.flushall();
+  s.bot.ctx.standin.reset();
+  await s.bot.start();
+}
+
+/** One `status all` at a time on an idle bot with no worker (Redis flushed before each): the accept path's work. */
+async function acceptProbes(s: Shared, redis: Redis): Promise<AcceptProbe[]> {
+  const out: AcceptProbe[] = [];
+  for (let i = 1; i <= 5; i += 1) {
+    await restartBot(s, redis);
+    out.push(await acceptProbe(s.bot.ctx, redis));
+    log(`  accept ${i}: ${JSON.stringify(out[out.length - 1])}`);
+  }
+  return out;
 }
 
 /** 50 simultaneous `status all`: with no worker (jobs only queue) and with one warm worker running. */
 async function bursts(s: Shared, redis: Redis): Promise<FanoutBurst[]> {
   const out: FanoutBurst[] = [];
-  const restart = async (): Promise<void> => {
-    await s.bot.stop();
-    await redis.flushall();
-    s.bot.ctx.standin.reset();
-    await s.bot.start();
-  };
+  const restart = (): Promise<void> => restartBot(s, redis);
   for (let b = 1; b <= s.opts.bursts; b += 1) {
     await restart();
     out.push(await fanoutBurst(s.bot.ctx, '50 x status all, no worker running', 50));

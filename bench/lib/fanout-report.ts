@@ -1,3 +1,4 @@
+import type { AcceptProbe } from './fanout-accept';
 import type { FanoutBurst } from './fanout-burst';
 import type { FanoutRun } from './fanout-run';
 import type { Recording } from './ssh-standin/recording';
@@ -12,6 +13,8 @@ export interface FanoutResults {
   /** The recording itself: every command line and answer the stand-in hosts replayed. */
   recorded?: Recording;
   runs: FanoutRun[];
+  /** One `status all` at a time, no worker: the accept path's Redis commands and CPU. */
+  accept: AcceptProbe[];
   bursts: FanoutBurst[];
   /** Peak VmHWM of each worker process, by worker count. */
   workerHwmKb: Record<string, number[]>;
@@ -43,8 +46,10 @@ function timesTable(runs: readonly FanoutRun[]): string[] {
   ];
   for (const [label, g] of groups(runs)) {
     const okText = [...new Set(g.map((r) => `${r.ok}/${r.results}`))].join(', ');
+    const late = g.filter((r) => r.ackStatus !== 200).length;
+    const ackCell = `${mr(g.map((r) => r.ackMs))}${late > 0 ? ` (${late} not acknowledged: ${[...new Set(g.map((r) => r.ackStatus))].join('/')})` : ''}`;
     out.push(
-      `| ${label} | ${g.length} | ${mr(g.map((r) => r.ackMs))} | ${mr(g.map((r) => r.parentMs))} | ${mr(g.map((r) => r.resultsInMs))} | ${mr(g.map((r) => r.summaryMs))} | ${mr(g.map((r) => r.deliveredMs))} | ${okText} | ${fmtMs(median(g.map((r) => r.botCpuMs)))} | ${fmtMs(median(g.map((r) => r.workerCpuMs)))} | ${fmtMs(median(g.map((r) => r.fleetCpuMs)))} | ${fmtMs(median(g.map((r) => r.redisCpuMs)))} | ${fmtMs(median(g.map((r) => r.machineCpuMs)))} | ${mb(Math.max(...g.map((r) => r.botHwmKb)))} |`,
+      `| ${label} | ${g.length} | ${ackCell} | ${mr(g.map((r) => r.parentMs))} | ${mr(g.map((r) => r.resultsInMs))} | ${mr(g.map((r) => r.summaryMs))} | ${mr(g.map((r) => r.deliveredMs))} | ${okText} | ${fmtMs(median(g.map((r) => r.botCpuMs)))} | ${fmtMs(median(g.map((r) => r.workerCpuMs)))} | ${fmtMs(median(g.map((r) => r.fleetCpuMs)))} | ${fmtMs(median(g.map((r) => r.redisCpuMs)))} | ${fmtMs(median(g.map((r) => r.machineCpuMs)))} | ${mb(Math.max(...g.map((r) => r.botHwmKb)))} |`,
     );
   }
   return out;
@@ -106,6 +111,28 @@ function burstLines(bursts: readonly FanoutBurst[]): string[] {
   return out;
 }
 
+function acceptLines(probes: readonly AcceptProbe[]): string[] {
+  if (probes.length === 0) return [];
+  const med = (f: (p: AcceptProbe) => number): string => String(Math.round(median(probes.map(f))));
+  const waiting = [
+    ...new Set(
+      probes.map((p) =>
+        Object.entries(p.waiting)
+          .map(([q, n]) => `${q} ${n}`)
+          .join(', '),
+      ),
+    ),
+  ].join('; ');
+  return [
+    'The accept path (one `status all` at a time on an idle bot, no worker running, Redis flushed before each):',
+    '',
+    '| probes | ack | Redis commands from the command to the ack (script calls included) | in an idle window as long | bot CPU to the ack | jobs waiting after it |',
+    '| ---: | --- | ---: | ---: | ---: | --- |',
+    `| ${probes.length} | ${mr(probes.map((p) => p.ackMs))} | ${med((p) => p.redisCallsToAck)} | ${med((p) => p.redisCallsIdle)} | ${fmtMs(median(probes.map((p) => p.botCpuMs)))} | ${waiting} |`,
+    '',
+  ];
+}
+
 export function renderFanoutReport(r: FanoutResults): string {
   const o = r.options;
   const m = r.machine;
@@ -120,6 +147,7 @@ export function renderFanoutReport(r: FanoutResults): string {
     '',
     ...timesTable(r.runs),
     '',
+    ...acceptLines(r.accept ?? []),
     ...memoryLines(r),
     '',
     "Slack calls per run (the stand-in's records from the command until the request was delivered):",

@@ -23,6 +23,8 @@ export interface FanoutRun {
   workers: number;
   requestId: string;
   ackMs: number;
+  /** HTTP status of the ack (404: Bolt's answer when the command was not acknowledged within 2.9 s). */
+  ackStatus: number;
   /** The ephemeral answer's first line. */
   ackText: string;
   /** The request's parent message reached the stand-in. */
@@ -107,6 +109,19 @@ function summaryAt(calls: readonly RecordedCall[], requestId: string): { parentA
   return { parentAt, summaryAt: last };
 }
 
+async function parentRequestId(ctx: BotContext, since: number, timeoutMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const c of ctx.standin.calls) {
+      if (c.time < since || c.method !== 'chat.postMessage' || c.args.thread_ts !== undefined) continue;
+      const m = /request `?(r-[a-z0-9]+-[a-f0-9]+)/.exec(typeof c.args.text === 'string' ? c.args.text : '');
+      if (m?.[1] !== undefined) return m[1];
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
 /**
  * `status all` through the bot's HTTP endpoint with `workers` running: the ack, every host's result, the summary
  * edit and the request's delivery. The stand-in should hold no other request's calls (reset before).
@@ -122,9 +137,10 @@ export async function fanoutRun(
   const m0 = machineBusyMs();
   const r0 = cpuMs(o.redisPid);
   const ack = await slash(ctx, 'status all');
-  if (ack.status !== 200 || ack.requestId === undefined)
-    throw new Error(`status all not accepted: ${ack.status} ${ack.body.slice(0, 300)}`);
-  const requestId = ack.requestId;
+  // A slow accept gets Bolt's 404 after 2.9 s (Slack shows the user a timeout) while the request may still be queued:
+  // then its id is read from the parent message it posts.
+  const requestId = ack.requestId ?? (await parentRequestId(ctx, ack.t0, 60_000));
+  if (requestId === undefined) throw new Error(`status all not accepted: ${ack.status} ${ack.body.slice(0, 300)}`);
   const last = await waitResults(ctx.redis, [requestId], o.hosts, ack.t0, o.timeoutMs);
   const workerCpuMs = workers.reduce((s, w, i) => s + (w.cpuMs() - (w0[i] ?? 0)), 0);
   const self = process.cpuUsage(self0);
@@ -151,6 +167,7 @@ export async function fanoutRun(
     workers: workers.length,
     requestId,
     ackMs: ack.ms,
+    ackStatus: ack.status,
     ackText: ack.body.slice(0, 200),
     parentMs: s.parentAt - ack.t0,
     resultsInMs: last - ack.t0,

@@ -51,6 +51,7 @@ export class StandinFleet {
   readonly ports = new Map<string, number>();
   readonly knownHostsPath: string;
   private readonly servers: Server[] = [];
+  private readonly clients = new Set<Connection>();
 
   private constructor(private readonly opts: StandinFleetOptions) {
     this.knownHostsPath = path.join(opts.dir, 'known_hosts');
@@ -82,7 +83,10 @@ export class StandinFleet {
     return p;
   }
 
+  /** Closes the listeners and ends every open connection (a client's pool would otherwise hold `close` open). */
   async stop(): Promise<void> {
+    for (const c of this.clients) c.end();
+    this.clients.clear();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.servers.length = 0;
   }
@@ -102,6 +106,8 @@ export class StandinFleet {
 
   private serve(host: StandinHost, client: Connection, clientKey: ParsedKey): void {
     this.stats.connections += 1;
+    this.clients.add(client);
+    client.on('close', () => this.clients.delete(client));
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       if (host.refuseAuth || ctx.method !== 'publickey') {
