@@ -39,17 +39,22 @@ function groups(runs: readonly FanoutRun[]): Map<string, FanoutRun[]> {
   return g;
 }
 
+/** Machine CPU not spent by the bench's processes (bot, workers, stand-in fleet, Redis): other sessions' load. */
+function others(r: FanoutRun): number {
+  return r.machineCpuMs - r.botCpuMs - r.workerCpuMs - r.fleetCpuMs - r.redisCpuMs;
+}
+
 function timesTable(runs: readonly FanoutRun[]): string[] {
   const out = [
-    '| `status all` | runs | ack | parent posted | all results in | final summary edit | all posts delivered | ok / results | bot CPU | workers CPU | stand-in fleet CPU | Redis CPU | machine CPU (all processes) | bot VmHWM (max) |',
-    '| --- | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| `status all` | runs | ack | parent posted | all results in | final summary edit | all posts delivered | ok / results | bot CPU | workers CPU | stand-in fleet CPU | Redis CPU | machine CPU (all processes) | of which other processes | bot VmHWM (max) |',
+    '| --- | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [label, g] of groups(runs)) {
     const okText = [...new Set(g.map((r) => `${r.ok}/${r.results}`))].join(', ');
     const late = g.filter((r) => r.ackStatus !== 200).length;
     const ackCell = `${mr(g.map((r) => r.ackMs))}${late > 0 ? ` (${late} not acknowledged: ${[...new Set(g.map((r) => r.ackStatus))].join('/')})` : ''}`;
     out.push(
-      `| ${label} | ${g.length} | ${ackCell} | ${mr(g.map((r) => r.parentMs))} | ${mr(g.map((r) => r.resultsInMs))} | ${mr(g.map((r) => r.summaryMs))} | ${mr(g.map((r) => r.deliveredMs))} | ${okText} | ${fmtMs(median(g.map((r) => r.botCpuMs)))} | ${fmtMs(median(g.map((r) => r.workerCpuMs)))} | ${fmtMs(median(g.map((r) => r.fleetCpuMs)))} | ${fmtMs(median(g.map((r) => r.redisCpuMs)))} | ${fmtMs(median(g.map((r) => r.machineCpuMs)))} | ${mb(Math.max(...g.map((r) => r.botHwmKb)))} |`,
+      `| ${label} | ${g.length} | ${ackCell} | ${mr(g.map((r) => r.parentMs))} | ${mr(g.map((r) => r.resultsInMs))} | ${mr(g.map((r) => r.summaryMs))} | ${mr(g.map((r) => r.deliveredMs))} | ${okText} | ${fmtMs(median(g.map((r) => r.botCpuMs)))} | ${fmtMs(median(g.map((r) => r.workerCpuMs)))} | ${fmtMs(median(g.map((r) => r.fleetCpuMs)))} | ${fmtMs(median(g.map((r) => r.redisCpuMs)))} | ${fmtMs(median(g.map((r) => r.machineCpuMs)))} | ${fmtMs(median(g.map(others)))} | ${mb(Math.max(...g.map((r) => r.botHwmKb)))} |`,
     );
   }
   return out;
