@@ -143,7 +143,7 @@ export class WorkerHandle {
       const pid = await nextMessage(
         child,
         (m) => ((m as WorkerToParent).type === 'ready' ? (m as { pid: number }).pid : undefined),
-        30_000,
+        90_000,
         `worker ${o.id} ready`,
       );
       return new WorkerHandle(o.id, child, pid);

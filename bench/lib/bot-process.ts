@@ -68,7 +68,7 @@ export class BotProcess {
         if (child.exitCode !== null) throw new Error(`the bot exited (${child.exitCode}); see ${this.logPath}`);
         return isPortOpen(port as number);
       },
-      { timeoutMs: 30_000, intervalMs: 50, description: 'the bot HTTP port' },
+      { timeoutMs: 90_000, intervalMs: 50, description: 'the bot HTTP port' },
     );
     this.ctx.url = `http://127.0.0.1:${port as number}/slack/events`;
     this.ctx.botPid = child.pid as number;
