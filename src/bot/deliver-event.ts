@@ -104,7 +104,12 @@ async function finish(deps: BotDeps, record: RequestRecord, parentTs: string, fa
 async function postTable(deps: BotDeps, latest: RequestProgress, parentTs: string): Promise<void> {
   const requestId = latest.record.requestId;
   const unposted = latest.results.filter((r) => !latest.posted.has(r.host));
-  const claim = `table:${unposted.map((r) => r.host).join(',')}`;
+  // One claim per request's table, whichever hosts are still unmarked: a replica killed while marking the hosts
+  // posted leaves some marked, and the retry (another replica) must not take that for a new table and post it again.
+  const claim = `table:${latest.results
+    .map((r) => r.host)
+    .sort()
+    .join(',')}`;
   if (unposted.length === 0) return;
   let firstTs = '';
   const posted = await claimOnce(deps, requestId, claim, async () => {

@@ -19,6 +19,8 @@ import { spawnWorker, workerReady, type WorkerProcess } from '../support/worker-
 const DB = 32;
 const LEASE_TTL_MS = 3000;
 const FAN_OUT = 12;
+const APPROVAL_EXPIRE_MS = 10000; // the schema's least
+const APPROVER = 'U0APPR001';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -54,7 +56,10 @@ describe('bot replicas: 2 bots (Socket Mode + HTTP), 2 workers, SIGKILL of eithe
       getTestRun().fleet.toConfigObject({
         hostNames: hosts.map((h) => h.name),
         rename,
+        // The grace host is also gated: its `restart` waits for an approval that nobody gives (the sweeper expires it).
+        hostExtra: { [host(FAN_OUT).name]: { groups: ['gate'] } },
         extra: {
+          approvals: { expireMs: APPROVAL_EXPIRE_MS, approvers: { all: [APPROVER] }, gated: [{ verb: 'restart', groups: ['gate'] }] },
           grace: { deadlineMs: 30000, pollMs: 400, killMarginMs: 1000 },
           slack: { allowedChannels: [CHANNEL], roles: { operator: [USERS.operator] } },
         },
@@ -176,8 +181,9 @@ describe('bot replicas: 2 bots (Socket Mode + HTTP), 2 workers, SIGKILL of eithe
     expect(records.filter((r) => r.type === 'request.done')).toHaveLength(1);
     expect(pidAlive(pid)).toBe(false);
     // The survivor takes the sweeper lease within about its TTL.
-    await waitForLog(h, 'lease taken: this replica runs it', LEASE_TTL_MS + 3000);
-    report('lease moved to the HTTP bot after SIGKILL, ms', Date.now() - killedAt);
+    const took = await waitForLog(h, 'lease taken: this replica runs it', LEASE_TTL_MS + 3000);
+    report('lease moved to the HTTP bot after SIGKILL, ms', took - killedAt);
+    expect(took - killedAt).toBeLessThanOrEqual(LEASE_TTL_MS + LEASE_TTL_MS / 3 + 500);
   }, 120000);
 
   it('(a) SIGKILL of the HTTP bot mid-fan-out: a new Socket Mode bot finishes it, one table, one result per host', async () => {
@@ -186,6 +192,9 @@ describe('bot replicas: 2 bots (Socket Mode + HTTP), 2 workers, SIGKILL of eithe
     await socket.started();
     const frozen = host(FAN_OUT - 1);
     await getTestRun().fleet.freezeHost(frozen.name); // its status waits for the SSH banner: the fan-out stays open
+    // A gated request its approval will never come for: the sweeper (the lease holder) expires it.
+    const gated = await slash(http, `restart ${name(FAN_OUT)}`);
+    const gatedParent = await parentOf(gated);
     const targets = hosts.slice(0, FAN_OUT).map((_, i) => name(i));
     const id = await slash(http, `status ${targets.join(',')}`);
     await parentOf(id);
@@ -220,8 +229,26 @@ describe('bot replicas: 2 bots (Socket Mode + HTTP), 2 workers, SIGKILL of eithe
     expect(perHost(records, 'job.result')).toEqual(once(targets));
     expect(perHost(records, 'job.started')).toEqual(once(targets));
     expect(records.filter((r) => r.type === 'request.done')).toHaveLength(1);
-    await waitForLog(s2, 'lease taken: this replica runs it', LEASE_TTL_MS + 3000);
-    report('lease moved to the new Socket Mode bot after SIGKILL, ms', Date.now() - killedAt);
+    const took = await waitForLog(s2, 'lease taken: this replica runs it', LEASE_TTL_MS + 3000);
+    report('lease moved to the new Socket Mode bot after SIGKILL, ms', took - killedAt);
+    expect(took - killedAt).toBeLessThanOrEqual(LEASE_TTL_MS + LEASE_TTL_MS / 3 + 500);
+    // The survivor sweeps: the approval killed with its holder's lease expires on time (sweeps every 5 s), once.
+    await standin.waitFor(
+      () => (/expired unapproved/.test(standin.message(CHANNEL, gatedParent.ts)?.text ?? '') ? true : undefined),
+      30000,
+      'expired',
+    );
+    await waitForAudit(
+      () => audit(gated),
+      (r) => r.some((x) => x.type === 'approval.expired'),
+      10000,
+    );
+    const approval = await audit(gated);
+    const at = (type: string) => Date.parse(approval.find((r) => r.type === type)?.at ?? '');
+    report('approval expired after, ms', at('approval.expired') - at('approval.requested'));
+    expect(approval.filter((r) => r.type === 'approval.expired')).toHaveLength(1);
+    expect(at('approval.expired') - at('approval.requested')).toBeLessThanOrEqual(APPROVAL_EXPIRE_MS + 5000 + 2000);
+    expect(approval.filter((r) => r.type === 'job.started')).toHaveLength(0);
   }, 150000);
 });
 
@@ -249,9 +276,15 @@ function maxInWindow(calls: readonly RecordedCall[], windowMs: number): number {
   return best;
 }
 
-async function waitForLog(bot: BotProcess, msg: string, timeoutMs: number): Promise<void> {
+/** Waits for the bot's log line with `msg`; resolves with its time (pino's epoch ms). */
+async function waitForLog(bot: BotProcess, msg: string, timeoutMs: number): Promise<number> {
   const end = Date.now() + timeoutMs;
-  while (!bot.output().includes(`"msg":"${msg}"`)) {
+  for (;;) {
+    const line = bot
+      .output()
+      .split('\n')
+      .find((l) => l.includes(`"msg":"${msg}"`));
+    if (line !== undefined) return (JSON.parse(line) as { time: number }).time;
     if (Date.now() > end) throw new Error(`no "${msg}" log line within ${timeoutMs} ms:\n${bot.output().slice(-3000)}`);
     await sleep(100);
   }

@@ -6,6 +6,11 @@ import { RedisRateGate } from '../../src/adapters/redis/redis-rate-gate';
 import { producerConnection } from '../../src/adapters/redis/redis-connection';
 import type { Logger } from '../../src/ports/logger-port';
 import { getTestRun } from '../support/test-run';
+import { createLogger } from '../../src/adapters/logger';
+import { RedisEventConsumer, type EventConsumerOptions } from '../../src/adapters/redis/redis-event-consumer';
+import { RedisJobEvents } from '../../src/adapters/redis/redis-job-events';
+import type { JobEvent } from '../../src/ports/job-queue-port';
+import { waitUntil } from '../support/wait-until';
 
 const DB = 33;
 const silent: Logger = {
@@ -81,5 +86,80 @@ describe('shared pacing and leases: the Lua scripts on a real Redis', () => {
     expect(await a.get(keys.lease('sweeper'))).toBe('bot-b');
     await lb.release('sweeper', 'bot-b');
     expect(await a.exists(keys.lease('sweeper'))).toBe(0);
+  });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function started(requestId: string, host: string): JobEvent {
+  return { v: 1, type: 'job.started', requestId, jobId: `${requestId}-${host}`, host, verb: 'status', at: Date.now(), worker: 'w1' };
+}
+
+/** One bot replica's consumer in group `bot`, as the bot runs it (claims of entries idle over 1 s). */
+function replica(name: string, handle: EventConsumerOptions['handle']): RedisEventConsumer {
+  return new RedisEventConsumer({
+    redis: new Redis(`${getTestRun().redisUrl}/${DB}`, { maxRetriesPerRequest: null }),
+    group: 'bot',
+    consumer: name,
+    logger: createLogger('test'),
+    handle,
+    retryIdleMs: 1000,
+  });
+}
+
+describe('event consumer across bot replicas (real Redis)', () => {
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = new Redis(`${getTestRun().redisUrl}/${DB}`);
+    await redis.flushdb();
+  });
+  afterAll(() => redis.disconnect());
+
+  it('a delivery slower than the claim idle time (a paced post) is not taken over and run again by the other replica', async () => {
+    const handled: string[] = [];
+    const slow = replica('bot-a', async (e) => {
+      handled.push(`a:${e.requestId}`);
+      await sleep(3500);
+    });
+    slow.start();
+    await sleep(300); // a reads first
+    await new RedisJobEvents(redis).publish(started('slow', 'h1'));
+    await waitUntil(() => handled.length === 1, { timeoutMs: 10_000, intervalMs: 20, description: 'a to take the event' });
+    const other = replica('bot-b', (e) => {
+      handled.push(`b:${e.requestId}`);
+      return Promise.resolve();
+    });
+    other.start();
+    await waitUntil(async () => Number(((await redis.xpending(keys.events, 'bot')) as [number])[0]) === 0, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      description: 'the event acknowledged',
+    });
+    expect(handled).toEqual(['a:slow']);
+    await Promise.all([slow.stop(), other.stop()]);
+  });
+
+  it('the events of a replica that died are delivered by the other, each once', async () => {
+    await redis.flushdb();
+    const handled: string[] = [];
+    const dying = replica('bot-a', () => new Promise<void>(() => undefined)); // takes events, never finishes (SIGKILL)
+    dying.start();
+    await sleep(300);
+    for (const h of ['h1', 'h2', 'h3']) await new RedisJobEvents(redis).publish(started('r1', h));
+    await waitUntil(async () => Number(((await redis.xpending(keys.events, 'bot')) as [number])[0]) === 3, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      description: 'a to hold the three events',
+    });
+    await dying.stop(); // stops reading and touching its entries, as a dead process does
+    const survivor = replica('bot-b', (e) => {
+      handled.push(e.type === 'job.started' ? e.host : '?');
+      return Promise.resolve();
+    });
+    survivor.start();
+    await waitUntil(() => handled.length >= 3, { timeoutMs: 10_000, intervalMs: 20, description: 'b to deliver the three' });
+    await sleep(1500); // a second claim round finds nothing more
+    expect([...handled].sort()).toEqual(['h1', 'h2', 'h3']);
+    await survivor.stop();
   });
 });
