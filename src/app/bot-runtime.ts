@@ -19,6 +19,9 @@ import { deliverEvent } from '../bot/deliver-event';
 import { handleCommand, type CommandInput, type CommandReply } from '../bot/handle-command';
 import { handleButton, type ActionInput, type ActionReply } from '../bot/handle-button';
 import { PacedChat } from '../adapters/paced-chat';
+import type { RateGate } from '../ports/rate-gate-port';
+import type { LeasePort } from '../ports/lease-port';
+import { LeaseKeeper } from '../bot/lease-keeper';
 import { RedisGraceControl } from '../adapters/redis/redis-grace-control';
 import { newRequestId } from '../bot/new-request-id';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store';
@@ -65,6 +68,10 @@ export async function startBotRuntime(o: {
   opsPublicUrl?: string;
   /** Reload the inventory without a restart: on SIGHUP and when the files change. @defaultValue off */
   reload?: ReloaderOptions;
+  /** Where Slack calls book their turn: shared by the replicas (the bot: Redis). @defaultValue this process's own */
+  gate?: RateGate;
+  /** The lease that makes one replica the sweeper and anchor publisher (docs/replicas.md). @defaultValue none: this one always */
+  lease?: { port: LeasePort; ttlMs: number };
 }): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
   const producerError = trackRedisError(producer);
@@ -72,10 +79,23 @@ export async function startBotRuntime(o: {
   const reader = workerConnection(o.redisUrl);
   logConnectionHealth(reader, o.logger, 'events');
   // Within Slack's limits: replies paced per channel, edits coalesced (at most one per message every 2 s).
-  const paced = new PacedChat(o.chat);
+  const paced = new PacedChat(o.chat, o.gate !== undefined ? { gate: o.gate } : {});
   const metrics = o.metrics ?? noopMetrics;
   const file = auditFileSink(o.config);
-  const anchors = anchorPublisher(o, new RedisAnchorSource(producer), paced, metrics, file);
+  const consumerName = o.consumer ?? `${hostname()}-${process.pid}`;
+  const keeper =
+    o.lease !== undefined
+      ? new LeaseKeeper({
+          lease: o.lease.port,
+          name: 'sweeper',
+          token: consumerName,
+          ttlMs: o.lease.ttlMs,
+          logger: o.logger,
+          now: Date.now,
+        })
+      : undefined;
+  const duty = (): boolean => keeper?.held() ?? true;
+  const anchors = anchorPublisher(o, new RedisAnchorSource(producer), paced, metrics, file, duty);
   const inventory = new InventoryHolder(
     inventorySnapshot(o.config, o.source ?? { kind: 'config', path: '(config given in code)' }, Date.now()),
   );
@@ -101,12 +121,12 @@ export async function startBotRuntime(o: {
   const consumer = new RedisEventConsumer({
     redis: reader,
     group: 'bot',
-    consumer: o.consumer ?? `${hostname()}-${process.pid}`,
+    consumer: consumerName,
     handle: (event, id) => deliverEvent(pinInventory(deps), event, id),
     logger: o.logger,
   });
   consumer.start();
-  const actor = `bot:${o.consumer ?? `${hostname()}-${process.pid}`}`;
+  const actor = `bot:${consumerName}`;
   if (!(await whenReady(producer, 5000))) {
     const failure = explainRedisError(producerError() ?? `not connected (${producer.status})`);
     o.logger.warn(
@@ -115,8 +135,10 @@ export async function startBotRuntime(o: {
     );
   }
   const reloader = await startInventory(deps, inventory, actor, o);
+  await keeper?.tick();
+  keeper?.start();
   anchors.start();
-  const stopSweeping = startSweeper(deps, o.logger, o.expirySweepMs ?? 5000);
+  const stopSweeping = startSweeper(deps, o.logger, o.expirySweepMs ?? 5000, duty);
   const control = new RedisGraceControl(producer);
   return {
     deps,
@@ -131,6 +153,7 @@ export async function startBotRuntime(o: {
         .append({ type: 'process.stopped', actor, data: { kind: 'bot' } })
         .catch(() => o.logger.error('audit: bot stop not recorded'));
       await anchors.stop();
+      await keeper?.stop();
       await consumer.stop();
       await paced.drain().catch(() => undefined);
       await deps.queue.close();
@@ -165,6 +188,7 @@ function anchorPublisher(
   chat: ChatPort,
   metrics: MetricsPort,
   file: ReturnType<typeof auditFileSink>,
+  active: () => boolean,
 ): AnchorPublisher {
   const { channel, everyMs, settleMs } = o.config.audit.anchors;
   return new AnchorPublisher({
@@ -175,17 +199,18 @@ function anchorPublisher(
     now: () => Date.now(),
     everyMs,
     settleMs,
+    active,
   });
 }
 
 /**
  * Pending approvals expire even when nobody presses, and approved plans and rollouts cut short by a crash move on:
- * every bot replica sweeps every `everyMs`; each step happens once. Returns the stop.
+ * every `everyMs`, the replica holding the sweeper lease sweeps (`duty`); each step happens once. Returns the stop.
  */
-function startSweeper(deps: BotDeps, logger: Logger, everyMs: number): () => void {
+function startSweeper(deps: BotDeps, logger: Logger, everyMs: number, duty: () => boolean): () => void {
   let sweeping = false;
   const sweeper = setInterval(() => {
-    if (sweeping) return;
+    if (sweeping || !duty()) return;
     sweeping = true;
     sweep(pinInventory(deps))
       .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed; retried'))

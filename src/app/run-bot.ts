@@ -16,6 +16,10 @@ import { readOpsEnv, readOpsPublicUrl } from './ops/read-ops-env';
 import { redisOutputStore } from '../adapters/redis/redis-output-store';
 import { startOpsEndpoints } from './ops/start-ops-endpoints';
 import { untilSignal } from './until-signal';
+import { FallbackRateGate } from '../adapters/pacing/fallback-rate-gate';
+import { RedisRateGate } from '../adapters/redis/redis-rate-gate';
+import { RedisLease } from '../adapters/redis/redis-lease';
+import { methodKey } from '../adapters/paced-chat';
 
 /** `srs-chatops bot`: the Slack app, HTTP mode (PORT, POST /slack/events) or Socket Mode (SLACK_APP_TOKEN). */
 export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -29,6 +33,9 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   const guardRedis = producerConnection(redisUrl);
   guardRedis.on('error', () => undefined);
   const seenSignature = redisSeenSignatures(guardRedis);
+  // Shared by the replicas (docs/replicas.md): Slack pacing, and the lease that makes one of them the sweeper.
+  const gate = new FallbackRateGate(new RedisRateGate(guardRedis), logger);
+  const lease = { port: new RedisLease(guardRedis), ttlMs: leaseTtlMs(env) };
   // Metrics, readiness and the dashboard read Redis on their own fail-fast connection.
   const opsRedis = producerConnection(redisUrl);
   opsRedis.on('error', () => undefined);
@@ -54,7 +61,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     onAction: (input) => (started.runtime ? started.runtime.onAction(input) : Promise.reject(new Error('not started'))),
     logger,
   });
-  countRateLimits(app.client, metrics);
+  countRateLimits(app.client, metrics, (method, retrySec) => void gate.hold([methodKey(method)], retrySec * 1000));
   // First the ops port: when it cannot be served, nothing else has started and the process exits with the reason.
   const opsServer = await startOpsEndpoints({
     ops,
@@ -78,6 +85,8 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     redisUrl,
     logger,
     metrics,
+    gate,
+    lease,
     ...(opsPublicUrl !== undefined ? { opsPublicUrl } : {}),
   });
   started.runtime = runtime;
@@ -104,4 +113,18 @@ function slackCredentials(env: NodeJS.ProcessEnv): { botToken: string; signingSe
     );
   }
   return { botToken, signingSecret };
+}
+
+/** `SRS_CHATOPS_LEASE_TTL_MS`: how soon another replica takes over the sweeper when its holder dies. @defaultValue 15000 */
+function leaseTtlMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.SRS_CHATOPS_LEASE_TTL_MS;
+  if (raw === undefined || raw === '') return 15_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 300) {
+    throw new ChatopsError(
+      ErrorCode.ConfigInvalid,
+      `SRS_CHATOPS_LEASE_TTL_MS must be a whole number of ms, at least 300 (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return ms;
 }

@@ -14,6 +14,8 @@ export interface AnchorPublisherOptions {
   everyMs: number;
   /** Quiet time after a nudge before publishing; a steady stream of nudges waits 4× this at most. */
   settleMs: number;
+  /** Whether this replica publishes now (it holds the lease); the last publish at stop goes regardless. @defaultValue always */
+  active?: () => boolean;
 }
 
 /**
@@ -28,6 +30,7 @@ export class AnchorPublisher {
   private running: Promise<AuditAnchor | undefined> | undefined;
   private again = false;
   private stopped = false;
+  private stopping = false;
 
   constructor(private readonly o: AnchorPublisherOptions) {}
 
@@ -87,11 +90,13 @@ export class AnchorPublisher {
     clearInterval(this.schedule);
     if (this.o.sinks.length === 0 || this.stopped) return;
     await this.running;
+    this.stopping = true;
     await this.publish();
     this.stopped = true;
   }
 
   private async publishOnce(): Promise<AuditAnchor | undefined> {
+    if (this.o.active !== undefined && !this.stopping && !this.o.active()) return undefined;
     const head = await this.o.source.head();
     if (head === undefined || !(await this.o.source.claim(head.seq))) return undefined;
     const anchor: AuditAnchor = { ...head, at: new Date(this.o.now()).toISOString() };

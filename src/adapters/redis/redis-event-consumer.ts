@@ -65,6 +65,7 @@ export class RedisEventConsumer {
 
   private async run(): Promise<void> {
     let lastClaim = 0;
+    let lastTouch = 0;
     while (this.running) {
       try {
         await this.unlessStopped(this.ensureGroup());
@@ -78,6 +79,10 @@ export class RedisEventConsumer {
                 this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'event consumer: retry failed; will retry');
             })
             .finally(() => (this.retrying = undefined));
+        }
+        if (Date.now() - lastTouch >= (this.o.retryIdleMs ?? 1000) / 3) {
+          lastTouch = Date.now();
+          void this.touchInFlight();
         }
         await this.unlessStopped(this.whileTooBusy());
         const res = (await this.unlessStopped(
@@ -122,6 +127,18 @@ export class RedisEventConsumer {
     )) as [string, Array<[string, string[]] | null>] | undefined;
     const entries = (res?.[1] ?? []).filter((e): e is [string, string[]] => e !== null);
     void (await this.dispatch(entries)); // handled in the background; entries still in flight are not started twice
+  }
+
+  /**
+   * Keeps the entries this process is still handling from looking idle (XCLAIM to itself, JUSTID): a slow delivery
+   * (paced thread replies can wait seconds for their turn) is not taken over and run a second time by another replica.
+   * Only a consumer that stops touching its entries (it died) has them claimed by the others.
+   */
+  private async touchInFlight(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    await this.commandConnection()
+      .xclaim(keys.events, this.o.group, this.o.consumer, 0, ...this.inFlight, 'JUSTID')
+      .catch(() => undefined); // a Redis blip: the next touch, or at worst a duplicate delivery (idempotent)
   }
 
   private commandConnection(): Redis {

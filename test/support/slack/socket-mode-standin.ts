@@ -56,7 +56,10 @@ export interface SocketModeStandin {
    * resolves before the close handshake is done, and closing the server under it leaves a 30 s timer in the client.
    */
   waitForNoConnections(timeoutMs?: number): Promise<void>;
-  /** Sends an envelope to the newest open connection; returns its envelope_id. */
+  /**
+   * Sends an envelope to the next open connection, round-robin, as Slack spreads envelopes across an app's
+   * connections (one per bot replica); not to one asked to reconnect. Returns its envelope_id.
+   */
   push(type: string, payload: unknown, options?: { acceptsResponsePayload?: boolean; retryAttempt?: number; retryReason?: string }): string;
   pushSlashCommand(fields: SlashCommandFields): string;
   pushBlockActions(input: BlockActionsInput): string;
@@ -71,6 +74,8 @@ export interface SocketModeStandin {
 interface Connection {
   id: number;
   ws: WsConnection;
+  /** Asked to reconnect (`disconnect` sent): no new envelope goes to it, as Slack does. */
+  leaving?: boolean;
 }
 
 function isAck(value: unknown): value is { envelope_id: string; payload?: unknown } {
@@ -230,7 +235,7 @@ class SocketModeServer implements SocketModeStandin {
     payload: unknown,
     options: { acceptsResponsePayload?: boolean; retryAttempt?: number; retryReason?: string } = {},
   ): string {
-    const connection = [...this.connections].reverse().find((c) => c.ws.open);
+    const connection = this.nextConnection();
     if (connection === undefined) throw new Error('socket mode stand-in: no open connection to push to');
     const envelope: SocketEnvelope = {
       envelope_id: randomUUID(),
@@ -261,7 +266,18 @@ class SocketModeServer implements SocketModeStandin {
     });
   }
 
+  /** Round-robin over the open connections not leaving; the newest open one when all are leaving. */
+  private nextConnection(): Connection | undefined {
+    const staying = this.connections.filter((c) => c.ws.open && c.leaving !== true);
+    if (staying.length === 0) return [...this.connections].reverse().find((c) => c.ws.open);
+    this.turn = (this.turn + 1) % staying.length;
+    return staying[this.turn];
+  }
+
+  private turn = -1;
+
   sendDisconnect(reason: 'refresh_requested' | 'warning' = 'refresh_requested'): void {
+    for (const c of this.connections) c.leaving = true;
     for (const c of this.connections)
       c.ws.sendText(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-standin' } }));
   }

@@ -1,4 +1,5 @@
 import { PacedChat } from '../../../src/adapters/paced-chat';
+import { LocalRateGate } from '../../../src/adapters/pacing/local-rate-gate';
 import type { ChatMessage } from '../../../src/core/command';
 import type { ChatPort, PostedMessage } from '../../../src/ports/chat-port';
 
@@ -38,5 +39,27 @@ describe('PacedChat edits', () => {
     await waiting;
     expect(Date.now() - started).toBeLessThan(1000);
     expect(edits.map((e) => e.text)).toEqual(['draining: 1 client left', 'drained: every client left']);
+  });
+});
+
+describe('PacedChat with a shared gate (two replicas)', () => {
+  it('two chats booking at one gate post to a channel together no faster than one may', async () => {
+    const gate = new LocalRateGate();
+    const posts: number[] = [];
+    const inner: ChatPort = {
+      post: (channel): Promise<PostedMessage> => {
+        posts.push(Date.now());
+        return Promise.resolve({ channel, ts: '1.1' });
+      },
+      update: () => Promise.resolve(),
+      postEphemeral: () => Promise.resolve(),
+    };
+    const options = { gate, burst: 2, postIntervalMs: 100 };
+    const [a, b] = [new PacedChat(inner, options), new PacedChat(inner, options)];
+    const started = Date.now();
+    await Promise.all([0, 1, 2, 3].flatMap((i) => [a.post('C', { text: `a${i}` }), b.post('C', { text: `b${i}` })]));
+    // 8 posts, burst 2, then one per 100 ms: the last goes at least 600 ms after the first.
+    expect(posts).toHaveLength(8);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(580);
   });
 });
