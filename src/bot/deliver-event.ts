@@ -10,6 +10,7 @@ import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
 import { deliverSurveyResult } from './present-plan';
 import { claimOnce } from './claim-once';
+import { noteFailovers } from './note-failovers';
 import { deliverRolloutEvent } from './rollout/deliver-rollout-event';
 
 export { NotReadyError } from './not-ready-error';
@@ -97,6 +98,7 @@ async function finish(deps: BotDeps, record: RequestRecord, parentTs: string, fa
   // A fan-out's table comes after the summary edit: its replies are paced (Slack: ~1 post/s per channel), the edit
   // is not, so the summary never waits behind them. Done (and audited) once the table is posted too.
   if (fanOut) await postTable(deps, latest, parentTs);
+  await noteFailovers(deps, record, parentTs, new Set(latest.results.map((r) => r.host)).size === record.hosts.length);
   await markRequestDone(deps, record, parentTs, { summary: summary.text, hosts: record.hosts.length });
 }
 
