@@ -13,9 +13,11 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Records one switch (once across processes) and audits it (`redis.failover`); retries while Redis settles. */
 async function recordOnce(log: RedisFailoverLog, audit: AuditPort, actor: string, f: RedisFailover, logger: Logger): Promise<void> {
+  let first: boolean | undefined; // kept across tries: a switch recorded and not yet audited is audited on the next
   for (let i = 1; i <= TRIES; i++) {
     try {
-      if (!(await log.record(f))) return;
+      first ??= await log.record(f);
+      if (!first) return;
       logger.warn({ master: f.name, from: f.from, to: f.to }, 'redis failed over: Sentinel named a new primary');
       await audit.append({
         type: 'redis.failover',

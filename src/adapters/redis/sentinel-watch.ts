@@ -27,18 +27,29 @@ export function parseSwitchMaster(message: string, at: number): RedisFailover | 
 }
 
 /**
- * Listens to every Sentinel's `+switch-master` for the target's master name and calls `onSwitch` for each announcement
+ * Reads `+promoted-slave` payloads: `slave <ip:port> <ip> <port> @ <name> <master-ip> <master-port>`. Published by the
+ * Sentinel that leads the failover as soon as the replica is primary, before `+switch-master` (which waits for the
+ * other replicas' reconfiguration), while clients already reach the new primary: so a thread never misses it.
+ */
+export function parsePromoted(message: string, at: number): RedisFailover | undefined {
+  const [kind, , ip, port, atSign, name, masterIp, masterPort] = message.trim().split(/\s+/);
+  if (kind !== 'slave' || atSign !== '@' || name === undefined || masterPort === undefined) return undefined;
+  return { at, name, from: `${masterIp ?? '?'}:${masterPort}`, to: `${ip ?? '?'}:${port ?? '?'}` };
+}
+
+/**
+ * Listens to every Sentinel's `+promoted-slave` and `+switch-master` for the target's master name and calls `onSwitch` for each announcement
  * (the same switch comes once per Sentinel: the caller records it once). Returns the function that stops listening.
  */
 export function watchSentinels(target: SentinelTarget, onSwitch: (f: RedisFailover) => void): () => void {
   const subscribers = target.sentinels.map((at) => {
     const sub = sentinelConnection(target, at, { retry: true });
     sub.on('error', () => undefined); // a Sentinel down: the others announce; this one resubscribes when back
-    sub.on('message', (_channel: string, message: string) => {
-      const f = parseSwitchMaster(message, Date.now());
+    sub.on('message', (channel: string, message: string) => {
+      const f = channel === '+promoted-slave' ? parsePromoted(message, Date.now()) : parseSwitchMaster(message, Date.now());
       if (f !== undefined && f.name === target.name) onSwitch(f);
     });
-    void sub.subscribe('+switch-master').catch(() => undefined);
+    void sub.subscribe('+promoted-slave', '+switch-master').catch(() => undefined);
     return sub;
   });
   return () => subscribers.forEach((s) => s.disconnect());
