@@ -137,7 +137,10 @@ export async function startSentinelSet(o: { dir: string; name?: string }): Promi
       members.push(launch(binary, redisArgs(o.dir, port, log, of), o.dir, port, log));
       await waitUntil(() => pingRedis(port), { timeoutMs: 10_000, intervalMs: 20, description: `redis-server on port ${port}` });
     }
-    await waitUntil(async () => (await connectedReplicas(p0)) === 1, { timeoutMs: 10_000, description: 'replica in sync' });
+    await waitUntil(async () => (await connectedReplicas(p0)) === 1 && (await replicationLag(p0)) === 0, {
+      timeoutMs: 10_000,
+      description: 'replica online and in sync',
+    });
     for (const port of sentinelPorts) {
       const conf = sentinelConfig(o.dir, name, port, p0);
       members.push(launch(binary, [conf, '--sentinel'], o.dir, port, path.join(o.dir, `sentinel-${port}.log`)));
