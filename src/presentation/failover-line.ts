@@ -12,6 +12,6 @@ export function renderFailoverLine(failovers: readonly RedisFailover[], complete
   const what =
     failovers.length === 1 ? `Redis failed over ${each[0] ?? ''}` : `Redis failed over ${failovers.length} times: ${each.join(', ')}`;
   return complete
-    ? `:arrows_counterclockwise: ${what} while this ran; every host answered once: nothing accepted was lost or run twice.`
+    ? `:arrows_counterclockwise: ${what} while this ran; every host answered once.`
     : `:arrows_counterclockwise: ${what} while this ran.`;
 }
