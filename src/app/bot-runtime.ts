@@ -2,11 +2,13 @@ import { hostname } from 'node:os';
 import type { Config } from '../../config/schema';
 import { pinnedFingerprints } from '../adapters/ssh/pinned-fingerprints';
 import { BullmqJobQueue } from '../adapters/bullmq/bullmq-job-queue';
+import { replicatedQueue } from '../adapters/bullmq/replicated-queue';
 import type { Logger } from '../adapters/logger';
 import { RedisEventConsumer } from '../adapters/redis/redis-event-consumer';
 import { logConnectionHealth, producerConnection, redactRedisUrl, whenReady, workerConnection } from '../adapters/redis/redis-connection';
 import { explainRedisError, trackRedisError } from '../adapters/redis/explain-redis-error';
 import { RedisRequestStore } from '../adapters/redis/redis-request-store';
+import { recordFailovers } from '../adapters/redis/record-failovers';
 import { RedisInventoryStore } from '../adapters/redis/redis-inventory-store';
 import { RedisJobEvents } from '../adapters/redis/redis-job-events';
 import { auditFileSink, createAuditStore } from '../adapters/audit/create-audit-store';
@@ -103,7 +105,7 @@ export async function startBotRuntime(o: {
     config: o.config,
     inventory,
     chat: paced,
-    queue: new BullmqJobQueue(producer),
+    queue: replicatedQueue(new BullmqJobQueue(producer), producer),
     inventories: new RedisInventoryStore(producer),
     requests: new RedisRequestStore(producer),
     events: new RedisJobEvents(producer),
@@ -118,6 +120,10 @@ export async function startBotRuntime(o: {
     newId: () => newRequestId(),
     now: () => Date.now(),
   };
+  const actor = `bot:${consumerName}`;
+  // Sentinel: a switch of the primary is recorded once (Redis, audit), and a request's thread says when it ran through one.
+  const failovers = recordFailovers({ url: o.redisUrl, audit: deps.audit, actor, logger: o.logger });
+  if (failovers !== undefined) deps.failovers = failovers.log;
   const consumer = new RedisEventConsumer({
     redis: reader,
     group: 'bot',
@@ -126,7 +132,6 @@ export async function startBotRuntime(o: {
     logger: o.logger,
   });
   consumer.start();
-  const actor = `bot:${consumerName}`;
   if (!(await whenReady(producer, 5000))) {
     const failure = explainRedisError(producerError() ?? `not connected (${producer.status})`);
     o.logger.warn(
@@ -149,6 +154,7 @@ export async function startBotRuntime(o: {
     close: async () => {
       reloader?.close();
       stopSweeping();
+      failovers?.stop();
       await deps.audit
         .append({ type: 'process.stopped', actor, data: { kind: 'bot' } })
         .catch(() => o.logger.error('audit: bot stop not recorded'));

@@ -9,6 +9,7 @@ import { RedisJobEvents } from '../adapters/redis/redis-job-events';
 import { PromMetrics } from '../adapters/metrics/prom-metrics';
 import { meteredAudit } from '../adapters/metrics/metered-audit';
 import { startWorkerHeartbeat } from '../adapters/redis/worker-heartbeat';
+import { recordFailovers } from '../adapters/redis/record-failovers';
 import { redisPingCheck } from '../adapters/redis/readiness-checks';
 import { readOpsEnv } from './ops/read-ops-env';
 import { startOpsEndpoints } from './ops/start-ops-endpoints';
@@ -70,6 +71,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   countFailedJobs(worker, metrics);
   started.worker = worker;
   const heartbeat = startWorkerHeartbeat(auditRedis, workerId);
+  const failovers = recordFailovers({ url: redisUrl, audit, actor: `worker:${workerId}`, logger }); // Sentinel only
   const counts = { hosts: config.hosts.length, concurrency: config.worker.concurrency };
   await recordProcess(audit, logger, workerId, 'process.started', counts);
   // Jobs carry their host entry from the bot: this worker's own file only serves jobs queued by an older bot.
@@ -77,6 +79,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   logger.info({ workerId, ...counts, ...inventory, metricsPort: opsServer?.port ?? 'off' }, 'worker started');
   logger.info({ signal: await untilSignal() }, 'worker stopping: finishing active jobs');
   await heartbeat.stop();
+  failovers?.stop();
   await close();
   await opsServer?.close();
   opsRedis.disconnect();

@@ -9,6 +9,7 @@ import type { RolloutStorePort } from '../ports/rollout-store-port';
 import type { InventoryPort } from '../ports/inventory-port';
 import type { InventoryStorePort } from '../ports/inventory-store-port';
 import type { OutputStorePort } from '../ports/output-store-port';
+import type { FailoverLogPort } from '../ports/failover-log-port';
 
 /** What the bot's use cases depend on: ports and pure config, no SDK. */
 export interface BotDeps {
@@ -36,6 +37,8 @@ export interface BotDeps {
   outputLinkBase?: string;
   /** Where the bot itself publishes results of jobs that never ran (cancelled), delivered like the workers' ones. */
   events: JobEventPublisher;
+  /** Redis failovers (Sentinel): a request's thread says when one happened while it ran. Absent: not watched. */
+  failovers?: FailoverLogPort;
   logger: Logger;
   /** Each host's pinned key fingerprint(s) in known_hosts now, by host name (what a plan binds; unpinned: absent). */
   hostKeys: () => ReadonlyMap<string, string>;

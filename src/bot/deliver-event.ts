@@ -8,6 +8,7 @@ import type { JobEvent } from '../ports/job-queue-port';
 import type { BotDeps } from './bot-deps';
 import { NotReadyError } from './not-ready-error';
 import { deliverSurveyResult } from './present-plan';
+import { noteFailovers } from './note-failovers';
 import { deliverRolloutEvent } from './rollout/deliver-rollout-event';
 import { deliverFanOutResult, isFanOut } from './deliver-fan-out';
 import { deliverFanOutFailed } from './deliver-fan-out-failed';
@@ -70,5 +71,6 @@ async function finish(deps: BotDeps, record: RequestRecord, parentTs: string): P
   const summary = summarizeResults(latest.results, record.hosts.length);
   const elapsedMs = Math.max(...latest.results.map((r) => r.durationMs), deps.now() - record.createdAt);
   await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state: 'done', summary, elapsedMs }));
+  await noteFailovers(deps, record, parentTs, new Set(latest.results.map((r) => r.host)).size === record.hosts.length);
   await markRequestDone(deps, record, parentTs, { summary: summary.text, hosts: record.hosts.length });
 }

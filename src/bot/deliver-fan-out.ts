@@ -1,4 +1,5 @@
 import { FAN_OUT_ABOVE, isFanOutSize } from '../core/jobs/fan-out-size';
+import { noteFailovers } from './note-failovers';
 import { hostJobId } from '../core/jobs/host-jobs';
 import { needsLook } from '../core/fan-out/order-results';
 import type { VerbResult } from '../core/verb-result';
@@ -105,6 +106,7 @@ export async function finishFanOut(deps: BotDeps, record: RequestRecord, parentT
   // The table comes after the summary edit: replies are paced (Slack: ~1 post/s per channel), the edit is not.
   if (latest.posted.has(TABLE_MARK)) await postLate(deps, latest, parentTs);
   else await postTable(deps, latest, parentTs);
+  await noteFailovers(deps, record, parentTs, new Set(latest.results.map((r) => r.host)).size === latest.results.length);
   await markRequestDone(deps, record, parentTs, { summary: summary.text, hosts: hostCount });
 }
 

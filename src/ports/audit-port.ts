@@ -35,7 +35,8 @@ export type AuditEventType =
   | 'process.stopped'
   | 'inventory.changed'
   | 'inventory.reload_failed'
-  | 'config.restart_needed';
+  | 'config.restart_needed'
+  | 'redis.failover';
 
 /** What a caller records; the store adds sequence, time, previous hash and hash. */
 export interface AuditEventInput {

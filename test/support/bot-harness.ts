@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import { Redis } from 'ioredis';
 import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
+import { connectRedis } from '../../src/adapters/redis/redis-connection';
 import type { AuditQuery, AuditRecord } from '../../src/ports/audit-port';
 import { parseConfig } from '../../config/load-config';
 import type { Config } from '../../config/schema';
@@ -174,7 +174,7 @@ export async function startBotHarness(
         `request ${requestId} finished`,
       ),
     audit: async (query) => {
-      const conn = new Redis(redisUrl);
+      const conn = connectRedis(redisUrl, {}); // redis:// or redis+sentinel://
       try {
         return await new RedisAuditStore(conn).query(query);
       } finally {

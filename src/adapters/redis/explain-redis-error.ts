@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { SENTINEL_FORM } from './redis-target';
 
 /** A Redis connection failure put for an operator: what is wrong, and how to fix it. */
 export interface RedisFailure {
@@ -18,6 +19,8 @@ const CREDENTIALS_FIX =
  * closed" once it gives up after one). The message never holds the password (Redis does not echo it).
  */
 export function explainRedisError(message: string): RedisFailure {
+  const sentinel = explainSentinelError(message);
+  if (sentinel !== undefined) return sentinel;
   if (/^(TypeError: )?Invalid URL/i.test(message)) {
     return {
       auth: false,
@@ -58,4 +61,25 @@ export function trackRedisError(redis: Redis): () => string | undefined {
   redis.on('error', (err: Error) => (last = err.message));
   redis.on('ready', () => (last = undefined));
   return () => last;
+}
+
+/** A REDIS_URL that cannot be read, or a Sentinel that cannot name the primary. */
+function explainSentinelError(message: string): RedisFailure | undefined {
+  if (/^REDIS_URL/.test(message))
+    return { auth: false, reason: message, fix: `write it as redis://[USER:PASSWORD@]HOST:PORT[/DB] or ${SENTINEL_FORM}` };
+  if (/sentinels are unreachable/i.test(message)) {
+    return {
+      auth: false,
+      reason: `no Sentinel of REDIS_URL answers (${message})`,
+      fix: 'start the Sentinels, or list in REDIS_URL the ones that run (HOST:PORT, comma-separated)',
+    };
+  }
+  if (/no such master|does not monitor|master name/i.test(message) && /sentinel|master/i.test(message)) {
+    return {
+      auth: false,
+      reason: `the Sentinels do not know the master name in REDIS_URL (${message})`,
+      fix: "use the name of `sentinel monitor <name> …` in the Sentinels' config after the host list",
+    };
+  }
+  return undefined;
 }

@@ -73,4 +73,6 @@ export const keys = {
   pace: (what: string) => `${PREFIX}:pace:${what}`,
   /** A lease: held by one bot replica at a time (its token), expires unless renewed. */
   lease: (name: string) => `${PREFIX}:lease:${name}`,
+  /** Failovers of the Redis primary seen through Sentinel (sorted set, score: first seen at; member: window|name|from|to). */
+  failovers: `${PREFIX}:failovers`,
 } as const;

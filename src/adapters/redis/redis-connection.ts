@@ -1,6 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
 import { explainRedisError } from './explain-redis-error';
+import { redisTarget } from './redis-target';
+import { requireReplicas } from './replica-wait';
 
 export { redactRedisUrl } from './redact-redis-url';
 
@@ -9,12 +11,25 @@ export { redactRedisUrl } from './redact-redis-url';
  * command is answered within Slack's 3 s instead of hanging.
  */
 export function producerConnection(url: string, extra: RedisOptions = {}): Redis {
-  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1500, lazyConnect: false, ...extra });
+  return connectRedis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1500, lazyConnect: false, ...extra });
 }
 
 /** A connection for BullMQ workers and blocking readers: waits for Redis to come back. */
 export function workerConnection(url: string, extra: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, ...extra });
+  return connectRedis(url, { maxRetriesPerRequest: null, ...extra });
+}
+
+/**
+ * A connection to the Redis of a REDIS_URL (`redis://`, `rediss://`, or `redis+sentinel://`: see redis-target.ts). With
+ * Sentinel, it follows the primary across failovers; `duplicate()` (BullMQ's blocking connections) keeps that. Throws
+ * RedisTargetError for a URL it cannot read.
+ */
+export function connectRedis(url: string, options: RedisOptions): Redis {
+  const target = redisTarget(url);
+  if (target.kind === 'direct') return new Redis(target.url, options);
+  const redis = new Redis({ ...target.options, ...options });
+  if (target.wait !== undefined) requireReplicas(redis, target.wait);
+  return redis;
 }
 
 /** Resolves once the connection is ready, or false after `timeoutMs` (the caller decides whether that is fatal). */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CheckpointState, VerbCheckpoint } from '../../ports/checkpoint-port';
 import { keys } from './keys';
+import { confirmReplicated } from './replica-wait';
 
 const TTL_SECONDS = 2 * 24 * 3600;
 
@@ -32,6 +33,8 @@ export function redisVerbCheckpoint(redis: Redis, jobId: string, worker: string)
     mark: async (action) => {
       const next = await update((s) => ({ ...s, steps: [...s.steps, { action, worker, at: Date.now() }] }));
       await redis.set(key, JSON.stringify(next), 'EX', TTL_SECONDS);
+      // Sent only once a replica holds the mark (when REDIS_URL asks): a failover cannot forget that it was sent.
+      await confirmReplicated(redis);
     },
     // Kept with the next mark: until a command is sent there is nothing a later run must know.
     noteProcess: async (process) => {

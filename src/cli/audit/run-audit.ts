@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { explainRedisError } from '../../adapters/redis/explain-redis-error';
-import { redactRedisUrl } from '../../adapters/redis/redis-connection';
+import { connectRedis, redactRedisUrl } from '../../adapters/redis/redis-connection';
 import { RedisAuditStore } from '../../adapters/redis/redis-audit-store';
 import { AUDIT_EXIT, runExport, runTail, runVerify, runVerifyFile } from './audit-commands';
 import type { AuditOutput } from './audit-output';
@@ -47,8 +47,9 @@ export async function runAudit(
   };
   let redis: Redis;
   try {
-    redis = new Redis(url, {
+    redis = connectRedis(url, {
       lazyConnect: true,
+      sentinelRetryStrategy: () => null,
       connectTimeout: 3000,
       maxRetriesPerRequest: 1,
       retryStrategy: () => null,

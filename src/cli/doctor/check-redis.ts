@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { explainRedisError, trackRedisError } from '../../adapters/redis/explain-redis-error';
-import { redactRedisUrl } from '../../adapters/redis/redis-connection';
+import { connectRedis, redactRedisUrl } from '../../adapters/redis/redis-connection';
 import type { Finding } from './finding';
 
 /** What doctor reads from Redis: `CONFIG GET` values (absent when CONFIG is disabled) and `INFO persistence`. */
@@ -108,8 +108,9 @@ export async function checkRedis(url: string): Promise<Finding[]> {
   };
   let redis: Redis;
   try {
-    redis = new Redis(url, {
+    redis = connectRedis(url, {
       lazyConnect: true,
+      sentinelRetryStrategy: () => null,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       enableOfflineQueue: false,

@@ -18,6 +18,7 @@ import { trustNewHosts, type FetchHostKey } from './trust-new-hosts';
 import { checkKnownHosts } from './check-known-hosts';
 import { formatFindings, type Finding } from './finding';
 import { checkRedis } from './check-redis';
+import { checkSentinel } from './check-sentinel';
 import { checkSlack } from './check-slack';
 
 async function checkHost(ssh: SshHost, config: Config, host: HostConfig): Promise<Finding[]> {
@@ -96,6 +97,7 @@ export async function runDoctor(
   findings.push(...checkKnownHosts(config));
   findings.push(...(await checkSlack(env)));
   findings.push(...(await checkRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
+  findings.push(...(await checkSentinel(env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
   if (ssh instanceof SshHost) {
     const results = await Promise.all(config.hosts.map((h) => checkHost(ssh, config, h)));
     findings.push(...results.flat());
