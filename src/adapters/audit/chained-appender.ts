@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { confirmReplicated } from '../redis/replica-wait';
 import { indexesOf } from '../../core/audit/index-plan';
 import { ChatopsError } from '../../core/errors';
 import { GENESIS_HASH } from '../../core/audit/record-hash';
@@ -202,6 +203,13 @@ export class ChainedAppender {
 
   private async mirrorThenResolve(written: Sent[]): Promise<void> {
     if (written.length === 0) return;
+    try {
+      // On record only once the replicas REDIS_URL asks for hold it (`?waitReplicas=N`): a failover cannot lose it.
+      await confirmReplicated(this.o.redis);
+    } catch (err) {
+      for (const { p } of written) this.settle(p, auditUnavailable('refused', err));
+      return;
+    }
     if (this.o.mirror !== undefined) {
       try {
         await withTimeout(this.o.mirror.write(written.map(({ s }) => s.record)), this.o.writeTimeoutMs, () => auditUnavailable('timeout'));

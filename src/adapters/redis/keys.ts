@@ -31,6 +31,8 @@ export const keys = {
   cancelled: (jobId: string) => `${PREFIX}:cancelled:${jobId}`,
   /** Whether a state-changing command of a job may have been sent (a re-run never sends it blindly again). */
   verbCheckpoint: (jobId: string) => `${PREFIX}:verbckpt:${jobId}`,
+  /** A host job's result once it was answered (on record, published): a run of it again answers with it instead. */
+  jobDone: (jobId: string) => `${PREFIX}:jobdone:${jobId}`,
   /** Checkpoint of a graceful quit (sent or not, log position, progress): survives a worker restart. */
   graceCheckpoint: (jobId: string) => `${PREFIX}:graceckpt:${jobId}`,
   /** The full output of one job (StoredOutput JSON), kept for `output.retentionMs`. */

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { HostConfig } from '../../../../config/schema';
 import { GroupSlots } from '../../redis/group-slots';
 import { HostQueue } from '../../redis/host-queue';
+import { JobLedger } from '../../redis/job-ledger';
 import { redisOutputStore } from '../../redis/redis-output-store';
 import type { OutputStorePort } from '../../../ports/output-store-port';
 import type { JobWorkerOptions } from './job-worker-options';
@@ -16,6 +17,8 @@ export interface JobContext {
   readonly groupSlots: GroupSlots;
   /** The BullMQ queue, to look jobs up. */
   readonly queue: Queue;
+  /** Jobs already answered: one handed out again (a completion lost in a failover) is not run twice. */
+  readonly ledger: JobLedger;
   /** Where each job's full output is kept. */
   readonly outputs: OutputStorePort;
   /** How often a job waiting for its host looks again. */
@@ -35,6 +38,7 @@ export function jobContext(opts: JobWorkerOptions, queue: Queue): JobContext {
     hostQueue: new HostQueue(opts.redis),
     groupSlots: new GroupSlots(opts.redis),
     queue,
+    ledger: new JobLedger(opts.redis),
     outputs: opts.outputs ?? redisOutputStore(opts.redis),
     pollMs: opts.pollMs ?? 100,
     lockTtlMs: opts.lockTtlMs ?? opts.config.worker.lockDurationMs,

@@ -37,10 +37,18 @@ export async function processJob(ctx: JobContext, job: Job<HostJob>, token?: str
  * Runs the job with its host's turn held: the lock is renewed meanwhile and the turn given up at the end, whatever
  * happens. The start is audited first (a state-changing verb waits until it is on record and is refused when it cannot
  * be; a read-only one goes ahead while the record is written: its result record is appended after it, in the same
- * chain order), then the job.started event, the verb, the result record and the job.result event.
+ * chain order), then the job.started event, the verb, the result record, the job.result event, and the job's mark as
+ * answered (a job handed out again after that, its completion lost in a Redis failover, answers from the mark).
  */
 async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig): Promise<VerbResult> {
   const { logger } = ctx.opts;
+  const earlier = await ctx.ledger.answered(data.jobId);
+  if (earlier !== undefined) {
+    // Finished before, its completion lost (a Redis failover): answered already, on record and in its thread.
+    logger.warn({ jobId: data.jobId, host: data.host }, 'job already answered (its completion was lost); not run again');
+    await releaseLeases(ctx, data);
+    return earlier;
+  }
   const stopRenewal = keepLeases(ctx, data, (err: unknown) => logger.warn({ err: String(err) }, 'lock renew failed'));
   const started = recordStart(ctx, data);
   const mutating = mutatesHost(data.verb);
@@ -54,6 +62,9 @@ async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig):
     const result = await ctx.opts.run(data, host, transcript);
     await recordResult(ctx, data, started, result, await keepOutput(ctx, data, transcript));
     await publishResult(ctx, data, result);
+    await ctx.ledger
+      .markAnswered(data.jobId, result)
+      .catch((err: unknown) => logger.warn({ jobId: data.jobId, err: String(err) }, 'job answered, but its mark is not replicated'));
     return result;
   } finally {
     stopRenewal();
