@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatMessage } from '../core/command';
-import type { ChatPort, PostedMessage } from '../ports/chat-port';
+import type { ChatPort, PostedMessage, UpdateOptions } from '../ports/chat-port';
 import type { RateCharge, RateGate, RateLimit } from '../ports/rate-gate-port';
 import { LocalRateGate } from './pacing/local-rate-gate';
 
@@ -33,6 +33,8 @@ export const methodKey = (method: string): string => `method:${method}`;
 
 interface PendingUpdate {
   message: ChatMessage;
+  /** The latest content's staleness check (UpdateOptions.stale). */
+  stale?: () => Promise<boolean>;
   waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
   /** Ends the wait for a turn once the content went with another (a milestone's, drain's). */
   waiting: AbortController;
@@ -79,18 +81,19 @@ export class PacedChat implements ChatPort {
     return run;
   }
 
-  update(channel: string, ts: string, message: ChatMessage, options: { now?: boolean } = {}): Promise<void> {
+  update(channel: string, ts: string, message: ChatMessage, options: UpdateOptions = {}): Promise<void> {
     const key = `${channel}/${ts}`;
     return new Promise<void>((resolve, reject) => {
       const existing = this.pending.get(key);
       if (existing) {
         existing.message = message;
+        existing.stale = options.stale;
         existing.waiters.push({ resolve, reject });
         // A milestone does not wait for the turn already booked: it books one without the per-message spacing.
         if (options.now === true) void this.flush(channel, ts, key, true);
         return;
       }
-      this.pending.set(key, { message, waiters: [{ resolve, reject }], waiting: new AbortController() });
+      this.pending.set(key, { message, waiters: [{ resolve, reject }], waiting: new AbortController(), stale: options.stale });
       void this.flush(channel, ts, key, options.now === true);
     });
   }
@@ -129,10 +132,16 @@ export class PacedChat implements ChatPort {
     entry.waiting.abort();
     const slash = key.indexOf('/');
     try {
-      await this.inner.update(key.slice(0, slash), key.slice(slash + 1), entry.message);
+      // Superseded while it waited its turn (a summary sent meanwhile, by this replica or another): not sent.
+      if (!(await isStale(entry))) await this.inner.update(key.slice(0, slash), key.slice(slash + 1), entry.message);
       for (const w of entry.waiters) w.resolve();
     } catch (err) {
       for (const w of entry.waiters) w.reject(err);
     }
   }
+}
+
+/** Whether a held edit was superseded; a check that fails counts as not stale (the edit goes: never lose content). */
+async function isStale(entry: PendingUpdate): Promise<boolean> {
+  return entry.stale === undefined ? false : entry.stale().catch(() => false);
 }

@@ -62,7 +62,9 @@ function showProgress(deps: BotDeps, record: RequestRecord, parentTs: string, ex
     const tally = await deps.requests.tally(record.requestId);
     if (tally.answered >= expected) return; // the summary is on its way
     const note = fanOutProgressNote(tally.answered, expected, tally.byOutcome);
-    await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state: 'running', note }));
+    // Dropped when every host has answered by the time it goes out: the summary (perhaps another replica's) stands.
+    const stale = async () => (await deps.requests.tally(record.requestId)).answered >= expected;
+    await deps.chat.update(record.channelId, parentTs, renderParentOf(record, { state: 'running', note }), { stale });
   };
   edit().catch((err: unknown) =>
     deps.logger.warn({ requestId: record.requestId, err: err instanceof Error ? err.message : String(err) }, 'fan-out progress not shown'),

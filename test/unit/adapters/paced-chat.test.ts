@@ -18,6 +18,23 @@ function recordingChat(): { chat: ChatPort; edits: Array<{ text: string; at: num
 }
 
 describe('PacedChat edits', () => {
+  it('a held edit that became stale while it waited (the summary went meanwhile, from another replica) is not sent', async () => {
+    const { chat, edits } = recordingChat();
+    const paced = new PacedChat(chat, { updateIntervalMs: 300 });
+    await paced.update('C', '1.1', { text: 'running: 1 of 3' });
+    let summarySent = false;
+    const held = paced.update('C', '1.1', { text: 'running: 2 of 3' }, { stale: () => Promise.resolve(summarySent) });
+    summarySent = true; // another replica's summary edit, while this one waits its turn
+    await held;
+    expect(edits.map((e) => e.text)).toEqual(['running: 1 of 3']);
+    // Newer content without a check replaces a held stale one and goes; a failing check never drops content.
+    await paced.update('C', '1.1', { text: 'running: 2 of 3' }, { stale: () => Promise.reject(new Error('redis down')) });
+    const progress = paced.update('C', '1.1', { text: 'running: 2 of 3 (later)' }, { stale: () => Promise.resolve(true) });
+    const summary = paced.update('C', '1.1', { text: 'done: 3 ok' });
+    await Promise.all([progress, summary]);
+    expect(edits.map((e) => e.text)).toEqual(['running: 1 of 3', 'running: 2 of 3', 'done: 3 ok']);
+  });
+
   it('coalesces edits of one message to one per interval, the latest content winning', async () => {
     const { chat, edits } = recordingChat();
     const paced = new PacedChat(chat, { updateIntervalMs: 300 });
