@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
 import type { Config } from '../../config/schema';
 import { pinnedFingerprints } from '../adapters/ssh/pinned-fingerprints';
 import { BullmqJobQueue } from '../adapters/bullmq/bullmq-job-queue';
@@ -51,11 +52,8 @@ export interface BotRuntime {
   close: () => Promise<void>;
 }
 
-/**
- * Connects to Redis, starts delivering job events into threads, and returns the command handler. Waits up to 5 s for
- * Redis; if it is not there, commands are answered with a clear "queue unavailable" until it is.
- */
-export async function startBotRuntime(o: {
+/** What {@link startBotRuntime} is started with. */
+export interface BotRuntimeOptions {
   config: Config;
   chat: ChatPort;
   redisUrl: string;
@@ -74,7 +72,13 @@ export async function startBotRuntime(o: {
   gate?: RateGate;
   /** The lease that makes one replica the sweeper and anchor publisher (docs/replicas.md). @defaultValue none: this one always */
   lease?: { port: LeasePort; ttlMs: number };
-}): Promise<BotRuntime> {
+}
+
+/**
+ * Connects to Redis, starts delivering job events into threads, and returns the command handler. Waits up to 5 s for
+ * Redis; if it is not there, commands are answered with a clear "queue unavailable" until it is.
+ */
+export async function startBotRuntime(o: BotRuntimeOptions): Promise<BotRuntime> {
   const producer = producerConnection(o.redisUrl);
   const producerError = trackRedisError(producer);
   logConnectionHealth(producer, o.logger, 'producer');
@@ -85,41 +89,13 @@ export async function startBotRuntime(o: {
   const metrics = o.metrics ?? noopMetrics;
   const file = auditFileSink(o.config);
   const consumerName = o.consumer ?? `${hostname()}-${process.pid}`;
-  const keeper =
-    o.lease !== undefined
-      ? new LeaseKeeper({
-          lease: o.lease.port,
-          name: 'sweeper',
-          token: consumerName,
-          ttlMs: o.lease.ttlMs,
-          logger: o.logger,
-          now: Date.now,
-        })
-      : undefined;
+  const keeper = sweeperLease(o, consumerName);
   const duty = (): boolean => keeper?.held() ?? true;
   const anchors = anchorPublisher(o, new RedisAnchorSource(producer), paced, metrics, file, duty);
   const inventory = new InventoryHolder(
     inventorySnapshot(o.config, o.source ?? { kind: 'config', path: '(config given in code)' }, Date.now()),
   );
-  const deps: BotDeps = {
-    config: o.config,
-    inventory,
-    chat: paced,
-    queue: replicatedQueue(new BullmqJobQueue(producer), producer),
-    inventories: new RedisInventoryStore(producer),
-    requests: new RedisRequestStore(producer),
-    events: new RedisJobEvents(producer),
-    audit: anchoringAudit(meteredAudit(createAuditStore(producer, o.config, file), metrics), () => anchors.nudge()),
-    approvals: new RedisApprovalStore(producer),
-    rollouts: new RedisRolloutStore(producer),
-    outputs: redisOutputStore(producer),
-    ...(o.opsPublicUrl !== undefined && o.opsPublicUrl !== '' ? { outputLinkBase: o.opsPublicUrl } : {}),
-    logger: o.logger,
-    // Read on each use: a host pinned or re-pinned since shows at once (the file is small).
-    hostKeys: () => pinnedFingerprints({ ssh: o.config.ssh, hosts: [...inventory.current().hosts] }),
-    newId: () => newRequestId(),
-    now: () => Date.now(),
-  };
+  const deps = redisBotDeps(o, producer, { chat: paced, inventory, audit: botAudit(o, producer, file, metrics, () => anchors.nudge()) });
   const actor = `bot:${consumerName}`;
   // Sentinel: a switch of the primary is recorded once (Redis, audit), and a request's thread says when it ran through one.
   const failovers = recordFailovers({ url: o.redisUrl, audit: deps.audit, actor, logger: o.logger });
@@ -132,13 +108,7 @@ export async function startBotRuntime(o: {
     logger: o.logger,
   });
   consumer.start();
-  if (!(await whenReady(producer, 5000))) {
-    const failure = explainRedisError(producerError() ?? `not connected (${producer.status})`);
-    o.logger.warn(
-      { redis: redactRedisUrl(o.redisUrl), err: failure.reason, fix: failure.fix },
-      `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`,
-    );
-  }
+  await warnUnlessReady(producer, producerError, o);
   const reloader = await startInventory(deps, inventory, actor, o);
   await keeper?.tick();
   keeper?.start();
@@ -166,6 +136,55 @@ export async function startBotRuntime(o: {
       producer.disconnect();
     },
   };
+}
+
+/** The lease that makes one replica the sweeper and anchor publisher, when the bot runs with one. */
+function sweeperLease(o: BotRuntimeOptions, token: string): LeaseKeeper | undefined {
+  if (o.lease === undefined) return undefined;
+  return new LeaseKeeper({ lease: o.lease.port, name: 'sweeper', token, ttlMs: o.lease.ttlMs, logger: o.logger, now: Date.now });
+}
+
+/** The audit log the bot writes: in Redis (and the file, when set), metered, nudging the anchor publisher. */
+function botAudit(o: BotRuntimeOptions, producer: Redis, file: ReturnType<typeof auditFileSink>, metrics: MetricsPort, nudge: () => void) {
+  return anchoringAudit(meteredAudit(createAuditStore(producer, o.config, file), metrics), nudge);
+}
+
+/** The bot's use cases' ports on one Redis connection. */
+function redisBotDeps(
+  o: BotRuntimeOptions,
+  producer: Redis,
+  parts: Pick<BotDeps, 'chat' | 'audit'> & { inventory: InventoryHolder },
+): BotDeps {
+  const { inventory } = parts;
+  return {
+    config: o.config,
+    inventory,
+    chat: parts.chat,
+    queue: replicatedQueue(new BullmqJobQueue(producer), producer),
+    inventories: new RedisInventoryStore(producer),
+    requests: new RedisRequestStore(producer),
+    events: new RedisJobEvents(producer),
+    audit: parts.audit,
+    approvals: new RedisApprovalStore(producer),
+    rollouts: new RedisRolloutStore(producer),
+    outputs: redisOutputStore(producer),
+    ...(o.opsPublicUrl !== undefined && o.opsPublicUrl !== '' ? { outputLinkBase: o.opsPublicUrl } : {}),
+    logger: o.logger,
+    // Read on each use: a host pinned or re-pinned since shows at once (the file is small).
+    hostKeys: () => pinnedFingerprints({ ssh: o.config.ssh, hosts: [...inventory.current().hosts] }),
+    newId: () => newRequestId(),
+    now: () => Date.now(),
+  };
+}
+
+/** Waits up to 5 s for Redis; says why when it is not there (commands are refused until it is). */
+async function warnUnlessReady(producer: Redis, producerError: () => string | undefined, o: BotRuntimeOptions): Promise<void> {
+  if (await whenReady(producer, 5000)) return;
+  const failure = explainRedisError(producerError() ?? `not connected (${producer.status})`);
+  o.logger.warn(
+    { redis: redactRedisUrl(o.redisUrl), err: failure.reason, fix: failure.fix },
+    `redis ${failure.auth ? 'refused the credentials' : 'not reachable yet'}; commands will be refused until it is`,
+  );
 }
 
 /** Records the inventory the bot starts with, and starts reloading it when asked to (SIGHUP, the file watch). */
