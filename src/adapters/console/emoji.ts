@@ -6,6 +6,7 @@ export const EMOJI: Readonly<Record<string, string>> = {
   alarm_clock: '⏰',
   arrow_forward: '▶',
   arrows_counterclockwise: '🔄',
+  bar_chart: '📊',
   checkered_flag: '🏁',
   droplet: '💧',
   gear: '⚙',
