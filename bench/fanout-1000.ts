@@ -6,7 +6,7 @@
  * (recorded at start through real sshd) answered.
  *
  *   bash scripts/with-subreaper.sh npx tsx bench/fanout-1000.ts [--hosts 1000] [--runs 3] [--workers 1,2,4]
- *        [--concurrency 50] [--fail-auth 1] [--srs-down 2] [--bursts 3] [--tiers on|off] [--standin-procs N] [--skip runs,accept,bursts] [--keep] [--out DIR]
+ *        [--concurrency 50] [--fail-auth 1] [--srs-down 2] [--bursts 3] [--tiers on|off] [--standin-procs N] [--bot-js] [--skip runs,accept,bursts] [--keep] [--out DIR]
  *
  * Results: bench/results/fanout-<stamp>-<hosts>.json (raw) and .md (tables); the markdown is also printed.
  */
@@ -53,6 +53,8 @@ interface Options {
   skip: Set<string>;
   keep: boolean;
   out: string;
+  /** Run the bot compiled to JavaScript (tsconfig.build.json, plain node) instead of under tsx. */
+  botJs: boolean;
 }
 
 function parseOptions(): Options {
@@ -69,6 +71,7 @@ function parseOptions(): Options {
       'standin-procs': { type: 'string', default: '0' },
       skip: { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
+      'bot-js': { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(__dirname, 'results') },
     },
   });
@@ -94,6 +97,7 @@ function parseOptions(): Options {
         .filter(Boolean),
     ),
     keep: values.keep,
+    botJs: values['bot-js'],
     out: path.resolve(values.out),
   };
 }
@@ -187,7 +191,8 @@ async function main(): Promise<void> {
       concurrency: opts.concurrency,
     });
     const firstOk = names.find((_, i) => behaviourOf(i, opts) === 'ok') ?? RECORDED_NAME;
-    const bot = new BotProcess({ redisUrl: redis.url, redisClient, standin, dir }, configPath, path.join(dir, 'bot.log'), firstOk);
+    const botJs = opts.botJs ? buildBot(cleanup) : undefined;
+    const bot = new BotProcess({ redisUrl: redis.url, redisClient, standin, dir, botJs }, configPath, path.join(dir, 'bot.log'), firstOk);
     cleanup.add('bot', () => bot.stop());
     await bot.start();
     const shared = { opts, dir, configPath, redisUrl: redis.url, redisPid: redis.pid, bot, cleanup, fleet };
@@ -216,6 +221,26 @@ async function main(): Promise<void> {
   const file = write(results, opts, stamp);
   process.stdout.write(renderFanoutReport(results));
   log(`results: ${file}.json and .md`);
+}
+
+/**
+ * Compiles the product (`npm run build`'s tsc and Lua copy) into `.tmp/bench-dist-<pid>` in the repository (its
+ * node_modules must resolve), removed at the end; returns the compiled run-bot.js.
+ */
+function buildBot(cleanup: Cleanup): string {
+  const root = path.resolve(__dirname, '..');
+  const out = path.join(root, '.tmp', `bench-dist-${process.pid}`);
+  cleanup.add('compiled bot', () => Promise.resolve(fs.rmSync(out, { recursive: true, force: true })));
+  log(`compiling the bot into ${out} (--bot-js)...`);
+  execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', out], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const lua = path.join('src', 'adapters', 'redis', 'lua');
+  fs.mkdirSync(path.join(out, lua), { recursive: true });
+  for (const f of fs.readdirSync(path.join(root, lua)))
+    if (f.endsWith('.lua')) fs.copyFileSync(path.join(root, lua, f), path.join(out, lua, f));
+  return path.join(out, 'src', 'app', 'run-bot.js');
 }
 
 interface Shared {
