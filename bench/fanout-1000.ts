@@ -280,6 +280,7 @@ async function coldWarm(s: Shared, count: number, round: number): Promise<{ runs
     for (const kind of ['cold', 'warm']) {
       s.bot.ctx.standin.reset();
       await s.fleet.stats(); // resets the stand-in processes' event-loop delay histograms
+      await Promise.all(workers.map((w) => w.loopDelay())); // and the workers'
       const run = await fanoutRun(s.bot.ctx, workers, {
         label: `${count} worker${count > 1 ? 's' : ''}, ${kind}`,
         hosts: s.opts.hosts,
@@ -290,8 +291,10 @@ async function coldWarm(s: Shared, count: number, round: number): Promise<{ runs
       });
       const loops = (await s.fleet.stats()).loops;
       run.standinLoop = { p99Ms: Math.max(...loops.map((l) => l.p99Ms)), maxMs: Math.max(...loops.map((l) => l.maxMs)) };
+      const wl = await Promise.all(workers.map((w) => w.loopDelay()));
+      run.workerLoop = { p99Ms: Math.max(...wl.map((l) => l.p99Ms)), maxMs: Math.max(...wl.map((l) => l.maxMs)) };
       log(
-        `  ${run.label} (round ${round}): ack ${run.ackMs} ms, results in ${run.resultsInMs} ms, summary ${run.summaryMs} ms, delivered ${run.deliveredMs} ms; ${run.ok}/${run.results} ok ${JSON.stringify(run.notOk)}; slack ${JSON.stringify(run.slack)}; workers ${JSON.stringify(run.byWorker)}; stand-in loop delay ${JSON.stringify(run.standinLoop)}`,
+        `  ${run.label} (round ${round}): ack ${run.ackMs} ms, results in ${run.resultsInMs} ms, summary ${run.summaryMs} ms, delivered ${run.deliveredMs} ms; ${run.ok}/${run.results} ok ${JSON.stringify(run.notOk)}; slack ${JSON.stringify(run.slack)}; workers ${JSON.stringify(run.byWorker)}; stand-in loop delay ${JSON.stringify(run.standinLoop)}; worker loop delay ${JSON.stringify(run.workerLoop)}`,
       );
       runs.push(run);
       if (!Number.isFinite(run.deliveredMs)) await s.bot.reset();

@@ -46,23 +46,23 @@ function others(r: FanoutRun): number {
   return r.machineCpuMs - r.botCpuMs - r.workerCpuMs - r.fleetCpuMs - r.redisCpuMs - (r.benchCpuMs ?? 0);
 }
 
-function loopCell(g: readonly FanoutRun[]): string {
-  const l = g.map((r) => r.standinLoop).filter((x): x is NonNullable<FanoutRun['standinLoop']> => x !== undefined);
+function loopCell(g: readonly FanoutRun[], which: 'standinLoop' | 'workerLoop' = 'standinLoop'): string {
+  const l = g.map((r) => r[which]).filter((x): x is NonNullable<FanoutRun['standinLoop']> => x !== undefined);
   if (l.length === 0) return 'n/a';
   return `${fmtMs(Math.max(...l.map((x) => x.p99Ms)))} / ${fmtMs(Math.max(...l.map((x) => x.maxMs)))}`;
 }
 
 function timesTable(runs: readonly FanoutRun[]): string[] {
   const out = [
-    '| `status all` | runs | ack | parent posted | all results in | final summary edit | all posts delivered | ok / results | bot CPU | workers CPU | stand-in fleet CPU | Redis CPU | machine CPU (all processes) | of which other processes | stand-in loop delay p99 / max (worst run) | bot VmHWM (max) |',
-    '| --- | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| `status all` | runs | ack | parent posted | all results in | final summary edit | all posts delivered | ok / results | bot CPU | workers CPU | stand-in fleet CPU | Redis CPU | machine CPU (all processes) | of which other processes | stand-in loop delay p99 / max (worst run) | worker loop delay p99 / max (worst run) | bot VmHWM (max) |',
+    '| --- | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [label, g] of groups(runs)) {
     const okText = [...new Set(g.map((r) => `${r.ok}/${r.results}`))].join(', ');
     const late = g.filter((r) => r.ackStatus !== 200).length;
     const ackCell = `${mr(g.map((r) => r.ackMs))}${late > 0 ? ` (${late} not acknowledged: ${[...new Set(g.map((r) => r.ackStatus))].join('/')})` : ''}`;
     out.push(
-      `| ${label} | ${g.length} | ${ackCell} | ${mr(g.map((r) => r.parentMs))} | ${mr(g.map((r) => r.resultsInMs))} | ${mr(g.map((r) => r.summaryMs))} | ${mr(g.map((r) => r.deliveredMs))} | ${okText} | ${fmtMs(median(g.map((r) => r.botCpuMs)))} | ${fmtMs(median(g.map((r) => r.workerCpuMs)))} | ${fmtMs(median(g.map((r) => r.fleetCpuMs)))} | ${fmtMs(median(g.map((r) => r.redisCpuMs)))} | ${fmtMs(median(g.map((r) => r.machineCpuMs)))} | ${fmtMs(median(g.map(others)))} | ${loopCell(g)} | ${mb(Math.max(...g.map((r) => r.botHwmKb)))} |`,
+      `| ${label} | ${g.length} | ${ackCell} | ${mr(g.map((r) => r.parentMs))} | ${mr(g.map((r) => r.resultsInMs))} | ${mr(g.map((r) => r.summaryMs))} | ${mr(g.map((r) => r.deliveredMs))} | ${okText} | ${fmtMs(median(g.map((r) => r.botCpuMs)))} | ${fmtMs(median(g.map((r) => r.workerCpuMs)))} | ${fmtMs(median(g.map((r) => r.fleetCpuMs)))} | ${fmtMs(median(g.map((r) => r.redisCpuMs)))} | ${fmtMs(median(g.map((r) => r.machineCpuMs)))} | ${fmtMs(median(g.map(others)))} | ${loopCell(g)} | ${loopCell(g, 'workerLoop')} | ${mb(Math.max(...g.map((r) => r.botHwmKb)))} |`,
     );
   }
   return out;

@@ -47,6 +47,8 @@ export interface FanoutRun {
   benchCpuMs?: number;
   /** The stand-in processes' event-loop delay during the run, worst of them (ms): how long a handshake could wait on them. */
   standinLoop?: { p99Ms: number; maxMs: number };
+  /** The workers' event-loop delay during the run, worst of them (ms): their side of every handshake waits on it. */
+  workerLoop?: { p99Ms: number; maxMs: number };
   /** The redis-server process. */
   redisCpuMs: number;
   machineCpuMs: number;
