@@ -2,10 +2,11 @@
  * 1,000 hosts (issue 20): `/srs status all` through the whole chat path (signed slash command -> Bolt HTTP ->
  * Redis/BullMQ -> worker processes -> SSH -> stand-in hosts -> Slack stand-in) with 1, 2 and 4 worker processes, and
  * 50 simultaneous `status all`. The hosts are the SSH stand-in fleet (bench/lib/ssh-standin): one ssh2 server per
- * host in this process, answering what a real simulator host (recorded at start through real sshd) answered.
+ * host, spread over `--standin-procs` processes (default: 250 hosts each), answering what a real simulator host
+ * (recorded at start through real sshd) answered.
  *
  *   bash scripts/with-subreaper.sh npx tsx bench/fanout-1000.ts [--hosts 1000] [--runs 3] [--workers 1,2,4]
- *        [--concurrency 50] [--fail-auth 1] [--srs-down 2] [--bursts 3] [--tiers on|off] [--skip runs,accept,bursts] [--keep] [--out DIR]
+ *        [--concurrency 50] [--fail-auth 1] [--srs-down 2] [--bursts 3] [--tiers on|off] [--standin-procs N] [--bot-js] [--skip runs,accept,bursts] [--keep] [--out DIR]
  *
  * Results: bench/results/fanout-<stamp>-<hosts>.json (raw) and .md (tables); the markdown is also printed.
  */
@@ -29,9 +30,10 @@ import { fanoutRun, type FanoutRun } from './lib/fanout-run';
 import { loadAverages, sh } from './lib/machine';
 import { describeRecording } from './lib/ssh-standin/recording';
 import { recordHost, RECORDED_NAME } from './lib/ssh-standin/record-host';
-import { ReplayBackend, type Unrecorded } from './lib/ssh-standin/replay-backend';
+import type { Unrecorded } from './lib/ssh-standin/replay-backend';
 import { standinEntry, writeBenchConfig } from './lib/ssh-standin/standin-config';
-import { StandinFleet, type StandinHost } from './lib/ssh-standin/standin-fleet';
+import type { ProcHostSpec } from './lib/ssh-standin/standin-proc';
+import { StandinProcs } from './lib/ssh-standin/standin-procs';
 
 /** Slack's documented limits the stand-in enforces with `--tiers on` (per minute, sliding window; one channel). */
 const TIERS = { 'chat.postMessage': 60, 'chat.update': 50 };
@@ -45,10 +47,14 @@ interface Options {
   srsDownPct: number;
   bursts: number;
   tiers: boolean;
+  /** Stand-in fleet processes; 0: one per 250 hosts (HOSTS_PER_PROC). */
+  standinProcs: number;
   /** Parts left out: `runs`, `accept`, `bursts`. */
   skip: Set<string>;
   keep: boolean;
   out: string;
+  /** Run the bot compiled to JavaScript (tsconfig.build.json, plain node) instead of under tsx. */
+  botJs: boolean;
 }
 
 function parseOptions(): Options {
@@ -62,8 +68,10 @@ function parseOptions(): Options {
       'srs-down': { type: 'string', default: '2' },
       bursts: { type: 'string', default: '3' },
       tiers: { type: 'string', default: 'on' },
+      'standin-procs': { type: 'string', default: '0' },
       skip: { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
+      'bot-js': { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(__dirname, 'results') },
     },
   });
@@ -81,6 +89,7 @@ function parseOptions(): Options {
     srsDownPct: int(values['srs-down'], 'srs-down', 0, 100),
     bursts: int(values.bursts, 'bursts', 0, 20),
     tiers: values.tiers !== 'off',
+    standinProcs: int(values['standin-procs'], 'standin-procs', 0, 64),
     skip: new Set(
       values.skip
         .split(',')
@@ -88,6 +97,7 @@ function parseOptions(): Options {
         .filter(Boolean),
     ),
     keep: values.keep,
+    botJs: values['bot-js'],
     out: path.resolve(values.out),
   };
 }
@@ -157,16 +167,22 @@ async function main(): Promise<void> {
     results.recorded = rec.recording;
     await redisClient.flushall();
     standin.reset();
-    const unrecorded: Unrecorded[] = [];
     const names = Array.from({ length: opts.hosts }, (_, i) => hostName(i, opts.hosts));
-    const specs: StandinHost[] = names.map((name, i) => {
+    const specs: ProcHostSpec[] = names.map((name, i) => {
       const b = behaviourOf(i, opts);
-      return { name, refuseAuth: b === 'auth', backend: new ReplayBackend(rec.recording, name, b === 'down' ? 'down' : 'up', unrecorded) };
+      return { name, refuseAuth: b === 'auth', scenario: b === 'down' ? 'down' : 'up' };
     });
     const t0 = Date.now();
-    const fleet = await StandinFleet.start({ dir: path.join(dir, 'standin'), clientPublicKeyPath: `${keyPath}.pub`, hosts: specs });
+    const fleet = await StandinProcs.start({
+      dir: path.join(dir, 'standin'),
+      clientPublicKeyPath: `${keyPath}.pub`,
+      recording: rec.recording,
+      hosts: specs,
+      procs: opts.standinProcs,
+    });
     cleanup.add('stand-in fleet', () => fleet.stop());
-    log(`stand-in fleet of ${opts.hosts} hosts listening in ${Date.now() - t0} ms`);
+    results.standinProcs = fleet.procs;
+    log(`stand-in fleet of ${opts.hosts} hosts in ${fleet.procs} processes listening in ${Date.now() - t0} ms`);
     const configPath = path.join(dir, 'config.yml');
     writeBenchConfig(configPath, {
       hosts: names.map((name) => standinEntry(rec.entry, RECORDED_NAME, name, fleet.port(name))),
@@ -175,10 +191,11 @@ async function main(): Promise<void> {
       concurrency: opts.concurrency,
     });
     const firstOk = names.find((_, i) => behaviourOf(i, opts) === 'ok') ?? RECORDED_NAME;
-    const bot = new BotProcess({ redisUrl: redis.url, redisClient, standin, dir }, configPath, path.join(dir, 'bot.log'), firstOk);
+    const botJs = opts.botJs ? buildBot(cleanup) : undefined;
+    const bot = new BotProcess({ redisUrl: redis.url, redisClient, standin, dir, botJs }, configPath, path.join(dir, 'bot.log'), firstOk);
     cleanup.add('bot', () => bot.stop());
     await bot.start();
-    const shared = { opts, dir, configPath, redisUrl: redis.url, redisPid: redis.pid, bot, cleanup };
+    const shared = { opts, dir, configPath, redisUrl: redis.url, redisPid: redis.pid, bot, cleanup, fleet };
     for (const w of opts.skip.has('runs') ? [] : opts.workers) {
       results.workerHwmKb[String(w)] = [];
       for (let r = 1; r <= opts.runs; r += 1) {
@@ -190,8 +207,10 @@ async function main(): Promise<void> {
     }
     if (!opts.skip.has('accept')) results.accept.push(...(await acceptProbes(shared, redisClient)));
     if (!opts.skip.has('bursts')) results.bursts.push(...(await bursts(shared, redisClient)));
+    const end = await fleet.stats();
+    const unrecorded: Unrecorded[] = end.unrecorded;
     results.unrecorded = unrecorded.slice(0, 20);
-    results.fleetStats = { ...fleet.stats };
+    results.fleetStats = { ...end.stats };
     if (unrecorded.length > 0) throw new Error(`${unrecorded.length} unrecorded commands, e.g. ${JSON.stringify(unrecorded.slice(0, 3))}`);
   } finally {
     results.machine.loadAtEnd = loadAverages();
@@ -204,6 +223,26 @@ async function main(): Promise<void> {
   log(`results: ${file}.json and .md`);
 }
 
+/**
+ * Compiles the product (`npm run build`'s tsc and Lua copy) into `.tmp/bench-dist-<pid>` in the repository (its
+ * node_modules must resolve), removed at the end; returns the compiled run-bot.js.
+ */
+function buildBot(cleanup: Cleanup): string {
+  const root = path.resolve(__dirname, '..');
+  const out = path.join(root, '.tmp', `bench-dist-${process.pid}`);
+  cleanup.add('compiled bot', () => Promise.resolve(fs.rmSync(out, { recursive: true, force: true })));
+  log(`compiling the bot into ${out} (--bot-js)...`);
+  execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', out], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const lua = path.join('src', 'adapters', 'redis', 'lua');
+  fs.mkdirSync(path.join(out, lua), { recursive: true });
+  for (const f of fs.readdirSync(path.join(root, lua)))
+    if (f.endsWith('.lua')) fs.copyFileSync(path.join(root, lua, f), path.join(out, lua, f));
+  return path.join(out, 'src', 'app', 'run-bot.js');
+}
+
 interface Shared {
   opts: Options;
   dir: string;
@@ -212,6 +251,7 @@ interface Shared {
   redisPid: number;
   bot: BotProcess;
   cleanup: Cleanup;
+  fleet: StandinProcs;
 }
 
 async function startWorkers(s: Shared, count: number, tag: string): Promise<WorkerHandle[]> {
@@ -239,15 +279,22 @@ async function coldWarm(s: Shared, count: number, round: number): Promise<{ runs
   try {
     for (const kind of ['cold', 'warm']) {
       s.bot.ctx.standin.reset();
+      await s.fleet.stats(); // resets the stand-in processes' event-loop delay histograms
+      await Promise.all(workers.map((w) => w.loopDelay())); // and the workers'
       const run = await fanoutRun(s.bot.ctx, workers, {
         label: `${count} worker${count > 1 ? 's' : ''}, ${kind}`,
         hosts: s.opts.hosts,
         timeoutMs: 300_000,
         deliverTimeoutMs: 300_000,
         redisPid: s.redisPid,
+        fleetCpuMs: () => s.fleet.cpuMs(),
       });
+      const loops = (await s.fleet.stats()).loops;
+      run.standinLoop = { p99Ms: Math.max(...loops.map((l) => l.p99Ms)), maxMs: Math.max(...loops.map((l) => l.maxMs)) };
+      const wl = await Promise.all(workers.map((w) => w.loopDelay()));
+      run.workerLoop = { p99Ms: Math.max(...wl.map((l) => l.p99Ms)), maxMs: Math.max(...wl.map((l) => l.maxMs)) };
       log(
-        `  ${run.label} (round ${round}): ack ${run.ackMs} ms, results in ${run.resultsInMs} ms, summary ${run.summaryMs} ms, delivered ${run.deliveredMs} ms; ${run.ok}/${run.results} ok ${JSON.stringify(run.notOk)}; slack ${JSON.stringify(run.slack)}; workers ${JSON.stringify(run.byWorker)}`,
+        `  ${run.label} (round ${round}): ack ${run.ackMs} ms, results in ${run.resultsInMs} ms, summary ${run.summaryMs} ms, delivered ${run.deliveredMs} ms; ${run.ok}/${run.results} ok ${JSON.stringify(run.notOk)}; slack ${JSON.stringify(run.slack)}; workers ${JSON.stringify(run.byWorker)}; stand-in loop delay ${JSON.stringify(run.standinLoop)}; worker loop delay ${JSON.stringify(run.workerLoop)}`,
       );
       runs.push(run);
       if (!Number.isFinite(run.deliveredMs)) await s.bot.reset();

@@ -4,6 +4,7 @@
  *
  * Env: SRS_CHATOPS_CONFIG, REDIS_URL, WORKER_ID (as the real worker). Started by bench/fleet-bench.ts.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../config/load-config';
 import { createAuditStore } from '../src/adapters/audit/create-audit-store';
 import { createLogger } from '../src/adapters/logger';
@@ -14,13 +15,16 @@ import { startWorker } from '../src/app/start-worker';
 import { assertHostsPinned } from '../src/adapters/ssh/pinned-hosts';
 
 /** Messages to the parent. */
-export type WorkerToParent = { type: 'ready'; pid: number } | { type: 'commands'; commands: Array<[string, number]> };
-/** Messages from the parent. */
-export type ParentToWorker = { type: 'flush' };
+export type WorkerToParent =
+  { type: 'ready'; pid: number } | { type: 'commands'; commands: Array<[string, number]> } | { type: 'loop'; p99Ms: number; maxMs: number };
+/** Messages from the parent (`loop`: the event-loop delay since the last `loop`, then reset). */
+export type ParentToWorker = { type: 'flush' } | { type: 'loop' };
 
 const MAX_RECORDED = 200_000;
 
 async function main(): Promise<void> {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const send = (m: WorkerToParent): void => {
     process.send?.(m);
   };
@@ -59,6 +63,10 @@ async function main(): Promise<void> {
       const out = commands;
       commands = [];
       send({ type: 'commands', commands: out });
+    }
+    if (m.type === 'loop') {
+      send({ type: 'loop', p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 });
+      loop.reset();
     }
   });
   process.once('SIGTERM', () => void stop());

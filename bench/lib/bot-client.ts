@@ -170,6 +170,22 @@ export class WorkerHandle {
     return answer;
   }
 
+  /** The worker's event-loop delay since the last call (ms; the first call covers the time since its start). */
+  async loopDelay(): Promise<{ p99Ms: number; maxMs: number }> {
+    const answer = nextMessage(
+      this.child,
+      (m) => {
+        const w = m as WorkerToParent;
+        return w.type === 'loop' ? { p99Ms: w.p99Ms, maxMs: w.maxMs } : undefined;
+      },
+      10_000,
+      `worker ${this.id} loop delay`,
+    );
+    const msg: ParentToWorker = { type: 'loop' };
+    this.child.send(msg);
+    return answer;
+  }
+
   async stop(): Promise<{ maxRssKb: number; hwmKb: number }> {
     this.sampler.stop();
     await stopChild(this.child, 15_000);

@@ -7,7 +7,16 @@ import { isPortOpen } from '../../test/support/tcp-probe';
 import { waitUntil } from '../../test/support/wait-until';
 import { SECRET, slash, type BotContext } from './bot-client';
 import { waitResults } from './bot-runs';
-import { spawnTs, stopChild } from './child';
+import { spawnJs, spawnTs, stopChild } from './child';
+
+/** bench/bot-process.ts for a compiled bot: `node -e BOT_JS_MAIN run-bot.js`. */
+const BOT_JS_MAIN = [
+  "process.once('disconnect', () => process.exit(0));",
+  'require(process.argv[1]).runBot(process.env).then(() => process.exit(0), (err) => {',
+  "  process.stderr.write('bench bot: ' + String(err && err.stack ? err.stack : err) + '\\n');",
+  '  process.exit(1);',
+  '});',
+].join('\n');
 
 /** What the bench shares with its bot process: Redis (URL and a client), the Slack stand-in, the bench's directory. */
 export interface BotProcessShared {
@@ -17,6 +26,8 @@ export interface BotProcessShared {
   dir: string;
   /** Write a V8 CPU profile of the bot here. */
   profileDir?: string | undefined;
+  /** Run the bot from this compiled `run-bot.js` (plain node, no tsx) instead of from the TypeScript sources. */
+  botJs?: string | undefined;
 }
 
 /**
@@ -55,13 +66,11 @@ export class BotProcess {
       PORT: String(port),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
-    const child = spawnTs(
-      'bench/bot-process.ts',
-      [],
-      env,
-      this.logPath,
-      s.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`] : [],
-    );
+    const nodeArgs = s.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`] : [];
+    const child =
+      s.botJs !== undefined
+        ? spawnJs(BOT_JS_MAIN, [s.botJs], env, this.logPath, nodeArgs)
+        : spawnTs('bench/bot-process.ts', [], env, this.logPath, nodeArgs);
     this.child = child;
     await waitUntil(
       async () => {

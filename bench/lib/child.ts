@@ -28,6 +28,22 @@ export function spawnTs(
   }
 }
 
+/** Like {@link spawnTs} for plain JavaScript: `node [nodeArgs] -e CODE ARGS` (argv[1] is ARGS' first). */
+export function spawnJs(
+  code: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  logPath: string,
+  nodeArgs: readonly string[] = [],
+): ChildProcess {
+  const fd = fs.openSync(logPath, 'a');
+  try {
+    return spawn(process.execPath, [...nodeArgs, '-e', code, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', fd, fd, 'ipc'] });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Resolves with the first IPC message that `pick` accepts; rejects when the child exits or after `timeoutMs`. */
 export function nextMessage<T>(child: ChildProcess, pick: (m: unknown) => T | undefined, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

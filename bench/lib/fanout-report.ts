@@ -20,6 +20,8 @@ export interface FanoutResults {
   workerHwmKb: Record<string, number[]>;
   unrecorded: Array<{ host: string; what: string }>;
   fleetStats?: Record<string, number>;
+  /** Processes the stand-in fleet ran in (absent: one, the bench's own). */
+  standinProcs?: number;
 }
 
 const mb = (kb: number): string => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MB` : 'n/a');
@@ -41,20 +43,26 @@ function groups(runs: readonly FanoutRun[]): Map<string, FanoutRun[]> {
 
 /** Machine CPU not spent by the bench's processes (bot, workers, stand-in fleet, Redis): other sessions' load. */
 function others(r: FanoutRun): number {
-  return r.machineCpuMs - r.botCpuMs - r.workerCpuMs - r.fleetCpuMs - r.redisCpuMs;
+  return r.machineCpuMs - r.botCpuMs - r.workerCpuMs - r.fleetCpuMs - r.redisCpuMs - (r.benchCpuMs ?? 0);
+}
+
+function loopCell(g: readonly FanoutRun[], which: 'standinLoop' | 'workerLoop' = 'standinLoop'): string {
+  const l = g.map((r) => r[which]).filter((x): x is NonNullable<FanoutRun['standinLoop']> => x !== undefined);
+  if (l.length === 0) return 'n/a';
+  return `${fmtMs(Math.max(...l.map((x) => x.p99Ms)))} / ${fmtMs(Math.max(...l.map((x) => x.maxMs)))}`;
 }
 
 function timesTable(runs: readonly FanoutRun[]): string[] {
   const out = [
-    '| `status all` | runs | ack | parent posted | all results in | final summary edit | all posts delivered | ok / results | bot CPU | workers CPU | stand-in fleet CPU | Redis CPU | machine CPU (all processes) | of which other processes | bot VmHWM (max) |',
-    '| --- | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| `status all` | runs | ack | parent posted | all results in | final summary edit | all posts delivered | ok / results | bot CPU | workers CPU | stand-in fleet CPU | Redis CPU | machine CPU (all processes) | of which other processes | stand-in loop delay p99 / max (worst run) | worker loop delay p99 / max (worst run) | bot VmHWM (max) |',
+    '| --- | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [label, g] of groups(runs)) {
     const okText = [...new Set(g.map((r) => `${r.ok}/${r.results}`))].join(', ');
     const late = g.filter((r) => r.ackStatus !== 200).length;
     const ackCell = `${mr(g.map((r) => r.ackMs))}${late > 0 ? ` (${late} not acknowledged: ${[...new Set(g.map((r) => r.ackStatus))].join('/')})` : ''}`;
     out.push(
-      `| ${label} | ${g.length} | ${ackCell} | ${mr(g.map((r) => r.parentMs))} | ${mr(g.map((r) => r.resultsInMs))} | ${mr(g.map((r) => r.summaryMs))} | ${mr(g.map((r) => r.deliveredMs))} | ${okText} | ${fmtMs(median(g.map((r) => r.botCpuMs)))} | ${fmtMs(median(g.map((r) => r.workerCpuMs)))} | ${fmtMs(median(g.map((r) => r.fleetCpuMs)))} | ${fmtMs(median(g.map((r) => r.redisCpuMs)))} | ${fmtMs(median(g.map((r) => r.machineCpuMs)))} | ${fmtMs(median(g.map(others)))} | ${mb(Math.max(...g.map((r) => r.botHwmKb)))} |`,
+      `| ${label} | ${g.length} | ${ackCell} | ${mr(g.map((r) => r.parentMs))} | ${mr(g.map((r) => r.resultsInMs))} | ${mr(g.map((r) => r.summaryMs))} | ${mr(g.map((r) => r.deliveredMs))} | ${okText} | ${fmtMs(median(g.map((r) => r.botCpuMs)))} | ${fmtMs(median(g.map((r) => r.workerCpuMs)))} | ${fmtMs(median(g.map((r) => r.fleetCpuMs)))} | ${fmtMs(median(g.map((r) => r.redisCpuMs)))} | ${fmtMs(median(g.map((r) => r.machineCpuMs)))} | ${fmtMs(median(g.map(others)))} | ${loopCell(g)} | ${loopCell(g, 'workerLoop')} | ${mb(Math.max(...g.map((r) => r.botHwmKb)))} |`,
     );
   }
   return out;
@@ -146,7 +154,9 @@ export function renderFanoutReport(r: FanoutResults): string {
     '',
     `commit ${m.commit ?? '?'} (tracked files changed: ${m.dirty ?? '?'}), ${m.date ?? ''}; ${m.nproc ?? '?'} cores (${m.cpu ?? '?'}), node ${m.node ?? '?'}, ${m.redis ?? ''}; load average ${m.loadAtStart ?? '?'} at the start, ${m.loadAtEnd ?? '?'} at the end.`,
     `Options: ${JSON.stringify(o)}. Stand-in hosts recorded from a real simulator host: ${r.recording}.`,
-    r.fleetStats ? `Stand-in fleet counters: ${JSON.stringify(r.fleetStats)}. Unrecorded commands: ${r.unrecorded.length}.` : '',
+    r.fleetStats
+      ? `Stand-in fleet (${String(r.standinProcs ?? 1)} process(es)) counters: ${JSON.stringify(r.fleetStats)}. Unrecorded commands: ${r.unrecorded.length}.`
+      : '',
     '',
     'Times are ms from sending the signed command; median [min–max] over the runs.',
     '',

@@ -41,8 +41,14 @@ export interface FanoutRun {
   byWorker: Record<string, number>;
   botCpuMs: number;
   workerCpuMs: number;
-  /** This process: the stand-in fleet's ssh2 servers (and the bench's polling). */
+  /** The stand-in fleet's processes (ssh2 servers). */
   fleetCpuMs: number;
+  /** This process (the bench's polling and the Slack stand-in). */
+  benchCpuMs?: number;
+  /** The stand-in processes' event-loop delay during the run, worst of them (ms): how long a handshake could wait on them. */
+  standinLoop?: { p99Ms: number; maxMs: number };
+  /** The workers' event-loop delay during the run, worst of them (ms): their side of every handshake waits on it. */
+  workerLoop?: { p99Ms: number; maxMs: number };
   /** The redis-server process. */
   redisCpuMs: number;
   machineCpuMs: number;
@@ -129,8 +135,9 @@ async function parentRequestId(ctx: BotContext, since: number, timeoutMs: number
 export async function fanoutRun(
   ctx: BotContext,
   workers: readonly WorkerHandle[],
-  o: { label: string; hosts: number; timeoutMs: number; deliverTimeoutMs: number; redisPid: number },
+  o: { label: string; hosts: number; timeoutMs: number; deliverTimeoutMs: number; redisPid: number; fleetCpuMs: () => number },
 ): Promise<FanoutRun> {
+  const f0 = o.fleetCpuMs();
   const w0 = workers.map((w) => w.cpuMs());
   const bot0 = cpuMs(ctx.botPid);
   const self0 = process.cpuUsage();
@@ -146,6 +153,7 @@ export async function fanoutRun(
   const self = process.cpuUsage(self0);
   const machineCpuMs = machineBusyMs() - m0;
   const redisCpuMs = cpuMs(o.redisPid) - r0;
+  const fleetCpuMs = o.fleetCpuMs() - f0;
   const delivered = await waitDelivered(ctx, requestId, o.deliverTimeoutMs);
   const calls = ctx.standin.calls.filter((c) => c.time >= ack.t0);
   const s = summaryAt(calls, requestId);
@@ -179,7 +187,8 @@ export async function fanoutRun(
     byWorker,
     botCpuMs: cpuMs(ctx.botPid) - bot0,
     workerCpuMs,
-    fleetCpuMs: (self.user + self.system) / 1000,
+    fleetCpuMs,
+    benchCpuMs: (self.user + self.system) / 1000,
     redisCpuMs,
     machineCpuMs,
     botHwmKb: memoryKb(ctx.botPid)?.hwmKb ?? Number.NaN,

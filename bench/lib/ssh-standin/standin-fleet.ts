@@ -30,6 +30,8 @@ export interface StandinFleetOptions {
   /** The client's public key file (`ssh-ed25519 AAAA...`): the only key accepted. */
   clientPublicKeyPath: string;
   hosts: readonly StandinHost[];
+  /** An existing host key (OpenSSH private key file) shared with other fleets; by default one is made in `dir`. */
+  hostKeyPath?: string;
 }
 
 /** Counters of the whole fleet since start. */
@@ -61,7 +63,7 @@ export class StandinFleet {
   static async start(opts: StandinFleetOptions): Promise<StandinFleet> {
     fs.mkdirSync(opts.dir, { recursive: true });
     const fleet = new StandinFleet(opts);
-    const keyPath = path.join(opts.dir, 'host_ed25519');
+    const keyPath = opts.hostKeyPath ?? path.join(opts.dir, 'host_ed25519');
     if (!fs.existsSync(keyPath)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'standin-host', '-f', keyPath]);
     const hostKey = fs.readFileSync(keyPath);
     const clientKey = parseOne(fs.readFileSync(opts.clientPublicKeyPath), opts.clientPublicKeyPath);
