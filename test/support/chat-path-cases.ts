@@ -164,15 +164,16 @@ export function describeChatPath(transport: TransportKind, db: number, own?: (h:
 
     it('/srs status all on more than 5 hosts: the summary, then one compact table in the thread (no minute of paced replies)', async () => {
       const { parent } = await b.finished(requestIdOf(await b.slash('status all')), 30000);
-      expect(parent.text).toMatch(/on edge-1, edge-2, edge-3, edge-4, edge-5, edge-6 \(6 hosts\): done: 6 ok/);
+      expect(parent.text).toMatch(/on all \(6 hosts\): done: 6 ok/);
       // The summary edit does not wait for the table's (paced) posts; the table follows in the thread.
       const replies = await b.standin.waitFor(
         (s) => (s.thread(CHANNEL, parent.ts).length > 0 ? s.thread(CHANNEL, parent.ts) : undefined),
         10000,
         'the compact table',
       );
+      // One table message naming each host once (every host ok: no failure replies).
       expect(replies).toHaveLength(1);
-      for (let i = 1; i <= 6; i++) expect(replies[0]?.text).toMatch(new RegExp(`\\*edge-${i}\\* status ok: (running|stopped)`));
+      for (let i = 1; i <= 6; i++) expect(replies[0]?.text.match(new RegExp(`\\*edge-${i}\\*`, 'g'))).toHaveLength(1);
     });
 
     own?.(h);
