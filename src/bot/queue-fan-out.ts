@@ -5,7 +5,7 @@ import { plural } from '../core/text/plural';
 import type { BotDeps } from './bot-deps';
 import type { CommandInput, CommandReply } from './command-io';
 import { acceptRequest } from './accept-request';
-import { postParent } from './post-parent';
+import { queuedAnswer } from './queued-answer';
 import { ensureSnapshotPublished } from './publish-snapshot';
 import type { VerbToQueue } from './verb-to-queue';
 
@@ -58,25 +58,8 @@ export async function queueFanOut(deps: BotDeps, input: CommandInput, v: VerbToQ
   if (!accepted.accepted) return accepted.reply;
   deps.logger.info({ requestId, user: input.userId, verb: command.verb, hosts: hostCount, fanOut: true }, 'request queued');
   const ahead = accepted.fanOutAhead ?? 0;
-  const degraded = accepted.recorded ? '' : ':warning: Audit degraded: this request could not be recorded.';
-  const waits = ahead > 0 ? `${plural(ahead, 'other fan-out')} ${ahead === 1 ? 'is' : 'are'} queued before it.` : '';
+  const waits = ahead > 0 ? [`${plural(ahead, 'other fan-out')} ${ahead === 1 ? 'is' : 'are'} queued before it.`] : [];
   const [record] = accepted.records;
-  return {
-    requestId,
-    ephemeral: {
-      text: [
-        degraded,
-        `Queued \`${command.verb}\` on ${plural(hostCount, 'host')} (request ${requestId}). Results will appear in the thread.`,
-        waits,
-      ]
-        .filter((l) => l !== '')
-        .join('\n'),
-    },
-    followUp: () =>
-      postParent(
-        deps,
-        record,
-        renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts: [], fanOut, state: 'queued' }),
-      ),
-  };
+  const parent = renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts: [], fanOut, state: 'queued' });
+  return queuedAnswer(deps, { requestId, verb: command.verb, hostCount, recorded: accepted.recorded, record, waits, parent });
 }

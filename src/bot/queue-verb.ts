@@ -5,8 +5,7 @@ import type { CommandInput, CommandReply } from './command-io';
 import { acceptRequest } from './accept-request';
 import { describeQueue } from './describe-queue';
 import { hostJobs } from '../core/jobs/host-jobs';
-import { postParent } from './post-parent';
-import { plural } from '../core/text/plural';
+import { queuedAnswer } from './queued-answer';
 import { isFanOutSize } from '../core/jobs/fan-out-size';
 import { queueFanOut } from './queue-fan-out';
 import type { VerbToQueue } from './verb-to-queue';
@@ -46,22 +45,8 @@ export async function queueVerb(deps: BotDeps, input: CommandInput, v: VerbToQue
   });
   if (!accepted.accepted) return accepted.reply;
   deps.logger.info({ requestId, user: input.userId, verb: command.verb, hosts: hosts.length }, 'request queued');
-  const n = hosts.length;
-  const busy = await describeQueue(deps.queue, accepted.jobs, accepted.receipt, accepted.now);
-  const degraded = accepted.recorded ? '' : ':warning: Audit degraded: this request could not be recorded.';
+  const waits = await describeQueue(deps.queue, accepted.jobs, accepted.receipt, accepted.now);
   const [record] = accepted.records;
-  return {
-    requestId,
-    ephemeral: {
-      text: [
-        degraded,
-        `Queued \`${command.verb}\` on ${plural(n, 'host')} (request ${requestId}). Results will appear in the thread.`,
-        ...busy,
-      ]
-        .filter((l) => l !== '')
-        .join('\n'),
-    },
-    followUp: () =>
-      postParent(deps, record, renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts, state: 'queued' })),
-  };
+  const parent = renderRequestParent({ requestId, userId: input.userId, verb: command.verb, hosts, state: 'queued' });
+  return queuedAnswer(deps, { requestId, verb: command.verb, hostCount: hosts.length, recorded: accepted.recorded, record, waits, parent });
 }
