@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectRedis } from '../../src/adapters/redis/redis-connection';
+import { Queue } from 'bullmq';
+import { FANOUT_QUEUE_NAME } from '../../src/adapters/redis/keys';
+import { connectRedis, workerConnection } from '../../src/adapters/redis/redis-connection';
 import { RedisAuditStore } from '../../src/adapters/redis/redis-audit-store';
 import { RedisFailoverLog } from '../../src/adapters/redis/redis-failover-log';
 import type { AuditRecord } from '../../src/ports/audit-port';
@@ -160,6 +162,14 @@ describe('Redis fails over (real primary, replica and 3 Sentinels) under a fan-o
       expect({ id, lines: lines.length }).toEqual({ id, lines: lines.length > 0 ? 1 : 0 });
       if (lines.length > 0) spanned.push(id);
     }
+    // A refused command queued nothing: every request-level job BullMQ knows is one of an accepted request.
+    const conn = workerConnection(url);
+    const fanOuts = new Queue(FANOUT_QUEUE_NAME, { connection: conn });
+    const queued = await fanOuts.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed', 'prioritized']).finally(async () => {
+      await fanOuts.close();
+      conn.disconnect();
+    });
+    expect(queued.map((j) => String((j.data as { requestId?: string }).requestId)).sort()).toEqual([...accepted].sort());
     console.log(
       `failover (SENTINEL FAILOVER) ${fo.from} → ${fo.to} in ${fo.ms} ms; accepted again ${after.ms} ms after the switch; ` +
         `threads: ${spanned.length}/${accepted.length} say so; audit job.result lost: ${lostAudit.length}, twice: ${twiceAudit.length}; ` +
