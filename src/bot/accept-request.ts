@@ -108,6 +108,9 @@ async function refuseUnrecorded(deps: BotDeps, input: CommandInput, claimed: boo
 async function notQueued(deps: BotDeps, input: CommandInput, r: RequestToAccept, err: unknown, claimed: boolean): Promise<Acceptance> {
   deps.logger.error({ requestId: r.base.requestId, err: err instanceof Error ? err.message : String(err) }, 'request not queued');
   if (claimed && input.triggerId !== undefined) await deps.requests.releaseTrigger(input.triggerId).catch(() => undefined);
+  // Its record, if stored, is closed: the sweeper would otherwise take a refused fan-out for one whose job a failover
+  // lost, and queue it again (best effort: Redis may refuse this too).
+  await deps.requests.markDone(r.base.requestId).catch(() => undefined);
   // Not awaited: the user is told at once (recordAudit never rejects; a record it cannot write is logged).
   void recordAudit(deps, { ...r.base, type: 'request.failed', data: { reason: 'queue unavailable', hosts: r.hosts } });
   return { accepted: false, reply: { ephemeral: renderQueueUnavailable() } };
