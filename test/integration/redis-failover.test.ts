@@ -59,6 +59,16 @@ describe('Redis fails over (real primary, replica and 3 Sentinels) under a fan-o
       conn.disconnect();
     }
   };
+  /** What the workers did about the failover: answers written again until confirmed, jobs not run again, answers left unconfirmed. */
+  const workerNotes = (): string => {
+    const out = workers.all.map((w) => w.output()).join('\n');
+    const count = (re: RegExp) => (out.match(re) ?? []).length;
+    return (
+      `workers: answers written again ${count(/job answer not confirmed on the replicas; again/g)}, ` +
+      `jobs answered from their mark ${count(/not run again/g)}, answers unconfirmed ${count(/job answered, but not confirmed/g)}, ` +
+      `job.result appends tried again ${count(/job result not on record yet; again/g)}`
+    );
+  };
   /** A wait that, on timeout, adds what the workers logged about Redis (the cause is usually there). */
   const withWorkerLogs = <T>(p: Promise<T>): Promise<T> =>
     p.catch((err: Error) => {
@@ -179,7 +189,7 @@ describe('Redis fails over (real primary, replica and 3 Sentinels) under a fan-o
     console.log(
       `failover (SENTINEL FAILOVER) ${fo.from} → ${fo.to} in ${fo.ms} ms; accepted again ${after.ms} ms after the switch; ` +
         `threads: ${spanned.length}/${accepted.length} say so; audit job.result lost: ${lostAudit.length}, twice: ${twiceAudit.length}; ` +
-        `refused meanwhile: ${refusals.length}: ${refusals.slice(0, 1).join(' | ').slice(0, 300)}`,
+        `refused meanwhile: ${refusals.length}: ${refusals.slice(0, 1).join(' | ').slice(0, 300)}; ${workerNotes()}`,
     );
     expect({ lost: lostAudit, twice: twiceAudit }).toEqual({ lost: [], twice: [] });
   }, 150_000);
@@ -223,7 +233,7 @@ describe('Redis fails over (real primary, replica and 3 Sentinels) under a fan-o
     expect(line?.text).toContain(`(${fo.from} → ${fo.to})`);
     const results = (await audit(id as string)).filter((r) => r.type === 'job.result' && r.host === 'edge-10');
     console.log(
-      `failover (primary SIGKILL) ${fo.from} → ${fo.to} in ${fo.ms} ms; audit job.result: ${results.length}; thread: ${line?.text}`,
+      `failover (primary SIGKILL) ${fo.from} → ${fo.to} in ${fo.ms} ms; audit job.result: ${results.length}; thread: ${line?.text}; ${workerNotes()}`,
     );
     expect(results).toHaveLength(1);
     // More than 30 s after the first test's refusals, the sweeper has looked at their records: none was queued.
