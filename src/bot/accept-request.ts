@@ -57,8 +57,10 @@ export async function acceptRequest(deps: BotDeps, input: CommandInput, r: Reque
     deps.logger.info({ requestId: claimed.earlier, trigger: input.triggerId }, 'redelivered command ignored');
     return { accepted: false, reply: { ephemeral: { text: `Already received (request ${claimed.earlier}); it runs once.` } } };
   }
-  const queued = await recordAudit(deps, { ...r.base, type: 'request.queued', data: r.queued });
-  if (!queued && r.mutating) return refuseUnrecorded(deps, input, true);
+  // A state-changing request waits for its record; a read-only one is stored and queued meanwhile (in a failover each
+  // audit append may wait `waitTimeoutMs` for a replica: one after another, they would pass Slack's 3 s).
+  const queuedRecord = recordAudit(deps, { ...r.base, type: 'request.queued', data: r.queued });
+  if (r.mutating && !(await queuedRecord)) return refuseUnrecorded(deps, input, true);
   const now = deps.now();
   const { records, jobs, fanOut } = r.build(now);
   let receipt: EnqueueReceipt = { ahead: new Map() };
@@ -72,6 +74,7 @@ export async function acceptRequest(deps: BotDeps, input: CommandInput, r: Reque
   } catch (err) {
     return notQueued(deps, input, r, err, true);
   }
+  const queued = await queuedRecord;
   return {
     accepted: true,
     receipt,
@@ -105,6 +108,10 @@ async function refuseUnrecorded(deps: BotDeps, input: CommandInput, claimed: boo
 async function notQueued(deps: BotDeps, input: CommandInput, r: RequestToAccept, err: unknown, claimed: boolean): Promise<Acceptance> {
   deps.logger.error({ requestId: r.base.requestId, err: err instanceof Error ? err.message : String(err) }, 'request not queued');
   if (claimed && input.triggerId !== undefined) await deps.requests.releaseTrigger(input.triggerId).catch(() => undefined);
-  await recordAudit(deps, { ...r.base, type: 'request.failed', data: { reason: 'queue unavailable', hosts: r.hosts } });
+  // Its record, if stored, is closed: the sweeper would otherwise take a refused fan-out for one whose job a failover
+  // lost, and queue it again (best effort: Redis may refuse this too).
+  await deps.requests.markDone(r.base.requestId).catch(() => undefined);
+  // Not awaited: the user is told at once (recordAudit never rejects; a record it cannot write is logged).
+  void recordAudit(deps, { ...r.base, type: 'request.failed', data: { reason: 'queue unavailable', hosts: r.hosts } });
   return { accepted: false, reply: { ephemeral: renderQueueUnavailable() } };
 }

@@ -4,6 +4,7 @@ import type { ExpandOutcome } from '../../ports/fan-out-expansion-port';
 import type { FanOutJob } from '../../ports/job-queue-port';
 import type { Logger } from '../../ports/logger-port';
 import { FANOUT_QUEUE_NAME } from '../redis/keys';
+import { confirmReplicated } from '../redis/replica-wait';
 
 /** Fan-outs expanded at once by one worker process: expanding is quick (chunks of Redis writes), a few suffice. */
 export const FANOUT_CONCURRENCY = 2;
@@ -57,5 +58,13 @@ async function processFanOut(opts: FanOutWorkerOptions, job: Job<FanOutJob, Expa
   }
   opts.logger.info({ requestId: job.data.requestId, ...outcome, ms: Date.now() - started }, 'fan-out expanded');
   if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.reason);
+  // Its host jobs on the replicas before BullMQ completes it: in a failover this connection may have queued them on the
+  // old primary (which drops them) while the completion lands on the new one. Not confirmed: tried again (it resumes
+  // after the hosts on record, and queues again those of its last chunk that are missing), but the last try completes.
+  const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  await confirmReplicated(opts.redis).catch((err: unknown) => {
+    if (!lastTry) throw err;
+    opts.logger.warn({ requestId: job.data.requestId, err: String(err) }, 'fan-out host jobs not confirmed on the replicas');
+  });
   return outcome;
 }

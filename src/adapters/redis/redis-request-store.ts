@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { GraceProgress } from '../../core/grace/grace-progress';
 import type { VerbResult } from '../../core/verb-result';
@@ -5,9 +6,12 @@ import type { Outcome } from '../../core/verb-result';
 import { orderFanOutResults } from '../../core/fan-out/order-results';
 import type { FanOutEnd, RequestHead, RequestProgress, RequestRecord, RequestStorePort, ResultTally } from '../../ports/request-store-port';
 import { keys } from './keys';
+import { confirmReplicated, NotReplicatedError } from './replica-wait';
 import { luaScript } from './lua-script';
 import { loadLua } from './lua/load-lua';
 
+/** A result the replicas did not confirm is stored again after this long (the moment a failover's switch takes). */
+const AGAIN_AFTER_MS = 1000;
 /** Requests are kept a week: long enough for late results and late button presses. */
 const TTL_SECONDS = 7 * 24 * 3600;
 
@@ -86,9 +90,25 @@ export class RedisRequestStore implements RequestStorePort {
     };
   }
 
+  /**
+   * Stores the result; when the replicas REDIS_URL asks for (`?waitReplicas=N`) do not confirm it, stores it again a
+   * second later (idempotent: one result per host) and goes on. In a failover this connection may still write to the
+   * old primary for a moment (it takes writes until Sentinel demotes it, then drops them) while the event that carried
+   * the result is acknowledged on the new one: the second write lands on the new primary. Without a replica in sync
+   * (a new primary before the old one rejoins) the second write is on the primary of the moment: kept.
+   */
   async saveResult(requestId: string, result: VerbResult): Promise<number> {
     const args = [`result:${result.host}`, JSON.stringify(result), String(result.outcome)];
-    return Number(await SAVE_RESULT.run(this.redis, [keys.request(requestId)], args));
+    const save = async () => Number(await SAVE_RESULT.run(this.redis, [keys.request(requestId)], args));
+    const stored = await save();
+    try {
+      await confirmReplicated(this.redis);
+      return stored;
+    } catch (err) {
+      if (!(err instanceof NotReplicatedError)) throw err;
+      await sleep(AGAIN_AFTER_MS);
+      return save();
+    }
   }
 
   async markPosted(requestId: string, host: string | readonly string[], ts: string): Promise<void> {

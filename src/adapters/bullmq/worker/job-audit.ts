@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditEventInput } from '../../../ports/audit-port';
 import type { VerbResult } from '../../../core/verb-result';
 import type { HostJob } from '../../../ports/job-queue-port';
@@ -92,10 +93,11 @@ export async function recordResult(
 ): Promise<void> {
   const { rendered } = output;
   await started; // settled (never rejects); the result record follows the start record
-  await ctx.opts.audit
-    .append({
+  const type = result.errorCode === 'interrupted' ? 'job.interrupted' : 'job.result';
+  const append = () =>
+    ctx.opts.audit.append({
       ...auditBase(ctx, data),
-      type: result.errorCode === 'interrupted' ? 'job.interrupted' : 'job.result',
+      type,
       data: {
         jobId: data.jobId,
         requestedBy: data.requestedBy,
@@ -115,8 +117,39 @@ export async function recordResult(
         evidence: result.evidence.slice(0, 10),
         ...(result.drain !== undefined ? { drain: result.drain } : {}),
       },
-    })
-    .catch((err: unknown) =>
-      ctx.opts.logger.error({ jobId: data.jobId, err: String(err) }, 'audit: job result not recorded (the action already happened)'),
-    );
+    });
+  await appendOnce(ctx, data, type, append).catch((err: unknown) =>
+    ctx.opts.logger.error({ jobId: data.jobId, err: String(err) }, 'audit: job result not recorded (the action already happened)'),
+  );
+}
+
+/** How long a job's result record is tried again when it is not confirmed on record (see answer-job.ts CONFIRM_FOR_MS). */
+const RESULT_RETRY_FOR_MS = 5_000;
+
+/**
+ * Appends the record; when that fails (Redis refused it, or the replicas REDIS_URL asks for did not confirm it, as
+ * in a failover), tries again every second for {@link RESULT_RETRY_FOR_MS}, first looking whether the job's record is
+ * in the log after all (a write the replicas confirmed late): appended once, not lost, not twice.
+ */
+async function appendOnce(
+  ctx: JobContext,
+  data: HostJob,
+  type: 'job.result' | 'job.interrupted',
+  append: () => Promise<unknown>,
+): Promise<void> {
+  const deadline = Date.now() + RESULT_RETRY_FOR_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (attempt > 1) {
+        const found = await ctx.opts.audit.query({ requestId: data.requestId, host: data.host, types: [type] });
+        if (found.some((r) => r.data['jobId'] === data.jobId)) return;
+      }
+      await append();
+      return;
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+      ctx.opts.logger.warn({ jobId: data.jobId, attempt, err: String(err) }, 'audit: job result not on record yet; again');
+      await sleep(1000);
+    }
+  }
 }

@@ -7,7 +7,8 @@ import type { HostJob } from '../../../ports/job-queue-port';
 import { keepOutput, recordResult, recordStart } from './job-audit';
 import type { TranscriptEntry } from '../../../ports/output-store-port';
 import type { JobContext } from './job-context';
-import { publishResult, publishStarted } from './job-events';
+import { answerJob } from './answer-job';
+import { publishStarted } from './job-events';
 import { answerAuditUnavailable, answerCancelled, answerMalformedHost, answerNoSuchHost } from './unrun-answers';
 import { jobHost } from './job-host';
 import { waitForTurn } from './wait-for-turn';
@@ -38,7 +39,8 @@ export async function processJob(ctx: JobContext, job: Job<HostJob>, token?: str
  * happens. The start is audited first (a state-changing verb waits until it is on record and is refused when it cannot
  * be; a read-only one goes ahead while the record is written: its result record is appended after it, in the same
  * chain order), then the job.started event, the verb, the result record, the job.result event, and the job's mark as
- * answered (a job handed out again after that, its completion lost in a Redis failover, answers from the mark).
+ * answered, both confirmed on the replicas before BullMQ completes the job (a job handed out again after that, its
+ * completion lost in a Redis failover, answers from the mark).
  */
 async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig): Promise<VerbResult> {
   const { logger } = ctx.opts;
@@ -61,10 +63,7 @@ async function runHoldingHost(ctx: JobContext, data: HostJob, host: HostConfig):
     await publishStarted(ctx, data, mutating);
     const result = await ctx.opts.run(data, host, transcript);
     await recordResult(ctx, data, started, result, await keepOutput(ctx, data, transcript));
-    await publishResult(ctx, data, result);
-    await ctx.ledger
-      .markAnswered(data.jobId, result)
-      .catch((err: unknown) => logger.warn({ jobId: data.jobId, err: String(err) }, 'job answered, but its mark is not replicated'));
+    await answerJob(ctx, data, result); // the result event and the mark, confirmed on the replicas
     return result;
   } finally {
     stopRenewal();
