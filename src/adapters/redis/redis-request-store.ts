@@ -122,6 +122,8 @@ export class RedisRequestStore implements RequestStorePort {
       .multi()
       .hsetnx(keys.request(requestId), 'done', String(Date.now()))
       .zrem(keys.fanOutsActive, requestId)
+      // A request never stored (refused while Redis failed over) leaves no key without an expiry behind.
+      .expire(keys.request(requestId), TTL_SECONDS, 'NX')
       .exec();
     const [err, first] = replies?.[0] ?? [new Error('the transaction was discarded'), 0];
     if (err) throw err;
