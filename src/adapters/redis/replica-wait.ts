@@ -62,7 +62,7 @@ const noRole = new WeakSet<Redis>();
 async function connectedReplicas(redis: Redis, asked: number): Promise<number> {
   if (noRole.has(redis)) return asked;
   try {
-    const role = (await redis.call('ROLE')) as [string, unknown, unknown[]?];
+    const role = (await redis.role()) as [string, unknown, unknown[]?];
     return role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
   } catch (err) {
     if (!(err instanceof Error) || !/NOPERM/.test(err.message)) throw err;
