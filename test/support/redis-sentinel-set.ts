@@ -56,7 +56,9 @@ function launch(binary: string, args: string[], dir: string, port: number, log: 
 
 function redisArgs(dir: string, port: number, log: string, replicaOf?: number): string[] {
   const base = ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'no', '--daemonize', 'no', '--dir', dir];
+  // A demoted primary resyncs at once (no 5 s wait for more replicas to share a diskless transfer).
   const rest = ['--logfile', log, '--save', '', '--appendonly', 'no', '--databases', '64', '--dbfilename', `dump-${port}.rdb`];
+  rest.push('--repl-diskless-sync-delay', '0');
   return [...base, ...rest, ...(replicaOf !== undefined ? ['--replicaof', '127.0.0.1', String(replicaOf)] : [])];
 }
 
